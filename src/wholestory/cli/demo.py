@@ -1,0 +1,58 @@
+"""``wholestory demo``: everything that exists, on synthetic data, in one command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from wholestory.cli.ingest import _print_result, _run
+from wholestory.cli.store import ready_store
+from wholestory.store import Store
+from wholestory.cli.synth import run_synth
+
+console = Console(highlight=False)
+
+
+def demo_command(
+    children: Annotated[int, typer.Option("--children", min=1, help="Synthetic children.")] = 2000,
+    seed: Annotated[int, typer.Option("--seed")] = 1,
+    data: Annotated[
+        Path, typer.Option("--data", help="Where the synthetic agency files go.")
+    ] = Path("demo-data"),
+) -> None:
+    """Make a synthetic partnership, import it, and show what was loaded and where."""
+    if data.exists() and any(data.iterdir()):
+        console.print(f"Using the synthetic partnership already in {data}/")
+    else:
+        summary = run_synth(data, children, seed, force=False)
+        console.print(
+            f"Made a synthetic partnership: {summary.children:,} children, "
+            f"{summary.people:,} people, {summary.rows:,} agency rows in {data}/"
+        )
+    store = ready_store()
+    try:
+        result = _run(store, [data], None, quiet=False)
+        _print_result(result, store.url.describe())
+        _print_store_summary(store)
+    finally:
+        store.close()
+    if result.failed:
+        raise typer.Exit(2)
+
+
+def _print_store_summary(store: Store) -> None:
+    rows = store.query(
+        "SELECT agency, COUNT(*), COUNT(DISTINCT person_id) FROM ws_record GROUP BY agency "
+        "ORDER BY agency"
+    )
+    console.print("\nThe store now holds:")
+    for agency, records, people in rows:
+        console.print(f"  {agency:<16} {records:>9,} records about {people:>7,} people")
+    console.print(f"\nStore: {store.url.describe()}")
+    console.print(
+        "Next: the web app is not built yet. Try: wholestory quarantine, or "
+        "wholestory ingest --json FILE"
+    )

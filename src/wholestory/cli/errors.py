@@ -1,0 +1,19 @@
+"""One-line errors for people, never tracebacks."""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+#: Exit code for bad input or a store that cannot be used.
+EXIT_BAD_INPUT = 2
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    """Print ``Error: message`` on stderr and exit."""
+    err_console.print(f"[bold red]Error:[/] {message}", markup=True)
+    raise typer.Exit(code)

@@ -1,0 +1,169 @@
+"""``wholestory ingest`` and ``wholestory quarantine``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from wholestory.cli.errors import EXIT_BAD_INPUT, fail
+from wholestory.cli.store import ready_store
+from wholestory.store import Store
+from wholestory.exporting import write_csv
+from wholestory.ingest import IngestResult, ingest_paths
+from wholestory.profiles import Profile, ProfileError, load_profile
+from wholestory.store.imports import count_quarantine, list_quarantine
+
+console = Console(highlight=False)
+
+
+def ingest_command(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Agency files (CSV or XLSX) or folders of them.")
+    ],
+    profile: Annotated[
+        Path | None,
+        typer.Option("--profile", help="A YAML mapping profile for exports not in the template."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the row accounting as JSON.")
+    ] = False,
+) -> None:
+    """Import agency files. Every row is inserted, updated, unchanged or quarantined.
+
+    Importing the same file again changes nothing. A file that cannot be read
+    at all is reported in one line and nothing from it is kept; the exit code
+    is then 2.
+    """
+    mapping = _load_profile(profile)
+    store = ready_store()
+    try:
+        result = _run(store, paths, mapping, quiet=as_json)
+    finally:
+        store.close()
+    if as_json:
+        typer.echo(json.dumps(result.as_dict(), indent=2))
+    else:
+        _print_result(result, store.url.describe())
+    if result.failed:
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _load_profile(path: Path | None) -> Profile | None:
+    if path is None:
+        return None
+    try:
+        return load_profile(path)
+    except ProfileError as error:
+        fail(str(error))
+
+
+def _run(store: Store, paths: list[Path], profile: Profile | None, quiet: bool) -> IngestResult:
+    if quiet or not sys.stderr.isatty():
+        return ingest_paths(store, paths, profile)
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(bar_width=None),
+        TextColumn("{task.completed:,} rows"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        tasks: dict[Path, object] = {}
+
+        def progress(path: Path, rows: int) -> None:
+            if path not in tasks:
+                tasks[path] = bar.add_task(path.name, total=None)
+            bar.update(tasks[path], completed=rows)  # type: ignore[arg-type]
+
+        return ingest_paths(store, paths, profile, progress=progress)
+
+
+def _print_result(result: IngestResult, where: str) -> None:
+    table = Table(title=f"Imported into {where}", title_justify="left")
+    for header in ("file", "read", "inserted", "updated", "unchanged", "quarantined", "warnings"):
+        table.add_column(header, justify="left" if header == "file" else "right")
+    for f in result.files:
+        if f.error:
+            continue
+        table.add_row(Path(f.file).name, *(f"{v:,}" for v in f.counts().values()))
+    totals = result.totals()
+    if len(result.files) - len(result.failed) > 1:
+        table.add_row("[bold]total", *(f"[bold]{v:,}" for v in totals.values()))
+    if len(result.files) > len(result.failed):
+        console.print(table)
+    console.print(_sentence(totals))
+    for f in result.files:
+        if f.ignored_columns:
+            console.print(
+                f"Note: {Path(f.file).name}: columns not in the template were ignored: "
+                + ", ".join(f.ignored_columns)
+            )
+    for f in result.failed:
+        Console(stderr=True, highlight=False).print(f"[bold red]Error:[/] {f.file}: {f.error}")
+
+
+def _sentence(t: dict[str, int]) -> str:
+    """The accounting in words, for people who do not read tables."""
+    words = (
+        f"Read {t['read']:,} rows: {t['inserted']:,} new, {t['updated']:,} updated, "
+        f"{t['unchanged']:,} already up to date, {t['quarantined']:,} quarantined."
+    )
+    if t["quarantined"]:
+        words += " See them with: wholestory quarantine"
+    if t["warnings"]:
+        words += (
+            f"\n{t['warnings']:,} rows went in with a warning (an identifier or date of birth "
+            "that failed its check is kept as recorded but not used to match people)."
+        )
+    return words
+
+
+def quarantine_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the rows as JSON.")] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write the rows to a CSV file to send back to the agency."),
+    ] = None,
+    limit: Annotated[int, typer.Option(help="Show at most this many rows on screen.")] = 50,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
+) -> None:
+    """List rows that could not be imported, with the file, row, column and reason."""
+    store = ready_store()
+    try:
+        entries = list_quarantine(store, None if (as_json or out) else limit)
+        total = count_quarantine(store)
+    finally:
+        store.close()
+    if out is not None:
+        rows = [
+            [e.file_name, str(e.row_number), e.columns, e.reason, json.dumps(e.raw, ensure_ascii=False)]
+            for e in entries
+        ]
+        try:
+            write_csv(out, ["file", "row", "columns", "reason", "row_as_read"], rows, force=force)
+        except FileExistsError:
+            fail(f"{out} already exists; add --force to overwrite it")
+        console.print(f"Wrote {len(rows):,} quarantined rows to {out}")
+        return
+    if as_json:
+        typer.echo(json.dumps({"total": total, "rows": [e.as_dict() for e in entries]}, indent=2))
+        return
+    if not entries:
+        console.print("The quarantine is empty: every row read so far went in.")
+        return
+    table = Table(title=f"{total:,} quarantined rows", title_justify="left")
+    for header in ("file", "row", "column", "reason"):
+        table.add_column(header)
+    for e in entries:
+        table.add_row(e.file_name, str(e.row_number), e.columns, e.reason)
+    console.print(table)
+    if total > len(entries):
+        console.print(f"Showing {len(entries):,} of {total:,}. Use --out FILE.csv for them all.")

@@ -1,0 +1,181 @@
+"""Writing validated rows to the store: insert, update with history, or leave alone.
+
+Idempotence rests on a content hash per row: a row whose (agency, record_id)
+exists with the same hash is unchanged and costs one indexed lookup; a
+changed row is updated in place after its previous version is kept in
+``ws_record_version``. Nothing is ever overwritten without a copy.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Final
+
+import polars as pl
+
+from wholestory.store.connection import Store
+
+RECORD_TABLE: Final = "ws_record"
+VERSION_TABLE: Final = "ws_record_version"
+RELATIONSHIP_TABLE: Final = "ws_relationship"
+
+#: Every column of ws_record that ingest writes, apart from the primary key.
+RECORD_WRITE_COLUMNS_EXTRA: Final = ("import_id", "created_at", "updated_at")
+
+
+@dataclass
+class WriteCounts:
+    """What happened to the rows handed to a writer."""
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def add(self, other: WriteCounts) -> None:
+        self.inserted += other.inserted
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+
+
+def write_records(store: Store, frame: pl.DataFrame, import_id: int, now: str) -> WriteCounts:
+    """Insert new records, update changed ones (keeping history), count the rest.
+
+    Rows repeating an (agency, record_id) within the frame are applied in
+    file order, one generation at a time, so the last one wins and every
+    earlier one is accounted for.
+    """
+    counts = WriteCounts()
+    if frame.is_empty():
+        return counts
+    numbered = frame.with_columns(
+        pl.int_range(pl.len()).over(["agency", "record_id"]).alias("_occurrence")
+    )
+    generations = int(numbered["_occurrence"].max() or 0) + 1
+    for generation in range(generations):
+        batch = numbered.filter(pl.col("_occurrence") == generation).drop("_occurrence")
+        counts.add(_write_generation(store, batch, import_id, now))
+    return counts
+
+
+def _existing(store: Store, batch: pl.DataFrame) -> pl.DataFrame:
+    """(agency, record_id, pk, old hash) for rows of the batch already in the store."""
+    found: list[tuple[str, str, int, str]] = []
+    for (agency,), group in batch.group_by(["agency"], maintain_order=True):
+        ids = group["record_id"].to_list()
+        for start in range(0, len(ids), 50_000):
+            condition, params = store.keys_in("record_id", ids[start : start + 50_000])
+            rows = store.query(
+                f"SELECT record_id, id, row_hash FROM {RECORD_TABLE} "
+                f"WHERE agency = ? AND {condition}",
+                [agency, *params],
+            )
+            found.extend((str(agency), r[0], r[1], r[2]) for r in rows)
+    return pl.DataFrame(
+        found,
+        schema={"agency": pl.String, "record_id": pl.String, "_pk": pl.Int64, "_old": pl.String},
+        orient="row",
+    )
+
+
+def _write_generation(store: Store, batch: pl.DataFrame, import_id: int, now: str) -> WriteCounts:
+    joined = batch.join(_existing(store, batch), on=["agency", "record_id"], how="left")
+    new = joined.filter(pl.col("_pk").is_null())
+    changed = joined.filter(pl.col("_pk").is_not_null() & (pl.col("_old") != pl.col("row_hash")))
+    unchanged = joined.height - new.height - changed.height
+    columns = [*batch.columns, *RECORD_WRITE_COLUMNS_EXTRA]
+    if new.height:
+        stamped = new.select(batch.columns).with_columns(
+            pl.lit(import_id).alias("import_id"),
+            pl.lit(now).alias("created_at"),
+            pl.lit(now).alias("updated_at"),
+        )
+        store.insert_rows(RECORD_TABLE, columns, stamped.rows())
+    if changed.height:
+        _keep_versions(store, changed["_pk"].to_list(), import_id, now)
+        assignments = ", ".join(f"{c} = ?" for c in [*batch.columns, "import_id", "updated_at"])
+        updates = [
+            (*row, import_id, now, pk)
+            for row, pk in zip(
+                changed.select(batch.columns).rows(), changed["_pk"].to_list(), strict=True
+            )
+        ]
+        store.executemany(
+            f"UPDATE {RECORD_TABLE} SET {assignments} WHERE id = ?",
+            updates,
+        )
+    return WriteCounts(inserted=new.height, updated=changed.height, unchanged=unchanged)
+
+
+def _keep_versions(store: Store, pks: list[int], import_id: int, now: str) -> None:
+    """Copy each record, as it is now, into the version table before it changes."""
+    names = _record_columns(store)
+    condition, params = store.keys_in("id", pks)
+    rows = store.query(f"SELECT {', '.join(names)} FROM {RECORD_TABLE} WHERE {condition}", params)
+    versions: list[tuple[Any, ...]] = []
+    for row in rows:
+        content = dict(zip(names, (_jsonable(v) for v in row), strict=True))
+        versions.append(
+            (
+                content["id"],
+                content["agency"],
+                content["record_id"],
+                json.dumps(content, ensure_ascii=False),
+                content["row_hash"],
+                content["import_id"],
+                import_id,
+                now,
+            )
+        )
+    store.executemany(
+        f"INSERT INTO {VERSION_TABLE} (record_pk, agency, record_id, content, row_hash, "
+        "import_id, replaced_by_import_id, replaced_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        versions,
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+_COLUMN_CACHE: dict[str, list[str]] = {}
+
+
+def _record_columns(store: Store) -> list[str]:
+    """The record table's columns, read from the store itself."""
+    key = store.backend
+    if key not in _COLUMN_CACHE:
+        if store.backend == "sqlite":
+            rows = store.query(f"PRAGMA table_info({RECORD_TABLE})")
+            _COLUMN_CACHE[key] = [r[1] for r in rows]
+        else:
+            rows = store.query(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                "ORDER BY ordinal_position",
+                [RECORD_TABLE],
+            )
+            _COLUMN_CACHE[key] = [r[0] for r in rows]
+    return _COLUMN_CACHE[key]
+
+
+def write_relationships(
+    store: Store, frame: pl.DataFrame, import_id: int, now: str
+) -> WriteCounts:
+    """Insert relationships not yet known; a relationship is its whole content."""
+    if frame.is_empty():
+        return WriteCounts()
+    unique = frame.unique(
+        subset=["agency", "person_id", "related_person_id", "relationship"], keep="first",
+        maintain_order=True,
+    )
+    before = int(store.scalar(f"SELECT COUNT(*) FROM {RELATIONSHIP_TABLE}"))
+    store.executemany(
+        f"INSERT INTO {RELATIONSHIP_TABLE} (agency, person_id, related_person_id, relationship, "
+        "row_hash, source_row, import_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (agency, person_id, related_person_id, relationship) DO NOTHING",
+        [(*row, import_id, now) for row in unique.rows()],
+    )
+    inserted = int(store.scalar(f"SELECT COUNT(*) FROM {RELATIONSHIP_TABLE}")) - before
+    return WriteCounts(inserted=inserted, unchanged=frame.height - inserted)

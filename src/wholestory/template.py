@@ -1,0 +1,204 @@
+"""The agency chronology template: the product's input contract.
+
+Everything here mirrors ``shared/spec/agency-template.md``. Keeping the
+contract in one module means validation, the synthetic generator and the
+documentation all read the same lists.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+#: Columns of the event table, in the template's order.
+COLUMNS: Final[tuple[str, ...]] = (
+    "agency",
+    "record_id",
+    "person_id",
+    "given_name",
+    "family_name",
+    "other_names",
+    "date_of_birth",
+    "sex",
+    "nhs_number",
+    "upn",
+    "postcode",
+    "address",
+    "role",
+    "event_id",
+    "event_date",
+    "event_time",
+    "event_type",
+    "summary",
+    "action",
+    "outcome",
+    "practitioner",
+    "team",
+)
+
+#: Columns that must be present in the header and filled in on every row.
+REQUIRED: Final[tuple[str, ...]] = (
+    "agency",
+    "record_id",
+    "person_id",
+    "given_name",
+    "family_name",
+    "event_date",
+    "summary",
+)
+
+#: Columns of the optional relationships table, recognised by its header.
+RELATIONSHIP_COLUMNS: Final[tuple[str, ...]] = (
+    "agency",
+    "person_id",
+    "related_person_id",
+    "relationship",
+)
+
+RELATIONSHIPS: Final[frozenset[str]] = frozenset(
+    {
+        "MOTHER",
+        "FATHER",
+        "STEP_PARENT",
+        "PARENT_PARTNER",
+        "SIBLING",
+        "HALF_SIBLING",
+        "GRANDPARENT",
+        "CARER",
+        "OTHER",
+    }
+)
+
+ROLES: Final[frozenset[str]] = frozenset(
+    {
+        "SUBJECT",
+        "VICTIM",
+        "WITNESS",
+        "PRESENT",
+        "PARENT",
+        "CARER",
+        "SIBLING",
+        "SUSPECT",
+        "HOUSEHOLD_MEMBER",
+        "OTHER",
+    }
+)
+DEFAULT_ROLE: Final = "SUBJECT"
+
+#: Agency codes named by the template. Other codes are accepted (a partnership
+#: has agencies of its own) as long as they look like codes.
+KNOWN_AGENCIES: Final[dict[str, str]] = {
+    "POLICE": "Police",
+    "CSC": "Children's social care",
+    "EARLY_HELP": "Early help",
+    "HEALTH_VISITING": "Health visiting",
+    "SCHOOL_NURSING": "School nursing",
+    "GP": "GP practice",
+    "ED": "Emergency department",
+    "CAMHS": "Child and adolescent mental health services",
+    "ADULT_MH": "Adult mental health services",
+    "SCHOOL": "School",
+    "HOUSING": "Housing",
+    "PROBATION": "Probation",
+    "DA_SERVICE": "Domestic abuse service",
+    "YOUTH_JUSTICE": "Youth justice",
+}
+
+#: The event vocabulary, by group.
+EVENT_GROUPS: Final[dict[str, tuple[str, ...]]] = {
+    "domestic abuse": (
+        "DA_INCIDENT",
+        "DASH_ASSESSMENT",
+        "MARAC_REFERRAL",
+        "MARAC_MEETING",
+        "DA_SERVICE_CONTACT",
+        "ENCOMPASS_NOTIFICATION",
+    ),
+    "children's social care": (
+        "REFERRAL",
+        "REFERRAL_NFA",
+        "ASSESSMENT",
+        "ASSESSMENT_NFA",
+        "STRATEGY_DISCUSSION",
+        "S47_ENQUIRY",
+        "CP_CONFERENCE",
+        "CP_PLAN_START",
+        "CP_PLAN_END",
+        "CIN_PLAN_START",
+        "CIN_PLAN_END",
+        "LOOKED_AFTER_START",
+        "LOOKED_AFTER_END",
+        "EARLY_HELP_START",
+        "EARLY_HELP_END",
+        "CASE_CLOSED",
+    ),
+    "health": (
+        "APPOINTMENT_ATTENDED",
+        "APPOINTMENT_MISSED",
+        "ED_ATTENDANCE",
+        "HOSPITAL_ADMISSION",
+        "INJURY",
+        "SELF_HARM",
+        "MENTAL_HEALTH_CONTACT",
+        "CAMHS_REFERRAL",
+        "CAMHS_DISCHARGE",
+        "SUBSTANCE_MISUSE",
+    ),
+    "education": (
+        "SCHOOL_START",
+        "SCHOOL_MOVE",
+        "SUSPENSION",
+        "PERMANENT_EXCLUSION",
+        "ATTENDANCE_CONCERN",
+        "ELECTIVE_HOME_EDUCATION",
+        "CHILD_MISSING_EDUCATION",
+        "SEN_SUPPORT",
+        "EHCP",
+    ),
+    "police and justice": (
+        "MISSING_EPISODE",
+        "ARREST",
+        "OFFENCE_VICTIM",
+        "OFFENCE_SUSPECT",
+        "EXPLOITATION_CONCERN",
+        "CUSTODY",
+        "RELEASE",
+    ),
+    "household": (
+        "HOUSE_MOVE",
+        "HOMELESSNESS",
+        "EVICTION",
+        "PARENT_SEPARATION",
+        "BEREAVEMENT",
+        "PARENT_IMPRISONMENT",
+        "PARENT_MENTAL_HEALTH",
+        "PARENT_SUBSTANCE_MISUSE",
+        "NEW_PARTNER",
+    ),
+    "other": ("CONCERN", "CONTACT", "OTHER"),
+}
+
+EVENT_TYPES: Final[frozenset[str]] = frozenset(
+    code for codes in EVENT_GROUPS.values() for code in codes
+)
+
+#: The group each event code belongs to, for summaries by category.
+EVENT_GROUP_OF: Final[dict[str, str]] = {
+    code: group for group, codes in EVENT_GROUPS.items() for code in codes
+}
+
+SEXES: Final[dict[str, str]] = {
+    "F": "F",
+    "FEMALE": "F",
+    "GIRL": "F",
+    "M": "M",
+    "MALE": "M",
+    "BOY": "M",
+    "U": "U",
+    "UNKNOWN": "U",
+    "NOT KNOWN": "U",
+    "NOT STATED": "U",
+}
+
+#: The longest text we accept in one cell. A 100,000-character summary is a
+#: real (if unusual) case note; a multi-megabyte cell is a broken export.
+MAX_CELL_CHARS: Final = 1_000_000

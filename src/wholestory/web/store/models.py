@@ -1,0 +1,152 @@
+"""The store's tables. Django owns the schema and its migrations.
+
+The core library reads and writes these tables with plain SQL (it must not
+import Django), so every table has an explicit ``db_table`` and the core's
+column lists are checked against these models by a test.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class ImportRun(models.Model):
+    """One file read by one ingest: what came in, and what happened to every row."""
+
+    file_name = models.TextField(help_text="The path as given to ingest.")
+    file_sha256 = models.CharField(max_length=64)
+    kind = models.CharField(max_length=16, help_text="events or relationships")
+    profile = models.TextField(default="template")
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    rows_read = models.IntegerField(default=0)
+    rows_inserted = models.IntegerField(default=0)
+    rows_updated = models.IntegerField(default=0)
+    rows_unchanged = models.IntegerField(default=0)
+    rows_quarantined = models.IntegerField(default=0)
+    rows_with_warnings = models.IntegerField(default=0)
+
+    class Meta:
+        db_table = "ws_import"
+
+
+class Record(models.Model):
+    """One person's part in one agency event: one row of the agency template.
+
+    Template-named columns hold the trusted, normalised value; ``*_recorded``
+    columns hold what the agency wrote, for the fields where the two can differ.
+    """
+
+    agency = models.CharField(max_length=32)
+    record_id = models.TextField()
+    person_id = models.TextField()
+    given_name = models.TextField()
+    family_name = models.TextField()
+    other_names = models.TextField(null=True)
+    date_of_birth = models.CharField(max_length=10, null=True)
+    date_of_birth_precision = models.CharField(max_length=5, null=True)
+    date_of_birth_recorded = models.TextField(null=True)
+    sex = models.TextField(null=True)
+    nhs_number = models.CharField(max_length=10, null=True)
+    nhs_number_recorded = models.TextField(null=True)
+    upn = models.CharField(max_length=13, null=True)
+    upn_recorded = models.TextField(null=True)
+    postcode = models.CharField(max_length=8, null=True)
+    postcode_recorded = models.TextField(null=True)
+    address = models.TextField(null=True)
+    role = models.CharField(max_length=32)
+    event_id = models.TextField(null=True)
+    event_date = models.CharField(max_length=10)
+    event_date_precision = models.CharField(max_length=5)
+    event_date_approximate = models.BooleanField(default=False)
+    event_date_start = models.DateField()
+    event_date_recorded = models.TextField()
+    event_time = models.CharField(max_length=5, null=True)
+    event_type = models.CharField(max_length=40)
+    event_type_inferred = models.BooleanField(default=False)
+    event_type_rule = models.TextField(null=True)
+    summary = models.TextField()
+    action = models.TextField(null=True)
+    outcome = models.TextField(null=True)
+    practitioner = models.TextField(null=True)
+    team = models.TextField(null=True)
+    warnings = models.TextField(null=True)
+    row_hash = models.CharField(max_length=32)
+    source_row = models.IntegerField()
+    import_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, db_column="import_id")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "ws_record"
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "record_id"], name="ws_record_agency_record")
+        ]
+        indexes = [
+            models.Index(fields=["agency", "person_id"], name="ws_record_agency_person"),
+            models.Index(fields=["agency", "event_id"], name="ws_record_agency_event"),
+        ]
+
+
+class RecordVersion(models.Model):
+    """A record as it was before an import changed it. Nothing is overwritten unkept."""
+
+    record_pk = models.ForeignKey(Record, on_delete=models.PROTECT, db_column="record_pk")
+    agency = models.CharField(max_length=32)
+    record_id = models.TextField()
+    content = models.JSONField(help_text="Every column of the record as it was.")
+    row_hash = models.CharField(max_length=32)
+    import_run = models.ForeignKey(
+        ImportRun, on_delete=models.PROTECT, db_column="import_id", related_name="+"
+    )
+    replaced_by = models.ForeignKey(
+        ImportRun, on_delete=models.PROTECT, db_column="replaced_by_import_id", related_name="+"
+    )
+    replaced_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "ws_record_version"
+        indexes = [models.Index(fields=["agency", "record_id"], name="ws_version_agency_record")]
+
+
+class Relationship(models.Model):
+    """How two people are related, as one agency knows it (the optional second table)."""
+
+    agency = models.CharField(max_length=32)
+    person_id = models.TextField()
+    related_person_id = models.TextField()
+    relationship = models.CharField(max_length=32)
+    row_hash = models.CharField(max_length=32)
+    source_row = models.IntegerField()
+    import_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, db_column="import_id")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "ws_relationship"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "person_id", "related_person_id", "relationship"],
+                name="ws_relationship_unique",
+            )
+        ]
+
+
+class QuarantinedRow(models.Model):
+    """A row that could not go in, with where it was and why, waiting to be corrected."""
+
+    file_name = models.TextField()
+    row_number = models.IntegerField(help_text="As a spreadsheet numbers it: the header is row 1.")
+    columns = models.TextField(help_text="The columns at fault.")
+    reason = models.TextField()
+    raw = models.TextField(help_text="The row as read, as JSON keyed by the file's own headers.")
+    raw_hash = models.CharField(max_length=32)
+    import_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, db_column="import_id")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "ws_quarantine"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["file_name", "row_number", "raw_hash"], name="ws_quarantine_unique"
+            )
+        ]

@@ -1,0 +1,83 @@
+"""Shared fixtures: a fresh store on SQLite and, when a server is given, on PostgreSQL.
+
+Tests that take the ``store`` fixture run once per database. PostgreSQL runs
+when ``WHOLESTORY_TEST_POSTGRES_URL`` names a server (``.ci/run`` starts one);
+with ``WHOLESTORY_TEST_REQUIRE_POSTGRES=1`` a missing server fails the run
+instead of skipping, so CI cannot pass on SQLite alone.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from wholestory.store import Store, StoreURL, open_store, resolve_url
+from wholestory.web.bootstrap import ensure_schema
+
+PG_ENV = "WHOLESTORY_TEST_POSTGRES_URL"
+TABLES = ("ws_record_version", "ws_record", "ws_relationship", "ws_quarantine", "ws_import")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file, copied for each test (migrating each time is slow)."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    ensure_schema(resolve_url(f"sqlite:///{path}"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[StoreURL]:
+    """A fresh PostgreSQL database for this test session, dropped at the end."""
+    server = os.environ.get(PG_ENV)
+    if not server:
+        if os.environ.get("WHOLESTORY_TEST_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"{PG_ENV} is not set but PostgreSQL tests are required")
+        pytest.skip(f"set {PG_ENV} to run the PostgreSQL tests")
+    import psycopg
+
+    name = f"wholestory_test_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    base, _, _ = server.rpartition("/")
+    url = resolve_url(f"{base}/{name}")
+    ensure_schema(url)
+    yield url
+    from django.db import connections
+
+    for alias in list(connections.databases):
+        if alias.startswith("store_"):
+            connections[alias].close()
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """An empty, migrated store on each database."""
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "store.sqlite3"
+        shutil.copy(template, path)
+        opened = open_store(resolve_url(f"sqlite:///{path}"))
+    else:
+        url: StoreURL = request.getfixturevalue("postgres_url")
+        opened = open_store(url)
+        opened.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def store_env(
+    store: Store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Iterator[Store]:
+    """The same store, named by WHOLESTORY_DATABASE_URL, for CLI tests; cwd is tmp_path."""
+    monkeypatch.setenv("WHOLESTORY_DATABASE_URL", store.url.raw)
+    monkeypatch.chdir(tmp_path)
+    yield store

@@ -74,9 +74,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
 
 
 @pytest.fixture
-def store_env(
-    store: Store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> Iterator[Store]:
+def store_env(store: Store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Store]:
     """The same store, named by WHOLESTORY_DATABASE_URL, for CLI tests; cwd is tmp_path."""
     monkeypatch.setenv("WHOLESTORY_DATABASE_URL", store.url.raw)
     monkeypatch.chdir(tmp_path)

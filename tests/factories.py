@@ -32,8 +32,11 @@ def event_row(n: int = 1, **values: Any) -> dict[str, str]:
 
 
 def write_csv(
-    path: Path, rows: list[dict[str, str]], columns: tuple[str, ...] | list[str] = COLUMNS,
-    encoding: str = "utf-8", newline: str = "\n",
+    path: Path,
+    rows: list[dict[str, str]],
+    columns: tuple[str, ...] | list[str] = COLUMNS,
+    encoding: str = "utf-8",
+    newline: str = "\n",
 ) -> Path:
     """Write rows under ``columns`` (cells missing from a row are left empty)."""
     with path.open("w", encoding=encoding, newline="") as handle:

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 from factories import event_row, rows, write_csv
-
 from wholestory.ingest import ingest_file, ingest_paths
 from wholestory.profiles import Profile
 from wholestory.store import Store
@@ -24,7 +23,12 @@ def test_rows_are_accounted_for_and_reimport_changes_nothing(store: Store, tmp_p
     path = write_csv(tmp_path / "police.csv", [*rows(5), event_row(6, event_date="2020-02-30")])
     first = ingest_file(store, path, today=TODAY)
     assert first.counts() == {
-        "read": 6, "inserted": 5, "updated": 0, "unchanged": 0, "quarantined": 1, "warnings": 0,
+        "read": 6,
+        "inserted": 5,
+        "updated": 0,
+        "unchanged": 0,
+        "quarantined": 1,
+        "warnings": 0,
     }
     assert first.balanced()
     second = ingest_file(store, path, today=TODAY)
@@ -136,10 +140,32 @@ def test_folder_import_reads_csv_and_xlsx_and_skips_subfolders(
     book = openpyxl.Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.append(["agency", "record_id", "person_id", "given_name", "family_name",
-                  "date_of_birth", "nhs_number", "event_date", "summary"])
-    sheet.append(["SCHOOL", "S1", "P1", "Kellie", "Testperson", dt.datetime(2012, 3, 4),
-                  9434765919, dt.datetime(2021, 9, 1), "Started school"])
+    sheet.append(
+        [
+            "agency",
+            "record_id",
+            "person_id",
+            "given_name",
+            "family_name",
+            "date_of_birth",
+            "nhs_number",
+            "event_date",
+            "summary",
+        ]
+    )
+    sheet.append(
+        [
+            "SCHOOL",
+            "S1",
+            "P1",
+            "Kellie",
+            "Testperson",
+            dt.datetime(2012, 3, 4),
+            9434765919,
+            dt.datetime(2021, 9, 1),
+            "Started school",
+        ]
+    )
     book.save(folder / "school.xlsx")
     (folder / "ground_truth").mkdir()
     write_csv(folder / "ground_truth" / "ignored.csv", rows(9))
@@ -165,8 +191,12 @@ def test_profile_constants_and_code_maps(store: Store, tmp_path: Path) -> None:
     profile = Profile(
         name="test",
         columns={
-            "record_id": "Ref", "person_id": "Nominal", "given_name": "First",
-            "family_name": "Last", "event_date": "Occurred", "event_type": "Type",
+            "record_id": "Ref",
+            "person_id": "Nominal",
+            "given_name": "First",
+            "family_name": "Last",
+            "event_date": "Occurred",
+            "event_type": "Type",
             "summary": "Details",
         },
         constants={"agency": "POLICE"},

@@ -79,33 +79,38 @@ FALLBACK: Final = "OTHER"
 FALLBACK_RULE: Final = "no rule matched the summary"
 
 
-def _pattern(phrase: str) -> str:
-    """A case-insensitive whole-word regex for a phrase (escaped)."""
-    escaped = "".join("\\" + c if not c.isalnum() and c != " " else c for c in phrase)
-    return rf"(?i)(^|[^a-z0-9]){escaped}($|[^a-z0-9])"
+def _escape(phrase: str) -> str:
+    return "".join("\\" + c if not c.isalnum() and c != " " else c for c in phrase)
 
 
-_COMPILED: Final = tuple(
-    (code, phrase, _pattern(phrase)) for code, phrases in RULES for phrase in phrases
-)
+def _pattern(phrases: tuple[str, ...]) -> str:
+    """A case-insensitive whole-word regex matching any of the phrases, capturing it."""
+    alternatives = "|".join(_escape(p) for p in phrases)
+    return rf"(?i)(?:^|[^a-z0-9])({alternatives})(?:$|[^a-z0-9])"
+
+
+_COMPILED: Final = tuple((code, _pattern(phrases)) for code, phrases in RULES)
 
 
 def classify(summaries: pl.Series) -> tuple[pl.Series, pl.Series]:
-    """Event codes and the rule that gave each, for a column of summaries."""
-    text = summaries.cast(pl.String).fill_null("")
-    code = pl.Series("event_type", [None] * len(text), dtype=pl.String)
-    rule = pl.Series("rule", [None] * len(text), dtype=pl.String)
-    for event_code, phrase, regex in _COMPILED:
-        hit = code.is_null() & text.str.contains(regex)
-        if not hit.any():
-            continue
-        code = pl.select(pl.when(hit).then(pl.lit(event_code)).otherwise(code)).to_series()
-        rule = pl.select(
-            pl.when(hit).then(pl.lit(f"summary mentions '{phrase}'")).otherwise(rule)
-        ).to_series()
-    code = code.fill_null(FALLBACK)
-    rule = rule.fill_null(FALLBACK_RULE)
-    return code, rule
+    """Event codes and the rule that gave each, for a column of summaries.
+
+    One regular expression per code (its phrases as alternatives); the phrase
+    that matched is named in the rule, lower-cased as the rule lists it.
+    """
+    frame = pl.DataFrame({"text": summaries.cast(pl.String).fill_null("")})
+    code: pl.Expr = pl.lit(FALLBACK)
+    rule: pl.Expr = pl.lit(FALLBACK_RULE)
+    for event_code, regex in reversed(_COMPILED):
+        found = pl.col("text").str.extract(regex, 1)
+        code = pl.when(found.is_not_null()).then(pl.lit(event_code)).otherwise(code)
+        rule = (
+            pl.when(found.is_not_null())
+            .then(pl.format("summary mentions '{}'", found.str.to_lowercase()))
+            .otherwise(rule)
+        )
+    out = frame.lazy().select(event_type=code, rule=rule).collect()
+    return out["event_type"], out["rule"]
 
 
 def classify_one(summary: str) -> tuple[str, str]:

@@ -2,8 +2,10 @@
 
 An identifier that fails its check is kept exactly as the agency recorded it
 (a worker may need to see it) but is never trusted for matching people: one
-mistyped NHS number must not merge two children. So every function here
-returns both the normalised value (or null when untrusted) and a problem.
+mistyped NHS number must not merge two children. So each check gives both a
+normalised value (null when untrusted) and a problem. Checks are Polars
+expressions, so ingest runs them over a whole chunk at once; the scalar
+functions serve the generator and tests.
 """
 
 from __future__ import annotations
@@ -17,6 +19,17 @@ _NHS_WEIGHTS: Final = tuple(range(10, 1, -1))  # 10, 9, ..., 2
 _POSTCODE_RE: Final = r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$"
 _UPN_RE: Final = r"^[A-Z][0-9]{11}[0-9A-Z]$"
 _UPN_CHECK_LETTERS: Final = "ABCDEFGHJKLMNPQRTUVWXYZ"
+_NULL_STR: Final = pl.lit(None, dtype=pl.String)
+
+#: The value of each character in the UPN check-letter sum.
+_UPN_VALUES: Final[dict[str, int]] = {
+    **{str(d): d for d in range(10)},
+    **{c: i for i, c in enumerate(_UPN_CHECK_LETTERS)},
+}
+
+
+def _present(text: pl.Expr) -> pl.Expr:
+    return text.is_not_null() & (text != "")
 
 
 def nhs_check_digit(first_nine: str) -> int | None:
@@ -29,104 +42,106 @@ def nhs_check_digit(first_nine: str) -> int | None:
 
 
 def is_valid_nhs_number(text: str) -> bool:
-    """Scalar check, for code paths that handle one value (the generator, tests)."""
+    """Scalar check, for code that handles one value (the generator, tests)."""
     digits = re.sub(r"[\s-]", "", text)
     if not re.fullmatch(r"[0-9]{10}", digits):
         return False
     return nhs_check_digit(digits[:9]) == int(digits[9])
 
 
-def check_nhs_numbers(raw: pl.Series) -> tuple[pl.Series, pl.Series]:
-    """Normalised NHS numbers (null when absent or invalid) and their problems."""
-    text = raw.cast(pl.String).str.strip_chars()
+def nhs_exprs(column: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """NHS numbers as 10 digits (null when absent or invalid), and their problems."""
+    text = column.cast(pl.String).str.strip_chars()
     digits = text.str.replace_all(r"[\s-]", "")
-    frame = pl.DataFrame({"text": text, "d": digits})
     weighted = pl.sum_horizontal(
-        pl.col("d").str.slice(i, 1).cast(pl.Int64, strict=False) * w
-        for i, w in enumerate(_NHS_WEIGHTS)
+        digits.str.slice(i, 1).cast(pl.Int64, strict=False) * w for i, w in enumerate(_NHS_WEIGHTS)
     )
     check = (pl.lit(11) - weighted % 11).replace(11, 0)
-    last = pl.col("d").str.slice(9, 1).cast(pl.Int64, strict=False)
-    shaped = pl.col("d").str.contains(r"^[0-9]{10}$").fill_null(False)
-    present = pl.col("text").is_not_null() & (pl.col("text") != "")
-    out = frame.select(
-        valid=shaped & (check != 10) & (check == last),
-        present=present,
+    last = digits.str.slice(9, 1).cast(pl.Int64, strict=False)
+    shaped = digits.str.contains(r"^[0-9]{10}$").fill_null(False)
+    valid = (shaped & (check != 10) & (check == last)).fill_null(False)
+    advice = "kept as recorded but not used to match people"
+    problem = (
+        pl.when(_present(text) & ~shaped)
+        .then(pl.format("NHS number '{}' is not 10 digits; " + advice, text))
+        .when(_present(text) & ~valid)
+        .then(pl.format("NHS number '{}' fails its check digit; " + advice, text))
+        .otherwise(_NULL_STR)
     )
-    valid = out["valid"].fill_null(False)
-    normalised = pl.select(pl.when(valid).then(digits)).to_series().alias(raw.name)
-    shaped_ok = frame.select(shaped)["d"].fill_null(False)
-    problem = pl.select(
-        pl.when(out["present"] & ~shaped_ok)
-        .then(pl.format("NHS number '{}' is not 10 digits; kept as recorded but not used to "
-                        "match people", text))
-        .when(out["present"] & ~valid)
-        .then(pl.format("NHS number '{}' fails its check digit; kept as recorded but not used "
-                        "to match people", text))
-        .otherwise(pl.lit(None, dtype=pl.String))
-    ).to_series()
-    return normalised, problem
+    return pl.when(valid).then(digits), problem
 
 
-def check_postcodes(raw: pl.Series) -> tuple[pl.Series, pl.Series]:
-    """Postcodes normalised to ``AB1 2CD`` (null when absent or malformed) and problems."""
-    text = raw.cast(pl.String).str.strip_chars()
+def postcode_exprs(column: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """Postcodes as ``AB1 2CD`` (null when absent or malformed), and their problems."""
+    text = column.cast(pl.String).str.strip_chars()
     squeezed = text.str.to_uppercase().str.replace_all(r"\s+", " ")
-    outward = squeezed.str.extract(_POSTCODE_RE, 1)
-    inward = squeezed.str.extract(_POSTCODE_RE, 2)
-    normalised = pl.select(
-        pl.when(outward.is_not_null()).then(pl.concat_str([outward, inward], separator=" "))
-    ).to_series()
-    present = text.is_not_null() & (text != "")
-    problem = pl.select(
-        pl.when(present & normalised.is_null())
+    normalised = pl.concat_str(
+        [squeezed.str.extract(_POSTCODE_RE, 1), squeezed.str.extract(_POSTCODE_RE, 2)],
+        separator=" ",
+    )
+    problem = (
+        pl.when(_present(text) & normalised.is_null())
         .then(pl.format("postcode '{}' is not the shape of a UK postcode; kept as recorded", text))
-        .otherwise(pl.lit(None, dtype=pl.String))
-    ).to_series()
-    return normalised.alias(raw.name), problem
+        .otherwise(_NULL_STR)
+    )
+    return normalised, problem
 
 
 def upn_check_letter(last_twelve: str) -> str:
     """The DfE check letter for the 12 characters after it."""
-    total = 0
-    for position, char in enumerate(last_twelve, start=2):
-        value = int(char) if char.isdigit() else _UPN_CHECK_LETTERS.index(char)
-        total += value * position
+    total = sum(_UPN_VALUES[c] * w for w, c in enumerate(last_twelve, start=2))
     return _UPN_CHECK_LETTERS[total % 23]
 
 
 def is_valid_upn(text: str) -> bool:
     """A unique pupil number with the right shape and check letter."""
     upn = text.strip().upper()
-    if not re.fullmatch(_UPN_RE, upn):
-        return False
-    if not upn[-1].isdigit() and upn[-1] not in _UPN_CHECK_LETTERS:
+    if not re.fullmatch(_UPN_RE, upn) or upn[-1] not in _UPN_VALUES:
         return False
     return upn_check_letter(upn[1:]) == upn[0]
 
 
-def check_upns(raw: pl.Series) -> tuple[pl.Series, pl.Series]:
-    """UPNs (null when absent or failing their check letter) and their problems.
-
-    Done a value at a time: UPNs are on school rows only and the check is cheap.
-    """
-    normalised: list[str | None] = []
-    problems: list[str | None] = []
-    for value in raw.cast(pl.String).to_list():
-        text = (value or "").strip()
-        if not text:
-            normalised.append(None)
-            problems.append(None)
-        elif is_valid_upn(text):
-            normalised.append(text.upper())
-            problems.append(None)
-        else:
-            normalised.append(None)
-            problems.append(
-                f"UPN '{text}' is not 13 characters with a valid check letter; "
-                "kept as recorded but not used to match people"
-            )
-    return (
-        pl.Series(raw.name, normalised, dtype=pl.String),
-        pl.Series("problem", problems, dtype=pl.String),
+def upn_exprs(column: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """UPNs (null when absent or failing their check letter), and their problems."""
+    text = column.cast(pl.String).str.strip_chars()
+    upn = text.str.to_uppercase()
+    total = pl.sum_horizontal(
+        upn.str.slice(i, 1).replace_strict(_UPN_VALUES, default=None, return_dtype=pl.Int64)
+        * (i + 1)
+        for i in range(1, 13)
     )
+    letters = {i: c for i, c in enumerate(_UPN_CHECK_LETTERS)}
+    expected = (total % 23).replace_strict(letters, default=None, return_dtype=pl.String)
+    valid = (upn.str.contains(_UPN_RE) & (upn.str.slice(0, 1) == expected)).fill_null(False)
+    problem = (
+        pl.when(_present(text) & ~valid)
+        .then(
+            pl.format(
+                "UPN '{}' is not 13 characters with a valid check letter; kept as recorded but "
+                "not used to match people",
+                text,
+            )
+        )
+        .otherwise(_NULL_STR)
+    )
+    return pl.when(valid).then(upn), problem
+
+
+def _apply(exprs: tuple[pl.Expr, pl.Expr], raw: pl.Series) -> tuple[pl.Series, pl.Series]:
+    out = pl.DataFrame({"v": raw}).select(value=exprs[0], problem=exprs[1])
+    return out["value"].alias(raw.name), out["problem"]
+
+
+def check_nhs_numbers(raw: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """:func:`nhs_exprs` over a Series."""
+    return _apply(nhs_exprs(pl.col("v")), raw)
+
+
+def check_postcodes(raw: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """:func:`postcode_exprs` over a Series."""
+    return _apply(postcode_exprs(pl.col("v")), raw)
+
+
+def check_upns(raw: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """:func:`upn_exprs` over a Series."""
+    return _apply(upn_exprs(pl.col("v")), raw)

@@ -10,8 +10,8 @@ from rich.console import Console
 
 from wholestory.cli.ingest import _print_result, _run
 from wholestory.cli.store import ready_store
-from wholestory.store import Store
 from wholestory.cli.synth import run_synth
+from wholestory.store import Store
 
 console = Console(highlight=False)
 

@@ -14,10 +14,10 @@ from rich.table import Table
 
 from wholestory.cli.errors import EXIT_BAD_INPUT, fail
 from wholestory.cli.store import ready_store
-from wholestory.store import Store
 from wholestory.exporting import write_csv
 from wholestory.ingest import IngestResult, ingest_paths
 from wholestory.profiles import Profile, ProfileError, load_profile
+from wholestory.store import Store
 from wholestory.store.imports import count_quarantine, list_quarantine
 
 console = Console(highlight=False)
@@ -144,7 +144,13 @@ def quarantine_command(
         store.close()
     if out is not None:
         rows = [
-            [e.file_name, str(e.row_number), e.columns, e.reason, json.dumps(e.raw, ensure_ascii=False)]
+            [
+                e.file_name,
+                str(e.row_number),
+                e.columns,
+                e.reason,
+                json.dumps(e.raw, ensure_ascii=False),
+            ]
             for e in entries
         ]
         try:

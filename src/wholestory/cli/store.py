@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from wholestory.store import Store, StoreURLError, open_store, resolve_url
 from wholestory.cli.errors import fail
+from wholestory.store import Store, StoreURLError, open_store, resolve_url
 
 
 def ready_store() -> Store:

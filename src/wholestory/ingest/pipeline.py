@@ -9,15 +9,24 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeVar
 
 from wholestory.ingest.accounting import FileResult, IngestResult
-from wholestory.ingest.reading import Chunk, FileProblem, Table, expand_paths, open_table
+from wholestory.ingest.reading import (
+    Chunk,
+    FastPathUnavailable,
+    Table,
+    UnreadableFileError,
+    expand_paths,
+    open_table,
+)
 from wholestory.ingest.validation import (
     Checked,
-    frame_from_rows,
     raw_json,
     validate_events,
     validate_relationships,
@@ -29,6 +38,7 @@ from wholestory.store.records import write_records, write_relationships
 from wholestory.template import COLUMNS, RELATIONSHIP_COLUMNS, REQUIRED
 
 CHUNK_ROWS: Final = 50_000
+T = TypeVar("T")
 
 #: Called as progress(file, rows_done) after each chunk.
 Progress = Callable[[Path, int], None]
@@ -67,9 +77,27 @@ def ingest_file(
         kind, mapping, ignored = _layout(table, profile)
         result.kind = kind
         result.ignored_columns = ignored
-        with store.transaction():
-            _import_table(store, table, kind, mapping, profile, result, progress, chunk_rows, today)
-    except FileProblem as problem:
+        try:
+            with store.transaction():
+                _import_table(
+                    store, table, kind, mapping, profile, result, progress, chunk_rows, today
+                )
+        except FastPathUnavailable:
+            # Rolled back: read it again, row by row, to find and hold the bad rows.
+            result = FileResult(file=str(path), kind=kind, ignored_columns=ignored)
+            with store.transaction():
+                _import_table(
+                    store,
+                    open_table(path, careful=True),
+                    kind,
+                    mapping,
+                    profile,
+                    result,
+                    progress,
+                    chunk_rows,
+                    today,
+                )
+    except UnreadableFileError as problem:
         failed = FileResult(file=str(path), kind=result.kind, error=problem.problem)
         failed.ignored_columns = result.ignored_columns
         return failed
@@ -90,7 +118,7 @@ def _layout(table: Table, profile: Profile) -> tuple[str, dict[int, str], list[s
     if missing:
         wanted = [profile.columns.get(c, c) for c in missing]
         plural = "s" if len(missing) > 1 else ""
-        raise FileProblem(
+        raise UnreadableFileError(
             table.path,
             f"required column{plural} missing from the header: {', '.join(wanted)}"
             + ("" if profile.columns else " (see the agency template, or use --profile)"),
@@ -111,8 +139,11 @@ def _import_table(
 ) -> None:
     now = dt.datetime.now(dt.UTC).isoformat(sep=" ")
     import_id = start_import(store, str(table.path), _sha256(table.path), kind, profile.name, now)
-    for chunk in table.chunks(chunk_rows):
-        checked = _check_chunk(table, chunk, kind, mapping, profile, today)
+    checked_chunks = (
+        (chunk, _check_chunk(table, chunk, kind, mapping, profile, today))
+        for chunk in table.chunks(chunk_rows)
+    )
+    for chunk, checked in _ahead(checked_chunks):
         writer = write_records if kind == "events" else write_relationships
         counts = writer(store, checked.good, import_id, now)
         bad = [
@@ -130,6 +161,50 @@ def _import_table(
     finish_import(store, import_id, result.counts(), dt.datetime.now(dt.UTC).isoformat(sep=" "))
 
 
+_DONE: Final = object()
+
+
+def _ahead(items: Iterator[T], depth: int = 2) -> Iterator[T]:
+    """Produce items in a background thread while the caller consumes them.
+
+    Reading and validating the next chunk (Polars, which releases the GIL)
+    overlaps with writing this one (the database driver, which does too), so
+    both of the machine's cores work. Errors in the producer reach the caller.
+    """
+    channel: queue.Queue[object] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if stop.is_set():
+                    return
+                channel.put(item)
+        except BaseException as error:  # handed to the consumer, which re-raises it
+            channel.put(_Failure(error))
+        channel.put(_DONE)
+
+    worker = threading.Thread(target=produce, name="ingest-reader", daemon=True)
+    worker.start()
+    try:
+        while (item := channel.get()) is not _DONE:
+            if isinstance(item, _Failure):
+                raise item.error
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        while worker.is_alive():  # unblock a producer waiting on a full queue
+            try:
+                channel.get_nowait()
+            except queue.Empty:
+                worker.join(timeout=0.05)
+
+
+@dataclass(frozen=True)
+class _Failure:
+    error: BaseException
+
+
 def _check_chunk(
     table: Table,
     chunk: Chunk,
@@ -138,10 +213,9 @@ def _check_chunk(
     profile: Profile,
     today: dt.date,
 ) -> Checked:
-    frame, raw = frame_from_rows(table.header, mapping, chunk.rows, chunk.row_numbers)
     if kind == "events":
-        return validate_events(frame, raw, table.header, profile, today)
-    return validate_relationships(frame, raw, table.header, profile)
+        return validate_events(chunk.frame, table.header, mapping, profile, today)
+    return validate_relationships(chunk.frame, table.header, mapping, profile)
 
 
 def _malformed(table: Table, chunk: Chunk) -> list[tuple[int, str, str, str, str]]:

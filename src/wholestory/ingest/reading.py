@@ -2,7 +2,7 @@
 
 A file either yields rows (each with the row number a person sees when they
 open it in a spreadsheet: the header is row 1) or fails with a
-:class:`FileProblem` whose message names the file and what is wrong. Nothing
+:class:`UnreadableFileError` whose message names the file and what is wrong. Nothing
 here raises anything else for bad input, and nothing reads a whole file into
 memory: chunks keep memory flat however large the export.
 """
@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+import polars as pl
+
 from wholestory.template import MAX_CELL_CHARS
 
 SUFFIXES: Final = (".csv", ".xlsx")
@@ -29,7 +31,7 @@ _OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0"
 csv.field_size_limit(MAX_CELL_CHARS * 4)
 
 
-class FileProblem(Exception):
+class UnreadableFileError(Exception):
     """A file that cannot be read at all. The message is for the person importing it."""
 
     def __init__(self, path: Path, problem: str) -> None:
@@ -40,52 +42,167 @@ class FileProblem(Exception):
 
 @dataclass
 class Chunk:
-    """Up to ``size`` rows, as text, with their spreadsheet row numbers.
+    """Up to ``size`` rows as a frame of text: columns ``c0..cN`` and ``source_row``.
 
+    ``source_row`` is the row number a spreadsheet shows (the header is row 1).
     ``malformed`` holds rows that cannot be lined up with the header at all
-    (too many or too few cells), to be quarantined as they are.
+    (more cells than the header has), to be quarantined as they are.
     """
 
-    rows: list[list[str]] = field(default_factory=list)
-    row_numbers: list[int] = field(default_factory=list)
+    frame: pl.DataFrame
     malformed: list[tuple[int, str, list[str]]] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.rows) + len(self.malformed)
+        return self.frame.height + len(self.malformed)
+
+
+def column_names(width: int) -> list[str]:
+    """Positional column names: headers may be blank or repeated, positions never are."""
+    return [f"c{i}" for i in range(width)]
+
+
+def _rows_frame(rows: list[list[str]], row_numbers: list[int], width: int) -> pl.DataFrame:
+    columns = list(zip(*rows, strict=True)) if rows else [()] * width
+    return pl.DataFrame(
+        {
+            **{
+                name: pl.Series(columns[i], dtype=pl.String)
+                for i, name in enumerate(column_names(width))
+            },
+            "source_row": pl.Series(row_numbers, dtype=pl.Int64),
+        }
+    )
+
+
+def _drop_blank(frame: pl.DataFrame, width: int) -> pl.DataFrame:
+    """Blank lines are skipped, as a spreadsheet shows them: empty, not data."""
+    cells = [pl.col(c).fill_null("").str.strip_chars() != "" for c in column_names(width)]
+    return frame.filter(pl.any_horizontal(cells))
 
 
 class Table:
     """An open agency file: its header, then its rows in chunks."""
 
-    def __init__(self, path: Path, header: list[str], rows: Iterator[list[str]]) -> None:
+    def __init__(self, path: Path, header: list[str]) -> None:
         self.path = path
         self.header = header
+
+    @property
+    def width(self) -> int:
+        return len(self.header)
+
+    def chunks(self, size: int) -> Iterator[Chunk]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class RowTable(Table):
+    """A table read row by row (the careful CSV reader, or an XLSX sheet)."""
+
+    def __init__(self, path: Path, header: list[str], rows: Iterator[list[str]]) -> None:
+        super().__init__(path, header)
         self._rows = rows
 
     def chunks(self, size: int) -> Iterator[Chunk]:
-        """Yield chunks of rows; blank lines are skipped, as a spreadsheet would."""
-        width = len(self.header)
-        chunk = Chunk()
+        width = self.width
+        rows: list[list[str]] = []
+        numbers: list[int] = []
+        malformed: list[tuple[int, str, list[str]]] = []
         row_number = 1
         for cells in self._rows:
             row_number += 1
-            if not any(cells):
+            if not any(c.strip() for c in cells):
                 continue
             if len(cells) > width and not any(c.strip() for c in cells[width:]):
                 cells = cells[:width]  # trailing empty cells, as spreadsheets write them
             if len(cells) > width:
                 problem = f"row has {len(cells)} cells but the header has {width}"
-                chunk.malformed.append((row_number, problem, cells))
+                malformed.append((row_number, problem, cells))
             else:
                 # A short row is padded: exports often drop trailing empty cells,
                 # and a row short of required values is caught by validation.
-                chunk.rows.append(cells + [""] * (width - len(cells)))
-                chunk.row_numbers.append(row_number)
-            if len(chunk) >= size:
-                yield chunk
-                chunk = Chunk()
-        if len(chunk):
-            yield chunk
+                rows.append(cells + [""] * (width - len(cells)))
+                numbers.append(row_number)
+            if len(rows) + len(malformed) >= size:
+                yield Chunk(_rows_frame(rows, numbers, width), malformed)
+                rows, numbers, malformed = [], [], []
+        if rows or malformed:
+            yield Chunk(_rows_frame(rows, numbers, width), malformed)
+
+
+class FastCsvTable(Table):
+    """A CSV parsed by Polars in blocks of whole records: the fast path.
+
+    Blocks are cut at a line end outside quotes (an even number of quote
+    characters so far), so memory stays flat however large the file. Any
+    parsing problem raises :class:`FastPathUnavailable`, and the caller
+    re-reads the file with the careful reader, which names the row at fault.
+    """
+
+    def __init__(self, path: Path, header: list[str], data_offset: int) -> None:
+        super().__init__(path, header)
+        self._offset = data_offset
+
+    def chunks(self, size: int) -> Iterator[Chunk]:
+        names = column_names(self.width)
+        schema = dict.fromkeys(names, pl.String)
+        rows_before = 0
+        for block in _record_blocks(self.path, self._offset, _BLOCK_BYTES):
+            try:
+                frame = pl.read_csv(
+                    block,
+                    has_header=False,
+                    schema=schema,
+                    row_index_name="source_row",
+                    row_index_offset=rows_before + 2,
+                    truncate_ragged_lines=False,
+                    raise_if_empty=False,
+                )
+            except (pl.exceptions.PolarsError, OSError) as error:
+                raise FastPathUnavailable(str(error)) from None
+            rows_before += frame.height
+            frame = _drop_blank(
+                frame.with_columns(pl.col("source_row").cast(pl.Int64)), self.width
+            ).select(*names, "source_row")
+            for start in range(0, frame.height, size):
+                yield Chunk(frame.slice(start, size))
+
+
+class FastPathUnavailable(Exception):  # noqa: N818 - a signal, not an error for people
+    """The fast reader cannot parse this file; read it again carefully."""
+
+
+_BLOCK_BYTES: Final = 16 << 20
+
+
+def _record_blocks(path: Path, offset: int, block_bytes: int) -> Iterator[bytes]:
+    """The file from ``offset`` in blocks that end at a record boundary."""
+    with path.open("rb") as handle:
+        handle.seek(offset)
+        carry = b""
+        while True:
+            data = handle.read(block_bytes)
+            if not data:
+                if carry:
+                    yield carry
+                return
+            buffer = carry + data
+            cut = _last_record_end(buffer)
+            if cut < 0:
+                carry = buffer
+                continue
+            yield buffer[: cut + 1]
+            carry = buffer[cut + 1 :]
+
+
+def _last_record_end(buffer: bytes) -> int:
+    """Index of the last newline that is outside quotes, or -1."""
+    position = len(buffer)
+    while True:
+        position = buffer.rfind(b"\n", 0, position)
+        if position < 0:
+            return -1
+        if buffer.count(b'"', 0, position) % 2 == 0:
+            return position
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:
@@ -109,35 +226,39 @@ def expand_paths(paths: list[Path]) -> list[Path]:
     return files
 
 
-def open_table(path: Path) -> Table:
-    """Open a CSV or XLSX file, deciding by its content rather than its name."""
+def open_table(path: Path, careful: bool = False) -> Table:
+    """Open a CSV or XLSX file, deciding by its content rather than its name.
+
+    CSV is read by the fast reader unless ``careful`` is set (see
+    :class:`FastCsvTable`).
+    """
     try:
         with path.open("rb") as handle:
             head = handle.read(_SNIFF_BYTES)
     except FileNotFoundError:
-        raise FileProblem(path, "no such file") from None
+        raise UnreadableFileError(path, "no such file") from None
     except IsADirectoryError:
-        raise FileProblem(path, "is a folder, not a file") from None
+        raise UnreadableFileError(path, "is a folder, not a file") from None
     except OSError as error:
-        raise FileProblem(path, f"cannot be opened ({error.strerror})") from None
+        raise UnreadableFileError(path, f"cannot be opened ({error.strerror})") from None
     if not head:
-        raise FileProblem(path, "the file is empty (0 bytes)")
+        raise UnreadableFileError(path, "the file is empty (0 bytes)")
     if head.startswith(_ZIP_MAGIC):
         return _open_xlsx(path)
     if head.startswith(_OLE_MAGIC):
-        raise FileProblem(
+        raise UnreadableFileError(
             path, "is an old Excel 97-2003 (.xls) workbook; save it as .xlsx or CSV UTF-8"
         )
     if path.suffix.lower() == ".xlsx":
-        raise FileProblem(path, "is named .xlsx but is not an Excel workbook")
-    return _open_csv(path, head)
+        raise UnreadableFileError(path, "is named .xlsx but is not an Excel workbook")
+    return _open_csv(path, head, careful)
 
 
-def _open_csv(path: Path, head: bytes) -> Table:
+def _open_csv(path: Path, head: bytes, careful: bool) -> Table:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise FileProblem(path, "is saved as UTF-16 text; save it as CSV UTF-8")
+        raise UnreadableFileError(path, "is saved as UTF-16 text; save it as CSV UTF-8")
     if b"\x00" in head:
-        raise FileProblem(path, "looks like binary data, not a CSV or XLSX file")
+        raise UnreadableFileError(path, "looks like binary data, not a CSV or XLSX file")
     _check_utf8(path, head)
     handle = path.open(encoding="utf-8-sig", newline="")
     reader = csv.reader(handle, strict=False)
@@ -145,11 +266,26 @@ def _open_csv(path: Path, head: bytes) -> Table:
         header = next(reader, None)
     except (csv.Error, UnicodeDecodeError) as error:
         handle.close()
-        raise FileProblem(path, f"the header row cannot be read ({error})") from None
+        raise UnreadableFileError(path, f"the header row cannot be read ({error})") from None
     if header is None or not any(h.strip() for h in header):
         handle.close()
-        raise FileProblem(path, "has no header row")
-    return Table(path, header, _csv_rows(path, reader, handle))
+        raise UnreadableFileError(path, "has no header row")
+    end = _header_end(head)
+    if careful or (end < 0 and len(head) == _SNIFF_BYTES):
+        return RowTable(path, header, _csv_rows(path, reader, handle))
+    handle.close()
+    return FastCsvTable(path, header, len(head) if end < 0 else end + 1)
+
+
+def _header_end(head: bytes) -> int:
+    """Byte offset of the newline that ends the header record (-1 when none)."""
+    quotes = 0
+    for index, byte in enumerate(head):
+        if byte == 0x22:
+            quotes += 1
+        elif byte == 0x0A and quotes % 2 == 0:
+            return index
+    return -1
 
 
 def _check_utf8(path: Path, head: bytes) -> None:
@@ -159,7 +295,7 @@ def _check_utf8(path: Path, head: bytes) -> None:
         decoder.decode(head, final=False)
     except UnicodeDecodeError as error:
         line = head[: error.start].count(b"\n") + 1
-        raise FileProblem(
+        raise UnreadableFileError(
             path,
             f"is not UTF-8 text (line {line} has byte 0x{head[error.start]:02x}); "
             "save it as CSV UTF-8",
@@ -167,16 +303,17 @@ def _check_utf8(path: Path, head: bytes) -> None:
 
 
 def _csv_rows(path: Path, reader: Any, handle: io.TextIOWrapper) -> Iterator[list[str]]:
-    """Rows of a CSV; decoding and CSV errors later in the file become FileProblems."""
+    """Rows of a CSV; decoding and CSV errors later in the file become UnreadableFileErrors."""
     try:
-        for row in reader:
-            yield row
+        yield from reader
     except UnicodeDecodeError as error:
-        raise FileProblem(
+        raise UnreadableFileError(
             path, f"is not UTF-8 text after line {reader.line_num}; save it as CSV UTF-8"
         ) from error
     except csv.Error as error:
-        raise FileProblem(path, f"line {reader.line_num} cannot be read as CSV ({error})") from error
+        raise UnreadableFileError(
+            path, f"line {reader.line_num} cannot be read as CSV ({error})"
+        ) from error
     finally:
         handle.close()
 
@@ -188,27 +325,26 @@ def _open_xlsx(path: Path) -> Table:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
-        raise FileProblem(path, f"is not a readable Excel workbook ({error})") from None
+        raise UnreadableFileError(path, f"is not a readable Excel workbook ({error})") from None
     sheet = book.worksheets[0] if book.worksheets else None
     if sheet is None:
         book.close()
-        raise FileProblem(path, "the workbook has no sheets")
+        raise UnreadableFileError(path, "the workbook has no sheets")
     rows = (  # values_only rows are tuples of cell values
         [_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)
     )
     header = next(rows, None)
     if header is None or not any(h.strip() for h in header):
         book.close()
-        raise FileProblem(path, "the first sheet has no header row")
+        raise UnreadableFileError(path, "the first sheet has no header row")
     while header and not header[-1].strip():
         header.pop()
-    return Table(path, header, _xlsx_rows(rows, book))
+    return RowTable(path, header, _xlsx_rows(rows, book))
 
 
 def _xlsx_rows(rows: Iterator[list[str]], book: Any) -> Iterator[list[str]]:
     try:
-        for row in rows:
-            yield row
+        yield from rows
     finally:
         book.close()
 

@@ -11,7 +11,7 @@ Rules, in the words the quarantine shows:
   but not trusted, and the row carries a warning. Losing a whole event because
   of a mistyped NHS number would hide part of a child's story.
 
-Everything is done a column at a time with Polars; ingest speed depends on it.
+A chunk is validated in one Polars query: ingest speed depends on it.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from typing import Final
 import polars as pl
 
 from wholestory.classify import classify
-from wholestory.dates import ParsedDates, parse_dates
-from wholestory.identifiers import check_nhs_numbers, check_postcodes, check_upns
+from wholestory.dates import date_exprs
+from wholestory.identifiers import nhs_exprs, postcode_exprs, upn_exprs
 from wholestory.profiles import Profile
 from wholestory.template import (
     COLUMNS,
@@ -110,47 +110,261 @@ class Checked:
     warnings: int
 
 
-def frame_from_rows(
-    header: list[str], mapping: dict[int, str], rows: list[list[str]], row_numbers: list[int]
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The chunk as two frames: template columns, and the raw cells by their own header."""
-    columns = list(zip(*rows, strict=True)) if rows else [()] * len(header)
-    raw = pl.DataFrame(
-        {f"{i}:{name}": pl.Series(columns[i], dtype=pl.String) for i, name in enumerate(header)}
-    )
-    mapped = pl.DataFrame(
-        {column: pl.Series(columns[index], dtype=pl.String) for index, column in mapping.items()}
-    ).with_columns(pl.Series("source_row", row_numbers, dtype=pl.Int64))
-    return mapped, raw
-
-
-def raw_json(header: list[str], cells: list[str]) -> str:
+def raw_json(header: list[str], cells: list[str | None]) -> str:
     """A row as read, keyed by the file's own headers, for the quarantine."""
     keys = [h or f"column {i + 1}" for i, h in enumerate(header)]
     extra = [f"column {i + 1}" for i in range(len(header), len(cells))]
-    return json.dumps(dict(zip(keys + extra, cells, strict=False)), ensure_ascii=False)
+    values = ["" if c is None else c for c in cells]
+    return json.dumps(dict(zip(keys + extra, values, strict=False)), ensure_ascii=False)
 
 
-def _apply_profile(frame: pl.DataFrame, profile: Profile, columns: tuple[str, ...]) -> pl.DataFrame:
-    """Trim text, add constants and missing columns, and map codes onto ours."""
+def mapped_frame(chunk: pl.DataFrame, mapping: dict[int, str]) -> pl.DataFrame:
+    """The chunk's positional columns renamed to template columns (unmapped ones dropped)."""
+    return chunk.select(
+        *(pl.col(f"c{i}").alias(column) for i, column in mapping.items()), pl.col("source_row")
+    )
+
+
+def _prepared(frame: pl.DataFrame, profile: Profile, columns: tuple[str, ...]) -> pl.LazyFrame:
+    """Trimmed text, constants and missing columns filled, codes mapped onto ours."""
     exprs: list[pl.Expr] = []
     for column in columns:
+        base = (
+            pl.col(column).cast(pl.String).str.strip_chars()
+            if column in frame.columns
+            else pl.lit("", dtype=pl.String)
+        )
         if column in profile.constants:
-            value = profile.constants[column]
-            base = pl.lit(value, dtype=pl.String)
-            if column in frame.columns:
-                stripped = pl.col(column).str.strip_chars()
-                base = pl.when(stripped == "").then(base).otherwise(stripped)
-        elif column in frame.columns:
-            base = pl.col(column).str.strip_chars()
-        else:
-            base = pl.lit("", dtype=pl.String)
+            base = (
+                pl.when(base.is_null() | (base == ""))
+                .then(pl.lit(profile.constants[column]))
+                .otherwise(base)
+            )
         code_map = profile.codes.get(column)
         if code_map:
-            upper = base.str.to_uppercase()
-            base = upper.replace_strict(code_map, default=base, return_dtype=pl.String)
+            base = base.str.to_uppercase().replace_strict(code_map, default=base)
         exprs.append(base.fill_null("").alias(column))
-    return frame.select([*exprs, pl.col("source_row")])
+    return frame.lazy().select(*exprs, pl.col("source_row").cast(pl.Int64))
+
+
+def _why(condition: pl.Expr, message: pl.Expr | str) -> pl.Expr:
+    text = pl.lit(message) if isinstance(message, str) else message
+    return pl.when(condition).then(text).otherwise(_NULL_STR)
+
+
+def _first(*problems: pl.Expr) -> pl.Expr:
+    return pl.coalesce(problems) if len(problems) > 1 else problems[0]
+
+
+def _common_problems(columns: tuple[str, ...], required: tuple[str, ...]) -> dict[str, pl.Expr]:
+    """Oversized cells and empty required values, for any kind of table."""
+    problems: dict[str, pl.Expr] = {}
+    for column in columns:
+        checks = [
+            _why(
+                pl.col(column).str.len_chars() > MAX_CELL_CHARS,
+                f"longer than {MAX_CELL_CHARS:,} characters",
+            )
+        ]
+        if column in required:
+            checks.append(_why(pl.col(column) == "", "required, but empty"))
+        problems[column] = _first(*checks)
+    return problems
+
+
+def _verdict(problems: dict[str, pl.Expr]) -> tuple[pl.Expr, pl.Expr]:
+    """The columns at fault and the reasons, joined; empty strings when none."""
+    columns = pl.concat_str(
+        [pl.when(p.is_not_null()).then(pl.lit(name)) for name, p in problems.items()],
+        separator=", ",
+        ignore_nulls=True,
+    )
+    reasons = pl.concat_str(
+        [pl.format("{}: {}", pl.lit(name), p) for name, p in problems.items()],
+        separator="; ",
+        ignore_nulls=True,
+    )
+    return columns, reasons
+
+
+def _lookup(frame: pl.DataFrame, column: str, outputs: dict[str, pl.Expr]) -> pl.DataFrame:
+    """Compute expensive per-value results once per distinct value, then join them back.
+
+    Dates, NHS numbers and postcodes repeat a great deal within an export, so
+    parsing the distinct values is many times cheaper than parsing every row.
+    """
+    distinct = frame.select(pl.col(column).unique()).lazy().select(pl.col(column), **outputs)
+    return frame.lazy().join(distinct, on=column, how="left", nulls_equal=True).collect()
+
+
+def _problem_verdicts(checked: pl.DataFrame, problems: dict[str, pl.Expr]) -> pl.DataFrame:
+    """Rows with problems, as (source_row, columns at fault, reasons joined)."""
+    flagged = checked.lazy().with_columns(**{f"_p_{name}": expr for name, expr in problems.items()})
+    bad = flagged.filter(pl.any_horizontal(pl.col(f"_p_{name}").is_not_null() for name in problems))
+    columns, reasons = _verdict({name: pl.col(f"_p_{name}") for name in problems})
+    return bad.select("source_row", _columns=columns, _reason=reasons).collect()
+
+
+def validate_events(
+    chunk: pl.DataFrame,
+    header: list[str],
+    mapping: dict[int, str],
+    profile: Profile,
+    today: dt.date,
+) -> Checked:
+    """Validate and normalise a chunk of event rows (positional columns plus source_row)."""
+    data = _prepared(mapped_frame(chunk, mapping), profile, COLUMNS).collect()
+    event_date = date_exprs(pl.col("event_date"), profile.formats_for("event_date"), today)
+    data = _lookup(
+        data,
+        "event_date",
+        {
+            "_event_date": event_date.iso,
+            "_event_date_precision": event_date.precision,
+            "_event_date_approximate": event_date.approximate,
+            "_event_date_start": event_date.start.dt.strftime("%Y-%m-%d"),
+            "_event_date_problem": event_date.problem,
+        },
+    ).with_columns(
+        agency=pl.col("agency").str.to_uppercase(),
+        role=pl.when(pl.col("role") == "")
+        .then(pl.lit(DEFAULT_ROLE))
+        .otherwise(pl.col("role").str.to_uppercase()),
+        event_type=pl.col("event_type").str.to_uppercase(),
+    )
+    problems = _common_problems(COLUMNS, REQUIRED)
+    problems["agency"] = _first(
+        problems["agency"],
+        _why(
+            ~pl.col("agency").str.contains(_AGENCY_RE),
+            "an agency code is letters, digits and _ such as CSC",
+        ),
+    )
+    problems["event_date"] = _first(problems["event_date"], pl.col("_event_date_problem"))
+    problems["role"] = _first(
+        problems["role"],
+        _why(
+            ~pl.col("role").is_in(sorted(ROLES)),
+            pl.format("'{}' is not a role in the template", pl.col("role")),
+        ),
+    )
+    problems["event_type"] = _first(
+        problems["event_type"],
+        _why(
+            (pl.col("event_type") != "") & ~pl.col("event_type").is_in(sorted(EVENT_TYPES)),
+            pl.format("'{}' is not an event type in the template vocabulary", pl.col("event_type")),
+        ),
+    )
+    verdicts = _problem_verdicts(data, problems)
+    rejected = _rejections(chunk, header, verdicts)
+    good = data.join(verdicts.select("source_row"), on="source_row", how="anti")
+    normalised, warnings = _normalise_events(good, profile, today)
+    return Checked(good=normalised, rejected=rejected, warnings=warnings)
+
+
+def _normalise_events(
+    checked: pl.DataFrame, profile: Profile, today: dt.date
+) -> tuple[pl.DataFrame, int]:
+    """Accepted rows in the store's shape; untrusted optional values become warnings."""
+    dob = date_exprs(pl.col("date_of_birth"), profile.formats_for("date_of_birth"), today)
+    nhs, nhs_problem = nhs_exprs(pl.col("nhs_number"))
+    postcode, postcode_problem = postcode_exprs(pl.col("postcode"))
+    upn, upn_problem = upn_exprs(pl.col("upn"))
+    checked = _lookup(
+        checked,
+        "date_of_birth",
+        {"_dob": dob.iso, "_dob_precision": dob.precision, "_dob_problem": dob.problem},
+    )
+    checked = _lookup(checked, "nhs_number", {"_nhs": nhs, "_nhs_problem": nhs_problem})
+    checked = _lookup(
+        checked, "postcode", {"_postcode": postcode, "_postcode_problem": postcode_problem}
+    )
+    checked = _lookup(checked, "upn", {"_upn": upn, "_upn_problem": upn_problem})
+    time_text = pl.col("event_time")
+    time_ok = time_text.str.contains(_TIME_RE)
+    warnings: dict[str, pl.Expr] = {
+        "date_of_birth": pl.format(
+            "{}; kept as recorded, not used to match people", pl.col("_dob_problem")
+        ),
+        "nhs_number": pl.col("_nhs_problem"),
+        "upn": pl.col("_upn_problem"),
+        "postcode": pl.col("_postcode_problem"),
+        "event_time": _why(
+            (time_text != "") & ~time_ok, pl.format("time '{}' is not HH:MM", time_text)
+        ),
+    }
+    _, warning_text = _verdict(warnings)
+
+    def opt(expr: pl.Expr) -> pl.Expr:
+        return pl.when(expr != "").then(expr)
+
+    sex = pl.col("sex").str.to_uppercase().replace_strict(SEXES, default=pl.col("sex"))
+    out = (
+        checked.lazy()
+        .select(
+            "agency",
+            "record_id",
+            "person_id",
+            "given_name",
+            "family_name",
+            opt(pl.col("other_names")).alias("other_names"),
+            pl.col("_dob").alias("date_of_birth"),
+            pl.col("_dob_precision").alias("date_of_birth_precision"),
+            opt(pl.col("date_of_birth")).alias("date_of_birth_recorded"),
+            opt(sex).alias("sex"),
+            pl.col("_nhs").alias("nhs_number"),
+            opt(pl.col("nhs_number")).alias("nhs_number_recorded"),
+            pl.col("_upn").alias("upn"),
+            opt(pl.col("upn")).alias("upn_recorded"),
+            pl.col("_postcode").alias("postcode"),
+            opt(pl.col("postcode")).alias("postcode_recorded"),
+            opt(pl.col("address")).alias("address"),
+            "role",
+            opt(pl.col("event_id")).alias("event_id"),
+            pl.col("_event_date").alias("event_date"),
+            pl.col("_event_date_precision").alias("event_date_precision"),
+            pl.col("_event_date_approximate").alias("event_date_approximate"),
+            pl.col("_event_date_start").alias("event_date_start"),
+            pl.col("event_date").alias("event_date_recorded"),
+            pl.when(time_ok)
+            .then(
+                pl.concat_str(
+                    [
+                        time_text.str.extract(_TIME_RE, 1).str.zfill(2),
+                        time_text.str.extract(_TIME_RE, 2),
+                    ],
+                    separator=":",
+                )
+            )
+            .alias("event_time"),
+            "event_type",
+            (pl.col("event_type") == "").alias("event_type_inferred"),
+            _NULL_STR.alias("event_type_rule"),
+            "summary",
+            opt(pl.col("action")).alias("action"),
+            opt(pl.col("outcome").str.to_uppercase()).alias("outcome"),
+            opt(pl.col("practitioner")).alias("practitioner"),
+            opt(pl.col("team")).alias("team"),
+            pl.when(warning_text != "").then(warning_text).alias("warnings"),
+            "source_row",
+        )
+        .collect()
+    )
+    out = _infer_types(out.with_columns(_row_hash(checked, COLUMNS)))
+    return out.select(RECORD_FIELDS), int(out["warnings"].is_not_null().sum())
+
+
+def _infer_types(frame: pl.DataFrame) -> pl.DataFrame:
+    """Fill empty event types from the summary, recording the rule that decided."""
+    mask = frame["event_type_inferred"]
+    if not mask.any():
+        return frame
+    where = mask.arg_true()
+    codes, rules = classify(frame["summary"].filter(mask))
+    return frame.with_columns(
+        frame["event_type"].scatter(where, codes),
+        frame["event_type_rule"].scatter(where, rules),
+    )
 
 
 def _row_hash(frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.Series:
@@ -167,259 +381,44 @@ def _row_hash(frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.Series:
     return pl.Series("row_hash", digests, dtype=pl.String)
 
 
-def _problems_frame(problems: dict[str, pl.Series], height: int) -> pl.DataFrame:
-    """Per row: the columns at fault and the reasons, joined; nulls when none."""
-    if not problems:
-        return pl.DataFrame(
-            {"columns": [None] * height, "reason": [None] * height},
-            schema={"columns": pl.String, "reason": pl.String},
-        )
-    frame = pl.DataFrame(
-        {name: series.alias(name) for name, series in problems.items()}
-    )
-    labelled = [
-        pl.when(pl.col(name).is_not_null()).then(pl.lit(name)) for name in problems
-    ]
-    described = [
-        pl.when(pl.col(name).is_not_null()).then(pl.format("{}: {}", pl.lit(name), pl.col(name)))
-        for name in problems
-    ]
-    return frame.select(
-        pl.concat_str(labelled, separator=", ", ignore_nulls=True).alias("columns"),
-        pl.concat_str(described, separator="; ", ignore_nulls=True).alias("reason"),
-    ).with_columns(
-        pl.when(pl.col("columns") == "").then(_NULL_STR).otherwise(pl.col("columns")).alias(
-            "columns"
-        ),
-        pl.when(pl.col("reason") == "").then(_NULL_STR).otherwise(pl.col("reason")).alias(
-            "reason"
-        ),
-    )
-
-
-def _null_unless(flag: pl.Series, message: str) -> pl.Series:
-    return pl.select(pl.when(flag).then(pl.lit(message))).to_series()
-
-
-def _common_row_problems(frame: pl.DataFrame, required: tuple[str, ...]) -> dict[str, pl.Series]:
-    """Empty required values and oversized cells, for any kind of table."""
-    problems: dict[str, pl.Series] = {}
-    for column in frame.columns:
-        if column == "source_row":
-            continue
-        too_long = frame[column].str.len_chars() > MAX_CELL_CHARS
-        if too_long.any():
-            problems[column] = _null_unless(
-                too_long, f"longer than {MAX_CELL_CHARS:,} characters"
-            )
-    for column in required:
-        empty = frame[column] == ""
-        if empty.any():
-            problems[column] = _merge(problems.get(column), _null_unless(empty, "required, but empty"))
-    return problems
-
-
-def _merge(first: pl.Series | None, second: pl.Series) -> pl.Series:
-    if first is None:
-        return second
-    return pl.select(pl.coalesce(first, second)).to_series()
-
-
-def validate_events(
-    frame: pl.DataFrame, raw: pl.DataFrame, header: list[str], profile: Profile, today: dt.date
-) -> Checked:
-    """Validate and normalise a chunk of event rows."""
-    data = _apply_profile(frame, profile, COLUMNS)
-    problems = _common_row_problems(data, REQUIRED)
-
-    agency = data["agency"].str.to_uppercase()
-    bad_agency = (agency != "") & ~agency.str.contains(_AGENCY_RE)
-    if bad_agency.any():
-        problems["agency"] = _merge(
-            problems.get("agency"),
-            _null_unless(bad_agency, "an agency code is letters, digits and _ such as CSC"),
-        )
-
-    event_dates = parse_dates(data["event_date"], profile.formats_for("event_date"), today)
-    problems["event_date"] = _merge(problems.get("event_date"), event_dates.problem)
-
-    role = data["role"].str.to_uppercase()
-    role = pl.select(pl.when(role == "").then(pl.lit(DEFAULT_ROLE)).otherwise(role)).to_series()
-    bad_role = ~role.is_in(sorted(ROLES))
-    if bad_role.any():
-        problems["role"] = pl.select(
-            pl.when(bad_role).then(pl.format("'{}' is not a role in the template", role))
-        ).to_series()
-
-    event_type = data["event_type"].str.to_uppercase()
-    bad_type = (event_type != "") & ~event_type.is_in(sorted(EVENT_TYPES))
-    if bad_type.any():
-        problems["event_type"] = pl.select(
-            pl.when(bad_type).then(
-                pl.format("'{}' is not an event type in the template vocabulary", event_type)
-            )
-        ).to_series()
-
-    verdict = _problems_frame(problems, data.height)
-    rejected_mask = verdict["reason"].is_not_null()
-    rejected = _rejections(raw, data["source_row"], verdict, rejected_mask, header)
-    keep = ~rejected_mask
-    good, warnings = _normalise_events(
-        data.filter(keep),
-        agency.filter(keep),
-        role.filter(keep),
-        event_type.filter(keep),
-        event_dates,
-        keep,
-        profile,
-        today,
-    )
-    return Checked(good=good, rejected=rejected, warnings=warnings)
-
-
-def _normalise_events(
-    data: pl.DataFrame,
-    agency: pl.Series,
-    role: pl.Series,
-    event_type: pl.Series,
-    event_dates: ParsedDates,
-    keep: pl.Series,
-    profile: Profile,
-    today: dt.date,
-) -> tuple[pl.DataFrame, int]:
-    """Accepted rows in the store's shape; untrusted optional values become warnings."""
-    dob = parse_dates(data["date_of_birth"], profile.formats_for("date_of_birth"), today)
-    nhs, nhs_problem = check_nhs_numbers(data["nhs_number"])
-    postcode, postcode_problem = check_postcodes(data["postcode"])
-    upn, upn_problem = check_upns(data["upn"])
-    time_text = data["event_time"]
-    time_ok = time_text.str.contains(_TIME_RE)
-    time_problem = pl.select(
-        pl.when((time_text != "") & ~time_ok).then(
-            pl.format("time '{}' is not HH:MM; kept as recorded", time_text)
-        )
-    ).to_series()
-    hh = time_text.str.extract(_TIME_RE, 1).str.zfill(2)
-    mm = time_text.str.extract(_TIME_RE, 2)
-    event_time = pl.select(
-        pl.when(time_ok).then(pl.concat_str([hh, mm], separator=":"))
-    ).to_series()
-    dob_problem = pl.select(
-        pl.when(dob.problem.is_not_null()).then(
-            pl.format("{}; kept as recorded, not used to match people", dob.problem)
-        )
-    ).to_series()
-    warnings = _problems_frame(
-        {
-            "date_of_birth": dob_problem,
-            "nhs_number": nhs_problem,
-            "upn": upn_problem,
-            "postcode": postcode_problem,
-            "event_time": time_problem,
-        },
-        data.height,
-    )["reason"]
-
-    empty_type = event_type == ""
-    inferred_type, rule = classify(data["summary"].filter(empty_type))
-    final_type = event_type.scatter(empty_type.arg_true(), inferred_type) if empty_type.any() else event_type
-    rules = pl.Series("event_type_rule", [None] * data.height, dtype=pl.String)
-    if empty_type.any():
-        rules = rules.scatter(empty_type.arg_true(), rule)
-
-    sex_upper = data["sex"].str.to_uppercase()
-    sex = sex_upper.replace_strict(SEXES, default=data["sex"], return_dtype=pl.String)
-
-    def opt(series: pl.Series) -> pl.Series:
-        return pl.select(pl.when(series != "").then(series)).to_series()
-
-    out = pl.DataFrame(
-        {
-            "agency": agency,
-            "record_id": data["record_id"],
-            "person_id": data["person_id"],
-            "given_name": data["given_name"],
-            "family_name": data["family_name"],
-            "other_names": opt(data["other_names"]),
-            "date_of_birth": dob.iso,
-            "date_of_birth_precision": dob.precision,
-            "date_of_birth_recorded": opt(data["date_of_birth"]),
-            "sex": opt(sex),
-            "nhs_number": nhs,
-            "nhs_number_recorded": opt(data["nhs_number"]),
-            "upn": upn,
-            "upn_recorded": opt(data["upn"]),
-            "postcode": postcode,
-            "postcode_recorded": opt(data["postcode"]),
-            "address": opt(data["address"]),
-            "role": role,
-            "event_id": opt(data["event_id"]),
-            "event_date": event_dates.iso.filter(keep),
-            "event_date_precision": event_dates.precision.filter(keep),
-            "event_date_approximate": event_dates.approximate.filter(keep),
-            "event_date_start": event_dates.start.filter(keep).dt.strftime("%Y-%m-%d"),
-            "event_date_recorded": data["event_date"],
-            "event_time": event_time,
-            "event_type": final_type,
-            "event_type_inferred": empty_type,
-            "event_type_rule": rules,
-            "summary": data["summary"],
-            "action": opt(data["action"]),
-            "outcome": opt(data["outcome"].str.to_uppercase()),
-            "practitioner": opt(data["practitioner"]),
-            "team": opt(data["team"]),
-            "warnings": warnings,
-            "row_hash": _row_hash(data, COLUMNS),
-            "source_row": data["source_row"],
-        }
-    )
-    return out.select(RECORD_FIELDS), int(warnings.is_not_null().sum())
-
-
 def validate_relationships(
-    frame: pl.DataFrame, raw: pl.DataFrame, header: list[str], profile: Profile
+    chunk: pl.DataFrame, header: list[str], mapping: dict[int, str], profile: Profile
 ) -> Checked:
     """Validate a chunk of the optional relationships table."""
-    data = _apply_profile(frame, profile, RELATIONSHIP_COLUMNS)
-    problems = _common_row_problems(data, RELATIONSHIP_COLUMNS)
-    relationship = data["relationship"].str.to_uppercase()
-    bad = (relationship != "") & ~relationship.is_in(sorted(RELATIONSHIPS))
-    if bad.any():
-        problems["relationship"] = _merge(
-            problems.get("relationship"),
-            pl.select(
-                pl.when(bad).then(pl.format("'{}' is not a relationship in the template", relationship))
-            ).to_series(),
+    data = (
+        _prepared(mapped_frame(chunk, mapping), profile, RELATIONSHIP_COLUMNS)
+        .with_columns(
+            agency=pl.col("agency").str.to_uppercase(),
+            relationship=pl.col("relationship").str.to_uppercase(),
         )
-    verdict = _problems_frame(problems, data.height)
-    rejected_mask = verdict["reason"].is_not_null()
-    rejected = _rejections(raw, data["source_row"], verdict, rejected_mask, header)
-    keep = ~rejected_mask
-    good = data.filter(keep).with_columns(
-        pl.col("agency").str.to_uppercase(),
-        relationship.filter(keep).alias("relationship"),
-        _row_hash(data.filter(keep), RELATIONSHIP_COLUMNS),
+        .collect()
     )
-    return Checked(good=good.select(RELATIONSHIP_FIELDS), rejected=rejected, warnings=0)
+    relationship = pl.col("relationship")
+    problems = _common_problems(RELATIONSHIP_COLUMNS, RELATIONSHIP_COLUMNS)
+    problems["relationship"] = _first(
+        problems["relationship"],
+        _why(
+            (relationship != "") & ~relationship.is_in(sorted(RELATIONSHIPS)),
+            pl.format("'{}' is not a relationship in the template", relationship),
+        ),
+    )
+    verdicts = _problem_verdicts(data, problems)
+    good = data.join(verdicts.select("source_row"), on="source_row", how="anti")
+    good = good.with_columns(_row_hash(good, RELATIONSHIP_COLUMNS))
+    return Checked(
+        good=good.select(RELATIONSHIP_FIELDS),
+        rejected=_rejections(chunk, header, verdicts),
+        warnings=0,
+    )
 
 
-def _rejections(
-    raw: pl.DataFrame,
-    rows: pl.Series,
-    verdict: pl.DataFrame,
-    mask: pl.Series,
-    header: list[str],
-) -> list[Rejection]:
-    if not mask.any():
+def _rejections(chunk: pl.DataFrame, header: list[str], bad: pl.DataFrame) -> list[Rejection]:
+    """Rejected rows, with their cells as read (looked up by source row)."""
+    if bad.is_empty():
         return []
-    bad_raw = raw.filter(mask).rows()
+    originals = chunk.join(bad.select("source_row"), on="source_row", how="semi")
+    cells = {row[-1]: list(row[:-1]) for row in originals.rows()}
     return [
-        Rejection(row=row, columns=columns, reason=reason, raw=raw_json(header, list(cells)))
-        for row, columns, reason, cells in zip(
-            rows.filter(mask).to_list(),
-            verdict["columns"].filter(mask).to_list(),
-            verdict["reason"].filter(mask).to_list(),
-            bad_raw,
-            strict=True,
-        )
+        Rejection(row=row, columns=columns, reason=reason, raw=raw_json(header, cells[row]))
+        for row, columns, reason in bad.select("source_row", "_columns", "_reason").rows()
     ]

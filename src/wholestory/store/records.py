@@ -51,31 +51,37 @@ def write_records(store: Store, frame: pl.DataFrame, import_id: int, now: str) -
     numbered = frame.with_columns(
         pl.int_range(pl.len()).over(["agency", "record_id"]).alias("_occurrence")
     )
-    generations = int(numbered["_occurrence"].max() or 0) + 1
+    generations = int(numbered.select(pl.col("_occurrence").max()).item() or 0) + 1
     for generation in range(generations):
         batch = numbered.filter(pl.col("_occurrence") == generation).drop("_occurrence")
         counts.add(_write_generation(store, batch, import_id, now))
     return counts
 
 
+_EXISTING_SCHEMA: Final[dict[str, pl.DataType]] = {
+    "agency": pl.String(),
+    "record_id": pl.String(),
+    "_pk": pl.Int64(),
+    "_old": pl.String(),
+}
+
+
 def _existing(store: Store, batch: pl.DataFrame) -> pl.DataFrame:
     """(agency, record_id, pk, old hash) for rows of the batch already in the store."""
-    found: list[tuple[str, str, int, str]] = []
+    found = [pl.DataFrame(schema=_EXISTING_SCHEMA)]
     for (agency,), group in batch.group_by(["agency"], maintain_order=True):
         ids = group["record_id"].to_list()
         for start in range(0, len(ids), 50_000):
             condition, params = store.keys_in("record_id", ids[start : start + 50_000])
-            rows = store.query(
-                f"SELECT record_id, id, row_hash FROM {RECORD_TABLE} "
-                f"WHERE agency = ? AND {condition}",
-                [agency, *params],
+            found.append(
+                store.query_frame(
+                    f"SELECT agency, record_id, id, row_hash FROM {RECORD_TABLE} "
+                    f"WHERE agency = ? AND {condition}",
+                    [agency, *params],
+                    _EXISTING_SCHEMA,
+                )
             )
-            found.extend((str(agency), r[0], r[1], r[2]) for r in rows)
-    return pl.DataFrame(
-        found,
-        schema={"agency": pl.String, "record_id": pl.String, "_pk": pl.Int64, "_old": pl.String},
-        orient="row",
-    )
+    return pl.concat(found)
 
 
 def _write_generation(store: Store, batch: pl.DataFrame, import_id: int, now: str) -> WriteCounts:
@@ -83,14 +89,13 @@ def _write_generation(store: Store, batch: pl.DataFrame, import_id: int, now: st
     new = joined.filter(pl.col("_pk").is_null())
     changed = joined.filter(pl.col("_pk").is_not_null() & (pl.col("_old") != pl.col("row_hash")))
     unchanged = joined.height - new.height - changed.height
-    columns = [*batch.columns, *RECORD_WRITE_COLUMNS_EXTRA]
     if new.height:
         stamped = new.select(batch.columns).with_columns(
-            pl.lit(import_id).alias("import_id"),
+            pl.lit(import_id, dtype=pl.Int64).alias("import_id"),
             pl.lit(now).alias("created_at"),
             pl.lit(now).alias("updated_at"),
         )
-        store.insert_rows(RECORD_TABLE, columns, stamped.rows())
+        store.insert_frame(RECORD_TABLE, stamped)
     if changed.height:
         _keep_versions(store, changed["_pk"].to_list(), import_id, now)
         assignments = ", ".join(f"{c} = ?" for c in [*batch.columns, "import_id", "updated_at"])
@@ -160,14 +165,13 @@ def _record_columns(store: Store) -> list[str]:
     return _COLUMN_CACHE[key]
 
 
-def write_relationships(
-    store: Store, frame: pl.DataFrame, import_id: int, now: str
-) -> WriteCounts:
+def write_relationships(store: Store, frame: pl.DataFrame, import_id: int, now: str) -> WriteCounts:
     """Insert relationships not yet known; a relationship is its whole content."""
     if frame.is_empty():
         return WriteCounts()
     unique = frame.unique(
-        subset=["agency", "person_id", "related_person_id", "relationship"], keep="first",
+        subset=["agency", "person_id", "related_person_id", "relationship"],
+        keep="first",
         maintain_order=True,
     )
     before = int(store.scalar(f"SELECT COUNT(*) FROM {RELATIONSHIP_TABLE}"))

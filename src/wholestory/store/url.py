@@ -38,7 +38,9 @@ def resolve_url(raw: str | None = None) -> StoreURL:
     """The store named by ``raw``, else by the environment, else the default SQLite file."""
     text = (raw or os.environ.get(ENV_VAR) or "").strip()
     if not text:
-        return StoreURL(raw=f"sqlite:///{DEFAULT_SQLITE}", backend="sqlite", path=Path(DEFAULT_SQLITE))
+        return StoreURL(
+            raw=f"sqlite:///{DEFAULT_SQLITE}", backend="sqlite", path=Path(DEFAULT_SQLITE)
+        )
     scheme = text.split(":", 1)[0].lower()
     if scheme == "sqlite":
         rest = text[len("sqlite:") :]

@@ -17,7 +17,9 @@ from wholestory.store.url import django_database_settings, resolve_url
 
 DEBUG = os.environ.get("WHOLESTORY_DEBUG") == "1"
 SECRET_KEY = os.environ.get("WHOLESTORY_SECRET_KEY") or secrets.token_urlsafe(50)
-ALLOWED_HOSTS = [h for h in os.environ.get("WHOLESTORY_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("WHOLESTORY_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
+]
 
 INSTALLED_APPS = [
     "django.contrib.contenttypes",

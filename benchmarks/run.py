@@ -1,0 +1,58 @@
+"""Run the benchmarks and write their results into docs/benchmarks.md.
+
+    python -m benchmarks.run            # every benchmark
+    python -m benchmarks.run ingest     # just one
+
+Each benchmark owns a section of docs/benchmarks.md between markers, so
+running one leaves the others' last results in place.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from benchmarks import ingest_bench
+from benchmarks.machine import describe
+
+DOC = Path(__file__).parent.parent / "docs" / "benchmarks.md"
+
+BENCHMARKS: dict[str, tuple[str, Callable[[], str]]] = {
+    "ingest": ("Ingest: rows per second and peak memory", ingest_bench.measure),
+}
+
+HEADER = """# Benchmarks
+
+Performance is measured here, not asserted in timed tests. Run them all with
+`make bench` (or one: `.venv/bin/python -m benchmarks.run ingest`); each run
+rewrites its own section below with the machine and the date.
+"""
+
+
+def write_section(name: str, title: str, body: str) -> None:
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else HEADER
+    start, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
+    section = f"{start}\n## {title}\n\nMachine: {describe()}\n\n{body}\n{end}"
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
+    text = (
+        pattern.sub(lambda _: section, text)
+        if pattern.search(text)
+        else text + "\n" + section + "\n"
+    )
+    DOC.parent.mkdir(exist_ok=True)
+    DOC.write_text(text, encoding="utf-8")
+
+
+def main(names: list[str]) -> None:
+    for name in names or list(BENCHMARKS):
+        title, run = BENCHMARKS[name]
+        print(f"Running {name} benchmark...", flush=True)
+        body = run()
+        write_section(name, title, body)
+        print(body)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,204 @@
+"""Hostile input: a clear message naming the file, row and column; no traceback; nothing lost."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from factories import event_row, rows, write_csv
+from wholestory.ingest import ingest_file
+from wholestory.store import Store
+from wholestory.store.imports import list_quarantine
+from wholestory.template import COLUMNS
+
+TODAY = dt.date(2026, 11, 26)
+
+
+def records(store: Store) -> int:
+    return int(store.scalar("SELECT COUNT(*) FROM ws_record"))
+
+
+def imports(store: Store) -> int:
+    return int(store.scalar("SELECT COUNT(*) FROM ws_import"))
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("empty.csv", b"", "the file is empty (0 bytes)"),
+        ("empty.xlsx", b"", "the file is empty (0 bytes)"),
+        ("binary.csv", bytes(range(256)) * 4, "looks like binary data"),
+        ("latin1.csv", "agency,record_id\nPOLICE,Zoë\n".encode("latin-1"), "is not UTF-8 text"),
+        ("utf16.csv", "agency,record_id\n".encode("utf-16"), "UTF-16"),
+        ("fake.xlsx", b"agency,record_id\n", "is named .xlsx but is not an Excel workbook"),
+        ("old.xls", b"\xd0\xcf\x11\xe0" + b"\x00" * 100, "old Excel 97-2003"),
+        ("header_only_blank.csv", b"\n\n", "has no header row"),
+    ],
+)
+def test_unreadable_files_fail_in_one_line_and_write_nothing(
+    store: Store, tmp_path: Path, name: str, content: bytes, expected: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = ingest_file(store, path, today=TODAY)
+    assert result.error is not None and expected in result.error
+    assert "\n" not in result.error
+    assert (records(store), imports(store)) == (0, 0)
+
+
+def test_corrupt_zip_named_xlsx(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("hello.txt", "not a workbook")
+    result = ingest_file(store, path, today=TODAY)
+    assert result.error is not None and "not a readable Excel workbook" in result.error
+
+
+def test_missing_required_column_is_named(store: Store, tmp_path: Path) -> None:
+    columns = [c for c in COLUMNS if c not in ("event_date", "summary")]
+    path = write_csv(tmp_path / "police.csv", rows(3), columns)
+    result = ingest_file(store, path, today=TODAY)
+    assert result.error is not None
+    assert "required columns missing from the header: event_date, summary" in result.error
+    assert records(store) == 0
+
+
+def test_bad_text_late_in_a_file_rolls_the_whole_file_back(store: Store, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "police.csv", rows(3000))
+    with path.open("ab") as handle:  # past the first 64 KB that are checked up front
+        handle.write(b"POLICE,R9999,P9,Zo\xeb,X,,,,,,,,,,2020-01-01,,,Call,,,,\n")
+    result = ingest_file(store, path, chunk_rows=500, today=TODAY)
+    assert result.error is not None and "is not UTF-8 text" in result.error
+    assert (records(store), imports(store)) == (0, 0)
+
+
+def test_bom_and_windows_line_endings(store: Store, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "excel.csv", rows(4), encoding="utf-8-sig", newline="\r\n")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    result = ingest_file(store, path, today=TODAY)
+    assert (result.error, result.inserted, result.quarantined) == (None, 4, 0)
+    assert store.scalar("SELECT agency FROM ws_record LIMIT 1") == "POLICE"
+    assert store.scalar("SELECT COUNT(*) FROM ws_record WHERE summary LIKE '%\r%'") == 0
+
+
+def test_a_100000_character_summary_goes_in_whole(store: Store, tmp_path: Path) -> None:
+    long_summary = ("Case note. " * 10_000)[:100_000]
+    path = write_csv(tmp_path / "csc.csv", [event_row(1, summary=long_summary), event_row(2)])
+    result = ingest_file(store, path, today=TODAY)
+    assert (result.inserted, result.quarantined) == (2, 0)
+    stored = store.scalar("SELECT summary FROM ws_record WHERE record_id = 'R1'")
+    assert len(stored) == 100_000
+
+
+def test_formula_text_is_stored_as_text(store: Store, tmp_path: Path) -> None:
+    formula = '=HYPERLINK("http://example.invalid/x","click")'
+    path = write_csv(tmp_path / "x.csv", [event_row(1, given_name=formula, summary="+SUM(A1)")])
+    ingest_file(store, path, today=TODAY)
+    assert store.query("SELECT given_name, summary FROM ws_record") == [(formula, "+SUM(A1)")]
+
+
+def test_ragged_rows_are_quarantined_and_short_rows_padded(store: Store, tmp_path: Path) -> None:
+    header = ",".join(COLUMNS)
+    good = ",".join(event_row(1).get(c, "") for c in COLUMNS)
+    long = good.replace("R1", "R2", 1) + ",extra,cells"
+    short = "POLICE,R3,PN3,Jamie,Testperson,,,,,,,,,,2020-01-01,,,Call-out"
+    path = tmp_path / "ragged.csv"
+    path.write_text("\n".join([header, good, long, short]) + "\n", encoding="utf-8")
+    result = ingest_file(store, path, today=TODAY)
+    assert (result.read, result.inserted, result.quarantined) == (3, 2, 1)
+    held = list_quarantine(store)[0]
+    assert held.row_number == 3 and "24 cells but the header has 22" in held.reason
+
+
+KILL_SCRIPT = textwrap.dedent(
+    """
+    import os, signal, sys
+    from pathlib import Path
+    from wholestory.ingest import ingest_file
+    from wholestory.store import open_store, resolve_url
+
+    store = open_store(resolve_url(sys.argv[1]))
+    def die(path, rows):
+        if rows >= 2_000:
+            os.kill(os.getpid(), signal.SIGKILL)
+    ingest_file(store, Path(sys.argv[2]), progress=die, chunk_rows=1_000)
+    """
+)
+
+
+def test_a_file_killed_halfway_leaves_the_store_consistent(store: Store, tmp_path: Path) -> None:
+    ingest_file(store, write_csv(tmp_path / "earlier.csv", rows(10, agency="CSC")), today=TODAY)
+    path = write_csv(tmp_path / "police.csv", rows(5_000))
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_SCRIPT, store.url.raw, str(path)],
+        capture_output=True,
+        env={**os.environ},
+        check=False,
+    )
+    assert killed.returncode == -signal.SIGKILL
+    assert store.scalar("SELECT COUNT(*) FROM ws_record WHERE agency = 'POLICE'") == 0
+    assert (records(store), imports(store)) == (10, 1)
+    again = ingest_file(store, path, today=TODAY)
+    assert (again.read, again.inserted, again.quarantined) == (5_000, 5_000, 0)
+    assert records(store) == 5_010
+
+
+CELL = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12) | st.sampled_from(
+    ["", "2020-01-05", "2020-02-30", "~2019", "DA_INCIDENT", "VICTIM", "=1+1"]
+)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.binary(max_size=400))
+def test_arbitrary_bytes_give_rows_or_a_clean_error(
+    store: Store, tmp_path: Path, data: bytes
+) -> None:
+    path = tmp_path / "fuzz.csv"
+    path.write_bytes(
+        b"agency,record_id,person_id,given_name,family_name,event_date,summary\n" + data
+    )
+    result = ingest_file(store, path, today=TODAY)
+    if result.error is None:
+        assert result.balanced()
+    else:
+        assert "\n" not in result.error
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(cells=st.lists(st.lists(CELL, min_size=0, max_size=25), max_size=8))
+def test_arbitrary_rows_are_accepted_or_quarantined(
+    store: Store, tmp_path: Path, cells: list[list[str]]
+) -> None:
+    import csv
+
+    path = tmp_path / "fuzz.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        writer.writerows(cells)
+    before = records(store) + int(store.scalar("SELECT COUNT(*) FROM ws_quarantine"))
+    result = ingest_file(store, path, today=TODAY)
+    if result.error is None:
+        assert result.balanced()
+        after = records(store) + int(store.scalar("SELECT COUNT(*) FROM ws_quarantine"))
+        assert after >= before
+    else:
+        assert "\n" not in result.error

@@ -84,18 +84,24 @@ def test_normalised_values_and_what_was_recorded_are_both_kept(
     result = ingest_file(store, write_csv(tmp_path / "x.csv", [row]), today=TODAY)
     assert (result.inserted, result.warnings) == (1, 1)
     got = store.query(
-        "SELECT date_of_birth, date_of_birth_recorded, nhs_number, nhs_number_recorded, postcode, "
-        "event_date, event_date_precision, event_date_approximate, event_date_start, event_type, "
-        "event_type_inferred, event_type_rule, sex, warnings FROM ws_record"
+        "SELECT date_of_birth, nhs_number, postcode, event_date, event_date_approximate, "
+        "event_date_start, event_type, event_type_inferred, sex, provenance FROM ws_record"
     )[0]
-    assert got[0] is None and got[1] == "2012-02-30"
-    assert got[2] is None and got[3] == "943 476 5918"
-    assert got[4] == "XW4 7QT"
-    assert (got[5], got[6], bool(got[7]), str(got[8])) == ("2019-06", "month", True, "2019-06-01")
-    assert (got[9], bool(got[10])) == ("APPOINTMENT_MISSED", True)
-    assert got[11] == "summary mentions 'was not brought'"
-    assert got[12] == "F"
-    assert "NHS number" in got[13] and "date_of_birth" in got[13]
+    assert (got[0], got[1], got[2]) == (None, None, "XW4 7QT")
+    assert (got[3], bool(got[4]), str(got[5])) == ("2019-06", True, "2019-06-01")
+    assert (got[6], bool(got[7]), got[8]) == ("APPOINTMENT_MISSED", True, "F")
+    provenance = got[9] if isinstance(got[9], dict) else json.loads(got[9])
+    assert provenance["date_of_birth_recorded"] == "2012-02-30"
+    assert provenance["nhs_number_recorded"] == "943 476 5918"
+    assert provenance["postcode_recorded"] == "xw4 7qt"
+    assert provenance["event_date_recorded"] == "~2019-06"
+    assert provenance["event_type_rule"] == "summary mentions 'was not brought'"
+    assert "NHS number" in provenance["warnings"] and "date_of_birth" in provenance["warnings"]
+
+
+def test_clean_rows_carry_no_provenance(store: Store, tmp_path: Path) -> None:
+    ingest_file(store, write_csv(tmp_path / "x.csv", rows(2)), today=TODAY)
+    assert store.query("SELECT provenance FROM ws_record") == [(None,), (None,)]
 
 
 def test_quarantine_names_row_column_and_reason(store: Store, tmp_path: Path) -> None:

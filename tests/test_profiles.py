@@ -21,7 +21,7 @@ def test_police_example_maps_headers_dates_and_codes(store: Store) -> None:
     assert (result.error, result.read, result.inserted, result.quarantined) == (None, 5, 5, 0)
     assert result.ignored_columns == ["PNC ID"]
     rows = store.query(
-        "SELECT record_id, agency, role, event_type, event_date, event_date_precision, "
+        "SELECT record_id, agency, role, event_type, event_date, event_date_approximate, "
         "date_of_birth, outcome, event_id FROM ws_record ORDER BY record_id"
     )
     assert rows[0] == (
@@ -30,13 +30,13 @@ def test_police_example_maps_headers_dates_and_codes(store: Store) -> None:
         "VICTIM",
         "DA_INCIDENT",
         "2024-02-03",
-        "day",
+        False,
         "1992-06-14",
         "REFERRED",
         "OCC/24/0051",
     )
     assert rows[2][2] == "PRESENT"
-    assert rows[3][3:6] == ("DASH_ASSESSMENT", "2024-03", "month")
+    assert rows[3][3:5] == ("DASH_ASSESSMENT", "2024-03")
     assert rows[4][3] == "MISSING_EPISODE"
 
 

@@ -89,28 +89,40 @@ def _pattern(phrases: tuple[str, ...]) -> str:
     return rf"(?i)(?:^|[^a-z0-9])({alternatives})(?:$|[^a-z0-9])"
 
 
-_COMPILED: Final = tuple((code, _pattern(phrases)) for code, phrases in RULES)
+_COMPILED: Final = tuple((code, phrases, _pattern(phrases)) for code, phrases in RULES)
 
 
 def classify(summaries: pl.Series) -> tuple[pl.Series, pl.Series]:
     """Event codes and the rule that gave each, for a column of summaries.
 
-    One regular expression per code (its phrases as alternatives); the phrase
-    that matched is named in the rule, lower-cased as the rule lists it.
+    Codes are tried in order; a row takes the first code one of whose phrases
+    it contains as whole words. A fast substring search finds the candidate
+    rows for each code, and the whole-word regular expression runs only on
+    those. The rule names the phrase that matched, as the rule lists it.
     """
-    frame = pl.DataFrame({"text": summaries.cast(pl.String).fill_null("")})
-    code: pl.Expr = pl.lit(FALLBACK)
-    rule: pl.Expr = pl.lit(FALLBACK_RULE)
-    for event_code, regex in reversed(_COMPILED):
-        found = pl.col("text").str.extract(regex, 1)
-        code = pl.when(found.is_not_null()).then(pl.lit(event_code)).otherwise(code)
-        rule = (
-            pl.when(found.is_not_null())
-            .then(pl.format("summary mentions '{}'", found.str.to_lowercase()))
-            .otherwise(rule)
-        )
-    out = frame.lazy().select(event_type=code, rule=rule).collect()
-    return out["event_type"], out["rule"]
+    text = summaries.cast(pl.String).fill_null("")
+    codes: list[str | None] = [None] * len(text)
+    rules: list[str | None] = [None] * len(text)
+    open_rows = pl.Series(range(len(text)), dtype=pl.Int64)
+    remaining = text
+    for event_code, phrases, regex in _COMPILED:
+        if remaining.is_empty():
+            break
+        candidates = remaining.str.contains_any(list(phrases), ascii_case_insensitive=True)
+        if not candidates.any():
+            continue
+        found = remaining.filter(candidates).str.extract(regex, 1)
+        hit_rows = open_rows.filter(candidates).filter(found.is_not_null()).to_list()
+        for row, phrase in zip(hit_rows, found.drop_nulls().to_list(), strict=True):
+            codes[row] = event_code
+            rules[row] = f"summary mentions '{phrase.lower()}'"
+        taken = pl.Series([c is not None for c in codes], dtype=pl.Boolean).gather(open_rows)
+        open_rows = open_rows.filter(~taken)
+        remaining = text.gather(open_rows)
+    return (
+        pl.Series("event_type", [c or FALLBACK for c in codes], dtype=pl.String),
+        pl.Series("rule", [r or FALLBACK_RULE for r in rules], dtype=pl.String),
+    )
 
 
 def classify_one(summary: str) -> tuple[str, str]:

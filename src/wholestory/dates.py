@@ -32,6 +32,11 @@ def precision_of(fmt: str) -> str:
     return "year"
 
 
+def precision_of_iso(text: str) -> str:
+    """The precision of a stored ISO date prefix: its length says it."""
+    return {4: "year", 7: "month"}.get(len(text), "day")
+
+
 @dataclass(frozen=True)
 class DateExprs:
     """Expressions for one date column; each gives one value per row."""

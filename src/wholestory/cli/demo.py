@@ -18,7 +18,7 @@ console = Console(highlight=False)
 
 def demo_command(
     children: Annotated[int, typer.Option("--children", min=1, help="Synthetic children.")] = 2000,
-    seed: Annotated[int, typer.Option("--seed")] = 1,
+    seed: Annotated[int, typer.Option("--seed", help="The same seed gives the same data.")] = 1,
     data: Annotated[
         Path, typer.Option("--data", help="Where the synthetic agency files go.")
     ] = Path("demo-data"),

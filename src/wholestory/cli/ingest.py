@@ -8,17 +8,18 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from wholestory.cli.errors import EXIT_BAD_INPUT, fail
+from wholestory.cli.errors import EXIT_BAD_INPUT, err_console, fail
 from wholestory.cli.store import ready_store
 from wholestory.exporting import write_csv
 from wholestory.ingest import IngestResult, ingest_paths
 from wholestory.profiles import Profile, ProfileError, load_profile
 from wholestory.store import Store
-from wholestory.store.imports import count_quarantine, list_quarantine
+from wholestory.store.imports import count_quarantine, list_quarantine, quarantine_table
 
 console = Console(highlight=False)
 
@@ -87,9 +88,10 @@ def _run(store: Store, paths: list[Path], profile: Profile | None, quiet: bool) 
 
 
 def _print_result(result: IngestResult, where: str) -> None:
-    table = Table(title=f"Imported into {where}", title_justify="left")
-    for header in ("file", "read", "inserted", "updated", "unchanged", "quarantined", "warnings"):
-        table.add_column(header, justify="left" if header == "file" else "right")
+    table = Table(title=f"Imported into {where}", title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("file", no_wrap=True)
+    for header in ("read", "new", "updated", "unchanged", "quarantined", "warnings"):
+        table.add_column(header, justify="right", no_wrap=True)
     for f in result.files:
         if f.error:
             continue
@@ -107,7 +109,7 @@ def _print_result(result: IngestResult, where: str) -> None:
                 + ", ".join(f.ignored_columns)
             )
     for f in result.failed:
-        Console(stderr=True, highlight=False).print(f"[bold red]Error:[/] {f.file}: {f.error}")
+        err_console.print(f"[bold red]Error:[/] {f.file}: {f.error}")
 
 
 def _sentence(t: dict[str, int]) -> str:
@@ -143,18 +145,9 @@ def quarantine_command(
     finally:
         store.close()
     if out is not None:
-        rows = [
-            [
-                e.file_name,
-                str(e.row_number),
-                e.columns,
-                e.reason,
-                json.dumps(e.raw, ensure_ascii=False),
-            ]
-            for e in entries
-        ]
+        header, rows = quarantine_table(entries)
         try:
-            write_csv(out, ["file", "row", "columns", "reason", "row_as_read"], rows, force=force)
+            write_csv(out, header, rows, force=force)
         except FileExistsError:
             fail(f"{out} already exists; add --force to overwrite it")
         console.print(f"Wrote {len(rows):,} quarantined rows to {out}")
@@ -165,7 +158,7 @@ def quarantine_command(
     if not entries:
         console.print("The quarantine is empty: every row read so far went in.")
         return
-    table = Table(title=f"{total:,} quarantined rows", title_justify="left")
+    table = Table(title=f"{total:,} quarantined rows", title_justify="left", box=box.SIMPLE_HEAD)
     for header in ("file", "row", "column", "reason"):
         table.add_column(header)
     for e in entries:

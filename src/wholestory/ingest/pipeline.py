@@ -34,7 +34,7 @@ from wholestory.ingest.validation import (
 from wholestory.profiles import Profile
 from wholestory.store.connection import Store
 from wholestory.store.imports import finish_import, quarantine_rows, start_import
-from wholestory.store.records import write_records, write_relationships
+from wholestory.store.records import fresh_rows, write_records, write_relationships
 from wholestory.template import COLUMNS, RELATIONSHIP_COLUMNS, REQUIRED
 
 CHUNK_ROWS: Final = 50_000
@@ -140,12 +140,14 @@ def _import_table(
     now = dt.datetime.now(dt.UTC).isoformat(sep=" ")
     import_id = start_import(store, str(table.path), _sha256(table.path), kind, profile.name, now)
     checked_chunks = (
-        (chunk, _check_chunk(table, chunk, kind, mapping, profile, today))
+        _prepare_chunk(table, chunk, kind, mapping, profile, today)
         for chunk in table.chunks(chunk_rows)
     )
-    for chunk, checked in _ahead(checked_chunks):
-        writer = write_records if kind == "events" else write_relationships
-        counts = writer(store, checked.good, import_id, now)
+    for chunk, checked, rows in _ahead(checked_chunks):
+        if kind == "events":
+            counts = write_records(store, checked.good, import_id, now, rows)
+        else:
+            counts = write_relationships(store, checked.good, import_id, now)
         bad = [
             (r.row, r.columns, r.reason, r.raw, r.raw_hash) for r in checked.rejected
         ] + _malformed(table, chunk)
@@ -203,6 +205,19 @@ def _ahead(items: Iterator[T], depth: int = 2) -> Iterator[T]:
 @dataclass(frozen=True)
 class _Failure:
     error: BaseException
+
+
+def _prepare_chunk(
+    table: Table,
+    chunk: Chunk,
+    kind: str,
+    mapping: dict[int, str],
+    profile: Profile,
+    today: dt.date,
+) -> tuple[Chunk, Checked, list[tuple[object, ...]] | None]:
+    """Everything done to a chunk before it is written, in the reader thread."""
+    checked = _check_chunk(table, chunk, kind, mapping, profile, today)
+    return chunk, checked, fresh_rows(checked.good) if kind == "events" else None
 
 
 def _check_chunk(

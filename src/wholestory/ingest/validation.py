@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -53,35 +54,40 @@ RECORD_FIELDS: Final[tuple[str, ...]] = (
     "family_name",
     "other_names",
     "date_of_birth",
-    "date_of_birth_precision",
-    "date_of_birth_recorded",
     "sex",
     "nhs_number",
-    "nhs_number_recorded",
     "upn",
-    "upn_recorded",
     "postcode",
-    "postcode_recorded",
     "address",
     "role",
     "event_id",
     "event_date",
-    "event_date_precision",
     "event_date_approximate",
     "event_date_start",
-    "event_date_recorded",
     "event_time",
     "event_type",
     "event_type_inferred",
-    "event_type_rule",
     "summary",
     "action",
     "outcome",
     "practitioner",
     "team",
-    "warnings",
+    "provenance",
     "row_hash",
     "source_row",
+)
+
+#: What a record's ``provenance`` JSON may hold: values as the agency wrote
+#: them where they differ from the normalised ones, the rule that inferred an
+#: event type, and warnings. Rarely read, so kept out of the row's columns.
+PROVENANCE_KEYS: Final[tuple[str, ...]] = (
+    "date_of_birth_recorded",
+    "nhs_number_recorded",
+    "upn_recorded",
+    "postcode_recorded",
+    "event_date_recorded",
+    "event_type_rule",
+    "warnings",
 )
 
 RELATIONSHIP_FIELDS: Final[tuple[str, ...]] = (*RELATIONSHIP_COLUMNS, "row_hash", "source_row")
@@ -110,7 +116,7 @@ class Checked:
     warnings: int
 
 
-def raw_json(header: list[str], cells: list[str | None]) -> str:
+def raw_json(header: list[str], cells: Sequence[str | None]) -> str:
     """A row as read, keyed by the file's own headers, for the quarantine."""
     keys = [h or f"column {i + 1}" for i, h in enumerate(header)]
     extra = [f"column {i + 1}" for i in range(len(header), len(cells))]
@@ -187,22 +193,34 @@ def _verdict(problems: dict[str, pl.Expr]) -> tuple[pl.Expr, pl.Expr]:
     return columns, reasons
 
 
-def _lookup(frame: pl.DataFrame, column: str, outputs: dict[str, pl.Expr]) -> pl.DataFrame:
+def _lookup(frame: pl.LazyFrame, column: str, outputs: dict[str, pl.Expr]) -> pl.LazyFrame:
     """Compute expensive per-value results once per distinct value, then join them back.
 
     Dates, NHS numbers and postcodes repeat a great deal within an export, so
     parsing the distinct values is many times cheaper than parsing every row.
     """
-    distinct = frame.select(pl.col(column).unique()).lazy().select(pl.col(column), **outputs)
-    return frame.lazy().join(distinct, on=column, how="left", nulls_equal=True).collect()
+    distinct = frame.select(pl.col(column).unique()).select(pl.col(column), **outputs)
+    return frame.join(distinct, on=column, how="left", nulls_equal=True)
 
 
-def _problem_verdicts(checked: pl.DataFrame, problems: dict[str, pl.Expr]) -> pl.DataFrame:
-    """Rows with problems, as (source_row, columns at fault, reasons joined)."""
-    flagged = checked.lazy().with_columns(**{f"_p_{name}": expr for name, expr in problems.items()})
-    bad = flagged.filter(pl.any_horizontal(pl.col(f"_p_{name}").is_not_null() for name in problems))
+def _split(
+    frame: pl.LazyFrame, problems: dict[str, pl.Expr]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Good rows, and bad rows as (source_row, columns at fault, reasons joined).
+
+    One query finds which rows have problems; the sentences describing them
+    are only written for those rows.
+    """
+    names = [f"_p_{name}" for name in problems]
+    flagged = (
+        frame.with_columns(**{f"_p_{name}": expr for name, expr in problems.items()})
+        .with_columns(_bad=pl.any_horizontal(pl.col(n).is_not_null() for n in names))
+        .collect()
+    )
+    good = flagged.filter(~pl.col("_bad")).drop(*names, "_bad")
     columns, reasons = _verdict({name: pl.col(f"_p_{name}") for name in problems})
-    return bad.select("source_row", _columns=columns, _reason=reasons).collect()
+    bad = flagged.filter(pl.col("_bad")).select("source_row", _columns=columns, _reason=reasons)
+    return good, bad
 
 
 def validate_events(
@@ -213,14 +231,13 @@ def validate_events(
     today: dt.date,
 ) -> Checked:
     """Validate and normalise a chunk of event rows (positional columns plus source_row)."""
-    data = _prepared(mapped_frame(chunk, mapping), profile, COLUMNS).collect()
+    data = _prepared(mapped_frame(chunk, mapping), profile, COLUMNS)
     event_date = date_exprs(pl.col("event_date"), profile.formats_for("event_date"), today)
     data = _lookup(
         data,
         "event_date",
         {
             "_event_date": event_date.iso,
-            "_event_date_precision": event_date.precision,
             "_event_date_approximate": event_date.approximate,
             "_event_date_start": event_date.start.dt.strftime("%Y-%m-%d"),
             "_event_date_problem": event_date.problem,
@@ -255,9 +272,8 @@ def validate_events(
             pl.format("'{}' is not an event type in the template vocabulary", pl.col("event_type")),
         ),
     )
-    verdicts = _problem_verdicts(data, problems)
+    good, verdicts = _split(data, problems)
     rejected = _rejections(chunk, header, verdicts)
-    good = data.join(verdicts.select("source_row"), on="source_row", how="anti")
     normalised, warnings = _normalise_events(good, profile, today)
     return Checked(good=normalised, rejected=rejected, warnings=warnings)
 
@@ -270,16 +286,17 @@ def _normalise_events(
     nhs, nhs_problem = nhs_exprs(pl.col("nhs_number"))
     postcode, postcode_problem = postcode_exprs(pl.col("postcode"))
     upn, upn_problem = upn_exprs(pl.col("upn"))
-    checked = _lookup(
-        checked,
+    rows = checked.lazy()
+    rows = _lookup(
+        rows,
         "date_of_birth",
-        {"_dob": dob.iso, "_dob_precision": dob.precision, "_dob_problem": dob.problem},
+        {"_dob": dob.iso, "_dob_problem": dob.problem},
     )
-    checked = _lookup(checked, "nhs_number", {"_nhs": nhs, "_nhs_problem": nhs_problem})
-    checked = _lookup(
-        checked, "postcode", {"_postcode": postcode, "_postcode_problem": postcode_problem}
+    rows = _lookup(rows, "nhs_number", {"_nhs": nhs, "_nhs_problem": nhs_problem})
+    rows = _lookup(
+        rows, "postcode", {"_postcode": postcode, "_postcode_problem": postcode_problem}
     )
-    checked = _lookup(checked, "upn", {"_upn": upn, "_upn_problem": upn_problem})
+    rows = _lookup(rows, "upn", {"_upn": upn, "_upn_problem": upn_problem})
     time_text = pl.col("event_time")
     time_ok = time_text.str.contains(_TIME_RE)
     warnings: dict[str, pl.Expr] = {
@@ -298,10 +315,13 @@ def _normalise_events(
     def opt(expr: pl.Expr) -> pl.Expr:
         return pl.when(expr != "").then(expr)
 
+    def differs(recorded: pl.Expr, normalised: pl.Expr) -> pl.Expr:
+        """What the agency wrote, kept only where it differs from the normalised value."""
+        return pl.when((recorded != "") & (recorded != normalised.fill_null(""))).then(recorded)
+
     sex = pl.col("sex").str.to_uppercase().replace_strict(SEXES, default=pl.col("sex"))
     out = (
-        checked.lazy()
-        .select(
+        rows.select(
             "agency",
             "record_id",
             "person_id",
@@ -309,23 +329,21 @@ def _normalise_events(
             "family_name",
             opt(pl.col("other_names")).alias("other_names"),
             pl.col("_dob").alias("date_of_birth"),
-            pl.col("_dob_precision").alias("date_of_birth_precision"),
-            opt(pl.col("date_of_birth")).alias("date_of_birth_recorded"),
+            differs(pl.col("date_of_birth"), pl.col("_dob")).alias("date_of_birth_recorded"),
             opt(sex).alias("sex"),
             pl.col("_nhs").alias("nhs_number"),
-            opt(pl.col("nhs_number")).alias("nhs_number_recorded"),
+            differs(pl.col("nhs_number"), pl.col("_nhs")).alias("nhs_number_recorded"),
             pl.col("_upn").alias("upn"),
-            opt(pl.col("upn")).alias("upn_recorded"),
+            differs(pl.col("upn"), pl.col("_upn")).alias("upn_recorded"),
             pl.col("_postcode").alias("postcode"),
-            opt(pl.col("postcode")).alias("postcode_recorded"),
+            differs(pl.col("postcode"), pl.col("_postcode")).alias("postcode_recorded"),
             opt(pl.col("address")).alias("address"),
             "role",
             opt(pl.col("event_id")).alias("event_id"),
             pl.col("_event_date").alias("event_date"),
-            pl.col("_event_date_precision").alias("event_date_precision"),
             pl.col("_event_date_approximate").alias("event_date_approximate"),
             pl.col("_event_date_start").alias("event_date_start"),
-            pl.col("event_date").alias("event_date_recorded"),
+            differs(pl.col("event_date"), pl.col("_event_date")).alias("event_date_recorded"),
             pl.when(time_ok)
             .then(
                 pl.concat_str(
@@ -351,7 +369,20 @@ def _normalise_events(
         .collect()
     )
     out = _infer_types(out.with_columns(_row_hash(checked, COLUMNS)))
-    return out.select(RECORD_FIELDS), int(out["warnings"].is_not_null().sum())
+    warned = int(out["warnings"].is_not_null().sum())
+    return out.with_columns(provenance=_json_object(PROVENANCE_KEYS)).select(RECORD_FIELDS), warned
+
+
+def _json_object(keys: tuple[str, ...]) -> pl.Expr:
+    """A JSON object of the non-null columns among ``keys``; null when all are null."""
+    members = [
+        pl.when(pl.col(k).is_not_null()).then(
+            pl.struct(pl.col(k)).struct.json_encode().str.strip_prefix("{").str.strip_suffix("}")
+        )
+        for k in keys
+    ]
+    body = pl.concat_str(members, separator=",", ignore_nulls=True)
+    return pl.when(body != "").then(pl.concat_str([pl.lit("{"), body, pl.lit("}")]))
 
 
 def _infer_types(frame: pl.DataFrame) -> pl.DataFrame:
@@ -385,13 +416,9 @@ def validate_relationships(
     chunk: pl.DataFrame, header: list[str], mapping: dict[int, str], profile: Profile
 ) -> Checked:
     """Validate a chunk of the optional relationships table."""
-    data = (
-        _prepared(mapped_frame(chunk, mapping), profile, RELATIONSHIP_COLUMNS)
-        .with_columns(
-            agency=pl.col("agency").str.to_uppercase(),
-            relationship=pl.col("relationship").str.to_uppercase(),
-        )
-        .collect()
+    data = _prepared(mapped_frame(chunk, mapping), profile, RELATIONSHIP_COLUMNS).with_columns(
+        agency=pl.col("agency").str.to_uppercase(),
+        relationship=pl.col("relationship").str.to_uppercase(),
     )
     relationship = pl.col("relationship")
     problems = _common_problems(RELATIONSHIP_COLUMNS, RELATIONSHIP_COLUMNS)
@@ -402,8 +429,7 @@ def validate_relationships(
             pl.format("'{}' is not a relationship in the template", relationship),
         ),
     )
-    verdicts = _problem_verdicts(data, problems)
-    good = data.join(verdicts.select("source_row"), on="source_row", how="anti")
+    good, verdicts = _split(data, problems)
     good = good.with_columns(_row_hash(good, RELATIONSHIP_COLUMNS))
     return Checked(
         good=good.select(RELATIONSHIP_FIELDS),

@@ -4,9 +4,11 @@ The core speaks SQL with ``?`` placeholders; this module hides the few
 differences between the two databases, so the rest of the core is written
 once for both:
 
-* SQLite goes through the ADBC driver, which takes Arrow data straight from
-  Polars into the file without a Python object per cell: that is what lets
-  ingest reach hundreds of thousands of rows a second;
+* SQLite goes through Python's own ``sqlite3`` module: the same SQLite
+  library Django uses. Two copies of SQLite in one process (ADBC's bundled
+  one, say) each release the other's file locks, which SQLite's authors
+  document as a way to corrupt a database; we measured ADBC twice as fast for
+  bulk inserts and still chose safety;
 * PostgreSQL goes through psycopg, with ``COPY`` for bulk inserts.
 
 Transactions are explicit (:meth:`Store.transaction`), so that a file goes in
@@ -16,7 +18,7 @@ whole or not at all on either database.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -26,10 +28,6 @@ from wholestory.store.url import StoreURL, resolve_url
 
 Row = tuple[Any, ...]
 
-#: ADBC's SQLite driver infers each column's type from the first batch of a
-#: result; one batch per result means a column that starts with nulls and
-#: continues with text is read as text, not as an error.
-_SQLITE_BATCH_ROWS = "100000000"
 
 
 class Store:
@@ -40,10 +38,10 @@ class Store:
         self.backend = url.backend
         self._depth = 0
         if url.backend == "sqlite":
-            import adbc_driver_sqlite.dbapi as adbc_sqlite
+            import sqlite3
 
             assert url.path is not None
-            self._conn: Any = adbc_sqlite.connect(str(url.path), autocommit=True)
+            self._conn: Any = sqlite3.connect(url.path, timeout=30, isolation_level=None)
             for pragma in (
                 "PRAGMA busy_timeout=30000",
                 "PRAGMA journal_mode=WAL",
@@ -81,20 +79,26 @@ class Store:
         try:
             yield
         except BaseException:
-            self.execute("ROLLBACK")
+            self._rollback()
             raise
         else:
             self.execute("COMMIT")
         finally:
             self._depth = 0
 
+    def _rollback(self) -> None:
+        """Undo the open transaction; if the database already ended it, there is nothing to undo.
+
+        The error that caused the rollback is the one worth reporting, so a
+        failure here must not replace it.
+        """
+        try:
+            self.execute("ROLLBACK")
+        except Exception:  # noqa: BLE001 - the original error is re-raised by the caller
+            pass
+
     def _cursor(self) -> Any:
-        cursor = self._conn.cursor()
-        if self.backend == "sqlite":
-            cursor.adbc_statement.set_options(
-                **{"adbc.sqlite.query.batch_rows": _SQLITE_BATCH_ROWS}
-            )
-        return cursor
+        return self._conn.cursor()
 
     def _sql(self, sql: str, params: Sequence[Any]) -> str:
         """PostgreSQL placeholders are ``%s``; with no parameters, ``%`` stays itself."""
@@ -132,48 +136,86 @@ class Store:
             cursor.close()
 
     def query_frame(
-        self, sql: str, params: Sequence[Any], schema: dict[str, pl.DataType]
+        self, sql: str, params: Sequence[Any], schema: Mapping[str, pl.DataType]
     ) -> pl.DataFrame:
         """A query's result as a Polars frame with the given column names and types."""
-        if self.backend == "sqlite":
-            cursor = self._cursor()
-            try:
-                cursor.execute(sql, tuple(params))
-                table = cursor.fetch_arrow_table()
-            finally:
-                cursor.close()
-            if table.num_rows == 0:
-                return pl.DataFrame(schema=schema)
-            frame = pl.from_arrow(table)
-            assert isinstance(frame, pl.DataFrame)
-            return frame.rename(dict(zip(frame.columns, schema, strict=True))).cast(schema)
         rows = self.query(sql, params)
         return pl.DataFrame(rows, schema=schema, orient="row")
 
-    def insert_frame(self, table: str, frame: pl.DataFrame) -> None:
-        """Bulk insert a frame whose columns are named as the table's."""
-        if frame.is_empty():
+    def insert_rows(
+        self,
+        table: str,
+        columns: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        constants: Mapping[str, int | str] | None = None,
+    ) -> None:
+        """Bulk insert rows of ``columns``; ``constants`` hold one value for every row.
+
+        On SQLite the constants (the import run, a timestamp) are written into
+        the statement once rather than bound for each row; on PostgreSQL rows
+        go in with ``COPY``.
+        """
+        if not rows:
             return
+        constants = dict(constants or {})
+        names = ", ".join([*columns, *constants])
         if self.backend == "sqlite":
-            cursor = self._conn.cursor()
-            try:
-                cursor.adbc_ingest(table, frame.to_arrow(), mode="append")
-            finally:
-                cursor.close()
+            marks = ", ".join(["?"] * len(columns) + [_sql_literal(v) for v in constants.values()])
+            self._conn.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
             return
-        names = ", ".join(frame.columns)
+        extra = tuple(constants.values())
         with (
             self._conn.cursor() as cursor,
             cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
         ):
-            for row in frame.iter_rows():
-                copy.write_row(row)
+            for row in rows:
+                copy.write_row((*row, *extra))
+
+    def try_insert_rows(
+        self,
+        table: str,
+        columns: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        constants: Mapping[str, int | str] | None = None,
+    ) -> bool:
+        """Insert every row, or none if any would break a unique constraint.
+
+        The cheap path for rows that are probably all new (a first import):
+        no lookups at all. On a clash it returns False with nothing written.
+        """
+        self.execute("SAVEPOINT bulk_insert")
+        try:
+            self.insert_rows(table, columns, rows, constants)
+        except Exception as error:
+            if not self._is_unique_violation(error):
+                raise
+            self.execute("ROLLBACK TO SAVEPOINT bulk_insert")
+            self.execute("RELEASE SAVEPOINT bulk_insert")
+            return False
+        self.execute("RELEASE SAVEPOINT bulk_insert")
+        return True
+
+    def _is_unique_violation(self, error: Exception) -> bool:
+        if self.backend == "sqlite":
+            import sqlite3
+
+            return isinstance(error, sqlite3.IntegrityError) and "UNIQUE" in str(error)
+        import psycopg.errors
+
+        return isinstance(error, psycopg.errors.UniqueViolation)
 
     def keys_in(self, column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
         """A ``column IN (...)`` condition for many values, as SQL and parameters."""
         if self.backend == "sqlite":
             return f"{column} IN (SELECT value FROM json_each(?))", [json.dumps(list(values))]
         return f"{column} = ANY(?)", [list(values)]
+
+
+def _sql_literal(value: int | str) -> str:
+    """A constant of our own (an id or a timestamp) as SQL text."""
+    if isinstance(value, int):
+        return str(value)
+    return "'" + value.replace("'", "''") + "'"
 
 
 def open_store(url: StoreURL | None = None) -> Store:

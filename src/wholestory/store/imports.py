@@ -110,5 +110,22 @@ def list_quarantine(store: Store, limit: int | None = None) -> list[QuarantineEn
     ]
 
 
+def quarantine_table(entries: list[QuarantineEntry]) -> tuple[list[str], list[list[str]]]:
+    """Quarantined rows laid out for the agency to correct and send again.
+
+    The file's own columns come back as they were read (the union of every
+    file's headers, in order of first appearance), after where and why.
+    """
+    columns: dict[str, None] = {}
+    for entry in entries:
+        columns.update(dict.fromkeys(entry.raw))
+    header = ["file", "row", "columns", "reason", *columns]
+    rows = [
+        [e.file_name, str(e.row_number), e.columns, e.reason, *(str(e.raw.get(c, "")) for c in columns)]
+        for e in entries
+    ]
+    return header, rows
+
+
 def count_quarantine(store: Store) -> int:
     return int(store.scalar(f"SELECT COUNT(*) FROM {QUARANTINE_TABLE}"))

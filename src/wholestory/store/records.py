@@ -38,16 +38,38 @@ class WriteCounts:
         self.unchanged += other.unchanged
 
 
-def write_records(store: Store, frame: pl.DataFrame, import_id: int, now: str) -> WriteCounts:
+def fresh_rows(frame: pl.DataFrame) -> list[tuple[Any, ...]] | None:
+    """The frame as rows for the no-lookup insert, or None if keys repeat within it.
+
+    Called where rows are prepared (the ingest reader thread), so the writer
+    spends its time writing.
+    """
+    if frame.is_empty() or frame.select(pl.struct("agency", "record_id").is_duplicated().any()).item():
+        return None
+    return frame.rows()
+
+
+def write_records(
+    store: Store,
+    frame: pl.DataFrame,
+    import_id: int,
+    now: str,
+    rows: list[tuple[Any, ...]] | None = None,
+) -> WriteCounts:
     """Insert new records, update changed ones (keeping history), count the rest.
 
-    Rows repeating an (agency, record_id) within the frame are applied in
-    file order, one generation at a time, so the last one wins and every
-    earlier one is accounted for.
+    ``rows``, from :func:`fresh_rows`, allows the fast path: insert them all
+    at once, which succeeds when none is in the store yet. Otherwise each row
+    is looked up. Rows repeating an (agency, record_id) within the frame are
+    applied in file order, one generation at a time, so the last one wins and
+    every earlier one is accounted for.
     """
     counts = WriteCounts()
     if frame.is_empty():
         return counts
+    stamps = {"import_id": import_id, "created_at": now, "updated_at": now}
+    if rows is not None and store.try_insert_rows(RECORD_TABLE, frame.columns, rows, stamps):
+        return WriteCounts(inserted=len(rows))
     numbered = frame.with_columns(
         pl.int_range(pl.len()).over(["agency", "record_id"]).alias("_occurrence")
     )
@@ -90,12 +112,12 @@ def _write_generation(store: Store, batch: pl.DataFrame, import_id: int, now: st
     changed = joined.filter(pl.col("_pk").is_not_null() & (pl.col("_old") != pl.col("row_hash")))
     unchanged = joined.height - new.height - changed.height
     if new.height:
-        stamped = new.select(batch.columns).with_columns(
-            pl.lit(import_id, dtype=pl.Int64).alias("import_id"),
-            pl.lit(now).alias("created_at"),
-            pl.lit(now).alias("updated_at"),
+        store.insert_rows(
+            RECORD_TABLE,
+            batch.columns,
+            new.select(batch.columns).rows(),
+            {"import_id": import_id, "created_at": now, "updated_at": now},
         )
-        store.insert_frame(RECORD_TABLE, stamped)
     if changed.height:
         _keep_versions(store, changed["_pk"].to_list(), import_id, now)
         assignments = ", ".join(f"{c} = ?" for c in [*batch.columns, "import_id", "updated_at"])

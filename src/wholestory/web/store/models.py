@@ -33,8 +33,12 @@ class ImportRun(models.Model):
 class Record(models.Model):
     """One person's part in one agency event: one row of the agency template.
 
-    Template-named columns hold the trusted, normalised value; ``*_recorded``
-    columns hold what the agency wrote, for the fields where the two can differ.
+    Template-named columns hold the trusted, normalised value. What the agency
+    wrote, where it differs (an NHS number that failed its check digit, a UK
+    date), the rule that inferred an empty event type, and warnings are in
+    ``provenance``: rarely read, so one JSON column rather than seven (every
+    column costs time on each of millions of inserts). Dates keep their
+    precision in their length: ``2014``, ``2014-03`` or ``2014-03-09``.
     """
 
     agency = models.CharField(max_length=32)
@@ -44,36 +48,32 @@ class Record(models.Model):
     family_name = models.TextField()
     other_names = models.TextField(null=True)
     date_of_birth = models.CharField(max_length=10, null=True)
-    date_of_birth_precision = models.CharField(max_length=5, null=True)
-    date_of_birth_recorded = models.TextField(null=True)
     sex = models.TextField(null=True)
     nhs_number = models.CharField(max_length=10, null=True)
-    nhs_number_recorded = models.TextField(null=True)
     upn = models.CharField(max_length=13, null=True)
-    upn_recorded = models.TextField(null=True)
     postcode = models.CharField(max_length=8, null=True)
-    postcode_recorded = models.TextField(null=True)
     address = models.TextField(null=True)
     role = models.CharField(max_length=32)
     event_id = models.TextField(null=True)
     event_date = models.CharField(max_length=10)
-    event_date_precision = models.CharField(max_length=5)
     event_date_approximate = models.BooleanField(default=False)
     event_date_start = models.DateField()
-    event_date_recorded = models.TextField()
     event_time = models.CharField(max_length=5, null=True)
     event_type = models.CharField(max_length=40)
     event_type_inferred = models.BooleanField(default=False)
-    event_type_rule = models.TextField(null=True)
     summary = models.TextField()
     action = models.TextField(null=True)
     outcome = models.TextField(null=True)
     practitioner = models.TextField(null=True)
     team = models.TextField(null=True)
-    warnings = models.TextField(null=True)
+    provenance = models.JSONField(null=True)
     row_hash = models.CharField(max_length=32)
     source_row = models.IntegerField()
-    import_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, db_column="import_id")
+    # No index on the import run: nothing reads records by it often enough to
+    # pay for an index on every insert.
+    import_run = models.ForeignKey(
+        ImportRun, on_delete=models.PROTECT, db_column="import_id", db_index=False
+    )
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
@@ -84,7 +84,6 @@ class Record(models.Model):
         ]
         indexes = [
             models.Index(fields=["agency", "person_id"], name="ws_record_agency_person"),
-            models.Index(fields=["agency", "event_id"], name="ws_record_agency_event"),
         ]
 
 

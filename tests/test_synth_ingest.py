@@ -1,0 +1,52 @@
+"""A whole synthetic partnership goes in, every row accounted for, and again changes nothing."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from wholestory.ingest import ingest_paths
+from wholestory.store import Store
+from wholestory.store.imports import list_quarantine
+from wholestory.synth import generate
+
+
+def planted_bad_rows(folder: Path) -> set[tuple[str, str]]:
+    with (folder / "ground_truth" / "bad_rows.csv").open(encoding="utf-8") as handle:
+        return {(row["agency"], row["record_id"]) for row in csv.DictReader(handle)}
+
+
+def quarantined_keys(store: Store) -> set[tuple[str, str]]:
+    return {(e.raw["agency"], e.raw["record_id"]) for e in list_quarantine(store)}
+
+
+def check_partnership(store: Store, folder: Path) -> None:
+    first = ingest_paths(store, [folder])
+    totals = first.totals()
+    assert not first.failed
+    assert all(f.balanced() for f in first.files)
+    assert totals["updated"] == totals["unchanged"] == 0
+    assert quarantined_keys(store) == planted_bad_rows(folder)
+    assert totals["quarantined"] == len(planted_bad_rows(folder))
+    events = sum(f.read for f in first.files if f.kind == "events")
+    assert store.scalar("SELECT COUNT(*) FROM ws_record") == events - totals["quarantined"]
+
+    again = ingest_paths(store, [folder]).totals()
+    assert (again["inserted"], again["updated"]) == (0, 0)
+    assert again["unchanged"] == totals["inserted"]
+    assert again["quarantined"] == totals["quarantined"]
+
+
+def test_small_partnership_round_trip(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "partnership"
+    generate(300, 11, folder)
+    check_partnership(store, folder)
+
+
+@pytest.mark.slow
+def test_ten_thousand_children_every_row_accounted_for(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "partnership"
+    generate(10_000, 3, folder)
+    check_partnership(store, folder)

@@ -6,8 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import polars as pl
-from factories import event_row, write_csv
 
+from factories import event_row, write_csv
 from wholestory.ingest.reading import FastCsvTable, RowTable, _record_blocks, open_table
 from wholestory.template import COLUMNS
 
@@ -18,7 +18,7 @@ def tricky_rows() -> list[dict[str, str]]:
     return [
         event_row(1, summary='Said "get out"\nthen left, slamming the door'),
         event_row(2, summary="Comma, in, the, summary", given_name="Zoë"),
-        event_row(3, summary="=HYPERLINK(\"x\")"),
+        event_row(3, summary='=HYPERLINK("x")'),
         event_row(4, summary="Line one\r\nline two"),
         event_row(5, event_date="2020-02-30"),
     ]
@@ -27,7 +27,9 @@ def tricky_rows() -> list[dict[str, str]]:
 def frames(path: Path, careful: bool) -> pl.DataFrame:
     table = open_table(path, careful=careful)
     assert isinstance(table, RowTable if careful else FastCsvTable)
-    return pl.concat([c.frame for c in table.chunks(2)]).with_columns(pl.col(pl.String).fill_null(""))
+    return pl.concat([c.frame for c in table.chunks(2)]).with_columns(
+        pl.col(pl.String).fill_null("")
+    )
 
 
 def test_fast_and_careful_readers_agree(tmp_path: Path) -> None:

@@ -255,15 +255,20 @@ def test_different_people_share_a_name_and_birth_date(made: Partnership) -> None
 
 
 def test_a_parent_and_child_share_a_name(made: Partnership) -> None:
+    households = defaultdict(list)
+    for person in made.persons.values():
+        households[person["household_id"]].append(person)
     pairs = [
-        (a, b)
-        for a in made.persons.values()
-        for b in made.persons.values()
-        if a["kind"] == "adult" and b["kind"] == "child" and a["household_id"] == b["household_id"]
-        and (a["given_name"], a["family_name"]) == (b["given_name"], b["family_name"])
-    ]  # fmt: skip
+        (adult, child)
+        for people in households.values()
+        for adult in people
+        for child in people
+        if adult["kind"] == "adult" and child["kind"] == "child"
+        if (adult["given_name"], adult["family_name"])
+        == (child["given_name"], child["family_name"])
+    ]
     assert pairs
-    assert all(a["date_of_birth"] != b["date_of_birth"] for a, b in pairs)
+    assert all(a["date_of_birth"] != c["date_of_birth"] for a, c in pairs)
 
 
 def test_agencies_write_the_same_person_differently(made: Partnership) -> None:
@@ -344,8 +349,8 @@ def test_a_police_incident_school_notice_and_referral_are_one_true_event(made: P
 
 
 def test_dash_summaries_carry_a_readable_yes_count(made: Partnership) -> None:
-    dash = [r for r in made.rows if made.events[(r["agency"], r["record_id"])]["true_event_type"]
-            == "DASH_ASSESSMENT"]  # fmt: skip
+    true_type = {key: event["true_event_type"] for key, event in made.events.items()}
+    dash = [r for r in made.rows if true_type[(r["agency"], r["record_id"])] == "DASH_ASSESSMENT"]
     assert dash
     for row in dash:
         found = re.search(
@@ -388,7 +393,7 @@ def test_bad_rows_are_listed_and_really_bad(made: Partnership) -> None:
 def test_every_code_is_planted_in_some_children(made: Partnership) -> None:
     planted = Counter(p["code"] for p in made.patterns if p["kind"] == "planted")
     assert set(planted) == set(CODES)
-    assert min(planted.values()) >= 2
+    assert min(planted.values()) >= 3
     assert {p["kind"] for p in made.patterns} == {"planted", "implied", "near_miss"}
 
 

@@ -9,6 +9,7 @@ Rules are ordered from the most specific to the most general.
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 import polars as pl
@@ -79,50 +80,39 @@ FALLBACK: Final = "OTHER"
 FALLBACK_RULE: Final = "no rule matched the summary"
 
 
-def _escape(phrase: str) -> str:
-    return "".join("\\" + c if not c.isalnum() and c != " " else c for c in phrase)
-
-
-def _pattern(phrases: tuple[str, ...]) -> str:
+def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
     """A case-insensitive whole-word regex matching any of the phrases, capturing it."""
-    alternatives = "|".join(_escape(p) for p in phrases)
-    return rf"(?i)(?:^|[^a-z0-9])({alternatives})(?:$|[^a-z0-9])"
+    alternatives = "|".join(re.escape(p) for p in phrases)
+    return re.compile(rf"(?:^|[^a-z0-9])({alternatives})(?:$|[^a-z0-9])", re.IGNORECASE)
 
 
-_COMPILED: Final = tuple((code, phrases, _pattern(phrases)) for code, phrases in RULES)
+_COMPILED: Final = tuple((code, list(phrases), _pattern(phrases)) for code, phrases in RULES)
 
 
 def classify(summaries: pl.Series) -> tuple[pl.Series, pl.Series]:
     """Event codes and the rule that gave each, for a column of summaries.
 
-    Codes are tried in order; a row takes the first code one of whose phrases
-    it contains as whole words. A fast substring search finds the candidate
-    rows for each code, and the whole-word regular expression runs only on
-    those. The rule names the phrase that matched, as the rule lists it.
+    A row takes the first code, in rule order, one of whose phrases it
+    contains as whole words. One vectorised substring search (Aho-Corasick)
+    finds the candidate codes for every row; the whole-word check then runs
+    only on those few. The rule names the phrase that matched.
     """
     text = summaries.cast(pl.String).fill_null("")
-    codes: list[str | None] = [None] * len(text)
-    rules: list[str | None] = [None] * len(text)
-    open_rows = pl.Series(range(len(text)), dtype=pl.Int64)
-    remaining = text
-    for event_code, phrases, regex in _COMPILED:
-        if remaining.is_empty():
-            break
-        candidates = remaining.str.contains_any(list(phrases), ascii_case_insensitive=True)
-        if not candidates.any():
-            continue
-        found = remaining.filter(candidates).str.extract(regex, 1)
-        hit_rows = open_rows.filter(candidates).filter(found.is_not_null()).to_list()
-        for row, phrase in zip(hit_rows, found.drop_nulls().to_list(), strict=True):
-            codes[row] = event_code
-            rules[row] = f"summary mentions '{phrase.lower()}'"
-        taken = pl.Series([c is not None for c in codes], dtype=pl.Boolean).gather(open_rows)
-        open_rows = open_rows.filter(~taken)
-        remaining = text.gather(open_rows)
-    return (
-        pl.Series("event_type", [c or FALLBACK for c in codes], dtype=pl.String),
-        pl.Series("rule", [r or FALLBACK_RULE for r in rules], dtype=pl.String),
+    candidates = pl.DataFrame({"text": text}).select(
+        pl.col("text").str.contains_any(phrases, ascii_case_insensitive=True).alias(str(i))
+        for i, (_, phrases, _) in enumerate(_COMPILED)
     )
+    codes: list[str] = []
+    rules: list[str] = []
+    for summary, flags in zip(text.to_list(), candidates.iter_rows(), strict=True):
+        code, rule = FALLBACK, FALLBACK_RULE
+        for flag, (event_code, _, regex) in zip(flags, _COMPILED, strict=True):
+            if flag and (found := regex.search(summary)):
+                code, rule = event_code, f"summary mentions '{found.group(1).lower()}'"
+                break
+        codes.append(code)
+        rules.append(rule)
+    return pl.Series("event_type", codes, dtype=pl.String), pl.Series("rule", rules)
 
 
 def classify_one(summary: str) -> tuple[str, str]:

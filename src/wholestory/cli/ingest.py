@@ -159,8 +159,8 @@ def quarantine_command(
         console.print("The quarantine is empty: every row read so far went in.")
         return
     table = Table(title=f"{total:,} quarantined rows", title_justify="left", box=box.SIMPLE_HEAD)
-    for header in ("file", "row", "column", "reason"):
-        table.add_column(header)
+    for name in ("file", "row", "column", "reason"):
+        table.add_column(name)
     for e in entries:
         table.add_row(e.file_name, str(e.row_number), e.columns, e.reason)
     console.print(table)

@@ -203,9 +203,7 @@ def _lookup(frame: pl.LazyFrame, column: str, outputs: dict[str, pl.Expr]) -> pl
     return frame.join(distinct, on=column, how="left", nulls_equal=True)
 
 
-def _split(
-    frame: pl.LazyFrame, problems: dict[str, pl.Expr]
-) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _split(frame: pl.LazyFrame, problems: dict[str, pl.Expr]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Good rows, and bad rows as (source_row, columns at fault, reasons joined).
 
     One query finds which rows have problems; the sentences describing them
@@ -293,9 +291,7 @@ def _normalise_events(
         {"_dob": dob.iso, "_dob_problem": dob.problem},
     )
     rows = _lookup(rows, "nhs_number", {"_nhs": nhs, "_nhs_problem": nhs_problem})
-    rows = _lookup(
-        rows, "postcode", {"_postcode": postcode, "_postcode_problem": postcode_problem}
-    )
+    rows = _lookup(rows, "postcode", {"_postcode": postcode, "_postcode_problem": postcode_problem})
     rows = _lookup(rows, "upn", {"_upn": upn, "_upn_problem": upn_problem})
     time_text = pl.col("event_time")
     time_ok = time_text.str.contains(_TIME_RE)
@@ -320,57 +316,66 @@ def _normalise_events(
         return pl.when((recorded != "") & (recorded != normalised.fill_null(""))).then(recorded)
 
     sex = pl.col("sex").str.to_uppercase().replace_strict(SEXES, default=pl.col("sex"))
-    out = (
-        rows.select(
-            "agency",
-            "record_id",
-            "person_id",
-            "given_name",
-            "family_name",
-            opt(pl.col("other_names")).alias("other_names"),
-            pl.col("_dob").alias("date_of_birth"),
-            differs(pl.col("date_of_birth"), pl.col("_dob")).alias("date_of_birth_recorded"),
-            opt(sex).alias("sex"),
-            pl.col("_nhs").alias("nhs_number"),
-            differs(pl.col("nhs_number"), pl.col("_nhs")).alias("nhs_number_recorded"),
-            pl.col("_upn").alias("upn"),
-            differs(pl.col("upn"), pl.col("_upn")).alias("upn_recorded"),
-            pl.col("_postcode").alias("postcode"),
-            differs(pl.col("postcode"), pl.col("_postcode")).alias("postcode_recorded"),
-            opt(pl.col("address")).alias("address"),
-            "role",
-            opt(pl.col("event_id")).alias("event_id"),
-            pl.col("_event_date").alias("event_date"),
-            pl.col("_event_date_approximate").alias("event_date_approximate"),
-            pl.col("_event_date_start").alias("event_date_start"),
-            differs(pl.col("event_date"), pl.col("_event_date")).alias("event_date_recorded"),
-            pl.when(time_ok)
-            .then(
-                pl.concat_str(
-                    [
-                        time_text.str.extract(_TIME_RE, 1).str.zfill(2),
-                        time_text.str.extract(_TIME_RE, 2),
-                    ],
-                    separator=":",
-                )
+    out = rows.select(
+        "agency",
+        "record_id",
+        "person_id",
+        "given_name",
+        "family_name",
+        opt(pl.col("other_names")).alias("other_names"),
+        pl.col("_dob").alias("date_of_birth"),
+        differs(pl.col("date_of_birth"), pl.col("_dob")).alias("date_of_birth_recorded"),
+        opt(sex).alias("sex"),
+        pl.col("_nhs").alias("nhs_number"),
+        differs(pl.col("nhs_number"), pl.col("_nhs")).alias("nhs_number_recorded"),
+        pl.col("_upn").alias("upn"),
+        differs(pl.col("upn"), pl.col("_upn")).alias("upn_recorded"),
+        pl.col("_postcode").alias("postcode"),
+        differs(pl.col("postcode"), pl.col("_postcode")).alias("postcode_recorded"),
+        opt(pl.col("address")).alias("address"),
+        "role",
+        opt(pl.col("event_id")).alias("event_id"),
+        pl.col("_event_date").alias("event_date"),
+        pl.col("_event_date_approximate").alias("event_date_approximate"),
+        pl.col("_event_date_start").alias("event_date_start"),
+        differs(pl.col("event_date"), pl.col("_event_date")).alias("event_date_recorded"),
+        pl.when(time_ok)
+        .then(
+            pl.concat_str(
+                [
+                    time_text.str.extract(_TIME_RE, 1).str.zfill(2),
+                    time_text.str.extract(_TIME_RE, 2),
+                ],
+                separator=":",
             )
-            .alias("event_time"),
-            "event_type",
-            (pl.col("event_type") == "").alias("event_type_inferred"),
-            _NULL_STR.alias("event_type_rule"),
-            "summary",
-            opt(pl.col("action")).alias("action"),
-            opt(pl.col("outcome").str.to_uppercase()).alias("outcome"),
-            opt(pl.col("practitioner")).alias("practitioner"),
-            opt(pl.col("team")).alias("team"),
-            pl.when(warning_text != "").then(warning_text).alias("warnings"),
-            "source_row",
         )
-        .collect()
-    )
+        .alias("event_time"),
+        "event_type",
+        (pl.col("event_type") == "").alias("event_type_inferred"),
+        _NULL_STR.alias("event_type_rule"),
+        "summary",
+        opt(pl.col("action")).alias("action"),
+        opt(pl.col("outcome").str.to_uppercase()).alias("outcome"),
+        opt(pl.col("practitioner")).alias("practitioner"),
+        opt(pl.col("team")).alias("team"),
+        pl.when(warning_text != "").then(warning_text).alias("warnings"),
+        "source_row",
+    ).collect()
     out = _infer_types(out.with_columns(_row_hash(checked, COLUMNS)))
     warned = int(out["warnings"].is_not_null().sum())
-    return out.with_columns(provenance=_json_object(PROVENANCE_KEYS)).select(RECORD_FIELDS), warned
+    return _with_provenance(out).select(RECORD_FIELDS), warned
+
+
+def _with_provenance(frame: pl.DataFrame) -> pl.DataFrame:
+    """Fold the provenance columns into one JSON column, written only where there is any."""
+    present = frame.select(
+        pl.any_horizontal(pl.col(k).is_not_null() for k in PROVENANCE_KEYS)
+    ).to_series()
+    column = pl.Series("provenance", [None] * frame.height, dtype=pl.String)
+    if present.any():
+        encoded = frame.filter(present).select(_json_object(PROVENANCE_KEYS)).to_series()
+        column = column.scatter(present.arg_true(), encoded)
+    return frame.with_columns(column)
 
 
 def _json_object(keys: tuple[str, ...]) -> pl.Expr:

@@ -17,6 +17,7 @@ whole or not at all on either database.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -27,7 +28,6 @@ import polars as pl
 from wholestory.store.url import StoreURL, resolve_url
 
 Row = tuple[Any, ...]
-
 
 
 class Store:
@@ -94,7 +94,7 @@ class Store:
         """
         try:
             self.execute("ROLLBACK")
-        except Exception:  # noqa: BLE001 - the original error is re-raised by the caller
+        except Exception:
             pass
 
     def _cursor(self) -> Any:

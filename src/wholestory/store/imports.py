@@ -121,7 +121,13 @@ def quarantine_table(entries: list[QuarantineEntry]) -> tuple[list[str], list[li
         columns.update(dict.fromkeys(entry.raw))
     header = ["file", "row", "columns", "reason", *columns]
     rows = [
-        [e.file_name, str(e.row_number), e.columns, e.reason, *(str(e.raw.get(c, "")) for c in columns)]
+        [
+            e.file_name,
+            str(e.row_number),
+            e.columns,
+            e.reason,
+            *(str(e.raw.get(c, "")) for c in columns),
+        ]
         for e in entries
     ]
     return header, rows

@@ -44,7 +44,10 @@ def fresh_rows(frame: pl.DataFrame) -> list[tuple[Any, ...]] | None:
     Called where rows are prepared (the ingest reader thread), so the writer
     spends its time writing.
     """
-    if frame.is_empty() or frame.select(pl.struct("agency", "record_id").is_duplicated().any()).item():
+    if (
+        frame.is_empty()
+        or frame.select(pl.struct("agency", "record_id").is_duplicated().any()).item()
+    ):
         return None
     return frame.rows()
 
@@ -67,7 +70,7 @@ def write_records(
     counts = WriteCounts()
     if frame.is_empty():
         return counts
-    stamps = {"import_id": import_id, "created_at": now, "updated_at": now}
+    stamps: dict[str, int | str] = {"import_id": import_id, "created_at": now, "updated_at": now}
     if rows is not None and store.try_insert_rows(RECORD_TABLE, frame.columns, rows, stamps):
         return WriteCounts(inserted=len(rows))
     numbered = frame.with_columns(

@@ -5,140 +5,227 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ImportRun',
+            name="ImportRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_name', models.TextField(help_text='The path as given to ingest.')),
-                ('file_sha256', models.CharField(max_length=64)),
-                ('kind', models.CharField(help_text='events or relationships', max_length=16)),
-                ('profile', models.TextField(default='template')),
-                ('started_at', models.DateTimeField()),
-                ('finished_at', models.DateTimeField()),
-                ('rows_read', models.IntegerField(default=0)),
-                ('rows_inserted', models.IntegerField(default=0)),
-                ('rows_updated', models.IntegerField(default=0)),
-                ('rows_unchanged', models.IntegerField(default=0)),
-                ('rows_quarantined', models.IntegerField(default=0)),
-                ('rows_with_warnings', models.IntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file_name", models.TextField(help_text="The path as given to ingest.")),
+                ("file_sha256", models.CharField(max_length=64)),
+                ("kind", models.CharField(help_text="events or relationships", max_length=16)),
+                ("profile", models.TextField(default="template")),
+                ("started_at", models.DateTimeField()),
+                ("finished_at", models.DateTimeField()),
+                ("rows_read", models.IntegerField(default=0)),
+                ("rows_inserted", models.IntegerField(default=0)),
+                ("rows_updated", models.IntegerField(default=0)),
+                ("rows_unchanged", models.IntegerField(default=0)),
+                ("rows_quarantined", models.IntegerField(default=0)),
+                ("rows_with_warnings", models.IntegerField(default=0)),
             ],
             options={
-                'db_table': 'ws_import',
+                "db_table": "ws_import",
             },
         ),
         migrations.CreateModel(
-            name='Record',
+            name="Record",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('agency', models.CharField(max_length=32)),
-                ('record_id', models.TextField()),
-                ('person_id', models.TextField()),
-                ('given_name', models.TextField()),
-                ('family_name', models.TextField()),
-                ('other_names', models.TextField(null=True)),
-                ('date_of_birth', models.CharField(max_length=10, null=True)),
-                ('sex', models.TextField(null=True)),
-                ('nhs_number', models.CharField(max_length=10, null=True)),
-                ('upn', models.CharField(max_length=13, null=True)),
-                ('postcode', models.CharField(max_length=8, null=True)),
-                ('address', models.TextField(null=True)),
-                ('role', models.CharField(max_length=32)),
-                ('event_id', models.TextField(null=True)),
-                ('event_date', models.CharField(max_length=10)),
-                ('event_date_approximate', models.BooleanField(default=False)),
-                ('event_date_start', models.DateField()),
-                ('event_time', models.CharField(max_length=5, null=True)),
-                ('event_type', models.CharField(max_length=40)),
-                ('event_type_inferred', models.BooleanField(default=False)),
-                ('summary', models.TextField()),
-                ('action', models.TextField(null=True)),
-                ('outcome', models.TextField(null=True)),
-                ('practitioner', models.TextField(null=True)),
-                ('team', models.TextField(null=True)),
-                ('provenance', models.JSONField(null=True)),
-                ('row_hash', models.CharField(max_length=32)),
-                ('source_row', models.IntegerField()),
-                ('created_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField()),
-                ('import_run', models.ForeignKey(db_column='import_id', db_index=False, on_delete=django.db.models.deletion.PROTECT, to='store.importrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("agency", models.CharField(max_length=32)),
+                ("record_id", models.TextField()),
+                ("person_id", models.TextField()),
+                ("given_name", models.TextField()),
+                ("family_name", models.TextField()),
+                ("other_names", models.TextField(null=True)),
+                ("date_of_birth", models.CharField(max_length=10, null=True)),
+                ("sex", models.TextField(null=True)),
+                ("nhs_number", models.CharField(max_length=10, null=True)),
+                ("upn", models.CharField(max_length=13, null=True)),
+                ("postcode", models.CharField(max_length=8, null=True)),
+                ("address", models.TextField(null=True)),
+                ("role", models.CharField(max_length=32)),
+                ("event_id", models.TextField(null=True)),
+                ("event_date", models.CharField(max_length=10)),
+                ("event_date_approximate", models.BooleanField(default=False)),
+                ("event_date_start", models.DateField()),
+                ("event_time", models.CharField(max_length=5, null=True)),
+                ("event_type", models.CharField(max_length=40)),
+                ("event_type_inferred", models.BooleanField(default=False)),
+                ("summary", models.TextField()),
+                ("action", models.TextField(null=True)),
+                ("outcome", models.TextField(null=True)),
+                ("practitioner", models.TextField(null=True)),
+                ("team", models.TextField(null=True)),
+                ("provenance", models.JSONField(null=True)),
+                ("row_hash", models.CharField(max_length=32)),
+                ("source_row", models.IntegerField()),
+                ("created_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField()),
+                (
+                    "import_run",
+                    models.ForeignKey(
+                        db_column="import_id",
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="store.importrun",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'ws_record',
+                "db_table": "ws_record",
             },
         ),
         migrations.CreateModel(
-            name='RecordVersion',
+            name="RecordVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('agency', models.CharField(max_length=32)),
-                ('record_id', models.TextField()),
-                ('content', models.JSONField(help_text='Every column of the record as it was.')),
-                ('row_hash', models.CharField(max_length=32)),
-                ('replaced_at', models.DateTimeField()),
-                ('import_run', models.ForeignKey(db_column='import_id', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='store.importrun')),
-                ('record_pk', models.ForeignKey(db_column='record_pk', on_delete=django.db.models.deletion.PROTECT, to='store.record')),
-                ('replaced_by', models.ForeignKey(db_column='replaced_by_import_id', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='store.importrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("agency", models.CharField(max_length=32)),
+                ("record_id", models.TextField()),
+                ("content", models.JSONField(help_text="Every column of the record as it was.")),
+                ("row_hash", models.CharField(max_length=32)),
+                ("replaced_at", models.DateTimeField()),
+                (
+                    "import_run",
+                    models.ForeignKey(
+                        db_column="import_id",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="store.importrun",
+                    ),
+                ),
+                (
+                    "record_pk",
+                    models.ForeignKey(
+                        db_column="record_pk",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="store.record",
+                    ),
+                ),
+                (
+                    "replaced_by",
+                    models.ForeignKey(
+                        db_column="replaced_by_import_id",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="store.importrun",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'ws_record_version',
+                "db_table": "ws_record_version",
             },
         ),
         migrations.CreateModel(
-            name='Relationship',
+            name="Relationship",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('agency', models.CharField(max_length=32)),
-                ('person_id', models.TextField()),
-                ('related_person_id', models.TextField()),
-                ('relationship', models.CharField(max_length=32)),
-                ('row_hash', models.CharField(max_length=32)),
-                ('source_row', models.IntegerField()),
-                ('created_at', models.DateTimeField()),
-                ('import_run', models.ForeignKey(db_column='import_id', on_delete=django.db.models.deletion.PROTECT, to='store.importrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("agency", models.CharField(max_length=32)),
+                ("person_id", models.TextField()),
+                ("related_person_id", models.TextField()),
+                ("relationship", models.CharField(max_length=32)),
+                ("row_hash", models.CharField(max_length=32)),
+                ("source_row", models.IntegerField()),
+                ("created_at", models.DateTimeField()),
+                (
+                    "import_run",
+                    models.ForeignKey(
+                        db_column="import_id",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="store.importrun",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'ws_relationship',
+                "db_table": "ws_relationship",
             },
         ),
         migrations.CreateModel(
-            name='QuarantinedRow',
+            name="QuarantinedRow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_name', models.TextField()),
-                ('row_number', models.IntegerField(help_text='As a spreadsheet numbers it: the header is row 1.')),
-                ('columns', models.TextField(help_text='The columns at fault.')),
-                ('reason', models.TextField()),
-                ('raw', models.TextField(help_text="The row as read, as JSON keyed by the file's own headers.")),
-                ('raw_hash', models.CharField(max_length=32)),
-                ('created_at', models.DateTimeField()),
-                ('import_run', models.ForeignKey(db_column='import_id', on_delete=django.db.models.deletion.PROTECT, to='store.importrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file_name", models.TextField()),
+                (
+                    "row_number",
+                    models.IntegerField(
+                        help_text="As a spreadsheet numbers it: the header is row 1."
+                    ),
+                ),
+                ("columns", models.TextField(help_text="The columns at fault.")),
+                ("reason", models.TextField()),
+                (
+                    "raw",
+                    models.TextField(
+                        help_text="The row as read, as JSON keyed by the file's own headers."
+                    ),
+                ),
+                ("raw_hash", models.CharField(max_length=32)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "import_run",
+                    models.ForeignKey(
+                        db_column="import_id",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="store.importrun",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'ws_quarantine',
-                'constraints': [models.UniqueConstraint(fields=('file_name', 'row_number', 'raw_hash'), name='ws_quarantine_unique')],
+                "db_table": "ws_quarantine",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("file_name", "row_number", "raw_hash"), name="ws_quarantine_unique"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='record',
-            index=models.Index(fields=['agency', 'person_id'], name='ws_record_agency_person'),
+            model_name="record",
+            index=models.Index(fields=["agency", "person_id"], name="ws_record_agency_person"),
         ),
         migrations.AddConstraint(
-            model_name='record',
-            constraint=models.UniqueConstraint(fields=('agency', 'record_id'), name='ws_record_agency_record'),
+            model_name="record",
+            constraint=models.UniqueConstraint(
+                fields=("agency", "record_id"), name="ws_record_agency_record"
+            ),
         ),
         migrations.AddIndex(
-            model_name='recordversion',
-            index=models.Index(fields=['agency', 'record_id'], name='ws_version_agency_record'),
+            model_name="recordversion",
+            index=models.Index(fields=["agency", "record_id"], name="ws_version_agency_record"),
         ),
         migrations.AddConstraint(
-            model_name='relationship',
-            constraint=models.UniqueConstraint(fields=('agency', 'person_id', 'related_person_id', 'relationship'), name='ws_relationship_unique'),
+            model_name="relationship",
+            constraint=models.UniqueConstraint(
+                fields=("agency", "person_id", "related_person_id", "relationship"),
+                name="ws_relationship_unique",
+            ),
         ),
     ]

@@ -1,0 +1,101 @@
+"""Making a whole partnership: households one after another, written as they are made.
+
+Each household has its own random stream, seeded by (seed, household number),
+and everything about it (people, story, rows) is written before the next is
+begun. So output is a pure function of (children, seed), and memory does not
+grow with the number of children.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Final
+
+from wholestory.synth.episodes import GroundTruthError
+from wholestory.synth.histories import Deck, new_story, resolve
+from wholestory.synth.identifiers import NhsNumbers, Upns
+from wholestory.synth.places import World
+from wholestory.synth.population import Person, Population, Spec, household_size
+from wholestory.synth.recording import Recorder, Registry
+from wholestory.synth.scenarios import Scenario
+from wholestory.synth.writer import PartnershipWriter
+
+_PROGRESS_EVERY: Final = 1_000
+#: Every this many households (from the NAMESAKE_FIRST-th), an ordinary family's oldest
+#: child shares the name and birth date of a child of an unrelated household made a
+#: while before: two different Olivia Smiths born the same day.
+NAMESAKE_EVERY: Final = 250
+NAMESAKE_FIRST: Final = 60
+
+
+@dataclass(slots=True)
+class Tally:
+    """Running counts for the summary and the manifest."""
+
+    children: int = 0
+    households: int = 0
+    people: int = 0
+    patterns: dict[str, int] = field(default_factory=dict)
+
+
+class Partnership:
+    """The generator's state across households: ids, the deck, the output files."""
+
+    def __init__(self, seed: int, world: World, writer: PartnershipWriter) -> None:
+        self.seed = seed
+        self.writer = writer
+        self.population = Population(world, NhsNumbers(seed), Upns())
+        self.recorder = Recorder(Registry(seed), writer, world)
+        self.deck = Deck(seed)
+        self.tally = Tally()
+        self._firstborns: deque[Person] = deque(maxlen=40)
+
+    def make(self, children: int, progress: Callable[[int], None] | None) -> Tally:
+        """Make households until there are ``children`` children."""
+        tally = self.tally
+        while tally.children < children:
+            before = tally.children
+            self.household(children - before)
+            if progress and (
+                tally.children // _PROGRESS_EVERY > before // _PROGRESS_EVERY
+                or tally.children == children
+            ):
+                progress(tally.children)
+        return tally
+
+    def household(self, room: int) -> None:
+        """One household, from its deal of the deck to its last ground-truth row."""
+        tally = self.tally
+        tally.households += 1
+        number = tally.households
+        rng = random.Random(f"household:{self.seed}:{number}")
+        scenario, spec = self._plan(number)
+        size = min(max(household_size(rng), spec.children[0]), spec.children[1], room)
+        if size < spec.children[0]:  # the last household is too small for its story
+            scenario, spec = None, Spec()
+        household = self.population.household(rng, number, size, spec)
+        story, design = new_story(rng, household, self.population, scenario)
+        for pattern in resolve(household, story, design):
+            row = (pattern.true_id, pattern.code, pattern.kind, pattern.note)
+            self.writer.write("ground_truth/patterns.csv", row)
+            key = f"{pattern.kind}:{pattern.code}"
+            tally.patterns[key] = tally.patterns.get(key, 0) + 1
+        self.recorder.write(household, story, rng)
+        if not all(child.seen for child in household.children):
+            raise GroundTruthError(f"{household.ident}: a child has no record in any agency")
+        tally.people += sum(1 for p in household.adults + household.children if p.seen)
+        tally.children += len(household.children)
+        if scenario is None and spec.namesake is None:
+            self._firstborns.append(household.children[0])
+
+    def _plan(self, number: int) -> tuple[Scenario | None, Spec]:
+        """The household's scenario (if dealt one) and the shape it needs."""
+        scenario = self.deck.card(number)
+        if scenario is not None:
+            return scenario, scenario.spec
+        if number % NAMESAKE_EVERY == NAMESAKE_FIRST and self._firstborns:
+            return None, Spec(children=(1, 3), namesake=self._firstborns[0])
+        return None, Spec()

@@ -1,0 +1,325 @@
+"""Writing true events down as agency rows, each agency in its own way.
+
+An agency holds one record per person, made the first time it meets them and
+kept from then on: one ``person_id``, one way of writing the given name
+(nickname or slip included), one date of birth (missing or transposed now and
+then). That is why the same true person has one id per agency, while two
+agencies' records of them differ. Surnames follow the person's true name
+history (a mother's marriage shows in later rows, the old name in
+``other_names``), except at the agencies that never update theirs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+from typing import Final
+
+from wholestory.synth.agencies import STYLES, TEAMS
+from wholestory.synth.events import Record, Story, TrueEvent
+from wholestory.synth.identifiers import Counter, invalid_nhs_variant
+from wholestory.synth.noise import familiar, short_address, surname_as_recorded, swapped_dob, typo
+from wholestory.synth.places import World
+from wholestory.synth.population import Household, Person
+from wholestory.synth.wording import UNTYPED
+from wholestory.synth.writer import PartnershipWriter
+
+#: Share of classifiable records written with an empty event_type (about 5% of rows).
+UNTYPED_SHARE: Final = 0.065
+#: Share of routine records written with a month, year or approximate date.
+IMPRECISE_SHARE: Final = 0.015
+_MISSING_DOB: Final = 0.03
+_SWAPPED_DOB: Final = 0.01
+_BAD_NHS: Final = 0.005
+_STALE_SURNAME: Final = 0.12
+_CP_TYPES: Final = frozenset(
+    {"STRATEGY_DISCUSSION", "S47_ENQUIRY", "CP_CONFERENCE", "CP_PLAN_START", "CP_PLAN_END"}
+)
+#: Teams that always handle a kind of record (others are picked from the agency's teams).
+_TEAM_OF: Final[dict[tuple[str, str], str]] = {
+    ("CSC", "REFERRAL"): "Front Door (MASH)",
+    ("CSC", "REFERRAL_NFA"): "Front Door (MASH)",
+    ("CSC", "CONTACT"): "Front Door (MASH)",
+    ("CSC", "ASSESSMENT"): "Assessment Team 1",
+    ("CSC", "ASSESSMENT_NFA"): "Assessment Team 2",
+    ("CSC", "CIN_PLAN_START"): "Child in Need Team",
+    ("CSC", "CIN_PLAN_END"): "Child in Need Team",
+    ("CSC", "CASE_CLOSED"): "Child in Need Team",
+    ("CSC", "CONCERN"): "Child in Need Team",
+    ("POLICE", "MISSING_EPISODE"): "Missing Persons Unit",
+    ("POLICE", "EXPLOITATION_CONCERN"): "Public Protection Unit",
+    ("POLICE", "MARAC_REFERRAL"): "Public Protection Unit",
+    ("POLICE", "DASH_ASSESSMENT"): "Public Protection Unit",
+    ("POLICE", "CONCERN"): "Response South",
+    ("ED", "SELF_HARM"): "Paediatric Emergency Department",
+}
+_NIGHT_HOURS: Final = (0, 1, 2, 16, 17, 18, 19, 20, 21, 22, 23, 23, 22, 21, 20)
+
+
+@dataclass(slots=True)
+class Held:
+    """How one agency holds one person: fixed when the agency first meets them."""
+
+    person_id: str
+    given: str
+    dob: str
+    sex: str
+    nhs: str
+    upn: str
+    typo_family: bool
+    stale: str  # the family name the agency never updated from, or ""
+    families: dict[str, str] = field(default_factory=dict)  # true name -> as recorded
+
+
+class Registry:
+    """Agency person, record and event ids: unique across the whole partnership."""
+
+    def __init__(self, seed: int) -> None:
+        rng = random.Random(f"ids:{seed}")
+        self._people = {a: Counter(rng, rng.randint(100, 5_000)) for a in STYLES}
+        self._records = {a: Counter(rng, rng.randint(10_000, 90_000)) for a in STYLES}
+        self._events = {a: Counter(rng, rng.randint(1_000, 9_000)) for a in STYLES}
+
+    def person_id(self, agency: str) -> str:
+        style = STYLES[agency]
+        return f"{style.person_prefix}{self._people[agency].next(3):0{style.person_width}d}"
+
+    def record_id(self, agency: str) -> str:
+        return f"{STYLES[agency].record_prefix}-{self._records[agency].next():08d}"
+
+    def event_id(self, agency: str) -> str:
+        return f"{STYLES[agency].record_prefix}-E{self._events[agency].next(2):07d}"
+
+
+class Recorder:
+    """Turns a household's story into agency rows and ground truth."""
+
+    def __init__(self, registry: Registry, writer: PartnershipWriter, world: World) -> None:
+        self.registry = registry
+        self.writer = writer
+        self.world = world
+
+    def write(self, household: Household, story: Story, rng: random.Random) -> None:
+        """Every record of every event, in date order, then relationships and persons."""
+        job = _Job(self, household, rng)
+        ordered = sorted(
+            (
+                (r.day, i, j, e, r)
+                for i, e in enumerate(story.events)
+                for j, r in enumerate(e.records)
+            ),
+            key=lambda item: (item[0], item[1], item[2]),
+        )
+        for _, _, _, event, record in ordered:
+            job.record(event, record)
+        job.relationships()
+        for person in household.adults + household.children:
+            if person.seen:
+                self.writer.write("ground_truth/persons.csv", _person_row(person))
+
+
+def _person_row(person: Person) -> tuple[str, ...]:
+    return (
+        person.true_id, person.kind, person.given, person.family, person.dob.isoformat(),
+        person.sex, person.household_id, person.twin_of, person.nhs,
+    )  # fmt: skip
+
+
+class _Job:
+    """One household's writing: the agencies' holdings of its people."""
+
+    def __init__(self, recorder: Recorder, household: Household, rng: random.Random) -> None:
+        self.rec = recorder
+        self.hh = household
+        self.rng = rng
+        self.held: dict[tuple[str, str], Held] = {}
+        self.event_ids: dict[int, str] = {}
+
+    def record(self, event: TrueEvent, record: Record) -> None:
+        """The rows of one record: one per person taking part."""
+        rng, agency = self.rng, record.agency
+        style = STYLES[agency]
+        typed = record.etype
+        summary = record.summary
+        if typed in UNTYPED and rng.random() < UNTYPED_SHARE:
+            typed, summary = "", rng.choice(UNTYPED[record.etype])
+        date_text, precise = self._date(record)
+        time = record.time or (self._time(agency) if rng.random() < style.time_rate else "")
+        team = self._team(record)
+        practitioner = rng.choice(self.rec.world.practitioners[agency])
+        event_id = self._event_id(record)
+        corruptible = record.routine and precise and typed != ""
+        for person, role in record.parts:
+            held = self.holding(agency, person, record.day)
+            family, other = self._surname(agency, held, person, record.day)
+            postcode, address = self._address(agency, person, record.day)
+            row = [
+                agency, self.rec.registry.record_id(agency), held.person_id, held.given, family,
+                other, held.dob, held.sex, held.nhs, held.upn, postcode, address, role, event_id,
+                date_text, time, typed, summary, record.action, record.outcome, practitioner, team,
+            ]  # fmt: skip
+            self.rec.writer.event_row(row, event.ident, record.etype, corruptible)
+
+    def _event_id(self, record: Record) -> str:
+        """The agency's event id: shared by the rows of a record and by joined records."""
+        anchor = record.joins or record
+        if id(anchor) in self.event_ids:
+            return self.event_ids[id(anchor)]
+        if (
+            len(anchor.parts) < 2
+            and record.joins is None
+            and record.agency not in ("POLICE", "CSC")
+        ):
+            return ""
+        event_id = self.rec.registry.event_id(record.agency)
+        self.event_ids[id(anchor)] = event_id
+        return event_id
+
+    def _date(self, record: Record) -> tuple[str, bool]:
+        """The event date as written: now and then only a month, a year, or approximate."""
+        text = record.day.isoformat()
+        if not record.routine or self.rng.random() >= IMPRECISE_SHARE:
+            return text, True
+        pick = self.rng.random()
+        if pick < 0.45:
+            return text[:7], False
+        if pick < 0.55:
+            return text[:4], False
+        return "~" + text, False
+
+    def _time(self, agency: str) -> str:
+        if agency == "POLICE":
+            hour = self.rng.choice(_NIGHT_HOURS)
+        elif agency == "ED":
+            hour = self.rng.randrange(24)
+        else:
+            hour = self.rng.randint(9, 16)
+        return f"{hour:02d}:{self.rng.randrange(60):02d}"
+
+    def _team(self, record: Record) -> str:
+        agency = record.agency
+        if agency == "SCHOOL":
+            school = self.hh.school_at(record.parts[0][0], record.day) if record.parts else None
+            return school.name if school else ""
+        if agency == "GP":
+            return self.hh.practice
+        if agency == "CSC" and record.etype in _CP_TYPES:
+            return self.rng.choice(TEAMS["CSC_CP"])
+        fixed = _TEAM_OF.get((agency, record.etype))
+        return fixed if fixed is not None else self.rng.choice(TEAMS[agency])
+
+    def _address(self, agency: str, person: Person, day: dt.date) -> tuple[str, str]:
+        if self.rng.random() >= STYLES[agency].address_rate:
+            return "", ""
+        home = self.hh.address_of(person, day)
+        postcode, address = home.postcode, home.address
+        if agency == "ED":
+            address = short_address(address)
+            if self.rng.random() < 0.2:
+                postcode = postcode.replace(" ", "")
+        return postcode, address
+
+    def _surname(self, agency: str, held: Held, person: Person, day: dt.date) -> tuple[str, str]:
+        """(family name as recorded, other names) on ``day``."""
+        true = held.stale or person.family_at(day)
+        recorded = held.families.get(true)
+        if recorded is None:
+            recorded = surname_as_recorded(self.rng, true)
+            if held.typo_family:
+                recorded = typo(self.rng, recorded)
+            if STYLES[agency].upper_family:
+                recorded = recorded.upper()
+            held.families[true] = recorded
+        other = ""
+        if STYLES[agency].keeps_aliases:
+            before = [name for start, name in person.families if start <= day and name != true]
+            other = ";".join(dict.fromkeys(before))
+        return recorded, other
+
+    def holding(self, agency: str, person: Person, day: dt.date) -> Held:
+        """The agency's record of ``person``, made on first meeting."""
+        key = (agency, person.true_id)
+        held = self.held.get(key)
+        if held is None:
+            held = self._meet(agency, person, day)
+            self.held[key] = held
+            person.seen = True
+            self.rec.writer.write(
+                "ground_truth/people.csv", (agency, held.person_id, person.true_id)
+            )
+        return held
+
+    def _meet(self, agency: str, person: Person, day: dt.date) -> Held:
+        rng, style = self.rng, STYLES[agency]
+        given = person.given
+        pick = rng.random()
+        if pick < style.nickname_rate:
+            given = familiar(rng, given) or given
+        elif pick < style.nickname_rate + style.typo_rate:
+            given = typo(rng, given)
+        nhs = person.nhs if rng.random() < style.nhs_rate else ""
+        if nhs and rng.random() < _BAD_NHS:
+            nhs = invalid_nhs_variant(nhs, rng)
+        at_school = person.kind == "child" and self.hh.school_at(person, day) is not None
+        upn = person.upn if person.upn and at_school and rng.random() < style.upn_rate else ""
+        sex = person.sex
+        if style.sex_words:
+            sex = {"F": "Female", "M": "Male"}[sex]
+        if not style.health and rng.random() < 0.02:
+            sex = ""
+        stale = person.family_at(day) if rng.random() < _STALE_SURNAME else ""
+        return Held(
+            person_id=self.rec.registry.person_id(agency),
+            given=given,
+            dob=self._dob(style.health, person),
+            sex=sex,
+            nhs=nhs,
+            upn=upn,
+            typo_family=rng.random() < style.typo_rate,
+            stale=stale,
+        )
+
+    def _dob(self, health: bool, person: Person) -> str:
+        """The date of birth as held: sometimes missing outside health, sometimes swapped."""
+        if person.careful:
+            return person.dob.isoformat()
+        if not health and self.rng.random() < _MISSING_DOB:
+            return ""
+        if self.rng.random() < _SWAPPED_DOB:
+            return swapped_dob(person.dob) or person.dob.isoformat()
+        return person.dob.isoformat()
+
+    def relationships(self) -> None:
+        """Family relationships as social care and health visiting record them."""
+        hh, rng = self.hh, self.rng
+        for agency, share, with_father in (("CSC", 0.85, 0.8), ("HEALTH_VISITING", 0.45, 0.6)):
+            known = [c for c in hh.children if (agency, c.true_id) in self.held]
+            if not known or rng.random() >= share:
+                continue
+            for child in known:
+                for related, relation in self._relatives(child, with_father, known):
+                    self._relationship(agency, child, related, relation)
+
+    def _relatives(
+        self, child: Person, with_father: float, known: list[Person]
+    ) -> list[tuple[Person, str]]:
+        hh = self.hh
+        father = hh.fathers[child.true_id]
+        out: list[tuple[Person, str]] = [(hh.mother, "MOTHER")]
+        if self.rng.random() < with_father:
+            out.append((father, "FATHER"))
+        for stay in hh.stays:
+            if stay.person is not father and stay.start <= child.dob + dt.timedelta(days=6570):
+                married = hh.married_partner == stay.person.true_id
+                out.append((stay.person, "STEP_PARENT" if married else "PARENT_PARTNER"))
+        for sibling in known:
+            if sibling is not child:
+                same = hh.fathers[sibling.true_id] is father
+                out.append((sibling, "SIBLING" if same else "HALF_SIBLING"))
+        return out
+
+    def _relationship(self, agency: str, child: Person, related: Person, relation: str) -> None:
+        mine = self.holding(agency, child, dt.date.max).person_id
+        theirs = self.holding(agency, related, dt.date.max).person_id
+        self.rec.writer.write("relationships.csv", (agency, mine, theirs, relation))

@@ -1,0 +1,132 @@
+"""CSV output: one file per agency, relationships, ground truth and a manifest.
+
+Rows are written as households are generated, so memory stays flat. The
+writer also plants the deliberately bad rows (about one in 2,000, on routine
+records only, so no indicator depends on them) and lists each in
+``ground_truth/bad_rows.csv`` with the column at fault.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any, Final
+
+from wholestory.synth.agencies import AGENCIES
+from wholestory.template import COLUMNS, EVENT_TYPES, RELATIONSHIP_COLUMNS
+
+GROUND_TRUTH: Final = "ground_truth"
+#: Ground truth files and their columns.
+TRUTH_FILES: Final[dict[str, tuple[str, ...]]] = {
+    "people.csv": ("agency", "person_id", "true_id"),
+    "persons.csv": (
+        "true_id", "kind", "given_name", "family_name", "date_of_birth", "sex",
+        "household_id", "twin_of", "nhs_number",
+    ),
+    "events.csv": ("agency", "record_id", "true_event_id", "true_event_type"),
+    "patterns.csv": ("true_id", "code", "kind", "note"),
+    "bad_rows.csv": ("agency", "record_id", "column", "problem"),
+}  # fmt: skip
+#: Codes that look like an agency's own but are not in the template's vocabulary.
+BAD_CODES: Final = tuple(
+    code
+    for code in ("APPT_ATTENDED", "SCHOOL_STRT", "CONTACT_MADE", "HOUSEMOVE", "DNA_APPT")
+    if code not in EVENT_TYPES
+)
+_BAD_EVERY: Final = (1_500, 2_500)
+_COLUMN: Final = {name: i for i, name in enumerate(COLUMNS)}
+
+
+def agency_file(agency: str) -> str:
+    """The file name of an agency's export."""
+    return f"{agency.lower()}.csv"
+
+
+class PartnershipWriter:
+    """Open CSV writers for every output file, with row counts."""
+
+    def __init__(self, out: Path, seed: int) -> None:
+        self.out = out
+        (out / GROUND_TRUTH).mkdir(parents=True, exist_ok=True)
+        self._handles: list[IO[str]] = []
+        self.counts: dict[str, int] = {}
+        self._writers: dict[str, Any] = {}
+        for agency in AGENCIES:
+            self._open(agency_file(agency), COLUMNS)
+        self._open("relationships.csv", RELATIONSHIP_COLUMNS)
+        for name, header in TRUTH_FILES.items():
+            self._open(f"{GROUND_TRUTH}/{name}", header)
+        for name in AGENCIES:
+            self._writers[name] = self._writers[agency_file(name)]
+        self._bad_rng = random.Random(f"bad-rows:{seed}")
+        self._countdown = self._bad_rng.randint(*_BAD_EVERY)
+        self.bad_rows = 0
+
+    def _open(self, name: str, header: tuple[str, ...]) -> None:
+        handle = (self.out / name).open("w", encoding="utf-8", newline="")
+        self._handles.append(handle)
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        self._writers[name] = writer
+        self.counts[name] = 0
+
+    def event_row(self, row: list[str], true_event: str, true_type: str, corruptible: bool) -> None:
+        """One agency row and its ground-truth event; now and then a bad row."""
+        agency = row[0]
+        self._countdown -= 1
+        if corruptible and self._countdown <= 0:
+            self._corrupt(row)
+            self._countdown = self._bad_rng.randint(*_BAD_EVERY)
+        self._writers[agency].writerow(row)
+        self.counts[agency_file(agency)] += 1
+        self._writers["ground_truth/events.csv"].writerow((agency, row[1], true_event, true_type))
+        self.counts["ground_truth/events.csv"] += 1
+
+    def _corrupt(self, row: list[str]) -> None:
+        """Spoil one required value the way broken exports do, and note it."""
+        kind = self._bad_rng.choice(("date", "type", "summary"))
+        if kind == "date":
+            year = row[_COLUMN["event_date"]][:4]
+            bad = self._bad_rng.choice(("02-30", "02-31", "04-31", "09-31", "13-01"))
+            column, value, problem = "event_date", f"{year}-{bad}", "impossible date"
+        elif kind == "type":
+            value = self._bad_rng.choice(BAD_CODES)
+            column, problem = "event_type", "event type not in the vocabulary"
+        else:
+            column, value, problem = "summary", "", "required summary missing"
+        row[_COLUMN[column]] = value
+        self.write("ground_truth/bad_rows.csv", (row[0], row[1], column, f"{problem}: '{value}'"))
+        self.bad_rows += 1
+
+    def write(self, name: str, row: tuple[str, ...] | list[str]) -> None:
+        """A row of a non-agency file (relationships or ground truth)."""
+        self._writers[name].writerow(row)
+        self.counts[name] += 1
+
+    def files(self) -> list[Path]:
+        """Every file written, the manifest included."""
+        return [self.out / name for name in self.counts] + [self.out / "manifest.json"]
+
+    def manifest(self, details: dict[str, Any]) -> None:
+        """manifest.json: how the files were made and how many rows each has."""
+        body = {**details, "files": dict(sorted(self.counts.items()))}
+        text = json.dumps(body, indent=2, sort_keys=True) + "\n"
+        (self.out / "manifest.json").write_text(text, encoding="utf-8")
+
+    def close(self) -> None:
+        for handle in self._handles:
+            handle.close()
+
+    def __enter__(self) -> PartnershipWriter:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()

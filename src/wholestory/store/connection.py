@@ -92,10 +92,8 @@ class Store:
         The error that caused the rollback is the one worth reporting, so a
         failure here must not replace it.
         """
-        try:
+        with contextlib.suppress(Exception):
             self.execute("ROLLBACK")
-        except Exception:
-            pass
 
     def _cursor(self) -> Any:
         return self._conn.cursor()

@@ -119,7 +119,7 @@ def _sentence(t: dict[str, int]) -> str:
         f"{t['unchanged']:,} already up to date, {t['quarantined']:,} quarantined."
     )
     if t["quarantined"]:
-        words += " See them with: wholestory quarantine"
+        words += "\nSee the quarantined rows, and why, with: wholestory quarantine"
     if t["warnings"]:
         words += (
             f"\n{t['warnings']:,} rows went in with a warning (an identifier or date of birth "

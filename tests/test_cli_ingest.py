@@ -136,3 +136,33 @@ def test_store_is_created_on_first_use_in_the_working_directory(tmp_path: Path) 
 
     with sqlite3.connect(tmp_path / "wholestory.sqlite3") as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_locked_store_is_a_sentence_not_a_traceback(tmp_path: Path) -> None:
+    import sqlite3
+
+    from wholestory.store import resolve_url
+    from wholestory.web.bootstrap import ensure_schema
+
+    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    ensure_schema(resolve_url(url))
+    holder = sqlite3.connect(tmp_path / "store.sqlite3", isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # another process is writing
+    try:
+        good = write_csv(tmp_path / "police.csv", rows(1))
+        env = {**os.environ, "WHOLESTORY_DATABASE_URL": url, "WHOLESTORY_SQLITE_TIMEOUT": "0.2"}
+        done = subprocess.run(
+            [sys.executable, "-m", "wholestory.cli.main", "ingest", str(good)],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            check=False,
+            timeout=120,
+        )
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "database is locked" in done.stderr and "rolled back" in done.stderr

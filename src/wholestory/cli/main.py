@@ -6,9 +6,13 @@ for people (Rich) or for programs (``--json``).
 
 from __future__ import annotations
 
+import os
+import sys
+
 import typer
 
 from wholestory.cli import demo, ingest, synth
+from wholestory.cli.errors import err_console
 
 app = typer.Typer(
     name="wholestory",
@@ -24,5 +28,28 @@ app.command("synth")(synth.synth_command)
 app.command("demo")(demo.demo_command)
 
 
+def main() -> None:
+    """The entry point: the app, with one plain sentence instead of a traceback.
+
+    Bad input is reported by each command itself. Anything else that goes
+    wrong (a database that is locked or full, a bug) still deserves a message
+    a person can act on; ``WHOLESTORY_DEBUG=1`` shows the traceback for
+    whoever has to fix it.
+    """
+    try:
+        app()
+    except Exception as error:
+        if os.environ.get("WHOLESTORY_DEBUG") == "1":
+            raise
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        err_console.print(
+            f"[bold red]Error:[/] something went wrong that WholeStory did not expect "
+            f"({type(error).__name__}{': ' + detail if detail else ''}). Anything being "
+            "imported was rolled back. Run again with WHOLESTORY_DEBUG=1 for the details.",
+            markup=True,
+        )
+        sys.exit(1)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    app()
+    main()

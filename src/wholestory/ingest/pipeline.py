@@ -35,7 +35,7 @@ from wholestory.profiles import Profile
 from wholestory.store.connection import Store
 from wholestory.store.imports import finish_import, quarantine_rows, start_import
 from wholestory.store.records import fresh_rows, write_records, write_relationships
-from wholestory.template import COLUMNS, RELATIONSHIP_COLUMNS, REQUIRED
+from wholestory.template import RELATIONSHIP_COLUMNS, REQUIRED
 
 CHUNK_ROWS: Final = 50_000
 T = TypeVar("T")
@@ -248,6 +248,3 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-__all__ = ["COLUMNS", "ingest_file", "ingest_paths"]

@@ -25,7 +25,7 @@ from typing import Any
 
 import polars as pl
 
-from wholestory.store.url import StoreURL, resolve_url
+from wholestory.store.url import StoreURL, resolve_url, sqlite_wait_seconds
 
 Row = tuple[Any, ...]
 
@@ -41,9 +41,10 @@ class Store:
             import sqlite3
 
             assert url.path is not None
-            self._conn: Any = sqlite3.connect(url.path, timeout=30, isolation_level=None)
+            wait = sqlite_wait_seconds()
+            self._conn: Any = sqlite3.connect(url.path, timeout=wait, isolation_level=None)
             for pragma in (
-                "PRAGMA busy_timeout=30000",
+                f"PRAGMA busy_timeout={int(wait * 1000)}",
                 "PRAGMA journal_mode=WAL",
                 "PRAGMA synchronous=NORMAL",
                 "PRAGMA foreign_keys=ON",
@@ -124,12 +125,14 @@ class Store:
         rows = self.query(sql, params)
         return rows[0][0] if rows else None
 
-    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
+        """Run a statement once per row; returns how many rows it changed in all."""
         if not rows:
-            return
+            return 0
         cursor = self._cursor()
         try:
             cursor.executemany(self._sql(sql, rows[0]), [tuple(r) for r in rows])
+            return int(cursor.rowcount)
         finally:
             cursor.close()
 

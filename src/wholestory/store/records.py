@@ -199,12 +199,10 @@ def write_relationships(store: Store, frame: pl.DataFrame, import_id: int, now: 
         keep="first",
         maintain_order=True,
     )
-    before = int(store.scalar(f"SELECT COUNT(*) FROM {RELATIONSHIP_TABLE}"))
-    store.executemany(
+    inserted = store.executemany(
         f"INSERT INTO {RELATIONSHIP_TABLE} (agency, person_id, related_person_id, relationship, "
         "row_hash, source_row, import_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (agency, person_id, related_person_id, relationship) DO NOTHING",
         [(*row, import_id, now) for row in unique.rows()],
     )
-    inserted = int(store.scalar(f"SELECT COUNT(*) FROM {RELATIONSHIP_TABLE}")) - before
     return WriteCounts(inserted=inserted, unchanged=frame.height - inserted)

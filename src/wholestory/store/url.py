@@ -27,7 +27,8 @@ class StoreURL:
     def describe(self) -> str:
         """The store's location, for messages; a PostgreSQL password is never shown."""
         if self.backend == "sqlite":
-            return f"SQLite file {self.path}"
+            assert self.path is not None
+            return f"SQLite file {self.path.resolve()}"
         parts = urlsplit(self.raw)
         host = parts.hostname or "localhost"
         port = f":{parts.port}" if parts.port else ""
@@ -61,6 +62,14 @@ def resolve_url(raw: str | None = None) -> StoreURL:
     )
 
 
+def sqlite_wait_seconds() -> float:
+    """How long to wait for another writer before giving up (``WHOLESTORY_SQLITE_TIMEOUT``)."""
+    try:
+        return max(0.0, float(os.environ.get("WHOLESTORY_SQLITE_TIMEOUT", "30")))
+    except ValueError:
+        return 30.0
+
+
 def django_database_settings(url: StoreURL) -> dict[str, Any]:
     """The Django DATABASES entry for a store URL."""
     if url.backend == "sqlite":
@@ -71,7 +80,7 @@ def django_database_settings(url: StoreURL) -> dict[str, Any]:
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 30,
+                "timeout": sqlite_wait_seconds(),
             },
         }
     parts = urlsplit(url.raw)

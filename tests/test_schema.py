@@ -23,7 +23,7 @@ def test_record_columns_written_by_ingest_match_the_model() -> None:
 
 
 def test_relationship_columns_match_the_model() -> None:
-    expected = set(RELATIONSHIP_FIELDS) | {"id", "import_id", "created_at"}
+    expected = set(RELATIONSHIP_FIELDS) | {"id", "row_hash", "import_id", "created_at"}
     assert expected == columns_of("Relationship")
 
 

@@ -31,13 +31,15 @@ from wholestory.ingest.validation import (
     validate_events,
     validate_relationships,
 )
+from wholestory.ingest.writer import ImportStart, InlineWriter, ProcessWriter, Writer
 from wholestory.profiles import Profile
 from wholestory.store.connection import Store
-from wholestory.store.imports import finish_import, quarantine_rows, start_import
-from wholestory.store.records import fresh_rows, write_records, write_relationships
+from wholestory.store.records import WriteCounts, keys_are_unique
 from wholestory.template import RELATIONSHIP_COLUMNS, REQUIRED
 
 CHUNK_ROWS: Final = 50_000
+#: Below this many bytes of input, starting a writer process costs more than it saves.
+PROCESS_WRITER_MIN_BYTES: Final = 32 << 20
 T = TypeVar("T")
 
 #: Called as progress(file, rows_done) after each chunk.
@@ -51,13 +53,38 @@ def ingest_paths(
     progress: Progress | None = None,
     chunk_rows: int = CHUNK_ROWS,
     today: dt.date | None = None,
+    writer: str = "auto",
 ) -> IngestResult:
-    """Import files and folders of files. A file that fails does not stop the others."""
+    """Import files and folders of files. A file that fails does not stop the others.
+
+    ``writer`` is ``inline`` (write through ``store``), ``process`` (an SQLite
+    store only: a writer process, see :mod:`wholestory.ingest.writer`) or
+    ``auto``: the writer process for SQLite imports big enough to repay its
+    start-up, inline otherwise.
+    """
     result = IngestResult()
     files = expand_paths(paths)
-    for path in files:
-        result.files.append(ingest_file(store, path, profile, progress, chunk_rows, today))
+    chosen = _choose_writer(store, files, writer)
+    try:
+        for path in files:
+            result.files.append(
+                ingest_file(store, path, profile, progress, chunk_rows, today, chosen)
+            )
+    finally:
+        chosen.close()
     return result
+
+
+def _choose_writer(store: Store, files: list[Path], writer: str) -> Writer:
+    if writer not in ("auto", "inline", "process"):
+        raise ValueError(f"writer must be auto, inline or process, not {writer!r}")
+    if store.backend != "sqlite" or writer == "inline":
+        return InlineWriter(store)
+    if writer == "auto":
+        size = sum(p.stat().st_size for p in files if p.is_file())
+        if size < PROCESS_WRITER_MIN_BYTES:
+            return InlineWriter(store)
+    return ProcessWriter(store.url.raw)
 
 
 def ingest_file(
@@ -67,36 +94,25 @@ def ingest_file(
     progress: Progress | None = None,
     chunk_rows: int = CHUNK_ROWS,
     today: dt.date | None = None,
+    writer: Writer | None = None,
 ) -> FileResult:
     """Import one file in one transaction; a file-level problem leaves nothing behind."""
     profile = profile or Profile()
     today = today or dt.date.today()
+    writer = writer or InlineWriter(store)
     result = FileResult(file=str(path))
     try:
         table = open_table(path)
         kind, mapping, ignored = _layout(table, profile)
         result.kind = kind
         result.ignored_columns = ignored
+        job = _Job(writer, kind, mapping, profile, progress, chunk_rows, today)
         try:
-            with store.transaction():
-                _import_table(
-                    store, table, kind, mapping, profile, result, progress, chunk_rows, today
-                )
+            job.run(table, result)
         except FastPathUnavailable:
             # Rolled back: read it again, row by row, to find and hold the bad rows.
             result = FileResult(file=str(path), kind=kind, ignored_columns=ignored)
-            with store.transaction():
-                _import_table(
-                    store,
-                    open_table(path, careful=True),
-                    kind,
-                    mapping,
-                    profile,
-                    result,
-                    progress,
-                    chunk_rows,
-                    today,
-                )
+            job.run(open_table(path, careful=True), result)
     except UnreadableFileError as problem:
         failed = FileResult(file=str(path), kind=result.kind, error=problem.problem)
         failed.ignored_columns = result.ignored_columns
@@ -126,41 +142,56 @@ def _layout(table: Table, profile: Profile) -> tuple[str, dict[int, str], list[s
     return "events", mapping, ignored
 
 
-def _import_table(
-    store: Store,
-    table: Table,
-    kind: str,
-    mapping: dict[int, str],
-    profile: Profile,
-    result: FileResult,
-    progress: Progress | None,
-    chunk_rows: int,
-    today: dt.date,
-) -> None:
-    now = dt.datetime.now(dt.UTC).isoformat(sep=" ")
-    import_id = start_import(store, str(table.path), _sha256(table.path), kind, profile.name, now)
-    checked_chunks = (
-        _prepare_chunk(table, chunk, kind, mapping, profile, today)
-        for chunk in table.chunks(chunk_rows)
-    )
-    for chunk, checked, rows in _ahead(checked_chunks):
-        if kind == "events":
-            counts = write_records(store, checked.good, import_id, now, rows)
-        else:
-            counts = write_relationships(store, checked.good, import_id, now)
-        bad = [
-            (r.row, r.columns, r.reason, r.raw, r.raw_hash) for r in checked.rejected
-        ] + _malformed(table, chunk)
-        quarantine_rows(store, table.path.name, bad, import_id, now)
-        result.read += len(chunk)
+@dataclass(frozen=True)
+class _Job:
+    """How one file is imported: everything but the table and its accounting."""
+
+    writer: Writer
+    kind: str
+    mapping: dict[int, str]
+    profile: Profile
+    progress: Progress | None
+    chunk_rows: int
+    today: dt.date
+
+    def run(self, table: Table, result: FileResult) -> None:
+        """Import the table in one transaction, rolled back on any failure."""
+        now = dt.datetime.now(dt.UTC).isoformat(sep=" ")
+        start = ImportStart(
+            str(table.path), table.path.name, _sha256(table.path), self.kind, self.profile.name, now
+        )
+        self.writer.begin(start)
+        try:
+            self._write_chunks(table, result)
+            finished = dt.datetime.now(dt.UTC).isoformat(sep=" ")
+            self.writer.commit(result.counts(), finished)
+        except BaseException:
+            self.writer.abort()
+            raise
+
+    def _write_chunks(self, table: Table, result: FileResult) -> None:
+        prepared = (
+            _prepare_chunk(table, chunk, self.kind, self.mapping, self.profile, self.today)
+            for chunk in table.chunks(self.chunk_rows)
+        )
+        for chunk, checked, unique_keys in _ahead(prepared):
+            held = [
+                (r.row, r.columns, r.reason, r.raw, r.raw_hash) for r in checked.rejected
+            ] + _malformed(table, chunk)
+            _add(result, self.writer.write(self.kind, checked.good, held, unique_keys))
+            result.read += len(chunk)
+            result.quarantined += len(held)
+            result.warnings += checked.warnings
+            if self.progress:
+                self.progress(table.path, result.read)
+        _add(result, self.writer.flush())
+
+
+def _add(result: FileResult, done: list[WriteCounts]) -> None:
+    for counts in done:
         result.inserted += counts.inserted
         result.updated += counts.updated
         result.unchanged += counts.unchanged
-        result.quarantined += len(bad)
-        result.warnings += checked.warnings
-        if progress:
-            progress(table.path, result.read)
-    finish_import(store, import_id, result.counts(), dt.datetime.now(dt.UTC).isoformat(sep=" "))
 
 
 _DONE: Final = object()
@@ -214,10 +245,10 @@ def _prepare_chunk(
     mapping: dict[int, str],
     profile: Profile,
     today: dt.date,
-) -> tuple[Chunk, Checked, list[tuple[object, ...]] | None]:
+) -> tuple[Chunk, Checked, bool]:
     """Everything done to a chunk before it is written, in the reader thread."""
     checked = _check_chunk(table, chunk, kind, mapping, profile, today)
-    return chunk, checked, fresh_rows(checked.good) if kind == "events" else None
+    return chunk, checked, kind == "events" and keys_are_unique(checked.good)
 
 
 def _check_chunk(

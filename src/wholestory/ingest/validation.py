@@ -73,7 +73,6 @@ RECORD_FIELDS: Final[tuple[str, ...]] = (
     "practitioner",
     "team",
     "provenance",
-    "row_hash",
     "source_row",
 )
 
@@ -90,7 +89,7 @@ PROVENANCE_KEYS: Final[tuple[str, ...]] = (
     "warnings",
 )
 
-RELATIONSHIP_FIELDS: Final[tuple[str, ...]] = (*RELATIONSHIP_COLUMNS, "row_hash", "source_row")
+RELATIONSHIP_FIELDS: Final[tuple[str, ...]] = (*RELATIONSHIP_COLUMNS, "source_row")
 
 
 @dataclass(frozen=True)
@@ -361,7 +360,7 @@ def _normalise_events(
         pl.when(warning_text != "").then(warning_text).alias("warnings"),
         "source_row",
     ).collect()
-    out = _infer_types(out.with_columns(_row_hash(checked, COLUMNS)))
+    out = _infer_types(out)
     warned = int(out["warnings"].is_not_null().sum())
     return _with_provenance(out).select(RECORD_FIELDS), warned
 
@@ -403,20 +402,6 @@ def _infer_types(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _row_hash(frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.Series:
-    """A stable content hash per row, so re-importing a file changes nothing.
-
-    Python's hashlib rather than Polars' own hash: that one may change between
-    Polars releases, which would make every row look changed after an upgrade.
-    """
-    joined = frame.select(pl.concat_str([pl.col(c) for c in columns], separator="\x1f"))
-    digests = [
-        hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-        for text in joined.to_series().to_list()
-    ]
-    return pl.Series("row_hash", digests, dtype=pl.String)
-
-
 def validate_relationships(
     chunk: pl.DataFrame, header: list[str], mapping: dict[int, str], profile: Profile
 ) -> Checked:
@@ -435,7 +420,6 @@ def validate_relationships(
         ),
     )
     good, verdicts = _split(data, problems)
-    good = good.with_columns(_row_hash(good, RELATIONSHIP_COLUMNS))
     return Checked(
         good=good.select(RELATIONSHIP_FIELDS),
         rejected=_rejections(chunk, header, verdicts),

@@ -75,24 +75,31 @@ class Store:
             finally:
                 self._depth -= 1
             return
-        self.execute("BEGIN IMMEDIATE" if self.backend == "sqlite" else "BEGIN")
-        self._depth = 1
+        self.begin()
         try:
             yield
         except BaseException:
-            self._rollback()
+            self.rollback()
             raise
         else:
-            self.execute("COMMIT")
-        finally:
-            self._depth = 0
+            self.commit()
 
-    def _rollback(self) -> None:
+    def begin(self) -> None:
+        """Start a write transaction (on SQLite, taking the write lock at once)."""
+        self.execute("BEGIN IMMEDIATE" if self.backend == "sqlite" else "BEGIN")
+        self._depth = 1
+
+    def commit(self) -> None:
+        self._depth = 0
+        self.execute("COMMIT")
+
+    def rollback(self) -> None:
         """Undo the open transaction; if the database already ended it, there is nothing to undo.
 
         The error that caused the rollback is the one worth reporting, so a
         failure here must not replace it.
         """
+        self._depth = 0
         with contextlib.suppress(Exception):
             self.execute("ROLLBACK")
 
@@ -143,40 +150,40 @@ class Store:
         rows = self.query(sql, params)
         return pl.DataFrame(rows, schema=schema, orient="row")
 
-    def insert_rows(
+    def insert_frame(
         self,
         table: str,
-        columns: Sequence[str],
-        rows: Sequence[Sequence[Any]],
+        frame: pl.DataFrame,
         constants: Mapping[str, int | str] | None = None,
     ) -> None:
-        """Bulk insert rows of ``columns``; ``constants`` hold one value for every row.
+        """Bulk insert a frame whose columns are named as the table's.
 
-        On SQLite the constants (the import run, a timestamp) are written into
-        the statement once rather than bound for each row; on PostgreSQL rows
-        go in with ``COPY``.
+        ``constants`` hold one value for every row (the import run, a
+        timestamp). On SQLite they are written into the statement once rather
+        than bound for each row; on PostgreSQL rows go in with ``COPY``.
         """
-        if not rows:
+        if frame.is_empty():
             return
         constants = dict(constants or {})
-        names = ", ".join([*columns, *constants])
+        names = ", ".join([*frame.columns, *constants])
         if self.backend == "sqlite":
-            marks = ", ".join(["?"] * len(columns) + [_sql_literal(v) for v in constants.values()])
-            self._conn.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+            literals = [_sql_literal(v) for v in constants.values()]
+            marks = ", ".join(["?"] * frame.width + literals)
+            sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"
+            self._conn.executemany(sql, frame.rows())
             return
         extra = tuple(constants.values())
         with (
             self._conn.cursor() as cursor,
             cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
         ):
-            for row in rows:
+            for row in frame.iter_rows():
                 copy.write_row((*row, *extra))
 
-    def try_insert_rows(
+    def try_insert_frame(
         self,
         table: str,
-        columns: Sequence[str],
-        rows: Sequence[Sequence[Any]],
+        frame: pl.DataFrame,
         constants: Mapping[str, int | str] | None = None,
     ) -> bool:
         """Insert every row, or none if any would break a unique constraint.
@@ -186,7 +193,7 @@ class Store:
         """
         self.execute("SAVEPOINT bulk_insert")
         try:
-            self.insert_rows(table, columns, rows, constants)
+            self.insert_frame(table, frame, constants)
         except Exception as error:
             if not self._is_unique_violation(error):
                 raise

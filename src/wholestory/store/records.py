@@ -8,6 +8,7 @@ changed row is updated in place after its previous version is kept in
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any, Final
@@ -20,8 +21,29 @@ RECORD_TABLE: Final = "ws_record"
 VERSION_TABLE: Final = "ws_record_version"
 RELATIONSHIP_TABLE: Final = "ws_relationship"
 
-#: Every column of ws_record that ingest writes, apart from the primary key.
-RECORD_WRITE_COLUMNS_EXTRA: Final = ("import_id", "created_at", "updated_at")
+#: Columns of ws_record the writer adds to a validated row (the primary key aside).
+RECORD_WRITE_COLUMNS_EXTRA: Final = ("row_hash", "import_id", "created_at", "updated_at")
+
+
+def with_content_hash(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add ``row_hash``: a stable hash of everything stored about the row but its position.
+
+    Re-importing a file compares these, so a row whose stored content would
+    not change is left alone. Python's hashlib rather than Polars' own hash,
+    which may change between Polars releases and would then make every row
+    look changed after an upgrade. Computed where rows are written (in the
+    writer process, for large SQLite imports), off the reader's path.
+    """
+    content = [c for c in frame.columns if c not in ("source_row", "row_hash")]
+    joined = frame.select(
+        pl.concat_str(
+            [pl.col(c).cast(pl.String).fill_null("\x00") for c in content], separator="\x1f"
+        )
+    ).to_series()
+    digests = [
+        hashlib.blake2b(text.encode(), digest_size=16).hexdigest() for text in joined.to_list()
+    ]
+    return frame.with_columns(pl.Series("row_hash", digests, dtype=pl.String))
 
 
 @dataclass
@@ -38,18 +60,13 @@ class WriteCounts:
         self.unchanged += other.unchanged
 
 
-def fresh_rows(frame: pl.DataFrame) -> list[tuple[Any, ...]] | None:
-    """The frame as rows for the no-lookup insert, or None if keys repeat within it.
+def keys_are_unique(frame: pl.DataFrame) -> bool:
+    """Whether no (agency, record_id) repeats within the frame: the no-lookup insert needs it.
 
-    Called where rows are prepared (the ingest reader thread), so the writer
-    spends its time writing.
+    Called where chunks are prepared (the ingest reader thread), so the
+    writer spends its time writing.
     """
-    if (
-        frame.is_empty()
-        or frame.select(pl.struct("agency", "record_id").is_duplicated().any()).item()
-    ):
-        return None
-    return frame.rows()
+    return not frame.select(pl.struct("agency", "record_id").is_duplicated().any()).item()
 
 
 def write_records(
@@ -57,22 +74,23 @@ def write_records(
     frame: pl.DataFrame,
     import_id: int,
     now: str,
-    rows: list[tuple[Any, ...]] | None = None,
+    unique_keys: bool = False,
 ) -> WriteCounts:
     """Insert new records, update changed ones (keeping history), count the rest.
 
-    ``rows``, from :func:`fresh_rows`, allows the fast path: insert them all
-    at once, which succeeds when none is in the store yet. Otherwise each row
-    is looked up. Rows repeating an (agency, record_id) within the frame are
+    ``unique_keys`` (see :func:`keys_are_unique`) allows the fast path: insert
+    them all at once, which succeeds when none is in the store yet. Otherwise
+    each row is looked up. Rows repeating an (agency, record_id) within the frame are
     applied in file order, one generation at a time, so the last one wins and
     every earlier one is accounted for.
     """
     counts = WriteCounts()
     if frame.is_empty():
         return counts
+    frame = with_content_hash(frame)
     stamps: dict[str, int | str] = {"import_id": import_id, "created_at": now, "updated_at": now}
-    if rows is not None and store.try_insert_rows(RECORD_TABLE, frame.columns, rows, stamps):
-        return WriteCounts(inserted=len(rows))
+    if unique_keys and store.try_insert_frame(RECORD_TABLE, frame, stamps):
+        return WriteCounts(inserted=frame.height)
     numbered = frame.with_columns(
         pl.int_range(pl.len()).over(["agency", "record_id"]).alias("_occurrence")
     )
@@ -115,10 +133,9 @@ def _write_generation(store: Store, batch: pl.DataFrame, import_id: int, now: st
     changed = joined.filter(pl.col("_pk").is_not_null() & (pl.col("_old") != pl.col("row_hash")))
     unchanged = joined.height - new.height - changed.height
     if new.height:
-        store.insert_rows(
+        store.insert_frame(
             RECORD_TABLE,
-            batch.columns,
-            new.select(batch.columns).rows(),
+            new.select(batch.columns),
             {"import_id": import_id, "created_at": now, "updated_at": now},
         )
     if changed.height:
@@ -194,6 +211,7 @@ def write_relationships(store: Store, frame: pl.DataFrame, import_id: int, now: 
     """Insert relationships not yet known; a relationship is its whole content."""
     if frame.is_empty():
         return WriteCounts()
+    frame = with_content_hash(frame)
     unique = frame.unique(
         subset=["agency", "person_id", "related_person_id", "relationship"],
         keep="first",
@@ -203,6 +221,11 @@ def write_relationships(store: Store, frame: pl.DataFrame, import_id: int, now: 
         f"INSERT INTO {RELATIONSHIP_TABLE} (agency, person_id, related_person_id, relationship, "
         "row_hash, source_row, import_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (agency, person_id, related_person_id, relationship) DO NOTHING",
-        [(*row, import_id, now) for row in unique.rows()],
+        [
+            (*row, import_id, now)
+            for row in unique.select(
+                "agency", "person_id", "related_person_id", "relationship", "row_hash", "source_row"
+            ).rows()
+        ],
     )
     return WriteCounts(inserted=inserted, unchanged=frame.height - inserted)

@@ -100,7 +100,8 @@ def measure() -> str:
         [
             "Each import runs in its own process on a fresh store; rows/s counts every row "
             "read (accepted or quarantined), from the first byte to the last commit. Peak "
-            "memory is the process's maximum resident set. " + gen,
+            "memory is the maximum resident set of the importing process or of its writer "
+            "process (SQLite imports of 32 MB or more), whichever is larger. " + gen,
             "",
             *lines,
         ]

@@ -1,6 +1,7 @@
 """Run one ingest in its own process and print its timing as JSON.
 
-A separate process so that its peak memory (ru_maxrss) is the ingest's own.
+A separate process so that its peak memory (ru_maxrss) is the ingest's own:
+the larger of this process and the writer process it may start.
 """
 
 from __future__ import annotations
@@ -24,7 +25,11 @@ def main(url_text: str, folder: str) -> None:
     result = ingest_paths(store, [Path(folder)])
     seconds = time.perf_counter() - started
     store.close()
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # The larger of this process and its writer process (a child, ended by now).
+    peak_mib = max(
+        resource.getrusage(who).ru_maxrss / 1024
+        for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
     print(json.dumps({**result.totals(), "seconds": seconds, "peak_mib": peak_mib}))
 
 

@@ -69,7 +69,7 @@ def test_quarantine_lists_and_exports_safely(store_env: Store, tmp_path: Path) -
 
 def test_empty_quarantine_says_so(store_env: Store) -> None:
     code, out, _ = invoke("quarantine")
-    assert code == 0 and "The quarantine is empty" in out
+    assert code == 0 and "Nothing is waiting in the quarantine" in out
 
 
 def test_unreadable_file_is_one_line_with_exit_2_and_other_files_still_go_in(

@@ -216,3 +216,20 @@ def test_profile_constants_and_code_maps(store: Store, tmp_path: Path) -> None:
     ]
     held = list_quarantine(store)[0]
     assert held.raw["Occurred"] == "32/01/2020" and "expected DD/MM/YYYY" in held.reason
+
+
+def test_a_corrected_row_resolves_its_quarantine_entry(store: Store, tmp_path: Path) -> None:
+    bad = [event_row(1), event_row(2, event_date="2021-02-30"), event_row(3, summary="")]
+    ingest_file(store, write_csv(tmp_path / "monday.csv", bad), today=TODAY)
+    assert [e.row_number for e in list_quarantine(store)] == [3, 4]
+    fixed = [event_row(2, event_date="2021-02-28")]
+    ingest_file(store, write_csv(tmp_path / "tuesday.csv", fixed), today=TODAY)
+    waiting = list_quarantine(store)
+    assert [(e.file_name, e.row_number) for e in waiting] == [("monday.csv", 4)]
+    everything = list_quarantine(store, include_resolved=True)
+    resolved = [e for e in everything if e.resolved_at is not None]
+    assert [(e.file_name, e.row_number) for e in resolved] == [("monday.csv", 3)]
+    # The same bad file again holds nothing new and reopens nothing.
+    again = ingest_file(store, write_csv(tmp_path / "monday.csv", bad), today=TODAY)
+    assert again.quarantined == 2
+    assert len(list_quarantine(store)) == 1

@@ -136,12 +136,21 @@ def quarantine_command(
     ] = None,
     limit: Annotated[int, typer.Option(help="Show at most this many rows on screen.")] = 50,
     force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
+    include_resolved: Annotated[
+        bool,
+        typer.Option("--all", help="Include rows already resolved by a corrected import."),
+    ] = False,
 ) -> None:
-    """List rows that could not be imported, with the file, row, column and reason."""
+    """List rows that could not be imported, with the file, row, column and reason.
+
+    A row stays here until the agency sends the same record again in good
+    order; that import marks it resolved (see them with --all).
+    """
     store = ready_store()
     try:
-        entries = list_quarantine(store, None if (as_json or out) else limit)
-        total = count_quarantine(store)
+        shown = None if (as_json or out) else limit
+        entries = list_quarantine(store, shown, include_resolved)
+        total = count_quarantine(store, include_resolved)
     finally:
         store.close()
     if out is not None:
@@ -156,13 +165,20 @@ def quarantine_command(
         typer.echo(json.dumps({"total": total, "rows": [e.as_dict() for e in entries]}, indent=2))
         return
     if not entries:
-        console.print("The quarantine is empty: every row read so far went in.")
+        console.print(
+            "Nothing is waiting in the quarantine: every row read so far went in, "
+            "or was corrected later."
+        )
         return
-    table = Table(title=f"{total:,} quarantined rows", title_justify="left", box=box.SIMPLE_HEAD)
-    for name in ("file", "row", "column", "reason"):
+    title = f"{total:,} quarantined rows" + (
+        "" if include_resolved else " waiting for a correction"
+    )
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+    for name in ("file", "row", "column", "reason", *(["resolved"] if include_resolved else [])):
         table.add_column(name)
     for e in entries:
-        table.add_row(e.file_name, str(e.row_number), e.columns, e.reason)
+        resolved = [(e.resolved_at or "")[:10]] if include_resolved else []
+        table.add_row(e.file_name, str(e.row_number), e.columns, e.reason, *resolved)
     console.print(table)
     if total > len(entries):
         console.print(f"Showing {len(entries):,} of {total:,}. Use --out FILE.csv for them all.")

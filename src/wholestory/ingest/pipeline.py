@@ -27,6 +27,7 @@ from wholestory.ingest.reading import (
 )
 from wholestory.ingest.validation import (
     Checked,
+    Rejection,
     raw_json,
     validate_events,
     validate_relationships,
@@ -34,6 +35,7 @@ from wholestory.ingest.validation import (
 from wholestory.ingest.writer import ImportStart, InlineWriter, ProcessWriter, Writer
 from wholestory.profiles import Profile
 from wholestory.store.connection import Store
+from wholestory.store.imports import Held
 from wholestory.store.records import WriteCounts, keys_are_unique
 from wholestory.template import RELATIONSHIP_COLUMNS, REQUIRED
 
@@ -175,9 +177,7 @@ class _Job:
             for chunk in table.chunks(self.chunk_rows)
         )
         for chunk, checked, unique_keys in _ahead(prepared):
-            held = [
-                (r.row, r.columns, r.reason, r.raw, r.raw_hash) for r in checked.rejected
-            ] + _malformed(table, chunk)
+            held = [r.held() for r in checked.rejected] + _malformed(table, chunk)
             _add(result, self.writer.write(self.kind, checked.good, held, unique_keys))
             result.read += len(chunk)
             result.quarantined += len(held)
@@ -264,13 +264,12 @@ def _check_chunk(
     return validate_relationships(chunk.frame, table.header, mapping, profile)
 
 
-def _malformed(table: Table, chunk: Chunk) -> list[tuple[int, str, str, str, str]]:
-    out = []
-    for row, problem, cells in chunk.malformed:
-        text = raw_json(table.header, cells)
-        digest = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-        out.append((row, "(whole row)", problem, text, digest))
-    return out
+def _malformed(table: Table, chunk: Chunk) -> list[Held]:
+    """Rows that could not be lined up with the header, held as they were read."""
+    return [
+        Rejection(row, "(whole row)", problem, raw_json(table.header, cells)).held()
+        for row, problem, cells in chunk.malformed
+    ]
 
 
 def _sha256(path: Path) -> str:

@@ -29,6 +29,7 @@ from wholestory.classify import classify
 from wholestory.dates import date_exprs
 from wholestory.identifiers import nhs_exprs, postcode_exprs, upn_exprs
 from wholestory.profiles import Profile
+from wholestory.store.imports import Held
 from wholestory.template import (
     COLUMNS,
     DEFAULT_ROLE,
@@ -100,10 +101,24 @@ class Rejection:
     columns: str
     reason: str
     raw: str  # JSON object of the row as read, keyed by the file's own headers
+    agency: str | None = None  # so that a corrected row arriving later resolves it
+    record_id: str | None = None
 
     @property
     def raw_hash(self) -> str:
         return hashlib.blake2b(self.raw.encode(), digest_size=16).hexdigest()
+
+    def held(self) -> Held:
+        """The row as the quarantine stores it."""
+        return (
+            self.row,
+            self.columns,
+            self.reason,
+            self.raw,
+            self.raw_hash,
+            self.agency or None,
+            self.record_id or None,
+        )
 
 
 @dataclass(frozen=True)
@@ -216,7 +231,10 @@ def _split(frame: pl.LazyFrame, problems: dict[str, pl.Expr]) -> tuple[pl.DataFr
     )
     good = flagged.filter(~pl.col("_bad")).drop(*names, "_bad")
     columns, reasons = _verdict({name: pl.col(f"_p_{name}") for name in problems})
-    bad = flagged.filter(pl.col("_bad")).select("source_row", _columns=columns, _reason=reasons)
+    keys = [c for c in ("agency", "record_id") if c in flagged.columns]
+    bad = flagged.filter(pl.col("_bad")).select(
+        "source_row", *keys, _columns=columns, _reason=reasons
+    )
     return good, bad
 
 
@@ -433,7 +451,20 @@ def _rejections(chunk: pl.DataFrame, header: list[str], bad: pl.DataFrame) -> li
         return []
     originals = chunk.join(bad.select("source_row"), on="source_row", how="semi")
     cells = {row[-1]: list(row[:-1]) for row in originals.rows()}
+    keys = bad.select(
+        pl.col("agency") if "agency" in bad.columns else pl.lit(None, dtype=pl.String),
+        pl.col("record_id") if "record_id" in bad.columns else pl.lit(None, dtype=pl.String),
+    ).rows()
     return [
-        Rejection(row=row, columns=columns, reason=reason, raw=raw_json(header, cells[row]))
-        for row, columns, reason in bad.select("source_row", "_columns", "_reason").rows()
+        Rejection(
+            row=row,
+            columns=columns,
+            reason=reason,
+            raw=raw_json(header, cells[row]),
+            agency=agency,
+            record_id=record_id,
+        )
+        for (row, columns, reason), (agency, record_id) in zip(
+            bad.select("source_row", "_columns", "_reason").rows(), keys, strict=True
+        )
     ]

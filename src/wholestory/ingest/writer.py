@@ -28,12 +28,16 @@ from typing import Any, Protocol
 import polars as pl
 
 from wholestory.store.connection import Store
-from wholestory.store.imports import finish_import, quarantine_rows, start_import
+from wholestory.store.imports import (
+    Held,
+    finish_import,
+    open_quarantine_keys,
+    quarantine_rows,
+    resolve_quarantine,
+    start_import,
+)
 from wholestory.store.records import WriteCounts, write_records, write_relationships
 from wholestory.store.url import resolve_url
-
-#: A quarantined row: (row number, columns, reason, raw JSON, raw hash).
-Held = tuple[int, str, str, str, str]
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,7 @@ class InlineWriter:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._import_id = 0
+        self._open_quarantine = pl.DataFrame(schema={"agency": pl.String, "record_id": pl.String})
         self._start: ImportStart | None = None
 
     def begin(self, start: ImportStart) -> None:
@@ -84,6 +89,7 @@ class InlineWriter:
         self._import_id = start_import(
             self.store, start.file_path, start.sha256, start.kind, start.profile, start.now
         )
+        self._open_quarantine = open_quarantine_keys(self.store)
 
     def write(
         self, kind: str, good: pl.DataFrame, held: list[Held], unique: bool
@@ -101,10 +107,23 @@ class InlineWriter:
         now = self._start.now
         if kind == "events":
             counts = write_records(self.store, good, self._import_id, now, unique)
+            self._resolve(good)
         else:
             counts = write_relationships(self.store, good, self._import_id, now)
         quarantine_rows(self.store, self._start.file_name, held, self._import_id, now)
         return counts
+
+    def _resolve(self, good: pl.DataFrame) -> None:
+        """Mark quarantined rows resolved where this chunk brings their record in good order."""
+        if self._open_quarantine.is_empty() or good.is_empty():
+            return
+        assert self._start is not None
+        corrected = good.select("agency", "record_id").join(
+            self._open_quarantine, on=["agency", "record_id"], how="semi"
+        )
+        for (agency,), group in corrected.group_by(["agency"]):
+            ids = group["record_id"].to_list()
+            resolve_quarantine(self.store, str(agency), ids, self._import_id, self._start.now)
 
     def commit(self, counts: dict[str, int], now: str) -> None:
         finish_import(self.store, self._import_id, counts, now)

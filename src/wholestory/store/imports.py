@@ -7,10 +7,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import polars as pl
+
 from wholestory.store.connection import Store
 
 IMPORT_TABLE = "ws_import"
 QUARANTINE_TABLE = "ws_quarantine"
+
+#: A quarantined row as stored: (row number, columns at fault, reason, raw JSON,
+#: raw hash, agency, record_id). The last two may be None (a row too broken to tell).
+Held = tuple[int, str, str, str, str, str | None, str | None]
 
 
 @dataclass(frozen=True)
@@ -24,6 +30,7 @@ class QuarantineEntry:
     reason: str
     raw: dict[str, Any]
     created_at: str
+    resolved_at: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -34,6 +41,7 @@ class QuarantineEntry:
             "reason": self.reason,
             "row_as_read": self.raw,
             "quarantined_at": self.created_at,
+            "resolved_at": self.resolved_at,
         }
 
 
@@ -70,29 +78,51 @@ def finish_import(store: Store, import_id: int, counts: dict[str, int], now: str
 
 
 def quarantine_rows(
-    store: Store,
-    file_name: str,
-    rows: Sequence[tuple[int, str, str, str, str]],
-    import_id: int,
-    now: str,
+    store: Store, file_name: str, rows: Sequence[Held], import_id: int, now: str
 ) -> None:
-    """Hold bad rows with their reasons. The same bad row read twice is held once.
-
-    ``rows`` are (row_number, columns, reason, raw_json, raw_hash).
-    """
+    """Hold bad rows with their reasons. The same bad row read twice is held once."""
     store.executemany(
         f"INSERT INTO {QUARANTINE_TABLE} (file_name, row_number, columns, reason, raw, raw_hash, "
-        "import_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+        "agency, record_id, import_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (file_name, row_number, raw_hash) DO NOTHING",
-        [(file_name, *row[:4], row[4], import_id, now) for row in rows],
+        [(file_name, *row, import_id, now) for row in rows],
     )
 
 
-def list_quarantine(store: Store, limit: int | None = None) -> list[QuarantineEntry]:
-    """Quarantined rows, oldest file first, in row order."""
+def open_quarantine_keys(store: Store) -> pl.DataFrame:
+    """(agency, record_id) of quarantined rows still waiting for a correction.
+
+    Usually a handful: an import checks its rows against these rather than
+    asking the database about every row it writes.
+    """
+    return store.query_frame(
+        f"SELECT DISTINCT agency, record_id FROM {QUARANTINE_TABLE} "
+        "WHERE resolved_import_id IS NULL AND agency IS NOT NULL AND record_id IS NOT NULL",
+        [],
+        {"agency": pl.String(), "record_id": pl.String()},
+    )
+
+
+def resolve_quarantine(
+    store: Store, agency: str, record_ids: Sequence[str], import_id: int, now: str
+) -> None:
+    """Mark held rows of these records resolved: a corrected version has now gone in."""
+    condition, params = store.keys_in("record_id", record_ids)
+    store.execute(
+        f"UPDATE {QUARANTINE_TABLE} SET resolved_import_id = ?, resolved_at = ? "
+        f"WHERE resolved_import_id IS NULL AND agency = ? AND {condition}",
+        [import_id, now, agency, *params],
+    )
+
+
+def list_quarantine(
+    store: Store, limit: int | None = None, include_resolved: bool = False
+) -> list[QuarantineEntry]:
+    """Quarantined rows still waiting for a correction (or all), by file and row."""
+    where = "" if include_resolved else "WHERE resolved_import_id IS NULL "
     sql = (
-        f"SELECT id, file_name, row_number, columns, reason, raw, created_at FROM "
-        f"{QUARANTINE_TABLE} ORDER BY file_name, row_number, id"
+        f"SELECT id, file_name, row_number, columns, reason, raw, created_at, resolved_at FROM "
+        f"{QUARANTINE_TABLE} {where}ORDER BY file_name, row_number, id"
     )
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
@@ -105,6 +135,7 @@ def list_quarantine(store: Store, limit: int | None = None) -> list[QuarantineEn
             reason=r[4],
             raw=json.loads(r[5]),
             created_at=str(r[6]),
+            resolved_at=None if r[7] is None else str(r[7]),
         )
         for r in store.query(sql)
     ]
@@ -133,5 +164,6 @@ def quarantine_table(entries: list[QuarantineEntry]) -> tuple[list[str], list[li
     return header, rows
 
 
-def count_quarantine(store: Store) -> int:
-    return int(store.scalar(f"SELECT COUNT(*) FROM {QUARANTINE_TABLE}"))
+def count_quarantine(store: Store, include_resolved: bool = False) -> int:
+    where = "" if include_resolved else " WHERE resolved_import_id IS NULL"
+    return int(store.scalar(f"SELECT COUNT(*) FROM {QUARANTINE_TABLE}{where}"))

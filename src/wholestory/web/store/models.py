@@ -131,9 +131,16 @@ class Relationship(models.Model):
 
 
 class QuarantinedRow(models.Model):
-    """A row that could not go in, with where it was and why, waiting to be corrected."""
+    """A row that could not go in, with where it was and why, waiting to be corrected.
+
+    When a later import brings the same (agency, record_id) in good order, the
+    row is marked resolved by that import rather than deleted: the list of
+    what is still outstanding shrinks, and the history stays.
+    """
 
     file_name = models.TextField()
+    agency = models.CharField(max_length=32, null=True)
+    record_id = models.TextField(null=True)
     row_number = models.IntegerField(help_text="As a spreadsheet numbers it: the header is row 1.")
     columns = models.TextField(help_text="The columns at fault.")
     reason = models.TextField()
@@ -141,6 +148,14 @@ class QuarantinedRow(models.Model):
     raw_hash = models.CharField(max_length=32)
     import_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, db_column="import_id")
     created_at = models.DateTimeField()
+    resolved_by = models.ForeignKey(
+        ImportRun,
+        on_delete=models.PROTECT,
+        db_column="resolved_import_id",
+        null=True,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(null=True)
 
     class Meta:
         db_table = "ws_quarantine"
@@ -149,3 +164,4 @@ class QuarantinedRow(models.Model):
                 fields=["file_name", "row_number", "raw_hash"], name="ws_quarantine_unique"
             )
         ]
+        indexes = [models.Index(fields=["agency", "record_id"], name="ws_quarantine_key")]

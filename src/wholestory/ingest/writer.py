@@ -84,12 +84,17 @@ class InlineWriter:
         self._start: ImportStart | None = None
 
     def begin(self, start: ImportStart) -> None:
+        """Open the file's transaction and its import run; on failure, leave nothing open."""
         self.store.begin()
         self._start = start
-        self._import_id = start_import(
-            self.store, start.file_path, start.sha256, start.kind, start.profile, start.now
-        )
-        self._open_quarantine = open_quarantine_keys(self.store)
+        try:
+            self._import_id = start_import(
+                self.store, start.file_path, start.sha256, start.kind, start.profile, start.now
+            )
+            self._open_quarantine = open_quarantine_keys(self.store)
+        except BaseException:
+            self.abort()
+            raise
 
     def write(
         self, kind: str, good: pl.DataFrame, held: list[Held], unique: bool

@@ -166,3 +166,24 @@ def test_a_locked_store_is_a_sentence_not_a_traceback(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     assert "database is locked" in done.stderr and "rolled back" in done.stderr
+
+
+def test_warnings_lists_records_kept_with_untrusted_values(
+    store_env: Store, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "gp.csv",
+        [event_row(1), event_row(2, nhs_number="943 476 5918", date_of_birth="2012-02-30")],
+    )
+    invoke("ingest", str(path))
+    code, out, _ = invoke("warnings", "--json")
+    listed = json.loads(out)
+    assert code == 0 and listed["total"] == 1
+    record = listed["records"][0]
+    assert (record["record_id"], record["file"], record["row"]) == ("R2", str(path), 3)
+    assert "fails its check digit" in record["warnings"] and "2012-02-30" in record["warnings"]
+    code, out, _ = invoke("warnings")
+    assert code == 0 and "1 record with warnings" in out and "R2" in out
+    export = tmp_path / "warnings.csv"
+    assert invoke("warnings", "--out", str(export))[0] == 0
+    assert "R2" in export.read_text(encoding="utf-8-sig")

@@ -20,6 +20,7 @@ from wholestory.ingest import IngestResult, ingest_paths
 from wholestory.profiles import Profile, ProfileError, load_profile
 from wholestory.store import Store
 from wholestory.store.imports import count_quarantine, list_quarantine, quarantine_table
+from wholestory.store.warnings import count_warnings, list_warnings
 
 console = Console(highlight=False)
 
@@ -123,7 +124,8 @@ def _sentence(t: dict[str, int]) -> str:
     if t["warnings"]:
         words += (
             f"\n{t['warnings']:,} rows went in with a warning (an identifier or date of birth "
-            "that failed its check is kept as recorded but not used to match people)."
+            "that failed its check is kept as recorded but not used to match people). "
+            "See them with: wholestory warnings"
         )
     return words
 
@@ -170,7 +172,7 @@ def quarantine_command(
             "or was corrected later."
         )
         return
-    title = f"{total:,} quarantined rows" + (
+    title = _count(total, "quarantined row") + (
         "" if include_resolved else " waiting for a correction"
     )
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
@@ -182,3 +184,60 @@ def quarantine_command(
     console.print(table)
     if total > len(entries):
         console.print(f"Showing {len(entries):,} of {total:,}. Use --out FILE.csv for them all.")
+
+
+def warnings_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the records as JSON.")] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write the records to a CSV file to send back to the agency."),
+    ] = None,
+    limit: Annotated[int, typer.Option(help="Show at most this many records on screen.")] = 50,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
+) -> None:
+    """List records that went in with a warning: a value kept as recorded but not trusted.
+
+    For example an NHS number that fails its check digit or a date of birth
+    that does not exist. The event is in the store; the value is not used to
+    match people until the agency corrects it.
+    """
+    store = ready_store()
+    try:
+        found = list_warnings(store, None if (as_json or out) else limit)
+        total = count_warnings(store)
+    finally:
+        store.close()
+    if out is not None:
+        rows = [
+            [w.agency, w.record_id, Path(w.file_name).name, str(w.row_number), w.warnings]
+            for w in found
+        ]
+        try:
+            write_csv(out, ["agency", "record_id", "file", "row", "warnings"], rows, force=force)
+        except FileExistsError:
+            fail(f"{out} already exists; add --force to overwrite it")
+        console.print(f"Wrote {len(rows):,} records with warnings to {out}")
+        return
+    if as_json:
+        typer.echo(json.dumps({"total": total, "records": [w.as_dict() for w in found]}, indent=2))
+        return
+    if not found:
+        console.print("No record went in with a warning.")
+        return
+    table = Table(
+        title=f"{_count(total, 'record')} with warnings",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+    )
+    for name in ("agency", "record", "file", "row", "warnings"):
+        table.add_column(name)
+    for w in found:
+        table.add_row(w.agency, w.record_id, Path(w.file_name).name, str(w.row_number), w.warnings)
+    console.print(table)
+    if total > len(found):
+        console.print(f"Showing {len(found):,} of {total:,}. Use --out FILE.csv for them all.")
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 record``, ``2 records``: counts in words people read without tripping."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"

@@ -24,6 +24,7 @@ app = typer.Typer(
 
 app.command("ingest")(ingest.ingest_command)
 app.command("quarantine")(ingest.quarantine_command)
+app.command("warnings")(ingest.warnings_command)
 app.command("synth")(synth.synth_command)
 app.command("demo")(demo.demo_command)
 

@@ -12,14 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from wholestory.identifiers import is_valid_nhs_number, is_valid_upn
 from wholestory.synth import AS_OF, SynthSummary, generate
-from wholestory.synth.identifiers import (
-    POSTCODE_AREAS,
-    NhsNumbers,
-    Upns,
-    is_valid_nhs_number,
-    is_valid_upn,
-)
+from wholestory.synth.identifiers import POSTCODE_AREAS, NhsNumbers, Upns
 from wholestory.synth.names import NAME_VARIANTS
 from wholestory.synth.population import Person
 from wholestory.synth.truth import CANONICAL, CODES, Fact, evaluate

@@ -18,7 +18,7 @@ from typing import Any, Final
 
 import polars as pl
 
-from wholestory.store.connection import Store
+from wholestory.store.connection import Store, sqlite_pragmas
 from wholestory.store.url import StoreURL, sqlite_wait_seconds
 
 #: ADBC infers each result column's type from the first batch; one batch per
@@ -39,14 +39,7 @@ class ArrowSqliteStore(Store):
         self.backend = "sqlite"
         self._depth = 0
         self._conn = adbc_sqlite.connect(str(url.path), autocommit=True)
-        wait = sqlite_wait_seconds()
-        for pragma in (
-            f"PRAGMA busy_timeout={int(wait * 1000)}",
-            "PRAGMA journal_mode=WAL",
-            "PRAGMA synchronous=NORMAL",
-            "PRAGMA foreign_keys=ON",
-            "PRAGMA cache_size=-131072",
-        ):
+        for pragma in sqlite_pragmas(sqlite_wait_seconds()):
             self.query(pragma)
 
     def _cursor(self) -> Any:

@@ -43,13 +43,7 @@ class Store:
             assert url.path is not None
             wait = sqlite_wait_seconds()
             self._conn: Any = sqlite3.connect(url.path, timeout=wait, isolation_level=None)
-            for pragma in (
-                f"PRAGMA busy_timeout={int(wait * 1000)}",
-                "PRAGMA journal_mode=WAL",
-                "PRAGMA synchronous=NORMAL",
-                "PRAGMA foreign_keys=ON",
-                "PRAGMA cache_size=-131072",
-            ):
+            for pragma in sqlite_pragmas(wait):
                 self.query(pragma)
         else:
             import psycopg
@@ -217,6 +211,17 @@ class Store:
         if self.backend == "sqlite":
             return f"{column} IN (SELECT value FROM json_each(?))", [json.dumps(list(values))]
         return f"{column} = ANY(?)", [list(values)]
+
+
+def sqlite_pragmas(wait_seconds: float) -> tuple[str, ...]:
+    """How every connection to an SQLite store is set up, whichever driver opens it."""
+    return (
+        f"PRAGMA busy_timeout={int(wait_seconds * 1000)}",
+        "PRAGMA journal_mode=WAL",
+        "PRAGMA synchronous=NORMAL",
+        "PRAGMA foreign_keys=ON",
+        "PRAGMA cache_size=-131072",
+    )
 
 
 def _sql_literal(value: int | str) -> str:

@@ -20,31 +20,16 @@ from __future__ import annotations
 import random
 from typing import Final
 
+# The product's own checks: what the generator makes is what ingest accepts.
+from wholestory.identifiers import nhs_check_digit, upn_check_letter
+
 #: Postcode areas used by no real UK postcode.
 POSTCODE_AREAS: Final[tuple[str, ...]] = ("XV", "XW", "XZ")
 #: Letters allowed in the inward part of a UK postcode (no C, I, K, M, O, V).
 _INWARD_LETTERS: Final = "ABDEFGHJLNPQRSTUWXYZ"
-_NHS_WEIGHTS: Final = (10, 9, 8, 7, 6, 5, 4, 3, 2)
 _NHS_BODIES: Final = 1_000_000  # 999 followed by six digits
 _NHS_STRIDE: Final = 618_033  # coprime with 10**6: k -> k*stride mod 10**6 visits every body once
-_UPN_LETTERS: Final = "ABCDEFGHJKLMNPQRTUVWXYZ"
 _UPN_LA: Final = "990"
-
-
-def nhs_check_digit(first_nine: str) -> int | None:
-    """The modulus 11 check digit for nine digits, or None when none exists (10)."""
-    total = sum(int(digit) * weight for digit, weight in zip(first_nine, _NHS_WEIGHTS, strict=True))
-    check = 11 - total % 11
-    if check == 11:
-        return 0
-    return None if check == 10 else check
-
-
-def is_valid_nhs_number(text: str) -> bool:
-    """Ten digits whose last is the check digit of the first nine."""
-    if len(text) != 10 or not text.isdigit():
-        return False
-    return nhs_check_digit(text[:9]) == int(text[9])
 
 
 def invalid_nhs_variant(number: str, rng: random.Random) -> str:
@@ -72,19 +57,6 @@ class NhsNumbers:
             if check is not None:
                 return f"{first_nine}{check}"
         raise RuntimeError("the NHS test number range is used up: generate fewer people")
-
-
-def upn_check_letter(last_twelve: str) -> str:
-    """The DfE check letter: characters 2-13 weighted 2..13, sum modulo 23."""
-    total = sum(int(char) * weight for weight, char in enumerate(last_twelve, start=2))
-    return _UPN_LETTERS[total % 23]
-
-
-def is_valid_upn(text: str) -> bool:
-    """A check letter followed by twelve digits, the letter matching them."""
-    if len(text) != 13 or not text[1:].isdigit():
-        return False
-    return upn_check_letter(text[1:]) == text[0]
 
 
 class Upns:

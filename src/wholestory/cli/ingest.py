@@ -123,8 +123,8 @@ def _sentence(t: dict[str, int]) -> str:
         words += "\nSee the quarantined rows, and why, with: wholestory quarantine"
     if t["warnings"]:
         words += (
-            f"\n{t['warnings']:,} rows went in with a warning (an identifier or date of birth "
-            "that failed its check is kept as recorded but not used to match people). "
+            f"\n{_count(t['warnings'], 'accepted row')} carry a warning: an identifier or date "
+            "of birth that failed its check is kept as recorded but not used to match people. "
             "See them with: wholestory warnings"
         )
     return words

@@ -157,11 +157,7 @@ def quarantine_command(
         store.close()
     if out is not None:
         header, rows = quarantine_table(entries)
-        try:
-            write_csv(out, header, rows, force=force)
-        except FileExistsError:
-            fail(f"{out} already exists; add --force to overwrite it")
-        console.print(f"Wrote {len(rows):,} quarantined rows to {out}")
+        _export(out, header, rows, force, "quarantined row")
         return
     if as_json:
         typer.echo(json.dumps({"total": total, "rows": [e.as_dict() for e in entries]}, indent=2))
@@ -175,15 +171,18 @@ def quarantine_command(
     title = _count(total, "quarantined row") + (
         "" if include_resolved else " waiting for a correction"
     )
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
-    for name in ("file", "row", "column", "reason", *(["resolved"] if include_resolved else [])):
-        table.add_column(name)
-    for e in entries:
-        resolved = [(e.resolved_at or "")[:10]] if include_resolved else []
-        table.add_row(e.file_name, str(e.row_number), e.columns, e.reason, *resolved)
-    console.print(table)
-    if total > len(entries):
-        console.print(f"Showing {len(entries):,} of {total:,}. Use --out FILE.csv for them all.")
+    columns = ["file", "row", "column", "reason", *(["resolved"] if include_resolved else [])]
+    lines = [
+        [
+            e.file_name,
+            str(e.row_number),
+            e.columns,
+            e.reason,
+            *([(e.resolved_at or "")[:10]] if include_resolved else []),
+        ]
+        for e in entries
+    ]
+    _show(title, columns, lines, total)
 
 
 def warnings_command(
@@ -207,16 +206,12 @@ def warnings_command(
         total = count_warnings(store)
     finally:
         store.close()
+    rows = [
+        [w.agency, w.record_id, Path(w.file_name).name, str(w.row_number), w.warnings]
+        for w in found
+    ]
     if out is not None:
-        rows = [
-            [w.agency, w.record_id, Path(w.file_name).name, str(w.row_number), w.warnings]
-            for w in found
-        ]
-        try:
-            write_csv(out, ["agency", "record_id", "file", "row", "warnings"], rows, force=force)
-        except FileExistsError:
-            fail(f"{out} already exists; add --force to overwrite it")
-        console.print(f"Wrote {len(rows):,} records with warnings to {out}")
+        _export(out, ["agency", "record_id", "file", "row", "warnings"], rows, force, "record")
         return
     if as_json:
         typer.echo(json.dumps({"total": total, "records": [w.as_dict() for w in found]}, indent=2))
@@ -224,18 +219,29 @@ def warnings_command(
     if not found:
         console.print("No record went in with a warning.")
         return
-    table = Table(
-        title=f"{_count(total, 'record')} with warnings",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-    )
-    for name in ("agency", "record", "file", "row", "warnings"):
+    title = f"{_count(total, 'record')} with warnings"
+    _show(title, ["agency", "record", "file", "row", "warnings"], rows, total)
+
+
+def _export(out: Path, header: list[str], rows: list[list[str]], force: bool, noun: str) -> None:
+    """Write a listing to CSV for the agency; never overwrite a file unasked."""
+    try:
+        write_csv(out, header, rows, force=force)
+    except FileExistsError:
+        fail(f"{out} already exists; add --force to overwrite it")
+    console.print(f"Wrote {_count(len(rows), noun)} to {out}")
+
+
+def _show(title: str, columns: list[str], rows: list[list[str]], total: int) -> None:
+    """A listing as a table, saying when there are more than it shows."""
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+    for name in columns:
         table.add_column(name)
-    for w in found:
-        table.add_row(w.agency, w.record_id, Path(w.file_name).name, str(w.row_number), w.warnings)
+    for row in rows:
+        table.add_row(*row)
     console.print(table)
-    if total > len(found):
-        console.print(f"Showing {len(found):,} of {total:,}. Use --out FILE.csv for them all.")
+    if total > len(rows):
+        console.print(f"Showing {len(rows):,} of {total:,}. Use --out FILE.csv for them all.")
 
 
 def _count(number: int, noun: str) -> str:

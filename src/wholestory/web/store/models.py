@@ -165,3 +165,159 @@ class QuarantinedRow(models.Model):
             )
         ]
         indexes = [models.Index(fields=["agency", "record_id"], name="ws_quarantine_key")]
+
+
+class LinkModel(models.Model):
+    """A trained Splink model: its settings JSON (m and u of every level) and when it was made.
+
+    Kept so that every link can be traced to the model that scored it, and so that
+    daily feeds are scored without retraining.
+    """
+
+    trained_at = models.DateTimeField()
+    settings_json = models.TextField()
+    source_count = models.IntegerField(help_text="Source persons it was trained on.")
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        db_table = "ws_link_model"
+
+
+class LinkRun(models.Model):
+    """One run of linking (full, incremental or a review decision applied), and its counts."""
+
+    kind = models.CharField(max_length=16)
+    model = models.ForeignKey(LinkModel, on_delete=models.PROTECT, null=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True)
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        db_table = "ws_link_run"
+
+
+class Person(models.Model):
+    """A person as WholeStory knows them: a stable id that outlives re-linking.
+
+    A merged person is kept with ``merged_into`` so that a bookmark still leads
+    somewhere, with the reason in :class:`PersonEvent`.
+    """
+
+    id = models.CharField(max_length=16, primary_key=True)
+    status = models.CharField(max_length=8, default="active")
+    merged_into = models.CharField(max_length=16, null=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "ws_person"
+
+
+class SourcePerson(models.Model):
+    """One agency's person (agency, person_id): the details linking compares, and whose they are.
+
+    The details are read from that agency's records: the latest value of each
+    field, with every name the agency has used kept in ``names``.
+    """
+
+    key = models.TextField(unique=True, help_text="AGENCY:PERSON_ID")
+    agency = models.CharField(max_length=32)
+    person_id = models.TextField()
+    given_name = models.TextField(null=True)
+    family_name = models.TextField(null=True)
+    other_names = models.TextField(null=True)
+    date_of_birth = models.CharField(max_length=10, null=True)
+    sex = models.TextField(null=True)
+    nhs_number = models.CharField(max_length=10, null=True)
+    upn = models.CharField(max_length=13, null=True)
+    postcode = models.CharField(max_length=8, null=True)
+    address = models.TextField(null=True)
+    names = models.JSONField(default=dict, help_text="Every given and family name recorded.")
+    details_hash = models.CharField(max_length=32)
+    first_seen = models.CharField(max_length=10, null=True)
+    last_seen = models.CharField(max_length=10, null=True)
+    ws_person = models.CharField(max_length=16, null=True, db_column="ws_person_id")
+    linked_by = models.CharField(max_length=8, null=True, help_text="machine, person or alone")
+    linked_at = models.DateTimeField(null=True)
+
+    class Meta:
+        db_table = "ws_source_person"
+        indexes = [models.Index(fields=["ws_person"], name="ws_source_person_ws")]
+
+
+class PersonEvent(models.Model):
+    """A change to a person: created, merged into another, split, or a source moved."""
+
+    at = models.DateTimeField()
+    kind = models.CharField(max_length=16)
+    ws_person = models.CharField(max_length=16, db_column="ws_person_id")
+    other_person = models.CharField(max_length=16, null=True, db_column="other_person_id")
+    reason = models.TextField()
+    run = models.ForeignKey(LinkRun, on_delete=models.PROTECT, null=True)
+
+    class Meta:
+        db_table = "ws_person_event"
+        indexes = [models.Index(fields=["ws_person"], name="ws_person_event_ws")]
+
+
+class LinkPair(models.Model):
+    """A scored pair of source persons above the lower threshold, with its evidence.
+
+    ``evidence`` holds the match weight of each field (Splink's waterfall), so a
+    link can be explained long after it was made.
+    """
+
+    key_l = models.TextField()
+    key_r = models.TextField()
+    match_weight = models.FloatField()
+    match_probability = models.FloatField()
+    evidence = models.JSONField()
+    state = models.CharField(max_length=8, help_text="auto, review or held")
+    note = models.TextField(null=True)
+    model = models.ForeignKey(LinkModel, on_delete=models.PROTECT, null=True)
+    scored_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "ws_link_pair"
+        constraints = [models.UniqueConstraint(fields=["key_l", "key_r"], name="ws_link_pair_key")]
+        indexes = [
+            models.Index(fields=["key_r"], name="ws_link_pair_r"),
+            models.Index(fields=["state"], name="ws_link_pair_state"),
+        ]
+
+
+class LinkDecision(models.Model):
+    """A person's decision that two source persons are the same or different. It always wins."""
+
+    key_l = models.TextField()
+    key_r = models.TextField()
+    decision = models.CharField(max_length=9)
+    reason = models.TextField()
+    decided_by = models.TextField()
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "ws_link_decision"
+        constraints = [
+            models.UniqueConstraint(fields=["key_l", "key_r"], name="ws_link_decision_key")
+        ]
+
+
+class HouseholdLink(models.Model):
+    """Evidence that two source persons lived together or shared an event, and when."""
+
+    key_a = models.TextField()
+    key_b = models.TextField()
+    basis = models.CharField(max_length=16, help_text="relationship, address or event")
+    detail = models.TextField()
+    first_date = models.CharField(max_length=10, null=True)
+    last_date = models.CharField(max_length=10, null=True)
+
+    class Meta:
+        db_table = "ws_household_link"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key_a", "key_b", "basis", "detail"], name="ws_household_link_key"
+            )
+        ]
+        indexes = [models.Index(fields=["key_b"], name="ws_household_link_b")]

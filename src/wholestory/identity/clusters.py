@@ -1,0 +1,194 @@
+"""Grouping linked source persons into people, without ever chaining two people together.
+
+Pairwise links are not enough: if A links to B and B to C, plain clustering
+makes A and C one person even when they are twins with different NHS numbers.
+So links are applied one at a time, strongest first, and a link that would
+join two groups that contradict each other is refused and sent for review:
+
+- a person decided they are different;
+- two different valid NHS numbers;
+- two ids from the same agency (the agency already says they are two people),
+  unless the link is directly between those two ids and strong enough on its own;
+- dates of birth that cannot be the same date written differently.
+
+People's decisions come first: "same" is applied before any machine link and is
+never undone, "different" is never overridden.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from wholestory.identity.sources import split_key
+
+
+@dataclass(frozen=True)
+class Node:
+    """What the contradiction checks need to know of one source person."""
+
+    key: str
+    nhs: str | None = None
+    dob: str | None = None
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A link proposed by the model."""
+
+    key_l: str
+    key_r: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A link the model proposed that would have made a contradictory person."""
+
+    key_l: str
+    key_r: str
+    reason: str
+
+
+@dataclass
+class _Group:
+    members: list[str]
+    nhs: set[str] = field(default_factory=set)
+    dobs: set[str] = field(default_factory=set)
+    ids_by_agency: dict[str, set[str]] = field(default_factory=dict)
+    different: set[str] = field(default_factory=set)
+
+
+def dates_compatible(a: str, b: str) -> bool:
+    """Whether two recorded dates of birth could be one date: equal, partial, swapped or one slip."""
+    if a == b:
+        return True
+    if len(a) < 10 or len(b) < 10:
+        short, long = sorted((a, b), key=len)
+        return long.startswith(short)
+    if a[:5] == b[:5] and a[5:7] == b[8:10] and a[8:10] == b[5:7]:
+        return True
+    return _one_slip(a, b)
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """One character changed, or two neighbours swapped (Damerau distance of one)."""
+    if len(a) != len(b):
+        return False
+    diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    if len(diffs) == 1:
+        return True
+    return len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]]
+
+
+class Clustering:
+    """Union-find over source persons with the contradiction checks of this module."""
+
+    def __init__(self, nodes: Iterable[Node]) -> None:
+        self._parent: dict[str, str] = {}
+        self._groups: dict[str, _Group] = {}
+        for node in nodes:
+            agency, _ = split_key(node.key)
+            group = _Group(members=[node.key], ids_by_agency={agency: {node.key}})
+            if node.nhs:
+                group.nhs.add(node.nhs)
+            if node.dob:
+                group.dobs.add(node.dob)
+            self._parent[node.key] = node.key
+            self._groups[node.key] = group
+        self.refused: list[Refusal] = []
+
+    def find(self, key: str) -> str:
+        root = key
+        while self._parent[root] != root:
+            root = self._parent[root]
+        while self._parent[key] != root:
+            self._parent[key], key = root, self._parent[key]
+        return root
+
+    def mark_different(self, a: str, b: str) -> None:
+        """Record a person's "different" decision: these two may never share a group."""
+        self._groups[self.find(a)].different.add(b)
+        self._groups[self.find(b)].different.add(a)
+
+    def force(self, a: str, b: str) -> None:
+        """Join two groups whatever they hold: a person decided, or they were one person before."""
+        self._union(self.find(a), self.find(b))
+
+    def propose(self, edge: Edge) -> bool:
+        """Join the groups of a machine link, unless that would contradict; True if joined."""
+        ra, rb = self.find(edge.key_l), self.find(edge.key_r)
+        if ra == rb:
+            return True
+        reason = self._contradiction(self._groups[ra], self._groups[rb], edge)
+        if reason:
+            self.refused.append(Refusal(edge.key_l, edge.key_r, reason))
+            return False
+        self._union(ra, rb)
+        return True
+
+    def _contradiction(self, a: _Group, b: _Group, edge: Edge) -> str | None:
+        if a.different & set(b.members) or b.different & set(a.members):
+            return "a person decided these are different people"
+        if a.nhs and b.nhs and a.nhs != b.nhs:
+            return "would join two different NHS numbers (" + ", ".join(sorted(a.nhs | b.nhs)) + ")"
+        for agency, ids in a.ids_by_agency.items():
+            others = b.ids_by_agency.get(agency)
+            if others and others != ids and not self._direct(edge, ids, others):
+                clash = ", ".join(sorted(ids | others))
+                return f"would join two ids of one agency ({clash}), which that agency holds as two people"
+        for dob_a in a.dobs:
+            for dob_b in b.dobs:
+                if not dates_compatible(dob_a, dob_b):
+                    return f"dates of birth {dob_a} and {dob_b} cannot be one person's"
+        return None
+
+    @staticmethod
+    def _direct(edge: Edge, ids: set[str], others: set[str]) -> bool:
+        """A same-agency pair may join only by their own direct link, one id each side."""
+        pair = {edge.key_l, edge.key_r}
+        return len(ids) == 1 and len(others) == 1 and pair == ids | others
+
+    def _union(self, ra: str, rb: str) -> None:
+        if ra == rb:
+            return
+        a, b = self._groups[ra], self._groups[rb]
+        if len(a.members) < len(b.members):
+            ra, rb, a, b = rb, ra, b, a
+        a.members.extend(b.members)
+        a.nhs |= b.nhs
+        a.dobs |= b.dobs
+        a.different |= b.different
+        for agency, ids in b.ids_by_agency.items():
+            a.ids_by_agency.setdefault(agency, set()).update(ids)
+        self._parent[rb] = ra
+        del self._groups[rb]
+
+    def groups(self) -> list[list[str]]:
+        """Every group, members sorted, groups in order of their first member."""
+        return sorted((sorted(g.members) for g in self._groups.values()), key=lambda m: m[0])
+
+
+def cluster(
+    nodes: Iterable[Node],
+    edges: Sequence[Edge],
+    same: Iterable[tuple[str, str]] = (),
+    different: Iterable[tuple[str, str]] = (),
+    fixed: Iterable[Sequence[str]] = (),
+) -> Clustering:
+    """Cluster ``nodes``: people's "same" first, then ``fixed`` groups, then links strongest first.
+
+    ``fixed`` holds groups that must stay together (existing people, when new
+    records are linked incrementally).
+    """
+    clustering = Clustering(nodes)
+    for a, b in different:
+        clustering.mark_different(a, b)
+    for a, b in same:
+        clustering.force(a, b)
+    for group in fixed:
+        for other in group[1:]:
+            clustering.force(group[0], other)
+    for edge in sorted(edges, key=lambda e: (-e.weight, e.key_l, e.key_r)):
+        clustering.propose(edge)
+    return clustering

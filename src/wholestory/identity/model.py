@@ -1,0 +1,336 @@
+"""The linking model: which fields are compared, how, and how it is trained.
+
+One general model serves every partnership. Its comparisons are written with
+Splink's comparison library, so the same model runs on DuckDB in process and on
+Spark (see ``docs/identity.md``). It is trained without labels on the store's
+own people: the share of random pairs that match from deterministic rules, u
+by random sampling, m by expectation maximisation, with term-frequency
+adjustments on names and postcodes (a shared "Smith" says less than a shared
+"Oyelaran").
+
+Two people of the same agency with different ids are, almost always, two
+people: the agency has already decided they are. The ``agency`` comparison
+carries that as a fixed strong prior (see :data:`SAME_AGENCY_M`) rather than
+as a rule applied afterwards, so it shows in every explanation.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any, Final, Literal
+
+import duckdb
+import polars as pl
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink.internals.database_api import DatabaseAPISubClass
+
+from wholestory.identity.features import MODEL_COLUMNS
+
+LinkType = Literal["dedupe_only", "link_only"]
+
+#: Among true matches, how often two records come from one agency under two ids.
+#: Deliberately tiny: it costs a same-agency pair about six bits of evidence,
+#: so only overwhelming agreement (a shared NHS number, say) overcomes it.
+SAME_AGENCY_M: Final = 0.001
+
+#: The least m a level may have: how rare a disagreement can be among true matches.
+#: One in ten thousand: rarer than any recording slip the evidence supports.
+M_FLOOR: Final = 1e-4
+
+#: Deterministic rules that are almost never wrong, for the share of matching pairs.
+_DETERMINISTIC: Final[tuple[str, ...]] = (
+    "l.nhs = r.nhs",
+    "l.upn = r.upn",
+    "l.given = r.given and l.family = r.family and l.dob = r.dob",
+)
+
+
+@dataclass(frozen=True)
+class ModelOptions:
+    """What differs between a partnership's store and a benchmark file."""
+
+    link_type: LinkType = "dedupe_only"
+    #: Apply the same-agency prior (off where duplicates sit inside one source, as in FEBRL3).
+    same_agency_prior: bool = True
+    #: Random pairs sampled for u.
+    u_pairs: float = 2e6
+    seed: int = 42
+
+
+#: Given and family names written in each other's boxes.
+_SWAPPED_NAMES: Final = cll.CustomLevel("given_l = family_r and family_l = given_r", "Given and family names swapped")
+
+
+def _name_comparison() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="given_name",
+        comparison_description="Given name: exact, nickname, spelling, other names",
+        comparison_levels=[
+            cll.NullLevel("given"),
+            cll.ExactMatchLevel("given", term_frequency_adjustments=True),
+            _SWAPPED_NAMES,
+            cll.ArrayIntersectLevel("given_groups", 1).configure(label_for_charts="Nickname or variant"),
+            cll.JaroWinklerLevel("given", 0.92),
+            cll.ArrayIntersectLevel("given_all", 1).configure(label_for_charts="Another recorded given name"),
+            cll.JaroWinklerLevel("given", 0.8),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _family_comparison() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="family_name",
+        comparison_description="Family name: exact, spelling, part of a double-barrelled or former name",
+        comparison_levels=[
+            cll.NullLevel("family"),
+            cll.ExactMatchLevel("family", term_frequency_adjustments=True),
+            _SWAPPED_NAMES,
+            cll.JaroWinklerLevel("family", 0.92),
+            cll.ArrayIntersectLevel("family_parts", 1).configure(
+                label_for_charts="Shares part of a double-barrelled or former name"
+            ),
+            cll.JaroWinklerLevel("family", 0.8),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _dob_comparison() -> cl.CustomComparison:
+    partial = (
+        "(length(dob_l) < 10 or length(dob_r) < 10) and "
+        "(substr(dob_l, 1, length(dob_r)) = dob_r or substr(dob_r, 1, length(dob_l)) = dob_l)"
+    )
+    return cl.CustomComparison(
+        output_column_name="date_of_birth",
+        comparison_description="Date of birth: exact, day and month swapped, partial, one slip",
+        comparison_levels=[
+            cll.NullLevel("dob"),
+            cll.ExactMatchLevel("dob"),
+            cll.CustomLevel("dob_l = dob_swapped_r", "Day and month swapped"),
+            cll.CustomLevel(partial, "Partial date that agrees"),
+            cll.DamerauLevenshteinLevel("dob", 1),
+            cll.ExactMatchLevel("dob_year").configure(label_for_charts="Same year"),
+            cll.CustomLevel(
+                "abs(cast(dob_year_l as int) - cast(dob_year_r as int)) >= 12",
+                "Born a generation apart",
+            ),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _identifier(column: str, label: str) -> cl.CustomComparison:
+    """Exact, or one slip (a check digit catches most slips, so this level is rare in real data)."""
+    return cl.CustomComparison(
+        output_column_name=column,
+        comparison_description=label,
+        comparison_levels=[
+            cll.NullLevel(column),
+            cll.ExactMatchLevel(column),
+            cll.DamerauLevenshteinLevel(column, 1).configure(label_for_charts="One digit slipped"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _place_comparison() -> cl.CustomComparison:
+    """Address and postcode as one comparison: they say the same thing twice.
+
+    Counted separately, a shared home would be worth two pieces of evidence,
+    and siblings, who share it, would look like one child.
+    """
+    both_missing = "(address_{0} is null and postcode_{0} is null)"
+    return cl.CustomComparison(
+        output_column_name="address",
+        comparison_description="Address and postcode",
+        comparison_levels=[
+            cll.CustomLevel(
+                f"{both_missing.format('l')} or {both_missing.format('r')}", "No address or postcode"
+            ).configure(is_null_level=True),
+            cll.ExactMatchLevel("address", term_frequency_adjustments=True),
+            cll.And(cll.ExactMatchLevel("postcode"), cll.JaroWinklerLevel("address", 0.9)).configure(
+                label_for_charts="Same postcode, address written differently"
+            ),
+            cll.ExactMatchLevel("postcode").configure(label_for_charts="Same postcode"),
+            cll.JaroWinklerLevel("address", 0.9),
+            cll.ExactMatchLevel("postcode_sector").configure(label_for_charts="Same postcode sector"),
+            cll.ExactMatchLevel("postcode_district").configure(label_for_charts="Same postcode district"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _agency_comparison(same_agency_u: float) -> cl.CustomComparison:
+    """The fixed prior against linking two ids of one agency; never trained."""
+    return cl.CustomComparison(
+        output_column_name="agency",
+        comparison_description="Same agency under two ids: the agency says two people",
+        comparison_levels=[
+            cll.ExactMatchLevel("agency").configure(
+                m_probability=SAME_AGENCY_M,
+                u_probability=same_agency_u,
+                fix_m_probability=True,
+                fix_u_probability=True,
+                label_for_charts="Same agency, different ids",
+            ),
+            cll.ElseLevel().configure(
+                m_probability=1 - SAME_AGENCY_M,
+                u_probability=1 - same_agency_u,
+                fix_m_probability=True,
+                fix_u_probability=True,
+            ),
+        ],
+    )
+
+
+def comparisons(options: ModelOptions, same_agency_u: float) -> list[cl.CustomComparison]:
+    """Every comparison the model makes, in the order explanations show them."""
+    found = [
+        _name_comparison(),
+        _family_comparison(),
+        _dob_comparison(),
+        cl.CustomComparison(
+            output_column_name="sex",
+            comparison_description="Sex",
+            comparison_levels=[cll.NullLevel("sex"), cll.ExactMatchLevel("sex"), cll.ElseLevel()],
+        ),
+        _identifier("nhs", "NHS number (valid ones only)"),
+        _identifier("upn", "Unique pupil number"),
+        _place_comparison(),
+    ]
+    if options.same_agency_prior and options.link_type == "dedupe_only":
+        found.append(_agency_comparison(same_agency_u))
+    return found
+
+
+def blocking_rules() -> list[Any]:
+    """Which pairs are scored at all. Each rule is cheap; together they miss very little.
+
+    Identifiers catch most matches; the rest come from names and dates of birth
+    in several combinations, so that one slip (a transposed date, a misspelt
+    surname, a nickname) does not hide a pair from every rule.
+    """
+    return [
+        block_on("nhs"),
+        block_on("upn"),
+        block_on("dob", "substr(given, 1, 1)"),
+        block_on("dob", "substr(family, 1, 1)"),
+        "l.dob = r.dob_swapped and substr(l.family, 1, 1) = substr(r.family, 1, 1)",
+        block_on("given", "family"),
+        block_on("family", "postcode"),
+        block_on("given", "postcode"),
+        block_on("dob_year", "family", "substr(given, 1, 1)"),
+        block_on("address", "substr(given, 1, 1)"),
+        block_on("dob", "postcode"),
+        block_on("postcode", "substr(given, 1, 2)", "substr(family, 1, 2)"),
+        block_on("postcode", "substr(address, 1, 6)"),
+        block_on("substr(nhs, 1, 4)", "substr(family, 1, 1)"),
+        "l.given = r.family and l.family = r.given",
+    ]
+
+
+def same_agency_share(frame: pl.DataFrame) -> float:
+    """The share of random pairs that come from one agency: the u of the agency prior."""
+    total = frame.height
+    if total < 2:
+        return 0.5
+    sizes = frame.group_by("agency").len()["len"].cast(pl.Float64)
+    same = float((sizes * (sizes - 1)).sum())
+    return min(max(same / (total * (total - 1)), 1e-6), 1 - 1e-6)
+
+
+def settings(options: ModelOptions, frame: pl.DataFrame) -> SettingsCreator:
+    """The untrained Splink settings for ``frame``."""
+    return SettingsCreator(
+        link_type=options.link_type,
+        unique_id_column_name="unique_id",
+        comparisons=comparisons(options, same_agency_share(frame)),
+        blocking_rules_to_generate_predictions=blocking_rules(),
+        retain_intermediate_calculation_columns=False,
+        retain_matching_columns=False,
+        max_iterations=20,
+        em_convergence=0.001,
+    )
+
+
+def floor_m_probabilities(model: dict[str, Any], floor: float = M_FLOOR) -> dict[str, Any]:
+    """Give every level an m of at least ``floor``.
+
+    A level that training never saw among matches (twins' different given
+    names, a mother's and daughter's dates of birth) would otherwise get
+    Splink's default m, which is far too kind: it would let siblings who share
+    a surname and a home outweigh the one field that tells them apart.
+    """
+    for comparison in model["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level") or level.get("fix_m_probability"):
+                continue
+            m = level.get("m_probability")
+            if m is None or m < floor:
+                level["m_probability"] = floor
+    return model
+
+
+def duckdb_api() -> DuckDBAPI:
+    """An in-process DuckDB, held to the machine's threads and a memory cap that leaves room."""
+    connection = duckdb.connect()
+    return DuckDBAPI(connection=connection)
+
+
+def register(db_api: DatabaseAPISubClass, frame: pl.DataFrame, name: str) -> Any:
+    """Register a model frame (see :func:`~wholestory.identity.features.model_frame`) with Splink."""
+    table = frame.select(MODEL_COLUMNS) if "agency" in frame.columns else frame
+    if isinstance(db_api, DuckDBAPI):
+        connection = db_api._con
+        connection.register(f"{name}_arrow", table.to_arrow())
+        connection.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM {name}_arrow")
+        connection.unregister(f"{name}_arrow")
+        return db_api.register(name, dataset_display_name=name)
+    return db_api.register(table.to_pandas(), dataset_display_name=name)
+
+
+@dataclass(frozen=True)
+class TrainedModel:
+    """A trained model as JSON (Splink's own format), with how long training took."""
+
+    settings_json: str
+    seconds: float
+    source_count: int
+
+    def settings_dict(self) -> dict[str, Any]:
+        loaded: dict[str, Any] = json.loads(self.settings_json)
+        return loaded
+
+
+def train(
+    frames: list[pl.DataFrame],
+    options: ModelOptions | None = None,
+    db_api: DatabaseAPISubClass | None = None,
+) -> TrainedModel:
+    """Train the model on model frames without labels.
+
+    ``frames`` is one frame to deduplicate, or two to link.
+    """
+    options = options or ModelOptions()
+    started = time.perf_counter()
+    db_api = db_api or duckdb_api()
+    inputs = [register(db_api, f, f"train_input_{i}") for i, f in enumerate(frames)]
+    both = pl.concat([f.select("agency") for f in frames])
+    linker = Linker(inputs, settings(options, both), log_level=logging.WARNING)
+    training = linker.training
+    training.estimate_probability_two_random_records_match(list(_DETERMINISTIC), recall=0.8)
+    training.estimate_u_using_random_sampling(max_pairs=options.u_pairs, seed=options.seed)
+    # Names, dates and places are learnt from pairs that share an identifier,
+    # identifiers from pairs that share name and date of birth. Blocking on a
+    # date of birth or an address instead would teach the model that twins and
+    # siblings are one person with a different given name.
+    for rule in (block_on("nhs"), block_on("given", "family", "dob")):
+        training.estimate_parameters_using_expectation_maximisation(rule, estimate_without_term_frequencies=True)
+    model = floor_m_probabilities(linker.misc.save_model_to_json())
+    return TrainedModel(json.dumps(model), time.perf_counter() - started, sum(f.height for f in frames))

@@ -78,13 +78,19 @@ def _one_slip(a: str, b: str) -> bool:
     diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
     if len(diffs) == 1:
         return True
-    return len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]]
+    return (
+        len(diffs) == 2
+        and diffs[1] == diffs[0] + 1
+        and a[diffs[0]] == b[diffs[1]]
+        and a[diffs[1]] == b[diffs[0]]
+    )
 
 
 class Clustering:
     """Union-find over source persons with the contradiction checks of this module."""
 
-    def __init__(self, nodes: Iterable[Node]) -> None:
+    def __init__(self, nodes: Iterable[Node], *, agency_rule: bool = True) -> None:
+        self._agency_rule = agency_rule
         self._parent: dict[str, str] = {}
         self._groups: dict[str, _Group] = {}
         for node in nodes:
@@ -132,7 +138,7 @@ class Clustering:
             return "a person decided these are different people"
         if a.nhs and b.nhs and a.nhs != b.nhs:
             return "would join two different NHS numbers (" + ", ".join(sorted(a.nhs | b.nhs)) + ")"
-        for agency, ids in a.ids_by_agency.items():
+        for agency, ids in a.ids_by_agency.items() if self._agency_rule else ():
             others = b.ids_by_agency.get(agency)
             if others and others != ids and not self._direct(edge, ids, others):
                 clash = ", ".join(sorted(ids | others))
@@ -175,13 +181,16 @@ def cluster(
     same: Iterable[tuple[str, str]] = (),
     different: Iterable[tuple[str, str]] = (),
     fixed: Iterable[Sequence[str]] = (),
+    *,
+    agency_rule: bool = True,
 ) -> Clustering:
     """Cluster ``nodes``: people's "same" first, then ``fixed`` groups, then links strongest first.
 
     ``fixed`` holds groups that must stay together (existing people, when new
-    records are linked incrementally).
+    records are linked incrementally). ``agency_rule`` off is for sources that
+    hold duplicates by design (a benchmark file), never for a partnership.
     """
-    clustering = Clustering(nodes)
+    clustering = Clustering(nodes, agency_rule=agency_rule)
     for a, b in different:
         clustering.mark_different(a, b)
     for a, b in same:

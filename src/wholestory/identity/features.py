@@ -54,6 +54,9 @@ MODEL_COLUMNS: Final[tuple[str, ...]] = (
     "postcode_sector",
     "postcode_district",
     "address",
+    "postcode_all",
+    "address_all",
+    "address_words",
 )
 
 
@@ -65,8 +68,11 @@ def _letters(column: pl.Expr) -> pl.Expr:
 
 def _tokens(column: pl.Expr) -> pl.Expr:
     """The words of a name field, apostrophes dropped (O'Brien is OBrien)."""
-    return _letters(column).str.replace_all("'", "").str.split(by=" ").list.eval(
-        pl.element().str.split("-").explode()
+    return (
+        _letters(column)
+        .str.replace_all("'", "")
+        .str.split(by=" ")
+        .list.eval(pl.element().str.split("-").explode())
     )
 
 
@@ -76,7 +82,9 @@ def _none_if_empty(column: pl.Expr) -> pl.Expr:
 
 def _recorded_names(names: pl.Expr, part: str) -> pl.Expr:
     """Every given or family name an agency has recorded, from the ``names`` JSON."""
-    return names.str.json_path_match(f"$.{part}").fill_null("[]").str.json_decode(pl.List(pl.String))
+    return (
+        names.str.json_path_match(f"$.{part}").fill_null("[]").str.json_decode(pl.List(pl.String))
+    )
 
 
 def _nickname_groups(given: pl.Series) -> pl.Series:
@@ -122,12 +130,24 @@ def model_frame(sources: pl.DataFrame) -> pl.DataFrame:
         upn=pl.col("upn").str.strip_chars().str.to_uppercase(),
         **_postcode_columns(pl.col("postcode")),
         address=_address(pl.col("address")),
+        postcode_all=_recorded_names(pl.col("names"), "postcode").list.eval(
+            pl.element().str.to_uppercase().str.replace_all(r"[^A-Z0-9]", "")
+        ),
+        address_all=_recorded_names(pl.col("names"), "address").list.eval(_address(pl.element())),
     )
-    frame = frame.with_columns(given_groups=_nickname_groups(frame["given"]))
     frame = frame.with_columns(
-        pl.col("given_all", "family_parts", "given_groups").map_batches(
-            lambda s: s.list.drop_nulls(), return_dtype=pl.List(pl.String)
-        )
+        given_groups=_nickname_groups(frame["given"]),
+        address_words=pl.col("address").str.split(" ").list.unique().list.sort(),
+    )
+    frame = frame.with_columns(
+        pl.col(
+            "given_all",
+            "family_parts",
+            "given_groups",
+            "postcode_all",
+            "address_all",
+            "address_words",
+        ).map_batches(lambda s: s.list.drop_nulls(), return_dtype=pl.List(pl.String))
     )
     return frame.select(MODEL_COLUMNS)
 
@@ -141,8 +161,12 @@ def _dob_columns(dob: pl.Expr) -> dict[str, pl.Expr]:
     swappable = full & (day.cast(pl.Int32, strict=False) <= 12) & (day != month)
     return {
         "dob": _none_if_empty(text.fill_null("")),
-        "dob_swapped": pl.when(swappable).then(pl.concat_str(text.str.slice(0, 5), day, pl.lit("-"), month)),
-        "dob_year": pl.when(text.str.contains(r"^\d{4}").fill_null(False)).then(text.str.slice(0, 4)),
+        "dob_swapped": pl.when(swappable).then(
+            pl.concat_str(text.str.slice(0, 5), day, pl.lit("-"), month)
+        ),
+        "dob_year": pl.when(text.str.contains(r"^\d{4}").fill_null(False)).then(
+            text.str.slice(0, 4)
+        ),
     }
 
 
@@ -164,9 +188,7 @@ def _address(address: pl.Expr) -> pl.Expr:
     """An address in one spelling: lower case, no punctuation, street kinds in full."""
     text = address.str.to_lowercase().str.replace_all(r"[^a-z0-9 ]", " ")
     words = text.str.split(" ").list.eval(
-        pl.element()
-        .filter(pl.element().str.len_chars() > 0)
-        .replace(_STREET_WORDS)
+        pl.element().filter(pl.element().str.len_chars() > 0).replace(_STREET_WORDS)
     )
     return _none_if_empty(words.list.join(" ").fill_null(""))
 

@@ -70,7 +70,9 @@ def assign_ids(
             for other in kept[1:]:
                 joined = [k for k in group if previous.get(k) == other]
                 rest = [k for k in group if previous.get(k) != other]
-                result.changes.append(Change("merged", person, other, explain("merged", rest, joined)))
+                result.changes.append(
+                    Change("merged", person, other, explain("merged", rest, joined))
+                )
         else:
             person = format_id(next_number)
             next_number += 1
@@ -93,4 +95,6 @@ def _keepers(groups: Sequence[Sequence[str]], previous: Mapping[str, str | None]
             old = previous.get(key)
             if old is not None:
                 counts.setdefault(old, Counter())[index] += 1
-    return {old: min(c.items(), key=lambda item: (-item[1], item[0]))[0] for old, c in counts.items()}
+    return {
+        old: min(c.items(), key=lambda item: (-item[1], item[0]))[0] for old, c in counts.items()
+    }

@@ -63,7 +63,9 @@ class ModelOptions:
 
 
 #: Given and family names written in each other's boxes.
-_SWAPPED_NAMES: Final = cll.CustomLevel("given_l = family_r and family_l = given_r", "Given and family names swapped")
+_SWAPPED_NAMES: Final = cll.CustomLevel(
+    "given_l = family_r and family_l = given_r", "Given and family names swapped"
+)
 
 
 def _name_comparison() -> cl.CustomComparison:
@@ -74,9 +76,13 @@ def _name_comparison() -> cl.CustomComparison:
             cll.NullLevel("given"),
             cll.ExactMatchLevel("given", term_frequency_adjustments=True),
             _SWAPPED_NAMES,
-            cll.ArrayIntersectLevel("given_groups", 1).configure(label_for_charts="Nickname or variant"),
+            cll.ArrayIntersectLevel("given_groups", 1).configure(
+                label_for_charts="Nickname or variant"
+            ),
             cll.JaroWinklerLevel("given", 0.92),
-            cll.ArrayIntersectLevel("given_all", 1).configure(label_for_charts="Another recorded given name"),
+            cll.ArrayIntersectLevel("given_all", 1).configure(
+                label_for_charts="Another recorded given name"
+            ),
             cll.JaroWinklerLevel("given", 0.8),
             cll.ElseLevel(),
         ],
@@ -115,6 +121,7 @@ def _dob_comparison() -> cl.CustomComparison:
             cll.CustomLevel("dob_l = dob_swapped_r", "Day and month swapped"),
             cll.CustomLevel(partial, "Partial date that agrees"),
             cll.DamerauLevenshteinLevel("dob", 1),
+            cll.DamerauLevenshteinLevel("dob", 2),
             cll.ExactMatchLevel("dob_year").configure(label_for_charts="Same year"),
             cll.CustomLevel(
                 "abs(cast(dob_year_l as int) - cast(dob_year_r as int)) >= 12",
@@ -134,6 +141,7 @@ def _identifier(column: str, label: str) -> cl.CustomComparison:
             cll.NullLevel(column),
             cll.ExactMatchLevel(column),
             cll.DamerauLevenshteinLevel(column, 1).configure(label_for_charts="One digit slipped"),
+            cll.DamerauLevenshteinLevel(column, 2).configure(label_for_charts="Two digits slipped"),
             cll.ElseLevel(),
         ],
     )
@@ -151,16 +159,33 @@ def _place_comparison() -> cl.CustomComparison:
         comparison_description="Address and postcode",
         comparison_levels=[
             cll.CustomLevel(
-                f"{both_missing.format('l')} or {both_missing.format('r')}", "No address or postcode"
+                f"{both_missing.format('l')} or {both_missing.format('r')}",
+                "No address or postcode",
             ).configure(is_null_level=True),
             cll.ExactMatchLevel("address", term_frequency_adjustments=True),
-            cll.And(cll.ExactMatchLevel("postcode"), cll.JaroWinklerLevel("address", 0.9)).configure(
-                label_for_charts="Same postcode, address written differently"
-            ),
+            cll.And(
+                cll.ExactMatchLevel("postcode"), cll.JaroWinklerLevel("address", 0.9)
+            ).configure(label_for_charts="Same postcode, address written differently"),
             cll.ExactMatchLevel("postcode").configure(label_for_charts="Same postcode"),
+            cll.ArrayIntersectLevel("address_all", 1).configure(
+                label_for_charts="Lived at the same address at some time"
+            ),
+            cll.ArrayIntersectLevel("postcode_all", 1).configure(
+                label_for_charts="Had the same postcode at some time"
+            ),
             cll.JaroWinklerLevel("address", 0.9),
-            cll.ExactMatchLevel("postcode_sector").configure(label_for_charts="Same postcode sector"),
-            cll.ExactMatchLevel("postcode_district").configure(label_for_charts="Same postcode district"),
+            cll.ArrayIntersectLevel("address_words", 3).configure(
+                label_for_charts="Address shares three or more words"
+            ),
+            cll.ArrayIntersectLevel("address_words", 2).configure(
+                label_for_charts="Address shares two words"
+            ),
+            cll.ExactMatchLevel("postcode_sector").configure(
+                label_for_charts="Same postcode sector"
+            ),
+            cll.ExactMatchLevel("postcode_district").configure(
+                label_for_charts="Same postcode district"
+            ),
             cll.ElseLevel(),
         ],
     )
@@ -322,7 +347,7 @@ def train(
     db_api = db_api or duckdb_api()
     inputs = [register(db_api, f, f"train_input_{i}") for i, f in enumerate(frames)]
     both = pl.concat([f.select("agency") for f in frames])
-    linker = Linker(inputs, settings(options, both), log_level=logging.WARNING)
+    linker = Linker(inputs, settings(options, both), log_level=logging.ERROR)
     training = linker.training
     training.estimate_probability_two_random_records_match(list(_DETERMINISTIC), recall=0.8)
     training.estimate_u_using_random_sampling(max_pairs=options.u_pairs, seed=options.seed)
@@ -331,6 +356,10 @@ def train(
     # date of birth or an address instead would teach the model that twins and
     # siblings are one person with a different given name.
     for rule in (block_on("nhs"), block_on("given", "family", "dob")):
-        training.estimate_parameters_using_expectation_maximisation(rule, estimate_without_term_frequencies=True)
+        training.estimate_parameters_using_expectation_maximisation(
+            rule, estimate_without_term_frequencies=True
+        )
     model = floor_m_probabilities(linker.misc.save_model_to_json())
-    return TrainedModel(json.dumps(model), time.perf_counter() - started, sum(f.height for f in frames))
+    return TrainedModel(
+        json.dumps(model), time.perf_counter() - started, sum(f.height for f in frames)
+    )

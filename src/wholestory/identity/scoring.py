@@ -84,7 +84,7 @@ def score_all(
     db_api = db_api or duckdb_api()
     settings = _prediction_settings(settings_json)
     inputs = [register(db_api, f, f"score_input_{i}") for i, f in enumerate(frames)]
-    linker = Linker(inputs, settings, log_level=logging.WARNING)
+    linker = Linker(inputs, settings, log_level=logging.ERROR)
     result = linker.inference.predict(threshold_match_probability=threshold)
     pairs = _as_pairs(_result_frame(result), settings)
     result.drop_table_from_database_and_remove_from_cache()
@@ -109,7 +109,7 @@ def score_new(
     existing_df = register(db_api, existing, "score_existing")
     new_df = register(db_api, new, "score_new")
     everyone = register(db_api, pl.concat([existing, new]), "score_everyone")
-    linker = Linker(everyone, settings, log_level=logging.WARNING)
+    linker = Linker(everyone, settings, log_level=logging.ERROR)
     for column in _tf_columns(settings):
         linker.table_management.compute_tf_table(column)
     inference = linker.inference

@@ -4,7 +4,8 @@ An agency writes a person's details on every record it holds about them, and
 those details drift (a marriage, a corrected date of birth, a nickname used for
 a while). Linking compares people, not records, so each ``(agency, person_id)``
 is summarised once: the latest non-empty value of each field, plus every given
-and family name the agency has used, so that a changed surname still links.
+and family name, postcode and address the agency has used, so that a changed
+surname or a house move still links.
 The summary is kept in ``ws_source_person`` with a hash of its details; a
 record that changes nothing about the person causes no re-linking.
 """
@@ -89,15 +90,24 @@ def summarise(records: pl.DataFrame) -> pl.DataFrame:
         *latest,
         pl.col("given_name").drop_nulls().unique(maintain_order=True).alias("_given"),
         pl.col("family_name").drop_nulls().unique(maintain_order=True).alias("_family"),
+        pl.col("postcode").drop_nulls().unique(maintain_order=True).alias("_postcode"),
+        pl.col("address").drop_nulls().unique(maintain_order=True).alias("_address"),
         pl.col("event_date").min().alias("first_seen"),
         pl.col("event_date").max().alias("last_seen"),
     )
-    names = pl.struct(given=pl.col("_given"), family=pl.col("_family")).struct.json_encode()
+    names = pl.struct(
+        given=pl.col("_given"),
+        family=pl.col("_family"),
+        postcode=pl.col("_postcode"),
+        address=pl.col("_address"),
+    ).struct.json_encode()
     out = grouped.with_columns(
         key=pl.concat_str("agency", pl.lit(":"), "person_id"),
         names=names,
-    ).drop("_given", "_family")
-    hashed = pl.concat_str([pl.col(c).fill_null("\x00") for c in (*DETAILS, "names")], separator="\x1f")
+    ).drop("_given", "_family", "_postcode", "_address")
+    hashed = pl.concat_str(
+        [pl.col(c).fill_null("\x00") for c in (*DETAILS, "names")], separator="\x1f"
+    )
     out = out.with_columns(details_hash=hashed.hash().cast(pl.String))
     return out.select(_STORED)
 
@@ -115,7 +125,9 @@ def _read_records(store: Store, keys: Sequence[str] | None) -> pl.DataFrame:
     frames = [pl.DataFrame(schema=schema)]
     for agency, ids in sorted(by_agency.items()):
         condition, params = store.keys_in("person_id", ids)
-        frames.append(store.query_frame(f"{sql} WHERE agency = ? AND {condition}", [agency, *params], schema))
+        frames.append(
+            store.query_frame(f"{sql} WHERE agency = ? AND {condition}", [agency, *params], schema)
+        )
     return pl.concat(frames)
 
 
@@ -156,7 +168,9 @@ def _known_hashes(store: Store, keys: list[str]) -> dict[str, str]:
         rows = store.query("SELECT key, details_hash FROM ws_source_person")
     else:
         condition, params = store.keys_in("key", keys)
-        rows = store.query(f"SELECT key, details_hash FROM ws_source_person WHERE {condition}", params)
+        rows = store.query(
+            f"SELECT key, details_hash FROM ws_source_person WHERE {condition}", params
+        )
     return {str(k): str(h) for k, h in rows}
 
 
@@ -170,7 +184,10 @@ def load_sources(store: Store, keys: Sequence[str] | None = None) -> pl.DataFram
         sql += f" WHERE {condition}"
     rows = store.query(sql + " ORDER BY key", params)
     frame = pl.DataFrame(
-        [(*r[:-1], r[-1] if isinstance(r[-1], str) or r[-1] is None else json.dumps(r[-1])) for r in rows],
+        [
+            (*r[:-1], r[-1] if isinstance(r[-1], str) or r[-1] is None else json.dumps(r[-1]))
+            for r in rows
+        ],
         schema={c: pl.String() for c in columns},
         orient="row",
     )

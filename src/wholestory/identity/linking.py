@@ -1,0 +1,549 @@
+"""Linking the store's people: train, score, decide, group, and keep ids stable.
+
+Three entry points, one procedure:
+
+- :func:`link_all` scores every person against every other (blocked), and
+  re-groups everyone: ``wholestory link``.
+- :func:`link_new` scores only people new or changed since the last run
+  against everyone else, with the saved model (``predict_between``), and
+  re-groups only the people they touch: what ``wholestory ingest`` runs.
+- :func:`decide` records a person's decision on a pair and applies it at once.
+
+Pairs at or above the upper threshold are linked automatically unless that
+would make a contradictory person (see :mod:`wholestory.identity.clusters`);
+pairs between the thresholds, and refused links, wait for review.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Final
+
+import polars as pl
+
+from wholestory.identity.clusters import Clustering, Edge, Node, cluster
+from wholestory.identity.features import model_frame
+from wholestory.identity.ids import Assignment, assign_ids, id_number
+from wholestory.identity.model import ModelOptions, TrainedModel, train
+from wholestory.identity.scoring import PAIR_SCHEMA, score_all, score_new
+from wholestory.identity.sources import load_sources, now_iso, refresh_sources
+from wholestory.store.connection import Store
+
+#: Match probability at or above which a pair is linked without a person.
+UPPER: Final = 0.99
+#: Match probability below which a pair is not linked nor shown for review.
+LOWER: Final = 0.8
+
+
+class LinkError(Exception):
+    """Linking cannot go ahead; the message says why in words for the user."""
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The two decision thresholds, from the environment or the defaults above."""
+
+    upper: float = UPPER
+    lower: float = LOWER
+
+    @classmethod
+    def from_environment(cls) -> Thresholds:
+        upper = float(os.environ.get("WHOLESTORY_LINK_UPPER", UPPER))
+        lower = float(os.environ.get("WHOLESTORY_LINK_LOWER", LOWER))
+        if not 0 < lower <= upper < 1:
+            raise LinkError(
+                f"WHOLESTORY_LINK_LOWER ({lower}) must be above 0 and not above "
+                f"WHOLESTORY_LINK_UPPER ({upper}), which must be below 1."
+            )
+        return cls(upper, lower)
+
+
+@dataclass
+class LinkSummary:
+    """What a run did, in counts a person can check."""
+
+    kind: str
+    source_persons: int = 0
+    scored: int = 0
+    people: int = 0
+    new_people: int = 0
+    automatic_links: int = 0
+    for_review: int = 0
+    refused: int = 0
+    merges: int = 0
+    splits: int = 0
+    trained: bool = False
+    model_id: int | None = None
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# -- the model -----------------------------------------------------------------
+
+
+def latest_model(store: Store) -> tuple[int, str] | None:
+    """The newest trained model's id and settings JSON, or None if none was trained."""
+    rows = store.query("SELECT id, settings_json FROM ws_link_model ORDER BY id DESC LIMIT 1")
+    return (int(rows[0][0]), str(rows[0][1])) if rows else None
+
+
+def _save_model(store: Store, model: TrainedModel) -> int:
+    with store.transaction():
+        new_id = store.scalar(
+            "INSERT INTO ws_link_model (trained_at, settings_json, source_count, seconds) "
+            "VALUES (?, ?, ?, ?) RETURNING id",
+            [now_iso(), model.settings_json, model.source_count, model.seconds],
+        )
+    return int(new_id)
+
+
+# -- full and incremental runs ---------------------------------------------------
+
+
+def link_all(
+    store: Store,
+    *,
+    retrain: bool = False,
+    thresholds: Thresholds | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> LinkSummary:
+    """Link everyone in the store; trains a model first if there is none or ``retrain``."""
+    say = progress or (lambda _: None)
+    thresholds = thresholds or Thresholds.from_environment()
+    started = time.perf_counter()
+    summary = LinkSummary(kind="full")
+    say("Reading people from the records")
+    refresh_sources(store)
+    frame = model_frame(load_sources(store))
+    summary.source_persons = frame.height
+    if frame.height < 2:
+        summary.notes.append("Fewer than two people in the store: nothing to link.")
+        _write_groups(store, summary, [[k] for k in frame["unique_id"]], {}, None, None)
+        summary.seconds = time.perf_counter() - started
+        return summary
+    model = None if retrain else latest_model(store)
+    if model is None:
+        say(f"Training the model on {frame.height:,} people")
+        trained = train([frame], ModelOptions())
+        model = (_save_model(store, trained), trained.settings_json)
+        summary.trained = True
+    summary.model_id = model[0]
+    say("Scoring pairs")
+    pairs = score_all(model[1], [frame], thresholds.lower)
+    summary.scored = pairs.height
+    say("Grouping into people")
+    same, different = _decisions(store)
+    nodes = _nodes(frame)
+    clustering = cluster(nodes, _edges(pairs, thresholds.upper), same, different)
+    run_id = _start_run(store, "full", model[0])
+    _replace_pairs(store, pairs, clustering, thresholds, model[0], full=True)
+    _write_groups(store, summary, clustering.groups(), _previous(store), clustering, run_id)
+    _count_pairs(store, summary)
+    summary.seconds = time.perf_counter() - started
+    _finish_run(store, run_id, summary)
+    return summary
+
+
+def link_new(
+    store: Store,
+    keys: Sequence[str] | None = None,
+    *,
+    since: str | None = None,
+    thresholds: Thresholds | None = None,
+) -> LinkSummary | None:
+    """Link people new or changed (``keys``, or records written ``since``) against everyone else.
+
+    Returns None when no model has been trained yet: the first ``wholestory
+    link`` trains one. Existing people stay grouped as they are; new people
+    join them, form new people, or (rarely) bring two existing people together.
+    """
+    from wholestory.identity.sources import people_touched_since
+
+    model = latest_model(store)
+    if model is None:
+        return None
+    thresholds = thresholds or Thresholds.from_environment()
+    started = time.perf_counter()
+    summary = LinkSummary(kind="incremental", model_id=model[0])
+    if keys is None:
+        keys = people_touched_since(store, since or "")
+    changes = refresh_sources(store, keys)
+    touched = set(changes.new) | {k for k in changes.changed if _is_unlinked(store, k)}
+    summary.source_persons = len(changes.touched)
+    if not touched:
+        summary.seconds = time.perf_counter() - started
+        return summary
+    everyone = model_frame(load_sources(store))
+    is_new = everyone["unique_id"].is_in(list(touched))
+    new, existing = everyone.filter(is_new), everyone.filter(~is_new)
+    pairs = (
+        score_new(model[1], existing, new, thresholds.lower)
+        if existing.height
+        else pl.DataFrame(schema=PAIR_SCHEMA)
+    )
+    if new.height > 1:
+        pairs = pl.concat([pairs, score_all(model[1], [new], thresholds.lower)]).unique(
+            ["key_l", "key_r"]
+        )
+    summary.scored = pairs.height
+    previous = _previous(store)
+    involved = touched | set(pairs["key_l"]) | set(pairs["key_r"])
+    persons = {previous[k] for k in involved if previous.get(k)}
+    members = [k for k, p in previous.items() if p in persons] + sorted(touched)
+    fixed: dict[str, list[str]] = {}
+    for key in members:
+        if previous.get(key):
+            fixed.setdefault(str(previous[key]), []).append(key)
+    same, different = _decisions(store, set(members))
+    nodes = _nodes(everyone.filter(pl.col("unique_id").is_in(members)))
+    clustering = cluster(nodes, _edges(pairs, thresholds.upper), same, different, fixed.values())
+    run_id = _start_run(store, "incremental", model[0])
+    _replace_pairs(store, pairs, clustering, thresholds, model[0], full=False)
+    _write_groups(store, summary, clustering.groups(), previous, clustering, run_id)
+    _count_pairs(store, summary)
+    summary.seconds = time.perf_counter() - started
+    _finish_run(store, run_id, summary)
+    return summary
+
+
+def _is_unlinked(store: Store, key: str) -> bool:
+    return store.scalar("SELECT ws_person_id FROM ws_source_person WHERE key = ?", [key]) is None
+
+
+# -- decisions ---------------------------------------------------------------------
+
+
+DECISIONS: Final = ("same", "different")
+
+
+def decide(
+    store: Store, key_a: str, key_b: str, decision: str, reason: str, by: str
+) -> LinkSummary:
+    """Record a person's decision on two source persons and re-group everyone it touches.
+
+    A "same" joins their two people whatever the model says; a "different"
+    separates them, and the model can never join them again.
+    """
+    if decision not in DECISIONS:
+        raise LinkError(f"The decision must be 'same' or 'different', not '{decision}'.")
+    if not reason.strip():
+        raise LinkError("Give a reason for the decision (--reason): it is kept with the link.")
+    key_l, key_r = sorted((key_a, key_b))
+    if key_l == key_r:
+        raise LinkError("Both sides of the decision are the same record.")
+    found = {
+        str(r[0])
+        for r in store.query("SELECT key FROM ws_source_person WHERE key IN (?, ?)", [key_l, key_r])
+    }
+    for key in (key_l, key_r):
+        if key not in found:
+            raise LinkError(
+                f"No person {key} in the store (give AGENCY:PERSON_ID, as `wholestory review` lists them)."
+            )
+    with store.transaction():
+        store.execute("DELETE FROM ws_link_decision WHERE key_l = ? AND key_r = ?", [key_l, key_r])
+        store.execute(
+            "INSERT INTO ws_link_decision (key_l, key_r, decision, reason, decided_by, decided_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [key_l, key_r, decision, reason.strip(), by, now_iso()],
+        )
+    return _regroup(store, {key_l, key_r}, "decision")
+
+
+def _regroup(store: Store, keys: set[str], kind: str) -> LinkSummary:
+    """Re-group the people holding ``keys`` from their stored pairs and all decisions."""
+    started = time.perf_counter()
+    thresholds = Thresholds.from_environment()
+    previous = _previous(store)
+    persons = {previous[k] for k in keys if previous.get(k)}
+    members = sorted({k for k, p in previous.items() if p in persons} | keys)
+    condition, params = store.keys_in("key_l", members)
+    rows = store.query(
+        f"SELECT key_l, key_r, match_weight FROM ws_link_pair WHERE {condition} AND match_probability >= ?",
+        [*params, thresholds.upper],
+    )
+    member_set = set(members)
+    edges = [Edge(str(a), str(b), float(w)) for a, b, w in rows if str(b) in member_set]
+    frame = model_frame(load_sources(store, members))
+    same, different = _decisions(store, member_set)
+    clustering = cluster(_nodes(frame), edges, same, different)
+    summary = LinkSummary(kind=kind)
+    model = latest_model(store)
+    run_id = _start_run(store, kind, model[0] if model else None)
+    _mark_refused(store, clustering, member_set)
+    _write_groups(store, summary, clustering.groups(), previous, clustering, run_id)
+    _count_pairs(store, summary)
+    summary.seconds = time.perf_counter() - started
+    _finish_run(store, run_id, summary)
+    return summary
+
+
+def _decisions(
+    store: Store, keys: set[str] | None = None
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    rows = store.query("SELECT key_l, key_r, decision FROM ws_link_decision")
+    same: list[tuple[str, str]] = []
+    different: list[tuple[str, str]] = []
+    for key_l, key_r, decision in rows:
+        if keys is not None and (key_l not in keys or key_r not in keys):
+            continue
+        (same if decision == "same" else different).append((str(key_l), str(key_r)))
+    return same, different
+
+
+# -- helpers -----------------------------------------------------------------------------
+
+
+def _nodes(frame: pl.DataFrame) -> list[Node]:
+    return [Node(k, n, d) for k, n, d in frame.select("unique_id", "nhs", "dob").iter_rows()]
+
+
+def _edges(pairs: pl.DataFrame, upper: float) -> list[Edge]:
+    strong = pairs.filter(pl.col("match_probability") >= upper)
+    return [
+        Edge(a, b, w) for a, b, w in strong.select("key_l", "key_r", "match_weight").iter_rows()
+    ]
+
+
+def _previous(store: Store) -> dict[str, str | None]:
+    rows = store.query("SELECT key, ws_person_id FROM ws_source_person")
+    return {str(k): (str(p) if p is not None else None) for k, p in rows}
+
+
+def _states(pairs: pl.DataFrame, clustering: Clustering, upper: float) -> pl.DataFrame:
+    refused = {(r.key_l, r.key_r): r.reason for r in clustering.refused}
+    refused.update({(b, a): why for (a, b), why in list(refused.items())})
+    notes = [refused.get((a, b)) for a, b in pairs.select("key_l", "key_r").iter_rows()]
+    return pairs.with_columns(note=pl.Series(notes, dtype=pl.String)).with_columns(
+        state=pl.when(pl.col("note").is_not_null())
+        .then(pl.lit("held"))
+        .when(pl.col("match_probability") >= upper)
+        .then(pl.lit("auto"))
+        .otherwise(pl.lit("review"))
+    )
+
+
+def _replace_pairs(
+    store: Store,
+    pairs: pl.DataFrame,
+    clustering: Clustering,
+    thresholds: Thresholds,
+    model_id: int,
+    *,
+    full: bool,
+) -> None:
+    rows = _states(pairs, clustering, thresholds.upper).select(
+        "key_l", "key_r", "match_weight", "match_probability", "evidence", "state", "note"
+    )
+    with store.transaction():
+        if full:
+            store.execute("DELETE FROM ws_link_pair")
+        elif not rows.is_empty():
+            condition, params = store.keys_in(
+                "key_l || '|' || key_r",
+                [f"{a}|{b}" for a, b in rows.select("key_l", "key_r").iter_rows()],
+            )
+            store.execute(f"DELETE FROM ws_link_pair WHERE {condition}", params)
+        store.insert_frame("ws_link_pair", rows, {"model_id": model_id, "scored_at": now_iso()})
+
+
+def _mark_refused(store: Store, clustering: Clustering, members: set[str]) -> None:
+    """After a decision, pairs the re-grouping refused are held for review with the reason."""
+    with store.transaction():
+        for refusal in clustering.refused:
+            store.execute(
+                "UPDATE ws_link_pair SET state = 'held', note = ? WHERE key_l = ? AND key_r = ?",
+                [refusal.reason, *sorted((refusal.key_l, refusal.key_r))],
+            )
+
+
+def _start_run(store: Store, kind: str, model_id: int | None) -> int:
+    with store.transaction():
+        return int(
+            store.scalar(
+                "INSERT INTO ws_link_run (kind, model_id, started_at, counts) VALUES (?, ?, ?, ?) RETURNING id",
+                [kind, model_id, now_iso(), "{}"],
+            )
+        )
+
+
+def _finish_run(store: Store, run_id: int, summary: LinkSummary) -> None:
+    with store.transaction():
+        store.execute(
+            "UPDATE ws_link_run SET finished_at = ?, counts = ? WHERE id = ?",
+            [now_iso(), json.dumps(summary.as_dict()), run_id],
+        )
+
+
+def _count_pairs(store: Store, summary: LinkSummary) -> None:
+    counts = dict(store.query("SELECT state, COUNT(*) FROM ws_link_pair GROUP BY state"))
+    summary.automatic_links = int(counts.get("auto", 0))
+    summary.refused = int(counts.get("held", 0))
+    summary.for_review = len(review_queue(store))
+    summary.people = int(
+        store.scalar("SELECT COUNT(*) FROM ws_person WHERE status = 'active'") or 0
+    )
+
+
+def review_queue(store: Store) -> list[dict[str, Any]]:
+    """What waits for a person: one item per two people the model could not settle.
+
+    Pairs between the thresholds, and links refused as contradictory, that no
+    one has decided and that are not already one person through other links.
+    Several record pairs between the same two people are one item, shown with
+    the strongest; deciding it decides that pair of records.
+    """
+    rows = store.query(
+        "SELECT p.key_l, p.key_r, p.match_probability, p.match_weight, p.state, p.note, p.evidence, "
+        "a.ws_person_id, b.ws_person_id "
+        "FROM ws_link_pair p "
+        "JOIN ws_source_person a ON a.key = p.key_l JOIN ws_source_person b ON b.key = p.key_r "
+        "LEFT JOIN ws_link_decision d ON d.key_l = p.key_l AND d.key_r = p.key_r "
+        "WHERE p.state IN ('review', 'held') AND d.id IS NULL "
+        "ORDER BY p.match_probability DESC, p.key_l, p.key_r"
+    )
+    items: dict[tuple[str, str], dict[str, Any]] = {}
+    for key_l, key_r, probability, weight, _state, note, evidence, person_l, person_r in rows:
+        if person_l is not None and person_l == person_r:
+            continue
+        people = tuple(sorted((str(person_l), str(person_r))))
+        assert len(people) == 2
+        if people in items:
+            items[people]["record_pairs"] += 1
+            continue
+        items[people] = {
+            "a": key_l,
+            "b": key_r,
+            "person_a": person_l,
+            "person_b": person_r,
+            "match_probability": round(float(probability), 6),
+            "match_weight": round(float(weight), 2),
+            "why_review": note or "the evidence is between the thresholds",
+            "evidence": evidence if isinstance(evidence, dict) else json.loads(evidence),
+            "record_pairs": 1,
+        }
+    return list(items.values())
+
+
+def _write_groups(
+    store: Store,
+    summary: LinkSummary,
+    groups: Sequence[Sequence[str]],
+    previous: dict[str, str | None],
+    clustering: Clustering | None,
+    run_id: int | None,
+) -> None:
+    """Give groups their ids (keeping old ones), and write people, links and events."""
+    highest = store.scalar("SELECT MAX(id) FROM ws_person")
+    next_number = id_number(str(highest)) + 1 if highest else 1
+    same_keys = {k for pair in _decisions(store)[0] for k in pair}
+    explain = _explainer(store, clustering)
+    assignment = assign_ids(groups, previous, next_number, explain)
+    now = now_iso()
+    sizes = {key: len(group) for group in groups for key in group}
+    before = {
+        str(k): (p, b)
+        for k, p, b in store.query("SELECT key, ws_person_id, linked_by FROM ws_source_person")
+    }
+    updates = []
+    for key, person in assignment.ids.items():
+        linked_by = _linked_by(key, sizes[key], same_keys)
+        if before.get(key) != (person, linked_by):
+            updates.append((person, linked_by, now, key))
+    with store.transaction():
+        if assignment.created:
+            store.insert_frame(
+                "ws_person",
+                pl.DataFrame({"id": assignment.created}),
+                {"status": "active", "created_at": now, "updated_at": now},
+            )
+        store.executemany(
+            "UPDATE ws_source_person SET ws_person_id = ?, linked_by = ?, linked_at = ? WHERE key = ?",
+            updates,
+        )
+        _write_changes(store, assignment, now, run_id)
+    summary.new_people += len(assignment.created)
+    summary.merges += len(assignment.merged_away)
+    summary.splits += sum(1 for c in assignment.changes if c.kind == "split")
+
+
+def _linked_by(key: str, size: int, same_keys: set[str]) -> str:
+    if size == 1:
+        return "alone"
+    return "person" if key in same_keys else "machine"
+
+
+def _write_changes(store: Store, assignment: Assignment, now: str, run_id: int | None) -> None:
+    for change in assignment.changes:
+        store.execute(
+            "INSERT INTO ws_person_event (at, kind, ws_person_id, other_person_id, reason, run_id) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [now, change.kind, change.person, change.other, change.reason, run_id],
+        )
+        if change.kind == "merged":
+            store.execute(
+                "UPDATE ws_person SET status = 'merged', merged_into = ?, updated_at = ? WHERE id = ?",
+                [change.person, now, change.other],
+            )
+            store.execute(
+                "UPDATE ws_person SET status = 'merged', merged_into = ?, updated_at = ? WHERE merged_into = ?",
+                [change.person, now, change.other],
+            )
+            store.execute(
+                "INSERT INTO ws_person_event (at, kind, ws_person_id, other_person_id, reason, run_id) "
+                "VALUES (?, 'merged_into', ?, ?, ?, ?)",
+                [now, change.other, change.person, change.reason, run_id],
+            )
+
+
+def _explainer(
+    store: Store, clustering: Clustering | None
+) -> Callable[[str, Sequence[str], Sequence[str]], str]:
+    """Words for why two parts were joined (the strongest link) or parted (the refusal or decision)."""
+    refusals = list(clustering.refused) if clustering else []
+
+    def explain(kind: str, part_a: Sequence[str], part_b: Sequence[str]) -> str:
+        a, b = set(part_a), set(part_b)
+        if kind == "merged":
+            link = _strongest_link(store, a, b)
+            if link:
+                return link
+            return "linked by a person's decision or a chain of links"
+        for refusal in refusals:
+            if {refusal.key_l, refusal.key_r} & a and {refusal.key_l, refusal.key_r} & b:
+                return f"{refusal.key_l} and {refusal.key_r} are no longer linked: {refusal.reason}"
+        for key_l, key_r in _decisions(store)[1]:
+            if (key_l in a and key_r in b) or (key_l in b and key_r in a):
+                return f"a person decided {key_l} and {key_r} are different people"
+        return "their link fell below the threshold when the records were scored again"
+
+    return explain
+
+
+def _strongest_link(store: Store, a: Iterable[str], b: Iterable[str]) -> str | None:
+    a_list, b_set = list(a), set(b)
+    condition, params = store.keys_in("key_l", a_list)
+    rows = store.query(
+        f"SELECT key_l, key_r, match_probability FROM ws_link_pair WHERE {condition} "
+        "UNION ALL SELECT key_r, key_l, match_probability FROM ws_link_pair WHERE "
+        + condition.replace("key_l", "key_r"),
+        [*params, *params],
+    )
+    best = max(((p, k, o) for k, o, p in rows if o in b_set), default=None)
+    if best is None:
+        same = [
+            d
+            for d in _decisions(store)[0]
+            if (d[0] in a_list and d[1] in b_set) or (d[1] in a_list and d[0] in b_set)
+        ]
+        if same:
+            return f"a person decided {same[0][0]} and {same[0][1]} are the same person"
+        return None
+    return f"{best[1]} and {best[2]} linked with match probability {best[0]:.4f}"

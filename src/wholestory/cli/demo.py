@@ -8,9 +8,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from wholestory.cli.identity import _print_summary
 from wholestory.cli.ingest import _print_result, _run
 from wholestory.cli.store import ready_store
 from wholestory.cli.synth import run_synth
+from wholestory.identity.linking import Thresholds, link_all
 from wholestory.store import Store
 
 console = Console(highlight=False)
@@ -36,6 +38,9 @@ def demo_command(
     try:
         result = _run(store, [data], None, quiet=False)
         _print_result(result, store.url.describe())
+        console.print("\nLinking people across agencies (the first run trains the model)…")
+        linked = link_all(store, thresholds=Thresholds.from_environment())
+        _print_summary(linked, Thresholds.from_environment())
         _print_store_summary(store)
     finally:
         store.close()
@@ -53,6 +58,6 @@ def _print_store_summary(store: Store) -> None:
         console.print(f"  {agency:<16} {records:>9,} records about {people:>7,} people")
     console.print(f"\nStore: {store.url.describe()}")
     console.print(
-        "Next: the web app is not built yet. Try: wholestory quarantine, or "
-        "wholestory ingest --json FILE"
+        "Next: the web app is not built yet. Try: wholestory review, "
+        "wholestory person WS-0000001, or wholestory quarantine"
     )

@@ -16,6 +16,8 @@ from rich.table import Table
 from wholestory.cli.errors import EXIT_BAD_INPUT, err_console, fail
 from wholestory.cli.store import ready_store
 from wholestory.exporting import write_csv
+from wholestory.identity.linking import LinkSummary, link_new
+from wholestory.identity.sources import now_iso
 from wholestory.ingest import IngestResult, ingest_paths
 from wholestory.profiles import Profile, ProfileError, load_profile
 from wholestory.store import Store
@@ -36,25 +38,50 @@ def ingest_command(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the row accounting as JSON.")
     ] = False,
+    link: Annotated[
+        bool,
+        typer.Option(
+            "--link/--no-link", help="Link new and changed people, once a model is trained."
+        ),
+    ] = True,
 ) -> None:
     """Import agency files. Every row is inserted, updated, unchanged or quarantined.
 
     Importing the same file again changes nothing. A file that cannot be read
     at all is reported in one line and nothing from it is kept; the exit code
-    is then 2.
+    is then 2. Once `wholestory link` has trained a model, new and changed
+    people are linked straight after the import, against everyone already known.
     """
     mapping = _load_profile(profile)
     store = ready_store()
+    since = now_iso()
     try:
         result = _run(store, paths, mapping, quiet=as_json)
+        totals = result.totals()
+        linked = None
+        if link and (totals["inserted"] or totals["updated"]):
+            linked = link_new(store, since=since)
     finally:
         store.close()
     if as_json:
-        typer.echo(json.dumps(result.as_dict(), indent=2))
+        payload = result.as_dict()
+        payload["linking"] = linked.as_dict() if linked else None
+        typer.echo(json.dumps(payload, indent=2))
     else:
         _print_result(result, store.url.describe())
+        if linked is not None:
+            _print_linked(linked)
     if result.failed:
         raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _print_linked(summary: LinkSummary) -> None:
+    console.print(
+        f"Linked {_count(summary.source_persons, 'new or changed person')} in "
+        f"{summary.seconds:.1f} s: {_count(summary.new_people, 'new WholeStory person')}, "
+        f"{_count(summary.merges, 'merge')}; {_count(summary.for_review, 'pair')} of people "
+        "in all wait for review (wholestory review)."
+    )
 
 
 def _load_profile(path: Path | None) -> Profile | None:
@@ -245,5 +272,8 @@ def _show(title: str, columns: list[str], rows: list[list[str]], total: int) -> 
 
 
 def _count(number: int, noun: str) -> str:
-    """``1 record``, ``2 records``: counts in words people read without tripping."""
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+    """``1 record``, ``2 records``, ``2 people``: counts in words people read without tripping."""
+    if number == 1:
+        return f"1 {noun}"
+    plural = noun[: -len("person")] + "people" if noun.endswith("person") else noun + "s"
+    return f"{number:,} {plural}"

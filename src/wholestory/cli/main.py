@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from wholestory.cli import demo, ingest, synth
+from wholestory.cli import demo, identity, ingest, synth
 from wholestory.cli.errors import err_console
 
 app = typer.Typer(
@@ -25,6 +25,11 @@ app = typer.Typer(
 app.command("ingest")(ingest.ingest_command)
 app.command("quarantine")(ingest.quarantine_command)
 app.command("warnings")(ingest.warnings_command)
+app.command("link")(identity.link_command)
+app.add_typer(identity.review_app, name="review")
+app.command("person")(identity.person_command)
+app.add_typer(identity.people_app, name="people")
+app.command("link-eval")(identity.link_eval_command)
 app.command("synth")(synth.synth_command)
 app.command("demo")(demo.demo_command)
 

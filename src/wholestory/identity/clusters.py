@@ -60,7 +60,10 @@ class _Group:
 
 
 def dates_compatible(a: str, b: str) -> bool:
-    """Whether two recorded dates of birth could be one date: equal, partial, swapped or one slip."""
+    """Whether two recorded dates of birth could be one date.
+
+    Equal, one partial and agreeing, day and month swapped, or one slip.
+    """
     if a == b:
         return True
     if len(a) < 10 or len(b) < 10:
@@ -142,7 +145,10 @@ class Clustering:
             others = b.ids_by_agency.get(agency)
             if others and others != ids and not self._direct(edge, ids, others):
                 clash = ", ".join(sorted(ids | others))
-                return f"would join two ids of one agency ({clash}), which that agency holds as two people"
+                return (
+                    f"would join two ids of one agency ({clash}), "
+                    "which that agency holds as two people"
+                )
         for dob_a in a.dobs:
             for dob_b in b.dobs:
                 if not dates_compatible(dob_a, dob_b):

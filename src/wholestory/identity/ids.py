@@ -77,8 +77,8 @@ def assign_ids(
             person = format_id(next_number)
             next_number += 1
             result.created.append(person)
-        for old in sorted({previous.get(k) for k in group} - {None, *kept}):
-            assert old is not None
+        olds = {p for k in group if (p := previous.get(k)) is not None}
+        for old in sorted(olds - set(kept)):
             moved = [k for k in group if previous.get(k) == old]
             stayed = [k for k, v in previous.items() if v == old and k not in set(group)]
             result.changes.append(Change("split", person, old, explain("split", moved, stayed)))

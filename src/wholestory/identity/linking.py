@@ -245,7 +245,8 @@ def decide(
     for key in (key_l, key_r):
         if key not in found:
             raise LinkError(
-                f"No person {key} in the store (give AGENCY:PERSON_ID, as `wholestory review` lists them)."
+                f"No person {key} in the store "
+                "(give AGENCY:PERSON_ID, as `wholestory review` lists them)."
             )
     with store.transaction():
         store.execute("DELETE FROM ws_link_decision WHERE key_l = ? AND key_r = ?", [key_l, key_r])
@@ -266,7 +267,8 @@ def _regroup(store: Store, keys: set[str], kind: str) -> LinkSummary:
     members = sorted({k for k, p in previous.items() if p in persons} | keys)
     condition, params = store.keys_in("key_l", members)
     rows = store.query(
-        f"SELECT key_l, key_r, match_weight FROM ws_link_pair WHERE {condition} AND match_probability >= ?",
+        f"SELECT key_l, key_r, match_weight FROM ws_link_pair WHERE {condition} "
+        "AND match_probability >= ?",
         [*params, thresholds.upper],
     )
     member_set = set(members)
@@ -368,7 +370,8 @@ def _start_run(store: Store, kind: str, model_id: int | None) -> int:
     with store.transaction():
         return int(
             store.scalar(
-                "INSERT INTO ws_link_run (kind, model_id, started_at, counts) VALUES (?, ?, ?, ?) RETURNING id",
+                "INSERT INTO ws_link_run (kind, model_id, started_at, counts) "
+                "VALUES (?, ?, ?, ?) RETURNING id",
                 [kind, model_id, now_iso(), "{}"],
             )
         )
@@ -383,7 +386,10 @@ def _finish_run(store: Store, run_id: int, summary: LinkSummary) -> None:
 
 
 def _count_pairs(store: Store, summary: LinkSummary) -> None:
-    counts = dict(store.query("SELECT state, COUNT(*) FROM ws_link_pair GROUP BY state"))
+    counts: dict[str, int] = {
+        str(state): int(n)
+        for state, n in store.query("SELECT state, COUNT(*) FROM ws_link_pair GROUP BY state")
+    }
     summary.automatic_links = int(counts.get("auto", 0))
     summary.refused = int(counts.get("held", 0))
     summary.for_review = len(review_queue(store))
@@ -401,7 +407,8 @@ def review_queue(store: Store) -> list[dict[str, Any]]:
     the strongest; deciding it decides that pair of records.
     """
     rows = store.query(
-        "SELECT p.key_l, p.key_r, p.match_probability, p.match_weight, p.state, p.note, p.evidence, "
+        "SELECT p.key_l, p.key_r, p.match_probability, p.match_weight, p.state, p.note, "
+        "p.evidence, "
         "a.ws_person_id, b.ws_person_id "
         "FROM ws_link_pair p "
         "JOIN ws_source_person a ON a.key = p.key_l JOIN ws_source_person b ON b.key = p.key_r "
@@ -429,7 +436,35 @@ def review_queue(store: Store) -> list[dict[str, Any]]:
             "evidence": evidence if isinstance(evidence, dict) else json.loads(evidence),
             "record_pairs": 1,
         }
+    _add_details(store, list(items.values()))
     return list(items.values())
+
+
+#: What a reviewer sees of each side of a pair.
+REVIEW_DETAILS: Final = (
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "sex",
+    "nhs_number",
+    "upn",
+    "postcode",
+    "address",
+)
+
+
+def _add_details(store: Store, items: list[dict[str, Any]]) -> None:
+    keys = sorted({item[side] for item in items for side in ("a", "b")})
+    if not keys:
+        return
+    condition, params = store.keys_in("key", keys)
+    rows = store.query(
+        f"SELECT key, {', '.join(REVIEW_DETAILS)} FROM ws_source_person WHERE {condition}", params
+    )
+    details = {str(r[0]): dict(zip(REVIEW_DETAILS, r[1:], strict=True)) for r in rows}
+    for item in items:
+        item["a_details"] = details.get(item["a"], {})
+        item["b_details"] = details.get(item["b"], {})
 
 
 def _write_groups(
@@ -465,7 +500,8 @@ def _write_groups(
                 {"status": "active", "created_at": now, "updated_at": now},
             )
         store.executemany(
-            "UPDATE ws_source_person SET ws_person_id = ?, linked_by = ?, linked_at = ? WHERE key = ?",
+            "UPDATE ws_source_person SET ws_person_id = ?, linked_by = ?, linked_at = ? "
+            "WHERE key = ?",
             updates,
         )
         _write_changes(store, assignment, now, run_id)
@@ -489,16 +525,18 @@ def _write_changes(store: Store, assignment: Assignment, now: str, run_id: int |
         )
         if change.kind == "merged":
             store.execute(
-                "UPDATE ws_person SET status = 'merged', merged_into = ?, updated_at = ? WHERE id = ?",
+                "UPDATE ws_person SET status = 'merged', merged_into = ?, updated_at = ? "
+                "WHERE id = ?",
                 [change.person, now, change.other],
             )
             store.execute(
-                "UPDATE ws_person SET status = 'merged', merged_into = ?, updated_at = ? WHERE merged_into = ?",
+                "UPDATE ws_person SET status = 'merged', merged_into = ?, updated_at = ? "
+                "WHERE merged_into = ?",
                 [change.person, now, change.other],
             )
             store.execute(
-                "INSERT INTO ws_person_event (at, kind, ws_person_id, other_person_id, reason, run_id) "
-                "VALUES (?, 'merged_into', ?, ?, ?, ?)",
+                "INSERT INTO ws_person_event (at, kind, ws_person_id, other_person_id, reason, "
+                "run_id) VALUES (?, 'merged_into', ?, ?, ?, ?)",
                 [now, change.other, change.person, change.reason, run_id],
             )
 
@@ -506,7 +544,10 @@ def _write_changes(store: Store, assignment: Assignment, now: str, run_id: int |
 def _explainer(
     store: Store, clustering: Clustering | None
 ) -> Callable[[str, Sequence[str], Sequence[str]], str]:
-    """Words for why two parts were joined (the strongest link) or parted (the refusal or decision)."""
+    """Words for why two parts were joined (the strongest link) or parted.
+
+    Parted: the refusal, a person's decision, or a link that weakened.
+    """
     refusals = list(clustering.refused) if clustering else []
 
     def explain(kind: str, part_a: Sequence[str], part_b: Sequence[str]) -> str:

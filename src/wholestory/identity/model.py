@@ -27,6 +27,7 @@ import polars as pl
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.database_api import DatabaseAPISubClass
 
 from wholestory.identity.features import MODEL_COLUMNS
@@ -92,7 +93,9 @@ def _name_comparison() -> cl.CustomComparison:
 def _family_comparison() -> cl.CustomComparison:
     return cl.CustomComparison(
         output_column_name="family_name",
-        comparison_description="Family name: exact, spelling, part of a double-barrelled or former name",
+        comparison_description=(
+            "Family name: exact, spelling, part of a double-barrelled or former name"
+        ),
         comparison_levels=[
             cll.NullLevel("family"),
             cll.ExactMatchLevel("family", term_frequency_adjustments=True),
@@ -214,9 +217,11 @@ def _agency_comparison(same_agency_u: float) -> cl.CustomComparison:
     )
 
 
-def comparisons(options: ModelOptions, same_agency_u: float) -> list[cl.CustomComparison]:
+def comparisons(
+    options: ModelOptions, same_agency_u: float
+) -> list[ComparisonCreator | dict[str, Any]]:
     """Every comparison the model makes, in the order explanations show them."""
-    found = [
+    found: list[ComparisonCreator | dict[str, Any]] = [
         _name_comparison(),
         _family_comparison(),
         _dob_comparison(),

@@ -103,7 +103,8 @@ def view_person(store: Store, person: str) -> PersonView | None:
         "SELECT status, merged_into FROM ws_person WHERE id = ?", [current]
     )[0]
     rows = store.query(
-        f"SELECT {_SOURCE_COLUMNS} FROM ws_source_person WHERE ws_person_id = ? ORDER BY agency, person_id",
+        f"SELECT {_SOURCE_COLUMNS} FROM ws_source_person WHERE ws_person_id = ? "
+        "ORDER BY agency, person_id",
         [current],
     )
     sources = [_source(row) for row in rows]
@@ -121,8 +122,15 @@ def view_person(store: Store, person: str) -> PersonView | None:
 
 def _source(row: tuple[Any, ...]) -> SourceRecord:
     names = row[11] if isinstance(row[11], str) or row[11] is None else json.dumps(row[11])
+    fields = [
+        *("agency", "person_id", "given_name", "family_name", "other_names", "date_of_birth"),
+        *("sex", "nhs_number", "upn", "postcode", "address"),
+    ]
+    values = {f: (str(v) if v is not None else None) for f, v in zip(fields, row, strict=False)}
     return SourceRecord(
-        *(str(v) if v is not None else None for v in row[:11]),  # type: ignore[arg-type]
+        agency=str(values.pop("agency")),
+        person_id=str(values.pop("person_id")),
+        **values,
         names_recorded=describe_names(names),
         linked_by=row[12],
         first_seen=row[13],
@@ -136,7 +144,8 @@ def _links(store: Store, keys: list[str]) -> list[Link]:
     members = set(keys)
     condition, params = store.keys_in("key_l", keys)
     pairs = store.query(
-        f"SELECT key_l, key_r, match_probability, evidence, state FROM ws_link_pair WHERE {condition}",
+        "SELECT key_l, key_r, match_probability, evidence, state FROM ws_link_pair "
+        f"WHERE {condition}",
         params,
     )
     decisions = {
@@ -201,6 +210,7 @@ def export_rows(store: Store) -> list[list[str]]:
     """The whole person index, one row per (person, agency, agency person id)."""
     rows = store.query(
         "SELECT ws_person_id, agency, person_id, linked_by, given_name, family_name, date_of_birth "
-        "FROM ws_source_person WHERE ws_person_id IS NOT NULL ORDER BY ws_person_id, agency, person_id"
+        "FROM ws_source_person WHERE ws_person_id IS NOT NULL "
+        "ORDER BY ws_person_id, agency, person_id"
     )
     return [["" if v is None else str(v) for v in row] for row in rows]

@@ -55,7 +55,7 @@ def _as_pairs(raw: pl.DataFrame, settings: dict[str, Any]) -> pl.DataFrame:
         if f"mw_tf_adj_{field}" in raw.columns:
             weight = weight + pl.col(f"mw_tf_adj_{field}").cast(pl.Float64).fill_null(0.0)
         weights[field] = weight.round(2)
-    evidence = pl.struct(**weights).struct.json_encode()
+    evidence = pl.struct([w.alias(name) for name, w in weights.items()]).struct.json_encode()
     low = pl.min_horizontal("unique_id_l", "unique_id_r")
     high = pl.max_horizontal("unique_id_l", "unique_id_r")
     return raw.select(
@@ -70,7 +70,8 @@ def _as_pairs(raw: pl.DataFrame, settings: dict[str, Any]) -> pl.DataFrame:
 def _result_frame(result: Any) -> pl.DataFrame:
     relation = result.as_duckdbpyrelation() if hasattr(result, "as_duckdbpyrelation") else None
     if relation is not None:
-        return relation.pl()
+        frame: pl.DataFrame = relation.pl()
+        return frame
     return pl.from_pandas(result.as_pandas_dataframe())
 
 

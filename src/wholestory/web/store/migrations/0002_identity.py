@@ -5,148 +5,225 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('store', '0001_initial'),
+        ("store", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LinkModel',
+            name="LinkModel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('trained_at', models.DateTimeField()),
-                ('settings_json', models.TextField()),
-                ('source_count', models.IntegerField(help_text='Source persons it was trained on.')),
-                ('seconds', models.FloatField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("trained_at", models.DateTimeField()),
+                ("settings_json", models.TextField()),
+                (
+                    "source_count",
+                    models.IntegerField(help_text="Source persons it was trained on."),
+                ),
+                ("seconds", models.FloatField(default=0)),
             ],
             options={
-                'db_table': 'ws_link_model',
+                "db_table": "ws_link_model",
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.CharField(max_length=16, primary_key=True, serialize=False)),
-                ('status', models.CharField(default='active', max_length=8)),
-                ('merged_into', models.CharField(max_length=16, null=True)),
-                ('created_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField()),
+                ("id", models.CharField(max_length=16, primary_key=True, serialize=False)),
+                ("status", models.CharField(default="active", max_length=8)),
+                ("merged_into", models.CharField(max_length=16, null=True)),
+                ("created_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField()),
             ],
             options={
-                'db_table': 'ws_person',
+                "db_table": "ws_person",
             },
         ),
         migrations.CreateModel(
-            name='HouseholdLink',
+            name="HouseholdLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key_a', models.TextField()),
-                ('key_b', models.TextField()),
-                ('basis', models.CharField(help_text='relationship, address or event', max_length=16)),
-                ('detail', models.TextField()),
-                ('first_date', models.CharField(max_length=10, null=True)),
-                ('last_date', models.CharField(max_length=10, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key_a", models.TextField()),
+                ("key_b", models.TextField()),
+                (
+                    "basis",
+                    models.CharField(help_text="relationship, address or event", max_length=16),
+                ),
+                ("detail", models.TextField()),
+                ("first_date", models.CharField(max_length=10, null=True)),
+                ("last_date", models.CharField(max_length=10, null=True)),
             ],
             options={
-                'db_table': 'ws_household_link',
-                'indexes': [models.Index(fields=['key_b'], name='ws_household_link_b')],
-                'constraints': [models.UniqueConstraint(fields=('key_a', 'key_b', 'basis', 'detail'), name='ws_household_link_key')],
+                "db_table": "ws_household_link",
+                "indexes": [models.Index(fields=["key_b"], name="ws_household_link_b")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("key_a", "key_b", "basis", "detail"), name="ws_household_link_key"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='LinkDecision',
+            name="LinkDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key_l', models.TextField()),
-                ('key_r', models.TextField()),
-                ('decision', models.CharField(max_length=9)),
-                ('reason', models.TextField()),
-                ('decided_by', models.TextField()),
-                ('decided_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key_l", models.TextField()),
+                ("key_r", models.TextField()),
+                ("decision", models.CharField(max_length=9)),
+                ("reason", models.TextField()),
+                ("decided_by", models.TextField()),
+                ("decided_at", models.DateTimeField()),
             ],
             options={
-                'db_table': 'ws_link_decision',
-                'constraints': [models.UniqueConstraint(fields=('key_l', 'key_r'), name='ws_link_decision_key')],
+                "db_table": "ws_link_decision",
+                "constraints": [
+                    models.UniqueConstraint(fields=("key_l", "key_r"), name="ws_link_decision_key")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='LinkRun',
+            name="LinkRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=16)),
-                ('started_at', models.DateTimeField()),
-                ('finished_at', models.DateTimeField(null=True)),
-                ('counts', models.JSONField(default=dict)),
-                ('model', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, to='store.linkmodel')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=16)),
+                ("started_at", models.DateTimeField()),
+                ("finished_at", models.DateTimeField(null=True)),
+                ("counts", models.JSONField(default=dict)),
+                (
+                    "model",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.PROTECT, to="store.linkmodel"
+                    ),
+                ),
             ],
             options={
-                'db_table': 'ws_link_run',
+                "db_table": "ws_link_run",
             },
         ),
         migrations.CreateModel(
-            name='SourcePerson',
+            name="SourcePerson",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.TextField(help_text='AGENCY:PERSON_ID', unique=True)),
-                ('agency', models.CharField(max_length=32)),
-                ('person_id', models.TextField()),
-                ('given_name', models.TextField(null=True)),
-                ('family_name', models.TextField(null=True)),
-                ('other_names', models.TextField(null=True)),
-                ('date_of_birth', models.CharField(max_length=10, null=True)),
-                ('sex', models.TextField(null=True)),
-                ('nhs_number', models.CharField(max_length=10, null=True)),
-                ('upn', models.CharField(max_length=13, null=True)),
-                ('postcode', models.CharField(max_length=8, null=True)),
-                ('address', models.TextField(null=True)),
-                ('names', models.JSONField(default=dict, help_text='Every given and family name recorded.')),
-                ('details_hash', models.CharField(max_length=32)),
-                ('first_seen', models.CharField(max_length=10, null=True)),
-                ('last_seen', models.CharField(max_length=10, null=True)),
-                ('ws_person', models.CharField(db_column='ws_person_id', max_length=16, null=True)),
-                ('linked_by', models.CharField(help_text='machine, person or alone', max_length=8, null=True)),
-                ('linked_at', models.DateTimeField(null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.TextField(help_text="AGENCY:PERSON_ID", unique=True)),
+                ("agency", models.CharField(max_length=32)),
+                ("person_id", models.TextField()),
+                ("given_name", models.TextField(null=True)),
+                ("family_name", models.TextField(null=True)),
+                ("other_names", models.TextField(null=True)),
+                ("date_of_birth", models.CharField(max_length=10, null=True)),
+                ("sex", models.TextField(null=True)),
+                ("nhs_number", models.CharField(max_length=10, null=True)),
+                ("upn", models.CharField(max_length=13, null=True)),
+                ("postcode", models.CharField(max_length=8, null=True)),
+                ("address", models.TextField(null=True)),
+                (
+                    "names",
+                    models.JSONField(
+                        default=dict, help_text="Every given and family name recorded."
+                    ),
+                ),
+                ("details_hash", models.CharField(max_length=32)),
+                ("first_seen", models.CharField(max_length=10, null=True)),
+                ("last_seen", models.CharField(max_length=10, null=True)),
+                ("ws_person", models.CharField(db_column="ws_person_id", max_length=16, null=True)),
+                (
+                    "linked_by",
+                    models.CharField(help_text="machine, person or alone", max_length=8, null=True),
+                ),
+                ("linked_at", models.DateTimeField(null=True)),
             ],
             options={
-                'db_table': 'ws_source_person',
-                'indexes': [models.Index(fields=['ws_person'], name='ws_source_person_ws')],
+                "db_table": "ws_source_person",
+                "indexes": [models.Index(fields=["ws_person"], name="ws_source_person_ws")],
             },
         ),
         migrations.CreateModel(
-            name='LinkPair',
+            name="LinkPair",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key_l', models.TextField()),
-                ('key_r', models.TextField()),
-                ('match_weight', models.FloatField()),
-                ('match_probability', models.FloatField()),
-                ('evidence', models.JSONField()),
-                ('state', models.CharField(help_text='auto, review or held', max_length=8)),
-                ('note', models.TextField(null=True)),
-                ('scored_at', models.DateTimeField()),
-                ('model', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, to='store.linkmodel')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key_l", models.TextField()),
+                ("key_r", models.TextField()),
+                ("match_weight", models.FloatField()),
+                ("match_probability", models.FloatField()),
+                ("evidence", models.JSONField()),
+                ("state", models.CharField(help_text="auto, review or held", max_length=8)),
+                ("note", models.TextField(null=True)),
+                ("scored_at", models.DateTimeField()),
+                (
+                    "model",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.PROTECT, to="store.linkmodel"
+                    ),
+                ),
             ],
             options={
-                'db_table': 'ws_link_pair',
-                'indexes': [models.Index(fields=['key_r'], name='ws_link_pair_r'), models.Index(fields=['state'], name='ws_link_pair_state')],
-                'constraints': [models.UniqueConstraint(fields=('key_l', 'key_r'), name='ws_link_pair_key')],
+                "db_table": "ws_link_pair",
+                "indexes": [
+                    models.Index(fields=["key_r"], name="ws_link_pair_r"),
+                    models.Index(fields=["state"], name="ws_link_pair_state"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("key_l", "key_r"), name="ws_link_pair_key")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PersonEvent',
+            name="PersonEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField()),
-                ('kind', models.CharField(max_length=16)),
-                ('ws_person', models.CharField(db_column='ws_person_id', max_length=16)),
-                ('other_person', models.CharField(db_column='other_person_id', max_length=16, null=True)),
-                ('reason', models.TextField()),
-                ('run', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, to='store.linkrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                ("kind", models.CharField(max_length=16)),
+                ("ws_person", models.CharField(db_column="ws_person_id", max_length=16)),
+                (
+                    "other_person",
+                    models.CharField(db_column="other_person_id", max_length=16, null=True),
+                ),
+                ("reason", models.TextField()),
+                (
+                    "run",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.PROTECT, to="store.linkrun"
+                    ),
+                ),
             ],
             options={
-                'db_table': 'ws_person_event',
-                'indexes': [models.Index(fields=['ws_person'], name='ws_person_event_ws')],
+                "db_table": "ws_person_event",
+                "indexes": [models.Index(fields=["ws_person"], name="ws_person_event_ws")],
             },
         ),
     ]

@@ -1,0 +1,352 @@
+"""Run one linking measurement in its own process and print its results as JSON.
+
+A separate process for each measurement so that its peak memory (ru_maxrss,
+which includes DuckDB, as it runs in process) is that measurement's own.
+
+    python -m benchmarks.link_worker sources FOLDER WORKDIR
+    python -m benchmarks.link_worker dedupe WORKDIR
+    python -m benchmarks.link_worker incremental WORKDIR HOLD_OUT SEED
+    python -m benchmarks.link_worker febrl NAME
+    python -m benchmarks.link_worker baseline NAME
+
+``sources`` turns the agency CSVs into one row per (agency, person_id) and
+writes ``sources.parquet`` and ``truth.parquet``; ``dedupe`` reads them, and
+writes the trained model and its automatic links for ``incremental``.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar, cast
+
+import polars as pl
+
+from wholestory.identifiers import nhs_exprs, postcode_exprs, upn_exprs
+from wholestory.identity.clusters import Clustering, Edge, Node, cluster
+from wholestory.identity.features import model_frame
+from wholestory.identity.sources import summarise
+
+#: The automatic threshold and the lower one, as the product uses them (linking.UPPER, LOWER).
+UPPER = 0.99
+LOWER = 0.8
+
+#: The record columns summarise reads.
+RECORD_COLUMNS = (
+    "agency",
+    "person_id",
+    "given_name",
+    "family_name",
+    "other_names",
+    "date_of_birth",
+    "sex",
+    "nhs_number",
+    "upn",
+    "postcode",
+    "address",
+    "event_date",
+)
+
+#: Files in a synthetic partnership that are not agency records.
+NOT_RECORDS = ("relationships.csv",)
+
+T = TypeVar("T")
+
+
+def peak_mib() -> float:
+    """The largest resident set this process has had so far, in MiB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(steps: dict[str, dict[str, float]], name: str, work: Callable[[], T]) -> T:
+    """Run ``work``, recording its seconds and the process's peak memory after it."""
+    started = time.perf_counter()
+    result = work()
+    steps[name] = {"seconds": time.perf_counter() - started, "peak_mib": peak_mib()}
+    return result
+
+
+# -- source persons ------------------------------------------------------------------
+
+
+def read_records(folder: Path) -> pl.DataFrame:
+    """Every agency CSV as text, identifiers checked as ingest checks them."""
+    files = sorted(p for p in folder.glob("*.csv") if p.name not in NOT_RECORDS)
+    frames = [
+        pl.scan_csv(path, infer_schema=False).select(RECORD_COLUMNS) for path in files
+    ]
+    nhs, _ = nhs_exprs(pl.col("nhs_number"))
+    upn, _ = upn_exprs(pl.col("upn"))
+    postcode, _ = postcode_exprs(pl.col("postcode"))
+    return (
+        pl.concat(frames)
+        .filter(pl.col("agency").is_not_null() & pl.col("person_id").is_not_null())
+        .with_columns(nhs_number=nhs, upn=upn, postcode=postcode)
+        .collect()
+    )
+
+
+def make_sources(folder: Path, workdir: Path) -> dict[str, Any]:
+    steps: dict[str, dict[str, float]] = {}
+    records = timed(steps, "read", lambda: read_records(folder))
+    summary = timed(steps, "summarise", lambda: summarise(records))
+    workdir.mkdir(parents=True, exist_ok=True)
+    summary.write_parquet(workdir / "sources.parquet")
+    truth = pl.read_csv(folder / "ground_truth" / "people.csv", infer_schema=False)
+    truth.select(
+        key=pl.concat_str("agency", pl.lit(":"), "person_id"), true_id="true_id"
+    ).write_parquet(workdir / "truth.parquet")
+    return {
+        "records": records.height,
+        "sources": summary.height,
+        "true_people": truth["true_id"].n_unique(),
+        "steps": steps,
+    }
+
+
+# -- scoring clusters against the truth ------------------------------------------------
+
+
+def _pairs_within(counts: pl.Expr) -> pl.Expr:
+    return (counts * (counts - 1) // 2).sum()
+
+
+def cluster_scores(groups: pl.DataFrame, truth: pl.DataFrame) -> dict[str, float]:
+    """Pairwise precision and recall of ``groups`` (key, group) against the true people."""
+    joined = groups.join(truth, on="key", how="left").with_columns(
+        pl.col("true_id").fill_null(pl.concat_str(pl.lit("unknown:"), "key"))
+    )
+    predicted = joined.group_by("group").len().select(_pairs_within(pl.col("len"))).item()
+    actual = joined.group_by("true_id").len().select(_pairs_within(pl.col("len"))).item()
+    right = joined.group_by("group", "true_id").len().select(_pairs_within(pl.col("len"))).item()
+    precision = right / predicted if predicted else 1.0
+    recall = right / actual if actual else 1.0
+    return {
+        "predicted_pairs": predicted,
+        "true_pairs": actual,
+        "correct_pairs": right,
+        "precision": precision,
+        "recall": recall,
+        "f1": 2 * precision * recall / (precision + recall) if right else 0.0,
+        "people_found": joined["group"].n_unique(),
+        "people_true": joined["true_id"].n_unique(),
+        "unknown_keys": joined.filter(pl.col("true_id").str.starts_with("unknown:")).height,
+    }
+
+
+def groups_frame(groups: Iterable[list[str]]) -> pl.DataFrame:
+    keys: list[str] = []
+    numbers: list[int] = []
+    for number, members in enumerate(groups):
+        keys.extend(members)
+        numbers.extend([number] * len(members))
+    return pl.DataFrame({"key": keys, "group": numbers}, schema={"key": pl.String, "group": pl.Int64})
+
+
+def nodes_of(frame: pl.DataFrame) -> list[Node]:
+    return [Node(k, n, d) for k, n, d in frame.select("unique_id", "nhs", "dob").iter_rows()]
+
+
+def edges_of(pairs: pl.DataFrame) -> list[Edge]:
+    strong = pairs.filter(pl.col("match_probability") >= UPPER)
+    return [
+        Edge(a, b, w) for a, b, w in strong.select("key_l", "key_r", "match_weight").iter_rows()
+    ]
+
+
+# -- 1. dedupe everyone ------------------------------------------------------------------
+
+
+def dedupe(workdir: Path) -> dict[str, Any]:
+    from wholestory.identity.model import train
+    from wholestory.identity.scoring import score_all
+
+    sources = pl.read_parquet(workdir / "sources.parquet")
+    steps: dict[str, dict[str, float]] = {}
+    frame = timed(steps, "features", lambda: model_frame(sources.rename({"key": "unique_id"})))
+    del sources
+    model = timed(steps, "train", lambda: train([frame]))
+    pairs = timed(steps, "score", lambda: score_all(model.settings_json, [frame], LOWER))
+
+    def group() -> Clustering:
+        return cluster(nodes_of(frame), edges_of(pairs))
+
+    clustering = timed(steps, "cluster", group)
+    peak = peak_mib()
+    seconds = sum(s["seconds"] for s in steps.values())
+
+    (workdir / "model.json").write_text(model.settings_json, encoding="utf-8")
+    strong = pairs.filter(pl.col("match_probability") >= UPPER)
+    strong.select("key_l", "key_r", "match_weight").write_parquet(workdir / "links.parquet")
+    groups = groups_frame(clustering.groups())
+    scores = cluster_scores(groups, pl.read_parquet(workdir / "truth.parquet"))
+    return {
+        "sources": frame.height,
+        "pairs_scored": pairs.height,
+        "automatic_links": strong.height,
+        "refused": len(clustering.refused),
+        "seconds": seconds,
+        "peak_mib": peak,
+        "steps": steps,
+        "scores": scores,
+    }
+
+
+# -- 2. a thousand new against everyone else -------------------------------------------------
+
+
+def incremental(workdir: Path, hold_out: int, seed: int) -> dict[str, Any]:
+    from wholestory.identity.scoring import score_all, score_new
+
+    settings_json = (workdir / "model.json").read_text(encoding="utf-8")
+    sources = pl.read_parquet(workdir / "sources.parquet").rename({"key": "unique_id"})
+    steps: dict[str, dict[str, float]] = {}
+    held = set(sources["unique_id"].sample(hold_out, seed=seed).to_list())
+    is_new = pl.col("unique_id").is_in(list(held))
+    # Features for everyone, as link_new computes them; not part of the timed target.
+    frame = timed(steps, "features_everyone", lambda: model_frame(sources))
+    del sources
+    new, existing = frame.filter(is_new), frame.filter(~is_new)
+
+    # The existing people: the full run's automatic links among the existing only.
+    links = pl.read_parquet(workdir / "links.parquet").filter(
+        ~pl.col("key_l").is_in(list(held)) & ~pl.col("key_r").is_in(list(held))
+    )
+    existing_edges = [Edge(a, b, w) for a, b, w in links.iter_rows()]
+    before = cluster(nodes_of(existing), existing_edges)
+    person_of: dict[str, int] = {}
+    for number, members in enumerate(before.groups()):
+        for key in members:
+            person_of[key] = number
+    baseline_peak = peak_mib()
+
+    pairs = timed(
+        steps, "score_new", lambda: score_new(settings_json, existing, new, LOWER)
+    )
+
+    def group() -> Clustering:
+        involved = held | set(pairs["key_l"]) | set(pairs["key_r"])
+        persons = {person_of[k] for k in involved if k in person_of}
+        fixed: dict[int, list[str]] = {}
+        for key, person in person_of.items():
+            if person in persons:
+                fixed.setdefault(person, []).append(key)
+        members = [k for group in fixed.values() for k in group] + sorted(held)
+        nodes = nodes_of(frame.filter(pl.col("unique_id").is_in(members)))
+        return cluster(nodes, edges_of(pairs), fixed=fixed.values())
+
+    clustering = timed(steps, "cluster", group)
+    seconds = steps["score_new"]["seconds"] + steps["cluster"]["seconds"]
+    peak = peak_mib()
+    # What link_new also does: score the new among themselves with score_all (not in the target).
+    timed(steps, "score_all_new", lambda: score_all(settings_json, [new], LOWER))
+
+    truth = dict(pl.read_parquet(workdir / "truth.parquet").iter_rows())
+    existing_people = {truth.get(k) for k in person_of}
+    linked = correct = 0
+    for members in clustering.groups():
+        olds = [k for k in members if k not in held]
+        for key in (k for k in members if k in held):
+            if olds:
+                linked += 1
+                correct += any(truth.get(o) == truth.get(key) for o in olds)
+    expected = sum(1 for k in held if truth.get(k) in existing_people)
+    return {
+        "new": new.height,
+        "existing": existing.height,
+        "pairs_scored": pairs.height,
+        "automatic_links": pairs.filter(pl.col("match_probability") >= UPPER).height,
+        "linked": linked,
+        "correct": correct,
+        "expected": expected,
+        "seconds": seconds,
+        "peak_mib": peak,
+        "peak_before_mib": baseline_peak,
+        "steps": steps,
+    }
+
+
+# -- 3. FEBRL, ours and recordlinkage's ---------------------------------------------------------
+
+
+def pair_scores(
+    pairs: pl.DataFrame, truth: frozenset[tuple[str, str]], threshold: float
+) -> dict[str, float]:
+    found = {
+        (a, b)
+        for a, b in pairs.filter(pl.col("match_probability") >= threshold)
+        .select("key_l", "key_r")
+        .iter_rows()
+    }
+    hits = len(found & truth)
+    precision = hits / len(found) if found else 0.0
+    recall = hits / len(truth)
+    f1 = 2 * precision * recall / (precision + recall) if hits else 0.0
+    return {"pairs": len(found), "precision": precision, "recall": recall, "f1": f1}
+
+
+def febrl(name: str) -> dict[str, Any]:
+    from wholestory.identity.febrl import BenchmarkName, load
+    from wholestory.identity.model import ModelOptions, train
+    from wholestory.identity.scoring import score_all
+
+    started = time.perf_counter()
+    benchmark = load(cast(BenchmarkName, name))
+    sources = benchmark.sources
+    if benchmark.link_type == "link_only":
+        agencies = sorted(sources["agency"].unique().to_list())
+        frames = [model_frame(sources.filter(pl.col("agency") == a)) for a in agencies]
+    else:
+        frames = [model_frame(sources)]
+    options = ModelOptions(link_type=benchmark.link_type, same_agency_prior=False)
+    model = train(frames, options)
+    pairs = score_all(model.settings_json, frames, 0.01)
+    seconds = time.perf_counter() - started
+    return {
+        "seconds": seconds,
+        "train_seconds": model.seconds,
+        "peak_mib": peak_mib(),
+        "pairs_scored": pairs.height,
+        "at_0.99": pair_scores(pairs, benchmark.true_pairs, 0.99),
+        "at_0.5": pair_scores(pairs, benchmark.true_pairs, 0.5),
+    }
+
+
+def baseline(name: str) -> dict[str, Any]:
+    from wholestory.identity.baseline import recordlinkage_baseline
+    from wholestory.identity.febrl import BenchmarkName
+
+    result = recordlinkage_baseline(cast(BenchmarkName, name))
+    return {
+        "seconds": result.seconds,
+        "peak_mib": peak_mib(),
+        "precision": result.precision,
+        "recall": result.recall,
+        "f1": result.f1,
+        "candidate_pairs": result.candidate_pairs,
+    }
+
+
+def main(argv: list[str]) -> None:
+    command, *args = argv
+    if command == "sources":
+        result = make_sources(Path(args[0]), Path(args[1]))
+    elif command == "dedupe":
+        result = dedupe(Path(args[0]))
+    elif command == "incremental":
+        result = incremental(Path(args[0]), int(args[1]), int(args[2]))
+    elif command == "febrl":
+        result = febrl(args[0])
+    elif command == "baseline":
+        result = baseline(args[0])
+    else:
+        raise SystemExit(f"unknown command {command!r}")
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

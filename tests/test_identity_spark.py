@@ -321,9 +321,7 @@ def runs(spark: Any) -> Runs:
         on_duckdb=on_duckdb,
         on_spark=on_spark,
         duckdb_pairs=score_all(on_duckdb.settings_json, [frame], threshold, db_api=duckdb_api()),
-        spark_pairs=score_all(
-            on_duckdb.settings_json, [frame], threshold, db_api=spark_api(spark)
-        ),
+        spark_pairs=score_all(on_duckdb.settings_json, [frame], threshold, db_api=spark_api(spark)),
         spark_model_pairs=score_all(
             on_spark.settings_json, [frame], threshold, db_api=spark_api(spark)
         ),
@@ -336,10 +334,7 @@ def _sure(pairs: pl.DataFrame) -> set[tuple[str, str]]:
 
 def _twin_pairs(partnership: Partnership) -> set[tuple[str, str]]:
     return {
-        (min(a, b), max(a, b))
-        for first, second in partnership.twins
-        for a in first
-        for b in second
+        (min(a, b), max(a, b)) for first, second in partnership.twins for a in first for b in second
     }
 
 
@@ -357,7 +352,9 @@ def test_the_model_trains_on_spark(runs: Runs) -> None:
     assert runs.on_spark.source_count == runs.frame.height
     assert 0 < model["probability_two_random_records_match"] < 1
     fields = [c["output_column_name"] for c in model["comparisons"]]
-    assert fields == [c["output_column_name"] for c in runs.on_duckdb.settings_dict()["comparisons"]]
+    assert fields == [
+        c["output_column_name"] for c in runs.on_duckdb.settings_dict()["comparisons"]
+    ]
     for comparison in model["comparisons"]:
         for level in comparison["comparison_levels"]:
             if not level.get("is_null_level"):

@@ -72,7 +72,7 @@ def _tokens(column: pl.Expr) -> pl.Expr:
         _letters(column)
         .str.replace_all("'", "")
         .str.split(by=" ")
-        .list.eval(pl.element().str.split("-").explode())
+        .list.eval(pl.element().str.split("-").explode(empty_as_null=False))
     )
 
 
@@ -119,7 +119,12 @@ def model_frame(sources: pl.DataFrame) -> pl.DataFrame:
             other_tokens,
             all_family.list.eval(
                 pl.element().str.to_lowercase().str.replace_all(r"[^a-z\s\-]", "").str.split(" ")
-            ).list.eval(pl.element().explode().str.split("-").explode()),
+            ).list.eval(
+                pl.element()
+                .explode(empty_as_null=False)
+                .str.split("-")
+                .explode(empty_as_null=False)
+            ),
         )
         .list.eval(pl.element().filter(pl.element().str.len_chars() > 1))
         .list.unique()

@@ -77,7 +77,7 @@ _RELATIONSHIP_SCHEMA: Final[dict[str, pl.DataType]] = {
 _PEOPLE_SCHEMA: Final[dict[str, pl.DataType]] = {"key": pl.String(), "ws_person_id": pl.String()}
 _RECORDS_SQL: Final = (
     "SELECT agency, record_id, person_id, event_id, event_date, CAST(event_date_start AS TEXT), "
-    "postcode, address FROM ws_record"
+    "postcode, address FROM ws_record WHERE event_id IS NOT NULL OR address IS NOT NULL"
 )
 _RELATIONSHIPS_SQL: Final = (
     "SELECT agency, person_id, related_person_id, relationship FROM ws_relationship"
@@ -194,8 +194,11 @@ def _relationship_links(relationships: pl.DataFrame) -> pl.DataFrame:
 
 
 def _pairs(members: pl.DataFrame, group: Sequence[str]) -> pl.DataFrame:
-    """Every two different people of each group, once: ``key_a < key_b``, the other's columns
-    suffixed ``_b``. ``members`` must hold each key at most once per group."""
+    """Every two different people of each group, once each, by a self-join on the group.
+
+    The pair comes out as ``key_a < key_b`` with the second person's columns
+    suffixed ``_b``; ``members`` must hold each key at most once per group.
+    """
     joined = members.join(members, on=list(group), suffix="_b")
     return joined.filter(pl.col("key") < pl.col("key_b")).rename({"key": "key_a"})
 
@@ -207,16 +210,18 @@ def _event_links(records: pl.DataFrame) -> pl.DataFrame:
     the count and the span of dates say the same thing in one.
     """
     rows = records.filter(pl.col("event_id").is_not_null())
+    # An event's rows can disagree on its date; the earliest stands for the event.
     events = rows.group_by("agency", "event_id").agg(
         date=pl.col("event_date").sort_by("start", "event_date").first(),
         start=pl.col("start").min(),
+        end=pl.col("end").sort_by("start", "event_date").first(),
     )
     people = rows.select("agency", "event_id", "key").unique()
     shared = _pairs(people, ["agency", "event_id"]).join(events, on=["agency", "event_id"])
     per_pair = shared.group_by("key_a", "key_b", "agency").agg(
         events=pl.col("event_id").n_unique(),
         first_date=pl.col("date").sort_by("start", "date").first(),
-        last_date=pl.col("date").sort_by("start", "date").last(),
+        last_date=pl.col("date").sort_by("end", "date").last(),
     )
     plural = pl.when(pl.col("events") == 1).then(pl.lit("")).otherwise(pl.lit("s"))
     return per_pair.select(
@@ -305,9 +310,8 @@ def household_members(store: Store, ws_person_id: str, on: str | None = None) ->
     ids = _people_of(store, {link.theirs for link in links})
     words = _relationship_words(store, [link for link in links if link.basis == "relationship"])
     grouped: dict[str, list[_Link]] = {}
-    for link in links:
-        if ids[link.theirs] != ws_person_id:
-            grouped.setdefault(ids[link.theirs], []).append(link)
+    for link in links:  # never the person themself: no link has both ends among ``mine``
+        grouped.setdefault(ids[link.theirs], []).append(link)
     members = [_member(other, group, words) for other, group in grouped.items()]
     return sorted(
         members, key=lambda m: (m.first_date is not None, m.first_date or "", m.ws_person_id)
@@ -379,7 +383,8 @@ def household_of(store: Store, ws_person_id: str) -> list[str]:
     people: one shared address that escaped the crowded address rule, or a
     chain of lodgers, can join household to household until a whole town is
     "one household", which tells a worker nothing and is slow to draw. The
-    nearest fifty are the ones that matter. An unknown id gives an empty list.
+    nearest fifty are the ones that matter; a list of exactly that many may
+    have been cut short. An unknown id gives an empty list.
     """
     frontier = _source_keys(store, [ws_person_id])
     found = {ws_person_id} if frontier else set()

@@ -322,6 +322,15 @@ def register(db_api: DatabaseAPISubClass, frame: pl.DataFrame, name: str) -> Any
         connection.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM {name}_arrow")
         connection.unregister(f"{name}_arrow")
         return db_api.register(name, dataset_display_name=name)
+    spark = getattr(db_api, "spark", None)
+    if spark is not None:
+        # Spark (splink.SparkAPI): through Arrow, so that list columns stay array<string>
+        # and a column with no values stays a string (from pandas, Spark makes both 'void').
+        # Temporary views belong to the Spark session, which outlives one db_api, so the
+        # view's name is made unique to this db_api.
+        view = f"{name}_{db_api._cache_uid}"
+        spark.createDataFrame(table.to_arrow()).createOrReplaceTempView(view)
+        return db_api.register(view, dataset_display_name=name)
     return db_api.register(table.to_pandas(), dataset_display_name=name)
 
 

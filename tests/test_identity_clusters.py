@@ -1,0 +1,116 @@
+"""Grouping links into people: contradictions refused, people's decisions first, ids stable."""
+
+from __future__ import annotations
+
+from wholestory.identity.clusters import Edge, Node, cluster, dates_compatible
+from wholestory.identity.ids import assign_ids, format_id
+
+
+def _explain(kind: str, a: object, b: object) -> str:
+    return f"{kind} for a test"
+
+
+def test_dates_that_can_be_one_date() -> None:
+    assert dates_compatible("2015-03-04", "2015-03-04")
+    assert dates_compatible("2015-03-04", "2015-04-03")  # day and month swapped
+    assert dates_compatible("2015-03", "2015-03-04")  # partial
+    assert dates_compatible("2015", "2015-03-04")
+    assert dates_compatible("2015-03-04", "2015-03-14")  # one slip
+    assert dates_compatible("2015-03-04", "2015-30-04")  # neighbours swapped
+    assert not dates_compatible("2015-03-04", "1985-03-04")
+    assert not dates_compatible("2015-03-04", "2016-07-22")
+    assert not dates_compatible("2014", "2015-03-04")
+
+
+def test_a_chain_cannot_join_two_nhs_numbers() -> None:
+    """A links to B, B links to C; A and C have different NHS numbers: C stays apart."""
+    nodes = [
+        Node("GP:1", nhs="9434765919"),
+        Node("SCHOOL:1"),
+        Node("HV:1", nhs="9434765870"),
+    ]
+    edges = [Edge("GP:1", "SCHOOL:1", 20.0), Edge("HV:1", "SCHOOL:1", 15.0)]
+    result = cluster(nodes, edges)
+    assert sorted(result.groups()) == [["GP:1", "SCHOOL:1"], ["HV:1"]]
+    assert len(result.refused) == 1
+    assert "two different NHS numbers" in result.refused[0].reason
+
+
+def test_two_ids_of_one_agency_are_not_chained_together() -> None:
+    nodes = [Node("POLICE:1"), Node("CSC:9"), Node("POLICE:2")]
+    edges = [Edge("POLICE:1", "CSC:9", 20.0), Edge("CSC:9", "POLICE:2", 19.0)]
+    result = cluster(nodes, edges)
+    assert ["POLICE:2"] in result.groups()
+    assert "two ids of one agency" in result.refused[0].reason
+
+
+def test_a_direct_strong_link_may_join_two_ids_of_one_agency() -> None:
+    """Overwhelming evidence between the two ids themselves (a duplicate record) is enough."""
+    result = cluster([Node("POLICE:1"), Node("POLICE:2")], [Edge("POLICE:1", "POLICE:2", 30.0)])
+    assert result.groups() == [["POLICE:1", "POLICE:2"]]
+
+
+def test_incompatible_dates_of_birth_are_refused() -> None:
+    nodes = [Node("GP:1", dob="1985-02-01"), Node("SCHOOL:1", dob="2015-06-20")]
+    result = cluster(nodes, [Edge("GP:1", "SCHOOL:1", 12.0)])
+    assert len(result.groups()) == 2
+    assert "cannot be one person's" in result.refused[0].reason
+
+
+def test_people_decisions_win() -> None:
+    nodes = [Node("GP:1", nhs="9434765919"), Node("SCHOOL:1"), Node("HV:1")]
+    edges = [Edge("GP:1", "SCHOOL:1", 25.0), Edge("HV:1", "SCHOOL:1", 25.0)]
+    result = cluster(nodes, edges, same=[], different=[("HV:1", "SCHOOL:1")])
+    assert ["HV:1"] in result.groups()
+    assert "decided these are different" in result.refused[0].reason
+    # "same" holds even against the model and a contradiction
+    forced = cluster(
+        [Node("GP:1", nhs="9434765919"), Node("HV:1", nhs="9434765870")],
+        [],
+        same=[("GP:1", "HV:1")],
+    )
+    assert forced.groups() == [["GP:1", "HV:1"]]
+
+
+def test_strongest_links_go_first() -> None:
+    """B could join A or C but not both (different NHS numbers): the stronger link wins."""
+    nodes = [Node("GP:1", nhs="9434765919"), Node("SCHOOL:1"), Node("HV:1", nhs="9434765870")]
+    edges = [Edge("GP:1", "SCHOOL:1", 10.0), Edge("HV:1", "SCHOOL:1", 30.0)]
+    assert ["HV:1", "SCHOOL:1"] in cluster(nodes, edges).groups()
+
+
+def test_fixed_groups_stay_together() -> None:
+    result = cluster([Node("A:1"), Node("B:1"), Node("C:1")], [], fixed=[["A:1", "B:1"]])
+    assert ["A:1", "B:1"] in result.groups()
+
+
+def test_ids_are_kept_when_nothing_changes() -> None:
+    previous: dict[str, str | None] = {"A:1": "WS-0000001", "B:1": "WS-0000001", "C:1": None}
+    result = assign_ids([["A:1", "B:1"], ["C:1"]], previous, 2, _explain)
+    assert result.ids == {"A:1": "WS-0000001", "B:1": "WS-0000001", "C:1": format_id(2)}
+    assert result.created == ["WS-0000002"]
+    assert result.changes == []
+
+
+def test_a_merge_keeps_the_oldest_id_and_says_so() -> None:
+    previous: dict[str, str | None] = {"A:1": "WS-0000007", "B:1": "WS-0000003"}
+    result = assign_ids([["A:1", "B:1"]], previous, 8, _explain)
+    assert set(result.ids.values()) == {"WS-0000003"}
+    assert [(c.kind, c.person, c.other) for c in result.changes] == [
+        ("merged", "WS-0000003", "WS-0000007")
+    ]
+    assert result.created == []
+
+
+def test_a_split_gives_the_smaller_part_a_new_id() -> None:
+    previous: dict[str, str | None] = {
+        "A:1": "WS-0000001",
+        "B:1": "WS-0000001",
+        "C:1": "WS-0000001",
+    }
+    result = assign_ids([["A:1", "B:1"], ["C:1"]], previous, 2, _explain)
+    assert result.ids["A:1"] == result.ids["B:1"] == "WS-0000001"
+    assert result.ids["C:1"] == "WS-0000002"
+    assert [(c.kind, c.person, c.other) for c in result.changes] == [
+        ("split", "WS-0000002", "WS-0000001")
+    ]

@@ -152,14 +152,27 @@ def _print_review_item(number: int, item: dict[str, Any]) -> None:
     console.print(f"   Evidence: {_evidence_words(item['evidence'])}\n")
 
 
+#: The model's field names as people say them.
+_FIELD_WORDS = {
+    "given_name": "given name",
+    "family_name": "family name",
+    "date_of_birth": "date of birth",
+    "nhs": "NHS number",
+    "upn": "UPN",
+    "address": "address",
+    "sex": "sex",
+    "agency": "agencies",
+}
+
+
 def _evidence_words(evidence: dict[str, float]) -> str:
     """Fields for and against, strongest first, in words: "date of birth +10.6"."""
     fields = sorted(
         ((k, v) for k, v in evidence.items() if k != "prior" and abs(v) >= 0.05),
         key=lambda kv: -abs(kv[1]),
     )
-    agree = ", ".join(f"{k.replace('_', ' ')} {v:+.1f}" for k, v in fields if v > 0)
-    disagree = ", ".join(f"{k.replace('_', ' ')} {v:+.1f}" for k, v in fields if v < 0)
+    agree = ", ".join(f"{_FIELD_WORDS.get(k, k)} {v:+.1f}" for k, v in fields if v > 0)
+    disagree = ", ".join(f"{_FIELD_WORDS.get(k, k)} {v:+.1f}" for k, v in fields if v < 0)
     return f"for: {agree or 'nothing'}; against: {disagree or 'nothing'}"
 
 
@@ -263,6 +276,14 @@ def _print_person(view: dict[str, Any], asked: str | None) -> None:
         console.print(f"  {link['a']} = {link['b']}, linked by {who}: {detail}")
     for event in view["history"]:
         console.print(f"  {event['at'][:16]} {event['kind']}: {event['reason']}")
+    if view["household"]:
+        console.print("Household and family (from relationships, shared addresses and events):")
+    for member in view["household"]:
+        period = " to ".join(filter(None, (member["first_date"], member["last_date"])))
+        console.print(
+            f"  {member['ws_person_id']}: {member['relationship'] or 'lived with or shared events'}"
+            f" ({', '.join(member['bases'])}{'; ' + period if period else ''})"
+        )
 
 
 people_app = typer.Typer(help="The person index as a whole.", no_args_is_help=True)

@@ -27,6 +27,7 @@ import polars as pl
 
 from wholestory.identity.clusters import Clustering, Edge, Node, cluster
 from wholestory.identity.features import model_frame
+from wholestory.identity.households import rebuild_household_links
 from wholestory.identity.ids import Assignment, assign_ids, id_number
 from wholestory.identity.model import ModelOptions, TrainedModel, train
 from wholestory.identity.scoring import PAIR_SCHEMA, score_all, score_new
@@ -76,6 +77,7 @@ class LinkSummary:
     refused: int = 0
     merges: int = 0
     splits: int = 0
+    household_links: int = 0
     trained: bool = False
     model_id: int | None = None
     seconds: float = 0.0
@@ -146,6 +148,8 @@ def link_all(
     _replace_pairs(store, pairs, clustering, thresholds, model[0], full=True)
     _write_groups(store, summary, clustering.groups(), _previous(store), clustering, run_id)
     _count_pairs(store, summary)
+    say("Grouping people into households")
+    summary.household_links = rebuild_household_links(store)
     summary.seconds = time.perf_counter() - started
     _finish_run(store, run_id, summary)
     return summary
@@ -208,6 +212,7 @@ def link_new(
     _replace_pairs(store, pairs, clustering, thresholds, model[0], full=False)
     _write_groups(store, summary, clustering.groups(), previous, clustering, run_id)
     _count_pairs(store, summary)
+    summary.household_links = rebuild_household_links(store)
     summary.seconds = time.perf_counter() - started
     _finish_run(store, run_id, summary)
     return summary

@@ -58,8 +58,8 @@ class ModelOptions:
     link_type: LinkType = "dedupe_only"
     #: Apply the same-agency prior (off where duplicates sit inside one source, as in FEBRL3).
     same_agency_prior: bool = True
-    #: Random pairs sampled for u.
-    u_pairs: float = 2e6
+    #: Random pairs sampled for u; by default twenty per record, within sensible bounds.
+    u_pairs: float | None = None
     seed: int = 42
 
 
@@ -69,7 +69,15 @@ _SWAPPED_NAMES: Final = cll.CustomLevel(
 )
 
 
-def _name_comparison() -> cl.CustomComparison:
+def _swapped_close(jaro_winkler: str) -> cll.CustomLevel:
+    """Swapped names with a slip in one of them. ``jaro_winkler`` is the backend's function."""
+    return cll.CustomLevel(
+        f"{jaro_winkler}(given_l, family_r) >= 0.9 and {jaro_winkler}(family_l, given_r) >= 0.9",
+        "Given and family names swapped, written a little differently",
+    )
+
+
+def _name_comparison(jaro_winkler: str) -> cl.CustomComparison:
     return cl.CustomComparison(
         output_column_name="given_name",
         comparison_description="Given name: exact, nickname, spelling, other names",
@@ -77,6 +85,7 @@ def _name_comparison() -> cl.CustomComparison:
             cll.NullLevel("given"),
             cll.ExactMatchLevel("given", term_frequency_adjustments=True),
             _SWAPPED_NAMES,
+            _swapped_close(jaro_winkler),
             cll.ArrayIntersectLevel("given_groups", 1).configure(
                 label_for_charts="Nickname or variant"
             ),
@@ -90,7 +99,7 @@ def _name_comparison() -> cl.CustomComparison:
     )
 
 
-def _family_comparison() -> cl.CustomComparison:
+def _family_comparison(jaro_winkler: str) -> cl.CustomComparison:
     return cl.CustomComparison(
         output_column_name="family_name",
         comparison_description=(
@@ -100,6 +109,7 @@ def _family_comparison() -> cl.CustomComparison:
             cll.NullLevel("family"),
             cll.ExactMatchLevel("family", term_frequency_adjustments=True),
             _SWAPPED_NAMES,
+            _swapped_close(jaro_winkler),
             cll.JaroWinklerLevel("family", 0.92),
             cll.ArrayIntersectLevel("family_parts", 1).configure(
                 label_for_charts="Shares part of a double-barrelled or former name"
@@ -218,12 +228,12 @@ def _agency_comparison(same_agency_u: float) -> cl.CustomComparison:
 
 
 def comparisons(
-    options: ModelOptions, same_agency_u: float
+    options: ModelOptions, same_agency_u: float, jaro_winkler: str = "jaro_winkler_similarity"
 ) -> list[ComparisonCreator | dict[str, Any]]:
     """Every comparison the model makes, in the order explanations show them."""
     found: list[ComparisonCreator | dict[str, Any]] = [
-        _name_comparison(),
-        _family_comparison(),
+        _name_comparison(jaro_winkler),
+        _family_comparison(jaro_winkler),
         _dob_comparison(),
         cl.CustomComparison(
             output_column_name="sex",
@@ -275,12 +285,14 @@ def same_agency_share(frame: pl.DataFrame) -> float:
     return min(max(same / (total * (total - 1)), 1e-6), 1 - 1e-6)
 
 
-def settings(options: ModelOptions, frame: pl.DataFrame) -> SettingsCreator:
+def settings(
+    options: ModelOptions, frame: pl.DataFrame, jaro_winkler: str = "jaro_winkler_similarity"
+) -> SettingsCreator:
     """The untrained Splink settings for ``frame``."""
     return SettingsCreator(
         link_type=options.link_type,
         unique_id_column_name="unique_id",
-        comparisons=comparisons(options, same_agency_share(frame)),
+        comparisons=comparisons(options, same_agency_share(frame), jaro_winkler),
         blocking_rules_to_generate_predictions=blocking_rules(),
         retain_intermediate_calculation_columns=False,
         retain_matching_columns=False,
@@ -361,10 +373,12 @@ def train(
     db_api = db_api or duckdb_api()
     inputs = [register(db_api, f, f"train_input_{i}") for i, f in enumerate(frames)]
     both = pl.concat([f.select("agency") for f in frames])
-    linker = Linker(inputs, settings(options, both), log_level=logging.ERROR)
+    jaro_winkler = str(db_api.sql_dialect.jaro_winkler_function_name)
+    linker = Linker(inputs, settings(options, both, jaro_winkler), log_level=logging.ERROR)
     training = linker.training
     training.estimate_probability_two_random_records_match(list(_DETERMINISTIC), recall=0.8)
-    training.estimate_u_using_random_sampling(max_pairs=options.u_pairs, seed=options.seed)
+    u_pairs = options.u_pairs or min(max(20.0 * both.height, 3e5), 3e6)
+    training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=options.seed)
     # Names, dates and places are learnt from pairs that share an identifier,
     # identifiers from pairs that share name and date of birth. Blocking on a
     # date of birth or an address instead would teach the model that twins and

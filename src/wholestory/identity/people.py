@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from wholestory.identity.features import describe_names
+from wholestory.identity.households import household_members
 from wholestory.identity.sources import source_key
 from wholestory.store.connection import Store
 
@@ -60,6 +61,7 @@ class PersonView:
     source_records: list[SourceRecord]
     links: list[Link] = field(default_factory=list)
     history: list[dict[str, Any]] = field(default_factory=list)
+    household: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -116,6 +118,7 @@ def view_person(store: Store, person: str) -> PersonView | None:
         sources,
         _links(store, keys),
         _history(store, person, current),
+        [asdict(m) for m in household_members(store, current)],
     )
     return view
 

@@ -4,23 +4,33 @@ A separate process for each measurement so that its peak memory (ru_maxrss,
 which includes DuckDB, as it runs in process) is that measurement's own.
 
     python -m benchmarks.link_worker sources FOLDER WORKDIR
-    python -m benchmarks.link_worker dedupe WORKDIR
-    python -m benchmarks.link_worker incremental WORKDIR HOLD_OUT SEED
+    python -m benchmarks.link_worker blocks WORKDIR
+    python -m benchmarks.link_worker dedupe WORKDIR LABEL [DROP_RULE ...]
+    python -m benchmarks.link_worker incremental WORKDIR SOURCE HOLD_OUT SEED [DROP_RULE ...]
     python -m benchmarks.link_worker febrl NAME
     python -m benchmarks.link_worker baseline NAME
 
 ``sources`` turns the agency CSVs into one row per (agency, person_id) and
-writes ``sources.parquet`` and ``truth.parquet``; ``dedupe`` reads them, and
-writes the trained model and its automatic links for ``incremental``.
+writes ``sources.parquet`` and ``truth.parquet``. ``blocks`` counts the pairs
+each blocking rule proposes. ``dedupe`` links everyone and writes its model
+and automatic links in WORKDIR/LABEL, and ``incremental`` reads those of
+the dedupe run SOURCE. DROP_RULE is the index of a prediction blocking rule to leave out, for
+measuring what a rule costs; the product's own run drops none.
+
+Each finished step is printed at once as a line ``step {...}``, so that the
+parent, which may stop a run that goes over its time or memory budget, knows
+how far it got; the last line is the result.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sys
 import time
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -31,7 +41,7 @@ from wholestory.identity.clusters import Clustering, Edge, Node, cluster
 from wholestory.identity.features import model_frame
 from wholestory.identity.sources import summarise
 
-#: The automatic threshold and the lower one, as the product uses them (linking.UPPER, LOWER).
+#: The automatic threshold and the lower one, as linking uses them (linking.UPPER, LOWER).
 UPPER = 0.99
 LOWER = 0.8
 
@@ -55,6 +65,7 @@ RECORD_COLUMNS = (
 NOT_RECORDS = ("relationships.csv",)
 
 T = TypeVar("T")
+Steps = dict[str, dict[str, float]]
 
 
 def peak_mib() -> float:
@@ -62,12 +73,26 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def timed(steps: dict[str, dict[str, float]], name: str, work: Callable[[], T]) -> T:
-    """Run ``work``, recording its seconds and the process's peak memory after it."""
-    started = time.perf_counter()
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(steps: Steps, name: str, work: Callable[[], T]) -> T:
+    """Run ``work``, recording wall and CPU seconds and the peak memory so far after it."""
+    started, cpu = time.perf_counter(), cpu_seconds()
     result = work()
-    steps[name] = {"seconds": time.perf_counter() - started, "peak_mib": peak_mib()}
+    steps[name] = {
+        "seconds": time.perf_counter() - started,
+        "cpu_seconds": cpu_seconds() - cpu,
+        "peak_mib": peak_mib(),
+    }
+    print("step " + json.dumps({name: steps[name]}), flush=True)
     return result
+
+
+def load_average() -> float:
+    return os.getloadavg()[0]
 
 
 # -- source persons ------------------------------------------------------------------
@@ -76,9 +101,7 @@ def timed(steps: dict[str, dict[str, float]], name: str, work: Callable[[], T]) 
 def read_records(folder: Path) -> pl.DataFrame:
     """Every agency CSV as text, identifiers checked as ingest checks them."""
     files = sorted(p for p in folder.glob("*.csv") if p.name not in NOT_RECORDS)
-    frames = [
-        pl.scan_csv(path, infer_schema=False).select(RECORD_COLUMNS) for path in files
-    ]
+    frames = [pl.scan_csv(path, infer_schema=False).select(RECORD_COLUMNS) for path in files]
     nhs, _ = nhs_exprs(pl.col("nhs_number"))
     upn, _ = upn_exprs(pl.col("upn"))
     postcode, _ = postcode_exprs(pl.col("postcode"))
@@ -91,21 +114,89 @@ def read_records(folder: Path) -> pl.DataFrame:
 
 
 def make_sources(folder: Path, workdir: Path) -> dict[str, Any]:
-    steps: dict[str, dict[str, float]] = {}
+    steps: Steps = {}
     records = timed(steps, "read", lambda: read_records(folder))
     summary = timed(steps, "summarise", lambda: summarise(records))
     workdir.mkdir(parents=True, exist_ok=True)
     summary.write_parquet(workdir / "sources.parquet")
-    truth = pl.read_csv(folder / "ground_truth" / "people.csv", infer_schema=False)
-    truth.select(
+    truth = pl.read_csv(folder / "ground_truth" / "people.csv", infer_schema=False).select(
         key=pl.concat_str("agency", pl.lit(":"), "person_id"), true_id="true_id"
-    ).write_parquet(workdir / "truth.parquet")
+    )
+    truth.write_parquet(workdir / "truth.parquet")
+    # Some people in the truth have no records of their own (only in relationships.csv).
+    recorded = truth.join(summary.select("key"), on="key", how="semi")
     return {
         "records": records.height,
         "sources": summary.height,
-        "true_people": truth["true_id"].n_unique(),
+        "true_people": recorded["true_id"].n_unique(),
+        "peak_mib": peak_mib(),
         "steps": steps,
     }
+
+
+def read_frame(workdir: Path) -> pl.DataFrame:
+    """The source persons as summarise made them, keyed as the model expects."""
+    return pl.read_parquet(workdir / "sources.parquet").rename({"key": "unique_id"})
+
+
+# -- blocking ------------------------------------------------------------------------
+
+
+def rule_pairs(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    """How many pairs each prediction blocking rule proposes on its own, from block sizes.
+
+    For a rule comparing a column with itself, the pairs within each block
+    (n(n-1)/2); for one comparing different columns (a date with its swapped
+    form), half the pairs across blocks. Pairs an earlier rule also proposes
+    are counted again, so the sum is an upper bound on what is scored.
+    """
+    import duckdb
+    from splink.internals.blocking_analysis import _as_blocking_rule
+
+    from wholestory.identity.model import blocking_rules
+
+    connection = duckdb.connect()
+    connection.register("frame", frame.to_arrow())
+    found = []
+    for index, creator in enumerate(blocking_rules()):
+        rule = _as_blocking_rule(creator, "duckdb")
+        conditions: list[tuple[str, str]] = list(rule._equi_join_conditions)
+        lefts = [left for left, _ in conditions]
+        rights = [right for _, right in conditions]
+        keys = ", ".join(f"k{i}" for i in range(len(conditions)))
+
+        def counts(columns: list[str], name: str) -> str:
+            select = ", ".join(f"{c} AS k{i}" for i, c in enumerate(columns))
+            not_null = " AND ".join(f"({c}) IS NOT NULL" for c in columns)
+            return f"SELECT {select}, count(*) AS {name} FROM frame WHERE {not_null} GROUP BY ALL"
+
+        if lefts == rights:
+            sql = f"SELECT sum(n * (n - 1) / 2) FROM ({counts(lefts, 'n')})"
+        else:
+            sql = (
+                f"SELECT sum(a * b) / 2 FROM ({counts(lefts, 'a')}) "
+                f"JOIN ({counts(rights, 'b')}) USING ({keys})"
+            )
+        row = connection.execute(sql).fetchone()
+        pairs = int(row[0] or 0) if row else 0
+        found.append({"index": index, "rule": rule.blocking_rule_sql, "pairs": pairs})
+    return found
+
+
+def blocks(workdir: Path) -> dict[str, Any]:
+    frame = model_frame(read_frame(workdir))
+    return {"rules": rule_pairs(frame), "peak_mib": peak_mib()}
+
+
+def without_rules(settings_json: str, drop: list[int]) -> tuple[str, list[str]]:
+    """The trained settings with prediction blocking rules ``drop`` left out, and their SQL."""
+    settings: dict[str, Any] = json.loads(settings_json)
+    rules: list[Any] = settings["blocking_rules_to_generate_predictions"]
+    dropped = [json.dumps(rules[i]) for i in drop]
+    settings["blocking_rules_to_generate_predictions"] = [
+        rule for i, rule in enumerate(rules) if i not in drop
+    ]
+    return json.dumps(settings), dropped
 
 
 # -- scoring clusters against the truth ------------------------------------------------
@@ -144,14 +235,18 @@ def groups_frame(groups: Iterable[list[str]]) -> pl.DataFrame:
     for number, members in enumerate(groups):
         keys.extend(members)
         numbers.extend([number] * len(members))
-    return pl.DataFrame({"key": keys, "group": numbers}, schema={"key": pl.String, "group": pl.Int64})
+    return pl.DataFrame(
+        {"key": keys, "group": numbers}, schema={"key": pl.String, "group": pl.Int64}
+    )
 
 
 def nodes_of(frame: pl.DataFrame) -> list[Node]:
+    """As linking makes them: the key, the valid NHS number and the date of birth."""
     return [Node(k, n, d) for k, n, d in frame.select("unique_id", "nhs", "dob").iter_rows()]
 
 
 def edges_of(pairs: pl.DataFrame) -> list[Edge]:
+    """As linking makes them: every pair at or above the automatic threshold."""
     strong = pairs.filter(pl.col("match_probability") >= UPPER)
     return [
         Edge(a, b, w) for a, b, w in strong.select("key_l", "key_r", "match_weight").iter_rows()
@@ -161,36 +256,42 @@ def edges_of(pairs: pl.DataFrame) -> list[Edge]:
 # -- 1. dedupe everyone ------------------------------------------------------------------
 
 
-def dedupe(workdir: Path) -> dict[str, Any]:
+def dedupe(workdir: Path, label: str, drop: list[int]) -> dict[str, Any]:
     from wholestory.identity.model import train
     from wholestory.identity.scoring import score_all
 
-    sources = pl.read_parquet(workdir / "sources.parquet")
-    steps: dict[str, dict[str, float]] = {}
-    frame = timed(steps, "features", lambda: model_frame(sources.rename({"key": "unique_id"})))
+    load = load_average()
+    sources = read_frame(workdir)
+    steps: Steps = {}
+    frame = timed(steps, "features", partial(model_frame, sources))
     del sources
     model = timed(steps, "train", lambda: train([frame]))
-    pairs = timed(steps, "score", lambda: score_all(model.settings_json, [frame], LOWER))
+    settings_json, dropped = without_rules(model.settings_json, drop)
+    pairs = timed(steps, "score", lambda: score_all(settings_json, [frame], LOWER))
 
     def group() -> Clustering:
         return cluster(nodes_of(frame), edges_of(pairs))
 
     clustering = timed(steps, "cluster", group)
     peak = peak_mib()
-    seconds = sum(s["seconds"] for s in steps.values())
 
-    (workdir / "model.json").write_text(model.settings_json, encoding="utf-8")
+    out = workdir / label
+    out.mkdir(exist_ok=True)
+    (out / "model.json").write_text(model.settings_json, encoding="utf-8")
     strong = pairs.filter(pl.col("match_probability") >= UPPER)
-    strong.select("key_l", "key_r", "match_weight").write_parquet(workdir / "links.parquet")
+    strong.select("key_l", "key_r", "match_weight").write_parquet(out / "links.parquet")
     groups = groups_frame(clustering.groups())
     scores = cluster_scores(groups, pl.read_parquet(workdir / "truth.parquet"))
     return {
         "sources": frame.height,
+        "dropped_rules": dropped,
         "pairs_scored": pairs.height,
         "automatic_links": strong.height,
         "refused": len(clustering.refused),
-        "seconds": seconds,
+        "seconds": sum(s["seconds"] for s in steps.values()),
+        "cpu_seconds": sum(s["cpu_seconds"] for s in steps.values()),
         "peak_mib": peak,
+        "load_average": load,
         "steps": steps,
         "scores": scores,
     }
@@ -199,34 +300,37 @@ def dedupe(workdir: Path) -> dict[str, Any]:
 # -- 2. a thousand new against everyone else -------------------------------------------------
 
 
-def incremental(workdir: Path, hold_out: int, seed: int) -> dict[str, Any]:
+def incremental(
+    workdir: Path, source: str, hold_out: int, seed: int, drop: list[int]
+) -> dict[str, Any]:
+    """Hold ``hold_out`` source persons back, then link them as ``link_new`` would.
+
+    The model and the existing people come from the dedupe run ``source``: its
+    automatic links among the existing source persons alone, clustered again.
+    """
     from wholestory.identity.scoring import score_all, score_new
 
-    settings_json = (workdir / "model.json").read_text(encoding="utf-8")
-    sources = pl.read_parquet(workdir / "sources.parquet").rename({"key": "unique_id"})
-    steps: dict[str, dict[str, float]] = {}
+    load = load_average()
+    settings_json, dropped = without_rules(
+        (workdir / source / "model.json").read_text(encoding="utf-8"), drop
+    )
+    sources = read_frame(workdir)
     held = set(sources["unique_id"].sample(hold_out, seed=seed).to_list())
-    is_new = pl.col("unique_id").is_in(list(held))
-    # Features for everyone, as link_new computes them; not part of the timed target.
-    frame = timed(steps, "features_everyone", lambda: model_frame(sources))
+    steps: Steps = {}
+    # link_new computes features for everyone each time; not part of the target.
+    frame = timed(steps, "features_everyone", partial(model_frame, sources))
     del sources
+    is_new = pl.col("unique_id").is_in(list(held))
     new, existing = frame.filter(is_new), frame.filter(~is_new)
 
-    # The existing people: the full run's automatic links among the existing only.
-    links = pl.read_parquet(workdir / "links.parquet").filter(
+    links = pl.read_parquet(workdir / source / "links.parquet").filter(
         ~pl.col("key_l").is_in(list(held)) & ~pl.col("key_r").is_in(list(held))
     )
-    existing_edges = [Edge(a, b, w) for a, b, w in links.iter_rows()]
-    before = cluster(nodes_of(existing), existing_edges)
-    person_of: dict[str, int] = {}
-    for number, members in enumerate(before.groups()):
-        for key in members:
-            person_of[key] = number
-    baseline_peak = peak_mib()
+    before = cluster(nodes_of(existing), [Edge(a, b, w) for a, b, w in links.iter_rows()])
+    person_of = {key: n for n, members in enumerate(before.groups()) for key in members}
+    peak_before = peak_mib()
 
-    pairs = timed(
-        steps, "score_new", lambda: score_new(settings_json, existing, new, LOWER)
-    )
+    pairs = timed(steps, "score_new", lambda: score_new(settings_json, existing, new, LOWER))
 
     def group() -> Clustering:
         involved = held | set(pairs["key_l"]) | set(pairs["key_r"])
@@ -242,7 +346,7 @@ def incremental(workdir: Path, hold_out: int, seed: int) -> dict[str, Any]:
     clustering = timed(steps, "cluster", group)
     seconds = steps["score_new"]["seconds"] + steps["cluster"]["seconds"]
     peak = peak_mib()
-    # What link_new also does: score the new among themselves with score_all (not in the target).
+    # link_new also scores the new among themselves with score_all; not part of the target.
     timed(steps, "score_all_new", lambda: score_all(settings_json, [new], LOWER))
 
     truth = dict(pl.read_parquet(workdir / "truth.parquet").iter_rows())
@@ -254,18 +358,20 @@ def incremental(workdir: Path, hold_out: int, seed: int) -> dict[str, Any]:
             if olds:
                 linked += 1
                 correct += any(truth.get(o) == truth.get(key) for o in olds)
-    expected = sum(1 for k in held if truth.get(k) in existing_people)
     return {
         "new": new.height,
         "existing": existing.height,
+        "dropped_rules": dropped,
         "pairs_scored": pairs.height,
         "automatic_links": pairs.filter(pl.col("match_probability") >= UPPER).height,
         "linked": linked,
         "correct": correct,
-        "expected": expected,
+        "expected": sum(1 for k in held if truth.get(k) in existing_people),
         "seconds": seconds,
+        "cpu_seconds": steps["score_new"]["cpu_seconds"] + steps["cluster"]["cpu_seconds"],
         "peak_mib": peak,
-        "peak_before_mib": baseline_peak,
+        "peak_before_mib": peak_before,
+        "load_average": load,
         "steps": steps,
     }
 
@@ -276,12 +382,8 @@ def incremental(workdir: Path, hold_out: int, seed: int) -> dict[str, Any]:
 def pair_scores(
     pairs: pl.DataFrame, truth: frozenset[tuple[str, str]], threshold: float
 ) -> dict[str, float]:
-    found = {
-        (a, b)
-        for a, b in pairs.filter(pl.col("match_probability") >= threshold)
-        .select("key_l", "key_r")
-        .iter_rows()
-    }
+    strong = pairs.filter(pl.col("match_probability") >= threshold)
+    found = set(strong.select("key_l", "key_r").iter_rows())
     hits = len(found & truth)
     precision = hits / len(found) if found else 0.0
     recall = hits / len(truth)
@@ -305,9 +407,8 @@ def febrl(name: str) -> dict[str, Any]:
     options = ModelOptions(link_type=benchmark.link_type, same_agency_prior=False)
     model = train(frames, options)
     pairs = score_all(model.settings_json, frames, 0.01)
-    seconds = time.perf_counter() - started
     return {
-        "seconds": seconds,
+        "seconds": time.perf_counter() - started,
         "train_seconds": model.seconds,
         "peak_mib": peak_mib(),
         "pairs_scored": pairs.height,
@@ -333,19 +434,25 @@ def baseline(name: str) -> dict[str, Any]:
 
 def main(argv: list[str]) -> None:
     command, *args = argv
+    result: dict[str, Any]
     if command == "sources":
         result = make_sources(Path(args[0]), Path(args[1]))
+    elif command == "blocks":
+        result = blocks(Path(args[0]))
     elif command == "dedupe":
-        result = dedupe(Path(args[0]))
+        result = dedupe(Path(args[0]), args[1], [int(a) for a in args[2:]])
     elif command == "incremental":
-        result = incremental(Path(args[0]), int(args[1]), int(args[2]))
+        workdir, source, hold_out, seed, *drop = args
+        result = incremental(
+            Path(workdir), source, int(hold_out), int(seed), [int(a) for a in drop]
+        )
     elif command == "febrl":
         result = febrl(args[0])
     elif command == "baseline":
         result = baseline(args[0])
     else:
         raise SystemExit(f"unknown command {command!r}")
-    print(json.dumps(result))
+    print(json.dumps(result), flush=True)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
     python -m benchmarks.run            # every benchmark
     python -m benchmarks.run ingest     # just one
+    python -m benchmarks.run link       # linking: a million people, FEBRL
 
 Each benchmark owns a section of docs/benchmarks.md between markers, so
 running one leaves the others' last results in place.
@@ -14,13 +15,17 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import ingest_bench
+from benchmarks import ingest_bench, link_bench
 from benchmarks.machine import describe
 
 DOC = Path(__file__).parent.parent / "docs" / "benchmarks.md"
 
 BENCHMARKS: dict[str, tuple[str, Callable[[], str]]] = {
     "ingest": ("Ingest: rows per second and peak memory", ingest_bench.measure),
+    "link": (
+        "Linking: a million source persons, a thousand new ones, and FEBRL",
+        link_bench.measure,
+    ),
 }
 
 HEADER = """# Benchmarks

@@ -251,5 +251,23 @@ def test_person_index_commands(
     assert fed.exit_code == 0, fed.output
     assert json.loads(fed.output)["linking"]["kind"] == "incremental"
 
+    alone = [
+        str(k)
+        for (k,) in store_env.query(
+            "SELECT key FROM ws_source_person WHERE linked_by = 'alone' AND nhs_number IS NULL "
+            "ORDER BY key LIMIT 2"
+        )
+    ]
+    decided = runner.invoke(
+        app, ["review", "decide", *alone, "same", "--reason", "confirmed", "--by", "a.tester"]
+    )
+    assert decided.exit_code == 0, decided.output
+    assert "Recorded" in decided.output and "1 merge" in decided.output
+    shown = json.loads(runner.invoke(app, ["person", *alone[0].split(":", 1), "--json"]).output)
+    links = [link for link in shown["links"] if link["made_by"] == "person"]
+    assert links and links[0]["decided_by"] == "a.tester"
+    refused = runner.invoke(app, ["review", "decide", *alone, "perhaps", "--reason", "x"])
+    assert refused.exit_code == 2 and "same' or 'different" in refused.output
+
     missing = runner.invoke(app, ["person", "GP", "NOBODY"])
     assert missing.exit_code == 2 and "not a linked person" in missing.output

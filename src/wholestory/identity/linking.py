@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Final
 
 import polars as pl
+from splink.internals.database_api import DatabaseAPISubClass
 
 from wholestory.identity.clusters import Clustering, Edge, Node, cluster
 from wholestory.identity.features import model_frame
@@ -115,8 +116,13 @@ def link_all(
     retrain: bool = False,
     thresholds: Thresholds | None = None,
     progress: Callable[[str], None] | None = None,
+    db_api: DatabaseAPISubClass | None = None,
 ) -> LinkSummary:
-    """Link everyone in the store; trains a model first if there is none or ``retrain``."""
+    """Link everyone in the store; trains a model first if there is none or ``retrain``.
+
+    ``db_api`` is where Splink runs: DuckDB in process unless given (Spark for
+    very large partnerships: docs/identity-spark.md).
+    """
     say = progress or (lambda _: None)
     thresholds = thresholds or Thresholds.from_environment()
     started = time.perf_counter()
@@ -133,12 +139,12 @@ def link_all(
     model = None if retrain else latest_model(store)
     if model is None:
         say(f"Training the model on {frame.height:,} people")
-        trained = train([frame], ModelOptions())
+        trained = train([frame], ModelOptions(), db_api=db_api)
         model = (_save_model(store, trained), trained.settings_json)
         summary.trained = True
     summary.model_id = model[0]
     say("Scoring pairs")
-    pairs = score_all(model[1], [frame], thresholds.lower)
+    pairs = score_all(model[1], [frame], thresholds.lower, db_api=db_api)
     summary.scored = pairs.height
     say("Grouping into people")
     same, different = _decisions(store)
@@ -161,6 +167,7 @@ def link_new(
     *,
     since: str | None = None,
     thresholds: Thresholds | None = None,
+    db_api: DatabaseAPISubClass | None = None,
 ) -> LinkSummary | None:
     """Link people new or changed (``keys``, or records written ``since``) against everyone else.
 
@@ -188,14 +195,14 @@ def link_new(
     is_new = everyone["unique_id"].is_in(list(touched))
     new, existing = everyone.filter(is_new), everyone.filter(~is_new)
     pairs = (
-        score_new(model[1], existing, new, thresholds.lower)
+        score_new(model[1], existing, new, thresholds.lower, db_api=db_api)
         if existing.height
         else pl.DataFrame(schema=PAIR_SCHEMA)
     )
     if new.height > 1:
-        pairs = pl.concat([pairs, score_all(model[1], [new], thresholds.lower)]).unique(
-            ["key_l", "key_r"]
-        )
+        pairs = pl.concat(
+            [pairs, score_all(model[1], [new], thresholds.lower, db_api=db_api)]
+        ).unique(["key_l", "key_r"])
     summary.scored = pairs.height
     previous = _previous(store)
     involved = touched | set(pairs["key_l"]) | set(pairs["key_r"])

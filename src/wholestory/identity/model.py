@@ -326,7 +326,7 @@ def duckdb_api() -> DuckDBAPI:
 
 
 def register(db_api: DatabaseAPISubClass, frame: pl.DataFrame, name: str) -> Any:
-    """Register a model frame (see :func:`~wholestory.identity.features.model_frame`) with Splink."""
+    """Register a model frame (:func:`~wholestory.identity.features.model_frame`) with Splink."""
     table = frame.select(MODEL_COLUMNS) if "agency" in frame.columns else frame
     if isinstance(db_api, DuckDBAPI):
         connection = db_api._con
@@ -391,3 +391,41 @@ def train(
     return TrainedModel(
         json.dumps(model), time.perf_counter() - started, sum(f.height for f in frames)
     )
+
+
+def for_backend(settings_json: str, db_api: DatabaseAPISubClass) -> dict[str, Any]:
+    """A trained model with its SQL written for ``db_api``'s backend, trained values kept.
+
+    Splink saves a model with SQL in the dialect it was trained on
+    (``jaro_winkler_similarity`` and ``list_intersect`` on DuckDB,
+    ``jaro_winkler`` and ``array_intersect`` on Spark, and their quoting) and
+    reads it back as the SQL of whatever backend it is given. So the SQL is
+    made again from :func:`comparisons` for the backend at hand, and every
+    trained value (the prior, each level's m and u, term frequencies) is kept.
+    A model whose comparisons no longer line up with this code must be retrained.
+    """
+    trained: dict[str, Any] = json.loads(settings_json)
+    dialect = db_api.sql_dialect
+    if trained.get("sql_dialect") == dialect.sql_dialect_str:
+        return trained
+    fields = [c["output_column_name"] for c in trained["comparisons"]]
+    options = ModelOptions(link_type=trained["link_type"], same_agency_prior="agency" in fields)
+    fresh = SettingsCreator(
+        link_type=options.link_type,
+        comparisons=comparisons(options, 0.5, str(dialect.jaro_winkler_function_name)),
+        blocking_rules_to_generate_predictions=blocking_rules(),
+    ).create_settings_dict(dialect.sql_dialect_str)
+    for old, new in zip(trained["comparisons"], fresh["comparisons"], strict=True):
+        if old["output_column_name"] != new["output_column_name"]:
+            raise ValueError("The saved model no longer fits this version: retrain it.")
+        for old_level, new_level in zip(
+            old["comparison_levels"], new["comparison_levels"], strict=True
+        ):
+            if old_level.get("label_for_charts") != new_level.get("label_for_charts"):
+                raise ValueError("The saved model no longer fits this version: retrain it.")
+            old_level["sql_condition"] = new_level["sql_condition"]
+    trained["blocking_rules_to_generate_predictions"] = fresh[
+        "blocking_rules_to_generate_predictions"
+    ]
+    trained["sql_dialect"] = dialect.sql_dialect_str
+    return trained

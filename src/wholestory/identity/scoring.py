@@ -8,7 +8,6 @@ same child?" and get an answer in the fields they know.
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 from typing import Any, Final
@@ -17,7 +16,7 @@ import polars as pl
 from splink import Linker
 from splink.internals.database_api import DatabaseAPISubClass
 
-from wholestory.identity.model import duckdb_api, register
+from wholestory.identity.model import duckdb_api, for_backend, register
 
 #: The columns of a frame of scored pairs.
 PAIR_SCHEMA: Final[dict[str, pl.DataType]] = {
@@ -29,8 +28,8 @@ PAIR_SCHEMA: Final[dict[str, pl.DataType]] = {
 }
 
 
-def _prediction_settings(settings_json: str) -> dict[str, Any]:
-    settings: dict[str, Any] = json.loads(settings_json)
+def _prediction_settings(settings_json: str, db_api: DatabaseAPISubClass) -> dict[str, Any]:
+    settings = for_backend(settings_json, db_api)
     settings["retain_intermediate_calculation_columns"] = True
     settings["retain_matching_columns"] = False
     return settings
@@ -72,7 +71,8 @@ def _result_frame(result: Any) -> pl.DataFrame:
     if relation is not None:
         frame: pl.DataFrame = relation.pl()
         return frame
-    return pl.from_pandas(result.as_pandas_dataframe())
+    # Other backends (Spark's toArrow): Arrow keeps the column types, and skips a pandas copy.
+    return pl.DataFrame(result.as_pyarrow_table())
 
 
 def score_all(
@@ -83,7 +83,7 @@ def score_all(
 ) -> pl.DataFrame:
     """Score every blocked pair within one frame (or between two), above ``threshold``."""
     db_api = db_api or duckdb_api()
-    settings = _prediction_settings(settings_json)
+    settings = _prediction_settings(settings_json, db_api)
     inputs = [register(db_api, f, f"score_input_{i}") for i, f in enumerate(frames)]
     linker = Linker(inputs, settings, log_level=logging.ERROR)
     result = linker.inference.predict(threshold_match_probability=threshold)
@@ -106,7 +106,7 @@ def score_new(
     together, so a name's rarity is judged against the whole store.
     """
     db_api = db_api or duckdb_api()
-    settings = _prediction_settings(settings_json)
+    settings = _prediction_settings(settings_json, db_api)
     existing_df = register(db_api, existing, "score_existing")
     new_df = register(db_api, new, "score_new")
     everyone = register(db_api, pl.concat([existing, new]), "score_everyone")

@@ -175,10 +175,16 @@ def _place_comparison() -> cl.CustomComparison:
                 f"{both_missing.format('l')} or {both_missing.format('r')}",
                 "No address or postcode",
             ).configure(is_null_level=True),
+            cll.And(cll.ExactMatchLevel("address"), cll.ExactMatchLevel("postcode")).configure(
+                label_for_charts="Same address and postcode"
+            ),
             cll.ExactMatchLevel("address", term_frequency_adjustments=True),
             cll.And(
                 cll.ExactMatchLevel("postcode"), cll.JaroWinklerLevel("address", 0.9)
             ).configure(label_for_charts="Same postcode, address written differently"),
+            cll.And(
+                cll.ExactMatchLevel("postcode"), cll.ArrayIntersectLevel("address_words", 3)
+            ).configure(label_for_charts="Same postcode, address shares three or more words"),
             cll.ExactMatchLevel("postcode").configure(label_for_charts="Same postcode"),
             cll.ArrayIntersectLevel("address_all", 1).configure(
                 label_for_charts="Lived at the same address at some time"
@@ -270,7 +276,6 @@ def blocking_rules() -> list[Any]:
         block_on("dob", "postcode"),
         block_on("postcode", "substr(given, 1, 2)", "substr(family, 1, 2)"),
         block_on("postcode", "substr(address, 1, 6)"),
-        block_on("substr(nhs, 1, 4)", "substr(family, 1, 1)"),
         "l.given = r.family and l.family = r.given",
     ]
 

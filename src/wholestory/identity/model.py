@@ -268,7 +268,9 @@ def blocking_rules() -> list[Any]:
         block_on("dob", "substr(given, 1, 1)"),
         block_on("dob", "substr(family, 1, 1)"),
         "l.dob = r.dob_swapped and substr(l.family, 1, 1) = substr(r.family, 1, 1)",
-        block_on("given", "family"),
+        # Same names alone make huge blocks (every Jack Smith); with a date of birth
+        # on both sides the rules above and below already find the pair.
+        "l.given = r.given and l.family = r.family and (l.dob is null or r.dob is null)",
         block_on("family", "postcode"),
         block_on("given", "postcode"),
         block_on("dob_year", "family", "substr(given, 1, 1)"),

@@ -154,7 +154,7 @@ def pct(value: float) -> str:
 
 
 def met(value: float, target: float, unit: str) -> str:
-    """'met, with 40 s to spare' or 'missed, by 2.3 times' in words."""
+    """Whether ``value`` is within ``target``, and by how much, in words."""
     if value <= target:
         return f"**met**, with {target - value:,.1f} {unit} to spare ({value / target:.0%} of it)"
     return f"**missed**, by {value - target:,.1f} {unit} ({value / target:.2f} times the target)"
@@ -167,11 +167,17 @@ INCREMENTAL_STEPS = ("features_everyone", "score_new", "cluster", "score_all_new
 def _step(run: Run, name: str, order: tuple[str, ...] = DEDUPE_STEPS) -> str:
     step = run.steps.get(name)
     if step:
-        return f"{secs(step['seconds'])} ({secs(step['cpu_seconds'])} CPU)"
+        return f"{secs(step['seconds'])} · {secs(step['cpu_seconds'])} · {gb(step['peak_mib'])}"
     if run.stopped:
         running = _running(run, order)
         return f"stopped after {secs(_left(run))}" if running == name else "not reached"
     return "-"
+
+
+STEP_NOTE = (
+    "A step reads: wall seconds · CPU seconds · the process's peak memory by the end "
+    "of the step (the table's peak memory is that of the whole run)."
+)
 
 
 def _running(run: Run, order: tuple[str, ...] = DEDUPE_STEPS) -> str | None:
@@ -202,6 +208,28 @@ def _load(run: Run) -> str:
 def _peak(run: Run) -> str:
     peak = gb(run.peak_mib)
     return peak if run.finished else f"at least {peak} when stopped"
+
+
+def code_revision() -> str:
+    """The commit of the wholestory package that runs, and any files changed since."""
+    import wholestory
+
+    package = Path(wholestory.__file__).resolve().parent
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", "-C", str(package), *args], capture_output=True, text=True, check=True
+        )
+        return done.stdout
+
+    try:
+        commit = git("rev-parse", "--short=7", "HEAD").strip()
+        changed = [line[3:] for line in git("status", "--porcelain", "--", ".").splitlines()]
+    except (OSError, subprocess.CalledProcessError):
+        return "not in a git checkout"
+    if not changed:
+        return f"commit {commit}"
+    return f"commit {commit} with uncommitted changes to {', '.join(changed)}"
 
 
 # -- the measurements -----------------------------------------------------------------
@@ -256,6 +284,8 @@ def measure() -> str:
 
     return "\n".join(
         [
+            f"Code measured: wholestory at {code_revision()}.",
+            "",
             *_sources_text(sources, generated),
             "",
             *_dedupe_text(sources["sources"], product, what_if, rules, heaviest, proposed),
@@ -353,7 +383,14 @@ def _dedupe_text(
         )
         + " |"
     )
-    lines += ["", *_dedupe_targets(product, what_if), "", *_rules_text(rules, proposed)]
+    lines += [
+        "",
+        STEP_NOTE,
+        "",
+        *_dedupe_targets(product, what_if),
+        "",
+        *_rules_text(rules, proposed),
+    ]
     if what_if is not None and what_if.result and scored:
         rest = proposed - heaviest["pairs"]
         rate = rest / what_if.result["steps"]["score"]["seconds"]
@@ -393,8 +430,9 @@ def _dedupe_targets(product: Run, what_if: Run | None) -> list[str]:
 
 def _rules_text(rules: list[dict[str, Any]], proposed: int) -> list[str]:
     lines = [
-        "Pairs each prediction blocking rule proposes on its own, from block sizes "
-        "(a pair two rules propose counts twice):",
+        "Pairs each prediction blocking rule proposes on its own (a pair two rules "
+        'propose counts twice; "about": estimated from the sizes of its blocks, where '
+        "counting them would take too long):",
         "",
         "| # | blocking rule | pairs proposed | share |",
         "| ---: | --- | ---: | ---: |",
@@ -402,7 +440,8 @@ def _rules_text(rules: list[dict[str, Any]], proposed: int) -> list[str]:
     for rule in sorted(rules, key=lambda r: -r["pairs"]):
         text = rule["rule"].replace("|", "\\|")
         share = rule["pairs"] / proposed if proposed else 0.0
-        lines.append(f"| {rule['index']} | `{text}` | {rule['pairs']:,} | {share:.1%} |")
+        bound = "" if rule.get("exact") else "about "
+        lines.append(f"| {rule['index']} | `{text}` | {bound}{rule['pairs']:,} | {share:.1%} |")
     lines.append(f"| | **all rules** | **{proposed:,}** | |")
     return lines
 
@@ -426,6 +465,10 @@ def _incremental_text(runs: list[tuple[str, Run]], source: str) -> list[str]:
     row("cluster, existing people fixed", step("cluster"))
     row("**total**", _total)
     row("peak memory", _peak)
+    row(
+        "of which before scoring (features for everyone, existing people clustered)",
+        lambda r: gb(r.result["peak_before_mib"]) if r.result else "-",
+    )
     row("load average at the start", _load)
     row(
         "pairs scored (at 0.8 or more)",
@@ -466,6 +509,8 @@ def _incremental_text(runs: list[tuple[str, Run]], source: str) -> list[str]:
     )
     return [
         *lines,
+        "",
+        STEP_NOTE,
         "",
         f"The {HOLD_OUT:,} are a random sample of the source persons (seed {SEED}). The "
         f"model, and the existing people, come from {made}: its model, and its automatic "

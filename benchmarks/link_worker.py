@@ -142,13 +142,20 @@ def read_frame(workdir: Path) -> pl.DataFrame:
 # -- blocking ------------------------------------------------------------------------
 
 
-def rule_pairs(frame: pl.DataFrame) -> list[dict[str, Any]]:
-    """How many pairs each prediction blocking rule proposes on its own, from block sizes.
+#: Above this many pairs from block sizes, a rule's pairs are estimated, not counted.
+EXACT_COUNT_LIMIT = 200_000_000
 
-    For a rule comparing a column with itself, the pairs within each block
-    (n(n-1)/2); for one comparing different columns (a date with its swapped
-    form), half the pairs across blocks. Pairs an earlier rule also proposes
-    are counted again, so the sum is an upper bound on what is scored.
+
+def rule_pairs(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    """How many pairs each prediction blocking rule proposes on its own.
+
+    Counted exactly with the rule's own join (``l.unique_id < r.unique_id``, as
+    a dedupe scores each pair once), unless the sizes of its blocks say the
+    rule proposes more than :data:`EXACT_COUNT_LIMIT` pairs: then that
+    estimate (n(n-1)/2 within each block, or half the pairs across blocks for
+    a rule comparing different columns), which leaves out any condition
+    beyond the rule's equalities. Pairs an earlier rule also proposes are
+    counted again, so the sum is an upper bound on what is scored.
     """
     import duckdb
     from splink.internals.blocking_analysis import _as_blocking_rule
@@ -179,7 +186,16 @@ def rule_pairs(frame: pl.DataFrame) -> list[dict[str, Any]]:
             )
         row = connection.execute(sql).fetchone()
         pairs = int(row[0] or 0) if row else 0
-        found.append({"index": index, "rule": rule.blocking_rule_sql, "pairs": pairs})
+        exact = pairs <= EXACT_COUNT_LIMIT
+        if exact:
+            row = connection.execute(
+                "SELECT count(*) FROM frame AS l JOIN frame AS r "
+                f"ON ({rule.blocking_rule_sql}) AND l.unique_id < r.unique_id"
+            ).fetchone()
+            pairs = int(row[0] or 0) if row else 0
+        found.append(
+            {"index": index, "rule": rule.blocking_rule_sql, "pairs": pairs, "exact": exact}
+        )
     return found
 
 

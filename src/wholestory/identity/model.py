@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import tempfile
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Final, Literal
 
 import duckdb
@@ -326,10 +329,24 @@ def floor_m_probabilities(model: dict[str, Any], floor: float = M_FLOOR) -> dict
     return model
 
 
+#: DuckDB's memory cap while linking, unless WHOLESTORY_LINK_MEMORY says otherwise.
+LINK_MEMORY: Final = "6GB"
+
+
 def duckdb_api() -> DuckDBAPI:
-    """An in-process DuckDB, held to the machine's threads and a memory cap that leaves room."""
-    connection = duckdb.connect()
-    return DuckDBAPI(connection=connection)
+    """An in-process DuckDB with a memory cap, spilling to the system's temporary folder.
+
+    DuckDB's own default is 80% of the machine's memory and a spill folder in
+    the working directory. A blocking rule that proposes far too many pairs
+    should make linking slow, not take the machine down or litter the folder
+    a user ran it from.
+    """
+    spill = Path(tempfile.gettempdir()) / "wholestory-duckdb"
+    config: dict[str, str | bool | int | float | list[str]] = {
+        "memory_limit": os.environ.get("WHOLESTORY_LINK_MEMORY", LINK_MEMORY),
+        "temp_directory": str(spill),
+    }
+    return DuckDBAPI(connection=duckdb.connect(config=config))
 
 
 def register(db_api: DatabaseAPISubClass, frame: pl.DataFrame, name: str) -> Any:

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from wholestory.cli.main import app
 from wholestory.identity.evaluation import pair_scores, pairs_within, read_truth
 from wholestory.identity.features import model_frame
+from wholestory.identity.households import rebuild_household_links
 from wholestory.identity.linking import (
     Thresholds,
     decide,
@@ -137,6 +138,16 @@ def test_a_daily_feed_is_linked_without_retraining(
     for key in joined:
         mates = [k for k, p in before.items() if p == after[key]]
         assert all(truth[m] == truth[key] for m in mates)
+    # the feed's household links, updated on their own, are what a full rebuild makes
+    condition, params = store.keys_in("key_a", school)
+    sql = (
+        "SELECT key_a, key_b, basis, detail, first_date, last_date FROM ws_household_link "
+        f"WHERE {condition} OR {condition.replace('key_a', 'key_b')} ORDER BY 1, 2, 3, 4"
+    )
+    updated = store.query(sql, [*params, *params])
+    assert updated
+    rebuild_household_links(store)
+    assert store.query(sql, [*params, *params]) == updated
 
 
 def test_no_model_means_no_incremental_linking(store: Store, partnership: Path) -> None:

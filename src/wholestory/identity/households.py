@@ -138,6 +138,78 @@ def rebuild_household_links(store: Store) -> int:
     return links.height
 
 
+def update_household_links(store: Store, keys: Sequence[str]) -> int:
+    """Recompute the household links of the people ``keys`` only; returns how many they have.
+
+    For a daily feed, where a full rebuild would read every record. A person's
+    links are complete from the records that share an event or a postcode (or,
+    without a postcode, an address) with their own, and their relationships,
+    so only those are read. Links between other people are left as they are;
+    the next full ``wholestory link`` rebuilds everything (an address that
+    newly passes the crowding limit is corrected then).
+    """
+    touched = sorted(set(keys))
+    if not touched:
+        return 0
+    own = _records_of(store, touched)
+    scope = _records_sharing(store, own)
+    relationships = _relationships_of(store, touched)
+    people = store.query_frame("SELECT key, ws_person_id FROM ws_source_person", [], _PEOPLE_SCHEMA)
+    links = household_links(relationships, pl.concat([own, scope]).unique(), people)
+    mine = links.filter(pl.col("key_a").is_in(touched) | pl.col("key_b").is_in(touched))
+    with store.transaction():
+        for column in ("key_a", "key_b"):
+            condition, params = store.keys_in(column, touched)
+            store.execute(f"DELETE FROM ws_household_link WHERE {condition}", params)
+        store.insert_frame("ws_household_link", mine)
+    return mine.height
+
+
+def _records_of(store: Store, keys: Sequence[str]) -> pl.DataFrame:
+    by_agency: dict[str, list[str]] = {}
+    for key in keys:
+        agency, _, person_id = key.partition(":")
+        by_agency.setdefault(agency, []).append(person_id)
+    frames = [pl.DataFrame(schema=_RECORD_SCHEMA)]
+    for agency, ids in sorted(by_agency.items()):
+        condition, params = store.keys_in("person_id", ids)
+        sql = f"{_RECORDS_SQL} AND agency = ? AND {condition}"
+        frames.append(store.query_frame(sql, [agency, *params], _RECORD_SCHEMA))
+    return pl.concat(frames)
+
+
+def _records_sharing(store: Store, own: pl.DataFrame) -> pl.DataFrame:
+    """Records at the same postcodes or addresses as ``own``, or of the same events."""
+    postcodes = own["postcode"].drop_nulls().unique().to_list()
+    addresses = own.filter(pl.col("postcode").is_null())["address"].drop_nulls().unique()
+    events = own.filter(pl.col("event_id").is_not_null())
+    event_keys = (events["agency"] + "|" + events["event_id"]).unique().to_list()
+    conditions, params = [], []
+    for column, values in (
+        ("postcode", postcodes),
+        ("address", addresses.to_list()),
+        ("agency || '|' || event_id", event_keys),
+    ):
+        if values:
+            condition, more = store.keys_in(column, values)
+            conditions.append(condition)
+            params.extend(more)
+    if not conditions:
+        return pl.DataFrame(schema=_RECORD_SCHEMA)
+    sql = f"{_RECORDS_SQL} AND ({' OR '.join(conditions)})"
+    return store.query_frame(sql, params, _RECORD_SCHEMA)
+
+
+def _relationships_of(store: Store, keys: Sequence[str]) -> pl.DataFrame:
+    condition_a, params_a = store.keys_in("agency || ':' || person_id", keys)
+    condition_b, params_b = store.keys_in("agency || ':' || related_person_id", keys)
+    return store.query_frame(
+        f"{_RELATIONSHIPS_SQL} WHERE {condition_a} OR {condition_b}",
+        [*params_a, *params_b],
+        _RELATIONSHIP_SCHEMA,
+    )
+
+
 def household_links(
     relationships: pl.DataFrame, records: pl.DataFrame, people: pl.DataFrame
 ) -> pl.DataFrame:

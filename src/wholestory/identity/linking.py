@@ -28,7 +28,7 @@ from splink.internals.database_api import DatabaseAPISubClass
 
 from wholestory.identity.clusters import Clustering, Edge, Node, cluster
 from wholestory.identity.features import model_frame
-from wholestory.identity.households import rebuild_household_links
+from wholestory.identity.households import rebuild_household_links, update_household_links
 from wholestory.identity.ids import Assignment, assign_ids, id_number
 from wholestory.identity.model import ModelOptions, TrainedModel, train
 from wholestory.identity.scoring import PAIR_SCHEMA, score_all, score_new
@@ -219,7 +219,7 @@ def link_new(
     _replace_pairs(store, pairs, clustering, thresholds, model[0], full=False)
     _write_groups(store, summary, clustering.groups(), previous, clustering, run_id)
     _count_pairs(store, summary)
-    summary.household_links = rebuild_household_links(store)
+    summary.household_links = update_household_links(store, changes.touched)
     summary.seconds = time.perf_counter() - started
     _finish_run(store, run_id, summary)
     return summary

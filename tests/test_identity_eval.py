@@ -47,6 +47,9 @@ def test_link_eval_command_on_febrl4() -> None:
     assert done.exit_code == 0, done.output
     result = json.loads(done.output)
     assert result["dataset"] == "febrl4" and result["f1"] > 0.99 and result["threshold"] == UPPER
+    curve = result["checks"]["at_other_thresholds"]
+    assert curve[str(UPPER)]["f1"] == round(result["f1"], 4)
+    assert curve["0.5"]["recall"] >= curve["0.999"]["recall"]
 
 
 def test_link_eval_refuses_an_unknown_dataset(tmp_path: Path) -> None:

@@ -333,6 +333,13 @@ def link_eval_command(
         f"{result.true_clusters:,} in truth. {result.seconds:.1f} s."
     )
     for name, value in result.checks.items():
+        if name == "at_other_thresholds":
+            for threshold, scores in value.items():
+                console.print(
+                    f"  at {threshold}: precision {scores['precision']:.4f}, "
+                    f"recall {scores['recall']:.4f}, F1 {scores['f1']:.4f}"
+                )
+            continue
         console.print(f"  {name.replace('_', ' ')}: {value}")
 
 

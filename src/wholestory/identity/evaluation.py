@@ -29,6 +29,9 @@ from wholestory.store.connection import Store
 
 Pair = tuple[str, str]
 
+#: Thresholds FEBRL is also reported at, so the automatic one can be seen in context.
+CURVE = (0.5, 0.9, 0.99, 0.999)
+
 
 @dataclass
 class Evaluation:
@@ -103,9 +106,16 @@ def evaluate_febrl(name: Literal["febrl3", "febrl4"], upper: float) -> Evaluatio
         frames = [model_frame(sources)]
     options = ModelOptions(link_type=bench.link_type, same_agency_prior=False)
     model = train(frames, options)
-    pairs = score_all(model.settings_json, frames, upper)
+    scored = score_all(model.settings_json, frames, min(CURVE))
+    truth = set(bench.true_pairs)
+    curve = {}
+    for threshold in CURVE:
+        kept = scored.filter(pl.col("match_probability") >= threshold)
+        p, r, f, _ = pair_scores(set(kept.select("key_l", "key_r").iter_rows()), truth)
+        curve[str(threshold)] = {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
+    pairs = scored.filter(pl.col("match_probability") >= upper)
     predicted = set(pairs.select("key_l", "key_r").iter_rows())
-    precision, recall, f1, correct = pair_scores(predicted, set(bench.true_pairs))
+    precision, recall, f1, correct = pair_scores(predicted, truth)
     keys = sources["unique_id"].to_list()
     return Evaluation(
         dataset=name,
@@ -119,6 +129,7 @@ def evaluate_febrl(name: Literal["febrl3", "febrl4"], upper: float) -> Evaluatio
         clusters=_components(keys, predicted),
         true_clusters=_components(keys, bench.true_pairs),
         seconds=time.perf_counter() - started,
+        checks={"at_other_thresholds": curve},
     )
 
 

@@ -39,27 +39,11 @@ import polars as pl
 from wholestory.identifiers import nhs_exprs, postcode_exprs, upn_exprs
 from wholestory.identity.clusters import Clustering, Edge, Node, cluster
 from wholestory.identity.features import model_frame
-from wholestory.identity.sources import summarise
-
-#: The automatic threshold and the lower one, as linking uses them (linking.UPPER, LOWER).
-UPPER = 0.99
-LOWER = 0.8
+from wholestory.identity.linking import LOWER, UPPER
+from wholestory.identity.sources import DETAILS, summarise
 
 #: The record columns summarise reads.
-RECORD_COLUMNS = (
-    "agency",
-    "person_id",
-    "given_name",
-    "family_name",
-    "other_names",
-    "date_of_birth",
-    "sex",
-    "nhs_number",
-    "upn",
-    "postcode",
-    "address",
-    "event_date",
-)
+RECORD_COLUMNS = ("agency", "person_id", *DETAILS, "event_date")
 
 #: Files in a synthetic partnership that are not agency records.
 NOT_RECORDS = ("relationships.csv",)

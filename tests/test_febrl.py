@@ -9,21 +9,9 @@ import pytest
 
 from wholestory.identity.baseline import recordlinkage_baseline
 from wholestory.identity.febrl import Benchmark, BenchmarkName, load
+from wholestory.identity.sources import SOURCE_SCHEMA
 
-COLUMNS = [
-    "unique_id",
-    "agency",
-    "person_id",
-    "given_name",
-    "family_name",
-    "other_names",
-    "date_of_birth",
-    "sex",
-    "nhs_number",
-    "upn",
-    "postcode",
-    "address",
-]
+COLUMNS = list(SOURCE_SCHEMA)
 
 
 @pytest.fixture(scope="module")

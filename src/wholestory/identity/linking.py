@@ -32,7 +32,7 @@ from wholestory.identity.households import rebuild_household_links, update_house
 from wholestory.identity.ids import Assignment, assign_ids, id_number
 from wholestory.identity.model import ModelOptions, TrainedModel, train
 from wholestory.identity.scoring import PAIR_SCHEMA, score_all, score_new
-from wholestory.identity.sources import load_sources, now_iso, refresh_sources
+from wholestory.identity.sources import DETAILS, load_sources, now_iso, refresh_sources
 from wholestory.store.connection import Store
 
 #: Match probability at or above which a pair is linked without a person.
@@ -453,16 +453,7 @@ def review_queue(store: Store) -> list[dict[str, Any]]:
 
 
 #: What a reviewer sees of each side of a pair.
-REVIEW_DETAILS: Final = (
-    "given_name",
-    "family_name",
-    "date_of_birth",
-    "sex",
-    "nhs_number",
-    "upn",
-    "postcode",
-    "address",
-)
+REVIEW_DETAILS: Final = tuple(c for c in DETAILS if c != "other_names")
 
 
 def _add_details(store: Store, items: list[dict[str, Any]]) -> None:

@@ -291,7 +291,7 @@ def _regroup(store: Store, keys: set[str], kind: str) -> LinkSummary:
     summary = LinkSummary(kind=kind)
     model = latest_model(store)
     run_id = _start_run(store, kind, model[0] if model else None)
-    _mark_refused(store, clustering, member_set)
+    _mark_refused(store, clustering)
     _write_groups(store, summary, clustering.groups(), previous, clustering, run_id)
     _count_pairs(store, summary)
     summary.seconds = time.perf_counter() - started
@@ -368,7 +368,7 @@ def _replace_pairs(
         store.insert_frame("ws_link_pair", rows, {"model_id": model_id, "scored_at": now_iso()})
 
 
-def _mark_refused(store: Store, clustering: Clustering, members: set[str]) -> None:
+def _mark_refused(store: Store, clustering: Clustering) -> None:
     """After a decision, pairs the re-grouping refused are held for review with the reason."""
     with store.transaction():
         for refusal in clustering.refused:

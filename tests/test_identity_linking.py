@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from factories import event_row, write_csv
 from wholestory.cli.main import app
 from wholestory.identity.evaluation import pair_scores, pairs_within, read_truth
 from wholestory.identity.features import model_frame
@@ -282,3 +283,39 @@ def test_person_index_commands(
 
     missing = runner.invoke(app, ["person", "GP", "NOBODY"])
     assert missing.exit_code == 2 and "not a linked person" in missing.output
+
+
+def test_a_changed_person_is_scored_again_and_keeps_their_id(
+    store: Store, partnership: Path, trained: TrainedModel, tmp_path: Path
+) -> None:
+    ingest_paths(store, [partnership])
+    _use(store, trained)
+    link_all(store, thresholds=THRESHOLDS)
+    key, given, family, dob, person = store.query(
+        "SELECT key, given_name, family_name, date_of_birth, ws_person_id FROM ws_source_person "
+        "WHERE agency = 'GP' AND date_of_birth IS NOT NULL ORDER BY key LIMIT 1"
+    )[0]
+    agency, person_id = str(key).split(":", 1)
+    moved = event_row(
+        1,
+        agency=agency,
+        record_id="GP-MOVE-1",
+        person_id=person_id,
+        given_name=given,
+        family_name=family,
+        date_of_birth=dob,
+        nhs_number="",
+        postcode="XW9 9ZZ",
+        address="1 New Street, Elsewhere",
+        event_date="2026-10-01",
+        event_type="",
+        summary="Registered at a new address",
+    )
+    since = now_iso()
+    ingest_paths(store, [write_csv(tmp_path / "gp-feed.csv", [moved])])
+    summary = link_new(store, since=since, thresholds=THRESHOLDS)
+    assert summary is not None and summary.source_persons == 1
+    assert summary.scored > 0, "the changed person was scored again"
+    assert _people(store)[str(key)] == person
+    address = store.scalar("SELECT address FROM ws_source_person WHERE key = ?", [key])
+    assert address == "1 New Street, Elsewhere"

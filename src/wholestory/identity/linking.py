@@ -186,7 +186,9 @@ def link_new(
     if keys is None:
         keys = people_touched_since(store, since or "")
     changes = refresh_sources(store, keys)
-    touched = set(changes.new) | {k for k in changes.changed if _is_unlinked(store, k)}
+    # People whose details changed are scored again too; they stay with their
+    # person (see ``fixed`` below) and may gain links, never lose them here.
+    touched = set(changes.touched)
     summary.source_persons = len(changes.touched)
     if not touched:
         summary.seconds = time.perf_counter() - started
@@ -223,10 +225,6 @@ def link_new(
     summary.seconds = time.perf_counter() - started
     _finish_run(store, run_id, summary)
     return summary
-
-
-def _is_unlinked(store: Store, key: str) -> bool:
-    return store.scalar("SELECT ws_person_id FROM ws_source_person WHERE key = ?", [key]) is None
 
 
 # -- decisions ---------------------------------------------------------------------

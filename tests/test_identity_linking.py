@@ -270,8 +270,10 @@ def test_person_index_commands(
             "ORDER BY key LIMIT 2"
         )
     ]
+    typed = alone[0].split(":", 1)[0].lower() + ":" + alone[0].split(":", 1)[1]
     decided = runner.invoke(
-        app, ["review", "decide", *alone, "same", "--reason", "confirmed", "--by", "a.tester"]
+        app,
+        ["review", "decide", typed, alone[1], "same", "--reason", "confirmed", "--by", "a.tester"],
     )
     assert decided.exit_code == 0, decided.output
     assert "Recorded" in decided.output and "1 merge" in decided.output
@@ -319,3 +321,13 @@ def test_a_changed_person_is_scored_again_and_keeps_their_id(
     assert _people(store)[str(key)] == person
     address = store.scalar("SELECT address FROM ws_source_person WHERE key = ?", [key])
     assert address == "1 New Street, Elsewhere"
+
+
+def test_one_person_keeps_their_id_from_run_to_run(store: Store, tmp_path: Path) -> None:
+    ingest_paths(store, [write_csv(tmp_path / "police.csv", [event_row(1)])])
+    first = link_all(store, thresholds=THRESHOLDS)
+    assert first.notes and first.new_people == 1
+    people = _people(store)
+    again = link_all(store, thresholds=THRESHOLDS)
+    assert _people(store) == people
+    assert again.new_people == 0

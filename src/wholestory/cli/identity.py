@@ -176,6 +176,12 @@ def _evidence_words(evidence: dict[str, float]) -> str:
     return f"for: {agree or 'nothing'}; against: {disagree or 'nothing'}"
 
 
+def _key(text: str) -> str:
+    """AGENCY:PERSON_ID as typed, with the agency code in capitals as the store holds it."""
+    agency, colon, person_id = text.strip().partition(":")
+    return f"{agency.upper()}{colon}{person_id}"
+
+
 @review_app.command("decide")
 def decide_command(
     a: Annotated[str, typer.Argument(help="One record as AGENCY:PERSON_ID.")],
@@ -192,13 +198,13 @@ def decide_command(
     """
     store = ready_store()
     try:
-        summary = decide(store, a, b, decision.lower(), reason, by or getpass.getuser())
+        summary = decide(store, _key(a), _key(b), decision.lower(), reason, by or getpass.getuser())
     except LinkError as error:
         fail(str(error))
     finally:
         store.close()
     verb = "the same person" if decision.lower() == "same" else "different people"
-    console.print(f"Recorded: {a} and {b} are {verb}.")
+    console.print(f"Recorded: {_key(a)} and {_key(b)} are {verb}.")
     if summary.merges or summary.splits or summary.new_people:
         console.print(
             f"Applied: {_count(summary.merges, 'merge')}, {_count(summary.splits, 'split')}, "

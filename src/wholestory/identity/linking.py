@@ -32,7 +32,13 @@ from wholestory.identity.households import rebuild_household_links, update_house
 from wholestory.identity.ids import Assignment, assign_ids, id_number
 from wholestory.identity.model import ModelOptions, TrainedModel, train
 from wholestory.identity.scoring import PAIR_SCHEMA, score_all, score_new
-from wholestory.identity.sources import DETAILS, load_sources, now_iso, refresh_sources
+from wholestory.identity.sources import (
+    DETAILS,
+    load_sources,
+    now_iso,
+    people_touched_since,
+    refresh_sources,
+)
 from wholestory.store.connection import Store
 
 #: Match probability at or above which a pair is linked without a person.
@@ -133,7 +139,8 @@ def link_all(
     summary.source_persons = frame.height
     if frame.height < 2:
         summary.notes.append("Fewer than two people in the store: nothing to link.")
-        _write_groups(store, summary, [[k] for k in frame["unique_id"]], {}, None, None)
+        groups = [[k] for k in frame["unique_id"]]
+        _write_groups(store, summary, groups, _previous(store), None, None)
         summary.seconds = time.perf_counter() - started
         return summary
     model = None if retrain else latest_model(store)
@@ -175,8 +182,6 @@ def link_new(
     link`` trains one. Existing people stay grouped as they are; new people
     join them, form new people, or (rarely) bring two existing people together.
     """
-    from wholestory.identity.sources import people_touched_since
-
     model = latest_model(store)
     if model is None:
         return None
@@ -209,13 +214,13 @@ def link_new(
     previous = _previous(store)
     involved = touched | set(pairs["key_l"]) | set(pairs["key_r"])
     persons = {previous[k] for k in involved if previous.get(k)}
-    members = [k for k, p in previous.items() if p in persons] + sorted(touched)
+    members = {k for k, p in previous.items() if p in persons} | touched
     fixed: dict[str, list[str]] = {}
-    for key in members:
+    for key in sorted(members):
         if previous.get(key):
             fixed.setdefault(str(previous[key]), []).append(key)
-    same, different = _decisions(store, set(members))
-    nodes = _nodes(everyone.filter(pl.col("unique_id").is_in(members)))
+    same, different = _decisions(store, members)
+    nodes = _nodes(everyone.filter(pl.col("unique_id").is_in(list(members))))
     clustering = cluster(nodes, _edges(pairs, thresholds.upper), same, different, fixed.values())
     run_id = _start_run(store, "incremental", model[0])
     _replace_pairs(store, pairs, clustering, thresholds, model[0], full=False)

@@ -21,6 +21,7 @@ from typing import Final
 import polars as pl
 
 from wholestory.store.connection import Store
+from wholestory.store.records import stable_digest
 
 #: The detail columns of a source person, as linking reads them.
 DETAILS: Final[tuple[str, ...]] = (
@@ -105,10 +106,7 @@ def summarise(records: pl.DataFrame) -> pl.DataFrame:
         key=pl.concat_str("agency", pl.lit(":"), "person_id"),
         names=names,
     ).drop("_given", "_family", "_postcode", "_address")
-    hashed = pl.concat_str(
-        [pl.col(c).fill_null("\x00") for c in (*DETAILS, "names")], separator="\x1f"
-    )
-    out = out.with_columns(details_hash=hashed.hash().cast(pl.String))
+    out = out.with_columns(stable_digest(out, (*DETAILS, "names")).alias("details_hash"))
     return out.select(_STORED)
 
 
@@ -149,7 +147,7 @@ def refresh_sources(store: Store, keys: Sequence[str] | None = None) -> SourceCh
     if summary.is_empty():
         return SourceChanges((), ())
     known = _known_hashes(store, summary["key"].to_list())
-    marks = summary["key"].map_elements(lambda k: known.get(k, ""), return_dtype=pl.String)
+    marks = summary["key"].replace_strict(known, default="", return_dtype=pl.String)
     fresh = summary.filter(marks == "")
     changed = summary.filter((marks != "") & (marks != summary["details_hash"]))
     with store.transaction():

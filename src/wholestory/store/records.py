@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -35,15 +36,20 @@ def with_content_hash(frame: pl.DataFrame) -> pl.DataFrame:
     writer process, for large SQLite imports), off the reader's path.
     """
     content = [c for c in frame.columns if c not in ("source_row", "row_hash")]
+    return frame.with_columns(stable_digest(frame, content).alias("row_hash"))
+
+
+def stable_digest(frame: pl.DataFrame, columns: Sequence[str]) -> pl.Series:
+    """A blake2b digest of each row's ``columns``: the same on every Polars release."""
     joined = frame.select(
         pl.concat_str(
-            [pl.col(c).cast(pl.String).fill_null("\x00") for c in content], separator="\x1f"
+            [pl.col(c).cast(pl.String).fill_null("\x00") for c in columns], separator="\x1f"
         )
     ).to_series()
     digests = [
         hashlib.blake2b(text.encode(), digest_size=16).hexdigest() for text in joined.to_list()
     ]
-    return frame.with_columns(pl.Series("row_hash", digests, dtype=pl.String))
+    return pl.Series(digests, dtype=pl.String)
 
 
 @dataclass

@@ -283,6 +283,9 @@ def test_person_index_commands(
     refused = runner.invoke(app, ["review", "decide", *alone, "perhaps", "--reason", "x"])
     assert refused.exit_code == 2 and "same' or 'different" in refused.output
 
+    half = runner.invoke(app, ["person", "GP"])
+    assert half.exit_code == 2 and "agency's own id" in half.output
+
     missing = runner.invoke(app, ["person", "GP", "NOBODY"])
     assert missing.exit_code == 2 and "not a linked person" in missing.output
 

@@ -18,6 +18,7 @@ from wholestory.cli.errors import fail
 from wholestory.cli.ingest import _count, _export
 from wholestory.cli.store import ready_store
 from wholestory.identity.evaluation import Evaluation, evaluate_febrl, evaluate_partnership
+from wholestory.identity.ids import ID_PREFIX
 from wholestory.identity.linking import (
     LinkError,
     LinkSummary,
@@ -239,6 +240,11 @@ def person_command(
 def _find_person(store: Store, agency: str, person_id: str | None) -> Any:
     if person_id is None:
         ws_id = agency.upper()
+        if not ws_id.startswith(ID_PREFIX):
+            fail(
+                f"Give the agency's own id for the person too (wholestory person {ws_id} ID), "
+                f"or a WholeStory id ({ID_PREFIX}...)."
+            )
     else:
         found = person_for_source(store, agency.upper(), person_id)
         if found is None:

@@ -154,8 +154,13 @@ def update_household_links(store: Store, keys: Sequence[str]) -> int:
     own = _records_of(store, touched)
     scope = _records_sharing(store, own)
     relationships = _relationships_of(store, touched)
-    people = store.query_frame("SELECT key, ws_person_id FROM ws_source_person", [], _PEOPLE_SCHEMA)
-    links = household_links(relationships, pl.concat([own, scope]).unique(), people)
+    records = pl.concat([own, scope]).unique()
+    in_scope = (records["agency"] + ":" + records["person_id"]).unique().to_list()
+    condition, params = store.keys_in("key", in_scope)
+    people = store.query_frame(
+        f"SELECT key, ws_person_id FROM ws_source_person WHERE {condition}", params, _PEOPLE_SCHEMA
+    )
+    links = household_links(relationships, records, people)
     mine = links.filter(pl.col("key_a").is_in(touched) | pl.col("key_b").is_in(touched))
     with store.transaction():
         for column in ("key_a", "key_b"):

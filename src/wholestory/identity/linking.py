@@ -201,15 +201,12 @@ def link_new(
     everyone = model_frame(load_sources(store))
     is_new = everyone["unique_id"].is_in(list(touched))
     new, existing = everyone.filter(is_new), everyone.filter(~is_new)
-    pairs = (
-        score_new(model[1], existing, new, thresholds.lower, db_api=db_api)
-        if existing.height
-        else pl.DataFrame(schema=PAIR_SCHEMA)
-    )
-    if new.height > 1:
-        pairs = pl.concat(
-            [pairs, score_all(model[1], [new], thresholds.lower, db_api=db_api)]
-        ).unique(["key_l", "key_r"])
+    if existing.height:  # new against everyone, and among themselves
+        pairs = score_new(model[1], existing, new, thresholds.lower, db_api=db_api)
+    elif new.height > 1:
+        pairs = score_all(model[1], [new], thresholds.lower, db_api=db_api)
+    else:
+        pairs = pl.DataFrame(schema=PAIR_SCHEMA)
     summary.scored = pairs.height
     previous = _previous(store)
     involved = touched | set(pairs["key_l"]) | set(pairs["key_r"])

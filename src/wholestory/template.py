@@ -35,6 +35,11 @@ COLUMNS: Final[tuple[str, ...]] = (
     "team",
 )
 
+#: The columns that describe the person (not the event): what identity links on.
+PERSON_DETAILS: Final[tuple[str, ...]] = COLUMNS[
+    COLUMNS.index("given_name") : COLUMNS.index("role")
+]
+
 #: Columns that must be present in the header and filled in on every row.
 REQUIRED: Final[tuple[str, ...]] = (
     "agency",

@@ -444,7 +444,7 @@ def review_queue(store: Store) -> list[dict[str, Any]]:
             "person_b": person_r,
             "match_probability": round(float(probability), 6),
             "match_weight": round(float(weight), 2),
-            "why_review": note or "the evidence is between the thresholds",
+            "why_review": note or "the model is not sure enough to link them on its own",
             "evidence": evidence if isinstance(evidence, dict) else json.loads(evidence),
             "record_pairs": 1,
         }

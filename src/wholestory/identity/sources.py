@@ -22,19 +22,10 @@ import polars as pl
 
 from wholestory.store.connection import Store
 from wholestory.store.records import stable_digest
+from wholestory.template import PERSON_DETAILS
 
 #: The detail columns of a source person, as linking reads them.
-DETAILS: Final[tuple[str, ...]] = (
-    "given_name",
-    "family_name",
-    "other_names",
-    "date_of_birth",
-    "sex",
-    "nhs_number",
-    "upn",
-    "postcode",
-    "address",
-)
+DETAILS: Final[tuple[str, ...]] = PERSON_DETAILS
 
 #: The frame linking works on: a key, its agency and id, then the details.
 SOURCE_SCHEMA: Final[dict[str, pl.DataType]] = {

@@ -1,0 +1,418 @@
+"""What a chronology is built from, read from the store for one person or for all.
+
+Building is a pure function of a :class:`Material`; this module is the only
+part that reads the database. One person's material is read with a few
+indexed queries (the page and the CLI); everyone's is read once in bulk and
+cut into per-person materials (the nightly build), so both paths build
+exactly the same chronology.
+
+A person's material holds:
+
+* their own records (every source person linked to them);
+* everyone else's rows of the same events (same agency, same ``event_id``):
+  the mother as victim and her partner as suspect at the incident the child
+  was present at, and the victim's DASH checklist of it;
+* their household members, with what each is to them and when;
+* those members' records of the kinds that touch a child (domestic abuse, a
+  parent's mental illness, substance misuse or imprisonment, moves,
+  evictions, new partners), with the other rows of those events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final, NamedTuple
+
+from wholestory.chronology.vocabulary import HOUSEHOLD_TYPES
+from wholestory.identity.households import INVERSE
+from wholestory.store.connection import Store
+
+
+class Row(NamedTuple):
+    """One agency record, with the WholeStory person it belongs to."""
+
+    agency: str
+    record_id: str
+    person_id: str
+    given_name: str
+    family_name: str
+    date_of_birth: str | None
+    sex: str | None
+    nhs_number: str | None
+    upn: str | None
+    postcode: str | None
+    address: str | None
+    role: str
+    event_id: str | None
+    event_date: str
+    approximate: bool
+    day: dt.date
+    event_type: str
+    inferred: bool
+    summary: str
+    action: str | None
+    outcome: str | None
+    practitioner: str | None
+    team: str | None
+    person: str  # WholeStory id, or AGENCY:PERSON_ID while the source person is unlinked
+
+    @property
+    def key(self) -> str:
+        return f"{self.agency}:{self.person_id}"
+
+    @property
+    def event(self) -> tuple[str, str]:
+        """The agency's event this row is part of: its event_id, or the row alone."""
+        return (self.agency, self.event_id or f"record:{self.record_id}")
+
+    @property
+    def name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
+
+
+#: ``ws_record`` columns in :class:`Row` order (``person`` is added after reading).
+_COLUMNS: Final = (
+    "agency, record_id, person_id, given_name, family_name, date_of_birth, sex, nhs_number, "
+    "upn, postcode, address, role, event_id, event_date, event_date_approximate, "
+    "event_date_start, event_type, event_type_inferred, summary, action, outcome, "
+    "practitioner, team"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """Someone in the person's household: what they are to the person, and when."""
+
+    person: str
+    relation: str  # relationship codes as agencies recorded them ("MOTHER"), or ""
+    first: str | None  # ISO prefix, None when the evidence is undated (a relationship)
+    last: str | None
+
+    def covers(self, day: dt.date, slack_days: int) -> bool:
+        """Whether the member may have lived with the person on ``day``."""
+        if self.first is None or self.last is None:
+            return True
+        start = _first_day(self.first) - dt.timedelta(days=slack_days)
+        end = _last_day(self.last) + dt.timedelta(days=slack_days)
+        return start <= day <= end
+
+
+@dataclass(slots=True)
+class Material:
+    """Everything one person's chronology is built from."""
+
+    person: str
+    keys: list[str]
+    rows: list[Row]  # own records and the other rows of their events
+    household_rows: list[Row]  # members' records that touch a child, and their events' rows
+    members: dict[str, Member] = field(default_factory=dict)
+
+
+def _first_day(prefix: str) -> dt.date:
+    return dt.date.fromisoformat((prefix + "-01-01")[:10] if len(prefix) < 10 else prefix)
+
+
+def _last_day(prefix: str) -> dt.date:
+    if len(prefix) == 4:
+        return dt.date(int(prefix), 12, 31)
+    if len(prefix) == 7:
+        year, month = int(prefix[:4]), int(prefix[5:7])
+        following = dt.date(year + month // 12, month % 12 + 1, 1)
+        return following - dt.timedelta(days=1)
+    return dt.date.fromisoformat(prefix)
+
+
+def _row(values: Sequence[Any], person: str) -> Row:
+    day = values[15]
+    if not isinstance(day, dt.date):
+        day = dt.date.fromisoformat(str(day)[:10])
+    text = [None if v is None else str(v) for v in values[:12]]
+    return Row(
+        str(text[0]),
+        str(text[1]),
+        str(text[2]),
+        text[3] or "",
+        text[4] or "",
+        text[5],
+        text[6],
+        text[7],
+        text[8],
+        text[9],
+        text[10],
+        text[11] or "SUBJECT",
+        values[12],
+        str(values[13]),
+        bool(values[14]),
+        day,
+        str(values[16]),
+        bool(values[17]),
+        str(values[18]),
+        values[19],
+        values[20],
+        values[21],
+        values[22],
+        person,
+    )
+
+
+# One person
+
+
+def resolve_person(store: Store, agency: str, person_id: str) -> str | None:
+    """The WholeStory id of an agency's person; their own key while unlinked; None if unknown."""
+    key = f"{agency.upper()}:{person_id}"
+    found = store.query("SELECT ws_person_id FROM ws_source_person WHERE key = ?", [key])
+    if found:
+        return str(found[0][0]) if found[0][0] else key
+    known = store.scalar(
+        "SELECT 1 FROM ws_record WHERE agency = ? AND person_id = ? LIMIT 1",
+        [agency.upper(), person_id],
+    )
+    return key if known else None
+
+
+def load_material(store: Store, person: str) -> Material:
+    """One person's material (``person`` is a WholeStory id or an unlinked AGENCY:PERSON_ID)."""
+    keys = _keys_of(store, [person]).get(person, [])
+    if ":" in person and not keys:
+        keys = [person]
+    own = _records_of_keys(store, keys)
+    rows = _with_event_rows(store, own)
+    members = _members(store, person, keys)
+    member_keys = _keys_of(store, list(members))
+    theirs = [
+        r
+        for r in _records_of_keys(store, [k for ks in member_keys.values() for k in ks])
+        if r.event_type in HOUSEHOLD_TYPES
+    ]
+    household_rows = _with_event_rows(store, theirs)
+    return Material(person, keys, _named(store, rows), _named(store, household_rows), members)
+
+
+def _keys_of(store: Store, people: Sequence[str]) -> dict[str, list[str]]:
+    """Source keys of each WholeStory id."""
+    if not people:
+        return {}
+    condition, params = store.keys_in("ws_person_id", list(people))
+    found: dict[str, list[str]] = defaultdict(list)
+    for key, ws in store.query(
+        f"SELECT key, ws_person_id FROM ws_source_person WHERE {condition} ORDER BY key", params
+    ):
+        found[str(ws)].append(str(key))
+    for p in people:
+        if ":" in p and p not in found:
+            found[p] = [p]
+    return dict(found)
+
+
+def _records_of_keys(store: Store, keys: Sequence[str]) -> list[Row]:
+    """Every record of these source persons (``person`` filled in later)."""
+    rows: list[Row] = []
+    by_agency: dict[str, list[str]] = defaultdict(list)
+    for key in keys:
+        agency, person_id = key.split(":", 1)
+        by_agency[agency].append(person_id)
+    for agency, ids in sorted(by_agency.items()):
+        condition, params = store.keys_in("person_id", ids)
+        found = store.query(
+            f"SELECT {_COLUMNS} FROM ws_record WHERE agency = ? AND {condition}",
+            [agency, *params],
+        )
+        rows.extend(_row(values, "") for values in found)
+    return rows
+
+
+def _with_event_rows(store: Store, rows: list[Row]) -> list[Row]:
+    """The rows plus every other row of the same agency events."""
+    events: dict[str, set[str]] = defaultdict(set)
+    for r in rows:
+        if r.event_id:
+            events[r.agency].add(r.event_id)
+    seen = {(r.agency, r.record_id) for r in rows}
+    out = list(rows)
+    for agency, ids in sorted(events.items()):
+        condition, params = store.keys_in("event_id", sorted(ids))
+        for values in store.query(
+            f"SELECT {_COLUMNS} FROM ws_record WHERE agency = ? AND {condition}",
+            [agency, *params],
+        ):
+            if (values[0], values[1]) not in seen:
+                seen.add((values[0], values[1]))
+                out.append(_row(values, ""))
+    return out
+
+
+def _named(store: Store, rows: list[Row]) -> list[Row]:
+    """The rows with ``person`` set to the WholeStory id of their source person."""
+    keys = sorted({r.key for r in rows})
+    people: dict[str, str] = {}
+    if keys:
+        condition, params = store.keys_in("key", keys)
+        for key, ws in store.query(
+            f"SELECT key, ws_person_id FROM ws_source_person WHERE {condition}", params
+        ):
+            if ws:
+                people[str(key)] = str(ws)
+    return [r._replace(person=people.get(r.key, r.key)) for r in rows]
+
+
+def _members(store: Store, person: str, keys: Sequence[str]) -> dict[str, Member]:
+    """The person's household members, from the identity work's household links."""
+    if not keys:
+        return {}
+    in_a, params_a = store.keys_in("key_a", list(keys))
+    in_b, params_b = store.keys_in("key_b", list(keys))
+    links = store.query(
+        "SELECT key_a, key_b, basis, first_date, last_date FROM ws_household_link "
+        f"WHERE {in_a} OR {in_b}",
+        [*params_a, *params_b],
+    )
+    mine = set(keys)
+    pairs = [(a if a in mine else b, b if a in mine else a, f, la) for a, b, _, f, la in links]
+    pairs = [p for p in pairs if p[1] not in mine]
+    others = sorted({p[1] for p in pairs})
+    owner = {k: k for k in others}
+    if others:
+        condition, params = store.keys_in("key", others)
+        for key, ws in store.query(
+            f"SELECT key, ws_person_id FROM ws_source_person WHERE {condition}", params
+        ):
+            if ws:
+                owner[str(key)] = str(ws)
+    words = _relationship_words(store, keys, others)
+    return combine_members(
+        ((owner[theirs], words.get((m, theirs), ""), f, la) for m, theirs, f, la in pairs),
+        exclude=person,
+    )
+
+
+def _relationship_words(
+    store: Store, mine: Sequence[str], others: Sequence[str]
+) -> dict[tuple[str, str], str]:
+    """What each other key is to each of mine, from the relationships tables."""
+    if not others:
+        return {}
+    agencies = sorted({k.split(":", 1)[0] for k in [*mine, *others]})
+    condition, params = store.keys_in("agency", agencies)
+    rows = store.query(
+        f"SELECT agency, person_id, related_person_id, relationship FROM ws_relationship "
+        f"WHERE {condition}",
+        params,
+    )
+    return relationship_words(rows, set(mine), set(others))
+
+
+def relationship_words(
+    rows: Iterable[Sequence[Any]], mine: set[str], others: set[str]
+) -> dict[tuple[str, str], str]:
+    """(my key, their key) → what they are to me, read the right way round."""
+    said: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for agency, one, other, word in rows:
+        a, b = f"{agency}:{one}", f"{agency}:{other}"
+        if a in mine and b in others:
+            said[(a, b)].add(str(word))  # b is a's MOTHER
+        if b in mine and a in others:
+            said[(b, a)].add(INVERSE.get(str(word), str(word)))
+    return {pair: ",".join(sorted(words)) for pair, words in said.items()}
+
+
+def combine_members(
+    links: Iterable[tuple[str, str, str | None, str | None]], exclude: str
+) -> dict[str, Member]:
+    """One :class:`Member` per person from (person, relation, first, last) link rows."""
+    grouped: dict[str, list[tuple[str, str | None, str | None]]] = defaultdict(list)
+    for other, word, first, last in links:
+        if other != exclude:
+            grouped[other].append((word, first, last))
+    members: dict[str, Member] = {}
+    for other, found in grouped.items():
+        words = sorted({c for w, _, _ in found if w for c in w.split(",")})
+        dated = [(f, la) for _, f, la in found if f and la]
+        undated = len(dated) < len(found)
+        members[other] = Member(
+            other,
+            ",".join(words),
+            None if undated else min(f for f, _ in dated),
+            None if undated else max(la for _, la in dated),
+        )
+    return members
+
+
+# Everyone at once
+
+
+class Everyone:
+    """The whole store read once, cut into one :class:`Material` per person on demand."""
+
+    def __init__(self, store: Store) -> None:
+        people = {
+            str(k): str(ws) if ws else str(k)
+            for k, ws in store.query("SELECT key, ws_person_id FROM ws_source_person")
+        }
+        self.rows_by_key: dict[str, list[Row]] = defaultdict(list)
+        self.rows_by_event: dict[tuple[str, str], list[Row]] = defaultdict(list)
+        for values in store.query(f"SELECT {_COLUMNS} FROM ws_record"):
+            key = f"{values[0]}:{values[2]}"
+            row = _row(values, people.get(key, key))
+            self.rows_by_key[key].append(row)
+            if row.event_id:
+                self.rows_by_event[row.event].append(row)
+        self.keys_by_person: dict[str, list[str]] = defaultdict(list)
+        for key in self.rows_by_key:
+            self.keys_by_person[people.get(key, key)].append(key)
+        self.links: dict[str, list[tuple[str, str | None, str | None]]] = defaultdict(list)
+        for a, b, first, last in store.query(
+            "SELECT key_a, key_b, first_date, last_date FROM ws_household_link"
+        ):
+            self.links[a].append((b, first, last))
+            self.links[b].append((a, first, last))
+        self.people = people
+        self.words: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for agency, one, other, word in store.query(
+            "SELECT agency, person_id, related_person_id, relationship FROM ws_relationship"
+        ):
+            a, b = f"{agency}:{one}", f"{agency}:{other}"
+            self.words[(a, b)].add(str(word))
+            self.words[(b, a)].add(INVERSE.get(str(word), str(word)))
+
+    def persons(self) -> list[str]:
+        """Every person with records, WholeStory ids first, in a stable order."""
+        return sorted(self.keys_by_person)
+
+    def material(self, person: str) -> Material:
+        """One person's material, the same as :func:`load_material` would read."""
+        keys = sorted(self.keys_by_person.get(person, []))
+        own = [r for k in keys for r in self.rows_by_key.get(k, [])]
+        rows = self._with_events(own)
+        links = [
+            (self.people.get(other, other), ",".join(sorted(self.words.get((k, other), ()))), f, la)
+            for k in keys
+            for other, f, la in self.links.get(k, [])
+            if self.people.get(other, other) != person
+        ]
+        members = combine_members(links, exclude=person)
+        theirs = [
+            r
+            for m in members
+            for k in self.keys_by_person.get(m, [])
+            for r in self.rows_by_key.get(k, [])
+            if r.event_type in HOUSEHOLD_TYPES
+        ]
+        return Material(person, keys, rows, self._with_events(theirs), members)
+
+    def _with_events(self, rows: list[Row]) -> list[Row]:
+        seen = {(r.agency, r.record_id) for r in rows}
+        out = list(rows)
+        for event in dict.fromkeys(r.event for r in rows if r.event_id):
+            for r in self.rows_by_event.get(event, []):
+                if (r.agency, r.record_id) not in seen:
+                    seen.add((r.agency, r.record_id))
+                    out.append(r)
+        return out
+
+    def __iter__(self) -> Iterator[Material]:
+        for person in self.persons():
+            yield self.material(person)

@@ -1,0 +1,190 @@
+"""What a chronology is made of: sources, entries, flags and the analysis above them.
+
+These are plain data, built by :mod:`~wholestory.chronology.building` and read
+by every output (JSON, HTML, PDF, CSV) and, later, by the web pages. The JSON
+form (:meth:`Chronology.as_dict`) is the contract other systems read, so its
+field names are fixed here and nowhere else.
+
+The facts (entries) and the analysis (flags and summary) are kept apart, as
+chronology guidance asks: an entry says what an agency recorded; a flag or a
+summary line says what WholeStory reads into the entries, and always points
+back to them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One agency record behind an entry: the row as the agency wrote it."""
+
+    agency: str
+    record_id: str
+    person_id: str
+    name: str
+    role: str
+    date: str  # as recorded: YYYY, YYYY-MM or YYYY-MM-DD
+    approximate: bool
+    event_type: str
+    inferred: bool
+    summary: str
+    action: str
+    outcome: str
+    practitioner: str
+    team: str
+    own: bool  # a record of the chronology's person (not of someone else in the event)
+
+    def key(self) -> dict[str, str]:
+        """The record as the JSON names it: ``{agency, record_id}``."""
+        return {"agency": self.agency, "record_id": self.record_id}
+
+
+@dataclass(frozen=True, slots=True)
+class Involved:
+    """Someone else recorded in an entry's event, and what they are to the child."""
+
+    person: str  # WholeStory id, or AGENCY:PERSON_ID while unlinked
+    name: str
+    role: str  # their part in the event: VICTIM, SUSPECT...
+    relation: str  # what they are to the chronology's person: mother, mother's partner...
+
+
+@dataclass(slots=True)
+class Entry:
+    """One thing that happened, with every agency record of it.
+
+    ``date`` keeps the precision it was given (``2014``, ``2014-03``,
+    ``2014-03-09``) and ``approximate`` says whether an agency marked it
+    ``~``; ``day`` is the earliest day it can be, for ordering and windows.
+    """
+
+    id: str
+    day: dt.date
+    date: str
+    approximate: bool
+    agency: str  # the agency that recorded it first
+    agencies: list[str]
+    event_type: str  # the type of the first record (the agency's own or inferred)
+    event_types: list[str]
+    inferred: bool  # the first record's type was inferred from its summary
+    role: str  # the chronology person's part; HOUSEHOLD for a household member's event
+    household: bool
+    summary: str
+    action: str
+    outcome: str
+    category: str
+    sources: list[Source]
+    involved: list[Involved] = field(default_factory=list)
+    merged_because: str = ""  # why several agencies' records are one entry, if they are
+
+    @property
+    def precision(self) -> str:
+        """``day``, ``month`` or ``year``: how exactly the date is known."""
+        return {4: "year", 7: "month"}.get(len(self.date), "day")
+
+    def has(self, *types: str) -> bool:
+        """Whether any record of the entry is of one of ``types``."""
+        return any(t in types for t in self.event_types)
+
+    def own_types(self) -> set[str]:
+        """Types of the chronology person's own records in this entry."""
+        return {s.event_type for s in self.sources if s.own}
+
+    def as_dict(self) -> dict[str, Any]:
+        """The entry in the JSON contract."""
+        return {
+            "id": self.id,
+            "date": self.date,
+            "approximate": self.approximate,
+            "precision": self.precision,
+            "agency": self.agency,
+            "agencies": self.agencies,
+            "event_type": self.event_type,
+            "event_types": self.event_types,
+            "inferred": self.inferred,
+            "role": self.role,
+            "household": self.household,
+            "category": self.category,
+            "summary": self.summary,
+            "action": self.action,
+            "outcome": self.outcome,
+            "involved": [asdict(i) for i in self.involved],
+            "merged_because": self.merged_because,
+            "sources": [s.key() for s in self.sources],
+            "records": [asdict(s) for s in self.sources],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """An indicator raised on a chronology: a prompt for judgement, never a verdict."""
+
+    code: str
+    title: str
+    severity: str  # high, medium or low
+    first: dt.date
+    last: dt.date
+    explanation: str
+    entries: tuple[str, ...]  # entry ids
+    evidence: tuple[tuple[str, str], ...]  # (agency, record_id) of every record behind it
+    grounding: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """The flag in the JSON contract."""
+        return {
+            "code": self.code,
+            "title": self.title,
+            "severity": self.severity,
+            "first_date": self.first.isoformat(),
+            "last_date": self.last.isoformat(),
+            "explanation": self.explanation,
+            "grounding": self.grounding,
+            "entries": list(self.entries),
+            "evidence": [{"agency": a, "record_id": r} for a, r in self.evidence],
+        }
+
+
+@dataclass(slots=True)
+class Person:
+    """Who the chronology is about, as every agency recorded them."""
+
+    id: str
+    names: list[str]
+    dates_of_birth: list[str]
+    date_of_birth: str | None  # the most agreed date of birth
+    sex: str
+    source_records: list[dict[str, str]]  # {agency, person_id}
+    addresses: list[str]
+    identifiers: dict[str, list[str]]  # nhs_number, upn
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class Chronology:
+    """One person's whole story: the facts, then what WholeStory reads into them."""
+
+    person: Person
+    as_of: dt.date
+    produced_at: str
+    entries: list[Entry]
+    flags: list[Flag]
+    summary: dict[str, Any]
+    household: list[dict[str, Any]]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON contract (see the README): person, entries, flags, summary."""
+        return {
+            "person": self.person.as_dict(),
+            "as_of": self.as_of.isoformat(),
+            "produced_at": self.produced_at,
+            "household": self.household,
+            "summary": self.summary,
+            "flags": [f.as_dict() for f in self.flags],
+            "entries": [e.as_dict() for e in self.entries],
+        }

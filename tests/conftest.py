@@ -21,6 +21,8 @@ from wholestory.web.bootstrap import ensure_schema
 
 PG_ENV = "WHOLESTORY_TEST_POSTGRES_URL"
 TABLES = (
+    "ws_flag",
+    "ws_chronology",
     "ws_record_version",
     "ws_record",
     "ws_relationship",

@@ -11,6 +11,7 @@ against the indicators, as they would in use.
 from __future__ import annotations
 
 import csv
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from wholestory.chronology.rules import INDICATORS
+from wholestory.store.connection import Store
 
 
 @dataclass(slots=True)
@@ -46,10 +48,12 @@ class IndicatorScores:
     children: int
     codes: dict[str, CodeScore]
     misses: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "children": self.children,
+            "seconds": round(self.seconds, 2),
             "codes": {
                 code: {
                     "precision": round(s.precision, 4),
@@ -116,6 +120,41 @@ def score(
                     }
                 )
     return result
+
+
+def stored_flags(store: Store) -> tuple[dict[str, list[str]], dict[str, set[str]]]:
+    """(person → source keys, person → flag codes) from the store's built chronologies."""
+    keys: dict[str, list[str]] = defaultdict(list)
+    for key, person in store.query("SELECT key, ws_person_id FROM ws_source_person"):
+        keys[str(person or key)].append(str(key))
+    flags: dict[str, set[str]] = defaultdict(set)
+    for person, code in store.query("SELECT ws_person_id, code FROM ws_flag"):
+        flags[str(person)].add(str(code))
+    return dict(keys), dict(flags)
+
+
+def evaluate_store(store: Store, folder: Path) -> IndicatorScores:
+    """Score the flags already built in ``store`` (holding ``folder``'s partnership)."""
+    keys, flags = stored_flags(store)
+    return score(folder, keys, flags)
+
+
+def evaluate_folder(store: Store, folder: Path) -> IndicatorScores:
+    """Import, link and build a synthetic partnership in an empty ``store``, then score it."""
+    from wholestory.chronology.stored import build_all
+    from wholestory.identity.linking import Thresholds as LinkThresholds
+    from wholestory.identity.linking import link_all
+    from wholestory.ingest import ingest_paths
+
+    started = time.perf_counter()
+    result = ingest_paths(store, [folder])
+    if result.failed:
+        raise ValueError(f"{result.failed[0].file}: {result.failed[0].error}")
+    link_all(store, retrain=True, thresholds=LinkThresholds.from_environment())
+    build_all(store)
+    scores = evaluate_store(store, folder)
+    scores.seconds = time.perf_counter() - started
+    return scores
 
 
 def _rows(path: Path) -> list[dict[str, str]]:

@@ -177,6 +177,10 @@ class Chronology:
     summary: dict[str, Any]
     household: list[dict[str, Any]]
 
+    def entries_text(self) -> list[str]:
+        """Every record's summary and action: the free text other agencies are named in."""
+        return [t for e in self.entries for s in e.sources for t in (s.summary, s.action) if t]
+
     def as_dict(self) -> dict[str, Any]:
         """The JSON contract (see the README): person, entries, flags, summary."""
         return {

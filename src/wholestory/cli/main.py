@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from wholestory.cli import demo, identity, ingest, synth
+from wholestory.cli import chronology, demo, identity, ingest, synth
 from wholestory.cli.errors import err_console
 
 app = typer.Typer(
@@ -30,6 +30,11 @@ app.add_typer(identity.review_app, name="review")
 app.command("person")(identity.person_command)
 app.add_typer(identity.people_app, name="people")
 app.command("link-eval")(identity.link_eval_command)
+app.command("chronology")(chronology.chronology_command)
+app.command("chronologies")(chronology.chronologies_command)
+app.command("flags")(chronology.flags_command)
+app.command("review-pack")(chronology.review_pack_command)
+app.command("chronology-eval")(chronology.chronology_eval_command)
 app.command("synth")(synth.synth_command)
 app.command("demo")(demo.demo_command)
 

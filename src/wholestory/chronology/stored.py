@@ -1,0 +1,316 @@
+"""Chronologies kept in the store: built for everyone at once, read one at a time.
+
+Pages and partnership-wide lists read what is stored here rather than rebuild
+a child's story on every view. :func:`build_all` rebuilds every person's
+chronology from the store in one pass (:class:`~wholestory.chronology.material.Everyone`)
+and replaces the stored ones in one transaction, so readers see either the
+old set or the new, never half of each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+import zlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+import polars as pl
+
+from wholestory.chronology import build, is_child
+from wholestory.chronology.indicators import Thresholds
+from wholestory.chronology.material import Everyone, Material, load_material
+from wholestory.chronology.model import Chronology
+from wholestory.chronology.rules import SEVERITY_ORDER
+from wholestory.store.connection import Store
+
+#: Chronologies written per insert: bounds memory on a large partnership.
+CHUNK: Final = 5_000
+
+_CHRONOLOGY_SCHEMA: Final = {
+    "ws_person_id": pl.String(),
+    "as_of": pl.String(),
+    "display_name": pl.String(),
+    "date_of_birth": pl.String(),
+    "is_child": pl.Boolean(),
+    "entry_count": pl.Int64(),
+    "flag_count": pl.Int64(),
+    "top_severity": pl.String(),
+    "open_plan": pl.Boolean(),
+    "content": pl.Binary(),
+}
+_FLAG_SCHEMA: Final = {
+    "ws_person_id": pl.String(),
+    "code": pl.String(),
+    "title": pl.String(),
+    "severity": pl.String(),
+    "first_date": pl.String(),
+    "last_date": pl.String(),
+    "explanation": pl.String(),
+    "evidence": pl.String(),
+    "open_plan": pl.Boolean(),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class BuildSummary:
+    """What one build of every chronology did."""
+
+    people: int
+    children: int
+    entries: int
+    flags: int
+    flagged_children: int
+    as_of: str
+    seconds: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "people": self.people,
+            "children": self.children,
+            "entries": self.entries,
+            "flags": self.flags,
+            "flagged_children": self.flagged_children,
+            "as_of": self.as_of,
+            "seconds": round(self.seconds, 2),
+        }
+
+
+def store_as_of(store: Store, today: dt.date | None = None) -> dt.date:
+    """The day the store's data runs to: its newest event, or today if that is in the future.
+
+    Ages ("under 18") and open plans are judged on this day, so that a
+    partnership's data loaded a month ago is read as it stood then.
+    """
+    today = today or dt.date.today()
+    newest = store.scalar("SELECT MAX(event_date_start) FROM ws_record")
+    if newest is None:
+        return today
+    day = newest if isinstance(newest, dt.date) else dt.date.fromisoformat(str(newest)[:10])
+    return min(day, today)
+
+
+def chronology_of(
+    store: Store,
+    person: str,
+    as_of: dt.date | None = None,
+    thresholds: Thresholds | None = None,
+) -> Chronology:
+    """One person's chronology, built now from the store (always current)."""
+    return build(
+        load_material(store, person),
+        as_of or store_as_of(store),
+        thresholds or Thresholds.load(),
+    )
+
+
+def build_all(
+    store: Store,
+    as_of: dt.date | None = None,
+    thresholds: Thresholds | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> BuildSummary:
+    """Build and store every person's chronology and flags, replacing the stored ones."""
+    started = time.perf_counter()
+    day = as_of or store_as_of(store)
+    t = thresholds or Thresholds.load()
+    everyone = Everyone(store)
+    persons = everyone.persons()
+    built_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    totals = {"children": 0, "entries": 0, "flags": 0, "flagged": 0}
+    with store.transaction():
+        store.execute("DELETE FROM ws_flag")
+        store.execute("DELETE FROM ws_chronology")
+        for start in range(0, len(persons), CHUNK):
+            chunk = [everyone.material(p) for p in persons[start : start + CHUNK]]
+            _write(store, chunk, day, t, built_at, totals)
+            if progress:
+                progress(min(start + CHUNK, len(persons)), len(persons))
+    return BuildSummary(
+        people=len(persons),
+        children=totals["children"],
+        entries=totals["entries"],
+        flags=totals["flags"],
+        flagged_children=totals["flagged"],
+        as_of=day.isoformat(),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def rebuild_people(
+    store: Store,
+    persons: Sequence[str],
+    as_of: dt.date | None = None,
+    thresholds: Thresholds | None = None,
+) -> int:
+    """Rebuild and store the chronologies of some people (after a daily feed); returns how many."""
+    if not persons:
+        return 0
+    day = as_of or store_as_of(store)
+    t = thresholds or Thresholds.load()
+    built_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    totals = {"children": 0, "entries": 0, "flags": 0, "flagged": 0}
+    with store.transaction():
+        condition, params = store.keys_in("ws_person_id", list(persons))
+        store.execute(f"DELETE FROM ws_flag WHERE {condition}", params)
+        store.execute(f"DELETE FROM ws_chronology WHERE {condition}", params)
+        _write(store, [load_material(store, p) for p in persons], day, t, built_at, totals)
+    return len(persons)
+
+
+def _write(
+    store: Store,
+    materials: Iterable[Material],
+    day: dt.date,
+    t: Thresholds,
+    built_at: str,
+    totals: dict[str, int],
+) -> None:
+    chronologies: list[tuple[Any, ...]] = []
+    flags: list[tuple[Any, ...]] = []
+    for material in materials:
+        c = build(material, day, t, produced_at=built_at)
+        child = is_child(
+            material,
+            dt.date.fromisoformat(c.person.date_of_birth) if c.person.date_of_birth else None,
+            day,
+            t,
+        )
+        open_plan = any(p["end"] is None for p in c.summary["plans"])
+        top = min(
+            (f.severity for f in c.flags), key=lambda s: SEVERITY_ORDER.get(s, 9), default=None
+        )
+        content = zlib.compress(json.dumps(c.as_dict(), separators=(",", ":")).encode(), 6)
+        chronologies.append(
+            (
+                c.person.id,
+                day.isoformat(),
+                c.person.names[0] if c.person.names else "",
+                c.person.date_of_birth,
+                child,
+                len(c.entries),
+                len(c.flags),
+                top,
+                open_plan,
+                content,
+            )
+        )
+        for f in c.flags:
+            evidence = json.dumps([{"agency": a, "record_id": r} for a, r in f.evidence])
+            flags.append(
+                (
+                    c.person.id,
+                    f.code,
+                    f.title,
+                    f.severity,
+                    f.first.isoformat(),
+                    f.last.isoformat(),
+                    f.explanation,
+                    evidence,
+                    open_plan,
+                )
+            )
+        totals["children"] += child
+        totals["entries"] += len(c.entries)
+        totals["flags"] += len(c.flags)
+        totals["flagged"] += bool(c.flags)
+    store.insert_frame(
+        "ws_chronology",
+        pl.DataFrame(chronologies, schema=_CHRONOLOGY_SCHEMA, orient="row"),
+        {"built_at": built_at},
+    )
+    store.insert_frame(
+        "ws_flag",
+        pl.DataFrame(flags, schema=_FLAG_SCHEMA, orient="row"),
+        {"built_at": built_at},
+    )
+
+
+def stored_chronology(store: Store, person: str) -> dict[str, Any] | None:
+    """A person's stored chronology JSON, or None if it has not been built."""
+    content = store.scalar("SELECT content FROM ws_chronology WHERE ws_person_id = ?", [person])
+    if content is None:
+        return None
+    loaded: dict[str, Any] = json.loads(zlib.decompress(bytes(content)))
+    return loaded
+
+
+def stored_count(store: Store) -> int:
+    return int(store.scalar("SELECT COUNT(*) FROM ws_chronology") or 0)
+
+
+def flagged_children(store: Store, code: str | None = None) -> list[dict[str, Any]]:
+    """Children with flags, most serious first: high severity and no open plan at the top.
+
+    One row per child, with their flags; ``code`` keeps only children with that
+    flag. Managers read this to see who may be slipping between agencies.
+    """
+    params = [code] if code else []
+    rows = store.query(
+        "SELECT f.ws_person_id, f.code, f.title, f.severity, f.first_date, f.last_date, "
+        "f.explanation, f.open_plan, c.as_of, c.display_name, c.date_of_birth FROM ws_flag f "
+        "JOIN ws_chronology c ON c.ws_person_id = f.ws_person_id "
+        + (
+            "WHERE f.ws_person_id IN (SELECT ws_person_id FROM ws_flag WHERE code = ?)"
+            if code
+            else ""
+        ),
+        params,
+    )
+    children: dict[str, dict[str, Any]] = {}
+    for (
+        person,
+        fcode,
+        title,
+        severity,
+        first,
+        last,
+        explanation,
+        open_plan,
+        as_of,
+        name,
+        dob,
+    ) in rows:
+        child = children.setdefault(
+            str(person),
+            {
+                "person": str(person),
+                "name": name,
+                "date_of_birth": dob,
+                "open_plan": bool(open_plan),
+                "as_of": as_of,
+                "flags": [],
+            },
+        )
+        child["flags"].append(
+            {
+                "code": fcode,
+                "title": title,
+                "severity": severity,
+                "first_date": first,
+                "last_date": last,
+                "explanation": explanation,
+            }
+        )
+    for child in children.values():
+        child["flags"].sort(key=lambda f: (SEVERITY_ORDER.get(f["severity"], 9), f["code"]))
+        child["top_severity"] = child["flags"][0]["severity"]
+        child["latest"] = max(f["last_date"] for f in child["flags"])
+    return sorted(
+        children.values(),
+        key=lambda c: (
+            SEVERITY_ORDER.get(c["top_severity"], 9),
+            c["open_plan"],
+            -sum(1 for f in c["flags"] if f["severity"] == "high"),
+            -len(c["flags"]),
+            _negated(c["latest"]),
+            c["person"],
+        ),
+    )
+
+
+def _negated(date: str) -> int:
+    """A date as a number that sorts the most recent first."""
+    return -int(date.replace("-", "")[:8].ljust(8, "0"))

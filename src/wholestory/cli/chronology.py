@@ -1,0 +1,351 @@
+"""``wholestory chronology``, ``chronologies``, ``flags``, ``review-pack``, ``chronology-eval``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import tempfile
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from wholestory.chronology.indicators import Thresholds
+from wholestory.chronology.material import resolve_person
+from wholestory.chronology.model import Chronology
+from wholestory.chronology.rules import INDICATORS
+from wholestory.chronology.stored import (
+    BuildSummary,
+    build_all,
+    chronology_of,
+    flagged_children,
+    stored_count,
+)
+from wholestory.cli.errors import fail
+from wholestory.identity.ids import ID_PREFIX
+from wholestory.identity.people import current_id
+from wholestory.store import Store
+
+console = Console(highlight=False)
+
+
+class Format(StrEnum):
+    json = "json"
+    html = "html"
+    pdf = "pdf"
+    csv = "csv"
+
+
+def _thresholds() -> Thresholds:
+    try:
+        return Thresholds.load()
+    except (OSError, ValueError, TypeError) as error:
+        fail(f"Indicator settings could not be read: {error}")
+
+
+def _as_of(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        fail(f"--as-of must be a date as YYYY-MM-DD, not '{text}'")
+
+
+def _person(store: Store, agency: str, person_id: str | None) -> str:
+    """The WholeStory id (or unlinked agency key) the arguments name, or a clear error."""
+    if person_id is None:
+        asked = agency.upper()
+        if not asked.startswith(ID_PREFIX):
+            fail(
+                f"Give the agency's own id for the person too (wholestory chronology {asked} ID), "
+                f"or a WholeStory id ({ID_PREFIX}...)."
+            )
+        found = current_id(store, asked)
+        if found is None:
+            fail(f"No person {asked} in the store.")
+        return found
+    found = resolve_person(store, agency, person_id)
+    if found is None:
+        fail(f"{agency.upper()} has no person {person_id} in the store.")
+    return found
+
+
+def _write(out: Path, data: bytes, force: bool) -> None:
+    """Write a file whole, never over an existing one unasked."""
+    if out.exists() and not force:
+        fail(f"{out} already exists; add --force to overwrite it")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(f".{out.name}.partial")
+    partial.write_bytes(data)
+    partial.replace(out)
+
+
+def render(chronology: Chronology, fmt: Format, anonymise: bool) -> bytes:
+    """The chronology in one output format, as bytes to write."""
+    from wholestory.chronology import render as out
+
+    if fmt is Format.json:
+        shown = chronology
+        if anonymise:
+            from wholestory.chronology.anonymise import anonymise as scrub
+
+            shown = scrub(chronology)
+        return (json.dumps(shown.as_dict(), indent=2, default=str) + "\n").encode()
+    if fmt is Format.html:
+        return out.to_html(chronology, anonymise=anonymise).encode()
+    if fmt is Format.pdf:
+        return out.to_pdf(chronology, anonymise=anonymise)
+    raise ValueError("CSV is written with render.write_chronology_csv")
+
+
+def chronology_command(
+    agency: Annotated[str, typer.Argument(help="The agency code, or a WholeStory id (WS-...).")],
+    person_id: Annotated[
+        str | None, typer.Argument(help="The agency's own id for the person.")
+    ] = None,
+    fmt: Annotated[
+        Format, typer.Option("--format", help="json, html, pdf or csv.", case_sensitive=False)
+    ] = Format.html,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="The file to write; json prints if not given.")
+    ] = None,
+    anonymise: Annotated[
+        bool,
+        typer.Option(
+            "--anonymise",
+            help="Names become roles ('the child', 'mother'); addresses and ids are removed.",
+        ),
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Read the story as of this day (default: the newest record)."),
+    ] = None,
+) -> None:
+    """One person's whole story: every agency's entries, the flags and the analysis.
+
+    Built fresh from the store, so it includes everything imported so far. Give
+    an agency and its id for the person (wholestory chronology CSC CS0001 --format
+    pdf --out story.pdf), or a WholeStory id.
+    """
+    from wholestory.cli.store import ready_store
+
+    if out is None and fmt is not Format.json:
+        fail(f"--out FILE is needed for --format {fmt.value}")
+    thresholds, day = _thresholds(), _as_of(as_of)
+    store = ready_store()
+    try:
+        chronology = chronology_of(store, _person(store, agency, person_id), day, thresholds)
+    finally:
+        store.close()
+    if fmt is Format.csv and out is not None:
+        from wholestory.chronology.render import write_chronology_csv
+
+        try:
+            write_chronology_csv(chronology, out, anonymise=anonymise, force=force)
+        except FileExistsError:
+            fail(f"{out} already exists; add --force to overwrite it")
+        console.print(
+            f"Wrote {len(chronology.entries):,} entries of {chronology.person.id} to {out}."
+        )
+        return
+    data = render(chronology, fmt, anonymise)
+    if out is None:
+        sys.stdout.write(data.decode())
+        return
+    _write(out, data, force)
+    console.print(
+        f"Wrote the chronology of {chronology.person.id} to {out}: "
+        f"{len(chronology.entries):,} entries, {len(chronology.flags)} "
+        f"flag{'s' if len(chronology.flags) != 1 else ''}"
+        + (" (anonymised)" if anonymise else "")
+        + "."
+    )
+
+
+def chronologies_command(
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="Read the stories as of this day (default: the newest record)."
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
+) -> None:
+    """Build every person's chronology and flags, and keep them in the store for pages and lists.
+
+    Run after imports and linking (make demo does). It replaces the stored set
+    in one go, so readers never see half of an old build and half of a new one.
+    """
+    from wholestory.cli.store import ready_store
+
+    thresholds, day = _thresholds(), _as_of(as_of)
+    store = ready_store()
+    try:
+        summary = build_all(store, day, thresholds)
+    finally:
+        store.close()
+    if as_json:
+        typer.echo(json.dumps(summary.as_dict(), indent=2))
+        return
+    print_build(summary)
+
+
+def print_build(summary: BuildSummary) -> None:
+    console.print(
+        f"Built {summary.people:,} chronologies ({summary.children:,} children) as of "
+        f"{summary.as_of} in {summary.seconds:.1f} s: {summary.entries:,} entries, "
+        f"{summary.flags:,} flags on {summary.flagged_children:,} children."
+    )
+    console.print("See the flagged children with: wholestory flags")
+
+
+def flags_command(
+    code: Annotated[
+        str | None, typer.Option("--code", help="Only children with this flag, e.g. DA_ESCALATION.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the list as JSON.")] = False,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Show at most this many.")] = 50,
+) -> None:
+    """Children with flags, most serious first: high severity with no plan open at the top.
+
+    Reads the chronologies built by `wholestory chronologies`.
+    """
+    from wholestory.cli.store import ready_store
+
+    if code is not None and code.upper() not in INDICATORS:
+        fail(f"Unknown flag code '{code}'. Codes: {', '.join(INDICATORS)}")
+    store = ready_store()
+    try:
+        if stored_count(store) == 0:
+            fail("No chronologies have been built yet: run wholestory chronologies first.")
+        children = flagged_children(store, code.upper() if code else None)
+    finally:
+        store.close()
+    if as_json:
+        typer.echo(json.dumps({"children": children, "count": len(children)}, indent=2))
+        return
+    _print_flags(children, limit)
+
+
+def _print_flags(children: list[dict[str, Any]], limit: int) -> None:
+    if not children:
+        console.print("No child has a flag.")
+        return
+    table = Table(box=box.SIMPLE_HEAD, title="Children with flags", title_justify="left")
+    for column in ("Person", "Born", "Latest"):
+        table.add_column(column, no_wrap=True)
+    for column in ("Name", "Top", "Plan open", "Flags"):
+        table.add_column(column)
+    for child in children[:limit]:
+        table.add_row(
+            child["person"],
+            child["date_of_birth"] or "not known",
+            child["latest"],
+            child["name"],
+            child["top_severity"],
+            "yes" if child["open_plan"] else "no",
+            "\n".join(f["code"] for f in child["flags"]),
+        )
+    console.print(table)
+    if len(children) > limit:
+        console.print(f"Showing {limit:,} of {len(children):,}. Use --limit or --json for more.")
+
+
+def review_pack_command(
+    agency: Annotated[str, typer.Argument(help="The agency code, or a WholeStory id (WS-...).")],
+    person_id: Annotated[
+        str | None, typer.Argument(help="The agency's own id for the person.")
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", help="The folder to write the pack into.")] = Path(
+        "review-pack"
+    ),
+    anonymise: Annotated[
+        bool, typer.Option("--anonymise", help="Names become roles; addresses and ids removed.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Write into a folder that is not empty.")
+    ] = False,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Read the story as of this day.")
+    ] = None,
+) -> None:
+    """What a rapid review needs, in one folder: the PDF chronology, each agency's
+    involvement, the flags, and which agencies to ask for more."""
+    from wholestory.chronology.pack import write_pack
+    from wholestory.cli.store import ready_store
+
+    if out.exists() and any(out.iterdir()) and not force:
+        fail(f"{out} is not empty; add --force to write into it")
+    thresholds, day = _thresholds(), _as_of(as_of)
+    store = ready_store()
+    try:
+        chronology = chronology_of(store, _person(store, agency, person_id), day, thresholds)
+        files = write_pack(store, chronology, out, anonymise=anonymise)
+    finally:
+        store.close()
+    console.print(f"Wrote the review pack for {chronology.person.id} to {out}:")
+    for path, what in files:
+        console.print(f"  {path.name}: {what}")
+
+
+def chronology_eval_command(
+    dataset: Annotated[
+        Path, typer.Option("--dataset", help="A synthetic partnership folder with ground_truth/.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+) -> None:
+    """Measure the flags against a synthetic partnership's planted patterns, per indicator.
+
+    The folder is imported into a temporary store, linked and built as a real
+    partnership would be; your store is not touched.
+    """
+    from wholestory.chronology.evaluation import evaluate_folder
+
+    if not (dataset / "ground_truth" / "patterns.csv").exists():
+        fail(f"{dataset} has no ground_truth/patterns.csv: make one with wholestory synth")
+    from wholestory.store import open_store, resolve_url
+    from wholestory.web.bootstrap import ensure_schema
+
+    with tempfile.TemporaryDirectory(prefix="wholestory-eval-") as scratch:
+        url = resolve_url(f"sqlite:///{Path(scratch) / 'indicators.sqlite3'}")
+        ensure_schema(url)
+        store = open_store(url)
+        try:
+            result = evaluate_folder(store, dataset)
+        except ValueError as error:
+            fail(str(error))
+        finally:
+            store.close()
+    if as_json:
+        typer.echo(json.dumps(result.as_dict(), indent=2))
+        return
+    table = Table(box=box.SIMPLE_HEAD, title=f"Indicators against {dataset}", title_justify="left")
+    for column in (
+        "Code",
+        "Precision",
+        "Recall",
+        "Raised right",
+        "Wrongly",
+        "Missed",
+        "Near misses",
+    ):
+        table.add_column(column)
+    for code, s in result.as_dict()["codes"].items():
+        table.add_row(
+            code,
+            f"{s['precision']:.3f}",
+            f"{s['recall']:.3f}",
+            str(s["true_positives"]),
+            str(s["false_positives"]),
+            str(s["false_negatives"]),
+            f"{s['near_misses_raised']} of {s['near_misses']} raised",
+        )
+    console.print(table)
+    console.print(f"{result.children:,} children; built in {result.seconds:.1f} s.")

@@ -62,7 +62,8 @@ class Thresholds:
     closed_escalation_days: int = 183
     child_age_limit: int = 18
     health_agencies: tuple[str, ...] = (
-        "GP", "HEALTH_VISITING", "SCHOOL_NURSING", "ED", "CAMHS", "ADULT_MH",
+        "GP", "HEALTH_VISITING", "SCHOOL_NURSING", "ED", "CAMHS", "ADULT_MH", "MIDWIFERY",
+        "COMMUNITY_PAEDIATRICS", "HOSPITAL",
     )  # fmt: skip
     social_care_agencies: tuple[str, ...] = ("CSC",)
 
@@ -329,7 +330,18 @@ def dash_yes(text: str) -> int:
 
 
 def people_in(entry: Entry, role: str) -> set[str]:
-    """Who had ``role`` (VICTIM, SUSPECT) in an entry, by WholeStory id or agency key."""
+    """Who had ``role`` (VICTIM, SUSPECT) in an entry: by WholeStory id, and by name.
+
+    The name counts too because one agency may hold too little about a person
+    to link them safely (a domestic abuse service often records a perpetrator
+    by name alone); within one child's story, the same full name in the same
+    role is the same person for this purpose.
+    """
     found = {i.person for i in entry.involved if i.role == role}
+    found |= {"name:" + _plain(i.name) for i in entry.involved if i.role == role and i.name}
     found |= {"self" for s in entry.sources if s.own and s.role == role}
     return found
+
+
+def _plain(name: str) -> str:
+    return " ".join(re.sub(r"[^a-z ]", "", name.lower()).split())

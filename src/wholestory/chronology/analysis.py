@@ -89,7 +89,7 @@ def _involvement(entries: list[Entry]) -> list[dict[str, Any]]:
             "last": found[-1].day.isoformat(),
             "entries": len(found),
             "household_entries": sum(1 for e in found if e.household),
-            "years": sorted({e.day.year for e in found}),
+            "years": [str(y) for y in sorted({e.day.year for e in found})],
         }
         for agency, found in by_agency.items()
     ]

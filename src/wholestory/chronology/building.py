@@ -154,14 +154,35 @@ def build_entries(
         if _touches_child(e, material.members, date_of_birth)
     ]
     groups = _merge(sorted(own_events + household, key=lambda e: (e.day, e.agency)))
+    born = _dates_of_birth([*material.rows, *material.household_rows])
     relations = {
-        p: relation_words(m.relation) or "household member" for p, m in material.members.items()
+        p: relation_words(m.relation) or _by_age(born.get(p), date_of_birth)
+        for p, m in material.members.items()
     }
     entries = [
         _entry(group, reasons, mine, material.person, relations) for group, reasons in groups
     ]
     entries.sort(key=lambda e: (e.day, e.agency, e.id))
     return entries, relations
+
+
+def _dates_of_birth(rows: Iterable[Row]) -> dict[str, dt.date]:
+    """Each person's full date of birth, as their records first give it."""
+    found: dict[str, dt.date] = {}
+    for r in rows:
+        if r.person not in found and r.date_of_birth and len(r.date_of_birth) == 10:
+            try:
+                found[r.person] = dt.date.fromisoformat(r.date_of_birth)
+            except ValueError:
+                continue
+    return found
+
+
+def _by_age(member: dt.date | None, child: dt.date | None) -> str:
+    """What a household member is when no agency said: an adult or another child, by age."""
+    if member is None or child is None:
+        return "household member"
+    return "adult in the household" if (child - member).days > 14 * 365 else "another child"
 
 
 def _events(rows: Iterable[Row], mine: set[str], household: bool) -> list[_Event]:

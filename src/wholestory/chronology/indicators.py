@@ -33,7 +33,7 @@ from typing import Any, Final
 
 import yaml
 
-from wholestory.chronology.model import Entry, Flag
+from wholestory.chronology.model import Entry, Flag, Source
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,7 +309,7 @@ def plural(n: int, word: str, many: str | None = None) -> str:
 def flag(ind: Indicator, severity: str, evidence: Sequence[Entry], explanation: str) -> Flag:
     """A flag with its evidence: the entries and every record behind them."""
     ordered = sorted({id(e): e for e in evidence}.values(), key=lambda e: e.day)
-    records = dict.fromkeys((s.agency, s.record_id) for e in ordered for s in e.sources)
+    records = dict.fromkeys((s.agency, s.record_id) for e in ordered for s in _raised_by(e))
     return Flag(
         code=ind.code,
         title=ind.title,
@@ -321,6 +321,16 @@ def flag(ind: Indicator, severity: str, evidence: Sequence[Entry], explanation: 
         evidence=tuple(records),
         grounding=ind.grounding,
     )
+
+
+def _raised_by(entry: Entry) -> list[Source]:
+    """The records of an entry a flag rests on: the child's own (and the victim's DASH).
+
+    Other people's rows of the same event (a sibling's copy of a referral) are
+    in the entry for the reader, but are not evidence about this child.
+    """
+    chosen = [s for s in entry.sources if s.own or s.event_type == "DASH_ASSESSMENT"]
+    return chosen or entry.sources
 
 
 def dash_yes(text: str) -> int:

@@ -282,9 +282,16 @@ def _members(store: Store, person: str, keys: Sequence[str]) -> dict[str, Member
         ):
             if ws:
                 owner[str(key)] = str(ws)
-    words = _relationship_words(store, keys, others)
+    member_keys = _keys_of(store, sorted(set(owner.values())))
+    words = _relationship_words(store, keys, [k for ks in member_keys.values() for k in ks])
+    said = {
+        member: ",".join(
+            sorted({w for k in keys for t in ks for w in words.get((k, t), "").split(",") if w})
+        )
+        for member, ks in member_keys.items()
+    }
     return combine_members(
-        ((owner[theirs], words.get((m, theirs), ""), f, la) for m, theirs, f, la in pairs),
+        ((owner[theirs], said.get(owner[theirs], ""), f, la) for _, theirs, f, la in pairs),
         exclude=person,
     )
 
@@ -388,12 +395,25 @@ class Everyone:
         own = [r for k in keys for r in self.rows_by_key.get(k, [])]
         rows = self._with_events(own)
         links = [
-            (self.people.get(other, other), ",".join(sorted(self.words.get((k, other), ()))), f, la)
+            (self.people.get(other, other), f, la)
             for k in keys
             for other, f, la in self.links.get(k, [])
             if self.people.get(other, other) != person
         ]
-        members = combine_members(links, exclude=person)
+        said = {
+            member: ",".join(
+                sorted(
+                    {
+                        w
+                        for k in keys
+                        for theirs in self.keys_by_person.get(member, [member])
+                        for w in self.words.get((k, theirs), ())
+                    }
+                )
+            )
+            for member in {m for m, _, _ in links}
+        }
+        members = combine_members(((m, said[m], f, la) for m, f, la in links), exclude=person)
         theirs = [
             r
             for m in members

@@ -4,7 +4,8 @@ One general model serves every partnership. Its comparisons are written with
 Splink's comparison library, so the same model runs on DuckDB in process and on
 Spark (see ``docs/identity.md``). It is trained without labels on the store's
 own people: the share of random pairs that match from deterministic rules, u
-by random sampling, m by expectation maximisation, with term-frequency
+by random sampling (counted among non-matches: :func:`u_among_non_matches`),
+m by expectation maximisation, with term-frequency
 adjustments on names and postcodes (a shared "Smith" says less than a shared
 "Oyelaran").
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import tempfile
 import time
@@ -31,6 +33,7 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink.internals.comparison_creator import ComparisonCreator
+from splink.internals.comparison_level_creator import ComparisonLevelCreator
 from splink.internals.database_api import DatabaseAPISubClass
 
 from wholestory.identity.features import MODEL_COLUMNS
@@ -80,15 +83,42 @@ def _swapped_close(jaro_winkler: str) -> cll.CustomLevel:
     )
 
 
+#: One record's given name is the other's family name, but not the other way round:
+#: the names were written in each other's boxes and one of them was then changed.
+#: Someone whose given name is their own family name (Lewis Lewis) has moved no box.
+_NAME_IN_OTHER_BOX: Final = cll.CustomLevel(
+    "(given_l = family_r or family_l = given_r) "
+    "and given_l is distinct from family_l and given_r is distinct from family_r",
+    "One name written in the other name's box",
+)
+
+
+def _counted_under_given_name(level: cll.CustomLevel) -> ComparisonLevelCreator:
+    """A swap level of the family name comparison that adds no evidence of its own.
+
+    Swapped names are one piece of evidence, weighed by the given name
+    comparison. Counted again here, a swap would be worth twice what it is,
+    and two strangers whose names are each other's (Lachlan Nguyen and Nguyen
+    Lachlan) would look like one person. Given a swap, the family names are
+    swapped too, for a match as for a non-match: m and u are equal.
+    """
+    return cll.CustomLevel(
+        level.sql_condition, f"{level.label_for_charts} (counted under given name)"
+    ).configure(
+        m_probability=0.5, u_probability=0.5, fix_m_probability=True, fix_u_probability=True
+    )
+
+
 def _name_comparison(jaro_winkler: str) -> cl.CustomComparison:
     return cl.CustomComparison(
         output_column_name="given_name",
-        comparison_description="Given name: exact, nickname, spelling, other names",
+        comparison_description="Given name: exact, swapped, nickname, spelling, other names",
         comparison_levels=[
             cll.NullLevel("given"),
             cll.ExactMatchLevel("given", term_frequency_adjustments=True),
             _SWAPPED_NAMES,
             _swapped_close(jaro_winkler),
+            _NAME_IN_OTHER_BOX,
             cll.ArrayIntersectLevel("given_groups", 1).configure(
                 label_for_charts="Nickname or variant"
             ),
@@ -111,8 +141,8 @@ def _family_comparison(jaro_winkler: str) -> cl.CustomComparison:
         comparison_levels=[
             cll.NullLevel("family"),
             cll.ExactMatchLevel("family", term_frequency_adjustments=True),
-            _SWAPPED_NAMES,
-            _swapped_close(jaro_winkler),
+            _counted_under_given_name(_SWAPPED_NAMES),
+            _counted_under_given_name(_swapped_close(jaro_winkler)),
             cll.JaroWinklerLevel("family", 0.92),
             cll.ArrayIntersectLevel("family_parts", 1).configure(
                 label_for_charts="Shares part of a double-barrelled or former name"
@@ -329,6 +359,96 @@ def floor_m_probabilities(model: dict[str, Any], floor: float = M_FLOOR) -> dict
     return model
 
 
+def _sample_for_u(frames: list[pl.DataFrame], pairs: float, seed: int) -> list[pl.DataFrame]:
+    """Random records whose pairs (within one frame, or across two) number about ``pairs``."""
+    if len(frames) == 1:
+        size = math.ceil((1 + math.sqrt(1 + 8 * pairs)) / 2)
+    else:
+        size = math.ceil(math.sqrt(pairs))
+    return [f.sample(min(size, f.height), seed=seed + i) for i, f in enumerate(frames)]
+
+
+def u_among_non_matches(
+    model: dict[str, Any],
+    frames: list[pl.DataFrame],
+    inputs: list[Any],
+    db_api: DatabaseAPISubClass,
+    pairs: float,
+    seed: int,
+) -> dict[str, Any]:
+    """Each level's u, from random pairs counted by how likely each is *not* a match.
+
+    u is how often a level occurs among pairs that are not one person. Splink
+    estimates it from random pairs as though none of them matched. But
+    some do, and they crowd the strongest levels: where a person has records
+    at several agencies, most random pairs sharing an NHS number or a date of
+    birth and an address are one person. So the strongest evidence was
+    measured as far commoner among strangers than it is, and counted for
+    several bits less than it is worth.
+
+    Here a fresh random sample of pairs (as many as Splink sampled) is scored
+    with the trained model, floors and all (one expectation step), and each
+    pair counts towards u by its probability of not being a match. No level
+    is rarer than one pair of the sample: the least a sample can measure.
+    Fixed levels (the agency prior, a swap's family name) keep their u.
+    """
+    settings = json.loads(json.dumps(model))
+    settings["retain_intermediate_calculation_columns"] = True
+    settings["retain_matching_columns"] = True
+    linker = Linker(inputs, settings, log_level=logging.ERROR)
+    for column in tf_columns(settings):
+        linker.table_management.compute_tf_table(column)
+    sample = [
+        register(db_api, f, f"u_sample_{i}")
+        for i, f in enumerate(_sample_for_u(frames, pairs, seed))
+    ]
+    scored = linker.inference.predict_within(
+        sample if len(sample) > 1 else sample[0], blocking_rules_to_generate_predictions=["1=1"]
+    )
+    fields = [str(c["output_column_name"]) for c in model["comparisons"]]
+    counted = linker.misc.query_sql(  # type: ignore[no-untyped-call]  # Splink leaves it untyped
+        " UNION ALL ".join(
+            f"SELECT '{field}' AS field, CAST(gamma_{field} AS INT) AS level, "
+            f"CAST(SUM(1 - match_probability) AS DOUBLE) AS not_match "
+            f"FROM {scored.physical_name} GROUP BY gamma_{field}"
+            for field in fields
+        )
+    )
+    weights = {(str(f), int(v)): float(w) for f, v, w in result_frame(counted).iter_rows()}
+    counted.drop_table_from_database_and_remove_from_cache()
+    scored.drop_table_from_database_and_remove_from_cache()
+    for comparison, field in zip(model["comparisons"], fields, strict=True):
+        total = sum(w for (f, v), w in weights.items() if f == field and v >= 0)
+        if total <= 0:
+            continue
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        for value, level in zip(range(len(levels) - 1, -1, -1), levels, strict=True):
+            if level.get("fix_u_probability"):
+                continue
+            level["u_probability"] = max(weights.get((field, value), 0.0), 1.0) / total
+    return model
+
+
+def tf_columns(settings: dict[str, Any]) -> list[str]:
+    """The columns a model adjusts for term frequency (names, addresses)."""
+    columns: set[str] = set()
+    for comparison in settings["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("tf_adjustment_column"):
+                columns.add(str(level["tf_adjustment_column"]))
+    return sorted(columns)
+
+
+def result_frame(result: Any) -> pl.DataFrame:
+    """A Splink result table as a Polars frame, on DuckDB or another backend."""
+    relation = result.as_duckdbpyrelation() if hasattr(result, "as_duckdbpyrelation") else None
+    if relation is not None:
+        frame: pl.DataFrame = relation.pl()
+        return frame
+    # Other backends (Spark's toArrow): Arrow keeps the column types, and skips a pandas copy.
+    return pl.DataFrame(result.as_pyarrow_table())
+
+
 #: DuckDB's memory cap while linking, unless WHOLESTORY_LINK_MEMORY says otherwise.
 LINK_MEMORY: Final = "6GB"
 
@@ -412,6 +532,7 @@ def train(
             rule, estimate_without_term_frequencies=True
         )
     model = floor_m_probabilities(linker.misc.save_model_to_json())
+    model = u_among_non_matches(model, frames, inputs, db_api, u_pairs, options.seed)
     return TrainedModel(
         json.dumps(model), time.perf_counter() - started, sum(f.height for f in frames)
     )

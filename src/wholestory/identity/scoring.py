@@ -16,7 +16,7 @@ import polars as pl
 from splink import Linker
 from splink.internals.database_api import DatabaseAPISubClass
 
-from wholestory.identity.model import duckdb_api, for_backend, register
+from wholestory.identity.model import duckdb_api, for_backend, register, result_frame, tf_columns
 
 #: The columns of a frame of scored pairs.
 PAIR_SCHEMA: Final[dict[str, pl.DataType]] = {
@@ -66,15 +66,6 @@ def _as_pairs(raw: pl.DataFrame, settings: dict[str, Any]) -> pl.DataFrame:
     )
 
 
-def _result_frame(result: Any) -> pl.DataFrame:
-    relation = result.as_duckdbpyrelation() if hasattr(result, "as_duckdbpyrelation") else None
-    if relation is not None:
-        frame: pl.DataFrame = relation.pl()
-        return frame
-    # Other backends (Spark's toArrow): Arrow keeps the column types, and skips a pandas copy.
-    return pl.DataFrame(result.as_pyarrow_table())
-
-
 def score_all(
     settings_json: str,
     frames: list[pl.DataFrame],
@@ -87,7 +78,7 @@ def score_all(
     inputs = [register(db_api, f, f"score_input_{i}") for i, f in enumerate(frames)]
     linker = Linker(inputs, settings, log_level=logging.ERROR)
     result = linker.inference.predict(threshold_match_probability=threshold)
-    pairs = _as_pairs(_result_frame(result), settings)
+    pairs = _as_pairs(result_frame(result), settings)
     result.drop_table_from_database_and_remove_from_cache()
     return pairs
 
@@ -111,19 +102,10 @@ def score_new(
     new_df = register(db_api, new, "score_new")
     everyone = register(db_api, pl.concat([existing, new]), "score_everyone")
     linker = Linker(everyone, settings, log_level=logging.ERROR)
-    for column in _tf_columns(settings):
+    for column in tf_columns(settings):
         linker.table_management.compute_tf_table(column)
     inference = linker.inference
     between = inference.predict_between(new_df, existing_df, threshold_match_probability=threshold)
     within = inference.predict_within(new_df, threshold_match_probability=threshold)
-    frames = [_as_pairs(_result_frame(r), settings) for r in (between, within)]
+    frames = [_as_pairs(result_frame(r), settings) for r in (between, within)]
     return pl.concat(frames).unique(["key_l", "key_r"])
-
-
-def _tf_columns(settings: dict[str, Any]) -> list[str]:
-    columns: set[str] = set()
-    for comparison in settings["comparisons"]:
-        for level in comparison["comparison_levels"]:
-            if level.get("tf_adjustment_column"):
-                columns.add(str(level["tf_adjustment_column"]))
-    return sorted(columns)

@@ -54,15 +54,19 @@ def child_da_victim(v: View, t: Thresholds) -> Flag | None:
     incidents = v.da_incidents(t)
     if not incidents:
         return None
-    present = sum(1 for e in incidents if not e.household)
-    how = "was present at or lived in the household of" if present else "lived in the household of"
+    recorded = sum(1 for e in incidents if not e.household)
+    who = (
+        f"the child named in {'it' if len(incidents) == 1 else f'{recorded} of them'}"
+        if recorded
+        else "the child living in the household"
+    )
     return flag(
         INDICATORS["CHILD_DA_VICTIM"],
         "medium",
         incidents,
-        f"The child {how} {plural(len(incidents), 'domestic abuse incident')}, "
-        f"the first on {when(incidents[0].day)}: a child who sees, hears or experiences "
-        "domestic abuse is a victim in their own right.",
+        f"{plural(len(incidents), 'domestic abuse incident')} in the child's household, "
+        f"the first on {when(incidents[0].day)}, {who}: a child who sees, hears or "
+        "experiences domestic abuse is a victim in their own right.",
     )
 
 

@@ -70,7 +70,7 @@ TEXTS: Final[dict[str, Text]] = {
         "Vaccinations given as per schedule",
     ),
     "gp_check": _t(
-        "6-8 week baby check with GP; normal examination|Seen by GP: viral illness, "
+        "Seen by GP: cough and cold, reassured|Seen by GP: viral illness, "
         "advice given|Seen by GP: ear infection, antibiotics prescribed|"
         "Seen in clinic: eczema review",
     ),

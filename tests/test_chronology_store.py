@@ -201,3 +201,35 @@ def test_clear_words_for_what_cannot_be_done(built: Store, store_env: Store) -> 
     bad_day = runner.invoke(app, ["chronologies", "--as-of", "31/10/2026"])
     assert bad_day.exit_code == 2 and "YYYY-MM-DD" in bad_day.output
     assert "Traceback" not in unknown.output + no_out.output + bad_day.output
+
+
+def test_a_daily_feed_rebuilds_the_chronologies_it_touches(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "partnership"
+    generate(120, 8, folder)
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    (folder / "school.csv").rename(feed / "school.csv")
+    monkeypatch.setenv("WHOLESTORY_DATABASE_URL", store.url.raw)
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(app, ["ingest", str(folder), "--no-link"]).exit_code == 0
+    assert runner.invoke(app, ["link"]).exit_code == 0
+    assert runner.invoke(app, ["chronologies"]).exit_code == 0
+    result = runner.invoke(app, ["ingest", str(feed / "school.csv"), "--json"])
+    assert result.exit_code == 0, result.output
+    rebuilt = json.loads(result.output)["chronologies_rebuilt"]
+    assert rebuilt > 0
+    pupils = {
+        str(p)
+        for (p,) in store.query(
+            "SELECT DISTINCT s.ws_person_id FROM ws_source_person s WHERE s.agency = 'SCHOOL'"
+        )
+    }
+    for person in sorted(pupils)[:15]:
+        stored = stored_chronology(store, person)
+        assert stored is not None
+        assert any("SCHOOL" in e["agencies"] for e in stored["entries"])
+        fresh = chronology_of(store, person).as_dict()
+        fresh["produced_at"] = stored["produced_at"]
+        assert fresh == stored

@@ -24,6 +24,7 @@ from wholestory.chronology.indicators import Thresholds
 from wholestory.chronology.material import Everyone, Material, load_material
 from wholestory.chronology.model import Chronology
 from wholestory.chronology.rules import SEVERITY_ORDER
+from wholestory.identity.sources import people_touched_since
 from wholestory.store.connection import Store
 
 #: Chronologies written per insert: bounds memory on a large partnership.
@@ -314,3 +315,70 @@ def flagged_children(store: Store, code: str | None = None) -> list[dict[str, An
 def _negated(date: str) -> int:
     """A date as a number that sorts the most recent first."""
     return -int(date.replace("-", "")[:8].ljust(8, "0"))
+
+
+def refresh_after_feed(store: Store, since: str) -> int:
+    """Bring stored chronologies up to date after a daily feed; returns how many were rebuilt.
+
+    Rebuilds the people with records written since ``since`` and the members
+    of their households (whose chronologies show household events), and drops
+    the stored chronologies of ids that linking has since merged away. Does
+    nothing until chronologies have been built once.
+    """
+    if stored_count(store) == 0:
+        return 0
+    keys = people_touched_since(store, since)
+    persons = people_of_keys(store, keys)
+    persons |= household_people(store, persons)
+    gone = [
+        str(p)
+        for (p,) in store.query(
+            "SELECT ws_person_id FROM ws_chronology WHERE ws_person_id NOT IN "
+            "(SELECT ws_person_id FROM ws_source_person WHERE ws_person_id IS NOT NULL) "
+            "AND ws_person_id NOT IN (SELECT key FROM ws_source_person WHERE ws_person_id IS NULL)"
+        )
+    ]
+    if gone:
+        with store.transaction():
+            condition, params = store.keys_in("ws_person_id", gone)
+            store.execute(f"DELETE FROM ws_flag WHERE {condition}", params)
+            store.execute(f"DELETE FROM ws_chronology WHERE {condition}", params)
+    return rebuild_people(store, sorted(persons))
+
+
+def people_of_keys(store: Store, keys: Sequence[str]) -> set[str]:
+    """The WholeStory ids of these source keys (a key stands for itself while unlinked)."""
+    if not keys:
+        return set()
+    condition, params = store.keys_in("key", list(keys))
+    found = {
+        str(k): str(p) if p else str(k)
+        for k, p in store.query(
+            f"SELECT key, ws_person_id FROM ws_source_person WHERE {condition}", params
+        )
+    }
+    return {found.get(k, k) for k in keys}
+
+
+def household_people(store: Store, persons: set[str]) -> set[str]:
+    """Everyone directly linked by a household link to one of ``persons``."""
+    if not persons:
+        return set()
+    condition, params = store.keys_in("ws_person_id", sorted(persons))
+    keys = [
+        str(k)
+        for (k,) in store.query(f"SELECT key FROM ws_source_person WHERE {condition}", params)
+    ]
+    if not keys:
+        return set()
+    in_a, params_a = store.keys_in("key_a", keys)
+    in_b, params_b = store.keys_in("key_b", keys)
+    others = {
+        str(k)
+        for a, b in store.query(
+            f"SELECT key_a, key_b FROM ws_household_link WHERE {in_a} OR {in_b}",
+            [*params_a, *params_b],
+        )
+        for k in (a, b)
+    }
+    return people_of_keys(store, sorted(others)) - persons

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from wholestory.chronology.stored import refresh_after_feed
 from wholestory.cli.errors import EXIT_BAD_INPUT, err_console, fail
 from wholestory.cli.store import ready_store
 from wholestory.exporting import write_csv
@@ -58,19 +59,24 @@ def ingest_command(
     try:
         result = _run(store, paths, mapping, quiet=as_json)
         totals = result.totals()
-        linked = None
+        linked, refreshed = None, 0
         if link and (totals["inserted"] or totals["updated"]):
             linked = link_new(store, since=since)
+            if linked is not None:
+                refreshed = refresh_after_feed(store, since)
     finally:
         store.close()
     if as_json:
         payload = result.as_dict()
         payload["linking"] = linked.as_dict() if linked else None
+        payload["chronologies_rebuilt"] = refreshed
         typer.echo(json.dumps(payload, indent=2))
     else:
         _print_result(result, store.url.describe())
         if linked is not None:
             _print_linked(linked)
+        if refreshed:
+            console.print(f"Rebuilt {_count(refreshed, 'chronology')} touched by the import.")
     if result.failed:
         raise typer.Exit(EXIT_BAD_INPUT)
 

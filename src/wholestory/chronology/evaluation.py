@@ -66,6 +66,7 @@ class IndicatorScores:
                 }
                 for code, s in self.codes.items()
             },
+            "misses": self.misses[:100],
         }
 
 

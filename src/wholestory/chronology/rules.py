@@ -82,8 +82,8 @@ def marac_criteria(v: View, t: Thresholds) -> Flag | None:
                     f"'yes' answers ({t.marac_dash_yes} or more meets the Marac referral "
                     "criterion).",
                 )
-    referrals = v.own(["MARAC_REFERRAL"])
-    for incident in v.own(["DA_INCIDENT"]):
+    referrals = v.own(["MARAC_REFERRAL"]) + v.household(["MARAC_REFERRAL"])
+    for incident in v.da_incidents(t):
         for referral in referrals:
             gap = (incident.day - referral.day).days
             same_couple = people_in(incident, "VICTIM") & people_in(

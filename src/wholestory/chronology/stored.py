@@ -325,9 +325,17 @@ def refresh_after_feed(store: Store, since: str) -> int:
     the stored chronologies of ids that linking has since merged away. Does
     nothing until chronologies have been built once.
     """
+    return refresh_for_keys(store, people_touched_since(store, since))
+
+
+def refresh_for_keys(store: Store, keys: Sequence[str]) -> int:
+    """Rebuild the stored chronologies of these source persons' people and their households.
+
+    Used after a feed and after a review decision; does nothing until
+    chronologies have been built once. Returns how many were rebuilt.
+    """
     if stored_count(store) == 0:
         return 0
-    keys = people_touched_since(store, since)
     persons = people_of_keys(store, keys)
     persons |= household_people(store, persons)
     gone = [

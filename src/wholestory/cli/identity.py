@@ -14,6 +14,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from wholestory.chronology.stored import build_all, refresh_for_keys, stored_count
 from wholestory.cli.errors import fail
 from wholestory.cli.ingest import _count, _export
 from wholestory.cli.store import ready_store
@@ -58,12 +59,15 @@ def link_command(
     try:
         say = None if as_json or not sys.stderr.isatty() else _say
         summary = link_all(store, retrain=retrain, thresholds=thresholds, progress=say)
+        rebuilt = build_all(store) if stored_count(store) else None
     finally:
         store.close()
     if as_json:
         typer.echo(json.dumps(summary.as_dict(), indent=2))
         return
     _print_summary(summary, thresholds)
+    if rebuilt is not None:
+        console.print(f"Rebuilt {rebuilt.people:,} chronologies for the new links.")
 
 
 def _say(message: str) -> None:
@@ -200,6 +204,7 @@ def decide_command(
     store = ready_store()
     try:
         summary = decide(store, _key(a), _key(b), decision.lower(), reason, by or getpass.getuser())
+        refresh_for_keys(store, [_key(a), _key(b)])
     except LinkError as error:
         fail(str(error))
     finally:

@@ -21,6 +21,16 @@ from wholestory.web.bootstrap import ensure_schema
 
 PG_ENV = "WHOLESTORY_TEST_POSTGRES_URL"
 TABLES = (
+    "ws_audit",
+    "ws_audit_head",
+    "ws_notification",
+    "ws_access_grant",
+    "ws_api_token",
+    "ws_membership",
+    "otp_totp_totpdevice",
+    "axes_accessattempt",
+    "django_session",
+    "auth_user",
     "ws_flag",
     "ws_chronology",
     "ws_record_version",

@@ -3,32 +3,81 @@
 ``WHOLESTORY_DATABASE_URL`` picks the store: an SQLite file by default
 (``./wholestory.sqlite3``), PostgreSQL when it says ``postgresql://...``.
 Secrets never live in the repository: ``WHOLESTORY_SECRET_KEY`` is required
-to serve pages; commands that only read and write the store get a throwaway
-key because they sign nothing.
+to serve pages (``wholestory serve`` refuses to start without it, except in
+demo mode); commands that only read and write the store get a throwaway key
+because they sign nothing.
+
+Security is on by default: HTTPS-only cookies, HSTS and a strict
+Content-Security-Policy outside demo mode; CSRF on every form; Argon2
+password hashes; lockout after repeated failed logins (django-axes); idle
+sessions end after ``WHOLESTORY_SESSION_MINUTES``.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+from pathlib import Path
 from typing import Any
 
 from wholestory.store.url import django_database_settings, resolve_url
 
 DEBUG = os.environ.get("WHOLESTORY_DEBUG") == "1"
+#: Demo mode: plain HTTP on loopback, demo users with known passwords. Never in production.
+DEMO = os.environ.get("WHOLESTORY_DEMO") == "1"
 SECRET_KEY = os.environ.get("WHOLESTORY_SECRET_KEY") or secrets.token_urlsafe(50)
 ALLOWED_HOSTS = [
     h for h in os.environ.get("WHOLESTORY_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
 ]
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("WHOLESTORY_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "wholestory.web.store",
+    "wholestory.web.accounts",
+    "wholestory.web.pages",
 ]
 
 MIDDLEWARE: list[str] = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "wholestory.web.accounts.middleware.IdleTimeoutMiddleware",
+    "wholestory.web.accounts.middleware.TwoFactorMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "wholestory.web.urls"
+WSGI_APPLICATION = "wholestory.web.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "wholestory.web.pages.context.service",
+            ],
+        },
+    }
 ]
 
 DATABASES: dict[str, dict[str, Any]] = {"default": django_database_settings(resolve_url())}
@@ -38,7 +87,87 @@ TIME_ZONE = "Europe/London"
 LANGUAGE_CODE = "en-gb"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Static files: shipped with the package, served by the app itself (whitenoise).
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(
+    os.environ.get("WHOLESTORY_STATIC_ROOT", Path.home() / ".cache" / "wholestory" / "static")
+)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = DEBUG
+
+# Accounts
+LOGIN_URL = "/login"
+LOGIN_REDIRECT_URL = "/"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("WHOLESTORY_LOGIN_ATTEMPTS", "5"))
+AXES_COOLOFF_TIME = 0.5  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "pages/locked.html"
+AXES_VERBOSE = False
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+IDLE_TIMEOUT_SECONDS = int(os.environ.get("WHOLESTORY_SESSION_MINUTES", "30")) * 60
+OTP_TOTP_ISSUER = "WholeStory"
+
+# Security headers and cookies
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = not DEMO
+CSRF_COOKIE_SECURE = not DEMO
+SECURE_SSL_REDIRECT = not DEMO and os.environ.get("WHOLESTORY_SSL_REDIRECT", "1") == "1"
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = 0 if DEMO else 31_536_000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEMO
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Rate limits (per user or address, per minute), enforced by wholestory.web.pages.limits.
+RATE_LIMITS = {
+    "login": int(os.environ.get("WHOLESTORY_LOGIN_RATE", "10")),
+    "search": int(os.environ.get("WHOLESTORY_SEARCH_RATE", "60")),
+}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+LOGGING: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR"}},
+}

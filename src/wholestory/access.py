@@ -1,0 +1,178 @@
+"""Who may see what, and why: every decision carries its reason.
+
+The rules are relationship-based, as safeguarding information sharing is: a
+worker sees a child's story because their agency is involved with the child,
+not because of a job title. Each function returns a :class:`Decision` whose
+``reason`` is written to the audit log with the view it allowed or refused.
+
+* A practitioner, manager or safeguarding lead sees a person when their agency
+  holds records of that person, or of a child in that person's household.
+* Anyone else (except board members and administrators) may "break glass" by
+  stating a reason; access is granted for a limited time, audited, and the
+  leads of the agencies holding records are told.
+* A reviewer sees the cases they were granted, until the grant expires.
+* Board members see aggregates only, never an identifiable child.
+* Administrators manage users and see no case data.
+
+This module is pure: the facts it decides on (which agencies hold records,
+which grants are open) are gathered by :func:`facts_about` and the web layer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Final
+
+from wholestory.chronology.vocabulary import agency_name
+from wholestory.store.connection import Store
+
+PRACTITIONER, MANAGER, LEAD = "practitioner", "manager", "lead"
+REVIEWER, QA, BOARD, ADMIN = "reviewer", "qa", "board", "admin"
+
+#: Every role, in the words the interface uses.
+ROLES: Final[dict[str, str]] = {
+    PRACTITIONER: "Practitioner",
+    MANAGER: "Manager",
+    LEAD: "Safeguarding lead",
+    REVIEWER: "Reviewer",
+    QA: "Quality assurance officer",
+    BOARD: "Board member",
+    ADMIN: "Administrator",
+}
+#: Roles whose access follows their agency's involvement.
+CASEWORK: Final = frozenset({PRACTITIONER, MANAGER, LEAD})
+#: Roles that may never see an identifiable person, even by breaking glass.
+NO_CASE_DATA: Final = frozenset({BOARD, ADMIN})
+#: Roles that must use a second factor (TOTP).
+TWO_FACTOR_REQUIRED: Final = frozenset({LEAD, ADMIN})
+
+#: How long a break-glass grant lasts.
+BREAK_GLASS_HOURS: Final = 24
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """The person asking, as the rules need them."""
+
+    username: str
+    agency: str
+    role: str
+    grants: dict[str, dt.datetime] = field(default_factory=dict)  # person -> reviewer grant ends
+    glass: dict[str, dt.datetime] = field(default_factory=dict)  # person -> break-glass ends
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What the rules need to know about a person."""
+
+    person: str
+    agencies: frozenset[str]  # agencies holding records of the person
+    household_child_agencies: frozenset[str]  # agencies holding records of a child in the household
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Allowed or not, why, and whether breaking glass is open to the viewer."""
+
+    allowed: bool
+    reason: str
+    can_break_glass: bool = False
+    basis: str = ""  # relationship, household, grant, break_glass, capability, or "" when refused
+
+
+def allow(reason: str, basis: str) -> Decision:
+    return Decision(True, reason, False, basis)
+
+
+def deny(reason: str, can_break_glass: bool = False) -> Decision:
+    return Decision(False, reason, can_break_glass)
+
+
+def may_see_person(viewer: Viewer, facts: Facts, now: dt.datetime) -> Decision:
+    """Whether the viewer may see this person's records and chronology."""
+    if viewer.role in NO_CASE_DATA:
+        return deny(f"{ROLES[viewer.role]}s do not see identifiable people.")
+    if viewer.role in CASEWORK and viewer.agency in facts.agencies:
+        return allow(f"{agency_name(viewer.agency)} holds records of this person.", "relationship")
+    if viewer.role in CASEWORK and viewer.agency in facts.household_child_agencies:
+        return allow(
+            f"{agency_name(viewer.agency)} holds records of a child in this person's household.",
+            "household",
+        )
+    grant = viewer.grants.get(facts.person)
+    if viewer.role == REVIEWER and grant and grant > now:
+        return allow(f"Review access to this case until {grant:%d %b %Y %H:%M}.", "grant")
+    glass = viewer.glass.get(facts.person)
+    if glass and glass > now:
+        return allow(f"Break-glass access until {glass:%d %b %Y %H:%M}.", "break_glass")
+    return deny(
+        "Your agency holds no records of this person or of a child in their household.",
+        can_break_glass=True,
+    )
+
+
+#: What each capability is, and who has it.
+CAPABILITIES: Final[dict[str, tuple[str, frozenset[str]]]] = {
+    "search": ("search for people", frozenset({PRACTITIONER, MANAGER, LEAD, REVIEWER, QA})),
+    "flags_dashboard": ("see the flags dashboard", frozenset({MANAGER, LEAD})),
+    "link_review": ("decide on the link review queue", frozenset({MANAGER, LEAD})),
+    "upload": ("upload an agency file", frozenset({MANAGER, LEAD})),
+    "audit_viewer": ("read the audit log", frozenset({LEAD})),
+    "who_looked": ("see who has looked at a child", frozenset({LEAD})),
+    "aggregates": ("see partnership figures", frozenset({MANAGER, LEAD, QA, BOARD})),
+    "manage_users": ("manage users", frozenset({ADMIN})),
+    "break_glass": ("break glass", frozenset({PRACTITIONER, MANAGER, LEAD, REVIEWER, QA})),
+}
+
+
+def may(viewer: Viewer, capability: str) -> Decision:
+    """Whether the viewer's role has a capability (a page or action not about one person)."""
+    what, roles = CAPABILITIES[capability]
+    if viewer.role in roles:
+        return allow(f"{ROLES[viewer.role]}s may {what}.", "capability")
+    return deny(f"{ROLES.get(viewer.role, viewer.role)}s may not {what}.")
+
+
+def facts_about(store: Store, person: str) -> Facts:
+    """The agencies holding records of a person, and of the children in their household."""
+    mine = _agencies_of(store, [person])
+    children = _household_children(store, person)
+    return Facts(person, frozenset(mine), frozenset(_agencies_of(store, children)))
+
+
+def _agencies_of(store: Store, people: list[str]) -> set[str]:
+    if not people:
+        return set()
+    condition, params = store.keys_in("ws_person_id", people)
+    found = {
+        str(a)
+        for (a,) in store.query(
+            f"SELECT DISTINCT agency FROM ws_source_person WHERE {condition}", params
+        )
+    }
+    found |= {p.split(":", 1)[0] for p in people if ":" in p}
+    return found
+
+
+def _household_children(store: Store, person: str) -> list[str]:
+    """Children (as the stored chronologies know them) linked to the person's household."""
+    from wholestory.chronology.stored import household_people
+
+    others = household_people(store, {person})
+    if not others:
+        return []
+    condition, params = store.keys_in("ws_person_id", sorted(others))
+    return [
+        str(p)
+        for (p,) in store.query(
+            f"SELECT ws_person_id FROM ws_chronology WHERE is_child AND {condition}", params
+        )
+    ]
+
+
+def visible_agencies_filter(viewer: Viewer) -> frozenset[str] | None:
+    """For search: the agencies whose people the viewer may find (None: by grant only)."""
+    if viewer.role in CASEWORK:
+        return frozenset({viewer.agency})
+    return None

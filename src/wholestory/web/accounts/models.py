@@ -1,0 +1,85 @@
+"""Who a user is to the partnership, and the time-limited access they hold.
+
+Django's own ``User`` keeps the login (Argon2 hash); :class:`Membership`
+adds the agency, team and role that every access decision reads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+
+from wholestory.access import ROLES
+
+
+class Membership(models.Model):
+    """A user's agency, team and role."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership"
+    )
+    agency = models.CharField(max_length=32)
+    team = models.TextField(default="")
+    role = models.CharField(max_length=16, choices=sorted(ROLES.items()))
+
+    class Meta:
+        db_table = "ws_membership"
+
+
+class ApiToken(models.Model):
+    """An API token: only its SHA-256 is kept, so a stolen database holds no usable token."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True)
+    revoked = models.BooleanField(default=False)
+
+    class Meta:
+        db_table = "ws_api_token"
+
+    @staticmethod
+    def digest_of(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: object) -> str:
+        """A new token for ``user``; the plain token is returned once and never stored."""
+        token = "ws_" + secrets.token_urlsafe(32)
+        cls.objects.create(user=user, digest=cls.digest_of(token))
+        return token
+
+
+class AccessGrant(models.Model):
+    """Time-limited access to one person: a reviewer's grant, or a break-glass."""
+
+    REVIEW, BREAK_GLASS = "review", "break_glass"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    person = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16)
+    reason = models.TextField()
+    granted_by = models.TextField()
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "ws_access_grant"
+        indexes = [models.Index(fields=["user", "person"], name="ws_grant_user_person")]
+
+
+class Notification(models.Model):
+    """A message for an agency's safeguarding leads, such as a break-glass on their child."""
+
+    agency = models.CharField(max_length=32)
+    person = models.CharField(max_length=200)
+    message = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_by = models.TextField(default="")
+
+    class Meta:
+        db_table = "ws_notification"
+        indexes = [models.Index(fields=["agency"], name="ws_notification_agency")]

@@ -1,0 +1,1 @@
+"""The web pages: search, chronology, flags, review queue, upload, audit."""

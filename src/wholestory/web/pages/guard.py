@@ -1,0 +1,185 @@
+"""Every page passes through here: who is asking, may they, and the audit entry first.
+
+A page about a person is shown only after :func:`wholestory.access.may_see_person`
+allowed it *and* its audit entry was committed; if the entry cannot be
+written the page is refused (nobody sees a record that was not audited). A
+refusal is audited too, shows no data, and looks the same whether or not the
+person exists, so a refusal never tells anyone that someone is known
+elsewhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, Concatenate, ParamSpec
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from wholestory import audit
+from wholestory.access import Decision, Facts, Viewer, facts_about, may, may_see_person
+from wholestory.store import Store, open_store
+
+P = ParamSpec("P")
+_local = threading.local()
+
+
+def core_store() -> Store:
+    """This thread's connection to the store (the core library's, not Django's)."""
+    store: Store | None = getattr(_local, "store", None)
+    if store is None:
+        store = open_store()
+        _local.store = store
+    return store
+
+
+def viewer_of(request: HttpRequest) -> Viewer:
+    """The signed-in user as the access rules see them, with their open grants."""
+    from wholestory.web.accounts.models import AccessGrant
+
+    user = request.user
+    membership = getattr(user, "membership", None)
+    if membership is None:
+        return Viewer(str(user.get_username()), "", "")
+    now = timezone.now()
+    grants: dict[str, dt.datetime] = {}
+    glass: dict[str, dt.datetime] = {}
+    grants_open = AccessGrant.objects.filter(user_id=int(user.pk or 0), ends_at__gt=now)
+    for grant in grants_open.filter(starts_at__lte=now):
+        target = grants if grant.kind == AccessGrant.REVIEW else glass
+        target[grant.person] = max(target.get(grant.person, grant.ends_at), grant.ends_at)
+    return Viewer(str(user.get_username()), membership.agency, membership.role, grants, glass)
+
+
+def record(
+    request: HttpRequest,
+    action: str,
+    *,
+    person: str = "",
+    target: str = "",
+    reason: str = "",
+    outcome: str = "allowed",
+    detail: dict[str, Any] | None = None,
+    viewer: Viewer | None = None,
+) -> audit.Entry:
+    """Write an audit entry now; raises :class:`wholestory.audit.AuditUnavailable` if it cannot."""
+    who = viewer or (viewer_of(request) if request.user.is_authenticated else None)
+    return audit.append(
+        core_store(),
+        audit.Event(
+            actor=who.username if who else str(request.POST.get("username", "anonymous")),
+            action=action,
+            agency=who.agency if who else "",
+            role=who.role if who else "",
+            person=person,
+            target=target or request.path,
+            reason=reason,
+            outcome=outcome,
+            detail=detail or {},
+        ),
+    )
+
+
+def unavailable(request: HttpRequest) -> HttpResponse:
+    """The page shown when the audit log cannot be written: nothing else is shown."""
+    return render(request, "pages/unavailable.html", status=503)
+
+
+def denied(
+    request: HttpRequest, decision: Decision, *, person: str = "", status: int = 403
+) -> HttpResponse:
+    """Audit the refusal, then say so plainly (and offer break glass where it is open)."""
+    try:
+        record(request, "denied", person=person, reason=decision.reason, outcome="denied")
+    except audit.AuditUnavailable:
+        return unavailable(request)
+    return render(
+        request,
+        "pages/denied.html",
+        {"decision": decision, "person": person},
+        status=status,
+    )
+
+
+def requires(
+    capability: str,
+) -> Callable[
+    [Callable[Concatenate[HttpRequest, P], HttpResponse]],
+    Callable[Concatenate[HttpRequest, P], HttpResponse],
+]:
+    """A page for a role's capability (not about one person): refused and audited otherwise."""
+
+    def wrap(
+        view: Callable[Concatenate[HttpRequest, P], HttpResponse],
+    ) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+        @login_required
+        @wraps(view)
+        def guarded(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+            decision = may(viewer_of(request), capability)
+            if not decision.allowed:
+                return denied(request, decision)
+            return view(request, *args, **kwargs)
+
+        return guarded  # type: ignore[return-value]
+
+    return wrap
+
+
+def check_person(request: HttpRequest, person: str) -> tuple[Viewer, Facts, Decision]:
+    """The viewer, the facts about ``person`` and the decision, without auditing yet."""
+    viewer = viewer_of(request)
+    facts = facts_about(core_store(), person)
+    return viewer, facts, may_see_person(viewer, facts, timezone.now())
+
+
+def person_page(
+    action: str = "view",
+) -> Callable[
+    [Callable[Concatenate[HttpRequest, str, Decision, P], HttpResponse]],
+    Callable[Concatenate[HttpRequest, str, P], HttpResponse],
+]:
+    """A page about one person: allowed by the rules, audited before it is shown.
+
+    The view receives the person's WholeStory id and the decision (whose
+    reason it may show). An unknown person is refused exactly like a person
+    the viewer may not see.
+    """
+
+    def wrap(
+        view: Callable[Concatenate[HttpRequest, str, Decision, P], HttpResponse],
+    ) -> Callable[Concatenate[HttpRequest, str, P], HttpResponse]:
+        @login_required
+        @wraps(view)
+        def guarded(
+            request: HttpRequest, person: str, *args: P.args, **kwargs: P.kwargs
+        ) -> HttpResponse:
+            viewer, facts, decision = check_person(request, person)
+            if not decision.allowed or not facts.agencies:
+                refusal = decision if facts.agencies else _unknown(viewer)
+                return denied(request, refusal, person=person)
+            try:
+                record(
+                    request,
+                    action,
+                    person=person,
+                    reason=decision.reason,
+                    detail={"basis": decision.basis, **dict(request.GET.items())},
+                    viewer=viewer,
+                )
+            except audit.AuditUnavailable:
+                return unavailable(request)
+            return view(request, person, decision, *args, **kwargs)
+
+        return guarded  # type: ignore[return-value]
+
+    return wrap
+
+
+def _unknown(viewer: Viewer) -> Decision:
+    """The refusal for an id that names no one: worded exactly as any other refusal."""
+    return may_see_person(viewer, Facts("", frozenset(), frozenset()), timezone.now())

@@ -1,0 +1,13 @@
+"""The pages' URLs. Each area keeps its own list in its own module."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+from wholestory.web.pages import views_account, views_people, views_work
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    *views_account.urls,
+    *views_people.urls,
+    *views_work.urls,
+]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,12 @@ import pytest
 
 from wholestory.store import Store, StoreURL, open_store, resolve_url
 from wholestory.web.bootstrap import ensure_schema
+
+# The web app under test: plain HTTP on the test client's host, static files from the package.
+os.environ.setdefault("WHOLESTORY_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+os.environ.setdefault("WHOLESTORY_SSL_REDIRECT", "0")
+os.environ.setdefault("WHOLESTORY_LOGIN_RATE", "10000")  # one test checks the real limit
+os.environ.setdefault("WHOLESTORY_STATIC_ROOT", tempfile.mkdtemp(prefix="wholestory-static-"))
 
 PG_ENV = "WHOLESTORY_TEST_POSTGRES_URL"
 TABLES = (

@@ -92,11 +92,19 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(
     os.environ.get("WHOLESTORY_STATIC_ROOT", Path.home() / ".cache" / "wholestory" / "static")
 )
+#: ``wholestory serve`` collects the files into STATIC_ROOT with hashed names (long cache
+#: lifetimes); elsewhere (tests, the development server) they are served from the package.
+STATIC_MANIFEST = os.environ.get("WHOLESTORY_STATIC_MANIFEST") == "1"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
-WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+WHITENOISE_AUTOREFRESH = False
 
 # Accounts
 LOGIN_URL = "/login"

@@ -1,0 +1,151 @@
+"""Web tests' shared set-up: a store with a partnership, users of every role, on either database.
+
+``serving(url)`` points Django's default connection and the pages' core
+connection at one store, so the same test runs on SQLite and PostgreSQL in
+one process. ``seed`` imports a small synthetic partnership, links it, builds
+every chronology and adds one user of each role (casework roles at two
+agencies), all with :data:`PASSWORD`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from wholestory.store import Store, StoreURL, open_store
+from wholestory.store.url import django_database_settings
+from wholestory.web.bootstrap import setup_django
+
+PASSWORD = "correct horse battery staple 42"
+
+#: (username, agency, role) of the users ``seed`` adds.
+USERS: tuple[tuple[str, str, str], ...] = (
+    ("pat.police", "POLICE", "practitioner"),
+    ("mia.police", "POLICE", "manager"),
+    ("lee.police", "POLICE", "lead"),
+    ("sam.school", "SCHOOL", "practitioner"),
+    ("meg.school", "SCHOOL", "manager"),
+    ("liz.school", "SCHOOL", "lead"),
+    ("gus.gp", "GP", "practitioner"),
+    ("rey.reviewer", "PARTNERSHIP", "reviewer"),
+    ("quinn.qa", "PARTNERSHIP", "qa"),
+    ("bea.board", "PARTNERSHIP", "board"),
+    ("ada.admin", "PARTNERSHIP", "admin"),
+)
+
+
+@contextlib.contextmanager
+def serving(url: StoreURL) -> Iterator[None]:
+    """Make Django's default database, and the pages' store connection, this store."""
+    setup_django()
+    from django.db import connections
+
+    from wholestory.web.pages import guard
+
+    old = dict(connections.settings["default"])
+    _switch(connections, django_database_settings(url))
+    guard._local.store = open_store(url)
+    try:
+        yield
+    finally:
+        guard._local.store.close()
+        guard._local.store = None
+        _switch(connections, old)
+
+
+def _switch(connections: object, settings: dict[str, object]) -> None:
+    handler = connections  # django.db.utils.ConnectionHandler
+    with contextlib.suppress(Exception):
+        handler["default"].close()  # type: ignore[index]
+    configured = handler.configure_settings({"default": settings})  # type: ignore[attr-defined]
+    handler.settings["default"] = configured["default"]  # type: ignore[attr-defined]
+    with contextlib.suppress(AttributeError):
+        delattr(handler._connections, "default")  # type: ignore[attr-defined]
+
+
+@dataclass
+class Seeded:
+    """What ``seed`` made: the store, and people to test with."""
+
+    store: Store
+    folder: Path
+    users: dict[str, tuple[str, str]] = field(default_factory=dict)  # username -> (agency, role)
+
+    def person_known_to(self, agency: str, child: bool = True) -> str:
+        """A WholeStory person whose records include ``agency``'s (a child by default)."""
+        row = self.store.query(
+            "SELECT s.ws_person_id FROM ws_source_person s JOIN ws_chronology c "
+            "ON c.ws_person_id = s.ws_person_id WHERE s.agency = ? AND c.is_child = ? "
+            "ORDER BY s.ws_person_id LIMIT 1",
+            [agency, child],
+        )
+        return str(row[0][0])
+
+    def person_unknown_to(self, agency: str) -> str:
+        """A person with no records at ``agency`` and no household child known to it."""
+        from wholestory.access import facts_about
+
+        for (person,) in self.store.query(
+            "SELECT ws_person_id FROM ws_chronology ORDER BY ws_person_id"
+        ):
+            facts = facts_about(self.store, str(person))
+            if agency not in facts.agencies and agency not in facts.household_child_agencies:
+                return str(person)
+        raise LookupError(f"everyone is known to {agency}")
+
+
+def seed(store: Store, folder: Path, children: int = 60, seed_number: int = 4) -> Seeded:
+    """A partnership imported, linked and built, and one user per role."""
+    from wholestory.chronology.stored import build_all
+    from wholestory.identity.linking import Thresholds, link_all
+    from wholestory.ingest import ingest_paths
+    from wholestory.synth import generate
+    from wholestory.web.accounts.users import add_totp, add_user
+
+    if not (folder / "manifest.json").exists():
+        generate(children, seed_number, folder)
+    ingest_paths(store, [folder])
+    link_all(store, thresholds=Thresholds())
+    build_all(store)
+    seeded = Seeded(store, folder)
+    for username, agency, role in USERS:
+        user = add_user(username, agency, role, PASSWORD, check_password=False)
+        if role in ("lead", "admin"):
+            add_totp(user)
+        seeded.users[username] = (agency, role)
+    return seeded
+
+
+def totp_code(username: str) -> str:
+    """The current TOTP code of a seeded user's authenticator."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user__username=username)
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+def sign_in(client: object, username: str) -> None:
+    """Sign a Django test client in, passing the second factor where the role needs one."""
+    response = client.post("/login", {"username": username, "password": PASSWORD})  # type: ignore[attr-defined]
+    assert response.status_code == 302, response.content[:500]
+    if username.startswith(("lee.", "liz.", "ada.")):
+        response = client.post("/two-factor", {"code": totp_code(username)})  # type: ignore[attr-defined]
+        assert response.status_code == 302, response.content[:500]
+
+
+def open_test_store(backend: str, request: object, folder: Path) -> Store:
+    """An empty migrated store on ``backend`` for a module's tests (module-scoped fixtures)."""
+    from conftest import TABLES
+    from wholestory.store import resolve_url
+    from wholestory.web.bootstrap import ensure_schema
+
+    if backend == "sqlite":
+        url = resolve_url(f"sqlite:///{folder / 'store.sqlite3'}")
+        ensure_schema(url)
+        return open_store(url)
+    store = open_store(request.getfixturevalue("postgres_url"))  # type: ignore[attr-defined]
+    store.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+    return store

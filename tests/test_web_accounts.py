@@ -1,4 +1,4 @@
-"""Signing in, the second factor, lockout, idle timeout, and their audit entries, on both databases."""
+"""Signing in, second factors, lockout, idle timeout and their audit entries, on both databases."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ import pytest
 
 from chronology_factory import make_chronology
 from wholestory.chronology.anonymise import anonymise
-from wholestory.chronology.display import agency_name, show_date
+from wholestory.chronology.display import show_date
 from wholestory.chronology.model import Chronology, Person
 from wholestory.chronology.render import (
     CSV_COLUMNS,
@@ -25,6 +25,7 @@ from wholestory.chronology.render import (
     write_chronology_csv,
 )
 from wholestory.chronology.timeline import timeline_svg
+from wholestory.chronology.vocabulary import agency_name
 from wholestory.exporting import FORMULA_STARTS
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -10,6 +10,7 @@ agencies), all with :data:`PASSWORD`.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,7 +46,9 @@ def serving(url: StoreURL) -> Iterator[None]:
     from wholestory.web.pages import guard
 
     old = dict(connections.settings["default"])
+    old_env = os.environ.get("WHOLESTORY_DATABASE_URL")
     _switch(connections, django_database_settings(url))
+    os.environ["WHOLESTORY_DATABASE_URL"] = url.raw  # other threads' store connections
     guard._local.store = open_store(url)
     try:
         yield
@@ -53,6 +56,10 @@ def serving(url: StoreURL) -> Iterator[None]:
         guard._local.store.close()
         guard._local.store = None
         _switch(connections, old)
+        if old_env is None:
+            os.environ.pop("WHOLESTORY_DATABASE_URL", None)
+        else:
+            os.environ["WHOLESTORY_DATABASE_URL"] = old_env
 
 
 def _switch(connections: object, settings: dict[str, object]) -> None:

@@ -12,8 +12,6 @@ import datetime as dt
 import re
 from typing import Final
 
-from wholestory.template import KNOWN_AGENCIES
-
 _MONTHS: Final = (
     "Jan",
     "Feb",
@@ -53,13 +51,6 @@ _EVENT_LABELS: Final[dict[str, str]] = {
     "OFFENCE_VICTIM": "Offence (victim)",
     "OFFENCE_SUSPECT": "Offence (suspect)",
 }
-
-
-def agency_name(code: str) -> str:
-    """The agency's plain name: the template's name, or the code read as words."""
-    if code in KNOWN_AGENCIES:
-        return KNOWN_AGENCIES[code]
-    return code.replace("_", " ").strip().capitalize() or code
 
 
 def event_label(code: str) -> str:

@@ -30,7 +30,6 @@ from markupsafe import Markup
 from wholestory.chronology.anonymise import anonymise as make_anonymous
 from wholestory.chronology.display import (
     age_on,
-    agency_name,
     event_label,
     parse_iso,
     role_label,
@@ -38,6 +37,7 @@ from wholestory.chronology.display import (
 )
 from wholestory.chronology.model import Chronology, Entry, Flag
 from wholestory.chronology.timeline import colour_of_category, timeline_svg
+from wholestory.chronology.vocabulary import agency_name
 from wholestory.exporting import neutralise, write_csv
 
 SEVERITY_ORDER: Final = {"high": 0, "medium": 1, "low": 2}

@@ -33,13 +33,13 @@ from typing import Any, Final
 
 from wholestory.chronology.display import (
     age_on,
-    agency_name,
     event_label,
     parse_iso,
     period_end,
     show_date,
 )
 from wholestory.chronology.model import Chronology, Entry, Flag
+from wholestory.chronology.vocabulary import agency_name
 
 #: Colours of event categories (the template's event groups).
 CATEGORY_COLOURS: Final[dict[str, str]] = {

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from wholestory.template import KNOWN_AGENCIES
+
 #: Event types by category: the template's vocabulary groups, plus positive events.
 CATEGORIES: Final[dict[str, frozenset[str]]] = {
     "domestic abuse": frozenset(
@@ -57,24 +59,6 @@ HOUSEHOLD_TYPES: Final = frozenset(
      "NEW_PARTNER", "PARENT_SEPARATION", "BEREAVEMENT"}
 )  # fmt: skip
 
-#: Plain names of the agencies in the template; an unknown code is shown as itself.
-AGENCY_NAMES: Final[dict[str, str]] = {
-    "POLICE": "Police",
-    "CSC": "Children's social care",
-    "EARLY_HELP": "Early help",
-    "HEALTH_VISITING": "Health visiting",
-    "SCHOOL_NURSING": "School nursing",
-    "GP": "GP",
-    "ED": "Emergency department",
-    "CAMHS": "CAMHS",
-    "ADULT_MH": "Adult mental health",
-    "SCHOOL": "School",
-    "HOUSING": "Housing",
-    "PROBATION": "Probation",
-    "DA_SERVICE": "Domestic abuse service",
-    "YOUTH_JUSTICE": "Youth justice",
-}
-
 #: How another agency's referral or notice names an agency ("Referral from GP: ...").
 AGENCY_WORDS: Final[dict[str, tuple[str, ...]]] = {
     "POLICE": ("police", "officers"),
@@ -94,8 +78,10 @@ AGENCY_WORDS: Final[dict[str, tuple[str, ...]]] = {
 
 
 def agency_name(code: str) -> str:
-    """An agency's plain name."""
-    return AGENCY_NAMES.get(code, code.replace("_", " ").title())
+    """An agency's plain name: the template's name, or the code read as words."""
+    if code in KNOWN_AGENCIES:
+        return KNOWN_AGENCIES[code]
+    return code.replace("_", " ").strip().capitalize() or code
 
 
 #: What a relationship code (what the other person is to the child) is called in prose.

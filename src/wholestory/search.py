@@ -1,0 +1,218 @@
+"""Finding people: by name, date of birth, NHS number or an agency's own id.
+
+The query runs over ``ws_source_person`` (every agency's person, with every
+name they recorded in ``names``) and answers with WholeStory ids, named and
+dated as their stored chronology has them. Who the asker may see is decided
+afterwards by :func:`visible_to`, with the same rules as every page
+(:func:`wholestory.access.may_see_person`): a search never says that someone
+exists where the asker has no relationship, because people they may not see
+are simply not in the answer.
+
+Plain Python over the store: the web pages, the API and tests call the same
+functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import Any, Final
+
+from wholestory.access import Viewer, facts_about, may_see_person
+from wholestory.store.connection import Store
+
+#: The most source persons one query reads: a query this broad needs more words.
+CANDIDATE_LIMIT: Final = 500
+#: The most people one search answers with.
+RESULT_LIMIT: Final = 50
+
+_DATE: Final = re.compile(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
+_UK_DATE: Final = re.compile(r"(?:(\d{1,2})[/.])?(\d{1,2})[/.](\d{4})")
+
+
+class QueryError(ValueError):
+    """A query that cannot be run as given (the message says what to change)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """What the asker typed. Every field given must match; empty fields are ignored."""
+
+    given_name: str = ""
+    family_name: str = ""
+    date_of_birth: str = ""  # YYYY, YYYY-MM, YYYY-MM-DD, or DD/MM/YYYY, MM/YYYY
+    nhs_number: str = ""
+    agency: str = ""
+    agency_id: str = ""
+
+    def is_empty(self) -> bool:
+        return not any(asdict(self).values())
+
+    def as_detail(self) -> dict[str, str]:
+        """The fields given, for the audit entry."""
+        return {k: v for k, v in asdict(self).items() if v}
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One person a search found."""
+
+    person: str  # WholeStory id, or AGENCY:PERSON_ID while unlinked
+    name: str
+    date_of_birth: str
+    is_child: bool
+
+
+def normalise_date(text: str) -> str:
+    """A date of birth as an ISO prefix (``2014``, ``2014-03``, ``2014-03-09``).
+
+    Raises :class:`QueryError` for text that is not a date.
+    """
+    text = text.strip()
+    if not text:
+        return ""
+    iso = _DATE.fullmatch(text)
+    uk = _UK_DATE.fullmatch(text)
+    if iso:
+        year, month, day = iso.groups()
+    elif uk:
+        day, month, year = uk.groups()
+    else:
+        raise QueryError("Enter a date of birth like 2014, 2014-03 or 9/3/2014.")
+    try:
+        dt.date(int(year), int(month or 1), int(day or 1))
+    except ValueError as error:
+        raise QueryError("Enter a real date of birth.") from error
+    parts = [year] + [f"{int(p):02d}" for p in (month, day) if p]
+    return "-".join(parts)
+
+
+def normalise_nhs(text: str) -> str:
+    """An NHS number's ten digits (spaces and dashes dropped); :class:`QueryError` otherwise."""
+    digits = re.sub(r"[\s-]", "", text)
+    if digits and not re.fullmatch(r"\d{10}", digits):
+        raise QueryError("Enter an NHS number as 10 digits.")
+    return digits
+
+
+def clean(query: Query) -> Query:
+    """The query with its dates and numbers in stored form (:class:`QueryError` if it cannot be)."""
+    cleaned = Query(
+        given_name=" ".join(query.given_name.split()),
+        family_name=" ".join(query.family_name.split()),
+        date_of_birth=normalise_date(query.date_of_birth),
+        nhs_number=normalise_nhs(query.nhs_number),
+        agency=query.agency.strip().upper(),
+        agency_id=query.agency_id.strip(),
+    )
+    if bool(cleaned.agency) != bool(cleaned.agency_id):
+        raise QueryError("To search by an agency's id, choose the agency and enter its id.")
+    if cleaned.is_empty():
+        raise QueryError("Enter a name, a date of birth, an NHS number or an agency's id.")
+    return cleaned
+
+
+def find_people(store: Store, query: Query, limit: int = CANDIDATE_LIMIT) -> list[Found]:
+    """Everyone matching ``query`` (already :func:`clean`), whoever may see them."""
+    where: list[str] = []
+    params: list[Any] = []
+    if query.agency:
+        where.append("agency = ? AND person_id = ?")
+        params += [query.agency, query.agency_id]
+    if query.nhs_number:
+        where.append("nhs_number = ?")
+        params.append(query.nhs_number)
+    if query.date_of_birth:
+        where.append("date_of_birth LIKE ?")
+        params.append(query.date_of_birth + "%")
+    for word in _words(query.given_name) + _words(query.family_name):
+        where.append("LOWER(CAST(names AS TEXT)) LIKE ?")
+        params.append(f"%{_like(word)}%")
+    sql = (
+        "SELECT key, ws_person_id, given_name, family_name, other_names, names, date_of_birth "
+        "FROM ws_source_person"
+    )
+    if where:
+        sql += " WHERE " + " AND ".join(f"({w})" for w in where)
+    sql += f" ORDER BY key LIMIT {int(limit)}"
+    people: dict[str, tuple[str, str]] = {}  # person -> (name, date of birth) as first recorded
+    for key, person, given, family, other, names, dob in store.query(sql, params):
+        if _names_match(query, _names_of(given, family, other, names)):
+            recorded = (f"{given or ''} {family or ''}".strip(), str(dob or ""))
+            people.setdefault(str(person) if person else str(key), recorded)
+    return _described(store, people)
+
+
+def visible_to(
+    store: Store, viewer: Viewer, found: Iterable[Found], now: dt.datetime
+) -> list[Found]:
+    """Only the people ``viewer`` may see, by the same rules as every page."""
+    return [f for f in found if may_see_person(viewer, facts_about(store, f.person), now).allowed]
+
+
+def search(
+    store: Store,
+    viewer: Viewer,
+    query: Query,
+    now: dt.datetime,
+    everyone: bool = False,
+    limit: int = RESULT_LIMIT,
+) -> list[Found]:
+    """The people matching ``query`` that ``viewer`` may see (or everyone, when breaking glass)."""
+    found = find_people(store, query)
+    shown = found if everyone else visible_to(store, viewer, found, now)
+    return shown[:limit]
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in re.split(r"[\s,]+", text.casefold()) if w]
+
+
+def _like(word: str) -> str:
+    return word.replace("\\", "").replace("%", "").replace("_", "")
+
+
+def _names_of(
+    given: str | None, family: str | None, other: str | None, names: Any
+) -> tuple[list[str], list[str]]:
+    """Every given and family name of a source person, folded for matching."""
+    recorded: dict[str, Any] = {}
+    if isinstance(names, dict):
+        recorded = names
+    elif names:
+        try:
+            loaded = json.loads(str(names))
+        except ValueError:
+            loaded = {}
+        recorded = loaded if isinstance(loaded, dict) else {}
+    givens = [str(n) for n in recorded.get("given") or []] + [given or "", other or ""]
+    families = [str(n) for n in recorded.get("family") or []] + [family or ""]
+    return [n.casefold() for n in givens if n], [n.casefold() for n in families if n]
+
+
+def _names_match(query: Query, names: tuple[list[str], list[str]]) -> bool:
+    """Each word of the given name is in a given name, each of the family name in a family name."""
+    givens, families = names
+    return all(any(w in n for n in givens) for w in _words(query.given_name)) and all(
+        any(w in n for n in families) for w in _words(query.family_name)
+    )
+
+
+def _described(store: Store, people: dict[str, tuple[str, str]]) -> list[Found]:
+    """Names and dates of birth as the stored chronologies have them, in name order."""
+    if not people:
+        return []
+    condition, params = store.keys_in("ws_person_id", list(people))
+    rows = {
+        str(p): (str(n or ""), str(d or ""), bool(c))
+        for p, n, d, c in store.query(
+            "SELECT ws_person_id, display_name, date_of_birth, is_child FROM ws_chronology "
+            f"WHERE {condition}",
+            params,
+        )
+    }
+    found = [Found(p, *rows.get(p, (*recorded, False))) for p, recorded in people.items()]
+    return sorted(found, key=lambda f: (f.name.casefold(), f.date_of_birth, f.person))

@@ -1,0 +1,342 @@
+"""The JSON REST API (django-ninja): the same core, the same access rules, the same audit.
+
+Every call needs a token (``Authorization: Bearer <token>``, from
+``wholestory user token NAME``). A call that returns anything about a person
+writes its audit entry first; if the entry cannot be written the answer is
+503 and no data. A person the caller may not see is answered exactly like a
+person who does not exist (404), and board members and administrators, who
+never see identifiable people, get 403. Errors are JSON ``{"detail": "..."}``
+in plain words, never a traceback.
+
+The schema is published at ``/api/v1/openapi.json``. There is no interactive
+docs page: django-ninja's would load its scripts from a CDN.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI, Schema, Status
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from wholestory import audit
+from wholestory.access import (
+    CAPABILITIES,
+    NO_CASE_DATA,
+    ROLES,
+    Facts,
+    Viewer,
+    facts_about,
+    may,
+    may_see_person,
+)
+from wholestory.chronology.material import resolve_person
+from wholestory.chronology.stored import chronology_of, flagged_children, stored_chronology
+from wholestory.identity.people import current_id
+from wholestory.web.api.auth import BearerToken
+from wholestory.web.api.search import SearchError, clean_terms, search_people
+from wholestory.web.pages.guard import core_store, record, viewer_of
+from wholestory.web.pages.limits import over_limit
+
+log = logging.getLogger("wholestory.api")
+
+api = NinjaAPI(
+    title="WholeStory API",
+    version="1",
+    description=(
+        "One child's whole story, joined up across a safeguarding partnership, under the same "
+        "relationship-based access rules and audit as the web pages. Authenticate with "
+        "`Authorization: Bearer <token>` (issued by `wholestory user token NAME`)."
+    ),
+    auth=BearerToken(),
+    docs_url=None,
+    urls_namespace="api",
+)
+
+NOT_FOUND = "No person you may see has that id."
+UNAVAILABLE = "The audit log cannot be written just now, so nothing can be shown. Try again soon."
+
+
+class Message(Schema):
+    detail: str
+
+
+class Me(Schema):
+    username: str
+    agency: str
+    team: str
+    role: str
+    role_name: str
+    may: list[str]
+
+
+class Found(Schema):
+    id: str
+    name: str
+    date_of_birth: str | None
+    why_you_may_see: str
+
+
+class SearchResults(Schema):
+    results: list[Found]
+
+
+class FlagSummary(Schema):
+    code: str
+    title: str
+    severity: str
+    first_date: str
+    last_date: str
+    explanation: str
+
+
+class FlaggedChild(Schema):
+    person: str
+    name: str | None
+    date_of_birth: str | None
+    open_plan: bool
+    top_severity: str
+    flags: list[FlagSummary]
+
+
+class Flagged(Schema):
+    agency: str
+    children: list[FlaggedChild]
+
+
+PERSON_RESPONSES: dict[int, Any] = {
+    200: dict[str, Any],
+    401: Message,
+    403: Message,
+    404: Message,
+    503: Message,
+}
+
+
+# Errors: JSON in plain words
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, error: Exception) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"detail": "A valid API token is needed: send 'Authorization: Bearer <token>'."},
+        status=401,
+    )
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    problems = []
+    for e in error.errors[:5]:
+        where = ".".join(str(p) for p in e.get("loc", ()) if p not in ("query", "path"))
+        problems.append(f"{where}: {e.get('msg', 'not valid')}" if where else e.get("msg", ""))
+    return api.create_response(
+        request, {"detail": "The request is not valid: " + "; ".join(problems)}, status=422
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(error)}, status=error.status_code)
+
+
+@api.exception_handler(Exception)
+def _unexpected(request: HttpRequest, error: Exception) -> HttpResponse:
+    log.exception("API error on %s", request.path)
+    return api.create_response(
+        request,
+        {"detail": "Something went wrong that WholeStory did not expect. It has been logged."},
+        status=500,
+    )
+
+
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """Any other path under /api/v1/: JSON, like the rest."""
+    return HttpResponse(
+        json.dumps({"detail": "There is no such API address. See /api/v1/openapi.json."}),
+        status=404,
+        content_type="application/json",
+    )
+
+
+# Who is asking
+
+
+@api.get("/me", response={200: Me, 401: Message}, summary="Who the token belongs to")
+def me(request: HttpRequest) -> dict[str, Any]:
+    """The token's user: their agency, team, role and what their role may do."""
+    viewer = viewer_of(request)
+    membership = getattr(request.user, "membership", None)
+    return {
+        "username": viewer.username,
+        "agency": viewer.agency,
+        "team": membership.team if membership else "",
+        "role": viewer.role,
+        "role_name": ROLES.get(viewer.role, ""),
+        "may": [name for name in CAPABILITIES if may(viewer, name).allowed],
+    }
+
+
+# One person's chronology
+
+
+def _refuse(
+    request: HttpRequest, viewer: Viewer, reason: str, person: str, status: int, detail: str
+) -> Status[Any]:
+    """Audit a refusal, then answer it with no data (503 if even the refusal cannot be audited)."""
+    try:
+        record(request, "denied", person=person, reason=reason, outcome="denied", viewer=viewer)
+    except audit.AuditUnavailable:
+        return Status(503, {"detail": UNAVAILABLE})
+    return Status(status, {"detail": detail})
+
+
+def _chronology(request: HttpRequest, find: Any, asked: str) -> Status[Any]:
+    """The chronology JSON of the person ``find(store)`` names, if the caller may see it."""
+    viewer = viewer_of(request)
+    now = timezone.now()
+    if viewer.role in NO_CASE_DATA:
+        decision = may_see_person(viewer, Facts("", frozenset(), frozenset()), now)
+        return _refuse(request, viewer, decision.reason, asked, 403, decision.reason)
+    store = core_store()
+    person: str | None = find(store)
+    facts = facts_about(store, person) if person else Facts("", frozenset(), frozenset())
+    decision = may_see_person(viewer, facts, now)
+    if not decision.allowed or not facts.agencies:
+        reason = decision.reason if facts.agencies else "No such person."
+        return _refuse(request, viewer, reason, person or asked, 404, NOT_FOUND)
+    assert person is not None
+    try:
+        record(
+            request,
+            "view",
+            person=person,
+            reason=decision.reason,
+            detail={"basis": decision.basis, "via": "api"},
+            viewer=viewer,
+        )
+    except audit.AuditUnavailable:
+        return Status(503, {"detail": UNAVAILABLE})
+    stored = stored_chronology(store, person)
+    if stored is None:
+        built = chronology_of(store, person).as_dict()
+        stored = json.loads(json.dumps(built, default=str))
+    return Status(200, stored)
+
+
+@api.get(
+    "/people/{agency}/{person_id}/chronology",
+    response=PERSON_RESPONSES,
+    summary="A person's chronology, by an agency's id",
+)
+def chronology_by_agency_id(request: HttpRequest, agency: str, person_id: str) -> Status[Any]:
+    """The chronology JSON (as ``wholestory chronology AGENCY ID --format json``).
+
+    404 when the person is unknown or the caller's agency has no relationship
+    with them (the two are indistinguishable); 403 for board members and
+    administrators. Every answer is audited first.
+    """
+    return _chronology(
+        request,
+        lambda store: resolve_person(store, agency, person_id),
+        f"{agency.upper()}:{person_id}"[:200],
+    )
+
+
+@api.get(
+    "/people/{ws_id}/chronology",
+    response=PERSON_RESPONSES,
+    summary="A person's chronology, by WholeStory id",
+)
+def chronology_by_ws_id(request: HttpRequest, ws_id: str) -> Status[Any]:
+    """The chronology JSON of a WholeStory id (WS-...); a merged id leads to who it became."""
+    return _chronology(request, lambda store: current_id(store, ws_id.upper()), ws_id[:200])
+
+
+# Search and flags
+
+
+@api.get(
+    "/search",
+    response={200: SearchResults, 400: Message, 401: Message, 403: Message, 429: Message,
+              503: Message},
+    summary="Find people you may see",
+)  # fmt: skip
+def search(
+    request: HttpRequest,
+    name: str = "",
+    dob: str = "",
+    nhs: str = "",
+    agency: str = "",
+    person_id: str = "",
+) -> Status[Any]:
+    """People matching every term given, among those the caller may see.
+
+    Give a name, a date of birth (YYYY-MM-DD), an NHS number, or an agency and
+    its id for the person. Nobody else is listed, and nothing says whether
+    they exist. Each search is audited.
+    """
+    viewer = viewer_of(request)
+    decision = may(viewer, "search")
+    if not decision.allowed:
+        return _refuse(request, viewer, decision.reason, "", 403, decision.reason)
+    if over_limit(request, "search"):
+        return Status(429, {"detail": "Too many searches in a minute: wait a moment."})
+    try:
+        terms = clean_terms(name, dob, nhs, agency, person_id)
+    except SearchError as error:
+        return Status(400, {"detail": str(error)})
+    results = search_people(core_store(), viewer, terms, timezone.now())
+    try:
+        record(
+            request,
+            "search",
+            reason=decision.reason,
+            detail={"terms": terms.as_dict(), "results": len(results), "via": "api"},
+            viewer=viewer,
+        )
+    except audit.AuditUnavailable:
+        return Status(503, {"detail": UNAVAILABLE})
+    return Status(200, {"results": results})
+
+
+@api.get(
+    "/flags",
+    response={200: Flagged, 401: Message, 403: Message, 503: Message},
+    summary="Your agency's children with flags",
+)
+def flags(request: HttpRequest) -> Status[Any]:
+    """For managers and leads: children your agency holds records of who have flags.
+
+    Most serious first: high severity and no open plan at the top.
+    """
+    viewer = viewer_of(request)
+    decision = may(viewer, "flags_dashboard")
+    if not decision.allowed:
+        return _refuse(request, viewer, decision.reason, "", 403, decision.reason)
+    store = core_store()
+    ours = {
+        str(p)
+        for (p,) in store.query(
+            "SELECT DISTINCT ws_person_id FROM ws_source_person "
+            "WHERE agency = ? AND ws_person_id IS NOT NULL",
+            [viewer.agency],
+        )
+    }
+    children = [c for c in flagged_children(store) if c["person"] in ours]
+    try:
+        record(
+            request,
+            "view",
+            reason=decision.reason,
+            detail={"children": len(children), "via": "api"},
+            viewer=viewer,
+        )
+    except audit.AuditUnavailable:
+        return Status(503, {"detail": UNAVAILABLE})
+    return Status(200, {"agency": viewer.agency, "children": children})

@@ -1,7 +1,1152 @@
-"""Pages for the partnership's work: flags dashboard, link review, upload, audit, users."""
+"""Pages for the partnership's work: flags dashboard, link review, upload, audit, users, figures.
+
+Each page is guarded by a capability (:func:`wholestory.web.pages.guard.requires`), writes
+its audit entry before it shows anything, and shows a user only what their role and
+agency allow: casework users see children their agency is involved with, administrators
+see no case data, and partnership figures never identify a child.
+"""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+import base64
+import datetime as dt
+import hashlib
+import json
+import re
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+from zoneinfo import ZoneInfo
 
-urls: list[URLPattern] = []
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.models import User
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from wholestory import audit
+from wholestory.access import CASEWORK, REVIEWER, ROLES, TWO_FACTOR_REQUIRED, Viewer, deny
+from wholestory.chronology.vocabulary import agency_name
+from wholestory.store import Store
+from wholestory.web.pages.guard import core_store, denied, record, requires, unavailable, viewer_of
+
+#: Children shown on one page of the flags dashboard, and entries on one page of the audit log.
+PAGE_SIZE: Final = 50
+#: The largest agency file the upload page accepts.
+MAX_UPLOAD_BYTES: Final = 50 * 1024 * 1024
+#: Counts from 1 to this are shown as "fewer than 5" on the partnership figures.
+SUPPRESS_BELOW: Final = 5
+SEVERITY_ORDER: Final = {"high": 0, "medium": 1, "low": 2}
+SEVERITY_TAG: Final = {
+    "high": "govuk-tag--red",
+    "medium": "govuk-tag--orange",
+    "low": "govuk-tag--grey",
+}
+LONDON: Final = ZoneInfo("Europe/London")
+
+
+def _audited(request: HttpRequest, action: str, **what: Any) -> HttpResponse | None:
+    """Write the audit entry; the refusal page if it cannot be written (then show nothing)."""
+    try:
+        record(request, action, **what)
+    except audit.AuditUnavailable:
+        return unavailable(request)
+    return None
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+@dataclass
+class Pages:
+    """Where a paginated list is, for the GOV.UK pagination component."""
+
+    number: int
+    count: int
+    total: int
+    query: str  # the other query parameters, to keep filters across pages
+    size: int = PAGE_SIZE
+    numbers: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        last = self.last
+        self.number = min(max(1, self.number), last)
+        self.numbers = sorted(
+            {1, last, *range(max(1, self.number - 2), min(last, self.number + 2) + 1)}
+        )
+
+    @property
+    def last(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.size
+
+    @property
+    def first_shown(self) -> int:
+        return self.offset + 1 if self.total else 0
+
+    @property
+    def last_shown(self) -> int:
+        return min(self.total, self.offset + self.size)
+
+    @property
+    def previous(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if self.number < self.last else None
+
+
+def _other_params(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    encoded = params.urlencode()
+    return f"{encoded}&" if encoded else ""
+
+
+# -- flags dashboard -------------------------------------------------------------------------
+
+#: The children with flags that an agency may see: its own records' people, and anyone in the
+#: household of a child it holds records of (the access rules' two relationships), in one query.
+_FLAGS_SQL: Final = """
+WITH mine AS (
+    SELECT DISTINCT COALESCE(ws_person_id, key) AS person FROM ws_source_person WHERE agency = ?
+), child_keys AS (
+    SELECT s.key FROM ws_source_person s
+    JOIN mine m ON COALESCE(s.ws_person_id, s.key) = m.person
+    JOIN ws_chronology c ON c.ws_person_id = m.person
+    WHERE c.is_child
+), near AS (
+    SELECT h.key_b AS key FROM ws_household_link h JOIN child_keys k ON h.key_a = k.key
+    UNION SELECT h.key_a AS key FROM ws_household_link h JOIN child_keys k ON h.key_b = k.key
+), visible AS (
+    SELECT person FROM mine
+    UNION SELECT COALESCE(s.ws_person_id, s.key) AS person
+    FROM ws_source_person s JOIN near n ON n.key = s.key
+)
+SELECT f.ws_person_id, f.code, f.title, f.severity, f.first_date, f.last_date,
+       c.display_name, c.date_of_birth, c.open_plan
+FROM ws_flag f JOIN ws_chronology c ON c.ws_person_id = f.ws_person_id
+WHERE c.is_child AND f.ws_person_id IN (SELECT person FROM visible)
+"""
+
+
+def flagged_for_agency(store: Store, agency: str) -> list[dict[str, Any]]:
+    """Children with flags whom ``agency`` may see: no open plan first, then most serious."""
+    children: dict[str, dict[str, Any]] = {}
+    for person, code, title, severity, first, last, name, dob, open_plan in store.query(
+        _FLAGS_SQL, [agency]
+    ):
+        child = children.setdefault(
+            str(person),
+            {
+                "person": str(person),
+                "name": name,
+                "date_of_birth": dob,
+                "open_plan": bool(open_plan),
+                "flags": [],
+            },
+        )
+        child["flags"].append(
+            {
+                "code": code,
+                "title": title,
+                "severity": severity,
+                "tag": SEVERITY_TAG.get(str(severity), "govuk-tag--grey"),
+                "first_date": first,
+                "last_date": last,
+            }
+        )
+    for child in children.values():
+        child["flags"].sort(key=lambda f: (SEVERITY_ORDER.get(f["severity"], 9), f["code"]))
+        child["top_severity"] = child["flags"][0]["severity"]
+        child["latest"] = max(str(f["last_date"]) for f in child["flags"])
+    return sorted(
+        children.values(),
+        key=lambda c: (
+            c["open_plan"],
+            SEVERITY_ORDER.get(c["top_severity"], 9),
+            -sum(1 for f in c["flags"] if f["severity"] == "high"),
+            -len(c["flags"]),
+            -int(re.sub(r"\D", "", c["latest"])[:8].ljust(8, "0") or 0),
+            c["person"],
+        ),
+    )
+
+
+@never_cache
+@requires("flags_dashboard")
+def flags_view(request: HttpRequest) -> HttpResponse:
+    """Children with flags that the user's agency is involved with, those with no plan first."""
+    viewer = viewer_of(request)
+    everyone = flagged_for_agency(core_store(), viewer.agency)
+    codes = sorted({(f["code"], f["title"]) for c in everyone for f in c["flags"]})
+    code = request.GET.get("code", "").strip().upper()
+    if code and code not in {c for c, _ in codes}:
+        code = ""
+    children = (
+        [c for c in everyone if any(f["code"] == code for f in c["flags"])] if code else everyone
+    )
+    pages = Pages(_page_number(request), len(children), len(children), _other_params(request))
+    shown = children[pages.offset : pages.offset + pages.size]
+    refused = _audited(
+        request,
+        "view",
+        target="/flags",
+        viewer=viewer,
+        detail={"code": code, "page": pages.number, "people": [c["person"] for c in shown]},
+    )
+    if refused:
+        return refused
+    return render(
+        request,
+        "pages/work/flags.html",
+        {
+            "children": shown,
+            "pages": pages,
+            "codes": codes,
+            "code": code,
+            "no_plan": sum(1 for c in children if not c["open_plan"]),
+            "agency": agency_name(viewer.agency),
+        },
+    )
+
+
+# -- link review --------------------------------------------------------------------------
+
+#: The rows of the side-by-side comparison: (label, detail column, evidence field). The
+#: model weighs the postcode with the address.
+COMPARED: Final = (
+    ("Given name", "given_name", "given_name"),
+    ("Family name", "family_name", "family_name"),
+    ("Date of birth", "date_of_birth", "date_of_birth"),
+    ("Sex", "sex", "sex"),
+    ("NHS number", "nhs_number", "nhs"),
+    ("UPN", "upn", "upn"),
+    ("Postcode", "postcode", ""),
+    ("Address", "address", "address"),
+)
+#: The model's field names as people say them (for evidence not in the comparison table).
+FIELD_WORDS: Final = {
+    "given_name": "given name",
+    "family_name": "family name",
+    "date_of_birth": "date of birth",
+    "nhs": "NHS number",
+    "upn": "UPN",
+    "address": "address",
+    "postcode": "postcode",
+    "sex": "sex",
+    "agency": "the agencies holding the records",
+    "name": "name",
+}
+
+
+def evidence_words(weight: float | None) -> str:
+    """A field's match weight in words: how far it moves the case for "the same person"."""
+    if weight is None:
+        return "not compared"
+    if weight >= 3:
+        return "strong evidence for"
+    if weight >= 1:
+        return "evidence for"
+    if weight >= 0.05:
+        return "weak evidence for"
+    if weight > -0.05:
+        return "no evidence either way"
+    if weight > -1:
+        return "weak evidence against"
+    if weight > -3:
+        return "evidence against"
+    return "strong evidence against"
+
+
+def _agency_of(key: str) -> str:
+    return key.split(":", 1)[0]
+
+
+def _may_review(viewer: Viewer, item: dict[str, Any]) -> bool:
+    """Casework users review pairs where at least one side is their agency's record."""
+    if viewer.role not in CASEWORK:
+        return True
+    return viewer.agency in {_agency_of(str(item["a"])), _agency_of(str(item["b"]))}
+
+
+def _side(item: dict[str, Any], side: str) -> dict[str, Any]:
+    key = str(item[side])
+    details = item.get(f"{side}_details") or {}
+    name = " ".join(str(v) for v in (details.get("given_name"), details.get("family_name")) if v)
+    return {
+        "key": key,
+        "agency": agency_name(_agency_of(key)),
+        "person_id": key.split(":", 1)[1] if ":" in key else key,
+        "ws": item.get(f"person_{side}") or "",
+        "name": name or "No name recorded",
+        "details": details,
+    }
+
+
+@never_cache
+@requires("link_review")
+def review_list_view(request: HttpRequest) -> HttpResponse:
+    """Pairs of records waiting for a person to decide, most likely first."""
+    from wholestory.identity.linking import review_queue
+
+    viewer = viewer_of(request)
+    queue = review_queue(core_store())
+    mine = [item for item in queue if _may_review(viewer, item)]
+    pairs = [
+        {
+            "a": _side(item, "a"),
+            "b": _side(item, "b"),
+            "probability": f"{float(item['match_probability']) * 100:.1f}%",
+            "why": item["why_review"],
+        }
+        for item in mine
+    ]
+    refused = _audited(
+        request,
+        "view",
+        target="/review",
+        viewer=viewer,
+        detail={"pairs": [[p["a"]["key"], p["b"]["key"]] for p in pairs]},
+    )
+    if refused:
+        return refused
+    return render(
+        request,
+        "pages/work/review_list.html",
+        {
+            "pairs": pairs,
+            "scoped": viewer.role in CASEWORK,
+            "agency": agency_name(viewer.agency),
+        },
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Are these the same person?",
+        choices=[("same", "Yes, the same person"), ("different", "No, different people")],
+        error_messages={"required": "Select whether these are the same person"},
+    )
+    reason = forms.CharField(
+        label="Why",
+        help_text="What you checked, for example with the agencies. The reason is kept with "
+        "the decision and in the audit log.",
+        max_length=2000,
+        error_messages={"required": "Enter the reason for your decision"},
+    )
+
+    def clean_reason(self) -> str:
+        reason = str(self.cleaned_data["reason"]).strip()
+        if not reason:
+            raise ValidationError("Enter the reason for your decision")
+        return reason
+
+
+def _records_held(store: Store, ws: str, key: str) -> list[dict[str, Any]]:
+    """Every agency record of this side's person, with how many rows each agency holds."""
+    rows = store.query(
+        "SELECT s.key, s.agency, s.person_id, COUNT(r.id) FROM ws_source_person s "
+        "LEFT JOIN ws_record r ON r.agency = s.agency AND r.person_id = s.person_id "
+        "WHERE s.ws_person_id = ? OR s.key = ? GROUP BY s.key, s.agency, s.person_id "
+        "ORDER BY s.agency, s.person_id",
+        [ws or key, key],
+    )
+    return [
+        {"key": str(k), "agency": agency_name(str(a)), "person_id": p, "records": int(n)}
+        for k, a, p, n in rows
+    ]
+
+
+def _comparison(item: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Each compared field: both sides' values and the model's evidence; then other evidence."""
+    evidence: dict[str, float] = {
+        str(k): float(v) for k, v in (item.get("evidence") or {}).items() if v is not None
+    }
+    a, b = item.get("a_details") or {}, item.get("b_details") or {}
+    rows = []
+    used = {"prior"}
+    for label, column, weight_key in COMPARED:
+        weight = evidence.get(weight_key)
+        used.add(weight_key)
+        rows.append(
+            {
+                "label": label,
+                "a": a.get(column) or "",
+                "b": b.get(column) or "",
+                "weight": None if weight is None else f"{weight:+.1f}",
+                "words": evidence_words(weight) if weight is not None else "",
+            }
+        )
+    others = [
+        {
+            "label": FIELD_WORDS.get(k, k.replace("_", " ")),
+            "weight": f"{v:+.1f}",
+            "words": evidence_words(v),
+        }
+        for k, v in sorted(evidence.items(), key=lambda kv: -abs(kv[1]))
+        if k not in used
+    ]
+    return rows, others
+
+
+@never_cache
+@requires("link_review")
+@require_http_methods(["GET", "POST"])
+def review_pair_view(request: HttpRequest, key_a: str, key_b: str) -> HttpResponse:
+    """Two records side by side with the evidence, and the decision: same or different."""
+    from wholestory.chronology.stored import refresh_for_keys
+    from wholestory.identity.linking import LinkError, decide, review_queue
+
+    viewer = viewer_of(request)
+    if not _may_review(viewer, {"a": key_a, "b": key_b}):
+        return denied(
+            request,
+            deny(f"Neither record is {agency_name(viewer.agency)}'s: you review pairs where "
+                 "at least one record is your agency's."),
+        )  # fmt: skip
+    store = core_store()
+    wanted = {key_a, key_b}
+    item = next((i for i in review_queue(store) if {str(i["a"]), str(i["b"])} == wanted), None)
+    if item is None:
+        return render(request, "pages/work/review_gone.html", status=404)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        decision = str(form.cleaned_data["decision"])
+        reason = str(form.cleaned_data["reason"])
+        keys = [str(item["a"]), str(item["b"])]
+        refused = _audited(
+            request,
+            "decision",
+            person=str(item.get("person_a") or ""),
+            reason=reason,
+            viewer=viewer,
+            detail={
+                "key_a": keys[0],
+                "key_b": keys[1],
+                "decision": decision,
+                "person_a": item.get("person_a"),
+                "person_b": item.get("person_b"),
+                "match_probability": item.get("match_probability"),
+            },
+        )
+        if refused:
+            return refused
+        try:
+            decide(store, keys[0], keys[1], decision, reason, viewer.username)
+        except LinkError as error:
+            form.add_error(None, str(error))
+        else:
+            refresh_for_keys(store, keys)
+            verb = "the same person" if decision == "same" else "different people"
+            messages.success(request, f"Recorded: {keys[0]} and {keys[1]} are {verb}.")
+            return redirect("/review")
+    refused = _audited(
+        request,
+        "view",
+        person=str(item.get("person_a") or ""),
+        viewer=viewer,
+        detail={"pair": [str(item["a"]), str(item["b"])], "person_b": item.get("person_b")},
+    )
+    if refused:
+        return refused
+    rows, others = _comparison(item)
+    a, b = _side(item, "a"), _side(item, "b")
+    a["held"] = _records_held(store, a["ws"], a["key"])
+    b["held"] = _records_held(store, b["ws"], b["key"])
+    return render(
+        request,
+        "pages/work/review_pair.html",
+        {
+            "a": a,
+            "b": b,
+            "rows": rows,
+            "others": others,
+            "probability": f"{float(item['match_probability']) * 100:.1f}%",
+            "weight": f"{float(item['match_weight']):+.1f}",
+            "why": item["why_review"],
+            "record_pairs": item.get("record_pairs", 1),
+            "form": form,
+            "errors": _error_list(form),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# -- upload ------------------------------------------------------------------------------
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a file",
+        help_text="A CSV (UTF-8) or XLSX file in the agency chronology template, up to 50 MB.",
+        error_messages={"required": "Select a file to upload", "empty": "The file is empty"},
+    )
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        name = str(upload.name or "")
+        if Path(name).suffix.lower() not in (".csv", ".xlsx"):
+            raise ValidationError("The file must be a CSV or XLSX file")
+        if (upload.size or 0) > MAX_UPLOAD_BYTES:
+            raise ValidationError("The file must be smaller than 50 MB")
+        return upload
+
+
+@dataclass(frozen=True)
+class ForeignRow:
+    """A row of an upload that names another agency."""
+
+    row: int
+    agency: str
+
+
+def rows_for_other_agencies(path: Path, agency: str) -> list[ForeignRow]:
+    """Rows whose agency column names an agency other than ``agency`` (blank ones are left to
+    ingest, which quarantines them). Raises ``UnreadableFileError`` for a file ingest would refuse.
+    """
+    from wholestory.ingest.reading import open_table
+    from wholestory.profiles import Profile
+
+    table = open_table(path, careful=True)
+    mapping = Profile().source_to_template(table.header)
+    columns = [f"c{i}" for i, name in mapping.items() if name == "agency"]
+    if not columns:
+        return []
+    found: list[ForeignRow] = []
+    for chunk in table.chunks(50_000):
+        for value, row in chunk.frame.select(columns[0], "source_row").iter_rows():
+            named = str(value or "").strip().upper()
+            if named and named != agency.upper():
+                found.append(ForeignRow(int(row), str(value).strip()))
+    return found
+
+
+def _save_upload(upload: UploadedFile, folder: Path) -> tuple[Path, str]:
+    name = get_valid_filename(Path(str(upload.name or "upload.csv")).name) or "upload.csv"
+    target = folder / name
+    digest = hashlib.sha256()
+    with target.open("wb") as out:
+        for part in upload.chunks():
+            digest.update(part)
+            out.write(part)
+    return target, digest.hexdigest()
+
+
+def _plural(number: int, noun: str) -> str:
+    if number == 1:
+        return f"1 {noun}"
+    plural = noun[: -len("person")] + "people" if noun.endswith("person") else noun + "s"
+    return f"{number:,} {plural}"
+
+
+def accounting_words(t: dict[str, int]) -> str:
+    """The row accounting in plain words, as ``wholestory ingest`` says it."""
+    return (
+        f"Read {t['read']:,} rows: {t['inserted']:,} new, {t['updated']:,} updated, "
+        f"{t['unchanged']:,} already up to date, {t['quarantined']:,} quarantined."
+    )
+
+
+@never_cache
+@requires("upload")
+@require_http_methods(["GET", "POST"])
+def upload_view(request: HttpRequest) -> HttpResponse:
+    """An agency file in: only the user's agency's rows, every row accounted for."""
+    from wholestory.ingest.reading import UnreadableFileError
+
+    viewer = viewer_of(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"form": form, "agency": agency_name(viewer.agency)}
+    if request.method != "POST" or not form.is_valid():
+        context["errors"] = _error_list(form)
+        return render(
+            request, "pages/work/upload.html", context, status=400 if form.errors else 200
+        )
+    upload: UploadedFile = form.cleaned_data["file"]
+    original = Path(str(upload.name or "upload.csv")).name
+    with tempfile.TemporaryDirectory(prefix="wholestory-upload-") as folder:
+        saved, sha256 = _save_upload(upload, Path(folder))
+        detail: dict[str, Any] = {"file": original, "sha256": sha256, "bytes": upload.size}
+        try:
+            foreign = rows_for_other_agencies(saved, viewer.agency)
+        except UnreadableFileError as problem:
+            return _upload_refused(request, context, viewer, detail, problem=problem.problem)
+        if foreign:
+            return _upload_refused(request, context, viewer, detail, foreign=foreign)
+        outcome = _ingest(core_store(), saved)
+    detail.update(outcome.counts)
+    detail["linked"] = outcome.linked_people
+    if outcome.error:
+        return _upload_refused(request, context, viewer, detail, problem=outcome.error)
+    refused = _audited(request, "upload", target="/upload", viewer=viewer, detail=detail)
+    if refused:
+        return refused
+    context.update(
+        {
+            "done": True,
+            "file": original,
+            "counts": outcome.counts,
+            "words": accounting_words(outcome.counts),
+            "warnings": outcome.counts["warnings"],
+            "quarantine": outcome.quarantine,
+            "held_before": max(0, outcome.counts["quarantined"] - len(outcome.quarantine)),
+            "ignored": outcome.ignored,
+            "linking": outcome.linking,
+            "rebuilt": outcome.rebuilt,
+            "form": UploadForm(),
+        }
+    )
+    return render(request, "pages/work/upload.html", context)
+
+
+def _upload_refused(
+    request: HttpRequest,
+    context: dict[str, Any],
+    viewer: Viewer,
+    detail: dict[str, Any],
+    *,
+    problem: str = "",
+    foreign: Sequence[ForeignRow] = (),
+) -> HttpResponse:
+    detail = {**detail, "problem": problem, "other_agency_rows": len(foreign)}
+    refused = _audited(
+        request, "upload", target="/upload", outcome="refused", viewer=viewer, detail=detail
+    )
+    if refused:
+        return refused
+    named = sorted({f.agency.upper() for f in foreign})
+    context.update(
+        {
+            "refused": True,
+            "file": detail["file"],
+            "problem": problem,
+            "foreign": list(foreign[:100]),
+            "foreign_count": len(foreign),
+            "foreign_agencies": ", ".join(named),
+            "form": UploadForm(),
+        }
+    )
+    return render(request, "pages/work/upload.html", context, status=400)
+
+
+@dataclass
+class IngestOutcome:
+    counts: dict[str, int]
+    error: str = ""
+    quarantine: list[dict[str, Any]] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    linking: str = ""
+    linked_people: int = 0
+    rebuilt: int = 0
+
+
+def _ingest(store: Store, saved: Path) -> IngestOutcome:
+    """Import one saved file, link its new people and rebuild the chronologies it touched."""
+    from wholestory.chronology.stored import refresh_after_feed
+    from wholestory.identity.linking import link_new
+    from wholestory.identity.sources import now_iso
+    from wholestory.ingest import ingest_paths
+
+    since = now_iso()
+    result = ingest_paths(store, [saved])
+    totals = result.totals()
+    if result.failed:
+        return IngestOutcome(totals, error=str(result.failed[0].error))
+    outcome = IngestOutcome(totals, ignored=[c for f in result.files for c in f.ignored_columns])
+    import_id = store.scalar("SELECT MAX(id) FROM ws_import WHERE file_name = ?", [str(saved)])
+    if import_id is not None and totals["quarantined"]:
+        outcome.quarantine = [
+            {"file": f, "row": int(r), "columns": c, "reason": why}
+            for f, r, c, why in store.query(
+                "SELECT file_name, row_number, columns, reason FROM ws_quarantine "
+                "WHERE import_id = ? ORDER BY row_number, id LIMIT 1000",
+                [int(import_id)],
+            )
+        ]
+    if totals["inserted"] or totals["updated"]:
+        linked = link_new(store, since=since)
+        if linked is not None:
+            outcome.linked_people = linked.source_persons
+            outcome.linking = (
+                f"Linked {_plural(linked.source_persons, 'new or changed person')}: "
+                f"{_plural(linked.new_people, 'new WholeStory person')}, "
+                f"{_plural(linked.merges, 'merge')}; {_plural(linked.for_review, 'pair')} of "
+                "people in all wait for review."
+            )
+            outcome.rebuilt = refresh_after_feed(store, since)
+    return outcome
+
+
+# -- audit viewer ----------------------------------------------------------------------------
+
+_AUDIT_COLUMNS: Final = (
+    "seq, at, actor, agency, role, action, person, target, reason, outcome, detail, prev_hash, hash"
+)
+
+
+class AuditFilter(forms.Form):
+    person = forms.CharField(label="Person (WholeStory id)", required=False, max_length=200)
+    actor = forms.CharField(label="User", required=False, max_length=150)
+    action = forms.ChoiceField(
+        label="Action",
+        required=False,
+        choices=[("", "Any action"), *((a, a.replace("_", " ")) for a in sorted(audit.ACTIONS))],
+    )
+    date_from = forms.DateField(
+        label="From", required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"],
+        help_text="For example, 2025-03-27",
+        error_messages={"invalid": "Enter the from date as a real date, like 2025-03-27"},
+    )  # fmt: skip
+    date_to = forms.DateField(
+        label="To", required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"],
+        help_text="For example, 2025-03-31",
+        error_messages={"invalid": "Enter the to date as a real date, like 2025-03-31"},
+    )  # fmt: skip
+
+
+def _utc_start(day: dt.date) -> str:
+    """The start of a day in London, as the audit log's timestamps are written (UTC)."""
+    start = dt.datetime.combine(day, dt.time(), tzinfo=LONDON).astimezone(dt.UTC)
+    return start.isoformat(timespec="microseconds")
+
+
+def audit_page(
+    store: Store, filters: dict[str, Any], number: int, query: str
+) -> tuple[list[audit.Entry], Pages]:
+    """One page of entries, newest first, filtered by person, actor, action and dates."""
+    where, params = [], []
+    for column in ("person", "actor", "action"):
+        if filters.get(column):
+            where.append(f"{column} = ?")
+            params.append(str(filters[column]).strip())
+    if filters.get("date_from"):
+        where.append("at >= ?")
+        params.append(_utc_start(filters["date_from"]))
+    if filters.get("date_to"):
+        where.append("at < ?")
+        params.append(_utc_start(filters["date_to"] + dt.timedelta(days=1)))
+    condition = (" WHERE " + " AND ".join(where)) if where else ""
+    total = int(store.scalar(f"SELECT COUNT(*) FROM ws_audit{condition}", params) or 0)
+    pages = Pages(number, 0, total, query)
+    rows = store.query(
+        f"SELECT {_AUDIT_COLUMNS} FROM ws_audit{condition} ORDER BY seq DESC "
+        f"LIMIT {int(pages.size)} OFFSET {int(pages.offset)}",
+        params,
+    )
+    return [
+        audit.Entry(int(r[0]), *(str(v) if v is not None else "" for v in r[1:])) for r in rows
+    ], pages
+
+
+def _entry_row(entry: audit.Entry) -> dict[str, Any]:
+    try:
+        at = dt.datetime.fromisoformat(entry.at).astimezone(LONDON)
+        when = f"{at:%d %b %Y %H:%M:%S}"
+    except ValueError:
+        when = entry.at
+    try:
+        detail = json.loads(entry.detail) if entry.detail else {}
+    except ValueError:
+        detail = {"detail": entry.detail}
+    words = "; ".join(
+        f"{k.replace('_', ' ')}: {v if isinstance(v, str) else json.dumps(v)}"
+        for k, v in sorted(detail.items())
+        if v not in ("", None, [], {})
+    )
+    return {
+        "seq": entry.seq,
+        "when": when,
+        "actor": entry.actor,
+        "role": ROLES.get(entry.role, entry.role),
+        "agency": agency_name(entry.agency) if entry.agency else "",
+        "action": entry.action.replace("_", " "),
+        "person": entry.person,
+        "target": entry.target,
+        "reason": entry.reason,
+        "outcome": entry.outcome,
+        "detail": words[:600],
+    }
+
+
+@never_cache
+@requires("audit_viewer")
+def audit_view(request: HttpRequest) -> HttpResponse:
+    """The audit log, newest first, with the chain's state at the top. Reading it is audited."""
+    form = AuditFilter(request.GET or None)
+    filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    shown_filters = {k: str(v) for k, v in filters.items() if v}
+    refused = _audited(request, "audit_view", target="/audit", detail=shown_filters)
+    if refused:
+        return refused
+    store = core_store()
+    check = audit.verify(store)
+    found, pages = audit_page(store, filters, _page_number(request), _other_params(request))
+    return render(
+        request,
+        "pages/work/audit.html",
+        {
+            "form": form,
+            "errors": _error_list(form),
+            "check": check,
+            "entries": [_entry_row(e) for e in found],
+            "pages": pages,
+            "filtered": bool(shown_filters),
+        },
+    )
+
+
+# -- users ---------------------------------------------------------------------------------
+
+_AGENCY_RE: Final = re.compile(r"^[A-Z][A-Z0-9_]{0,31}$")
+
+
+class AddUserForm(forms.Form):
+    username = forms.CharField(
+        label="Username",
+        max_length=150,
+        help_text="Usually first name and last name, like sam.jones",
+        error_messages={"required": "Enter a username"},
+    )
+    agency = forms.CharField(
+        label="Agency code",
+        max_length=32,
+        help_text="As in the agency template, like POLICE, SCHOOL or GP. PARTNERSHIP for "
+        "reviewers, quality assurance, board members and administrators.",
+        error_messages={"required": "Enter the agency code"},
+    )
+    team = forms.CharField(label="Team (optional)", max_length=200, required=False)
+    role = forms.ChoiceField(
+        label="Role",
+        choices=list(ROLES.items()),
+        error_messages={"required": "Select a role"},
+    )
+    password = forms.CharField(
+        label="Initial password",
+        help_text="At least 12 characters, not a common password. Tell the user in person; "
+        "it is never shown again.",
+        max_length=200,
+        strip=False,
+        widget=forms.PasswordInput,
+        error_messages={"required": "Enter an initial password"},
+    )
+
+    def clean_username(self) -> str:
+        name = str(self.cleaned_data["username"]).strip()
+        if not re.fullmatch(r"[\w.@+-]+", name):
+            raise ValidationError("Use only letters, numbers and . @ + - _ in the username")
+        if User.objects.filter(username=name).exists():
+            raise ValidationError(f"A user called {name} already exists")
+        return name
+
+    def clean_agency(self) -> str:
+        code = str(self.cleaned_data["agency"]).strip().upper()
+        if not _AGENCY_RE.fullmatch(code):
+            raise ValidationError("Enter the agency code in capitals, like POLICE")
+        return code
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        password, name = data.get("password"), data.get("username")
+        if password:
+            try:
+                validate_password(str(password), User(username=str(name or "")))
+            except ValidationError as error:
+                self.add_error("password", " ".join(error.messages))
+        return data
+
+
+class GrantForm(forms.Form):
+    reviewer = forms.ChoiceField(label="Reviewer", error_messages={"required": "Select a reviewer"})
+    person = forms.CharField(
+        label="WholeStory id of the case",
+        max_length=32,
+        help_text="Like WS-0000123, from the review's terms of reference.",
+        error_messages={"required": "Enter the WholeStory id"},
+    )
+    days = forms.IntegerField(
+        label="Days of access",
+        min_value=1,
+        max_value=90,
+        initial=28,
+        error_messages={
+            "required": "Enter how many days the access lasts",
+            "invalid": "Enter the days as a number, like 28",
+            "min_value": "Access must last at least 1 day",
+            "max_value": "Access can last at most 90 days",
+        },
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=2000,
+        help_text="For example, the rapid review this access is for.",
+        error_messages={"required": "Enter the reason for the access"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        reviewers = User.objects.filter(membership__role=REVIEWER, is_active=True).order_by(
+            "username"
+        )
+        self.fields["reviewer"].choices = [  # type: ignore[attr-defined]
+            ("", "Choose a reviewer"),
+            *((u.username, u.username) for u in reviewers),
+        ]
+
+    def clean_person(self) -> str:
+        ws = str(self.cleaned_data["person"]).strip().upper()
+        if not re.fullmatch(r"WS-\d{1,12}", ws):
+            raise ValidationError("Enter a WholeStory id like WS-0000123")
+        found = core_store().scalar("SELECT status FROM ws_person WHERE id = ?", [ws])
+        if found != "active":
+            raise ValidationError(f"There is no current WholeStory id {ws}: check the id")
+        return ws
+
+
+def _users_list() -> list[dict[str, Any]]:
+    with_device = set(TOTPDevice.objects.filter(confirmed=True).values_list("user_id", flat=True))
+    out = []
+    for user in User.objects.select_related("membership").order_by("username"):
+        membership = getattr(user, "membership", None)
+        role = membership.role if membership else ""
+        out.append(
+            {
+                "username": user.username,
+                "agency": agency_name(membership.agency) if membership else "",
+                "team": membership.team if membership else "",
+                "role": ROLES.get(role, role),
+                "needs_two_factor": role in TWO_FACTOR_REQUIRED,
+                "two_factor": user.pk in with_device,
+                "last_login": timezone.localtime(user.last_login).strftime("%d %b %Y %H:%M")
+                if user.last_login
+                else "Never",
+                "active": user.is_active,
+            }
+        )
+    return out
+
+
+@never_cache
+@requires("manage_users")
+def users_view(request: HttpRequest) -> HttpResponse:
+    """Everyone who can sign in, with their agency, team, role and second factor."""
+    return render(request, "pages/work/users.html", {"users": _users_list()})
+
+
+@never_cache
+@requires("manage_users")
+@require_http_methods(["GET", "POST"])
+def add_user_view(request: HttpRequest) -> HttpResponse:
+    from wholestory.web.accounts.users import UserError, add_user
+
+    form = AddUserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        refused = _audited(
+            request,
+            "user_added",
+            target="/users/add",
+            detail={k: data[k] for k in ("username", "agency", "team", "role")},
+        )
+        if refused:
+            return refused
+        try:
+            add_user(data["username"], data["agency"], data["role"], data["password"], data["team"])
+        except UserError as error:
+            form.add_error(None, str(error))
+        else:
+            more = (
+                " Set up their authenticator next: they need it to sign in."
+                if data["role"] in TWO_FACTOR_REQUIRED
+                else ""
+            )
+            messages.success(request, f"Added {data['username']} ({ROLES[data['role']]}).{more}")
+            return redirect("/users")
+    return render(
+        request,
+        "pages/work/user_add.html",
+        {"form": form, "errors": _error_list(form)},
+        status=400 if form.errors else 200,
+    )
+
+
+@never_cache
+@requires("manage_users")
+@require_POST
+def authenticator_view(request: HttpRequest, username: str) -> HttpResponse:
+    """A new authenticator for a user: the otpauth URL and secret, shown this once."""
+    from wholestory.web.accounts.users import add_totp
+
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        return render(request, "pages/work/user_missing.html", status=404)
+    refused = _audited(
+        request,
+        "token_issued",
+        target=f"/users/{username}/authenticator",
+        detail={"kind": "authenticator", "user": username},
+    )
+    if refused:
+        return refused
+    device = add_totp(user)
+    secret = base64.b32encode(bytes(device.bin_key)).decode().rstrip("=")
+    return render(
+        request,
+        "pages/work/authenticator.html",
+        {"for_user": username, "url": device.config_url, "secret": secret},
+    )
+
+
+@never_cache
+@requires("manage_users")
+@require_http_methods(["GET", "POST"])
+def grant_view(request: HttpRequest) -> HttpResponse:
+    """Time-limited review access to one named case, by its WholeStory id only."""
+    from wholestory.web.accounts.users import grant_review
+
+    form = GrantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        viewer = viewer_of(request)
+        refused = _audited(
+            request,
+            "grant",
+            person=data["person"],
+            reason=data["reason"],
+            target="/users/grant",
+            viewer=viewer,
+            detail={"reviewer": data["reviewer"], "days": data["days"], "kind": "review"},
+        )
+        if refused:
+            return refused
+        reviewer = User.objects.get(username=data["reviewer"])
+        grant = grant_review(
+            reviewer, data["person"], data["days"], viewer.username, data["reason"]
+        )
+        until = timezone.localtime(grant.ends_at).strftime("%d %b %Y %H:%M")
+        messages.success(request, f"{data['reviewer']} may see {data['person']} until {until}.")
+        return redirect("/users")
+    return render(
+        request,
+        "pages/work/grant.html",
+        {"form": form, "errors": _error_list(form)},
+        status=400 if form.errors else 200,
+    )
+
+
+# -- partnership figures -------------------------------------------------------------------
+
+
+def suppressed(count: int) -> str:
+    """A count safe to publish: 1 to 4 are shown as "fewer than 5", so no child stands out."""
+    if 0 < count < SUPPRESS_BELOW:
+        return f"fewer than {SUPPRESS_BELOW}"
+    return f"{count:,}"
+
+
+def partnership_figures(store: Store) -> dict[str, Any]:
+    """Aggregate counts only: no names, ids or dates of birth, and small numbers suppressed."""
+    from wholestory.chronology.rules import INDICATORS
+
+    by_code = store.query(
+        "SELECT f.code, COUNT(DISTINCT f.ws_person_id) FROM ws_flag f "
+        "JOIN ws_chronology c ON c.ws_person_id = f.ws_person_id WHERE c.is_child "
+        "GROUP BY f.code ORDER BY f.code"
+    )
+    by_severity: dict[str, int] = dict(
+        store.query("SELECT severity, COUNT(*) FROM ws_flag GROUP BY severity")
+    )
+    by_agencies = store.query(
+        "SELECT n, COUNT(*) FROM (SELECT c.ws_person_id, COUNT(DISTINCT s.agency) AS n "
+        "FROM ws_chronology c JOIN ws_source_person s "
+        "ON COALESCE(s.ws_person_id, s.key) = c.ws_person_id "
+        "WHERE c.is_child GROUP BY c.ws_person_id) counted GROUP BY n ORDER BY n"
+    )
+    by_year = store.query(
+        "SELECT agency, SUBSTR(event_date, 1, 4) AS year, COUNT(*) FROM ws_record "
+        "GROUP BY agency, SUBSTR(event_date, 1, 4) ORDER BY agency, year"
+    )
+    years = sorted({str(y) for _, y, _ in by_year})
+    table: dict[str, dict[str, int]] = {}
+    for agency, year, count in by_year:
+        table.setdefault(str(agency), {})[str(year)] = int(count)
+
+    def title(code: str) -> str:
+        indicator = INDICATORS.get(code)
+        return str(getattr(indicator, "title", "") or code.replace("_", " ").capitalize())
+
+    return {
+        "flags": [{"title": title(str(c)), "count": suppressed(int(n))} for c, n in by_code],
+        "severities": [
+            {"severity": s.capitalize(), "count": suppressed(int(by_severity.get(s, 0)))}
+            for s in SEVERITY_ORDER
+        ],
+        "agencies": [
+            {"agencies": int(n), "count": suppressed(int(count))} for n, count in by_agencies
+        ],
+        "years": years,
+        "by_agency": [
+            {
+                "agency": agency_name(a),
+                "counts": [suppressed(table[a].get(y, 0)) for y in years],
+            }
+            for a in sorted(table, key=agency_name)
+        ],
+    }
+
+
+@never_cache
+@requires("aggregates")
+def figures_view(request: HttpRequest) -> HttpResponse:
+    """Partnership figures: aggregates that identify no child."""
+    refused = _audited(request, "view", target="/figures")
+    if refused:
+        return refused
+    return render(request, "pages/work/figures.html", partnership_figures(core_store()))
+
+
+# -- shared ----------------------------------------------------------------------------------
+
+
+def _error_list(form: forms.Form) -> list[dict[str, str]]:
+    """The GOV.UK error summary's items: each message and the field it links to."""
+    if not form.is_bound:
+        return []
+    items: list[dict[str, str]] = []
+    for name, errors in form.errors.items():
+        target = f"id_{name}" if name != "__all__" else "main-content"
+        items.extend({"href": f"#{target}", "text": str(e)} for e in errors)
+    return items
+
+
+urls: list[URLPattern] = [
+    path("flags", flags_view, name="flags"),
+    path("review", review_list_view, name="review"),
+    path("review/<str:key_a>/<str:key_b>", review_pair_view, name="review-pair"),
+    path("upload", upload_view, name="upload"),
+    path("audit", audit_view, name="audit"),
+    path("users", users_view, name="users"),
+    path("users/add", add_user_view, name="user-add"),
+    path("users/grant", grant_view, name="user-grant"),
+    path("users/<str:username>/authenticator", authenticator_view, name="user-authenticator"),
+    path("figures", figures_view, name="figures"),
+]

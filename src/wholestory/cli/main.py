@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from wholestory.cli import chronology, demo, identity, ingest, synth
+from wholestory.cli import chronology, demo, identity, ingest, serve, synth, users
 from wholestory.cli.errors import err_console
 
 app = typer.Typer(
@@ -37,6 +37,9 @@ app.command("review-pack")(chronology.review_pack_command)
 app.command("chronology-eval")(chronology.chronology_eval_command)
 app.command("synth")(synth.synth_command)
 app.command("demo")(demo.demo_command)
+app.command("serve")(serve.serve_command)
+app.add_typer(users.user_app, name="user")
+app.add_typer(users.audit_app, name="audit")
 
 
 def main() -> None:

@@ -1,0 +1,314 @@
+"""``wholestory user ...`` (accounts and API tokens) and ``wholestory audit ...`` (the audit log).
+
+Passwords come from stdin (``--password-stdin``) or a hidden prompt, never
+from an argument, so they stay out of shell history and process lists; only
+their Argon2 hash is kept. Tokens are printed once, on the last line, and
+only their SHA-256 is kept.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from wholestory import audit
+from wholestory.cli.errors import fail
+from wholestory.cli.store import ready_store
+from wholestory.store import Store
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+console = Console(highlight=False, soft_wrap=True)
+
+user_app = typer.Typer(
+    help="Add users, set passwords and issue API tokens (agency, team and role for each).",
+    no_args_is_help=True,
+)
+audit_app = typer.Typer(
+    help="Check the audit log has not been tampered with, and read its entries.",
+    no_args_is_help=True,
+)
+
+
+def operator() -> str:
+    """Who is running the command, as the audit log names them."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # no login name (a container): still say it came from the command line
+        return "cli"
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            fail("No password on stdin: give it as the first line.")
+        return password
+    if not sys.stdin.isatty():
+        fail("Give the password on stdin with --password-stdin, or run in a terminal.")
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+def _user(name: str) -> User:
+    from django.contrib.auth.models import User
+
+    found = User.objects.filter(username=name).select_related("membership").first()
+    if found is None:
+        fail(f"There is no user called '{name}'. See them all with: wholestory user list")
+    return found
+
+
+def _audit(store: Store, action: str, target: str, detail: dict[str, Any] | None = None) -> None:
+    try:
+        audit.append(
+            store, audit.Event(actor=operator(), action=action, target=target, detail=detail or {})
+        )
+    except audit.AuditUnavailable as error:
+        fail(f"Nothing was done: {error}")
+
+
+def authenticator_lines(user: User) -> list[str]:
+    """How to set up the user's authenticator app (a new TOTP device)."""
+    import base64
+
+    from wholestory.web.accounts.users import add_totp
+
+    device = add_totp(user)
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return [
+        "Their role needs a second factor. Add this to their authenticator app",
+        "(scan the URL as a QR code, or type the secret):",
+        f"  secret: {secret}",
+        f"  {device.config_url}",
+    ]
+
+
+@user_app.command("add")
+def user_add_command(
+    name: Annotated[str, typer.Argument(help="The username they sign in with.")],
+    agency: Annotated[str, typer.Option("--agency", help="Their agency's code, e.g. CSC.")],
+    role: Annotated[
+        str,
+        typer.Option(
+            "--role",
+            help="practitioner, manager, lead, reviewer, qa, board or admin.",
+        ),
+    ],
+    team: Annotated[str, typer.Option("--team", help="Their team, in their agency's words.")] = "",
+    password_stdin: Annotated[
+        bool,
+        typer.Option("--password-stdin", help="Read the password from the first line of stdin."),
+    ] = False,
+) -> None:
+    """Add a user with their agency, team and role; leads and admins get an authenticator.
+
+    The password must be at least 12 characters and not a common one; it is
+    kept only as an Argon2 hash.
+    """
+    from wholestory.web.accounts.users import UserError, add_user
+
+    password = _read_password(password_stdin)
+    store = ready_store()
+    try:
+        try:
+            user = add_user(name, agency, role, password, team)
+        except UserError as error:
+            fail(str(error))
+        role = role.lower()
+        _audit(store, "user_added", name, {"agency": agency.upper(), "role": role, "team": team})
+    finally:
+        store.close()
+    from wholestory.access import ROLES, TWO_FACTOR_REQUIRED
+
+    console.print(f"Added {name}: {ROLES[role]}, {agency.upper()}" + (f", {team}" if team else ""))
+    if role in TWO_FACTOR_REQUIRED:
+        for line in authenticator_lines(user):
+            console.print(line)
+
+
+@user_app.command("password")
+def user_password_command(
+    name: Annotated[str, typer.Argument(help="The username.")],
+    password_stdin: Annotated[
+        bool,
+        typer.Option("--password-stdin", help="Read the password from the first line of stdin."),
+    ] = False,
+) -> None:
+    """Set a user's password (and lift a lockout from failed sign-ins)."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    password = _read_password(password_stdin)
+    store = ready_store()
+    try:
+        user = _user(name)
+        try:
+            validate_password(password, user)
+        except ValidationError as error:
+            fail("The password is not strong enough: " + " ".join(error.messages))
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        from axes.utils import reset
+
+        reset(username=name)
+    finally:
+        store.close()
+    console.print(f"Set a new password for {name}.")
+
+
+@user_app.command("token")
+def user_token_command(
+    name: Annotated[str, typer.Argument(help="The username the token acts for.")],
+) -> None:
+    """Issue an API token for a user; it is printed once, on the last line.
+
+    Send it as 'Authorization: Bearer <token>' to /api/v1/. Only its hash is
+    kept, so a lost token cannot be shown again: issue a new one.
+    """
+    from wholestory.web.accounts.users import issue_token
+
+    store = ready_store()
+    try:
+        user = _user(name)
+        _audit(store, "token_issued", name)
+        token = issue_token(user)
+    finally:
+        store.close()
+    console.print(f"An API token for {name} (shown once; keep it secret):")
+    sys.stdout.flush()
+    print(token)
+
+
+@user_app.command("list")
+def user_list_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the users as JSON.")] = False,
+) -> None:
+    """Every user: agency, team, role, second factor, API tokens and last sign-in."""
+    from django.contrib.auth.models import User
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from wholestory.access import ROLES
+    from wholestory.web.accounts.models import ApiToken
+
+    ready_store().close()
+    with_totp = set(TOTPDevice.objects.filter(confirmed=True).values_list("user_id", flat=True))
+    rows: list[dict[str, Any]] = []
+    for user in User.objects.select_related("membership").order_by("username"):
+        membership = getattr(user, "membership", None)
+        rows.append(
+            {
+                "username": user.username,
+                "agency": membership.agency if membership else "",
+                "team": membership.team if membership else "",
+                "role": membership.role if membership else "",
+                "second_factor": user.pk in with_totp,
+                "api_tokens": ApiToken.objects.filter(user=user, revoked=False).count(),
+                "last_login": user.last_login.isoformat(timespec="minutes")
+                if user.last_login
+                else None,
+                "active": user.is_active,
+            }
+        )
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    if not rows:
+        console.print("No users yet. Add one with: wholestory user add NAME --agency A --role R")
+        return
+    table = Table(box=box.SIMPLE_HEAD)
+    for column in ("user", "agency", "team", "role", "2FA", "tokens", "last sign-in"):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(
+            r["username"] + ("" if r["active"] else " (inactive)"),
+            r["agency"],
+            r["team"],
+            ROLES.get(r["role"], r["role"]),
+            "yes" if r["second_factor"] else "",
+            str(r["api_tokens"]),
+            r["last_login"] or "never",
+        )
+    console.print(table)
+
+
+# The audit log
+
+
+@audit_app.command("verify")
+def audit_verify_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Check every entry's hash and the chain between them: exit 0 if intact, 1 if not.
+
+    Finds an entry changed after it was written, entries removed (including
+    the newest), and entries moved out of order.
+    """
+    store = ready_store()
+    try:
+        result = audit.verify(store)
+    finally:
+        store.close()
+    if as_json:
+        typer.echo(json.dumps(result.as_dict(), indent=2))
+    elif result.ok:
+        console.print(f"The audit log is intact: {result.entries:,} entries, every hash checks.")
+    else:
+        console.print(
+            f"[bold red]The audit log has been tampered with[/] ({result.entries:,} entries read):",
+            markup=True,
+        )
+        for problem in result.problems:
+            console.print(f"  - {problem}")
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+@audit_app.command("list")
+def audit_list_command(
+    person: Annotated[
+        str | None, typer.Option("--person", help="Only entries about this person (WS-...).")
+    ] = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="Only this user's entries.")] = None,
+    action: Annotated[
+        str | None,
+        typer.Option("--action", help="Only this action: view, search, download, login, ..."),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many entries.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the entries as JSON.")] = False,
+) -> None:
+    """The newest audit entries first: who did what, about whom, when and why.
+
+    Reading the log is itself recorded in it.
+    """
+    if action and action not in audit.ACTIONS:
+        fail(f"Unknown action '{action}'. Actions: {', '.join(sorted(audit.ACTIONS))}")
+    store = ready_store()
+    try:
+        found = audit.entries(store, person=person, actor=actor, action=action, limit=limit)
+        filters = {k: v for k, v in (("person", person), ("actor", actor), ("action", action)) if v}
+        _audit(store, "audit_view", "wholestory audit list", {**filters, "shown": len(found)})
+    finally:
+        store.close()
+    if as_json:
+        typer.echo(json.dumps([e.as_dict() for e in found], indent=2, ensure_ascii=False))
+        return
+    if not found:
+        console.print("No audit entries match.")
+        return
+    table = Table(box=box.SIMPLE_HEAD)
+    for column in ("#", "when (UTC)", "who", "action", "person", "outcome", "why"):
+        table.add_column(column, overflow="fold")
+    for e in found:
+        who = e.actor + (f" ({e.role}, {e.agency})" if e.role else "")
+        table.add_row(
+            str(e.seq), e.at[:19].replace("T", " "), who, e.action, e.person, e.outcome, e.reason
+        )
+    console.print(table)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -27,8 +30,24 @@ def demo_command(
     data: Annotated[
         Path, typer.Option("--data", help="Where the synthetic agency files go.")
     ] = Path("demo-data"),
+    serve: Annotated[
+        bool,
+        typer.Option(
+            "--serve/--no-serve", help="End by serving the web app on 127.0.0.1 (demo mode)."
+        ),
+    ] = True,
+    port: Annotated[
+        int, typer.Option("--port", min=1, max=65535, help="The port to serve on.")
+    ] = 8000,
 ) -> None:
-    """Make a synthetic partnership, import it, and show what was loaded and where."""
+    """Make a synthetic partnership, import it, and show what was loaded and where.
+
+    Then make demo users (once; their passwords are shown that one time) and
+    serve the web app on http://127.0.0.1:8000/ in demo mode.
+    """
+    # Demo mode: plain HTTP on loopback, and a secret key for this run only.
+    os.environ["WHOLESTORY_DEMO"] = "1"
+    os.environ.setdefault("WHOLESTORY_SECRET_KEY", secrets.token_urlsafe(50))
     if data.exists() and any(data.iterdir()):
         console.print(f"Using the synthetic partnership already in {data}/")
     else:
@@ -48,10 +67,58 @@ def demo_command(
         print_build(build_all(store))
         _print_store_summary(store)
         _demo_pack(store, Path(f"{data}-review-pack"))
+        _demo_users(store)
     finally:
         store.close()
     if result.failed:
         raise typer.Exit(2)
+    if serve:
+        _serve(port)
+
+
+def _demo_users(store: Store) -> None:
+    """One user per role, made once; the passwords are printed now and never again."""
+    from wholestory.access import ROLES
+    from wholestory.web.demo_users import make_demo_users
+
+    made = make_demo_users(store)
+    if made is None:
+        console.print(
+            "\nDemo users already exist; their passwords were shown when they were made. "
+            "Reset one with: wholestory user password NAME"
+        )
+        return
+    rows = [("username", "role", "agency", "password")]
+    rows += [(u.username, ROLES[u.role], u.agency, u.password) for u in made.users]
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    console.print("\nDemo users (their passwords are shown this once, and never kept):\n")
+    for r in rows:  # plain lines: a password must never be wrapped or cut short
+        line = "  ".join(r[i].ljust(widths[i]) for i in range(3))
+        console.print(f"  {line}  {r[3]}", soft_wrap=True, markup=False)
+    console.print()
+    console.print(
+        "Only Argon2 hashes of these passwords are stored: copy them now. "
+        "Leads and administrators also need a code from an authenticator app; "
+        "add their secret (or the otpauth:// link) to one, or run oathtool --totp -b SECRET."
+    )
+    for u in made.users:
+        if u.totp_secret:
+            console.print(f"  {u.username}: secret {u.totp_secret}", soft_wrap=True)
+            console.print(f"    {u.otpauth_url}", soft_wrap=True, markup=False)
+    if made.reviewer_case:
+        console.print(
+            f"rey.reviewer may review {made.reviewer_case} (the child with the most flags) "
+            "for 30 days."
+        )
+
+
+def _serve(port: int) -> None:
+    """Replace this process with ``wholestory serve`` (a fresh process loads serving settings)."""
+    console.print(f"\nStarting the web app on http://127.0.0.1:{port}/ in demo mode…")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    command = [sys.executable, "-m", "wholestory.cli.main", "serve", "--port", str(port)]
+    os.execv(sys.executable, command)
 
 
 def _print_store_summary(store: Store) -> None:
@@ -64,7 +131,7 @@ def _print_store_summary(store: Store) -> None:
         console.print(f"  {agency:<16} {records:>9,} records about {people:>7,} people")
     console.print(f"\nStore: {store.url.describe()}")
     console.print(
-        "Next: the web app is not built yet. Try: wholestory flags, "
+        "Also try: wholestory flags, "
         "wholestory chronology WS-0000001 --format html --out story.html, "
         "wholestory review, or wholestory quarantine"
     )

@@ -1,0 +1,111 @@
+"""Demo users: one per role, made once by ``make demo``, their passwords shown that one time.
+
+Casework users are at the police, a school and children's social care;
+leads and the administrator get an authenticator (TOTP) device, as their
+roles require. Passwords are random and kept only as Argon2 hashes; they are
+returned for printing only in demo mode. The reviewer is granted the demo
+child with the most flags, so there is a case to review.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from dataclasses import dataclass
+from typing import Final
+
+from django.conf import settings
+from django.contrib.auth.models import User
+
+from wholestory import audit
+from wholestory.chronology.stored import flagged_children
+from wholestory.store import Store
+from wholestory.web.accounts.users import add_totp, add_user, grant_review
+
+#: (username, agency, role, team)
+DEMO_USERS: Final[tuple[tuple[str, str, str, str], ...]] = (
+    ("pat.practitioner", "POLICE", "practitioner", "Public Protection Unit"),
+    ("meg.manager", "SCHOOL", "manager", "Safeguarding Team"),
+    ("lee.lead", "CSC", "lead", "Front Door (MASH)"),
+    ("rey.reviewer", "PARTNERSHIP", "reviewer", "Business Unit"),
+    ("quinn.qa", "PARTNERSHIP", "qa", "Quality and Impact"),
+    ("bea.board", "PARTNERSHIP", "board", "Quality and Impact Executive"),
+    ("ada.admin", "PARTNERSHIP", "admin", "Business Unit"),
+)
+
+
+class NotDemoMode(RuntimeError):  # noqa: N818 (says what is wrong)
+    """Demo passwords are shown only in demo mode."""
+
+
+@dataclass(frozen=True, slots=True)
+class DemoUser:
+    username: str
+    agency: str
+    role: str
+    team: str
+    password: str
+    totp_secret: str = ""  # base32, for typing into an authenticator app
+    otpauth_url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DemoUsers:
+    users: list[DemoUser]
+    reviewer_case: str  # the person the reviewer was granted, or ""
+
+
+def demo_users_exist() -> bool:
+    return User.objects.filter(username__in=[u for u, *_ in DEMO_USERS]).exists()
+
+
+def make_demo_users(store: Store) -> DemoUsers | None:
+    """Create the demo users, once: None if they exist already (their passwords are not kept)."""
+    if not settings.DEMO:
+        raise NotDemoMode("demo users are made only in demo mode (WHOLESTORY_DEMO=1)")
+    if demo_users_exist():
+        return None
+    made: list[DemoUser] = []
+    for username, agency, role, team in DEMO_USERS:
+        password = secrets.token_urlsafe(12)  # 16 characters, about 96 bits
+        user = add_user(username, agency, role, password, team)
+        secret = otpauth = ""
+        if role in ("lead", "admin"):
+            device = add_totp(user)
+            secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+            otpauth = str(device.config_url)
+        audit.append(
+            store,
+            audit.Event(
+                actor="demo",
+                action="user_added",
+                target=username,
+                detail={"agency": agency, "role": role, "team": team},
+            ),
+        )
+        made.append(DemoUser(username, agency, role, team, password, secret, otpauth))
+    case = _most_flagged_child(store)
+    if case:
+        reviewer = User.objects.get(username="rey.reviewer")
+        reason = "Demo: rapid review of the child with the most flags"
+        grant_review(reviewer, case, 30, "demo", reason)
+        audit.append(
+            store,
+            audit.Event(
+                actor="demo",
+                action="grant",
+                person=case,
+                target="rey.reviewer",
+                reason=reason,
+                detail={"days": 30},
+            ),
+        )
+    return DemoUsers(made, case)
+
+
+def _most_flagged_child(store: Store) -> str:
+    children = flagged_children(store)
+    if not children:
+        return ""
+    best = max(children, key=lambda c: len(c["flags"]))  # the first, most serious, of equals
+    return str(best["person"])

@@ -382,6 +382,8 @@ def test_administrators_manage_users_and_see_no_case_data(site: Seeded, signed: 
     entry = audit.entries(site.store, action="user_added", limit=1)[0]
     assert entry.actor == "ada.admin" and "passphrase" not in entry.detail
 
+    asked = _text(admin.get("/users/new.lead/authenticator"))
+    assert "Set up the authenticator" in asked and "otpauth://" not in asked
     secret = _text(admin.post("/users/new.lead/authenticator"))
     assert "otpauth://totp/" in secret
     assert audit.entries(site.store, limit=1)[0].action == "token_issued"

@@ -32,7 +32,7 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wholestory import audit
@@ -991,14 +991,21 @@ def add_user_view(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @requires("manage_users")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def authenticator_view(request: HttpRequest, username: str) -> HttpResponse:
-    """A new authenticator for a user: the otpauth URL and secret, shown this once."""
+    """A new authenticator for a user (asked first): the otpauth URL and secret, shown once."""
     from wholestory.web.accounts.users import add_totp
 
     user = User.objects.filter(username=username).first()
     if user is None:
         return render(request, "pages/work/user_missing.html", status=404)
+    if request.method != "POST":
+        replaces = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        return render(
+            request,
+            "pages/work/authenticator_confirm.html",
+            {"for_user": username, "replaces": replaces},
+        )
     refused = _audited(
         request,
         "token_issued",

@@ -1,7 +1,1035 @@
-"""Pages about people: search, the chronology, downloads, break glass, who has looked."""
+"""Pages about people: search, the chronology, downloads, break glass, who has looked.
+
+Every page about one person goes through :mod:`wholestory.web.pages.guard`:
+the access rules decide, the audit entry is committed, and only then is
+anything about the person read for the page. The chronology page reads the
+*stored* chronology (built in the nightly or after-feed pass) and keeps what
+it derives from it (the timeline picture, the table rows) in a small cache
+keyed by when it was built, so a child with 2,000 entries is served quickly;
+a person with no stored chronology has theirs built on the spot.
+"""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+import csv
+import datetime as dt
+import io
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from html import escape
+from typing import Any, Final
+from urllib.parse import quote, urlencode
 
-urls: list[URLPattern] = []
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from wholestory import audit
+from wholestory.access import (
+    BREAK_GLASS_HOURS,
+    LEAD,
+    ROLES,
+    Decision,
+    deny,
+    facts_about,
+    may,
+    may_see_person,
+)
+from wholestory.chronology.display import (
+    age_on,
+    event_label,
+    parse_iso,
+    period_end,
+    role_label,
+    show_date,
+)
+from wholestory.chronology.material import resolve_person
+from wholestory.chronology.model import Chronology, Entry, Flag, Involved, Person, Source
+from wholestory.chronology.rules import SEVERITY_ORDER
+from wholestory.chronology.stored import chronology_of, stored_chronology
+from wholestory.chronology.timeline import (
+    LABEL_WIDTH,
+    RIGHT_PAD,
+    WIDTH,
+    axis_for,
+    lane_agencies,
+    timeline_svg,
+)
+from wholestory.chronology.vocabulary import agency_name
+from wholestory.search import Query, QueryError, clean, search
+from wholestory.store import Store
+from wholestory.template import KNOWN_AGENCIES
+from wholestory.web.pages.guard import (
+    check_person,
+    core_store,
+    denied,
+    person_page,
+    record,
+    requires,
+    unavailable,
+    viewer_of,
+)
+from wholestory.web.pages.limits import over_limit
+
+#: Entries on one page of the chronology table.
+PAGE_SIZE: Final = 100
+#: Chronologies whose page material is kept in memory (per process).
+CACHE_SIZE: Final = 64
+#: The shortest reason accepted for breaking glass.
+MIN_REASON: Final = 10
+
+SEVERITY_TAGS: Final = {
+    "high": "govuk-tag--red",
+    "medium": "govuk-tag--orange",
+    "low": "govuk-tag--blue",
+}
+ACTION_WORDS: Final = {
+    "view": "Viewed",
+    "download": "Downloaded",
+    "search": "Searched",
+    "break_glass": "Broke glass",
+    "denied": "Was refused",
+    "audit_view": "Looked at who has looked",
+    "decision": "Decided",
+    "export": "Exported",
+    "grant": "Was granted access",
+}
+
+
+def person_url(person: str, suffix: str = "") -> str:
+    """The page of a person (a WholeStory id or an unlinked AGENCY:PERSON_ID)."""
+    return f"/people/{quote(person, safe=':')}{suffix}"
+
+
+def record_url(person: str, agency: str, record_id: str) -> str:
+    return person_url(person, f"/records/{quote(agency, safe='')}/{quote(record_id, safe='')}")
+
+
+# ---------------------------------------------------------------- the chronology, as pages read it
+
+
+def chronology_from_dict(data: dict[str, Any]) -> Chronology:
+    """A :class:`Chronology` again from its JSON (the stored form), for pictures and files."""
+    entries = [_entry_from(e) for e in data.get("entries", [])]
+    flags = [
+        Flag(
+            code=str(f["code"]),
+            title=str(f["title"]),
+            severity=str(f["severity"]),
+            first=dt.date.fromisoformat(f["first_date"]),
+            last=dt.date.fromisoformat(f["last_date"]),
+            explanation=str(f.get("explanation", "")),
+            entries=tuple(f.get("entries", [])),
+            evidence=tuple((str(e["agency"]), str(e["record_id"])) for e in f.get("evidence", [])),
+            grounding=str(f.get("grounding", "")),
+        )
+        for f in data.get("flags", [])
+    ]
+    p = data.get("person", {})
+    person = Person(
+        id=str(p.get("id", "")),
+        names=list(p.get("names", [])),
+        dates_of_birth=list(p.get("dates_of_birth", [])),
+        date_of_birth=p.get("date_of_birth"),
+        sex=str(p.get("sex", "")),
+        source_records=list(p.get("source_records", [])),
+        addresses=list(p.get("addresses", [])),
+        identifiers=dict(p.get("identifiers", {})),
+    )
+    return Chronology(
+        person=person,
+        as_of=dt.date.fromisoformat(data["as_of"]),
+        produced_at=str(data.get("produced_at", "")),
+        entries=entries,
+        flags=flags,
+        summary=dict(data.get("summary", {})),
+        household=list(data.get("household", [])),
+    )
+
+
+def _entry_from(e: dict[str, Any]) -> Entry:
+    day = parse_iso(str(e["date"])) or dt.date(1900, 1, 1)
+    return Entry(
+        id=str(e["id"]),
+        day=day,
+        date=str(e["date"]),
+        approximate=bool(e.get("approximate")),
+        agency=str(e["agency"]),
+        agencies=list(e.get("agencies", [])),
+        event_type=str(e.get("event_type", "")),
+        event_types=list(e.get("event_types", [])),
+        inferred=bool(e.get("inferred")),
+        role=str(e.get("role", "")),
+        household=bool(e.get("household")),
+        summary=str(e.get("summary", "")),
+        action=str(e.get("action") or ""),
+        outcome=str(e.get("outcome") or ""),
+        category=str(e.get("category", "")),
+        sources=[Source(**r) for r in e.get("records", [])],
+        involved=[Involved(**i) for i in e.get("involved", [])],
+        merged_because=str(e.get("merged_because", "")),
+    )
+
+
+@dataclass
+class Loaded:
+    """One person's chronology and what the page derives from it (computed once per build)."""
+
+    person: str
+    data: dict[str, Any]
+    rows: list[dict[str, Any]]
+    records: frozenset[tuple[str, str]]  # (agency, record_id) of every record behind it
+    _svg: str = ""
+    _axis: dict[str, str] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def chronology(self) -> Chronology:
+        return chronology_from_dict(self.data)
+
+    def timeline(self) -> tuple[str, dict[str, str]]:
+        """The timeline SVG fit for the page (no inline style), and its axis for the script."""
+        with self._lock:
+            if not self._svg:
+                self._svg, self._axis = page_timeline(self.chronology())
+            return self._svg, self._axis
+
+
+_cache: OrderedDict[tuple[str, str, str], Loaded] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def load(store: Store, person: str) -> Loaded | None:
+    """The person's chronology for pages: stored if built (cached by build), else built now."""
+    built = store.scalar("SELECT built_at FROM ws_chronology WHERE ws_person_id = ?", [person])
+    if built is not None:
+        key = (str(store.url), person, str(built))
+        with _cache_lock:
+            found = _cache.get(key)
+            if found is not None:
+                _cache.move_to_end(key)
+                return found
+        data = stored_chronology(store, person)
+        if data is not None:
+            loaded = _prepare(person, data)
+            with _cache_lock:
+                _cache[key] = loaded
+                while len(_cache) > CACHE_SIZE:
+                    _cache.popitem(last=False)
+            return loaded
+    fresh = chronology_of(store, person)
+    if not fresh.entries and not fresh.person.source_records:
+        return None
+    return _prepare(person, fresh.as_dict())
+
+
+def _prepare(person: str, data: dict[str, Any]) -> Loaded:
+    flags_of: dict[str, list[str]] = {}
+    for flag in data.get("flags", []):
+        for entry_id in flag.get("entries", []):
+            flags_of.setdefault(entry_id, []).append(flag["code"])
+    rows = [_row(person, n, e, flags_of) for n, e in enumerate(data.get("entries", []), start=1)]
+    records = {(s["agency"], s["record_id"]) for e in data.get("entries", []) for s in e["sources"]}
+    records |= {(s["agency"], s["record_id"]) for f in data.get("flags", []) for s in f["evidence"]}
+    return Loaded(person, data, rows, frozenset(records))
+
+
+def _row(
+    person: str, number: int, e: dict[str, Any], flags_of: dict[str, list[str]]
+) -> dict[str, Any]:
+    """One table row, ready for the template (dates, names and links worked out once)."""
+    agencies = e.get("agencies") or [e["agency"]]
+    precision = {"month": "month known", "year": "year known"}.get(e.get("precision", ""), "")
+    notes = ", ".join(filter(None, ["approximate" if e.get("approximate") else "", precision]))
+    others = [t for t in dict.fromkeys(e.get("event_types", [])) if t != e.get("event_type")]
+    owners = {(r["agency"], r["record_id"]): r for r in e.get("records", [])}
+    return {
+        "id": e["id"],
+        "number": number,
+        "date": show_date(e["date"], bool(e.get("approximate"))),
+        "day": (parse_iso(e["date"]) or dt.date(1900, 1, 1)).isoformat(),
+        "end": e["date"],
+        "date_note": notes,
+        "agencies": agencies,
+        "agency_names": [agency_name(a) for a in agencies],
+        "event": event_label(e.get("event_type", "")),
+        "inferred": bool(e.get("inferred")),
+        "other_events": [event_label(t) for t in others],
+        "category": e.get("category", ""),
+        "category_class": re.sub(r"[^a-z]+", "-", str(e.get("category", "")).lower()).strip("-"),
+        "role": role_label(e.get("role", "")),
+        "household": bool(e.get("household")),
+        "summary": e.get("summary", ""),
+        "action": (e.get("action") or "").strip(),
+        "outcome": e.get("outcome") or "",
+        "involved": [_who(i) for i in e.get("involved", [])],
+        "merged_because": e.get("merged_because", "") if len(agencies) > 1 else "",
+        "flags": flags_of.get(e["id"], []),
+        "sources": [
+            {
+                "label": f"{agency_name(s['agency'])} {s['record_id']}",
+                "url": record_url(person, s["agency"], s["record_id"]),
+                "who": ", ".join(
+                    filter(
+                        None,
+                        [
+                            owners.get((s["agency"], s["record_id"]), {}).get("practitioner"),
+                            owners.get((s["agency"], s["record_id"]), {}).get("team"),
+                        ],
+                    )
+                ),
+            }
+            for s in e.get("sources", [])
+        ],
+    }
+
+
+def _who(i: dict[str, Any]) -> str:
+    name = str(i.get("name") or "Name not recorded")
+    relation = str(i.get("relation") or "").replace("_", " ").lower()
+    parts = [p for p in dict.fromkeys([relation, role_label(str(i.get("role") or ""))]) if p]
+    details = ", ".join(p for p in parts if p.casefold() not in name.casefold())
+    return f"{name} ({details})" if details else name
+
+
+_STYLE = re.compile(r"<style>.*?</style>", re.S)
+_MARK = re.compile(r'<g class="mark" ')
+
+
+def page_timeline(chronology: Chronology) -> tuple[str, dict[str, str]]:
+    """:func:`timeline_svg` for a page: its styles moved to people.css (the CSP allows no
+    inline style), and each mark told which entry it is, for the script that links them."""
+    svg = _STYLE.sub("", timeline_svg(chronology))
+    household = [e for e in chronology.entries if e.household]
+    order = list(household)
+    for agency in lane_agencies(chronology):
+        order += [e for e in chronology.entries if agency in (e.agencies or [e.agency])]
+    marks = iter(order)
+
+    def tag(_: re.Match[str]) -> str:
+        entry = next(marks, None)
+        if entry is None:
+            return '<g class="mark" '
+        return f'<g class="mark" data-entry="{escape(entry.id)}" data-day="{entry.day}" '
+
+    svg = _MARK.sub(tag, svg)
+    axis = axis_for(chronology, LABEL_WIDTH + 8, WIDTH - RIGHT_PAD)
+    return svg, {
+        "start": axis.start.isoformat(),
+        "end": axis.end.isoformat(),
+        "left": str(axis.left),
+        "right": str(axis.right),
+    }
+
+
+# ---------------------------------------------------------------- search
+
+
+class SearchForm(forms.Form):
+    given_name = forms.CharField(label="Given name", required=False, max_length=100)
+    family_name = forms.CharField(label="Family name", required=False, max_length=100)
+    date_of_birth = forms.CharField(label="Date of birth", required=False, max_length=20)
+    nhs_number = forms.CharField(label="NHS number", required=False, max_length=20)
+    agency = forms.ChoiceField(
+        label="Agency",
+        required=False,
+        choices=[("", "Any agency"), *sorted(KNOWN_AGENCIES.items(), key=lambda a: a[1])],
+    )
+    agency_id = forms.CharField(
+        label="The agency's id for the person", required=False, max_length=60
+    )
+
+    def query(self) -> Query:
+        data = self.cleaned_data
+        return Query(**{k: str(data.get(k) or "") for k in Query.__dataclass_fields__})
+
+
+class BreakGlassSearchForm(SearchForm):
+    reason = forms.CharField(
+        label="Why you need to search everyone", max_length=2000, widget=forms.Textarea
+    )
+
+    def clean_reason(self) -> str:
+        reason = " ".join(str(self.cleaned_data.get("reason", "")).split())
+        if len(reason) < MIN_REASON:
+            raise forms.ValidationError(
+                f"Say why you need to do this, in at least {MIN_REASON} characters."
+            )
+        return reason
+
+
+def _results(found: list[Any], visible: set[str] | None = None) -> list[dict[str, Any]]:
+    rows = []
+    for f in found:
+        url = person_url(f.person)
+        if visible is not None and f.person not in visible:
+            url = person_url(f.person, "/break-glass")
+        rows.append(
+            {
+                "url": url,
+                "name": f.name or "Name not recorded",
+                "born": show_date(f.date_of_birth),
+                "child": f.is_child,
+                "id": f.person,
+                "glass": visible is not None and f.person not in visible,
+            }
+        )
+    return rows
+
+
+@never_cache
+@requires("search")
+def search_view(request: HttpRequest) -> HttpResponse:
+    """Find people the user may see. A miss and a person seen only elsewhere look the same."""
+    asked = any(request.GET.get(k) for k in SearchForm.base_fields)
+    form = SearchForm(request.GET if asked else None)
+    context: dict[str, Any] = {"form": form, "asked": False, "results": [], "error": ""}
+    if asked and form.is_valid():
+        if over_limit(request, "search"):
+            return render(request, "pages/limited.html", status=429)
+        try:
+            query = clean(form.query())
+        except QueryError as error:
+            context["error"] = str(error)
+            return render(request, "pages/people/search.html", context)
+        viewer = viewer_of(request)
+        found = search(core_store(), viewer, query, timezone.now())
+        try:
+            record(
+                request,
+                "search",
+                detail={"query": query.as_detail(), "count": len(found)},
+                viewer=viewer,
+            )
+        except audit.AuditUnavailable:
+            return unavailable(request)
+        context.update(asked=True, results=_results(found))
+    return render(request, "pages/people/search.html", context)
+
+
+@never_cache
+@requires("break_glass")
+@require_http_methods(["GET", "POST"])
+def break_glass_search_view(request: HttpRequest) -> HttpResponse:
+    """Search everyone, having said why: audited as a break-glass, results open only by
+    breaking glass on each person."""
+    form = BreakGlassSearchForm(request.POST or None)
+    context: dict[str, Any] = {"form": form, "asked": False, "results": [], "error": ""}
+    if request.method == "POST" and form.is_valid():
+        if over_limit(request, "search"):
+            return render(request, "pages/limited.html", status=429)
+        try:
+            query = clean(form.query())
+        except QueryError as error:
+            context["error"] = str(error)
+            return render(request, "pages/people/search_break_glass.html", context)
+        viewer = viewer_of(request)
+        now = timezone.now()
+        found = search(core_store(), viewer, query, now, everyone=True)
+        try:
+            record(
+                request,
+                "break_glass",
+                reason=form.cleaned_data["reason"],
+                detail={"kind": "search", "query": query.as_detail(), "count": len(found)},
+                viewer=viewer,
+            )
+        except audit.AuditUnavailable:
+            return unavailable(request)
+        store = core_store()
+        visible = {
+            f.person
+            for f in found
+            if may_see_person(viewer, facts_about(store, f.person), now).allowed
+        }
+        context.update(asked=True, results=_results(found, visible))
+    return render(request, "pages/people/search_break_glass.html", context)
+
+
+# ---------------------------------------------------------------- the person's chronology
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What the entries table is narrowed to (a GET form, so a filtered view can be shared)."""
+
+    agency: str = ""
+    category: str = ""
+    date_from: str = ""  # as typed: 2014, 2014-03 or 2014-03-09
+    date_to: str = ""
+    flag: str = ""
+    household: bool = True
+    lo: str = ""  # the first day the dates allow, ISO
+    hi: str = ""  # the last day, ISO (the end of a year or month given without a day)
+
+    @classmethod
+    def of(cls, request: HttpRequest) -> Filters:
+        get = request.GET
+        date_from, date_to = get.get("from", "").strip(), get.get("to", "").strip()
+        first, last = parse_iso(date_from), period_end(date_to) if parse_iso(date_to) else None
+        return cls(
+            agency=get.get("agency", "").strip().upper(),
+            category=get.get("category", "").strip(),
+            date_from=date_from if first else "",
+            date_to=date_to if last else "",
+            flag=get.get("flag", "").strip(),
+            household=get.get("household", "show") != "hide",
+            lo=first.isoformat() if first else "",
+            hi=last.isoformat() if last else "",
+        )
+
+    def active(self) -> bool:
+        return self != Filters()
+
+    def params(self) -> dict[str, str]:
+        out = {
+            "agency": self.agency,
+            "category": self.category,
+            "from": self.date_from,
+            "to": self.date_to,
+            "flag": self.flag,
+            "household": "" if self.household else "hide",
+        }
+        return {k: v for k, v in out.items() if v}
+
+    def keep(self, row: dict[str, Any], flagged: set[str] | None) -> bool:
+        if not self.household and row["household"]:
+            return False
+        if self.agency and self.agency not in row["agencies"]:
+            return False
+        if self.category and row["category"] != self.category:
+            return False
+        if self.lo and row["day"] < self.lo:
+            return False
+        if self.hi and row["day"] > self.hi:
+            return False
+        return flagged is None or row["id"] in flagged
+
+
+@never_cache
+@person_page("view")
+def person_view(request: HttpRequest, person: str, decision: Decision) -> HttpResponse:
+    """The whole story: who, why you can see it, the analysis, the picture, then the entries."""
+    store = core_store()
+    loaded = load(store, person)
+    if loaded is None:
+        return render(request, "pages/people/missing.html", status=404)
+    data = loaded.data
+    filters = Filters.of(request)
+    flag_codes = {f["code"]: f for f in data.get("flags", [])}
+    flagged = (
+        set(flag_codes[filters.flag].get("entries", []))
+        if filters.flag in flag_codes
+        else (set() if filters.flag else None)
+    )
+    rows = [r for r in loaded.rows if filters.keep(r, flagged)]
+    page = _page_number(request, rows)
+    pages = max((len(rows) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    page = min(page, pages)
+    shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    svg, axis = loaded.timeline()
+    viewer = viewer_of(request)
+    facts = facts_about(store, person) if viewer.role == LEAD else None
+    context = {
+        "person": person,
+        "person_url": person_url(person),
+        "who": _who_is(data),
+        "reason": decision.reason,
+        "basis": decision.basis,
+        "flags": _flags(person, data),
+        "summary": _summary(data),
+        "household": _household(data),
+        "timeline": mark_safe(svg),  # built by timeline_svg, which escapes its text
+        "axis": axis,
+        "filters": filters,
+        "options": _options(data),
+        "rows": shown,
+        "total": len(loaded.rows),
+        "matching": len(rows),
+        "page": page,
+        "pages": _pagination(request, filters, page, pages),
+        "first_number": (page - 1) * PAGE_SIZE + 1 if shown else 0,
+        "last_number": (page - 1) * PAGE_SIZE + len(shown),
+        "can_see_log": facts is not None and viewer.agency in facts.agencies,
+        "as_of": show_date(data.get("as_of", "")),
+    }
+    return render(request, "pages/people/person.html", context)
+
+
+def _page_number(request: HttpRequest, rows: list[dict[str, Any]]) -> int:
+    """The page asked for; with ``entry``, the page that holds that entry."""
+    wanted = request.GET.get("entry", "")
+    if wanted:
+        for index, row in enumerate(rows):
+            if row["id"] == wanted:
+                return index // PAGE_SIZE + 1
+    try:
+        return max(int(request.GET.get("page", "1")), 1)
+    except ValueError:
+        return 1
+
+
+def _pagination(request: HttpRequest, filters: Filters, page: int, pages: int) -> dict[str, Any]:
+    def link(n: int) -> str:
+        return "?" + urlencode({**filters.params(), "page": str(n)}) + "#entries"
+
+    return {
+        "count": pages,
+        "previous": link(page - 1) if page > 1 else "",
+        "next": link(page + 1) if page < pages else "",
+        "items": [
+            {"number": n, "url": link(n), "current": n == page}
+            for n in range(1, pages + 1)
+            if pages <= 9 or n in (1, pages) or abs(n - page) <= 2
+        ],
+    }
+
+
+def _who_is(data: dict[str, Any]) -> dict[str, Any]:
+    p = data.get("person", {})
+    names = p.get("names") or []
+    name = names[0] if names else "Name not recorded"
+    birth = p.get("date_of_birth") or ""
+    as_of = parse_iso(data.get("as_of", ""))
+    age = ""
+    if len(birth) == 10 and as_of and (day := parse_iso(birth)):
+        age = f"{age_on(day, as_of)} on {show_date(as_of)}"
+    agencies = dict.fromkeys(r["agency"] for r in p.get("source_records", []))
+    return {
+        "name": name[:1].upper() + name[1:],
+        "other_names": [n for n in dict.fromkeys(names[1:]) if n.casefold() != name.casefold()],
+        "born": show_date(birth),
+        "other_births": [show_date(d) for d in p.get("dates_of_birth", []) if d != birth],
+        "age": age,
+        "sex": {"F": "Female", "M": "Male"}.get(p.get("sex", ""), p.get("sex", "")),
+        "agencies": [agency_name(a) for a in agencies],
+        "id": p.get("id", ""),
+    }
+
+
+def _flags(person: str, data: dict[str, Any]) -> list[dict[str, Any]]:
+    flags = sorted(
+        data.get("flags", []),
+        key=lambda f: (SEVERITY_ORDER.get(f["severity"], 3), f["first_date"], f["code"]),
+    )
+    return [
+        {
+            "code": f["code"],
+            "title": f["title"],
+            "severity": f["severity"],
+            "tag": SEVERITY_TAGS.get(f["severity"], ""),
+            "dates": _span(f["first_date"], f["last_date"]),
+            "explanation": f.get("explanation", ""),
+            "grounding": f.get("grounding", ""),
+            "entries_url": "?" + urlencode({"flag": f["code"]}) + "#entries",
+            "entry_count": len(f.get("entries", [])),
+            "evidence": [
+                {
+                    "label": f"{agency_name(e['agency'])} {e['record_id']}",
+                    "url": record_url(person, e["agency"], e["record_id"]),
+                }
+                for e in f.get("evidence", [])
+            ],
+        }
+        for f in flags
+    ]
+
+
+def _span(first: str, last: str | None) -> str:
+    a = show_date(first)
+    b = show_date(last) if last else "now (open)"
+    return a if a == b else f"{a} to {b}"
+
+
+def _summary(data: dict[str, Any]) -> dict[str, Any]:
+    s = data.get("summary", {})
+    counts = s.get("counts", {})
+    return {
+        "counts": counts,
+        "involvement": [
+            {**r, "span": _span(r["first"], r["last"]), "years": ", ".join(r.get("years", []))}
+            for r in s.get("involvement", [])
+        ],
+        "plans": [
+            {**p, "span": _span(p["start"], p.get("end")), "agency_name": agency_name(p["agency"])}
+            for p in s.get("plans", [])
+        ],
+        "aces": [
+            {**a, "first_shown": show_date(a["first"]), "count": len(a.get("entries", []))}
+            for a in s.get("aces", [])
+        ],
+        "moves": [{**m, "shown": show_date(m["date"])} for m in s.get("moves", [])],
+        "silences": [{**m, "span": _span(m["start"], m["end"])} for m in s.get("silences", [])],
+        "start_again": [
+            {
+                **m,
+                "shown": show_date(m["date"]),
+                "agency_name": agency_name(m["agency"]),
+                "earlier_names": ", ".join(agency_name(a) for a in m.get("earlier_agencies", [])),
+                "earlier_count": len(m.get("earlier", [])),
+            }
+            for m in s.get("start_again", [])
+        ],
+    }
+
+
+def _household(data: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": m.get("name") or "Name not recorded",
+            "relation": str(m.get("relation") or "household member").replace("_", " "),
+            "url": person_url(str(m["person"])) if m.get("person") else "",
+            "span": _span(m["first"], m.get("last")) if m.get("first") else "",
+        }
+        for m in data.get("household", [])
+    ]
+
+
+def _options(data: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
+    agencies: dict[str, None] = {}
+    categories: dict[str, None] = {}
+    for e in data.get("entries", []):
+        for a in e.get("agencies") or [e["agency"]]:
+            agencies.setdefault(a, None)
+        categories.setdefault(e.get("category", ""), None)
+    return {
+        "agencies": sorted(((a, agency_name(a)) for a in agencies), key=lambda a: a[1]),
+        "categories": sorted((c, c[:1].upper() + c[1:]) for c in categories if c),
+        "flags": [(f["code"], f["title"]) for f in data.get("flags", [])],
+    }
+
+
+def by_agency_view(request: HttpRequest, agency: str, person_id: str) -> HttpResponse:
+    """``/people/AGENCY/PERSON_ID``: to the person's page (refused there, like any other)."""
+    if not request.user.is_authenticated:
+        return redirect(f"/login?next={quote(request.path)}")
+    key = f"{agency.upper()}:{person_id}"
+    found = resolve_person(core_store(), agency, person_id)
+    if found and found != key:
+        # Only say which WholeStory id it is to someone who may see them.
+        _, _, decision = check_person(request, found)
+        if not decision.allowed:
+            found = key
+    return redirect(person_url(found or key))
+
+
+@never_cache
+@person_page("view")
+def record_view(
+    request: HttpRequest, person: str, decision: Decision, agency: str, record_id: str
+) -> HttpResponse:
+    """The agency's record behind an entry, as they wrote it (only a record of this chronology)."""
+    store = core_store()
+    loaded = load(store, person)
+    if loaded is None or (agency, record_id) not in loaded.records:
+        return _not_in_chronology(request)
+    columns = [c for c, _ in RECORD_FIELDS]
+    rows = store.query(
+        f"SELECT {', '.join(columns)} FROM ws_record WHERE agency = ? AND record_id = ?",
+        [agency, record_id],
+    )
+    if not rows:
+        return _not_in_chronology(request)
+    values = dict(zip(columns, rows[0], strict=True))
+    shown = [
+        {"label": label, "value": _shown(values[column])}
+        for column, label in RECORD_FIELDS
+        if values[column] not in (None, "")
+    ]
+    entry = next(
+        (r for r in loaded.rows if any(s["url"] == request.path for s in r["sources"])), None
+    )
+    return render(
+        request,
+        "pages/people/record.html",
+        {
+            "person_url": person_url(person),
+            "who": _who_is(loaded.data),
+            "agency": agency_name(agency),
+            "record_id": record_id,
+            "fields": shown,
+            "entry": entry,
+            "reason": decision.reason,
+        },
+    )
+
+
+def _not_in_chronology(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/people/missing.html", {"record": True}, status=404)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.datetime):
+        return (
+            timezone.localtime(value).strftime("%d %b %Y %H:%M")
+            if timezone.is_aware(value)
+            else str(value)
+        )
+    return str(value)
+
+
+#: The columns of an agency's record shown on its page, in the template's words.
+RECORD_FIELDS: Final = (
+    ("agency", "Agency"),
+    ("record_id", "Record id"),
+    ("person_id", "Person id"),
+    ("given_name", "Given name"),
+    ("family_name", "Family name"),
+    ("other_names", "Other names"),
+    ("date_of_birth", "Date of birth"),
+    ("sex", "Sex"),
+    ("nhs_number", "NHS number"),
+    ("upn", "Unique pupil number"),
+    ("postcode", "Postcode"),
+    ("address", "Address"),
+    ("role", "Role in the event"),
+    ("event_id", "Event id"),
+    ("event_date", "Event date"),
+    ("event_date_approximate", "Date approximate"),
+    ("event_time", "Event time"),
+    ("event_type", "Event type"),
+    ("event_type_inferred", "Event type inferred from the summary"),
+    ("summary", "Summary"),
+    ("action", "Action"),
+    ("outcome", "Outcome"),
+    ("practitioner", "Practitioner"),
+    ("team", "Team"),
+    ("updated_at", "Last changed in WholeStory"),
+)
+
+
+@never_cache
+@person_page("download")
+def pdf_view(request: HttpRequest, person: str, decision: Decision) -> HttpResponse:
+    """The chronology report as a PDF (A4 landscape, marked OFFICIAL-SENSITIVE)."""
+    from wholestory.chronology.render import to_pdf
+
+    chronology = chronology_of(core_store(), person)
+    response = HttpResponse(to_pdf(chronology), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="chronology-{_file(person)}.pdf"'
+    return response
+
+
+@never_cache
+@person_page("download")
+def csv_view(request: HttpRequest, person: str, decision: Decision) -> HttpResponse:
+    """The chronology's entries as CSV, every cell made safe for a spreadsheet."""
+    from wholestory.chronology.render import CSV_COLUMNS, to_csv_rows
+
+    loaded = load(core_store(), person)
+    chronology = loaded.chronology() if loaded else chronology_of(core_store(), person)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(to_csv_rows(chronology))
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="chronology-{_file(person)}.csv"'
+    return response
+
+
+def _file(person: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", person)
+
+
+# ---------------------------------------------------------------- break glass
+
+
+class BreakGlassForm(forms.Form):
+    reason = forms.CharField(
+        label="Why you need to see this person's records now",
+        max_length=2000,
+        widget=forms.Textarea,
+    )
+
+    def clean_reason(self) -> str:
+        reason = " ".join(str(self.cleaned_data.get("reason", "")).split())
+        if len(reason) < MIN_REASON:
+            raise forms.ValidationError(
+                f"Say why you need to see these records, in at least {MIN_REASON} characters."
+            )
+        return reason
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def break_glass_view(request: HttpRequest, person: str) -> HttpResponse:
+    """State a reason, get 24 hours' access: audited, and the involved agencies' leads told."""
+    from wholestory.web.accounts.models import AccessGrant, Notification
+
+    viewer = viewer_of(request)
+    allowed = may(viewer, "break_glass")
+    if not allowed.allowed:
+        return denied(request, allowed, person=person)
+    _, facts, decision = check_person(request, person)
+    if decision.allowed and decision.basis != "break_glass" and facts.agencies:
+        return redirect(person_url(person))
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        now = timezone.now()
+        ends = now + dt.timedelta(hours=BREAK_GLASS_HOURS)
+        agencies = sorted(facts.agencies)
+        try:
+            record(
+                request,
+                "break_glass",
+                person=person,
+                reason=reason,
+                detail={"until": ends.isoformat(timespec="seconds"), "notified": agencies},
+                viewer=viewer,
+            )
+        except audit.AuditUnavailable:
+            return unavailable(request)
+        AccessGrant.objects.create(
+            user_id=int(request.user.pk or 0),
+            person=person,
+            kind=AccessGrant.BREAK_GLASS,
+            reason=reason,
+            granted_by=viewer.username,
+            starts_at=now,
+            ends_at=ends,
+        )
+        role = ROLES.get(viewer.role, viewer.role)
+        who = f"{viewer.username} ({role}, {agency_name(viewer.agency)})"
+        until = timezone.localtime(ends).strftime("%d %b %Y %H:%M")
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    agency=agency,
+                    person=person,
+                    message=f"{who} broke glass to see the records of {person} until {until}. "
+                    f"Reason given: {reason}",
+                )
+                for agency in agencies
+            ]
+        )
+        return redirect(person_url(person))
+    return render(
+        request,
+        "pages/people/break_glass.html",
+        {"form": form, "person": person, "hours": BREAK_GLASS_HOURS},
+    )
+
+
+# ---------------------------------------------------------------- notifications and who looked
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def notifications_view(request: HttpRequest) -> HttpResponse:
+    """A safeguarding lead's messages for their agency, newest first; they can mark them read."""
+    from wholestory.web.accounts.models import Notification
+
+    viewer = viewer_of(request)
+    if viewer.role != LEAD:
+        return denied(request, deny(f"{ROLES.get(viewer.role, 'User')}s do not get notifications."))
+    mine = Notification.objects.filter(agency=viewer.agency)
+    if request.method == "POST":
+        chosen = mine if request.POST.get("all") else mine.filter(pk__in=_ids(request))
+        for note in chosen:
+            readers = note.read_by.split()
+            if viewer.username not in readers:
+                note.read_by = " ".join([*readers, viewer.username])
+                note.save(update_fields=["read_by"])
+        return redirect("/notifications")
+    notes = [
+        {
+            "id": n.pk,
+            "message": n.message,
+            "when": timezone.localtime(n.created_at).strftime("%d %b %Y %H:%M"),
+            "url": person_url(n.person),
+            "read": viewer.username in n.read_by.split(),
+        }
+        for n in mine.order_by("-created_at", "-pk")[:200]
+    ]
+    return render(
+        request,
+        "pages/people/notifications.html",
+        {"notes": notes, "unread": sum(not n["read"] for n in notes)},
+    )
+
+
+def _ids(request: HttpRequest) -> list[int]:
+    return [int(i) for i in request.POST.getlist("id") if i.isdigit()]
+
+
+@never_cache
+@login_required
+def access_log_view(request: HttpRequest, person: str) -> HttpResponse:
+    """Who has looked at this person: for the leads of agencies holding their records."""
+    viewer = viewer_of(request)
+    capability = may(viewer, "who_looked")
+    if not capability.allowed:
+        return denied(request, capability, person=person)
+    facts = facts_about(core_store(), person)
+    if viewer.agency not in facts.agencies:
+        refusal = deny(
+            "Only the safeguarding leads of agencies holding this person's records see who "
+            "has looked at them."
+        )
+        return denied(request, refusal, person=person)
+    try:
+        record(request, "audit_view", person=person, reason=capability.reason, viewer=viewer)
+    except audit.AuditUnavailable:
+        return unavailable(request)
+    entries = audit.entries(core_store(), person=person, limit=500)
+    rows = [
+        {
+            "who": e.actor,
+            "role": ROLES.get(e.role, e.role),
+            "agency": agency_name(e.agency) if e.agency else "",
+            "when": _when(e.at),
+            "what": ACTION_WORDS.get(e.action, e.action.replace("_", " ").capitalize()),
+            "target": e.target,
+            "why": e.reason,
+            "refused": e.outcome != "allowed",
+        }
+        for e in entries
+    ]
+    loaded = load(core_store(), person)
+    return render(
+        request,
+        "pages/people/access_log.html",
+        {
+            "rows": rows,
+            "person_url": person_url(person),
+            "who": _who_is(loaded.data) if loaded else {"name": person},
+        },
+    )
+
+
+def _when(at: str) -> str:
+    try:
+        moment = dt.datetime.fromisoformat(at)
+    except ValueError:
+        return at
+    return timezone.localtime(moment).strftime("%d %b %Y %H:%M:%S")
+
+
+urls: list[URLPattern] = [
+    path("search", search_view, name="search"),
+    path("search/break-glass", break_glass_search_view, name="search-break-glass"),
+    path("notifications", notifications_view, name="notifications"),
+    path("people/<str:person>", person_view, name="person"),
+    path("people/<str:person>/chronology.pdf", pdf_view, name="person-pdf"),
+    path("people/<str:person>/chronology.csv", csv_view, name="person-csv"),
+    path("people/<str:person>/break-glass", break_glass_view, name="person-break-glass"),
+    path("people/<str:person>/access-log", access_log_view, name="person-access-log"),
+    path(
+        "people/<str:person>/records/<str:agency>/<str:record_id>",
+        record_view,
+        name="person-record",
+    ),
+    path("people/<str:agency>/<str:person_id>", by_agency_view, name="person-by-agency"),
+]

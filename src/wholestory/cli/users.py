@@ -14,9 +14,7 @@ import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich import box
 from rich.console import Console
-from rich.table import Table
 
 from wholestory import audit
 from wholestory.cli.errors import fail
@@ -113,10 +111,10 @@ def user_add_command(
     The password must be at least 12 characters and not a common one; it is
     kept only as an Argon2 hash.
     """
+    password = _read_password(password_stdin)
+    store = ready_store()  # sets Django up: import the accounts only after this
     from wholestory.web.accounts.users import UserError, add_user
 
-    password = _read_password(password_stdin)
-    store = ready_store()
     try:
         try:
             user = add_user(name, agency, role, password, team)
@@ -143,11 +141,11 @@ def user_password_command(
     ] = False,
 ) -> None:
     """Set a user's password (and lift a lockout from failed sign-ins)."""
+    password = _read_password(password_stdin)
+    store = ready_store()
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
-    password = _read_password(password_stdin)
-    store = ready_store()
     try:
         user = _user(name)
         try:
@@ -173,9 +171,9 @@ def user_token_command(
     Send it as 'Authorization: Bearer <token>' to /api/v1/. Only its hash is
     kept, so a lost token cannot be shown again: issue a new one.
     """
+    store = ready_store()
     from wholestory.web.accounts.users import issue_token
 
-    store = ready_store()
     try:
         user = _user(name)
         _audit(store, "token_issued", name)
@@ -192,13 +190,12 @@ def user_list_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the users as JSON.")] = False,
 ) -> None:
     """Every user: agency, team, role, second factor, API tokens and last sign-in."""
+    ready_store().close()
     from django.contrib.auth.models import User
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from wholestory.access import ROLES
     from wholestory.web.accounts.models import ApiToken
 
-    ready_store().close()
     with_totp = set(TOTPDevice.objects.filter(confirmed=True).values_list("user_id", flat=True))
     rows: list[dict[str, Any]] = []
     for user in User.objects.select_related("membership").order_by("username"):
@@ -223,20 +220,23 @@ def user_list_command(
     if not rows:
         console.print("No users yet. Add one with: wholestory user add NAME --agency A --role R")
         return
-    table = Table(box=box.SIMPLE_HEAD)
-    for column in ("user", "agency", "team", "role", "2FA", "tokens", "last sign-in"):
-        table.add_column(column)
+    shown = [("user", "agency", "role", "2FA", "tokens", "last sign-in", "team")]
     for r in rows:
-        table.add_row(
-            r["username"] + ("" if r["active"] else " (inactive)"),
-            r["agency"],
-            r["team"],
-            ROLES.get(r["role"], r["role"]),
-            "yes" if r["second_factor"] else "",
-            str(r["api_tokens"]),
-            r["last_login"] or "never",
+        shown.append(
+            (
+                r["username"] + ("" if r["active"] else " (inactive)"),
+                r["agency"],
+                r["role"],
+                "yes" if r["second_factor"] else "-",
+                str(r["api_tokens"]),
+                r["last_login"] or "never",
+                r["team"],
+            )
         )
-    console.print(table)
+    widths = [max(len(row[i]) for row in shown) for i in range(6)]
+    for row in shown:  # plain lines: names are never cut short
+        cells = "  ".join(row[i].ljust(widths[i]) for i in range(6))
+        console.print(f"{cells}  {row[6]}".rstrip(), markup=False)
 
 
 # The audit log
@@ -303,12 +303,9 @@ def audit_list_command(
     if not found:
         console.print("No audit entries match.")
         return
-    table = Table(box=box.SIMPLE_HEAD)
-    for column in ("#", "when (UTC)", "who", "action", "person", "outcome", "why"):
-        table.add_column(column, overflow="fold")
     for e in found:
         who = e.actor + (f" ({e.role}, {e.agency})" if e.role else "")
-        table.add_row(
-            str(e.seq), e.at[:19].replace("T", " "), who, e.action, e.person, e.outcome, e.reason
-        )
-    console.print(table)
+        line = f"{e.seq:>6}  {e.at[:19].replace('T', ' ')}  {who}  {e.action}"
+        line += (f"  {e.person}" if e.person else "") + (f"  {e.target}" if e.target else "")
+        line += f"  {e.outcome}"
+        console.print(line + (f": {e.reason}" if e.reason else ""), markup=False)

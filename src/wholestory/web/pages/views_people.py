@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import io
 import re
 import threading
@@ -219,10 +220,15 @@ def load(store: Store, person: str) -> Loaded | None:
         data = stored_chronology(store, person)
         if data is not None:
             loaded = _prepare(person, data)
+            loaded.timeline()
             with _cache_lock:
                 _cache[key] = loaded
                 while len(_cache) > CACHE_SIZE:
                     _cache.popitem(last=False)
+            # A big chronology is hundreds of thousands of small objects that live as long as
+            # the cache keeps them: keep the collector from walking them on every full pass
+            # (they hold no cycles, so reference counting still frees them when evicted).
+            gc.freeze()
             return loaded
     fresh = chronology_of(store, person)
     if not fresh.entries and not fresh.person.source_records:

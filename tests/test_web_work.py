@@ -309,6 +309,29 @@ def test_upload_naming_another_agency_imports_nothing(
     assert entry.outcome == "refused" and json.loads(entry.detail)["other_agency_rows"] == 1
 
 
+def test_upload_reads_the_agency_of_xlsx_rows_too(
+    site: Seeded, signed: Sign, tmp_path: Path
+) -> None:
+    import openpyxl
+
+    from wholestory.template import COLUMNS
+
+    rows = _rows("XL", 3)
+    rows[0]["agency"] = "gp"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(list(COLUMNS))
+    for row in rows:
+        sheet.append([row.get(c, "") for c in COLUMNS])
+    path = tmp_path / "police.xlsx"
+    book.save(path)
+    response = _upload(signed("mia.police"), path)
+    assert response.status_code == 400
+    assert re.search(r"<td[^>]*>2</td><td[^>]*>gp</td>", _text(response))
+    assert _records(site, "XL") == 0
+
+
 def test_upload_refuses_what_it_cannot_read(site: Seeded, signed: Sign, tmp_path: Path) -> None:
     odd = tmp_path / "notes.txt"
     odd.write_text("hello")

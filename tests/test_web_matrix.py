@@ -1,0 +1,282 @@
+"""The authorization matrix: every URL, by every role, with and without a relationship.
+
+The URLs are enumerated from the URLconf, so a new page fails this test until
+its expected outcomes are written down here. Each outcome is asserted; each
+refusal is checked to show none of the person's names, to leave an audit entry,
+and to change nothing else in the store.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from web_support import USERS, Seeded, open_test_store, seed, serving, sign_in
+from wholestory.access import ADMIN, BOARD, CASEWORK, LEAD, MANAGER, QA, REVIEWER
+from wholestory.store import Store
+
+#: Tables a refusal must leave exactly as they were.
+UNTOUCHED = (
+    "ws_access_grant", "ws_notification", "ws_link_decision", "ws_record", "ws_import",
+    "ws_flag", "ws_chronology", "auth_user", "ws_membership", "ws_api_token",
+    "otp_totp_totpdevice", "ws_source_person",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Who:
+    username: str
+    agency: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Case:
+    """One request: the user, whether they have a relationship with the person, the URL."""
+
+    who: Who
+    related: bool
+    person: str
+    url: str
+
+
+#: Expected status for a route, from (who, related). The route keys are the URLconf's patterns.
+Expect = Callable[[Who, bool], int]
+
+
+def everyone(status: int) -> Expect:
+    return lambda who, related: status
+
+
+def roles(allowed: frozenset[str] | set[str], ok: int = 200, no: int = 403) -> Expect:
+    return lambda who, related: ok if who.role in allowed else no
+
+
+def person_page(ok: int = 200) -> Expect:
+    """Casework with a relationship, or a reviewer with a grant: allowed; anyone else refused."""
+
+    def expect(who: Who, related: bool) -> int:
+        if who.role in (BOARD, ADMIN):
+            return 403
+        return ok if related and (who.role in CASEWORK or who.role == REVIEWER) else 403
+
+    return expect
+
+
+def break_glass(who: Who, related: bool) -> int:
+    if who.role in (BOARD, ADMIN):
+        return 403
+    if related and (who.role in CASEWORK or who.role == REVIEWER):
+        return 302  # already allowed: straight to the person's page
+    return 200
+
+
+def access_log(who: Who, related: bool) -> int:
+    return 200 if who.role == LEAD and related else 403
+
+
+def two_factor(who: Who, related: bool) -> int:
+    return 200 if who.role in (LEAD, ADMIN) else 403
+
+
+def api_person(who: Who, related: bool) -> int:
+    if who.role in (BOARD, ADMIN):
+        return 403
+    return 200 if related and (who.role in CASEWORK or who.role == REVIEWER) else 404
+
+
+SEARCHERS = CASEWORK | {REVIEWER, QA}
+EXPECTED: dict[str, Expect] = {
+    "": everyone(200),
+    "login": everyone(200),
+    "logout": everyone(405),  # signing out is a POST; a GET changes nothing
+    "two-factor": two_factor,
+    "health": everyone(200),
+    "search": roles(SEARCHERS),
+    "search/break-glass": roles(SEARCHERS),
+    "notifications": roles({LEAD}),
+    "people/<str:person>": person_page(),
+    "people/<str:person>/chronology.pdf": person_page(),
+    "people/<str:person>/chronology.csv": person_page(),
+    "people/<str:person>/break-glass": break_glass,
+    "people/<str:person>/access-log": access_log,
+    "people/<str:person>/records/<str:agency>/<str:record_id>": person_page(),
+    "people/<str:agency>/<str:person_id>": everyone(302),
+    "flags": roles({MANAGER, LEAD}),
+    "review": roles({MANAGER, LEAD}),
+    "review/<str:key_a>/<str:key_b>": lambda who, related: (
+        (404 if related else 403) if who.role in (MANAGER, LEAD) else 403
+    ),
+    "upload": roles({MANAGER, LEAD}),
+    "audit": roles({LEAD}),
+    "users": roles({ADMIN}),
+    "users/add": roles({ADMIN}),
+    "users/grant": roles({ADMIN}),
+    "users/<str:username>/authenticator": roles({ADMIN}),
+    "figures": roles({MANAGER, LEAD, QA, BOARD}),
+    "api/v1/openapi.json": everyone(200),
+    "api/v1/me": everyone(200),
+    "api/v1/people/<agency>/<person_id>/chronology": api_person,
+    "api/v1/people/<ws_id>/chronology": api_person,
+    "api/v1/search": roles(SEARCHERS, no=403),
+    "api/v1/flags": roles({MANAGER, LEAD}),
+    "api/v1/": everyone(404),
+    "api/v1/^.*$": everyone(404),
+}
+
+
+def url_patterns() -> list[str]:
+    """Every route of the URLconf, as its pattern text."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(patterns: list[Any], prefix: str = "") -> Iterator[str]:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern):
+                yield prefix + str(p.pattern)
+
+    return list(walk(get_resolver().url_patterns))
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def site(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Seeded, dict[str, Any], dict[str, str]]]:
+    """A seeded site, a signed-in client and an API token for every user."""
+    from django.test import Client
+
+    from wholestory.web.accounts.models import ApiToken
+    from wholestory.web.accounts.users import grant_review
+
+    store = open_test_store(request.param, request, tmp_path_factory.mktemp("matrix"))
+    with serving(store.url):
+        seeded = seed(store, tmp_path_factory.mktemp("matrix-partnership"))
+        from django.contrib.auth.models import User
+
+        reviewer = User.objects.get(username="rey.reviewer")
+        grant_review(reviewer, seeded.person_known_to("SCHOOL"), 7, "ada.admin", "case review")
+        clients, tokens = {}, {}
+        for username, _, _ in USERS:
+            client = Client()
+            sign_in(client, username)
+            clients[username] = client
+            tokens[username] = ApiToken.issue(User.objects.get(username=username))
+        yield seeded, clients, tokens
+    store.close()
+
+
+def _people(seeded: Seeded, who: Who) -> tuple[str, str]:
+    """(a person the user is related to, a person they are not)."""
+    if who.role in CASEWORK:
+        return seeded.person_known_to(who.agency), seeded.person_unknown_to(who.agency)
+    granted = seeded.person_known_to("SCHOOL")
+    other = next(
+        str(p)
+        for (p,) in seeded.store.query(
+            "SELECT ws_person_id FROM ws_chronology WHERE ws_person_id <> ? ORDER BY 1", [granted]
+        )
+    )
+    return granted, other
+
+
+def _fill(pattern: str, seeded: Seeded, person: str, who: Who) -> str:
+    """A concrete URL for a route and a person (their record at the user's agency first)."""
+    store = seeded.store
+    agency, person_id = store.query(
+        "SELECT agency, person_id FROM ws_source_person WHERE ws_person_id = ? "
+        "ORDER BY CASE WHEN agency = ? THEN 0 ELSE 1 END, key",
+        [person, who.agency],
+    )[0]
+    record_agency, record_id = store.query(
+        "SELECT r.agency, r.record_id FROM ws_record r JOIN ws_source_person s "
+        "ON s.agency = r.agency AND s.person_id = r.person_id WHERE s.ws_person_id = ? "
+        "ORDER BY r.record_id LIMIT 1",
+        [person],
+    )[0]
+    values = {
+        "person": person,
+        "ws_id": person,
+        "agency": str(agency),
+        "person_id": str(person_id),
+        "key_a": f"{agency}:{person_id}",
+        "key_b": "GP:NOBODY",
+        "username": "pat.police",
+    }
+    if "records/" in pattern:
+        values["agency"], values["record_id"] = str(record_agency), str(record_id)
+    url = "/" + pattern
+    url = url.replace("^.*$", "no-such-endpoint")
+    if pattern == "api/v1/search":
+        url += "?name=smith"
+    return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], url)
+
+
+def _counts(store: Store) -> dict[str, int]:
+    return {t: int(store.scalar(f"SELECT COUNT(*) FROM {t}")) for t in UNTOUCHED}
+
+
+def _names(store: Store, person: str) -> set[str]:
+    rows = store.query(
+        "SELECT given_name, family_name FROM ws_source_person WHERE ws_person_id = ?", [person]
+    )
+    return {str(n) for row in rows for n in row if n and len(str(n)) > 3}
+
+
+def test_every_route_has_its_expected_outcomes() -> None:
+    from wholestory.web.bootstrap import setup_django
+
+    setup_django()
+    routes = set(url_patterns())
+    assert routes == set(EXPECTED), {
+        "routes without expectations": sorted(routes - set(EXPECTED)),
+        "expectations without routes": sorted(set(EXPECTED) - routes),
+    }
+
+
+def test_the_matrix(site: tuple[Seeded, dict[str, Any], dict[str, str]]) -> None:
+    seeded, clients, tokens = site
+    from wholestory import audit
+
+    wrong: list[str] = []
+    checked = 0
+    for username, agency, role in USERS:
+        who = Who(username, agency, role)
+        related, unrelated = _people(seeded, who)
+        for pattern in url_patterns():
+            for is_related, person in ((True, related), (False, unrelated)):
+                url = _fill(pattern, seeded, person, who)
+                expected = EXPECTED[pattern](who, is_related)
+                before = _counts(seeded.store)
+                audited = len(audit.entries(seeded.store))
+                if pattern.startswith("api/"):
+                    response = clients[username].get(
+                        url, HTTP_AUTHORIZATION=f"Bearer {tokens[username]}"
+                    )
+                else:
+                    response = clients[username].get(url)
+                checked += 1
+                if response.status_code != expected:
+                    wrong.append(f"{username} {url}: {response.status_code}, expected {expected}")
+                    continue
+                if expected in (403, 404) and "{person" in pattern.replace(
+                    "<str:person>", "{person"
+                ):
+                    body = response.content.decode(errors="replace")
+                    leaked = [n for n in _names(seeded.store, person) if n in body]
+                    if leaked:
+                        wrong.append(f"{username} {url}: refusal shows {leaked}")
+                    if _counts(seeded.store) != before:
+                        wrong.append(f"{username} {url}: refusal changed the store")
+                    if (
+                        not pattern.startswith("api/")
+                        and len(audit.entries(seeded.store)) <= audited
+                    ):
+                        wrong.append(f"{username} {url}: refusal not audited")
+    assert not wrong, "\n".join(wrong[:60]) + f"\n({len(wrong)} of {checked})"
+    assert checked >= len(USERS) * len(EXPECTED) * 2

@@ -211,9 +211,13 @@ def test_search_finds_only_people_the_user_may_see(site: Seeded, tokens: dict[st
     none = _get("/api/v1/search", tokens["pat.police"], dob=str(hidden_dob))
     assert hidden not in [r["id"] for r in none.json()["results"]]
     searches = audit.entries(site.store, actor="pat.police", action="search", limit=2)
-    assert searches[0].as_dict()["detail"]["terms"] == {"dob": str(hidden_dob)}
+    assert searches[0].as_dict()["detail"]["terms"] == {"date_of_birth": str(hidden_dob)}
+    assert searches[1].as_dict()["detail"]["terms"] == {
+        "name": str(family),
+        "date_of_birth": str(dob),
+    }
     bad = _get("/api/v1/search", tokens["pat.police"], dob="30/02/2010")
-    assert bad.status_code == 400 and "YYYY-MM-DD" in bad.json()["detail"]
+    assert bad.status_code == 400 and "date of birth" in bad.json()["detail"]
     assert _get("/api/v1/search", tokens["pat.police"]).status_code == 400
 
 

@@ -37,8 +37,8 @@ from wholestory.access import (
 from wholestory.chronology.material import resolve_person
 from wholestory.chronology.stored import chronology_of, flagged_children, stored_chronology
 from wholestory.identity.people import current_id
+from wholestory.search import Query, QueryError, clean, find_people
 from wholestory.web.api.auth import BearerToken
-from wholestory.web.api.search import SearchError, clean_terms, search_people
 from wholestory.web.pages.guard import core_store, record, viewer_of
 from wholestory.web.pages.limits import over_limit
 
@@ -78,6 +78,7 @@ class Found(Schema):
     id: str
     name: str
     date_of_birth: str | None
+    is_child: bool
     why_you_may_see: str
 
 
@@ -261,6 +262,26 @@ def chronology_by_ws_id(request: HttpRequest, ws_id: str) -> Status[Any]:
 # Search and flags
 
 
+#: The most people one search answers with.
+RESULTS = 50
+
+
+def _queries(
+    name: str, given_name: str, family_name: str, dob: str, nhs: str, agency: str, person_id: str
+) -> list[Query]:
+    """The shared search's queries for these terms; ``name`` is any of a person's names."""
+    base = Query(given_name, family_name, dob, nhs, agency, person_id)
+    words = name.split()
+    if not words:
+        return [clean(base)]
+    if len(words) == 1:  # a given name or a family name
+        return [
+            clean(Query(given_name, words[0], dob, nhs, agency, person_id)),
+            clean(Query(words[0], family_name, dob, nhs, agency, person_id)),
+        ]
+    return [clean(Query(" ".join(words[:-1]), words[-1], dob, nhs, agency, person_id))]
+
+
 @api.get(
     "/search",
     response={200: SearchResults, 400: Message, 401: Message, 403: Message, 429: Message,
@@ -270,6 +291,8 @@ def chronology_by_ws_id(request: HttpRequest, ws_id: str) -> Status[Any]:
 def search(
     request: HttpRequest,
     name: str = "",
+    given_name: str = "",
+    family_name: str = "",
     dob: str = "",
     nhs: str = "",
     agency: str = "",
@@ -277,9 +300,10 @@ def search(
 ) -> Status[Any]:
     """People matching every term given, among those the caller may see.
 
-    Give a name, a date of birth (YYYY-MM-DD), an NHS number, or an agency and
-    its id for the person. Nobody else is listed, and nothing says whether
-    they exist. Each search is audited.
+    Give a name (any of a person's names; "given family" for both), a given or
+    family name, a date of birth (2014, 2014-03, 2014-03-09 or 9/3/2014), an
+    NHS number, or an agency and its id for the person. Nobody else is
+    listed, and nothing says whether they exist. Each search is audited.
     """
     viewer = viewer_of(request)
     decision = may(viewer, "search")
@@ -288,21 +312,39 @@ def search(
     if over_limit(request, "search"):
         return Status(429, {"detail": "Too many searches in a minute: wait a moment."})
     try:
-        terms = clean_terms(name, dob, nhs, agency, person_id)
-    except SearchError as error:
+        queries = _queries(name, given_name, family_name, dob, nhs, agency, person_id)
+    except QueryError as error:
         return Status(400, {"detail": str(error)})
-    results = search_people(core_store(), viewer, terms, timezone.now())
+    store, now = core_store(), timezone.now()
+    results: dict[str, dict[str, Any]] = {}
+    for query in queries:
+        for found in find_people(store, query):
+            if found.person in results or len(results) >= RESULTS:
+                continue
+            allowed = may_see_person(viewer, facts_about(store, found.person), now)
+            if allowed.allowed:
+                results[found.person] = {
+                    "id": found.person,
+                    "name": found.name,
+                    "date_of_birth": found.date_of_birth or None,
+                    "is_child": found.is_child,
+                    "why_you_may_see": allowed.reason,
+                }
+    terms = queries[0].as_detail()
+    if name.split():  # as asked, not as split into given and family names
+        terms = {k: v for k, v in terms.items() if not k.endswith("_name")}
+        terms["name"] = " ".join(name.split())
     try:
         record(
             request,
             "search",
             reason=decision.reason,
-            detail={"terms": terms.as_dict(), "results": len(results), "via": "api"},
+            detail={"terms": terms, "results": len(results), "via": "api"},
             viewer=viewer,
         )
     except audit.AuditUnavailable:
         return Status(503, {"detail": UNAVAILABLE})
-    return Status(200, {"results": results})
+    return Status(200, {"results": list(results.values())})
 
 
 @api.get(

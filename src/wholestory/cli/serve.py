@@ -77,36 +77,12 @@ def prepare(host: str, port: int) -> None:
     from django.core.management import call_command
 
     try:
-        call_command(_collector(), interactive=False, verbosity=0, stdout=io.StringIO())
+        call_command("collectstatic", interactive=False, verbosity=0, stdout=io.StringIO())
     except Exception as error:
         fail(f"the static files could not be collected into {settings.STATIC_ROOT}: {error}")
     from django.db import connections
 
     connections.close_all()  # each worker opens its own
-
-
-def _collector() -> Any:
-    """collectstatic, hashing names as the app's storage does, tolerant of one thing.
-
-    A stylesheet may refer to a file that is deliberately not shipped (GOV.UK
-    Frontend's CSS names the crown crest, which is for GOV.UK services only):
-    the reference is left as it is instead of failing the whole collection.
-    """
-    from django.contrib.staticfiles.management.commands.collectstatic import Command
-    from whitenoise.storage import CompressedManifestStaticFilesStorage
-
-    class Storage(CompressedManifestStaticFilesStorage):  # type: ignore[misc]
-        def hashed_name(self, name: str, content: Any = None, filename: str | None = None) -> str:
-            try:
-                return str(super().hashed_name(name, content, filename))
-            except ValueError:
-                if content is not None:
-                    raise
-                return name
-
-    command = Command()
-    command.storage = Storage()
-    return command
 
 
 def serve_command(

@@ -134,10 +134,10 @@ class _Event:
     day: dt.date
     own: bool
     household: bool
+    types: frozenset[str] = frozenset()
 
-    @property
-    def types(self) -> set[str]:
-        return {r.event_type for r in self.rows}
+    def __post_init__(self) -> None:
+        self.types = frozenset(r.event_type for r in self.rows)
 
 
 def build_entries(

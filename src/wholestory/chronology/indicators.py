@@ -197,18 +197,25 @@ class View:
         self.entries = list(entries)
         self.date_of_birth = date_of_birth
         self.as_of = as_of
+        # The child's own records by type, with the position of their entry: rules ask
+        # "which entries hold an own record of these types" dozens of times.
+        self._own: dict[str, list[tuple[int, str]]] = {}
+        for i, e in enumerate(self.entries):
+            for s in e.sources:
+                if s.own:
+                    self._own.setdefault(s.event_type, []).append((i, s.agency))
+        self._spells: dict[tuple[tuple[str, str, str], ...], list[Spell]] = {}
 
     def own(self, types: Iterable[str], agencies: Iterable[str] | None = None) -> list[Entry]:
         """Entries holding one of the child's own records of ``types`` (at ``agencies``)."""
-        wanted, where = frozenset(types), None if agencies is None else frozenset(agencies)
-        return [
-            e
-            for e in self.entries
-            if any(
-                s.own and s.event_type in wanted and (where is None or s.agency in where)
-                for s in e.sources
-            )
-        ]
+        where = None if agencies is None else frozenset(agencies)
+        found = {
+            i
+            for t in set(types)
+            for i, agency in self._own.get(t, ())
+            if where is None or agency in where
+        }
+        return [self.entries[i] for i in sorted(found)]
 
     def household(self, types: Iterable[str]) -> list[Entry]:
         """Household entries (a member's record, the child not in it) of ``types``."""
@@ -226,7 +233,13 @@ class View:
         return found
 
     def spells(self, plans: Iterable[tuple[str, str, str]] = PLANS) -> list[Spell]:
-        """Each plan of the child's own records, paired start to end."""
+        """Each plan of the child's own records, paired start to end (worked out once)."""
+        key = tuple(plans)
+        if key not in self._spells:
+            self._spells[key] = self._pair_spells(key)
+        return self._spells[key]
+
+    def _pair_spells(self, plans: Iterable[tuple[str, str, str]]) -> list[Spell]:
         found: list[Spell] = []
         for start_type, end_type, kind in plans:
             ends = self.own([end_type])

@@ -14,8 +14,8 @@ back to them.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Final
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +41,13 @@ class Source:
     def key(self) -> dict[str, str]:
         """The record as the JSON names it: ``{agency, record_id}``."""
         return {"agency": self.agency, "record_id": self.record_id}
+
+    def as_dict(self) -> dict[str, Any]:
+        """Every field (``dataclasses.asdict`` is several times slower, and this runs per row)."""
+        return {name: getattr(self, name) for name in _SOURCE_FIELDS}
+
+
+_SOURCE_FIELDS: Final = tuple(f.name for f in fields(Source))
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,10 +119,13 @@ class Entry:
             "summary": self.summary,
             "action": self.action,
             "outcome": self.outcome,
-            "involved": [asdict(i) for i in self.involved],
+            "involved": [
+                {"person": i.person, "name": i.name, "role": i.role, "relation": i.relation}
+                for i in self.involved
+            ],
             "merged_because": self.merged_because,
             "sources": [s.key() for s in self.sources],
-            "records": [asdict(s) for s in self.sources],
+            "records": [s.as_dict() for s in self.sources],
         }
 
 

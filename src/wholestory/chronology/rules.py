@@ -104,12 +104,8 @@ def marac_criteria(v: View, t: Thresholds) -> Flag | None:
 def was_not_brought(v: View, t: Thresholds) -> Flag | None:
     missed = v.own(["APPOINTMENT_MISSED"], t.health_agencies)
     ind = INDICATORS["WAS_NOT_BROUGHT"]
-    on_plan = [
-        e
-        for e in missed
-        for s in v.spells()
-        if s.kind == "Child protection plan" and s.start <= e.day <= s.end
-    ]
+    plans = [s for s in v.spells() if s.kind == "Child protection plan"]
+    on_plan = [e for e in missed for s in plans if s.start <= e.day <= s.end]
     if on_plan:
         return flag(
             ind,

@@ -1,0 +1,368 @@
+"""Web benchmark: the chronology page of a child with 2,000 entries, 20 users at once.
+
+1. The store: the chronology benchmark's child (``benchmarks.chronology_bench``:
+   a 17-year history beside a 2,000-child synthetic partnership, imported and
+   linked) copied to ``benchmarks/out/web-store.sqlite3``, its chronologies
+   built (``build_all``) and 20 practitioners added, each of an agency that
+   holds the child's records.
+2. The server: ``wholestory serve`` as a subprocess on a free loopback port
+   (gunicorn, the default workers and threads), demo mode so that cookies work
+   over plain HTTP, the login and search rate limits off (every simulated user
+   comes from 127.0.0.1, and the limits are per address or per user).
+3. The load: locust, headless, in its own process (``benchmarks.web_locust``):
+   20 users sign in, then read the chronology page (nine times in ten) or
+   search (one in ten), for a 10 s warm-up then 60 s measured. Two runs: users
+   who pause 0.5-1.5 s between pages, like people reading; and users who never
+   pause, 20 requests always in flight.
+4. Where the time goes: the same page served in one process by Django's test
+   client, one request at a time, with the guard (the rules and the audit
+   entry), the view's own work and template rendering timed apart.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from benchmarks.ingest_bench import OUT, ROOT
+
+TARGET_P95_MS = 150.0
+USERS = 20
+WARMUP_S = float(os.environ.get("WEB_BENCH_WARMUP", 10))
+SECONDS = float(os.environ.get("WEB_BENCH_SECONDS", 60))
+#: (label, think time min, max in seconds) of each locust run.
+RUNS = (("people reading (0.5-1.5 s between pages)", 0.5, 1.5), ("no pause", 0.0, 0.0))
+STORE = OUT / "web-store.sqlite3"
+#: The bench users' password: a throwaway for a throwaway store, not a secret.
+PASSWORD = "bench-only password, not a secret 7"
+USERNAME = "bench.user.{:02d}"
+CHILD_AGENCY, CHILD_ID = "CSC", "CSC-BENCH-C"
+#: The agencies the practitioners belong to: each holds records of the child.
+AGENCIES = ("CSC", "POLICE", "SCHOOL", "GP")
+
+
+# -- the store -------------------------------------------------------------------------
+
+
+def source_store() -> Path:
+    """The chronology benchmark's prepared one-child store (made there if not yet)."""
+    from benchmarks import chronology_bench
+    from benchmarks.ingest_bench import synth
+
+    chronology_bench.write_child()
+    base, _ = synth(chronology_bench.BASE_CHILDREN, chronology_bench.SEED)
+    url, _, _ = chronology_bench.prepared_sqlite("one", base, chronology_bench.CHILD_FOLDER)
+    return Path(url.removeprefix("sqlite:///"))
+
+
+def copy_store(source: Path, target: Path = STORE) -> str:
+    """A private copy (SQLite's backup: safe while another process reads the source)."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(target) + suffix).unlink(missing_ok=True)
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    return f"sqlite:///{target.resolve()}"
+
+
+def prepare(url_text: str) -> dict[str, Any]:
+    """Schema, chronologies and users in the copied store (run in its own process)."""
+    os.environ["WHOLESTORY_DATABASE_URL"] = url_text
+    from wholestory.store import open_store, resolve_url
+    from wholestory.web.bootstrap import ensure_schema, setup_django
+
+    url = resolve_url(url_text)
+    ensure_schema(url)
+    setup_django()
+    from wholestory.chronology.material import resolve_person
+    from wholestory.chronology.stored import build_all, stored_chronology
+    from wholestory.web.accounts.users import add_user
+
+    for n in range(1, USERS + 1):
+        add_user(USERNAME.format(n), AGENCIES[n % len(AGENCIES)], "practitioner", PASSWORD,
+                 check_password=False)  # fmt: skip
+    from django.db import connections
+
+    connections.close_all()
+    store = open_store(url)
+    started = time.perf_counter()
+    built = build_all(store)
+    build_seconds = time.perf_counter() - started
+    person = resolve_person(store, CHILD_AGENCY, CHILD_ID)
+    assert person, "the bench child is not in the store"
+    data = stored_chronology(store, person) or {}
+    store.close()
+    return {
+        "person": person,
+        "entries": len(data.get("entries", [])),
+        "flags": len(data.get("flags", [])),
+        "people": built.people,
+        "build_seconds": build_seconds,
+    }
+
+
+# -- the server ------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def server_env(url_text: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "WHOLESTORY_DATABASE_URL": url_text,
+        "WHOLESTORY_SECRET_KEY": secrets.token_urlsafe(50),
+        "WHOLESTORY_DEMO": "1",
+        "WHOLESTORY_LOGIN_RATE": "0",
+        "WHOLESTORY_SEARCH_RATE": "0",
+        "WHOLESTORY_STATIC_ROOT": str(OUT / "web-static"),
+    }
+
+
+class Server:
+    """``wholestory serve`` on a free loopback port, until stopped."""
+
+    def __init__(self, url_text: str, workers: int = 2, threads: int = 4) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = (OUT / "web-serve.log").open("w")
+        wholestory = Path(sys.executable).with_name("wholestory")
+        self.process = subprocess.Popen(
+            [str(wholestory), "serve", "--host", "127.0.0.1", "--port", str(self.port),
+             "--workers", str(workers), "--threads", str(threads)],
+            env=server_env(url_text), stdout=self.log, stderr=subprocess.STDOUT, cwd=ROOT,
+        )  # fmt: skip
+        self.workers, self.threads = workers, threads
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"wholestory serve stopped: {(OUT / 'web-serve.log').read_text()}"
+                )
+            try:
+                with urllib.request.urlopen(f"{self.url}/health", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.25)
+        self.stop()
+        raise RuntimeError("wholestory serve did not answer /health within 60 s")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+
+def run_locust(url: str, person: str, think: tuple[float, float]) -> dict[str, Any]:
+    errors = OUT / "web-locust.err"
+    with errors.open("w") as stderr:
+        done = subprocess.run(
+            [sys.executable, "-m", "benchmarks.web_locust", url, person, str(USERS),
+             str(WARMUP_S), str(SECONDS), str(think[0]), str(think[1])],
+            stdout=subprocess.PIPE, stderr=stderr, text=True, cwd=ROOT,
+            timeout=WARMUP_S + SECONDS + 120,
+        )  # fmt: skip
+    if done.returncode != 0:
+        raise RuntimeError(f"locust failed:\n{errors.read_text()[-3000:]}")
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+# -- where the time goes ---------------------------------------------------------------
+
+
+def profile(url_text: str, person: str, repeats: int = 40) -> dict[str, Any]:
+    """The chronology page in one process, one request at a time, its parts timed apart."""
+    os.environ["WHOLESTORY_DATABASE_URL"] = url_text
+    os.environ["WHOLESTORY_DEMO"] = "1"
+    os.environ["WHOLESTORY_SECRET_KEY"] = secrets.token_urlsafe(50)
+    from wholestory.web.bootstrap import setup_django
+
+    setup_django()
+    from django.test import Client
+
+    from wholestory.web.pages import guard, views_people
+
+    spent: dict[str, float] = {}
+
+    def timed(name: str, function: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.perf_counter() - started
+
+        return wrapper
+
+    # Wrapped at run time, in this process only: the module's code is not changed.
+    guard.facts_about = timed("rules: facts about the person", guard.facts_about)
+    guard.record = timed("audit entry written", guard.record)
+    views_people.load = timed("stored chronology (cached)", views_people.load)
+    views_people.render = timed("template rendering", views_people.render)
+    client = Client(HTTP_HOST="127.0.0.1")
+    assert (
+        client.post("/login", {"username": USERNAME.format(1), "password": PASSWORD}).status_code
+        == 302
+    )
+    for _ in range(3):
+        client.get(f"/people/{person}")  # warm-up: the page cache, the template loader
+    spent.clear()
+    totals, sizes = [], []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        response = client.get(f"/people/{person}")
+        totals.append(time.perf_counter() - started)
+        sizes.append(len(response.content))
+        assert response.status_code == 200
+    ordered = sorted(ms * 1000 for ms in totals)
+    parts = {name: 1000 * seconds / repeats for name, seconds in spent.items()}
+    return {
+        "repeats": repeats,
+        "median_ms": ordered[len(ordered) // 2],
+        "p95_ms": ordered[round(0.95 * len(ordered)) - 1],
+        "parts_ms": parts,
+        "bytes": sizes[-1],
+    }
+
+
+def run_worker(*args: str) -> dict[str, Any]:
+    errors = OUT / "web-worker.err"
+    with errors.open("w") as stderr:
+        done = subprocess.run(
+            [sys.executable, "-m", "benchmarks.web_bench", *args],
+            stdout=subprocess.PIPE, stderr=stderr, text=True, cwd=ROOT,
+        )  # fmt: skip
+    if done.returncode != 0:
+        raise RuntimeError(f"web_bench {args[0]} failed:\n{errors.read_text()[-3000:]}")
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+# -- the measurement -------------------------------------------------------------------
+
+
+def measure() -> str:
+    """Run the benchmark and return its section of docs/benchmarks.md."""
+    from benchmarks.link_bench import code_revision
+
+    OUT.mkdir(exist_ok=True)
+    print("  the store: the chronology benchmark's child, copied", flush=True)
+    url = copy_store(source_store())
+    made = run_worker("prepare", url)
+    runs = []
+    for label, low, high in RUNS:
+        server = Server(url)
+        try:
+            print(f"  locust: {USERS} users, {label}, {WARMUP_S:.0f} s + {SECONDS:.0f} s",
+                  flush=True)  # fmt: skip
+            load = os.getloadavg()[0]
+            result = run_locust(server.url, made["person"], (low, high))
+        finally:
+            server.stop()
+        runs.append((label, server, load, result))
+    print("  where the time goes: one request at a time, in one process", flush=True)
+    prof = run_worker("profile", url, made["person"])
+    (OUT / "web-results.json").write_text(
+        json.dumps({"made": made, "runs": [r[3] for r in runs], "profile": prof}, indent=1)
+    )
+    return "\n".join(_text(code_revision(), made, runs, prof))
+
+
+def _row(name: str, s: dict[str, float]) -> str:
+    return (
+        f"| {name} | {int(s['requests']):,} | {int(s['failures'])} | {s['median_ms']:,.0f} "
+        f"| {s['p95_ms']:,.0f} | {s['p99_ms']:,.0f} | {s['per_second']:,.1f} |"
+    )
+
+
+def _text(
+    revision: str, made: dict[str, Any], runs: list[tuple[str, Server, float, dict[str, Any]]],
+    prof: dict[str, Any],
+) -> list[str]:  # fmt: skip
+    first = runs[0][1]
+    lines = [
+        f"Code measured: wholestory at {revision}.",
+        "",
+        f"The chronology benchmark's child ({made['entries']:,} entries, {made['flags']} flags) "
+        f"beside a 2,000-child synthetic partnership ({made['people']:,} people; `build_all` "
+        f"took {made['build_seconds']:.0f} s), on SQLite. `wholestory serve` (gunicorn, "
+        f"{first.workers} workers × {first.threads} threads, the defaults) on a free loopback "
+        "port, in demo mode (plain HTTP) with the login and search rate limits turned off, "
+        f"since every simulated user comes from 127.0.0.1. Locust ({USERS} users, each its "
+        "own practitioner of an agency holding the child's records, headless, in its own "
+        "process on the same machine) signs everyone in, then each user reads the child's "
+        "chronology page (9 in 10 requests, the first 100 of its entries with the flags, "
+        "summary and timeline) or searches for the child by name (1 in 10). Every page view "
+        "writes its audit entry. Times are exact percentiles of every response in the "
+        f"measured {SECONDS:.0f} s, after a {WARMUP_S:.0f} s warm-up (which holds the "
+        "sign-ins) reported apart.",
+        "",
+    ]
+    for label, _, load, result in runs:
+        measured, warm = result.get("measured", {}), result.get("warmup", {})
+        lines += [
+            f"#### {USERS} users, {label} (load average at the start: {load:.1f})",
+            "",
+            "| request | requests | failures | median ms | p95 ms | p99 ms | requests/s |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for name in ("chronology", "search"):
+            if name in measured:
+                lines.append(_row(f"{'**' + name + '**' if name == 'chronology' else name}",
+                                  measured[name]))  # fmt: skip
+        if "login" in warm:
+            lines.append(_row("login (during the warm-up: 20 at once)", warm["login"]))
+        if "chronology" in warm:
+            lines.append(_row("chronology during the warm-up", warm["chronology"]))
+        lines.append("")
+    lines += [
+        f"#### Where the time goes (one request at a time, {prof['repeats']} requests, "
+        "Django's test client in one process)",
+        "",
+        f"The chronology page ({prof['bytes'] / 1024:,.0f} KiB of HTML) takes "
+        f"{prof['median_ms']:.1f} ms median, {prof['p95_ms']:.1f} ms at the 95th percentile, "
+        "with nothing else running on the server. Per request:",
+        "",
+        "| part | ms |",
+        "| --- | ---: |",
+        *(f"| {name} | {ms:.1f} |" for name, ms in prof["parts_ms"].items()),
+        "",
+    ]
+    for label, _, _, result in runs:
+        p95 = result.get("measured", {}).get("chronology", {}).get("p95_ms", float("nan"))
+        verdict = "**met**" if p95 <= TARGET_P95_MS else "**missed**"
+        lines.append(
+            f"- Target of {TARGET_P95_MS:.0f} ms at the 95th percentile for the chronology "
+            f"page with {USERS} users, {label}: {verdict} ({p95:,.0f} ms)."
+        )
+    return lines
+
+
+def main(argv: list[str]) -> None:
+    if argv[0] == "prepare":
+        result = prepare(argv[1])
+    elif argv[0] == "profile":
+        result = profile(argv[1], argv[2])
+    else:
+        raise SystemExit(f"unknown step {argv[0]}")
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -4,6 +4,7 @@
     python -m benchmarks.run ingest     # just one
     python -m benchmarks.run link       # linking: a million people, FEBRL
     python -m benchmarks.run web        # the chronology page, 20 users on loopback
+    python -m benchmarks.run chronology # one child's chronology; every child's of 100,000
 
 Each benchmark owns a section of docs/benchmarks.md between markers, so
 running one leaves the others' last results in place.
@@ -16,7 +17,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import ingest_bench, link_bench, web_bench
+from benchmarks import chronology_bench, ingest_bench, link_bench, web_bench
 from benchmarks.machine import describe
 
 DOC = Path(__file__).parent.parent / "docs" / "benchmarks.md"
@@ -26,6 +27,10 @@ BENCHMARKS: dict[str, tuple[str, Callable[[], str]]] = {
     "link": (
         "Linking: a million source persons, a thousand new ones, and FEBRL",
         link_bench.measure,
+    ),
+    "chronology": (
+        "Chronology: one child with 2,000 entries, every child of 100,000, indicator quality",
+        chronology_bench.measure,
     ),
     "web": (
         "Web: the chronology page of a child with 2,000 entries, 20 users on loopback",

@@ -1,0 +1,538 @@
+"""Chronology benchmark: one child with 2,000 entries, and every child of 100,000.
+
+1. One child: a 17-year history written in the agency template (health
+   visiting, GP, school, school nursing, ED, CAMHS, social care, early help,
+   police, housing, youth justice), with the mother's and her partner's
+   records and police call-outs they share with the child, imported beside a
+   2,000-child synthetic partnership and linked. ``chronology_of`` (reading
+   the store, building, flags) is timed after one warm-up, and so is reading
+   the stored chronology back after ``build_all``. SQLite, and PostgreSQL
+   when a server is at hand (``benchmarks.pgserver``).
+2. Everyone: a 100,000-child synthetic partnership imported and linked once
+   (cached under benchmarks/out/), then ``build_all`` timed fresh each run in
+   its own process, with its peak memory.
+3. The flags of that build scored against the generator's planted patterns
+   (``evaluate_store``), and the first misses of any indicator below target
+   looked at in the child's chronology.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+import os
+import random
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+from benchmarks.ingest_bench import OUT, ROOT, synth
+from benchmarks.pgserver import postgres_server
+from wholestory.template import COLUMNS
+
+#: Set CHRONOLOGY_BENCH_CHILDREN for a quick trial run.
+CHILDREN = int(os.environ.get("CHRONOLOGY_BENCH_CHILDREN", 100_000))
+SEED = 7
+#: The partnership the one child is imported beside (the demo's size).
+BASE_CHILDREN = 2_000
+REPEATS = 20
+
+#: Targets (issue 4): one child's chronology and flags; every child's, stored.
+ONE_TARGET_MS = 200.0
+ALL_TARGET_S = 300.0
+QUALITY_TARGET = 0.95
+
+CHILD_FOLDER = OUT / "chronology-child"
+#: The last run's measurements, so that its section can be written again (``render``).
+RESULTS = OUT / "chronology-results.json"
+#: The child's agency person ids: CSC's is the one looked up.
+CHILD_AGENCY, CHILD_ID = "CSC", "CSC-BENCH-C"
+
+
+# -- the one child -----------------------------------------------------------------
+
+
+def _nhs(first_nine: str) -> str:
+    weights = range(10, 1, -1)
+    check = 11 - sum(int(d) * w for d, w in zip(first_nine, weights, strict=True)) % 11
+    if check == 10:
+        raise ValueError(first_nine)
+    return first_nine + str(0 if check == 11 else check)
+
+
+BORN = dt.date(2009, 11, 20)
+AS_OF = dt.date(2026, 10, 31)
+#: Where the family lived: (from, postcode, address).
+HOMES = (
+    (dt.date(2009, 1, 1), "XW4 7QT", "12 Alder Close, Marlbury"),
+    (dt.date(2012, 6, 14), "XW6 2LP", "Flat 3, 88 Quarry Lane, Marlbury"),
+    (dt.date(2015, 3, 2), "XV2 9DN", "41 Kestrel Way, Caddington Row"),
+    (dt.date(2018, 8, 20), "XW4 1RB", "7 Millstream Court, Marlbury"),
+    (dt.date(2021, 1, 11), "XV5 3HS", "Room 2, 19 Station Road, Wexcombe"),
+    (dt.date(2022, 9, 5), "XV2 4AA", "26 Bramble Rise, Caddington Row"),
+)
+
+
+def _home(day: dt.date) -> tuple[str, str]:
+    postcode, address = HOMES[0][1], HOMES[0][2]
+    for start, code, place in HOMES:
+        if day >= start:
+            postcode, address = code, place
+    return postcode, address
+
+
+PEOPLE = {
+    "child": ("Riley", "Marchbank", BORN.isoformat(), "M", _nhs("999431287")),
+    "mother": ("Donna", "Marchbank", "1989-04-02", "F", _nhs("999431295")),
+    "partner": ("Lee", "Carver", "1985-09-17", "M", _nhs("999431309")),
+}
+
+
+class ChildWriter:
+    """Rows for the bench child and the two adults, one CSV per agency."""
+
+    def __init__(self, seed: int) -> None:
+        self.random = random.Random(seed)
+        self.rows: dict[str, list[dict[str, str]]] = {}
+        self.count = 0
+
+    def row(
+        self,
+        agency: str,
+        who: str,
+        day: dt.date,
+        event_type: str,
+        summary: str,
+        *,
+        role: str = "SUBJECT",
+        event_id: str = "",
+        outcome: str = "",
+        action: str = "",
+    ) -> None:
+        given, family, dob, sex, nhs = PEOPLE[who]
+        postcode, address = _home(day)
+        self.count += 1
+        rows = self.rows.setdefault(agency, [])
+        self.rows[agency].append(
+            {
+                "agency": agency,
+                "record_id": f"{agency[:3]}-BENCH-{len(rows) + 1:05d}",
+                "person_id": f"{agency}-BENCH-{who[0].upper()}",
+                "given_name": given,
+                "family_name": family,
+                "date_of_birth": dob,
+                "sex": sex,
+                "nhs_number": "" if agency in ("POLICE", "SCHOOL", "HOUSING") else nhs,
+                "postcode": postcode,
+                "address": address,
+                "role": role,
+                "event_id": event_id,
+                "event_date": day.isoformat(),
+                "event_type": event_type,
+                "summary": summary,
+                "action": action,
+                "outcome": outcome,
+                "practitioner": "Bench practitioner",
+                "team": f"{agency.title()} team",
+            }
+        )
+
+    def days(self, start: dt.date, end: dt.date, n: int) -> list[dt.date]:
+        span = (min(end, AS_OF) - start).days
+        return sorted(start + dt.timedelta(days=self.random.randrange(span)) for _ in range(n))
+
+    def write(self, folder: Path) -> int:
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("*.csv"):
+            old.unlink()
+        for agency, rows in self.rows.items():
+            with (folder / f"bench-{agency.lower()}.csv").open(
+                "w", newline="", encoding="utf-8"
+            ) as f:
+                writer = csv.DictWriter(f, COLUMNS, restval="")
+                writer.writeheader()
+                writer.writerows(rows)
+        with (folder / "relationships.csv").open("w", newline="", encoding="utf-8") as f:
+            out = csv.writer(f)
+            out.writerow(["agency", "person_id", "related_person_id", "relationship"])
+            for agency in ("CSC", "HEALTH_VISITING", "POLICE"):
+                out.writerow([agency, f"{agency}-BENCH-C", f"{agency}-BENCH-M", "MOTHER"])
+                out.writerow([agency, f"{agency}-BENCH-C", f"{agency}-BENCH-P", "PARENT_PARTNER"])
+        return self.count
+
+
+def write_child(folder: Path = CHILD_FOLDER, seed: int = SEED) -> int:
+    """Write the bench child's agency files; returns how many rows."""
+    w = ChildWriter(seed)
+
+    def age(years: float) -> dt.date:
+        return BORN + dt.timedelta(days=round(365.25 * years))
+
+    # Health visiting, birth to five; GP throughout.
+    for day in w.days(BORN, age(5), 170):
+        w.row("HEALTH_VISITING", "child", day, "APPOINTMENT_ATTENDED", "Health visitor contact")
+    for day in w.days(BORN, age(5), 25):
+        w.row("HEALTH_VISITING", "child", day, "APPOINTMENT_MISSED", "Not brought to clinic")
+    for day in w.days(BORN, AS_OF, 420):
+        w.row("GP", "child", day, "APPOINTMENT_ATTENDED", "Seen in surgery", outcome="")
+    for day in w.days(BORN, AS_OF, 45):
+        w.row("GP", "child", day, "APPOINTMENT_MISSED", "Was not brought to appointment")
+    # School from four; school nursing.
+    w.row("SCHOOL", "child", age(4.8), "SCHOOL_START", "Joined Alder Primary School")
+    w.row("SCHOOL", "child", age(11.8), "SCHOOL_MOVE", "Moved to Kestrel Academy")
+    w.row("SCHOOL", "child", age(14.2), "SCHOOL_MOVE", "Managed move to Quarry High School")
+    for day in w.days(age(5), AS_OF, 260):
+        w.row("SCHOOL", "child", day, "CONTACT", "Pastoral check-in with tutor")
+    for day in w.days(age(7), AS_OF, 90):
+        w.row("SCHOOL", "child", day, "ATTENDANCE_CONCERN", "Attendance below 90% this half term")
+    for day in w.days(age(12), AS_OF, 14):
+        w.row("SCHOOL", "child", day, "SUSPENSION", "Fixed-term suspension for disruption")
+    for day in w.days(age(6), age(9), 4):
+        w.row("SCHOOL", "child", day, "SEN_SUPPORT", "SEN support plan reviewed")
+    for day in w.days(age(5), AS_OF, 110):
+        w.row("SCHOOL_NURSING", "child", day, "APPOINTMENT_ATTENDED", "School nurse drop-in")
+    # Emergency department: injuries early, self-harm later.
+    for day in w.days(BORN, AS_OF, 40):
+        w.row("ED", "child", day, "ED_ATTENDANCE", "Attended ED with minor illness")
+    for day in w.days(age(1), age(8), 12):
+        w.row("ED", "child", day, "INJURY", "Attended ED with bruising to the arm")
+    for day in w.days(age(13), AS_OF, 6):
+        w.row("ED", "child", day, "SELF_HARM", "Presented after cutting forearm")
+    # CAMHS.
+    w.row("CAMHS", "child", age(13.1), "CAMHS_REFERRAL", "Referred by GP for low mood")
+    for day in w.days(age(13.2), AS_OF, 120):
+        w.row("CAMHS", "child", day, "MENTAL_HEALTH_CONTACT", "CAMHS session")
+    # Social care and early help.
+    for day in w.days(BORN, AS_OF, 22):
+        w.row("CSC", "child", day, "REFERRAL", "Referral received from health", outcome="")
+    for day in w.days(BORN, AS_OF, 9):
+        w.row("CSC", "child", day, "REFERRAL_NFA", "Referral, no further action", outcome="NFA")
+    for day in w.days(BORN, AS_OF, 14):
+        w.row("CSC", "child", day, "ASSESSMENT", "Child and family assessment completed")
+    for start, end, kind in ((2.0, 3.5, "CIN"), (6.0, 7.2, "CP"), (11.0, 12.5, "CIN")):
+        w.row("CSC", "child", age(start), f"{kind}_PLAN_START", f"{kind} plan started")
+        w.row("CSC", "child", age(end), f"{kind}_PLAN_END", f"{kind} plan ended")
+    w.row("CSC", "child", age(15.5), "CP_PLAN_START", "Child protection plan started")
+    for day in w.days(BORN, AS_OF, 300):
+        w.row("CSC", "child", day, "CONTACT", "Home visit by social worker")
+    for day in w.days(BORN, AS_OF, 6):
+        w.row("CSC", "child", day, "STRATEGY_DISCUSSION", "Strategy discussion held")
+    w.row("EARLY_HELP", "child", age(9), "EARLY_HELP_START", "Early help plan started")
+    w.row("EARLY_HELP", "child", age(10), "EARLY_HELP_END", "Early help plan ended")
+    for day in w.days(age(9), age(10), 60):
+        w.row("EARLY_HELP", "child", day, "CONTACT", "Family support worker visit")
+    # Police: call-outs the child was at, with mother and partner; missing episodes.
+    for n, day in enumerate(w.days(age(0.5), AS_OF, 70), 1):
+        event = f"POL-BENCH-E{n:04d}"
+        text = "Domestic incident attended at home address"
+        w.row("POLICE", "child", day, "DA_INCIDENT", text, role="PRESENT", event_id=event)
+        w.row("POLICE", "mother", day, "DA_INCIDENT", text, role="VICTIM", event_id=event)
+        w.row("POLICE", "partner", day, "DA_INCIDENT", text, role="SUSPECT", event_id=event)
+    for day in w.days(age(13), AS_OF, 24):
+        w.row("POLICE", "child", day, "MISSING_EPISODE", "Reported missing overnight")
+    for day in w.days(age(13), AS_OF, 5):
+        w.row("POLICE", "child", day, "EXPLOITATION_CONCERN", "Found with older males, cash")
+    for day in w.days(age(14), AS_OF, 6):
+        w.row("YOUTH_JUSTICE", "child", day, "CONTACT", "Youth justice appointment")
+    # Housing: the family's moves.
+    for moved, _, place in HOMES[1:]:
+        for who in ("child", "mother"):
+            w.row("HOUSING", who, moved, "HOUSE_MOVE", f"Tenancy started at {place}")
+    # The adults' own records that touch the child.
+    for day in w.days(BORN, AS_OF, 90):
+        w.row("ADULT_MH", "mother", day, "MENTAL_HEALTH_CONTACT", "Adult mental health review")
+    for day in w.days(BORN, AS_OF, 40):
+        w.row("DA_SERVICE", "mother", day, "DA_SERVICE_CONTACT", "IDVA support session")
+    for day in w.days(age(3), AS_OF, 10):
+        w.row("PROBATION", "partner", day, "SUBSTANCE_MISUSE", "Positive drug test")
+    for years in (4.0, 8.5, 12.0):
+        w.row("PROBATION", "partner", age(years), "CUSTODY", "Sentenced to custody")
+        w.row("PROBATION", "partner", age(years + 0.6), "RELEASE", "Released on licence")
+    return w.write(folder)
+
+
+# -- running workers ------------------------------------------------------------------
+
+
+def run_worker(*args: str) -> dict[str, Any]:
+    """Run ``chronology_worker`` with ``args`` and return its JSON result."""
+    OUT.mkdir(exist_ok=True)
+    errors = OUT / "chronology-worker.err"
+    with errors.open("w") as stderr:
+        done = subprocess.run(
+            [sys.executable, "-m", "benchmarks.chronology_worker", *args],
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+            cwd=ROOT,
+        )
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"chronology_worker {' '.join(args)} failed:\n{errors.read_text()[-3000:]}"
+        )
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _fingerprint(*folders: Path) -> str:
+    """What a prepared store was made from: the content of the folders' CSV files."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(folder.glob("*.csv")):
+            digest.update(path.name.encode())
+            with path.open("rb") as f:
+                while block := f.read(1 << 22):
+                    digest.update(block)
+    return digest.hexdigest()[:16]
+
+
+def prepared_sqlite(label: str, *folders: Path) -> tuple[str, dict[str, Any], bool]:
+    """An SQLite store holding ``folders``, imported and linked (made once, then reused)."""
+    path = OUT / f"chronology-{label}.sqlite3"
+    marker = OUT / f"chronology-{label}.json"
+    key = _fingerprint(*folders)
+    url = f"sqlite:///{path.resolve()}"
+    if marker.exists() and path.exists():
+        made = json.loads(marker.read_text())
+        if made.get("fingerprint") == key:
+            return url, made, True
+    marker.unlink(missing_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    made = {**run_worker("prepare", url, *map(str, folders)), "fingerprint": key}
+    marker.write_text(json.dumps(made))
+    return url, made, False
+
+
+def postgres_database(server: str) -> str:
+    import psycopg
+
+    name = f"bench_chron_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    return server.rpartition("/")[0] + "/" + name
+
+
+# -- formatting -----------------------------------------------------------------------
+
+
+def met(value: float, target: float, unit: str) -> str:
+    if value <= target:
+        return f"**met** ({value:,.1f} {unit} against {target:,.0f} {unit})"
+    return f"**missed** ({value:,.1f} {unit} against {target:,.0f} {unit})"
+
+
+def _ms(stats: dict[str, float]) -> str:
+    return f"{stats['median_ms']:,.1f} ms / {stats['p95_ms']:,.1f} ms"
+
+
+# -- the measurements -----------------------------------------------------------------
+
+
+def measure() -> str:
+    """Run the benchmark and return its section of docs/benchmarks.md."""
+    from benchmarks.link_bench import code_revision
+
+    rows = write_child()
+    base, _ = synth(BASE_CHILDREN, SEED)
+    print(f"  one child ({rows:,} rows) beside {BASE_CHILDREN:,} children: SQLite", flush=True)
+    url, one_made, _ = prepared_sqlite("one", base, CHILD_FOLDER)
+    ones = [("SQLite", one_made, run_worker("one", url, CHILD_AGENCY, CHILD_ID, str(REPEATS)))]
+    with postgres_server() as server:
+        if server:
+            print("  one child: PostgreSQL", flush=True)
+            pg = postgres_database(server)
+            pg_made = run_worker("prepare", pg, str(base), str(CHILD_FOLDER))
+            ones.append(
+                ("PostgreSQL", pg_made, run_worker("one", pg, CHILD_AGENCY, CHILD_ID, str(REPEATS)))
+            )
+
+    folder, generated = synth(CHILDREN, SEED)
+    print(f"  {CHILDREN:,} children: import and link (cached)", flush=True)
+    big_url, made, reused = prepared_sqlite(f"{CHILDREN // 1000}k", folder)
+    print(f"  {CHILDREN:,} children: build_all and evaluate", flush=True)
+    built = run_worker("build", big_url, str(folder))
+    results = {
+        "revision": code_revision(),
+        "rows": rows,
+        "one": ones,
+        "folder": str(folder),
+        "generated": generated,
+        "prepared": made,
+        "reused": reused,
+        "built": built,
+    }
+    RESULTS.write_text(json.dumps(results, indent=1, default=str))
+    return render(results)
+
+
+def render(results: dict[str, Any]) -> str:
+    """The section of docs/benchmarks.md for one run's results (as saved in RESULTS)."""
+    ones = [(name, made, one) for name, made, one in results["one"]]
+    built = results["built"]
+    return "\n".join(
+        [
+            f"Code measured: wholestory at {results['revision']}.",
+            "",
+            *_one_text(results["rows"], ones),
+            "",
+            *_all_text(
+                Path(results["folder"]),
+                float(results["generated"]),
+                results["prepared"],
+                results["reused"],
+                built,
+            ),
+            "",
+            *_quality_text(built),
+        ]
+    )
+
+
+def _one_text(rows: int, ones: list[tuple[str, dict[str, Any], dict[str, Any]]]) -> list[str]:
+    first = ones[0][2]
+    files = len(list(CHILD_FOLDER.glob("bench-*.csv")))
+    lines = [
+        f"### 1. One child with {first['entries']:,} entries",
+        "",
+        f"A child born {BORN.isoformat()} with a 17-year history in {rows:,} rows across "
+        f"{files} agency files (`benchmarks/out/chronology-child/`, written by the benchmark): "
+        "health visiting, GP, school, school nursing, ED, CAMHS, social care, early help, "
+        "police, housing and youth justice, plus the mother's and her partner's records (adult "
+        "mental health, DA service, probation), their relationships, and 70 police call-outs "
+        f"the three of them share. It is imported beside a {BASE_CHILDREN:,}-child synthetic "
+        f"partnership (seed {SEED}) and linked with `link_all`. Each figure is the median / "
+        f"95th percentile of {REPEATS} runs after one warm-up, in one process; "
+        "`chronology_of` is timed in wall-clock and in CPU time of the process, the steadier "
+        "figure on a 2-core machine shared with other work.",
+        "",
+        "| store | entries | flags | `chronology_of` (read + build + flags) | its CPU time "
+        "| `load_material` alone | `stored_chronology` after `build_all` "
+        "| `build_all` (whole store) | load average |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, _, one in ones:
+        lines.append(
+            f"| {name} | {one['entries']:,} | {one['flags']} | **{_ms(one['chronology_of'])}** "
+            f"| {_ms(one['chronology_of_cpu'])} | {_ms(one['load_material'])} "
+            f"| {_ms(one['stored_chronology'])} "
+            f"| {one['build_all_seconds']:.1f} s ({one['build_all_people']:,} people) "
+            f"| {one['load_average']:.1f} |"
+        )
+    lines.append("")
+    lines.append(
+        f"Flags raised: {', '.join(first['flag_codes']) or 'none'}. The chronology holds "
+        f"{first['records']:,} records in its entries and {first['household']} household "
+        "members. Importing and linking each store took "
+        + "; ".join(
+            f"{made['ingest_seconds']:.0f} s and {made['link_seconds']:.0f} s ({name})"
+            for name, made, _ in ones
+        )
+        + "."
+    )
+    lines.append("")
+    for name, _, one in ones:
+        lines.append(
+            f"- {name}: target of {ONE_TARGET_MS:.0f} ms for one child's chronology and flags "
+            + met(one["chronology_of"]["p95_ms"], ONE_TARGET_MS, "ms")
+            + " at the 95th percentile."
+        )
+    return lines
+
+
+def _all_text(
+    folder: Path, generated: float, made: dict[str, Any], reused: bool, built: dict[str, Any]
+) -> list[str]:
+    manifest = json.loads((folder / "manifest.json").read_text())
+    gen = (
+        f"Generating it took {generated:.0f} s."
+        if generated == generated
+        else "It was reused from an earlier run."
+    )
+    prep = (
+        "The store was imported and linked by an earlier run of this benchmark:"
+        if reused
+        else "Importing it took"
+    )
+    return [
+        f"### 2. Every chronology of a {CHILDREN:,}-child partnership",
+        "",
+        f"The synthetic partnership (seed {SEED}): {manifest['rows']:,} rows, "
+        f"{manifest['people']:,} true people. {gen} {prep} "
+        f"{made['ingest_seconds']:.0f} s to import (`ingest_paths`) and "
+        f"{made['link_seconds']:.0f} s to link (`link_all`, {made['source_persons']:,} source "
+        "persons); neither is part of the target. `build_all` then runs in its own process "
+        "on SQLite with the default settings, reading every record once and writing every "
+        "chronology and flag in one transaction.",
+        "",
+        "| | `build_all` |",
+        "| --- | ---: |",
+        f"| wall time | **{built['seconds']:.1f} s** |",
+        f"| CPU time | {built['cpu_seconds']:.1f} s |",
+        f"| people (chronologies written) | {built['people']:,} |",
+        f"| children (flags apply) | {built['children']:,} |",
+        f"| entries | {built['entries']:,} |",
+        f"| flags | {built['flags']:,} |",
+        f"| children with a flag | {built['flagged_children']:,} |",
+        f"| as of | {built['as_of']} |",
+        f"| peak memory (process RSS) | {built['peak_mib'] / 1024:.1f} GiB |",
+        f"| load average at the start | {built['load_average']:.1f} |",
+        "",
+        f"- Target of {ALL_TARGET_S:.0f} s for every child's chronology, written to the store: "
+        + met(built["seconds"], ALL_TARGET_S, "s")
+        + f" in wall time; its CPU time was {built['cpu_seconds']:.1f} s. `build_all` runs on "
+        f"one core, so at a load average of {built['load_average']:.1f} on "
+        f"{os.cpu_count()} cores the difference is time spent waiting for a core.",
+    ]
+
+
+def _quality_text(built: dict[str, Any]) -> list[str]:
+    scores = built["scores"]
+    lines = [
+        f"### 3. Indicator precision and recall over {scores['children']:,} children",
+        "",
+        "`evaluate_store` compares each child's flags with the generator's planted patterns "
+        "(a child is the WholeStory person holding most of the child's records, so linking "
+        f"errors count against the indicators). Scoring took {built['evaluate_seconds']:.0f} s.",
+        "",
+        "| indicator | precision | recall | true positives | false positives "
+        "| false negatives | near misses raised |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for code, s in scores["codes"].items():
+        low = s["precision"] < QUALITY_TARGET or s["recall"] < QUALITY_TARGET
+        mark = " ⚠" if low else ""
+        lines.append(
+            f"| `{code}`{mark} | {100 * s['precision']:.2f}% | {100 * s['recall']:.2f}% "
+            f"| {s['true_positives']:,} | {s['false_positives']:,} | {s['false_negatives']:,} "
+            f"| {s['near_misses_raised']:,} of {s['near_misses']:,} |"
+        )
+    below = built["below"]
+    kinds = {"false positive": 0, "false negative": 0}
+    for _, kind, n in built["miss_counts"]:
+        kinds[kind] += n
+    lines += [
+        "",
+        f"Misses over all codes: {kinds['false positive']:,} false positives and "
+        f"{kinds['false negative']:,} false negatives.",
+        "",
+    ]
+    if not below:
+        lines.append(
+            f"- Every indicator reaches {QUALITY_TARGET:.0%} precision and recall: **met**."
+        )
+        return lines
+    lines.append(
+        f"- {len(below)} of {len(scores['codes'])} indicators below {QUALITY_TARGET:.0%} "
+        f"precision or recall: **missed** for {', '.join(f'`{c}`' for c in below)}."
+    )
+    lines += ["", "The first misses of each, as the child's chronology shows them:", ""]
+    for miss in built["misses"]:
+        lines.append(
+            f"- `{miss['code']}` {miss['kind']}, child {miss['child']} "
+            f"(person {miss['person']}): {miss['detail']}."
+        )
+    return lines

@@ -159,6 +159,22 @@ class Server:
         self.stop()
         raise RuntimeError("wholestory serve did not answer /health within 60 s")
 
+    def cpu_seconds(self) -> float:
+        """User and system CPU time of gunicorn's master and workers so far."""
+        tick = os.sysconf("SC_CLK_TCK")
+        pids = [self.process.pid]
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        if children.exists():
+            pids += [int(p) for p in children.read_text().split()]
+        total = 0.0
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / tick
+        return total
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
@@ -170,18 +186,34 @@ class Server:
         self.log.close()
 
 
-def run_locust(url: str, person: str, think: tuple[float, float]) -> dict[str, Any]:
+def run_locust(server: Server, person: str, think: tuple[float, float]) -> dict[str, Any]:
+    """Locust in its own process; the server's CPU time is read as the measured span starts
+    and ends (the driver says when on its stdout)."""
     errors = OUT / "web-locust.err"
+    cpu: list[float] = []
+    loads: list[float] = []
     with errors.open("w") as stderr:
-        done = subprocess.run(
-            [sys.executable, "-m", "benchmarks.web_locust", url, person, str(USERS),
+        driver = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.web_locust", server.url, person, str(USERS),
              str(WARMUP_S), str(SECONDS), str(think[0]), str(think[1])],
             stdout=subprocess.PIPE, stderr=stderr, text=True, cwd=ROOT,
-            timeout=WARMUP_S + SECONDS + 120,
         )  # fmt: skip
-    if done.returncode != 0:
+        assert driver.stdout is not None
+        lines = []
+        for line in driver.stdout:
+            if line.startswith("phase "):
+                cpu.append(server.cpu_seconds())
+                loads.append(os.getloadavg()[0])
+            else:
+                lines.append(line)
+        driver.wait(timeout=60)
+    if driver.returncode != 0 or not lines:
         raise RuntimeError(f"locust failed:\n{errors.read_text()[-3000:]}")
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    result = dict(json.loads(lines[-1]))
+    if len(cpu) == 2:
+        result["server_cpu_seconds"] = cpu[1] - cpu[0]
+        result["load_average_end"] = loads[1]
+    return result
 
 
 # -- where the time goes ---------------------------------------------------------------
@@ -239,7 +271,14 @@ def profile(url_text: str, person: str, repeats: int = 40) -> dict[str, Any]:
         "p95_ms": ordered[round(0.95 * len(ordered)) - 1],
         "parts_ms": parts,
         "bytes": sizes[-1],
+        "svg_bytes": svg_bytes(response.content),
+        "rows": response.content.count(b'<tr class="govuk-table__row'),
     }
+
+
+def svg_bytes(page: bytes) -> int:
+    start, end = page.find(b"<svg"), page.rfind(b"</svg>")
+    return end + len(b"</svg>") - start if 0 <= start < end else 0
 
 
 def run_worker(*args: str) -> dict[str, Any]:
@@ -272,14 +311,21 @@ def measure() -> str:
             print(f"  locust: {USERS} users, {label}, {WARMUP_S:.0f} s + {SECONDS:.0f} s",
                   flush=True)  # fmt: skip
             load = os.getloadavg()[0]
-            result = run_locust(server.url, made["person"], (low, high))
+            result = run_locust(server, made["person"], (low, high))
         finally:
             server.stop()
         runs.append((label, server, load, result))
     print("  where the time goes: one request at a time, in one process", flush=True)
     prof = run_worker("profile", url, made["person"])
     (OUT / "web-results.json").write_text(
-        json.dumps({"made": made, "runs": [r[3] for r in runs], "profile": prof}, indent=1)
+        json.dumps(
+            {
+                "made": made,
+                "runs": [[r[0], r[1].workers, r[1].threads, r[2], r[3]] for r in runs],
+                "profile": prof,
+            },
+            indent=1,
+        )
     )
     return "\n".join(_text(code_revision(), made, runs, prof))
 
@@ -331,13 +377,26 @@ def _text(
         if "chronology" in warm:
             lines.append(_row("chronology during the warm-up", warm["chronology"]))
         lines.append("")
+        served = sum(int(s["requests"]) for s in measured.values())
+        if "server_cpu_seconds" in result and served:
+            cpu = result["server_cpu_seconds"]
+            lines += [
+                f"Over the measured {result['seconds']:.0f} s the server (gunicorn's master and "
+                f"workers) used {cpu:.1f} s of CPU for {served:,} requests: "
+                f"{1000 * cpu / served:.1f} ms a request, {cpu / result['seconds']:.2f} of a "
+                f"core on average; the load average was {result['load_average_end']:.1f} at "
+                f"the end (the machine has {os.cpu_count()} cores).",
+                "",
+            ]
     lines += [
         f"#### Where the time goes (one request at a time, {prof['repeats']} requests, "
         "Django's test client in one process)",
         "",
         f"The chronology page ({prof['bytes'] / 1024:,.0f} KiB of HTML) takes "
         f"{prof['median_ms']:.1f} ms median, {prof['p95_ms']:.1f} ms at the 95th percentile, "
-        "with nothing else running on the server. Per request:",
+        "with no other request in the process; of the HTML, the timeline picture is "
+        f"{prof['svg_bytes'] / 1024:,.0f} KiB (a mark for each of the child's entries), its "
+        f"tables {prof['rows']} rows (100 of them entries). Per request, on average:",
         "",
         "| part | ms |",
         "| --- | ---: |",
@@ -351,7 +410,45 @@ def _text(
             f"- Target of {TARGET_P95_MS:.0f} ms at the 95th percentile for the chronology "
             f"page with {USERS} users, {label}: {verdict} ({p95:,.0f} ms)."
         )
+    lines += ["", *_reading(runs, prof)]
     return lines
+
+
+def _reading(
+    runs: list[tuple[str, Server, float, dict[str, Any]]], prof: dict[str, Any]
+) -> list[str]:
+    """What the figures say: the server is CPU-bound, so 20 requests always in flight queue."""
+    busy = runs[-1][3]
+    served = sum(int(s["requests"]) for s in busy.get("measured", {}).values())
+    if not served or "server_cpu_seconds" not in busy:
+        return []
+    cpu_ms = 1000 * busy["server_cpu_seconds"] / served
+    cores = os.cpu_count() or 1
+    rate = served / busy["seconds"]
+    parts = prof["parts_ms"]
+    rest = prof["median_ms"] - sum(parts.values())
+    guard_ms = parts.get("rules: facts about the person", 0) + parts.get("audit entry written", 0)
+    return [
+        f"Reading the figures: each request costs the server about {cpu_ms:.0f} ms of CPU "
+        f"(in one process, alone: {prof['median_ms']:.0f} ms, of which template rendering "
+        f"{parts.get('template rendering', 0):.0f} ms, the access rules and the audit entry "
+        f"about {guard_ms:.0f} ms, "
+        f"and the middleware, session, view and response the other {rest:.0f} ms; the stored "
+        "chronology comes from the per-process cache). With pauses between pages the server "
+        "is mostly idle and the 95th percentile is a few requests' worth. With no pause, 20 "
+        f"requests are always waiting for {cores} cores shared with locust and with other "
+        f"work on the machine: the server answered {rate:,.0f} requests a second, so by "
+        f"Little's law each waits about {1000 * USERS / rate:,.0f} ms. gunicorn's threads do "
+        "not help CPU-bound Python (one GIL per worker), and more workers than cores would "
+        "not either. Meeting 150 ms with 20 requests always in flight on this machine would "
+        f"need about {USERS / 0.15:,.0f} requests a second, under "
+        f"{1000 * cores / (USERS / 0.15):.0f} ms of CPU each with the whole machine given to "
+        "the server. What would bring the cost down (not done here): rendering the table's "
+        "100 rows once per build and filter (as the timeline picture already is) instead of "
+        "on every view; sending the timeline, "
+        f"{prof['svg_bytes'] / 1024:,.0f} KiB of the {prof['bytes'] / 1024:,.0f} KiB page, as a "
+        "separate cacheable resource, or only the marks of the page shown; and more cores.",
+    ]
 
 
 def main(argv: list[str]) -> None:

@@ -114,9 +114,11 @@ def run(host: str, users: int, warmup: float, seconds: float) -> dict[str, Any]:
     runner.start(users, spawn_rate=users)
     time.sleep(warmup)
     _phase["name"] = "measured"
+    print("phase measured", flush=True)
     measured_from = time.monotonic()
     time.sleep(seconds)
     _phase["name"] = "after"
+    print("phase after", flush=True)
     measured = time.monotonic() - measured_from
     runner.quit()
     out: dict[str, Any] = {"users": users, "warmup_seconds": warmup, "seconds": measured}

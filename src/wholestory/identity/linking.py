@@ -241,7 +241,8 @@ def decide(
     """Record a person's decision on two source persons and re-group everyone it touches.
 
     A "same" joins their two people whatever the model says; a "different"
-    separates them, and the model can never join them again.
+    separates them (every pair of records between the two people is decided),
+    and the model can never join them again.
     """
     if decision not in DECISIONS:
         raise LinkError(f"The decision must be 'same' or 'different', not '{decision}'.")
@@ -260,14 +261,44 @@ def decide(
                 f"No person {key} in the store "
                 "(give AGENCY:PERSON_ID, as `wholestory review` lists them)."
             )
+    pairs = _decided_pairs(store, key_l, key_r) if decision == "different" else [(key_l, key_r)]
+    when = now_iso()
     with store.transaction():
-        store.execute("DELETE FROM ws_link_decision WHERE key_l = ? AND key_r = ?", [key_l, key_r])
-        store.execute(
-            "INSERT INTO ws_link_decision (key_l, key_r, decision, reason, decided_by, decided_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [key_l, key_r, decision, reason.strip(), by, now_iso()],
+        for left, right in pairs:
+            store.execute(
+                "DELETE FROM ws_link_decision WHERE key_l = ? AND key_r = ?", [left, right]
+            )
+            store.execute(
+                "INSERT INTO ws_link_decision (key_l, key_r, decision, reason, decided_by, "
+                "decided_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [left, right, decision, reason.strip(), by, when],
+            )
+    return _regroup(store, {k for pair in pairs for k in pair}, "decision")
+
+
+def _decided_pairs(store: Store, key_l: str, key_r: str) -> list[tuple[str, str]]:
+    """The record pairs a "different" decides: every pair between the two people.
+
+    The reviewer sees two people, not two records: saying they are different
+    must settle every pair of their records, or the same two people come back
+    to the queue with their next pair. Records already of one person are
+    parted only at the two records named.
+    """
+    people: dict[str, str | None] = {
+        str(k): None if p is None else str(p)
+        for k, p in store.query(
+            "SELECT key, ws_person_id FROM ws_source_person WHERE key IN (?, ?)", [key_l, key_r]
         )
-    return _regroup(store, {key_l, key_r}, "decision")
+    }
+    left, right = people.get(key_l), people.get(key_r)
+    if not left or not right or left == right:
+        return [(key_l, key_r)]
+    rows = store.query(
+        "SELECT key, ws_person_id FROM ws_source_person WHERE ws_person_id IN (?, ?)", [left, right]
+    )
+    mine = [str(k) for k, p in rows if p == left]
+    theirs = [str(k) for k, p in rows if p == right]
+    return sorted({(min(a, b), max(a, b)) for a in mine for b in theirs})
 
 
 def _regroup(store: Store, keys: set[str], kind: str) -> LinkSummary:
@@ -416,7 +447,8 @@ def review_queue(store: Store) -> list[dict[str, Any]]:
     Pairs between the thresholds, and links refused as contradictory, that no
     one has decided and that are not already one person through other links.
     Several record pairs between the same two people are one item, shown with
-    the strongest; deciding it decides that pair of records.
+    the strongest; "different" on it decides every pair between the two people,
+    and "same" joins them.
     """
     rows = store.query(
         "SELECT p.key_l, p.key_r, p.match_probability, p.match_weight, p.state, p.note, "

@@ -29,7 +29,10 @@ class IdleTimeoutMiddleware:
             if now - float(last) > settings.IDLE_TIMEOUT_SECONDS:
                 logout(request)
                 return redirect(f"{settings.LOGIN_URL}?timeout=1")
-            request.session["last_seen"] = now
+            if now - float(last) >= 30 or "last_seen" not in request.session:
+                # Saved at most every half minute: a session write on every request
+                # would cost a database write per page for no gain in safety.
+                request.session["last_seen"] = now
         return self.get_response(request)
 
 

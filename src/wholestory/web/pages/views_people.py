@@ -18,6 +18,7 @@ import io
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any, Final
@@ -27,6 +28,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -191,6 +193,23 @@ class Loaded:
     _svg: str = ""
     _axis: dict[str, str] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    #: The rendered story (flags, summary, picture, entries) by query: it is the same for
+    #: every viewer allowed to see it, and rendering 100 rows and the picture is most of a
+    #: page's cost.
+    _stories: OrderedDict[str, str] = field(default_factory=OrderedDict)
+
+    def story(self, query: str, render_story: Callable[[], str]) -> str:
+        with self._lock:
+            found = self._stories.get(query)
+            if found is not None:
+                self._stories.move_to_end(query)
+                return found
+        made = render_story()
+        with self._lock:
+            self._stories[query] = made
+            while len(self._stories) > STORIES_PER_PERSON:
+                self._stories.popitem(last=False)
+        return made
 
     def chronology(self) -> Chronology:
         return chronology_from_dict(self.data)
@@ -202,6 +221,9 @@ class Loaded:
                 self._svg, self._axis = page_timeline(self.chronology())
             return self._svg, self._axis
 
+
+#: Rendered stories kept per person (filters and pages asked for most recently).
+STORIES_PER_PERSON = 16
 
 _cache: OrderedDict[tuple[str, str, str], Loaded] = OrderedDict()
 _cache_lock = threading.Lock()
@@ -543,12 +565,9 @@ def person_view(request: HttpRequest, person: str, decision: Decision) -> HttpRe
     svg, axis = loaded.timeline()
     viewer = viewer_of(request)
     facts = facts_about(store, person) if viewer.role == LEAD else None
-    context = {
+    story = {
         "person": person,
         "person_url": person_url(person),
-        "who": _who_is(data),
-        "reason": decision.reason,
-        "basis": decision.basis,
         "flags": _flags(person, data),
         "summary": _summary(data),
         "household": _household(data),
@@ -563,8 +582,19 @@ def person_view(request: HttpRequest, person: str, decision: Decision) -> HttpRe
         "pages": _pagination(request, filters, page, pages),
         "first_number": (page - 1) * PAGE_SIZE + 1 if shown else 0,
         "last_number": (page - 1) * PAGE_SIZE + len(shown),
+    }
+    query = request.GET.urlencode()
+    context = {
+        "person": person,
+        "person_url": person_url(person),
+        "who": _who_is(data),
+        "reason": decision.reason,
+        "basis": decision.basis,
         "can_see_log": facts is not None and viewer.agency in facts.agencies,
         "as_of": show_date(data.get("as_of", "")),
+        "story": mark_safe(  # rendered by our own autoescaped template
+            loaded.story(query, lambda: render_to_string("pages/people/_story.html", story))
+        ),
     }
     return render(request, "pages/people/person.html", context)
 

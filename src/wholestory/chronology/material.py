@@ -236,6 +236,7 @@ def _with_event_rows(store: Store, rows: list[Row]) -> list[Row]:
     for agency, ids in sorted(events.items()):
         condition, params = store.keys_in("event_id", sorted(ids))
         for values in store.query(
+            # "event_id IN (...)" alone lets SQLite use the partial (agency, event_id) index.
             f"SELECT {_COLUMNS} FROM ws_record WHERE agency = ? AND {condition}",
             [agency, *params],
         ):

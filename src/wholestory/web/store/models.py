@@ -84,7 +84,13 @@ class Record(models.Model):
         ]
         indexes = [
             models.Index(fields=["agency", "person_id"], name="ws_record_agency_person"),
-            models.Index(fields=["agency", "event_id"], name="ws_record_agency_event"),
+            # Only rows that share an event are looked up by it; most rows have no event_id,
+            # and a partial index costs imports nothing for them.
+            models.Index(
+                fields=["agency", "event_id"],
+                name="ws_record_agency_event",
+                condition=models.Q(event_id__isnull=False),
+            ),
         ]
 
 

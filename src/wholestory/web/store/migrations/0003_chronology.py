@@ -59,7 +59,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="record",
-            index=models.Index(fields=["agency", "event_id"], name="ws_record_agency_event"),
+            index=models.Index(
+                condition=models.Q(("event_id__isnull", False)),
+                fields=["agency", "event_id"],
+                name="ws_record_agency_event",
+            ),
         ),
         migrations.AddIndex(
             model_name="flagrecord",

@@ -593,6 +593,12 @@ def upload_view(request: HttpRequest) -> HttpResponse:
             return _upload_refused(request, context, viewer, detail, problem=problem.problem)
         if foreign:
             return _upload_refused(request, context, viewer, detail, foreign=foreign)
+        # Recorded before anything goes in, so no import is ever unaudited.
+        refused = _audited(
+            request, "upload", target="/upload", outcome="started", viewer=viewer, detail=detail
+        )
+        if refused:
+            return refused
         outcome = _ingest(core_store(), saved)
     detail.update(outcome.counts)
     detail["linked"] = outcome.linked_people

@@ -550,6 +550,26 @@ def person_view(request: HttpRequest, person: str, decision: Decision) -> HttpRe
     if loaded is None:
         return render(request, "pages/people/missing.html", status=404)
     data = loaded.data
+    viewer = viewer_of(request)
+    facts = facts_about(store, person) if viewer.role == LEAD else None
+    context = {
+        "person": person,
+        "person_url": person_url(person),
+        "who": _who_is(data),
+        "reason": decision.reason,
+        "basis": decision.basis,
+        "can_see_log": facts is not None and viewer.agency in facts.agencies,
+        "as_of": show_date(data.get("as_of", "")),
+        "story": mark_safe(  # rendered by our own autoescaped template
+            loaded.story(request.GET.urlencode(), lambda: _story(request, person, loaded))
+        ),
+    }
+    return render(request, "pages/people/person.html", context)
+
+
+def _story(request: HttpRequest, person: str, loaded: Loaded) -> str:
+    """The flags, summary, picture and the entries asked for: the same for every viewer."""
+    data = loaded.data
     filters = Filters.of(request)
     flag_codes = {f["code"]: f for f in data.get("flags", [])}
     flagged = (
@@ -563,8 +583,6 @@ def person_view(request: HttpRequest, person: str, decision: Decision) -> HttpRe
     page = min(page, pages)
     shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     svg, axis = loaded.timeline()
-    viewer = viewer_of(request)
-    facts = facts_about(store, person) if viewer.role == LEAD else None
     story = {
         "person": person,
         "person_url": person_url(person),
@@ -583,20 +601,7 @@ def person_view(request: HttpRequest, person: str, decision: Decision) -> HttpRe
         "first_number": (page - 1) * PAGE_SIZE + 1 if shown else 0,
         "last_number": (page - 1) * PAGE_SIZE + len(shown),
     }
-    query = request.GET.urlencode()
-    context = {
-        "person": person,
-        "person_url": person_url(person),
-        "who": _who_is(data),
-        "reason": decision.reason,
-        "basis": decision.basis,
-        "can_see_log": facts is not None and viewer.agency in facts.agencies,
-        "as_of": show_date(data.get("as_of", "")),
-        "story": mark_safe(  # rendered by our own autoescaped template
-            loaded.story(query, lambda: render_to_string("pages/people/_story.html", story))
-        ),
-    }
-    return render(request, "pages/people/person.html", context)
+    return render_to_string("pages/people/_story.html", story)
 
 
 def _page_number(request: HttpRequest, rows: list[dict[str, Any]]) -> int:

@@ -984,6 +984,10 @@ def notifications_view(request: HttpRequest) -> HttpResponse:
                 note.read_by = " ".join([*readers, viewer.username])
                 note.save(update_fields=["read_by"])
         return redirect("/notifications")
+    try:
+        record(request, "view", target="/notifications", viewer=viewer)
+    except audit.AuditUnavailable:
+        return unavailable(request)
     notes = [
         {
             "id": n.pk,

@@ -955,6 +955,9 @@ def _users_list() -> list[dict[str, Any]]:
 @requires("manage_users")
 def users_view(request: HttpRequest) -> HttpResponse:
     """Everyone who can sign in, with their agency, team, role and second factor."""
+    refused = _audited(request, "view", target="/users")
+    if refused:
+        return refused
     return render(request, "pages/work/users.html", {"users": _users_list()})
 
 

@@ -19,6 +19,8 @@ import pytest
 from factories import event_row, write_csv
 from web_support import USERS, Seeded, open_test_store, seed, serving, sign_in
 from wholestory import audit
+from wholestory.chronology.stored import flagged_children
+from wholestory.store import Store
 
 Client = Any
 Sign = Callable[[str], Client]
@@ -32,6 +34,11 @@ PAGES: dict[str, frozenset[str]] = {
     "/users": frozenset({"admin"}),
     "/figures": frozenset({"manager", "lead", "qa", "board"}),
 }
+
+
+def flagged_for_agency(store: Store, agency: str) -> list[dict[str, Any]]:
+    """The flags dashboard's list: the children an agency may see, no open plan first."""
+    return flagged_children(store, agency=agency, open_plan_first=True)
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +116,6 @@ def test_flags_dashboard_is_scoped_to_the_agency_and_puts_no_plan_first(
     site: Seeded, signed: Sign
 ) -> None:
     from wholestory.access import Viewer, facts_about, may_see_person
-    from wholestory.web.pages.views_work import flagged_for_agency
 
     store = site.store
     flagged = [
@@ -155,7 +161,6 @@ def test_flags_dashboard_is_scoped_to_the_agency_and_puts_no_plan_first(
 
 
 def test_flags_dashboard_filters_by_code(site: Seeded, signed: Sign) -> None:
-    from wholestory.web.pages.views_work import flagged_for_agency
 
     children = flagged_for_agency(site.store, "SCHOOL")
     code = children[-1]["flags"][0]["code"]

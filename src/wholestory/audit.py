@@ -140,28 +140,57 @@ def _head(store: Store, lock: bool) -> tuple[int, str]:
     return int(rows[0][0]), str(rows[0][1])
 
 
+def _where(
+    person: str | None, actor: str | None, action: str | None, since: str | None, before: str | None
+) -> tuple[str, list[Any]]:
+    """The WHERE clause for the filters given (``since``/``before``: ISO times, UTC)."""
+    where, params = [], []
+    for column, value in (("person", person), ("actor", actor), ("action", action)):
+        if value:
+            where.append(f"{column} = ?")
+            params.append(value)
+    if since:
+        where.append("at >= ?")
+        params.append(since)
+    if before:
+        where.append("at < ?")
+        params.append(before)
+    return (" WHERE " + " AND ".join(where)) if where else "", params
+
+
 def entries(
     store: Store,
     *,
     person: str | None = None,
     actor: str | None = None,
     action: str | None = None,
+    since: str | None = None,
+    before: str | None = None,
     limit: int | None = None,
+    offset: int = 0,
     newest_first: bool = True,
 ) -> list[Entry]:
-    """Entries, filtered by person, actor or action."""
-    where, params = [], []
-    for column, value in (("person", person), ("actor", actor), ("action", action)):
-        if value:
-            where.append(f"{column} = ?")
-            params.append(value)
-    sql = f"SELECT {_COLUMNS} FROM ws_audit"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY seq" + (" DESC" if newest_first else "")
+    """Entries, filtered by person, actor, action and time."""
+    condition, params = _where(person, actor, action, since, before)
+    sql = f"SELECT {_COLUMNS} FROM ws_audit{condition} ORDER BY seq"
+    sql += " DESC" if newest_first else ""
     if limit:
-        sql += f" LIMIT {int(limit)}"
+        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
     return [_entry(row) for row in store.query(sql, params)]
+
+
+def count(
+    store: Store,
+    *,
+    person: str | None = None,
+    actor: str | None = None,
+    action: str | None = None,
+    since: str | None = None,
+    before: str | None = None,
+) -> int:
+    """How many entries the same filters as :func:`entries` keep."""
+    condition, params = _where(person, actor, action, since, before)
+    return int(store.scalar(f"SELECT COUNT(*) FROM ws_audit{condition}", params) or 0)
 
 
 def _entry(row: tuple[Any, ...]) -> Entry:

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any, Final
 
-from wholestory.access import Viewer, facts_about, may_see_person
+from wholestory.access import Decision, Viewer, facts_about, may_see_person
 from wholestory.store.connection import Store
 
 #: The most source persons one query reads: a query this broad needs more words.
@@ -137,20 +137,33 @@ def find_people(store: Store, query: Query, limit: int = CANDIDATE_LIMIT) -> lis
     )
     if where:
         sql += " WHERE " + " AND ".join(f"({w})" for w in where)
-    sql += f" ORDER BY key LIMIT {int(limit)}"
+    sql += f" ORDER BY key LIMIT {int(limit) + 1}"
+    rows = store.query(sql, params)
+    if len(rows) > limit:
+        # Never a silent cut: the person wanted might be past it, and "not found" would mislead.
+        raise QueryError(
+            f"More than {limit} records match: add a date of birth, or more of the name."
+        )
     people: dict[str, tuple[str, str]] = {}  # person -> (name, date of birth) as first recorded
-    for key, person, given, family, other, names, dob in store.query(sql, params):
+    for key, person, given, family, other, names, dob in rows:
         if _names_match(query, _names_of(given, family, other, names)):
             recorded = (f"{given or ''} {family or ''}".strip(), str(dob or ""))
             people.setdefault(str(person) if person else str(key), recorded)
     return _described(store, people)
 
 
+def decisions(
+    store: Store, viewer: Viewer, found: Iterable[Found], now: dt.datetime
+) -> list[tuple[Found, Decision]]:
+    """Each person found with the decision (and its reason) on whether ``viewer`` may see them."""
+    return [(f, may_see_person(viewer, facts_about(store, f.person), now)) for f in found]
+
+
 def visible_to(
     store: Store, viewer: Viewer, found: Iterable[Found], now: dt.datetime
 ) -> list[Found]:
     """Only the people ``viewer`` may see, by the same rules as every page."""
-    return [f for f in found if may_see_person(viewer, facts_about(store, f.person), now).allowed]
+    return [f for f, d in decisions(store, viewer, found, now) if d.allowed]
 
 
 def search(

@@ -8,6 +8,7 @@ a month-precision date is never shown as the first of the month.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from typing import Final
@@ -111,8 +112,7 @@ def period_end(text: str) -> dt.date | None:
     if len(body) == 4:
         return dt.date(start.year, 12, 31)
     if len(body) == 7:
-        following = dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
-        return following - dt.timedelta(days=1)
+        return dt.date(start.year, start.month, calendar.monthrange(start.year, start.month)[1])
     return start
 
 

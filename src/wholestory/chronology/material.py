@@ -26,6 +26,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, NamedTuple
 
+from wholestory.chronology.display import parse_iso, period_end
 from wholestory.chronology.vocabulary import HOUSEHOLD_TYPES
 from wholestory.identity.households import INVERSE
 from wholestory.store.connection import Store
@@ -93,11 +94,11 @@ class Member:
 
     def covers(self, day: dt.date, slack_days: int) -> bool:
         """Whether the member may have lived with the person on ``day``."""
-        if self.first is None or self.last is None:
+        first, last = parse_iso(self.first or ""), period_end(self.last or "")
+        if first is None or last is None:
             return True
-        start = _first_day(self.first) - dt.timedelta(days=slack_days)
-        end = _last_day(self.last) + dt.timedelta(days=slack_days)
-        return start <= day <= end
+        slack = dt.timedelta(days=slack_days)
+        return first - slack <= day <= last + slack
 
 
 @dataclass(slots=True)
@@ -109,20 +110,6 @@ class Material:
     rows: list[Row]  # own records and the other rows of their events
     household_rows: list[Row]  # members' records that touch a child, and their events' rows
     members: dict[str, Member] = field(default_factory=dict)
-
-
-def _first_day(prefix: str) -> dt.date:
-    return dt.date.fromisoformat((prefix + "-01-01")[:10] if len(prefix) < 10 else prefix)
-
-
-def _last_day(prefix: str) -> dt.date:
-    if len(prefix) == 4:
-        return dt.date(int(prefix), 12, 31)
-    if len(prefix) == 7:
-        year, month = int(prefix[:4]), int(prefix[5:7])
-        following = dt.date(year + month // 12, month % 12 + 1, 1)
-        return following - dt.timedelta(days=1)
-    return dt.date.fromisoformat(prefix)
 
 
 def _row(values: Sequence[Any], person: str) -> Row:

@@ -242,45 +242,65 @@ def stored_count(store: Store) -> int:
     return int(store.scalar("SELECT COUNT(*) FROM ws_chronology") or 0)
 
 
-def flagged_children(store: Store, code: str | None = None) -> list[dict[str, Any]]:
-    """Children with flags, most serious first: high severity and no open plan at the top.
+#: The people an agency may see: those it holds records of, and anyone in the household of a
+#: child it holds records of (the rule of :func:`wholestory.access.may_see_person`, in SQL).
+_VISIBLE_TO_AGENCY: Final = """
+WITH mine AS (
+    SELECT DISTINCT COALESCE(ws_person_id, key) AS person FROM ws_source_person WHERE agency = ?
+), child_keys AS (
+    SELECT s.key FROM ws_source_person s
+    JOIN mine m ON COALESCE(s.ws_person_id, s.key) = m.person
+    JOIN ws_chronology c ON c.ws_person_id = m.person
+    WHERE c.is_child
+), near AS (
+    SELECT h.key_b AS key FROM ws_household_link h JOIN child_keys k ON h.key_a = k.key
+    UNION SELECT h.key_a AS key FROM ws_household_link h JOIN child_keys k ON h.key_b = k.key
+), visible AS (
+    SELECT person FROM mine
+    UNION SELECT COALESCE(s.ws_person_id, s.key) AS person
+    FROM ws_source_person s JOIN near n ON n.key = s.key
+)
+"""
+_FLAG_COLUMNS: Final = (
+    "SELECT f.ws_person_id, f.code, f.title, f.severity, f.first_date, f.last_date, "
+    "f.explanation, f.open_plan, c.as_of, c.display_name, c.date_of_birth FROM ws_flag f "
+    "JOIN ws_chronology c ON c.ws_person_id = f.ws_person_id WHERE c.is_child"
+)
 
-    One row per child, with their flags; ``code`` keeps only children with that
-    flag. Managers read this to see who may be slipping between agencies.
+
+def flagged_children(
+    store: Store,
+    code: str | None = None,
+    *,
+    agency: str | None = None,
+    open_plan_first: bool = False,
+) -> list[dict[str, Any]]:
+    """Children with flags, one row each with their flags, most serious first.
+
+    ``code`` keeps only children with that flag; ``agency`` only the children
+    that agency may see (records of its own, or of a child in the household).
+    By default high severity comes first, then no open plan; ``open_plan_first``
+    puts children with no plan open first (the dashboard: who may be slipping
+    between agencies).
     """
-    params = [code] if code else []
-    rows = store.query(
-        "SELECT f.ws_person_id, f.code, f.title, f.severity, f.first_date, f.last_date, "
-        "f.explanation, f.open_plan, c.as_of, c.display_name, c.date_of_birth FROM ws_flag f "
-        "JOIN ws_chronology c ON c.ws_person_id = f.ws_person_id "
-        + (
-            "WHERE f.ws_person_id IN (SELECT ws_person_id FROM ws_flag WHERE code = ?)"
-            if code
-            else ""
-        ),
-        params,
-    )
+    sql, params = _FLAG_COLUMNS, []
+    if agency:
+        sql = _VISIBLE_TO_AGENCY + sql + " AND f.ws_person_id IN (SELECT person FROM visible)"
+        params.append(agency)
+    if code:
+        sql += " AND f.ws_person_id IN (SELECT ws_person_id FROM ws_flag WHERE code = ?)"
+        params.append(code)
     children: dict[str, dict[str, Any]] = {}
-    for (
-        person,
-        fcode,
-        title,
-        severity,
-        first,
-        last,
-        explanation,
-        open_plan,
-        as_of,
-        name,
-        dob,
-    ) in rows:
+    for person, fcode, title, severity, first, last, why, plan, as_of, name, dob in store.query(
+        sql, params
+    ):
         child = children.setdefault(
             str(person),
             {
                 "person": str(person),
                 "name": name,
                 "date_of_birth": dob,
-                "open_plan": bool(open_plan),
+                "open_plan": bool(plan),
                 "as_of": as_of,
                 "flags": [],
             },
@@ -292,24 +312,25 @@ def flagged_children(store: Store, code: str | None = None) -> list[dict[str, An
                 "severity": severity,
                 "first_date": first,
                 "last_date": last,
-                "explanation": explanation,
+                "explanation": why,
             }
         )
     for child in children.values():
         child["flags"].sort(key=lambda f: (SEVERITY_ORDER.get(f["severity"], 9), f["code"]))
         child["top_severity"] = child["flags"][0]["severity"]
         child["latest"] = max(f["last_date"] for f in child["flags"])
-    return sorted(
-        children.values(),
-        key=lambda c: (
-            SEVERITY_ORDER.get(c["top_severity"], 9),
-            c["open_plan"],
+
+    def order(c: dict[str, Any]) -> tuple[Any, ...]:
+        severity, plan = SEVERITY_ORDER.get(c["top_severity"], 9), c["open_plan"]
+        return (
+            *((plan, severity) if open_plan_first else (severity, plan)),
             -sum(1 for f in c["flags"] if f["severity"] == "high"),
             -len(c["flags"]),
             _negated(c["latest"]),
             c["person"],
-        ),
-    )
+        )
+
+    return sorted(children.values(), key=order)
 
 
 def _negated(date: str) -> int:

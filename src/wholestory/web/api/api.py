@@ -28,18 +28,15 @@ from wholestory.access import (
     CAPABILITIES,
     NO_CASE_DATA,
     ROLES,
-    Facts,
     Viewer,
-    facts_about,
     may,
-    may_see_person,
 )
 from wholestory.chronology.material import resolve_person
 from wholestory.chronology.stored import chronology_of, flagged_children, stored_chronology
 from wholestory.identity.people import current_id
-from wholestory.search import Query, QueryError, clean, find_people
+from wholestory.search import RESULT_LIMIT, Query, QueryError, clean, decisions, find_people
 from wholestory.web.api.auth import BearerToken
-from wholestory.web.pages.guard import core_store, record, viewer_of
+from wholestory.web.pages.guard import check_person, core_store, record, unknown_person, viewer_of
 from wholestory.web.pages.limits import over_limit
 
 log = logging.getLogger("wholestory.api")
@@ -200,18 +197,17 @@ def _refuse(
 def _chronology(request: HttpRequest, find: Any, asked: str) -> Status[Any]:
     """The chronology JSON of the person ``find(store)`` names, if the caller may see it."""
     viewer = viewer_of(request)
-    now = timezone.now()
     if viewer.role in NO_CASE_DATA:
-        decision = may_see_person(viewer, Facts("", frozenset(), frozenset()), now)
-        return _refuse(request, viewer, decision.reason, asked, 403, decision.reason)
+        refusal = unknown_person(viewer)
+        return _refuse(request, viewer, refusal.reason, asked, 403, refusal.reason)
     store = core_store()
     person: str | None = find(store)
-    facts = facts_about(store, person) if person else Facts("", frozenset(), frozenset())
-    decision = may_see_person(viewer, facts, now)
+    if person is None:
+        return _refuse(request, viewer, "No such person.", asked, 404, NOT_FOUND)
+    viewer, facts, decision = check_person(request, person)
     if not decision.allowed or not facts.agencies:
         reason = decision.reason if facts.agencies else "No such person."
-        return _refuse(request, viewer, reason, person or asked, 404, NOT_FOUND)
-    assert person is not None
+        return _refuse(request, viewer, reason, person, 404, NOT_FOUND)
     try:
         record(
             request,
@@ -260,10 +256,6 @@ def chronology_by_ws_id(request: HttpRequest, ws_id: str) -> Status[Any]:
 
 
 # Search and flags
-
-
-#: The most people one search answers with.
-RESULTS = 50
 
 
 def _queries(
@@ -317,19 +309,19 @@ def search(
         return Status(400, {"detail": str(error)})
     store, now = core_store(), timezone.now()
     results: dict[str, dict[str, Any]] = {}
-    for query in queries:
-        for found in find_people(store, query):
-            if found.person in results or len(results) >= RESULTS:
-                continue
-            allowed = may_see_person(viewer, facts_about(store, found.person), now)
-            if allowed.allowed:
-                results[found.person] = {
-                    "id": found.person,
-                    "name": found.name,
-                    "date_of_birth": found.date_of_birth or None,
-                    "is_child": found.is_child,
-                    "why_you_may_see": allowed.reason,
-                }
+    try:
+        candidates = {f.person: f for query in queries for f in find_people(store, query)}
+    except QueryError as error:
+        return Status(400, {"detail": str(error)})
+    for found, allowed in decisions(store, viewer, candidates.values(), now):
+        if allowed.allowed and len(results) < RESULT_LIMIT:
+            results[found.person] = {
+                "id": found.person,
+                "name": found.name,
+                "date_of_birth": found.date_of_birth or None,
+                "is_child": found.is_child,
+                "why_you_may_see": allowed.reason,
+            }
     terms = queries[0].as_detail()
     if name.split():  # as asked, not as split into given and family names
         terms = {k: v for k, v in terms.items() if not k.endswith("_name")}
@@ -353,30 +345,21 @@ def search(
     summary="Your agency's children with flags",
 )
 def flags(request: HttpRequest) -> Status[Any]:
-    """For managers and leads: children your agency holds records of who have flags.
+    """For managers and leads: the children with flags your agency may see.
 
-    Most serious first: high severity and no open plan at the top.
+    The flags dashboard's list: children with no plan open first, then the most serious.
     """
     viewer = viewer_of(request)
     decision = may(viewer, "flags_dashboard")
     if not decision.allowed:
         return _refuse(request, viewer, decision.reason, "", 403, decision.reason)
-    store = core_store()
-    ours = {
-        str(p)
-        for (p,) in store.query(
-            "SELECT DISTINCT ws_person_id FROM ws_source_person "
-            "WHERE agency = ? AND ws_person_id IS NOT NULL",
-            [viewer.agency],
-        )
-    }
-    children = [c for c in flagged_children(store) if c["person"] in ours]
+    children = flagged_children(core_store(), agency=viewer.agency, open_plan_first=True)
     try:
         record(
             request,
             "view",
             reason=decision.reason,
-            detail={"children": len(children), "via": "api"},
+            detail={"people": [c["person"] for c in children], "via": "api"},
             viewer=viewer,
         )
     except audit.AuditUnavailable:

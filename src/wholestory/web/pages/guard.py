@@ -85,6 +85,18 @@ def record(
     )
 
 
+def audited(request: HttpRequest, action: str, **what: Any) -> HttpResponse | None:
+    """Write the audit entry; the refusal page if it cannot be written (then show nothing).
+
+    ``None`` means the entry is written and the page may go on.
+    """
+    try:
+        record(request, action, **what)
+    except audit.AuditUnavailable:
+        return unavailable(request)
+    return None
+
+
 def unavailable(request: HttpRequest) -> HttpResponse:
     """The page shown when the audit log cannot be written: nothing else is shown."""
     return render(request, "pages/unavailable.html", status=503)
@@ -94,10 +106,9 @@ def denied(
     request: HttpRequest, decision: Decision, *, person: str = "", status: int = 403
 ) -> HttpResponse:
     """Audit the refusal, then say so plainly (and offer break glass where it is open)."""
-    try:
-        record(request, "denied", person=person, reason=decision.reason, outcome="denied")
-    except audit.AuditUnavailable:
-        return unavailable(request)
+    refused = audited(request, "denied", person=person, reason=decision.reason, outcome="denied")
+    if refused:
+        return refused
     return render(
         request,
         "pages/denied.html",
@@ -160,19 +171,18 @@ def person_page(
         ) -> HttpResponse:
             viewer, facts, decision = check_person(request, person)
             if not decision.allowed or not facts.agencies:
-                refusal = decision if facts.agencies else _unknown(viewer)
+                refusal = decision if facts.agencies else unknown_person(viewer)
                 return denied(request, refusal, person=person)
-            try:
-                record(
-                    request,
-                    action,
-                    person=person,
-                    reason=decision.reason,
-                    detail={"basis": decision.basis, **dict(request.GET.items())},
-                    viewer=viewer,
-                )
-            except audit.AuditUnavailable:
-                return unavailable(request)
+            refused = audited(
+                request,
+                action,
+                person=person,
+                reason=decision.reason,
+                detail={"basis": decision.basis, "query": request.GET.dict()},
+                viewer=viewer,
+            )
+            if refused:
+                return refused
             return view(request, person, decision, *args, **kwargs)
 
         return guarded  # type: ignore[return-value]
@@ -180,6 +190,6 @@ def person_page(
     return wrap
 
 
-def _unknown(viewer: Viewer) -> Decision:
+def unknown_person(viewer: Viewer) -> Decision:
     """The refusal for an id that names no one: worded exactly as any other refusal."""
     return may_see_person(viewer, Facts("", frozenset(), frozenset()), timezone.now())

@@ -19,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wholestory import audit
 from wholestory.access import CAPABILITIES, ROLES, may
-from wholestory.web.pages.guard import record, unavailable, viewer_of
+from wholestory.web.pages.guard import audited, record, unavailable, viewer_of
 from wholestory.web.pages.limits import over_limit
 
 
@@ -57,15 +57,14 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 return redirect(_next(request))
             if getattr(request, "axes_locked_out", False):
                 return render(request, "pages/locked.html", status=429)
-            try:
-                record(
-                    request,
-                    "login_failed",
-                    outcome="denied",
-                    detail={"username": form.cleaned_data["username"]},
-                )
-            except audit.AuditUnavailable:
-                return unavailable(request)
+            refused = audited(
+                request,
+                "login_failed",
+                outcome="denied",
+                detail={"username": form.cleaned_data["username"]},
+            )
+            if refused:
+                return refused
         error = "The username or password is not right."
     timeout = request.GET.get("timeout") == "1"
     return render(request, "pages/login.html", {"form": form, "error": error, "timeout": timeout})
@@ -103,10 +102,11 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
         if device is not None:
             otp_login(request, device)
             return redirect(_next(request))
-        try:
-            record(request, "login_failed", outcome="denied", detail={"step": "second factor"})
-        except audit.AuditUnavailable:
-            return unavailable(request)
+        refused = audited(
+            request, "login_failed", outcome="denied", detail={"step": "second factor"}
+        )
+        if refused:
+            return refused
         error = "That code is not right, or it has expired. Try the code showing now."
     return render(request, "pages/two_factor.html", {"form": form, "error": error})
 

@@ -26,6 +26,7 @@ from urllib.parse import quote, urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -44,7 +45,6 @@ from wholestory.access import (
     deny,
     facts_about,
     may,
-    may_see_person,
 )
 from wholestory.chronology.display import (
     age_on,
@@ -67,17 +67,16 @@ from wholestory.chronology.timeline import (
     timeline_svg,
 )
 from wholestory.chronology.vocabulary import agency_name
-from wholestory.search import Query, QueryError, clean, search
+from wholestory.search import Query, QueryError, clean, search, visible_to
 from wholestory.store import Store
 from wholestory.template import KNOWN_AGENCIES
 from wholestory.web.pages.guard import (
+    audited,
     check_person,
     core_store,
     denied,
     person_page,
-    record,
     requires,
-    unavailable,
     viewer_of,
 )
 from wholestory.web.pages.limits import over_limit
@@ -429,15 +428,14 @@ def search_view(request: HttpRequest) -> HttpResponse:
             return render(request, "pages/people/search.html", context)
         viewer = viewer_of(request)
         found = search(core_store(), viewer, query, timezone.now())
-        try:
-            record(
-                request,
-                "search",
-                detail={"query": query.as_detail(), "count": len(found)},
-                viewer=viewer,
-            )
-        except audit.AuditUnavailable:
-            return unavailable(request)
+        refused = audited(
+            request,
+            "search",
+            detail={"query": query.as_detail(), "count": len(found)},
+            viewer=viewer,
+        )
+        if refused:
+            return refused
         context.update(asked=True, results=_results(found))
     return render(request, "pages/people/search.html", context)
 
@@ -461,22 +459,16 @@ def break_glass_search_view(request: HttpRequest) -> HttpResponse:
         viewer = viewer_of(request)
         now = timezone.now()
         found = search(core_store(), viewer, query, now, everyone=True)
-        try:
-            record(
-                request,
-                "break_glass",
-                reason=form.cleaned_data["reason"],
-                detail={"kind": "search", "query": query.as_detail(), "count": len(found)},
-                viewer=viewer,
-            )
-        except audit.AuditUnavailable:
-            return unavailable(request)
-        store = core_store()
-        visible = {
-            f.person
-            for f in found
-            if may_see_person(viewer, facts_about(store, f.person), now).allowed
-        }
+        refused = audited(
+            request,
+            "break_glass",
+            reason=form.cleaned_data["reason"],
+            detail={"kind": "search", "query": query.as_detail(), "count": len(found)},
+            viewer=viewer,
+        )
+        if refused:
+            return refused
+        visible = {f.person for f in visible_to(core_store(), viewer, found, now)}
         context.update(asked=True, results=_results(found, visible))
     return render(request, "pages/people/search_break_glass.html", context)
 
@@ -920,40 +912,46 @@ def break_glass_view(request: HttpRequest, person: str) -> HttpResponse:
         now = timezone.now()
         ends = now + dt.timedelta(hours=BREAK_GLASS_HOURS)
         agencies = sorted(facts.agencies)
-        try:
-            record(
-                request,
-                "break_glass",
-                person=person,
-                reason=reason,
-                detail={"until": ends.isoformat(timespec="seconds"), "notified": agencies},
-                viewer=viewer,
-            )
-        except audit.AuditUnavailable:
-            return unavailable(request)
-        AccessGrant.objects.create(
-            user_id=int(request.user.pk or 0),
+        refused = audited(
+            request,
+            "break_glass",
             person=person,
-            kind=AccessGrant.BREAK_GLASS,
             reason=reason,
-            granted_by=viewer.username,
-            starts_at=now,
-            ends_at=ends,
+            detail={"until": ends.isoformat(timespec="seconds"), "notified": agencies},
+            viewer=viewer,
         )
+        if refused:
+            return refused
         role = ROLES.get(viewer.role, viewer.role)
         who = f"{viewer.username} ({role}, {agency_name(viewer.agency)})"
         until = timezone.localtime(ends).strftime("%d %b %Y %H:%M")
-        Notification.objects.bulk_create(
-            [
-                Notification(
-                    agency=agency,
-                    person=person,
-                    message=f"{who} broke glass to see the records of {person} until {until}. "
-                    f"Reason given: {reason}",
-                )
-                for agency in agencies
-            ]
+        name = core_store().scalar(
+            "SELECT display_name FROM ws_chronology WHERE ws_person_id = ?", [person]
         )
+        whose = f"{name} ({person})" if name else person
+        # Access and the leads' notices go in together or not at all: nobody gets
+        # break-glass access that the involved agencies' leads are not told of.
+        with transaction.atomic():
+            AccessGrant.objects.create(
+                user_id=int(request.user.pk or 0),
+                person=person,
+                kind=AccessGrant.BREAK_GLASS,
+                reason=reason,
+                granted_by=viewer.username,
+                starts_at=now,
+                ends_at=ends,
+            )
+            Notification.objects.bulk_create(
+                [
+                    Notification(
+                        agency=agency,
+                        person=person,
+                        message=f"{who} broke glass to see the records of {whose} until "
+                        f"{until}. Reason given: {reason}",
+                    )
+                    for agency in agencies
+                ]
+            )
         return redirect(person_url(person))
     return render(
         request,
@@ -984,10 +982,9 @@ def notifications_view(request: HttpRequest) -> HttpResponse:
                 note.read_by = " ".join([*readers, viewer.username])
                 note.save(update_fields=["read_by"])
         return redirect("/notifications")
-    try:
-        record(request, "view", target="/notifications", viewer=viewer)
-    except audit.AuditUnavailable:
-        return unavailable(request)
+    refused = audited(request, "view", target="/notifications", viewer=viewer)
+    if refused:
+        return refused
     notes = [
         {
             "id": n.pk,
@@ -1024,10 +1021,9 @@ def access_log_view(request: HttpRequest, person: str) -> HttpResponse:
             "has looked at them."
         )
         return denied(request, refusal, person=person)
-    try:
-        record(request, "audit_view", person=person, reason=capability.reason, viewer=viewer)
-    except audit.AuditUnavailable:
-        return unavailable(request)
+    refused = audited(request, "audit_view", person=person, reason=capability.reason, viewer=viewer)
+    if refused:
+        return refused
     entries = audit.entries(core_store(), person=person, limit=500)
     rows = [
         {

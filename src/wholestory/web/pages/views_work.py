@@ -37,9 +37,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wholestory import audit
 from wholestory.access import CASEWORK, REVIEWER, ROLES, TWO_FACTOR_REQUIRED, Viewer, deny
+from wholestory.chronology.rules import SEVERITY_ORDER
+from wholestory.chronology.stored import flagged_children
 from wholestory.chronology.vocabulary import agency_name
 from wholestory.store import Store
-from wholestory.web.pages.guard import core_store, denied, record, requires, unavailable, viewer_of
+from wholestory.web.pages.guard import audited, core_store, denied, requires, viewer_of
 
 #: Children shown on one page of the flags dashboard, and entries on one page of the audit log.
 PAGE_SIZE: Final = 50
@@ -47,22 +49,12 @@ PAGE_SIZE: Final = 50
 MAX_UPLOAD_BYTES: Final = 50 * 1024 * 1024
 #: Counts from 1 to this are shown as "fewer than 5" on the partnership figures.
 SUPPRESS_BELOW: Final = 5
-SEVERITY_ORDER: Final = {"high": 0, "medium": 1, "low": 2}
 SEVERITY_TAG: Final = {
     "high": "govuk-tag--red",
     "medium": "govuk-tag--orange",
     "low": "govuk-tag--grey",
 }
 LONDON: Final = ZoneInfo("Europe/London")
-
-
-def _audited(request: HttpRequest, action: str, **what: Any) -> HttpResponse | None:
-    """Write the audit entry; the refusal page if it cannot be written (then show nothing)."""
-    try:
-        record(request, action, **what)
-    except audit.AuditUnavailable:
-        return unavailable(request)
-    return None
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -124,80 +116,18 @@ def _other_params(request: HttpRequest) -> str:
 
 # -- flags dashboard -------------------------------------------------------------------------
 
+
 #: The children with flags that an agency may see: its own records' people, and anyone in the
 #: household of a child it holds records of (the access rules' two relationships), in one query.
-_FLAGS_SQL: Final = """
-WITH mine AS (
-    SELECT DISTINCT COALESCE(ws_person_id, key) AS person FROM ws_source_person WHERE agency = ?
-), child_keys AS (
-    SELECT s.key FROM ws_source_person s
-    JOIN mine m ON COALESCE(s.ws_person_id, s.key) = m.person
-    JOIN ws_chronology c ON c.ws_person_id = m.person
-    WHERE c.is_child
-), near AS (
-    SELECT h.key_b AS key FROM ws_household_link h JOIN child_keys k ON h.key_a = k.key
-    UNION SELECT h.key_a AS key FROM ws_household_link h JOIN child_keys k ON h.key_b = k.key
-), visible AS (
-    SELECT person FROM mine
-    UNION SELECT COALESCE(s.ws_person_id, s.key) AS person
-    FROM ws_source_person s JOIN near n ON n.key = s.key
-)
-SELECT f.ws_person_id, f.code, f.title, f.severity, f.first_date, f.last_date,
-       c.display_name, c.date_of_birth, c.open_plan
-FROM ws_flag f JOIN ws_chronology c ON c.ws_person_id = f.ws_person_id
-WHERE c.is_child AND f.ws_person_id IN (SELECT person FROM visible)
-"""
-
-
-def flagged_for_agency(store: Store, agency: str) -> list[dict[str, Any]]:
-    """Children with flags whom ``agency`` may see: no open plan first, then most serious."""
-    children: dict[str, dict[str, Any]] = {}
-    for person, code, title, severity, first, last, name, dob, open_plan in store.query(
-        _FLAGS_SQL, [agency]
-    ):
-        child = children.setdefault(
-            str(person),
-            {
-                "person": str(person),
-                "name": name,
-                "date_of_birth": dob,
-                "open_plan": bool(open_plan),
-                "flags": [],
-            },
-        )
-        child["flags"].append(
-            {
-                "code": code,
-                "title": title,
-                "severity": severity,
-                "tag": SEVERITY_TAG.get(str(severity), "govuk-tag--grey"),
-                "first_date": first,
-                "last_date": last,
-            }
-        )
-    for child in children.values():
-        child["flags"].sort(key=lambda f: (SEVERITY_ORDER.get(f["severity"], 9), f["code"]))
-        child["top_severity"] = child["flags"][0]["severity"]
-        child["latest"] = max(str(f["last_date"]) for f in child["flags"])
-    return sorted(
-        children.values(),
-        key=lambda c: (
-            c["open_plan"],
-            SEVERITY_ORDER.get(c["top_severity"], 9),
-            -sum(1 for f in c["flags"] if f["severity"] == "high"),
-            -len(c["flags"]),
-            -int(re.sub(r"\D", "", c["latest"])[:8].ljust(8, "0") or 0),
-            c["person"],
-        ),
-    )
-
-
 @never_cache
 @requires("flags_dashboard")
 def flags_view(request: HttpRequest) -> HttpResponse:
     """Children with flags that the user's agency is involved with, those with no plan first."""
     viewer = viewer_of(request)
-    everyone = flagged_for_agency(core_store(), viewer.agency)
+    everyone = flagged_children(core_store(), agency=viewer.agency, open_plan_first=True)
+    for child in everyone:
+        for f in child["flags"]:
+            f["tag"] = SEVERITY_TAG.get(str(f["severity"]), "govuk-tag--grey")
     codes = sorted({(f["code"], f["title"]) for c in everyone for f in c["flags"]})
     code = request.GET.get("code", "").strip().upper()
     if code and code not in {c for c, _ in codes}:
@@ -207,7 +137,7 @@ def flags_view(request: HttpRequest) -> HttpResponse:
     )
     pages = Pages(_page_number(request), len(children), len(children), _other_params(request))
     shown = children[pages.offset : pages.offset + pages.size]
-    refused = _audited(
+    refused = audited(
         request,
         "view",
         target="/flags",
@@ -321,7 +251,7 @@ def review_list_view(request: HttpRequest) -> HttpResponse:
         }
         for item in mine
     ]
-    refused = _audited(
+    refused = audited(
         request,
         "view",
         target="/review",
@@ -434,7 +364,7 @@ def review_pair_view(request: HttpRequest, key_a: str, key_b: str) -> HttpRespon
         decision = str(form.cleaned_data["decision"])
         reason = str(form.cleaned_data["reason"])
         keys = [str(item["a"]), str(item["b"])]
-        refused = _audited(
+        refused = audited(
             request,
             "decision",
             person=str(item.get("person_a") or ""),
@@ -460,7 +390,7 @@ def review_pair_view(request: HttpRequest, key_a: str, key_b: str) -> HttpRespon
             verb = "the same person" if decision == "same" else "different people"
             messages.success(request, f"Recorded: {keys[0]} and {keys[1]} are {verb}.")
             return redirect("/review")
-    refused = _audited(
+    refused = audited(
         request,
         "view",
         person=str(item.get("person_a") or ""),
@@ -594,7 +524,7 @@ def upload_view(request: HttpRequest) -> HttpResponse:
         if foreign:
             return _upload_refused(request, context, viewer, detail, foreign=foreign)
         # Recorded before anything goes in, so no import is ever unaudited.
-        refused = _audited(
+        refused = audited(
             request, "upload", target="/upload", outcome="started", viewer=viewer, detail=detail
         )
         if refused:
@@ -604,7 +534,7 @@ def upload_view(request: HttpRequest) -> HttpResponse:
     detail["linked"] = outcome.linked_people
     if outcome.error:
         return _upload_refused(request, context, viewer, detail, problem=outcome.error)
-    refused = _audited(request, "upload", target="/upload", viewer=viewer, detail=detail)
+    refused = audited(request, "upload", target="/upload", viewer=viewer, detail=detail)
     if refused:
         return refused
     context.update(
@@ -635,7 +565,7 @@ def _upload_refused(
     foreign: Sequence[ForeignRow] = (),
 ) -> HttpResponse:
     detail = {**detail, "problem": problem, "other_agency_rows": len(foreign)}
-    refused = _audited(
+    refused = audited(
         request, "upload", target="/upload", outcome="refused", viewer=viewer, detail=detail
     )
     if refused:
@@ -705,10 +635,6 @@ def _ingest(store: Store, saved: Path) -> IngestOutcome:
 
 # -- audit viewer ----------------------------------------------------------------------------
 
-_AUDIT_COLUMNS: Final = (
-    "seq, at, actor, agency, role, action, person, target, reason, outcome, detail, prev_hash, hash"
-)
-
 
 class AuditFilter(forms.Form):
     person = forms.CharField(label="Person (WholeStory id)", required=False, max_length=200)
@@ -740,28 +666,17 @@ def audit_page(
     store: Store, filters: dict[str, Any], number: int, query: str
 ) -> tuple[list[audit.Entry], Pages]:
     """One page of entries, newest first, filtered by person, actor, action and dates."""
-    where, params = [], []
-    for column in ("person", "actor", "action"):
-        if filters.get(column):
-            where.append(f"{column} = ?")
-            params.append(str(filters[column]).strip())
-    if filters.get("date_from"):
-        where.append("at >= ?")
-        params.append(_utc_start(filters["date_from"]))
-    if filters.get("date_to"):
-        where.append("at < ?")
-        params.append(_utc_start(filters["date_to"] + dt.timedelta(days=1)))
-    condition = (" WHERE " + " AND ".join(where)) if where else ""
-    total = int(store.scalar(f"SELECT COUNT(*) FROM ws_audit{condition}", params) or 0)
-    pages = Pages(number, 0, total, query)
-    rows = store.query(
-        f"SELECT {_AUDIT_COLUMNS} FROM ws_audit{condition} ORDER BY seq DESC "
-        f"LIMIT {int(pages.size)} OFFSET {int(pages.offset)}",
-        params,
-    )
-    return [
-        audit.Entry(int(r[0]), *(str(v) if v is not None else "" for v in r[1:])) for r in rows
-    ], pages
+    last_day = filters.get("date_to")
+    chosen: dict[str, Any] = {
+        **{c: str(filters[c]).strip() for c in ("person", "actor", "action") if filters.get(c)},
+        "since": _utc_start(filters["date_from"]) if filters.get("date_from") else None,
+        # The day after the last one asked for (no upper bound after the last representable day).
+        "before": _utc_start(last_day + dt.timedelta(days=1))
+        if last_day and last_day < dt.date.max
+        else None,
+    }
+    pages = Pages(number, 0, audit.count(store, **chosen), query)
+    return audit.entries(store, **chosen, limit=pages.size, offset=pages.offset), pages
 
 
 def _entry_row(entry: audit.Entry) -> dict[str, Any]:
@@ -801,7 +716,7 @@ def audit_view(request: HttpRequest) -> HttpResponse:
     form = AuditFilter(request.GET or None)
     filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
     shown_filters = {k: str(v) for k, v in filters.items() if v}
-    refused = _audited(request, "audit_view", target="/audit", detail=shown_filters)
+    refused = audited(request, "audit_view", target="/audit", detail=shown_filters)
     if refused:
         return refused
     store = core_store()
@@ -955,7 +870,7 @@ def _users_list() -> list[dict[str, Any]]:
 @requires("manage_users")
 def users_view(request: HttpRequest) -> HttpResponse:
     """Everyone who can sign in, with their agency, team, role and second factor."""
-    refused = _audited(request, "view", target="/users")
+    refused = audited(request, "view", target="/users")
     if refused:
         return refused
     return render(request, "pages/work/users.html", {"users": _users_list()})
@@ -970,7 +885,7 @@ def add_user_view(request: HttpRequest) -> HttpResponse:
     form = AddUserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        refused = _audited(
+        refused = audited(
             request,
             "user_added",
             target="/users/add",
@@ -1015,7 +930,7 @@ def authenticator_view(request: HttpRequest, username: str) -> HttpResponse:
             "pages/work/authenticator_confirm.html",
             {"for_user": username, "replaces": replaces},
         )
-    refused = _audited(
+    refused = audited(
         request,
         "token_issued",
         target=f"/users/{username}/authenticator",
@@ -1043,7 +958,7 @@ def grant_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         viewer = viewer_of(request)
-        refused = _audited(
+        refused = audited(
             request,
             "grant",
             person=data["person"],
@@ -1134,7 +1049,7 @@ def partnership_figures(store: Store) -> dict[str, Any]:
 @requires("aggregates")
 def figures_view(request: HttpRequest) -> HttpResponse:
     """Partnership figures: aggregates that identify no child."""
-    refused = _audited(request, "view", target="/figures")
+    refused = audited(request, "view", target="/figures")
     if refused:
         return refused
     return render(request, "pages/work/figures.html", partnership_figures(core_store()))

@@ -136,6 +136,15 @@ def test_removing_the_newest_entry_is_detected_by_the_head(attacker: Store) -> N
     assert "the log ends at entry 4 but its head says 5" in output
 
 
+def test_the_database_guards_the_head(log: Store) -> None:
+    """Without switching triggers off, the head can neither be deleted nor moved back."""
+    with pytest.raises(Exception, match="audit log head"):
+        log.execute("DELETE FROM ws_audit_head")
+    with pytest.raises(Exception, match="audit log head"):
+        log.execute("UPDATE ws_audit_head SET seq = 4")
+    assert audit.verify(log).ok
+
+
 def test_audit_list_shows_and_filters_entries(log: Store) -> None:
     result = runner.invoke(app, ["audit", "list", "--actor", "sam.school", "--json"])
     assert result.exit_code == 0, result.output

@@ -119,6 +119,45 @@ def test_set_a_new_password_list_users_and_unknown_names(accounts: Store) -> Non
     assert missing.exit_code == 2 and "no user called 'nobody'" in missing.output
 
 
+def test_a_new_password_or_disabling_ends_tokens(accounts: Store) -> None:
+    from django.test import Client
+
+    assert _add("sam.jones").exit_code == 0
+    first = runner.invoke(app, ["user", "token", "sam.jones"]).stdout.strip().splitlines()[-1]
+    changed = runner.invoke(
+        app, ["user", "password", "sam.jones", "--password-stdin"], input="another fine phrase 9\n"
+    )
+    assert changed.exit_code == 0 and "no longer work" in changed.output
+    assert Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {first}").status_code == 401
+    second = runner.invoke(app, ["user", "token", "sam.jones"]).stdout.strip().splitlines()[-1]
+    disabled = runner.invoke(app, ["user", "disable", "sam.jones"])
+    assert disabled.exit_code == 0 and "can no longer sign in" in disabled.output
+    assert Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {second}").status_code == 401
+    signed = Client().post("/login", {"username": "sam.jones", "password": "another fine phrase 9"})
+    assert signed.status_code == 200  # the form again: no session
+    actions = [e.action for e in audit.entries(accounts, newest_first=False)]
+    assert actions == [
+        "user_added", "token_issued", "password_set", "token_issued", "user_disabled",
+        "login_failed",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "agency", "says"),
+    [("x y", "CSC", "Use only letters"), ("x.y", "polce typo!", "agency's code")],
+)
+def test_a_bad_username_or_agency_is_refused_before_anything_is_written(
+    accounts: Store, name: str, agency: str, says: str
+) -> None:
+    result = runner.invoke(
+        app,
+        ["user", "add", name, "--agency", agency, "--role", "qa", "--password-stdin"],
+        input=STRONG + "\n",
+    )
+    assert result.exit_code == 2 and says in result.output
+    assert audit.entries(accounts) == []
+
+
 def test_demo_users_are_made_once_and_only_in_demo_mode(
     accounts: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:

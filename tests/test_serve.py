@@ -155,3 +155,17 @@ def test_it_refuses_a_port_in_use(tmp_path: Path) -> None:
         )
     assert result.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+
+
+def test_demo_mode_serves_only_on_this_machine(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "wholestory.cli.main", "serve", "--host", "0.0.0.0",
+         "--port", str(_free_port())],
+        env=_env(tmp_path, WHOLESTORY_DEMO="1"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "only on this machine" in result.stderr and "0.0.0.0" in result.stderr
+    assert not (tmp_path / "store.sqlite3").exists()

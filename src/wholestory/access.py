@@ -169,10 +169,3 @@ def _household_children(store: Store, person: str) -> list[str]:
             f"SELECT ws_person_id FROM ws_chronology WHERE is_child AND {condition}", params
         )
     ]
-
-
-def visible_agencies_filter(viewer: Viewer) -> frozenset[str] | None:
-    """For search: the agencies whose people the viewer may find (None: by grant only)."""
-    if viewer.role in CASEWORK:
-        return frozenset({viewer.agency})
-    return None

@@ -31,7 +31,8 @@ GENESIS: Final = "0" * 64
 #: What can be recorded.
 ACTIONS: Final = frozenset(
     {"login", "login_failed", "logout", "search", "view", "download", "decision", "break_glass",
-     "upload", "denied", "grant", "user_added", "token_issued", "audit_view", "export"}
+     "upload", "denied", "grant", "user_added", "token_issued", "audit_view", "export",
+     "password_set", "user_disabled"}
 )  # fmt: skip
 
 _COLUMNS: Final = (

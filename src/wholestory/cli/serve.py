@@ -51,9 +51,26 @@ def _check_port(host: str, port: int) -> None:
         fail(f"cannot listen on {host}:{port}: {error.strerror or error}")
 
 
+def _loopback(host: str) -> bool:
+    """Whether ``host`` is this machine only (127.0.0.0/8, ::1 or localhost)."""
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def prepare(host: str, port: int) -> None:
     """Settings for serving, the schema and the static files; before Django loads anything."""
     demo = os.environ.get("WHOLESTORY_DEMO") == "1"
+    if demo and not _loopback(host):
+        fail(
+            f"demo mode serves plain HTTP with demo passwords: only on this machine "
+            f"(--host 127.0.0.1), not on {host}."
+        )
     if not os.environ.get("WHOLESTORY_SECRET_KEY"):
         if not demo:
             fail(

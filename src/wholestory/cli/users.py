@@ -75,12 +75,10 @@ def _audit(store: Store, action: str, target: str, detail: dict[str, Any] | None
 
 def authenticator_lines(user: User) -> list[str]:
     """How to set up the user's authenticator app (a new TOTP device)."""
-    import base64
-
-    from wholestory.web.accounts.users import add_totp
+    from wholestory.web.accounts.users import add_totp, authenticator_secret
 
     device = add_totp(user)
-    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    secret = authenticator_secret(device)
     return [
         "Their role needs a second factor. Add this to their authenticator app",
         "(scan the URL as a QR code, or type the secret):",
@@ -113,15 +111,16 @@ def user_add_command(
     """
     password = _read_password(password_stdin)
     store = ready_store()  # sets Django up: import the accounts only after this
-    from wholestory.web.accounts.users import UserError, add_user
+    from wholestory.web.accounts.users import UserError, add_user, check_new_user
 
     try:
         try:
-            user = add_user(name, agency, role, password, team)
+            role, agency = check_new_user(name, agency, role, password)
         except UserError as error:
             fail(str(error))
-        role = role.lower()
-        _audit(store, "user_added", name, {"agency": agency.upper(), "role": role, "team": team})
+        # Recorded before the user exists, so no account is ever made unaudited.
+        _audit(store, "user_added", name, {"agency": agency, "role": role, "team": team})
+        user = add_user(name, agency, role, password, team, check_password=False)
     finally:
         store.close()
     from wholestory.access import ROLES, TWO_FACTOR_REQUIRED
@@ -146,20 +145,53 @@ def user_password_command(
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
+    from wholestory.web.accounts.users import revoke_tokens
+
     try:
         user = _user(name)
         try:
             validate_password(password, user)
         except ValidationError as error:
             fail("The password is not strong enough: " + " ".join(error.messages))
+        _audit(store, "password_set", name)
         user.set_password(password)
         user.save(update_fields=["password"])
+        revoked = revoke_tokens(user)
         from axes.utils import reset
 
         reset(username=name)
     finally:
         store.close()
-    console.print(f"Set a new password for {name}.")
+    console.print(
+        f"Set a new password for {name}."
+        + (
+            f" Their {revoked} API token{'s' if revoked != 1 else ''} no longer work."
+            if revoked
+            else ""
+        )
+    )
+
+
+@user_app.command("disable")
+def user_disable_command(
+    name: Annotated[str, typer.Argument(help="The username.")],
+) -> None:
+    """Stop a user signing in or using the API (when they leave, or their access must end).
+
+    Their API tokens are revoked. What they did stays in the audit log.
+    """
+    store = ready_store()
+    from wholestory.web.accounts.users import disable_user
+
+    try:
+        user = _user(name)
+        _audit(store, "user_disabled", name)
+        revoked = disable_user(user)
+    finally:
+        store.close()
+    console.print(
+        f"{name} can no longer sign in; {revoked} API token{'s' if revoked != 1 else ''} revoked."
+    )
 
 
 @user_app.command("token")

@@ -9,7 +9,6 @@ child with the most flags, so there is a case to review.
 
 from __future__ import annotations
 
-import base64
 import secrets
 from dataclasses import dataclass
 from typing import Final
@@ -18,9 +17,10 @@ from django.conf import settings
 from django.contrib.auth.models import User
 
 from wholestory import audit
+from wholestory.access import TWO_FACTOR_REQUIRED
 from wholestory.chronology.stored import flagged_children
 from wholestory.store import Store
-from wholestory.web.accounts.users import add_totp, add_user, grant_review
+from wholestory.web.accounts.users import add_totp, add_user, authenticator_secret, grant_review
 
 #: (username, agency, role, team)
 DEMO_USERS: Final[tuple[tuple[str, str, str, str], ...]] = (
@@ -70,9 +70,9 @@ def make_demo_users(store: Store) -> DemoUsers | None:
         password = secrets.token_urlsafe(12)  # 16 characters, about 96 bits
         user = add_user(username, agency, role, password, team)
         secret = otpauth = ""
-        if role in ("lead", "admin"):
+        if role in TWO_FACTOR_REQUIRED:
             device = add_totp(user)
-            secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+            secret = authenticator_secret(device)
             otpauth = str(device.config_url)
         audit.append(
             store,

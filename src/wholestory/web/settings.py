@@ -127,7 +127,9 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("WHOLESTORY_LOGIN_ATTEMPTS", "5"))
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Per username: behind a proxy every sign-in comes from the proxy's address, and an
+# attacker who changes address must not get five more tries.
+AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "pages/locked.html"
 AXES_VERBOSE = False
@@ -171,6 +173,8 @@ RATE_LIMITS = {
     "login": int(os.environ.get("WHOLESTORY_LOGIN_RATE", "10")),
     "search": int(os.environ.get("WHOLESTORY_SEARCH_RATE", "60")),
 }
+#: How many proxies in front of the app add to X-Forwarded-For (0: use the connection's address).
+TRUSTED_PROXIES = int(os.environ.get("WHOLESTORY_PROXIES", "0"))
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LOGGING: dict[str, Any] = {

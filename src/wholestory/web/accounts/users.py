@@ -2,20 +2,56 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import re
+from typing import Final
 
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from wholestory.access import ROLES, TWO_FACTOR_REQUIRED
+from wholestory.access import ROLES
 from wholestory.web.accounts.models import AccessGrant, ApiToken, Membership
 
 
 class UserError(ValueError):
     """A user cannot be added or changed as asked; the message says why, for a person."""
+
+
+#: A username: letters, digits and . @ + - _ (what Django allows), at most 150 characters.
+USERNAME: Final = re.compile(r"[\w.@+-]{1,150}")
+#: An agency code: capitals, digits and _, starting with a letter, at most 32 characters.
+AGENCY: Final = re.compile(r"[A-Z][A-Z0-9_]{0,31}")
+
+
+def check_new_user(username: str, agency: str, role: str, password: str | None) -> tuple[str, str]:
+    """(role, agency) as they will be stored, or :class:`UserError` saying what to change.
+
+    Every way of adding a user (command line, users page, demo) checks here, so
+    none can make a user the others would refuse.
+    """
+    role, agency = role.strip().lower(), agency.strip().upper()
+    if not username:
+        raise UserError("Enter a username.")
+    if not USERNAME.fullmatch(username):
+        raise UserError("Use only letters, numbers and . @ + - _ in the username (150 at most).")
+    if role not in ROLES:
+        raise UserError(f"Unknown role '{role}'. Roles: {', '.join(ROLES)}")
+    if not AGENCY.fullmatch(agency):
+        raise UserError("Give the agency's code in capitals, like POLICE (32 characters at most).")
+    if User.objects.filter(username=username).exists():
+        raise UserError(f"A user called '{username}' already exists.")
+    if password is not None:
+        try:
+            validate_password(password, User(username=username))
+        except ValidationError as error:
+            messages = " ".join(error.messages)
+            raise UserError(f"The password is not strong enough: {messages}") from error
+    return role, agency
 
 
 def add_user(
@@ -28,26 +64,29 @@ def add_user(
     check_password: bool = True,
 ) -> User:
     """A new user with their agency, team and role. The password is hashed with Argon2."""
-    role = role.lower()
-    if role not in ROLES:
-        raise UserError(f"Unknown role '{role}'. Roles: {', '.join(ROLES)}")
-    if not username or User.objects.filter(username=username).exists():
-        raise UserError(f"A user called '{username}' already exists." if username else "No name.")
-    if check_password:
-        try:
-            validate_password(password, User(username=username))
-        except Exception as error:  # Django's ValidationError: several messages
-            messages = getattr(error, "messages", [str(error)])
-            raise UserError("The password is not strong enough: " + " ".join(messages)) from error
+    role, agency = check_new_user(username, agency, role, password if check_password else None)
     with transaction.atomic():
         user = User.objects.create_user(username=username, password=password)
-        Membership.objects.create(user=user, agency=agency.upper(), team=team, role=role)
+        Membership.objects.create(user=user, agency=agency, team=team, role=role)
     return user
 
 
-def needs_second_factor(user: User) -> bool:
-    membership = getattr(user, "membership", None)
-    return membership is not None and membership.role in TWO_FACTOR_REQUIRED
+def authenticator_secret(device: TOTPDevice) -> str:
+    """The device's secret as an authenticator app takes it typed in (base32, unpadded)."""
+    return base64.b32encode(device.bin_key).decode().rstrip("=")
+
+
+def disable_user(user: User) -> int:
+    """Stop a user signing in or using the API; returns how many tokens were revoked."""
+    with transaction.atomic():
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        return revoke_tokens(user)
+
+
+def revoke_tokens(user: User) -> int:
+    """Revoke every API token of the user (after a new password, or when they leave)."""
+    return int(ApiToken.objects.filter(user=user, revoked=False).update(revoked=True))
 
 
 def add_totp(user: User) -> TOTPDevice:

@@ -44,6 +44,8 @@ def write_csv(
     The file appears complete or not at all: rows go to a temporary file that
     replaces the target at the end.
     """
+    if path.is_dir():
+        raise IsADirectoryError(path)
     if path.exists() and not force:
         raise FileExistsError(path)
     path.parent.mkdir(parents=True, exist_ok=True)

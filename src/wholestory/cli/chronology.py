@@ -78,6 +78,8 @@ def _person(store: Store, agency: str, person_id: str | None) -> str:
 
 def _write(out: Path, data: bytes, force: bool) -> None:
     """Write a file whole, never over an existing one unasked."""
+    if out.is_dir():
+        fail(f"{out} is a folder: give a file name, like {out / 'chronology.pdf'}")
     if out.exists() and not force:
         fail(f"{out} already exists; add --force to overwrite it")
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -149,6 +151,8 @@ def chronology_command(
 
         try:
             write_chronology_csv(chronology, out, anonymise=anonymise, force=force)
+        except IsADirectoryError:
+            fail(f"{out} is a folder: give a file name, like {out / 'chronology.csv'}")
         except FileExistsError:
             fail(f"{out} already exists; add --force to overwrite it")
         console.print(

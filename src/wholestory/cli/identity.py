@@ -184,6 +184,14 @@ def _evidence_words(evidence: dict[str, float]) -> str:
 def _key(text: str) -> str:
     """AGENCY:PERSON_ID as typed, with the agency code in capitals as the store holds it."""
     agency, colon, person_id = text.strip().partition(":")
+    if not colon:
+        hint = (
+            "that is a WholeStory id; a decision is about two agencies' records, "
+            "as `wholestory review` lists them"
+            if text.strip().upper().startswith(ID_PREFIX)
+            else "give the agency and its id for the person"
+        )
+        fail(f"'{text}': {hint} (AGENCY:PERSON_ID, like POLICE:PN0001).")
     return f"{agency.upper()}{colon}{person_id}"
 
 
@@ -239,7 +247,7 @@ def person_command(
     if as_json:
         typer.echo(json.dumps(view.as_dict(), indent=2, default=str))
         return
-    _print_person(view.as_dict(), asked=agency if person_id is None else None)
+    _print_person(view.as_dict(), asked=agency.upper() if person_id is None else None)
 
 
 def _find_person(store: Store, agency: str, person_id: str | None) -> Any:

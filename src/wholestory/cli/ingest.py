@@ -17,7 +17,7 @@ from wholestory.chronology.stored import refresh_after_feed
 from wholestory.cli.errors import EXIT_BAD_INPUT, err_console, fail
 from wholestory.cli.store import ready_store
 from wholestory.exporting import write_csv
-from wholestory.identity.linking import LinkSummary, link_new
+from wholestory.identity.linking import LinkError, LinkSummary, Thresholds, link_new
 from wholestory.identity.sources import now_iso
 from wholestory.ingest import IngestResult, ingest_paths
 from wholestory.profiles import Profile, ProfileError, load_profile
@@ -54,6 +54,10 @@ def ingest_command(
     people are linked straight after the import, against everyone already known.
     """
     mapping = _load_profile(profile)
+    try:  # a bad linking setting is reported before anything is imported
+        thresholds = Thresholds.from_environment() if link else None
+    except LinkError as error:
+        fail(str(error))
     store = ready_store()
     since = now_iso()
     try:
@@ -61,7 +65,7 @@ def ingest_command(
         totals = result.totals()
         linked, refreshed = None, 0
         if link and (totals["inserted"] or totals["updated"]):
-            linked = link_new(store, since=since)
+            linked = link_new(store, since=since, thresholds=thresholds)
             if linked is not None:
                 refreshed = refresh_after_feed(store, since)
     finally:
@@ -260,6 +264,8 @@ def _export(out: Path, header: list[str], rows: list[list[str]], force: bool, no
     """Write a listing to CSV for the agency; never overwrite a file unasked."""
     try:
         write_csv(out, header, rows, force=force)
+    except IsADirectoryError:
+        fail(f"{out} is a folder: give a file name, like {out / 'export.csv'}")
     except FileExistsError:
         fail(f"{out} already exists; add --force to overwrite it")
     console.print(f"Wrote {_count(len(rows), noun)} to {out}")
@@ -281,5 +287,10 @@ def _count(number: int, noun: str) -> str:
     """``1 record``, ``2 records``, ``2 people``: counts in words people read without tripping."""
     if number == 1:
         return f"1 {noun}"
-    plural = noun[: -len("person")] + "people" if noun.endswith("person") else noun + "s"
+    if noun.endswith("person"):
+        plural = noun[: -len("person")] + "people"
+    elif noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        plural = noun[:-1] + "ies"  # chronology, chronologies
+    else:
+        plural = noun + "s"
     return f"{number:,} {plural}"

@@ -16,6 +16,7 @@ pairs between the thresholds, and refused links, wait for review.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import time
@@ -60,14 +61,22 @@ class Thresholds:
 
     @classmethod
     def from_environment(cls) -> Thresholds:
-        upper = float(os.environ.get("WHOLESTORY_LINK_UPPER", UPPER))
-        lower = float(os.environ.get("WHOLESTORY_LINK_LOWER", LOWER))
+        upper = _probability("WHOLESTORY_LINK_UPPER", UPPER)
+        lower = _probability("WHOLESTORY_LINK_LOWER", LOWER)
         if not 0 < lower <= upper < 1:
             raise LinkError(
                 f"WHOLESTORY_LINK_LOWER ({lower}) must be above 0 and not above "
                 f"WHOLESTORY_LINK_UPPER ({upper}), which must be below 1."
             )
         return cls(upper, lower)
+
+
+def _probability(name: str, default: float) -> float:
+    text = os.environ.get(name, "").strip()
+    try:
+        return float(text) if text else default
+    except ValueError:
+        raise LinkError(f"{name} must be a probability such as 0.99, not '{text}'.") from None
 
 
 @dataclass
@@ -189,13 +198,15 @@ def link_new(
     started = time.perf_counter()
     summary = LinkSummary(kind="incremental", model_id=model[0])
     if keys is None:
-        keys = people_touched_since(store, since or "")
+        keys = people_touched_since(store, _resume_from(store, since or ""))
     changes = refresh_sources(store, keys)
     # People whose details changed are scored again too; they stay with their
     # person (see ``fixed`` below) and may gain links, never lose them here.
-    touched = set(changes.touched)
+    # People a failed run left without a WholeStory id are taken up again.
+    touched = set(changes.touched) | _unlinked(store, keys)
     summary.source_persons = len(changes.touched)
-    if not touched:
+    if not touched:  # nobody to link; a new relationship may still change a household
+        summary.household_links = update_household_links(store, sorted(keys))
         summary.seconds = time.perf_counter() - started
         return summary
     everyone = model_frame(load_sources(store))
@@ -223,10 +234,43 @@ def link_new(
     _replace_pairs(store, pairs, clustering, thresholds, model[0], full=False)
     _write_groups(store, summary, clustering.groups(), previous, clustering, run_id)
     _count_pairs(store, summary)
-    summary.household_links = update_household_links(store, changes.touched)
+    # Every key the feed named: a new relationship changes a household, not a person's details.
+    summary.household_links = update_household_links(store, sorted(touched | set(keys)))
     summary.seconds = time.perf_counter() - started
     _finish_run(store, run_id, summary)
     return summary
+
+
+def _resume_from(store: Store, since: str) -> str:
+    """Where a daily feed's linking starts: ``since``, or earlier if a run since then failed.
+
+    The start of the last linking run that finished (full or incremental): records
+    written by an import whose linking failed, or by imports with --no-link, are
+    linked by the next feed instead of being left out for good.
+    """
+    last = store.scalar(
+        "SELECT MAX(started_at) FROM ws_link_run WHERE finished_at IS NOT NULL "
+        "AND kind IN ('full', 'incremental')"
+    )
+    if last is None:
+        return ""
+    started = last if isinstance(last, dt.datetime) else dt.datetime.fromisoformat(str(last))
+    if since:
+        started = min(started, dt.datetime.fromisoformat(since))
+    return started.astimezone(dt.UTC).isoformat(sep=" ")  # as now_iso() writes times
+
+
+def _unlinked(store: Store, keys: Sequence[str]) -> set[str]:
+    """Those of ``keys`` that have no WholeStory id yet."""
+    if not keys:
+        return set()
+    condition, params = store.keys_in("key", list(keys))
+    return {
+        str(k)
+        for (k,) in store.query(
+            f"SELECT key FROM ws_source_person WHERE {condition} AND ws_person_id IS NULL", params
+        )
+    }
 
 
 # -- decisions ---------------------------------------------------------------------
@@ -261,8 +305,11 @@ def decide(
                 f"No person {key} in the store "
                 "(give AGENCY:PERSON_ID, as `wholestory review` lists them)."
             )
+    thresholds = Thresholds.from_environment()  # before anything is written
     pairs = _decided_pairs(store, key_l, key_r) if decision == "different" else [(key_l, key_r)]
     when = now_iso()
+    # The decision and the regrouping it causes go in together: a decision that
+    # was recorded but not applied would leave the review queue without the pair.
     with store.transaction():
         for left, right in pairs:
             store.execute(
@@ -273,7 +320,7 @@ def decide(
                 "decided_at) VALUES (?, ?, ?, ?, ?, ?)",
                 [left, right, decision, reason.strip(), by, when],
             )
-    return _regroup(store, {k for pair in pairs for k in pair}, "decision")
+        return _regroup(store, {k for pair in pairs for k in pair}, "decision", thresholds)
 
 
 def _decided_pairs(store: Store, key_l: str, key_r: str) -> list[tuple[str, str]]:
@@ -301,10 +348,9 @@ def _decided_pairs(store: Store, key_l: str, key_r: str) -> list[tuple[str, str]
     return sorted({(min(a, b), max(a, b)) for a in mine for b in theirs})
 
 
-def _regroup(store: Store, keys: set[str], kind: str) -> LinkSummary:
+def _regroup(store: Store, keys: set[str], kind: str, thresholds: Thresholds) -> LinkSummary:
     """Re-group the people holding ``keys`` from their stored pairs and all decisions."""
     started = time.perf_counter()
-    thresholds = Thresholds.from_environment()
     previous = _previous(store)
     persons = {previous[k] for k in keys if previous.get(k)}
     members = sorted({k for k, p in previous.items() if p in persons} | keys)

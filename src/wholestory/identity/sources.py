@@ -121,11 +121,14 @@ def _read_records(store: Store, keys: Sequence[str] | None) -> pl.DataFrame:
 
 
 def people_touched_since(store: Store, since: str) -> list[str]:
-    """Keys of people with a record written or changed at or after ``since`` (ISO time)."""
+    """Keys of people with a record, or a relationship, written or changed since ``since``."""
     rows = store.query(
-        "SELECT DISTINCT agency, person_id FROM ws_record WHERE updated_at >= ?", [since]
+        "SELECT agency, person_id FROM ws_record WHERE updated_at >= ? "
+        "UNION SELECT agency, person_id FROM ws_relationship WHERE created_at >= ? "
+        "UNION SELECT agency, related_person_id FROM ws_relationship WHERE created_at >= ?",
+        [since, since, since],
     )
-    return [source_key(str(a), str(p)) for a, p in rows]
+    return sorted({source_key(str(a), str(p)) for a, p in rows})
 
 
 def refresh_sources(store: Store, keys: Sequence[str] | None = None) -> SourceChanges:

@@ -151,6 +151,14 @@ def test_flags_only_for_children() -> None:
     assert adult.as_dict()["person"]["dates_of_birth"] == ["1990-01-01"]
 
 
+def test_an_eighteenth_birthday_ends_childhood() -> None:
+    rows = [row("POLICE", f"P{i}", CHILD, d, "MISSING_EPISODE", dob="2008-10-31") for i, d in
+            enumerate(("2024-01-01", "2024-03-01", "2024-05-01"))]  # fmt: skip
+    assert build(material(rows), dt.date(2026, 10, 30), Thresholds()).flags
+    adult = build(material(rows), dt.date(2026, 10, 31), Thresholds())
+    assert adult.flags == [] and not adult.is_child
+
+
 def test_the_json_contract() -> None:
     c = build(material(police_call_out()), dt.date(2026, 10, 31), Thresholds())
     data = c.as_dict()

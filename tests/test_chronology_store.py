@@ -193,6 +193,30 @@ def test_flags_and_review_pack_commands(built: Store, store_env: Store, tmp_path
     assert again.exit_code == 2 and "--force" in again.output
 
 
+def test_an_anonymised_pack_holds_no_name_or_full_date_of_birth(
+    built: Store, store_env: Store, tmp_path: Path
+) -> None:
+    agency, person_id = _a_flagged_child(built)
+    pack = tmp_path / "published"
+    made = runner.invoke(app, ["review-pack", agency, person_id, "--out", str(pack), "--anonymise"])
+    assert made.exit_code == 0, made.output
+    names = {
+        str(n)
+        for row in built.query(
+            "SELECT s.given_name, s.family_name, s.date_of_birth FROM ws_source_person s "
+            "WHERE s.ws_person_id = (SELECT ws_person_id FROM ws_source_person "
+            "WHERE agency = ? AND person_id = ?)",
+            [agency, person_id],
+        )
+        for n in row
+        if n and len(str(n)) > 3
+    }
+    for path in pack.iterdir():
+        if path.suffix in (".csv", ".txt", ".json", ".html"):
+            text = path.read_text(encoding="utf-8-sig")
+            assert not [n for n in names if n in text], path.name
+
+
 def test_clear_words_for_what_cannot_be_done(built: Store, store_env: Store) -> None:
     unknown = runner.invoke(app, ["chronology", "POLICE", "NOBODY", "--format", "json"])
     assert unknown.exit_code == 2 and "POLICE has no person NOBODY" in unknown.output

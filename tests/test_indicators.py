@@ -322,3 +322,15 @@ def test_thresholds_come_from_a_file(tmp_path: Path) -> None:
 
 def test_the_packaged_defaults_are_those_of_the_specification() -> None:
     assert Thresholds.load() == Thresholds()
+
+
+def test_a_broken_thresholds_file_is_named_in_plain_words(tmp_path: Path) -> None:
+    settings = tmp_path / "indicators.yaml"
+    settings.write_text("missing_episodes: [2\n")
+    with pytest.raises(ValueError, match="is not valid YAML"):
+        Thresholds.load(settings)
+    settings.write_text("- 2\n- 3\n")
+    with pytest.raises(ValueError, match="'name: value' lines"):
+        Thresholds.load(settings)
+    with pytest.raises(ValueError, match="cannot be read"):
+        Thresholds.load(tmp_path / "missing.yaml")

@@ -36,6 +36,23 @@ def neutralise(value: str) -> str:
     return value
 
 
+def write_bytes(path: Path, data: bytes, force: bool = False) -> None:
+    """Write a file whole (a temporary file replaces the target), never over one unasked."""
+    if path.is_dir():
+        raise IsADirectoryError(path)
+    if path.exists() and not force:
+        raise FileExistsError(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 def write_csv(
     path: Path, header: Sequence[str], rows: Iterable[Sequence[str | None]], force: bool = False
 ) -> None:

@@ -13,6 +13,7 @@ import datetime as dt
 
 from wholestory.chronology.analysis import summarise
 from wholestory.chronology.building import build_entries, describe_person
+from wholestory.chronology.display import age_on
 from wholestory.chronology.indicators import Thresholds, View
 from wholestory.chronology.material import Material
 from wholestory.chronology.model import Chronology
@@ -31,7 +32,8 @@ def build(
     dob = dt.date.fromisoformat(person.date_of_birth) if person.date_of_birth else None
     entries, relations = build_entries(material, dob)
     view = View(entries, dob, as_of)
-    flags = raise_flags(view, thresholds) if is_child(material, dob, as_of, thresholds) else []
+    child = is_child(material, dob, as_of, thresholds)
+    flags = raise_flags(view, thresholds) if child else []
     household = [
         {
             "person": m.person,
@@ -50,6 +52,7 @@ def build(
         flags=flags,
         summary=summarise(view, thresholds),
         household=household,
+        is_child=child,
     )
 
 
@@ -61,7 +64,7 @@ def is_child(material: Material, dob: dt.date | None, as_of: dt.date, t: Thresho
     more than a needless one on an adult.
     """
     if dob is not None:
-        return (as_of - dob).days / 365.25 < t.child_age_limit
+        return age_on(dob, as_of) < t.child_age_limit
     own = set(material.keys)
     return not any(r.role in ADULT_ROLES for r in material.rows if r.key in own)
 

@@ -22,16 +22,16 @@ Nothing is dropped: every row the material holds ends up in exactly one entry.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from wholestory.chronology.display import age_on
 from wholestory.chronology.material import Material, Member, Row
 from wholestory.chronology.model import Entry, Involved, Person, Source
 from wholestory.chronology.vocabulary import (
-    AGENCY_WORDS,
+    AGENCY_PATTERNS,
     HOUSEHOLD_TYPES,
     agency_name,
     category_of,
@@ -148,13 +148,13 @@ def build_entries(
     own_events = _events(material.rows, mine, household=False)
     seen = {(e.agency, r.record_id) for e in own_events for r in e.rows}
     theirs = [r for r in material.household_rows if (r.agency, r.record_id) not in seen]
+    born = _dates_of_birth([*material.rows, *material.household_rows])
     household = [
         e
         for e in _events(theirs, mine, household=True)
-        if _touches_child(e, material.members, date_of_birth)
+        if _touches_child(e, material.members, date_of_birth, born)
     ]
     groups = _merge(sorted(own_events + household, key=lambda e: (e.day, e.agency)))
-    born = _dates_of_birth([*material.rows, *material.household_rows])
     relations = {
         p: relation_words(m.relation) or _by_age(born.get(p), date_of_birth)
         for p, m in material.members.items()
@@ -201,30 +201,26 @@ def _events(rows: Iterable[Row], mine: set[str], household: bool) -> list[_Event
     ]
 
 
-def _touches_child(event: _Event, members: dict[str, Member], dob: dt.date | None) -> bool:
-    """Whether a household member's event belongs in the child's story."""
+def _touches_child(
+    event: _Event, members: dict[str, Member], dob: dt.date | None, born: dict[str, dt.date]
+) -> bool:
+    """Whether a household member's event belongs in the child's story.
+
+    The member must be an adult then (age unknown counts as adult: an adult's
+    event must not drop out of view), living with the child, after the birth.
+    """
     if dob is not None and event.day < dob:
         return False
     for r in event.rows:
         member = members.get(r.person)
         if member is None or r.event_type not in HOUSEHOLD_TYPES:
             continue
-        if _age(r.date_of_birth, event.day) < ADULT_AGE:
+        birth = born.get(r.person)
+        if birth is not None and age_on(birth, event.day) < ADULT_AGE:
             continue
         if member.covers(event.day, MEMBER_SLACK_DAYS):
             return True
     return False
-
-
-def _age(date_of_birth: str | None, on: dt.date) -> float:
-    """Age in years on a day; infinity when the date of birth is not known in full."""
-    if not date_of_birth or len(date_of_birth) != 10:
-        return float("inf")
-    try:
-        born = dt.date.fromisoformat(date_of_birth)
-    except ValueError:
-        return float("inf")
-    return (on - born).days / 365.25
 
 
 def _merge(events: list[_Event]) -> list[tuple[list[_Event], list[str]]]:
@@ -272,14 +268,8 @@ def _joins(group: list[_Event], event: _Event) -> str:
     return ""
 
 
-_WORDS: Final = {
-    agency: re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
-    for agency, words in AGENCY_WORDS.items()
-}
-
-
 def _names(event: _Event, agency: str) -> bool:
-    pattern = _WORDS.get(agency)
+    pattern = AGENCY_PATTERNS.get(agency)
     return pattern is not None and any(pattern.search(r.summary) for r in event.rows)
 
 

@@ -33,6 +33,7 @@ from typing import Any, Final
 
 import yaml
 
+from wholestory.chronology.display import age_on, show_date
 from wholestory.chronology.model import Entry, Flag, Source
 
 
@@ -75,9 +76,18 @@ class Thresholds:
             text = resources.files("wholestory.chronology").joinpath("indicators.yaml").read_text()
             origin = "the packaged indicators.yaml"
         else:
-            text = chosen.read_text(encoding="utf-8")
             origin = str(chosen)
-        return cls.from_mapping(yaml.safe_load(text) or {}, origin)
+            try:
+                text = chosen.read_text(encoding="utf-8")
+            except OSError as error:
+                raise ValueError(f"{origin} cannot be read ({error.strerror or error})") from None
+        try:
+            values = yaml.safe_load(text) or {}
+        except yaml.YAMLError as error:
+            raise ValueError(f"{origin} is not valid YAML: {error}") from None
+        if not isinstance(values, dict):
+            raise ValueError(f"{origin} must hold settings as 'name: value' lines")
+        return cls.from_mapping(values, origin)
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any], origin: str = "settings") -> Thresholds:
@@ -205,6 +215,8 @@ class View:
                 if s.own:
                     self._own.setdefault(s.event_type, []).append((i, s.agency))
         self._spells: dict[tuple[tuple[str, str, str], ...], list[Spell]] = {}
+        #: What rules and the summary both need, worked out once (ACE evidence).
+        self.cache: dict[Any, Any] = {}
 
     def own(self, types: Iterable[str], agencies: Iterable[str] | None = None) -> list[Entry]:
         """Entries holding one of the child's own records of ``types`` (at ``agencies``)."""
@@ -259,10 +271,9 @@ class View:
                 )
         return sorted(found, key=lambda s: s.start)
 
-    def age_on(self, day: dt.date) -> float | None:
-        if self.date_of_birth is None:
-            return None
-        return (day - self.date_of_birth).days / 365.25
+    def age_on(self, day: dt.date) -> int | None:
+        """Whole years of age on ``day`` (None when the date of birth is not known)."""
+        return None if self.date_of_birth is None else age_on(self.date_of_birth, day)
 
 
 Rule = Callable[[View, Thresholds], "Flag | None"]
@@ -301,8 +312,8 @@ def months(days: int) -> str:
 
 
 def when(day: dt.date) -> str:
-    """A day as people write it: ``3 Mar 2012``."""
-    return f"{day.day} {day:%b %Y}"
+    """A day as people write it: ``3 Mar 2012`` (as every output shows dates)."""
+    return show_date(day)
 
 
 def span(entries: Sequence[Entry]) -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, NamedTuple
 
@@ -420,7 +420,3 @@ class Everyone:
                     seen.add((r.agency, r.record_id))
                     out.append(r)
         return out
-
-    def __iter__(self) -> Iterator[Material]:
-        for person in self.persons():
-            yield self.material(person)

@@ -17,6 +17,8 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Final
 
+from wholestory.dates import precision_of_iso
+
 
 @dataclass(frozen=True, slots=True)
 class Source:
@@ -91,15 +93,11 @@ class Entry:
     @property
     def precision(self) -> str:
         """``day``, ``month`` or ``year``: how exactly the date is known."""
-        return {4: "year", 7: "month"}.get(len(self.date), "day")
+        return precision_of_iso(self.date)
 
     def has(self, *types: str) -> bool:
         """Whether any record of the entry is of one of ``types``."""
         return any(t in types for t in self.event_types)
-
-    def own_types(self) -> set[str]:
-        """Types of the chronology person's own records in this entry."""
-        return {s.event_type for s in self.sources if s.own}
 
     def as_dict(self) -> dict[str, Any]:
         """The entry in the JSON contract."""
@@ -186,6 +184,7 @@ class Chronology:
     flags: list[Flag]
     summary: dict[str, Any]
     household: list[dict[str, Any]]
+    is_child: bool = False  # flags apply (under the age limit on the as-of date)
 
     def entries_text(self) -> list[str]:
         """Every record's summary and action: the free text other agencies are named in."""

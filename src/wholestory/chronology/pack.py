@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Final
 
+from wholestory.chronology.display import age_on, parse_iso, show_date
+from wholestory.chronology.indicators import plural
 from wholestory.chronology.model import Chronology
-from wholestory.chronology.vocabulary import AGENCY_WORDS, agency_name
-from wholestory.exporting import write_csv
+from wholestory.chronology.vocabulary import AGENCY_PATTERNS, agency_name
+from wholestory.exporting import write_bytes, write_csv
 from wholestory.store.connection import Store
 
 #: Agencies a child of school age is expected to be known to, and from what age.
@@ -50,14 +51,21 @@ def write_pack(
         written.append((path, what))
         return path
 
-    keep("chronology.pdf", "the chronology report, analysis and flags first").write_bytes(
-        render.to_pdf(chronology, anonymise=anonymise)
+    html = render.to_html(chronology, anonymise=anonymise)
+    write_bytes(
+        keep("chronology.pdf", "the chronology report, analysis and flags first"),
+        render.html_to_pdf(html),
+        force=True,
     )
-    keep("chronology.html", "the same report as one self-contained web page").write_text(
-        render.to_html(chronology, anonymise=anonymise), encoding="utf-8"
+    write_bytes(
+        keep("chronology.html", "the same report as one self-contained web page"),
+        html.encode(),
+        force=True,
     )
-    keep("chronology.json", "the chronology as data").write_text(
-        json.dumps(shown.as_dict(), indent=2, default=str) + "\n", encoding="utf-8"
+    write_bytes(
+        keep("chronology.json", "the chronology as data"),
+        (json.dumps(shown.as_dict(), indent=2, default=str) + "\n").encode(),
+        force=True,
     )
     write_csv(keep("flags.csv", "every flag with its evidence"), *_flags(shown), force=True)
     write_csv(
@@ -71,14 +79,18 @@ def write_pack(
             *_agency_entries(shown, agency),
             force=True,
         )
-    asks = agencies_to_ask(store, chronology)
+    asks = agencies_to_ask(store, shown)
     write_csv(
-        keep("ask-for-more.csv", f"{len(asks)} agencies to ask for more, with why"),
+        keep(
+            "ask-for-more.csv",
+            f"{plural(len(asks), 'agency', 'agencies')} to ask for more, with why",
+        ),
         ["agency", "name", "why"],
         [[a, agency_name(a), why] for a, why in asks],
         force=True,
     )
-    keep("README.txt", "what this pack is").write_text(_readme(shown, written), encoding="utf-8")
+    readme = _readme(shown, written)  # lists the files so far, then itself
+    write_bytes(keep("README.txt", "what this pack is"), readme.encode(), force=True)
     return written
 
 
@@ -142,7 +154,8 @@ def agencies_to_ask(store: Store, c: Chronology) -> list[tuple[str, str]]:
     for i in c.summary.get("involvement", []):
         if i["agency"] in own_agencies:
             asks[i["agency"]] = (
-                f"Involved {i['first']} to {i['last']} ({i['entries']} entries): confirm the "
+                f"Involved {show_date(i['first'])} to {show_date(i['last'])} "
+                f"({plural(i['entries'], 'entry', 'entries')}): confirm the "
                 "records are complete, add anything since, and give the agency's own analysis."
             )
     for agency in sorted(_named_agencies(c.entries_text()) - own_agencies):
@@ -165,42 +178,56 @@ def agencies_to_ask(store: Store, c: Chronology) -> list[tuple[str, str]]:
 
 
 def _named_agencies(texts: Iterable[str]) -> set[str]:
-    found: set[str] = set()
-    for agency, words in AGENCY_WORDS.items():
-        pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
-        if any(pattern.search(t) for t in texts):
-            found.add(agency)
-    return found
+    return {a for a, pattern in AGENCY_PATTERNS.items() if any(pattern.search(t) for t in texts)}
 
 
 def _expected_missing(c: Chronology, present: set[str]) -> list[tuple[str, str]]:
     dob = c.person.date_of_birth
     if not dob:
         return []
-    born = dt.date.fromisoformat(dob)
-    age = (c.as_of - born).days / 365.25
+    born = parse_iso(dob)  # an anonymised copy keeps only the year
+    if born is None:
+        return []
+    age = age_on(born, c.as_of)
     found = []
     for agency, low, high in EXPECTED:
-        if agency not in present and age >= low and (age - high) < 5:
+        # Known to the child now, or in the last five years (a nine-year-old's
+        # health visiting records are history a review still wants).
+        if agency not in present and low <= age and age - high < 5:
             found.append(
                 (
                     agency,
-                    f"A child aged {int(age)} is normally known to {agency_name(agency)}, but "
-                    "no record of the child from it is linked: ask for its records.",
+                    f"Children are normally known to {agency_name(agency).lower()} from "
+                    f"{_age_words(low)} to {_age_words(high)}, but no record of this child from "
+                    "it is linked: ask for its records.",
                 )
             )
     return found
 
 
+def _produced(moment: str) -> str:
+    try:
+        at = dt.datetime.fromisoformat(moment)
+    except ValueError:
+        return moment
+    return f"{show_date(at.date())} at {at:%H:%M} UTC"
+
+
+def _age_words(years: float) -> str:
+    return "birth" if years == 0 else f"age {years:g}"
+
+
 def _readme(c: Chronology, files: list[tuple[Path, str]]) -> str:
+    agencies = len({a for e in c.entries for a in e.agencies})
     lines = [
         "OFFICIAL-SENSITIVE",
         "",
-        f"Rapid review pack for {c.person.id}, as of {c.as_of.isoformat()}, "
-        f"produced {c.produced_at} by WholeStory.",
-        f"{len(c.entries)} entries from {len({a for e in c.entries for a in e.agencies})} "
-        f"agencies; {len(c.flags)} flags. A flag is a prompt for professional judgement, "
-        "never a verdict: each one names the records behind it.",
+        f"Rapid review pack for {c.person.names[0] if c.person.names else c.person.id}, "
+        f"as of {show_date(c.as_of)}, produced by WholeStory on {_produced(c.produced_at)}.",
+        f"{plural(len(c.entries), 'entry', 'entries')} from "
+        f"{plural(agencies, 'agency', 'agencies')}; {plural(len(c.flags), 'flag')}. A flag is "
+        "a prompt for professional judgement, never a verdict: each one names the records "
+        "behind it.",
         "",
         "Files:",
         *[f"  {p.name}: {what}" for p, what in files],

@@ -36,11 +36,11 @@ from wholestory.chronology.display import (
     show_date,
 )
 from wholestory.chronology.model import Chronology, Entry, Flag
+from wholestory.chronology.rules import SEVERITY_ORDER
 from wholestory.chronology.timeline import colour_of_category, timeline_svg
 from wholestory.chronology.vocabulary import agency_name
 from wholestory.exporting import neutralise, write_csv
 
-SEVERITY_ORDER: Final = {"high": 0, "medium": 1, "low": 2}
 _ISO_DAY: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 Cell = str | Markup
@@ -523,10 +523,14 @@ def to_pdf(chronology: Chronology, anonymise: bool = False) -> bytes:
     WeasyPrint is given a fetcher that allows only ``data:`` URLs, so laying
     out the report can never reach the network or the file system.
     """
+    return html_to_pdf(to_html(chronology, anonymise=anonymise))
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Lay a report's HTML out as the PDF (when the HTML is wanted too, render it once)."""
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
-    html = to_html(chronology, anonymise=anonymise)
     fetcher = URLFetcher(allowed_protocols=["data"])
     document = HTML(string=html, url_fetcher=fetcher, media_type="print")
     pdf: bytes = document.write_pdf()

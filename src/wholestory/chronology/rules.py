@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Final
 
+from wholestory.chronology.display import event_label
 from wholestory.chronology.indicators import (
     ACE_HOUSEHOLD,
     ACE_OWN,
@@ -244,7 +245,7 @@ def education_disruption(v: View, t: Thresholds) -> Flag | None:
 def exploitation_risk(v: View, t: Thresholds) -> Flag | None:
     def aged(day: dt.date) -> bool:
         age = v.age_on(day)
-        return age is not None and t.exploitation_min_age <= age < t.exploitation_max_age + 1
+        return age is not None and t.exploitation_min_age <= age <= t.exploitation_max_age
 
     signals = [e for e in v.own(SIGNALS) if aged(e.day)]
     hits = windows(signals, t.exploitation_signals, t.year_days)
@@ -269,7 +270,15 @@ def exploitation_risk(v: View, t: Thresholds) -> Flag | None:
 
 
 def ace_evidence(v: View, t: Thresholds) -> dict[str, list[Entry]]:
-    """Each ACE category evidenced, with the entries that evidence it."""
+    """Each ACE category evidenced, with the entries that evidence it (worked out once)."""
+    key = ("ace", t.household_ace_counts)
+    if key not in v.cache:
+        v.cache[key] = _ace_evidence(v, t)
+    found: dict[str, list[Entry]] = v.cache[key]
+    return found
+
+
+def _ace_evidence(v: View, t: Thresholds) -> dict[str, list[Entry]]:
     found: dict[str, list[Entry]] = {}
     for e in v.entries:
         for s in e.sources:
@@ -345,7 +354,7 @@ def closed_then_escalated(v: View, t: Thresholds) -> Flag | None:
                     "high",
                     [c, h],
                     f"{_closure_words(what.event_type, what.agency)} on {when(c.day)}; "
-                    f"{event.event_type.replace('_', ' ').lower()} recorded {gap} days later "
+                    f"{event_label(event.event_type).lower()} recorded {gap} days later "
                     f"(within {months(t.closed_escalation_days)}).",
                 )
     return None
@@ -368,7 +377,7 @@ INDICATORS: Final[dict[str, Indicator]] = {
         Indicator(
             "DA_ESCALATION",
             "Escalating domestic abuse",
-            "SafeLives Marac 'potential escalation' criterion (3 incidents in 12 months)",
+            "SafeLives Marac 'potential escalation' criterion",
             da_escalation,
         ),
         Indicator(

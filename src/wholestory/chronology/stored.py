@@ -19,7 +19,7 @@ from typing import Any, Final
 
 import polars as pl
 
-from wholestory.chronology import build, is_child
+from wholestory.chronology import build
 from wholestory.chronology.indicators import Thresholds
 from wholestory.chronology.material import Everyone, Material, load_material
 from wholestory.chronology.model import Chronology
@@ -173,12 +173,7 @@ def _write(
     flags: list[tuple[Any, ...]] = []
     for material in materials:
         c = build(material, day, t, produced_at=built_at)
-        child = is_child(
-            material,
-            dt.date.fromisoformat(c.person.date_of_birth) if c.person.date_of_birth else None,
-            day,
-            t,
-        )
+        child = c.is_child
         open_plan = any(p["end"] is None for p in c.summary["plans"])
         top = min(
             (f.severity for f in c.flags), key=lambda s: SEVERITY_ORDER.get(s, 9), default=None

@@ -6,6 +6,7 @@ output call a thing by the same name.
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 from wholestory.template import KNOWN_AGENCIES
@@ -74,6 +75,13 @@ AGENCY_WORDS: Final[dict[str, tuple[str, ...]]] = {
     "DA_SERVICE": ("domestic abuse service", "idva"),
     "YOUTH_JUSTICE": ("youth justice", "yot"),
     "EARLY_HELP": ("early help",),
+}
+
+
+#: Each agency's words as one whole-word pattern: "Referral from police" names POLICE.
+AGENCY_PATTERNS: Final[dict[str, re.Pattern[str]]] = {
+    agency: re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+    for agency, words in AGENCY_WORDS.items()
 }
 
 

@@ -15,7 +15,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from wholestory.chronology.indicators import Thresholds
+from wholestory.chronology.indicators import Thresholds, plural
 from wholestory.chronology.material import resolve_person
 from wholestory.chronology.model import Chronology
 from wholestory.chronology.rules import INDICATORS
@@ -27,6 +27,7 @@ from wholestory.chronology.stored import (
     stored_count,
 )
 from wholestory.cli.errors import fail
+from wholestory.exporting import write_bytes
 from wholestory.identity.ids import ID_PREFIX
 from wholestory.identity.people import current_id
 from wholestory.store import Store
@@ -41,7 +42,7 @@ class Format(StrEnum):
     csv = "csv"
 
 
-def _thresholds() -> Thresholds:
+def indicator_settings() -> Thresholds:
     try:
         return Thresholds.load()
     except (OSError, ValueError, TypeError) as error:
@@ -59,6 +60,8 @@ def _as_of(text: str | None) -> dt.date | None:
 
 def _person(store: Store, agency: str, person_id: str | None) -> str:
     """The WholeStory id (or unlinked agency key) the arguments name, or a clear error."""
+    if person_id is None and ":" in agency:  # AGENCY:PERSON_ID, as `wholestory flags` lists
+        agency, person_id = agency.split(":", 1)
     if person_id is None:
         asked = agency.upper()
         if not asked.startswith(ID_PREFIX):
@@ -76,16 +79,12 @@ def _person(store: Store, agency: str, person_id: str | None) -> str:
     return found
 
 
-def _write(out: Path, data: bytes, force: bool) -> None:
-    """Write a file whole, never over an existing one unasked."""
+def _check_out(out: Path, force: bool, example: str) -> None:
+    """Refuse a folder, or an existing file without --force, before any work is done."""
     if out.is_dir():
-        fail(f"{out} is a folder: give a file name, like {out / 'chronology.pdf'}")
+        fail(f"{out} is a folder: give a file name, like {out / example}")
     if out.exists() and not force:
         fail(f"{out} already exists; add --force to overwrite it")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(f".{out.name}.partial")
-    partial.write_bytes(data)
-    partial.replace(out)
 
 
 def render(chronology: Chronology, fmt: Format, anonymise: bool) -> bytes:
@@ -140,7 +139,9 @@ def chronology_command(
 
     if out is None and fmt is not Format.json:
         fail(f"--out FILE is needed for --format {fmt.value}")
-    thresholds, day = _thresholds(), _as_of(as_of)
+    if out is not None:
+        _check_out(out, force, f"chronology.{fmt.value}")
+    thresholds, day = indicator_settings(), _as_of(as_of)
     store = ready_store()
     try:
         chronology = chronology_of(store, _person(store, agency, person_id), day, thresholds)
@@ -149,12 +150,7 @@ def chronology_command(
     if fmt is Format.csv and out is not None:
         from wholestory.chronology.render import write_chronology_csv
 
-        try:
-            write_chronology_csv(chronology, out, anonymise=anonymise, force=force)
-        except IsADirectoryError:
-            fail(f"{out} is a folder: give a file name, like {out / 'chronology.csv'}")
-        except FileExistsError:
-            fail(f"{out} already exists; add --force to overwrite it")
+        write_chronology_csv(chronology, out, anonymise=anonymise, force=True)
         console.print(
             f"Wrote {len(chronology.entries):,} entries of {chronology.person.id} to {out}."
         )
@@ -163,13 +159,11 @@ def chronology_command(
     if out is None:
         sys.stdout.write(data.decode())
         return
-    _write(out, data, force)
+    write_bytes(out, data, force=True)
     console.print(
         f"Wrote the chronology of {chronology.person.id} to {out}: "
-        f"{len(chronology.entries):,} entries, {len(chronology.flags)} "
-        f"flag{'s' if len(chronology.flags) != 1 else ''}"
-        + (" (anonymised)" if anonymise else "")
-        + "."
+        f"{plural(len(chronology.entries), 'entry', 'entries')}, "
+        f"{plural(len(chronology.flags), 'flag')}" + (" (anonymised)" if anonymise else "") + "."
     )
 
 
@@ -189,7 +183,7 @@ def chronologies_command(
     """
     from wholestory.cli.store import ready_store
 
-    thresholds, day = _thresholds(), _as_of(as_of)
+    thresholds, day = indicator_settings(), _as_of(as_of)
     store = ready_store()
     try:
         summary = build_all(store, day, thresholds)
@@ -287,7 +281,7 @@ def review_pack_command(
 
     if out.exists() and any(out.iterdir()) and not force:
         fail(f"{out} is not empty; add --force to write into it")
-    thresholds, day = _thresholds(), _as_of(as_of)
+    thresholds, day = indicator_settings(), _as_of(as_of)
     store = ready_store()
     try:
         chronology = chronology_of(store, _person(store, agency, person_id), day, thresholds)

@@ -13,12 +13,12 @@ from rich.console import Console
 
 from wholestory.chronology.pack import write_pack
 from wholestory.chronology.stored import build_all, chronology_of, flagged_children
-from wholestory.cli.chronology import print_build
-from wholestory.cli.identity import _print_summary
+from wholestory.cli.chronology import indicator_settings, print_build
+from wholestory.cli.identity import _print_summary, link_settings
 from wholestory.cli.ingest import _print_result, _run
 from wholestory.cli.store import ready_store
 from wholestory.cli.synth import run_synth
-from wholestory.identity.linking import Thresholds, link_all
+from wholestory.identity.linking import link_all
 from wholestory.store import Store
 
 console = Console(highlight=False)
@@ -43,7 +43,7 @@ def demo_command(
     """Make a synthetic partnership, import it, and show what was loaded and where.
 
     Then make demo users (once; their passwords are shown that one time) and
-    serve the web app on http://127.0.0.1:8000/ in demo mode.
+    serve the web app on this machine (http://127.0.0.1:PORT/) in demo mode.
     """
     # Demo mode: plain HTTP on loopback, and a secret key for this run only.
     os.environ["WHOLESTORY_DEMO"] = "1"
@@ -56,22 +56,23 @@ def demo_command(
             f"Made a synthetic partnership: {summary.children:,} children, "
             f"{summary.people:,} people, {summary.rows:,} agency rows in {data}/"
         )
+    linking, indicators = link_settings(), indicator_settings()  # settings checked first
     store = ready_store()
     try:
         result = _run(store, [data], None, quiet=False)
         _print_result(result, store.url.describe())
+        if result.failed:
+            raise typer.Exit(2)
         console.print("\nLinking people across agencies (the first run trains the model)…")
-        linked = link_all(store, thresholds=Thresholds.from_environment())
-        _print_summary(linked, Thresholds.from_environment())
+        linked = link_all(store, thresholds=linking)
+        _print_summary(linked, linking)
         console.print("\nBuilding every chronology and raising flags…")
-        print_build(build_all(store))
+        print_build(build_all(store, thresholds=indicators))
         _print_store_summary(store)
         _demo_pack(store, Path(f"{data}-review-pack"))
         _demo_users(store)
     finally:
         store.close()
-    if result.failed:
-        raise typer.Exit(2)
     if serve:
         _serve(port)
 

@@ -34,7 +34,7 @@ from wholestory.store import Store
 console = Console(highlight=False)
 
 
-def _thresholds() -> Thresholds:
+def link_settings() -> Thresholds:
     try:
         return Thresholds.from_environment()
     except (LinkError, ValueError) as error:
@@ -54,7 +54,7 @@ def link_command(
     pairs it is unsure of, or that would make a contradictory person, wait in
     `wholestory review`. People's decisions always win.
     """
-    thresholds = _thresholds()
+    thresholds = link_settings()
     store = ready_store()
     try:
         say = None if as_json or not sys.stderr.isatty() else _say
@@ -345,7 +345,7 @@ def link_eval_command(
     one would be, and compared with its ground truth (twins and parents with
     their children are checked separately). Nothing touches your store.
     """
-    thresholds = _thresholds()
+    thresholds = link_settings()
     result = _evaluate(dataset, thresholds)
     if as_json:
         typer.echo(json.dumps(result.as_dict(), indent=2))

@@ -16,7 +16,7 @@ from rich.table import Table
 
 from wholestory.chronology.stored import build_all, refresh_for_keys, stored_count
 from wholestory.cli.errors import fail
-from wholestory.cli.ingest import _count, _export
+from wholestory.cli.ingest import _export
 from wholestory.cli.store import ready_store
 from wholestory.identity.evaluation import Evaluation, evaluate_febrl, evaluate_partnership
 from wholestory.identity.ids import ID_PREFIX
@@ -29,6 +29,7 @@ from wholestory.identity.linking import (
     review_queue,
 )
 from wholestory.identity.people import EXPORT_COLUMNS, export_rows, person_for_source, view_person
+from wholestory.ingest.accounting import count_words as _count
 from wholestory.store import Store
 
 console = Console(highlight=False)

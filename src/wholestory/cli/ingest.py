@@ -20,6 +20,8 @@ from wholestory.exporting import write_csv
 from wholestory.identity.linking import LinkError, LinkSummary, Thresholds, link_new
 from wholestory.identity.sources import now_iso
 from wholestory.ingest import IngestResult, ingest_paths
+from wholestory.ingest.accounting import accounting_words
+from wholestory.ingest.accounting import count_words as _count
 from wholestory.profiles import Profile, ProfileError, load_profile
 from wholestory.store import Store
 from wholestory.store.imports import count_quarantine, list_quarantine, quarantine_table
@@ -152,10 +154,7 @@ def _print_result(result: IngestResult, where: str) -> None:
 
 def _sentence(t: dict[str, int]) -> str:
     """The accounting in words, for people who do not read tables."""
-    words = (
-        f"Read {t['read']:,} rows: {t['inserted']:,} new, {t['updated']:,} updated, "
-        f"{t['unchanged']:,} already up to date, {t['quarantined']:,} quarantined."
-    )
+    words = accounting_words(t)
     if t["quarantined"]:
         words += "\nSee the quarantined rows, and why, with: wholestory quarantine"
     if t["warnings"]:
@@ -281,16 +280,3 @@ def _show(title: str, columns: list[str], rows: list[list[str]], total: int) -> 
     console.print(table)
     if total > len(rows):
         console.print(f"Showing {len(rows):,} of {total:,}. Use --out FILE.csv for them all.")
-
-
-def _count(number: int, noun: str) -> str:
-    """``1 record``, ``2 records``, ``2 people``: counts in words people read without tripping."""
-    if number == 1:
-        return f"1 {noun}"
-    if noun.endswith("person"):
-        plural = noun[: -len("person")] + "people"
-    elif noun.endswith("y") and noun[-2:-1] not in "aeiou":
-        plural = noun[:-1] + "ies"  # chronology, chronologies
-    else:
-        plural = noun + "s"
-    return f"{number:,} {plural}"

@@ -254,10 +254,15 @@ def _resume_from(store: Store, since: str) -> str:
     )
     if last is None:
         return ""
-    started = last if isinstance(last, dt.datetime) else dt.datetime.fromisoformat(str(last))
+    started = _utc(last if isinstance(last, dt.datetime) else dt.datetime.fromisoformat(str(last)))
     if since:
-        started = min(started, dt.datetime.fromisoformat(since))
-    return started.astimezone(dt.UTC).isoformat(sep=" ")  # as now_iso() writes times
+        started = min(started, _utc(dt.datetime.fromisoformat(since)))
+    return started.isoformat(sep=" ")  # as now_iso() writes times
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """A time in UTC; one written without a zone is taken as UTC, as the store writes them."""
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
 def _unlinked(store: Store, keys: Sequence[str]) -> set[str]:

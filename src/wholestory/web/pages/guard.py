@@ -22,7 +22,15 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from wholestory import audit
-from wholestory.access import Decision, Facts, Viewer, facts_about, may, may_see_person
+from wholestory.access import (
+    BREAK_GLASS_HOURS,
+    Decision,
+    Facts,
+    Viewer,
+    facts_about,
+    may,
+    may_see_person,
+)
 from wholestory.store import Store, open_store
 
 P = ParamSpec("P")
@@ -112,7 +120,7 @@ def denied(
     return render(
         request,
         "pages/denied.html",
-        {"decision": decision, "person": person},
+        {"decision": decision, "person": person, "hours": BREAK_GLASS_HOURS},
         status=status,
     )
 

@@ -261,7 +261,7 @@ def _prepare(person: str, data: dict[str, Any]) -> Loaded:
     flags_of: dict[str, list[str]] = {}
     for flag in data.get("flags", []):
         for entry_id in flag.get("entries", []):
-            flags_of.setdefault(entry_id, []).append(flag["code"])
+            flags_of.setdefault(entry_id, []).append(flag["title"])
     rows = [_row(person, n, e, flags_of) for n, e in enumerate(data.get("entries", []), start=1)]
     records = {(s["agency"], s["record_id"]) for e in data.get("entries", []) for s in e["sources"]}
     records |= {(s["agency"], s["record_id"]) for f in data.get("flags", []) for s in f["evidence"]}
@@ -543,14 +543,14 @@ def person_view(request: HttpRequest, person: str, decision: Decision) -> HttpRe
         return render(request, "pages/people/missing.html", status=404)
     data = loaded.data
     viewer = viewer_of(request)
-    facts = facts_about(store, person) if viewer.role == LEAD else None
     context = {
         "person": person,
         "person_url": person_url(person),
         "who": _who_is(data),
         "reason": decision.reason,
         "basis": decision.basis,
-        "can_see_log": facts is not None and viewer.agency in facts.agencies,
+        # A lead whose agency holds this person's records (the access log's own rule).
+        "can_see_log": viewer.role == LEAD and decision.basis == "relationship",
         "as_of": show_date(data.get("as_of", "")),
         "story": mark_safe(  # rendered by our own autoescaped template
             loaded.story(request.GET.urlencode(), lambda: _story(request, person, loaded))
@@ -846,7 +846,8 @@ def pdf_view(request: HttpRequest, person: str, decision: Decision) -> HttpRespo
     """The chronology report as a PDF (A4 landscape, marked OFFICIAL-SENSITIVE)."""
     from wholestory.chronology.render import to_pdf
 
-    chronology = chronology_of(core_store(), person)
+    loaded = load(core_store(), person)  # the same chronology the page shows
+    chronology = loaded.chronology() if loaded else chronology_of(core_store(), person)
     response = HttpResponse(to_pdf(chronology), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="chronology-{_file(person)}.pdf"'
     return response
@@ -861,6 +862,7 @@ def csv_view(request: HttpRequest, person: str, decision: Decision) -> HttpRespo
     loaded = load(core_store(), person)
     chronology = loaded.chronology() if loaded else chronology_of(core_store(), person)
     out = io.StringIO()
+    out.write("\ufeff")  # a byte-order mark, so spreadsheets read accented names right
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     writer.writerows(to_csv_rows(chronology))

@@ -37,9 +37,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wholestory import audit
 from wholestory.access import CASEWORK, REVIEWER, ROLES, TWO_FACTOR_REQUIRED, Viewer, deny
+from wholestory.chronology.display import show_date
 from wholestory.chronology.rules import SEVERITY_ORDER
 from wholestory.chronology.stored import flagged_children
 from wholestory.chronology.vocabulary import agency_name
+from wholestory.ingest.accounting import accounting_words, count_words
 from wholestory.store import Store
 from wholestory.web.pages.guard import audited, core_store, denied, requires, viewer_of
 
@@ -126,8 +128,10 @@ def flags_view(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
     everyone = flagged_children(core_store(), agency=viewer.agency, open_plan_first=True)
     for child in everyone:
+        child["born"] = show_date(child["date_of_birth"])
         for f in child["flags"]:
             f["tag"] = SEVERITY_TAG.get(str(f["severity"]), "govuk-tag--grey")
+            f["latest"] = show_date(f["last_date"])
     codes = sorted({(f["code"], f["title"]) for c in everyone for f in c["flags"]})
     code = request.GET.get("code", "").strip().upper()
     if code and code not in {c for c, _ in codes}:
@@ -339,6 +343,18 @@ def _comparison(item: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[s
     return rows, others
 
 
+def _audit_both(
+    request: HttpRequest, action: str, item: dict[str, Any], **what: Any
+) -> HttpResponse | None:
+    """The same entry for each of the pair's two people (the refusal page if it cannot be)."""
+    people = dict.fromkeys(str(item.get(p) or "") for p in ("person_a", "person_b"))
+    for person in people:
+        refused = audited(request, action, person=person, **what)
+        if refused:
+            return refused
+    return None
+
+
 @never_cache
 @requires("link_review")
 @require_http_methods(["GET", "POST"])
@@ -364,39 +380,36 @@ def review_pair_view(request: HttpRequest, key_a: str, key_b: str) -> HttpRespon
         decision = str(form.cleaned_data["decision"])
         reason = str(form.cleaned_data["reason"])
         keys = [str(item["a"]), str(item["b"])]
-        refused = audited(
-            request,
-            "decision",
-            person=str(item.get("person_a") or ""),
-            reason=reason,
-            viewer=viewer,
-            detail={
-                "key_a": keys[0],
-                "key_b": keys[1],
-                "decision": decision,
-                "person_a": item.get("person_a"),
-                "person_b": item.get("person_b"),
-                "match_probability": item.get("match_probability"),
-            },
-        )
+        detail = {
+            "key_a": keys[0],
+            "key_b": keys[1],
+            "decision": decision,
+            "match_probability": item.get("match_probability"),
+        }
+        # One entry per person, so each person's "who has looked" shows the decision.
+        refused = _audit_both(request, "decision", item, reason=reason, detail=detail)
         if refused:
             return refused
         try:
             decide(store, keys[0], keys[1], decision, reason, viewer.username)
         except LinkError as error:
             form.add_error(None, str(error))
+            refused = _audit_both(
+                request, "decision", item, reason=str(error), detail=detail, outcome="failed"
+            )
+            if refused:
+                return refused
         else:
             refresh_for_keys(store, keys)
             verb = "the same person" if decision == "same" else "different people"
-            messages.success(request, f"Recorded: {keys[0]} and {keys[1]} are {verb}.")
+            a, b = _side(item, "a"), _side(item, "b")
+            messages.success(
+                request,
+                f"Recorded: {a['name']} ({a['agency']}) and {b['name']} ({b['agency']}) "
+                f"are {verb}.",
+            )
             return redirect("/review")
-    refused = audited(
-        request,
-        "view",
-        person=str(item.get("person_a") or ""),
-        viewer=viewer,
-        detail={"pair": [str(item["a"]), str(item["b"])], "person_b": item.get("person_b")},
-    )
+    refused = _audit_both(request, "view", item, detail={"pair": [str(item["a"]), str(item["b"])]})
     if refused:
         return refused
     rows, others = _comparison(item)
@@ -482,21 +495,6 @@ def _save_upload(upload: UploadedFile, folder: Path) -> tuple[Path, str]:
     return target, digest.hexdigest()
 
 
-def _plural(number: int, noun: str) -> str:
-    if number == 1:
-        return f"1 {noun}"
-    plural = noun[: -len("person")] + "people" if noun.endswith("person") else noun + "s"
-    return f"{number:,} {plural}"
-
-
-def accounting_words(t: dict[str, int]) -> str:
-    """The row accounting in plain words, as ``wholestory ingest`` says it."""
-    return (
-        f"Read {t['read']:,} rows: {t['inserted']:,} new, {t['updated']:,} updated, "
-        f"{t['unchanged']:,} already up to date, {t['quarantined']:,} quarantined."
-    )
-
-
 @never_cache
 @requires("upload")
 @require_http_methods(["GET", "POST"])
@@ -545,7 +543,8 @@ def upload_view(request: HttpRequest) -> HttpResponse:
             "words": accounting_words(outcome.counts),
             "warnings": outcome.counts["warnings"],
             "quarantine": outcome.quarantine,
-            "held_before": max(0, outcome.counts["quarantined"] - len(outcome.quarantine)),
+            "held_before": max(0, outcome.counts["quarantined"] - outcome.held_here),
+            "not_listed": max(0, outcome.held_here - len(outcome.quarantine)),
             "ignored": outcome.ignored,
             "linking": outcome.linking,
             "rebuilt": outcome.rebuilt,
@@ -594,6 +593,7 @@ class IngestOutcome:
     linking: str = ""
     linked_people: int = 0
     rebuilt: int = 0
+    held_here: int = 0  # rows this import quarantined (the list shows the first 1,000)
 
 
 def _ingest(store: Store, saved: Path) -> IngestOutcome:
@@ -611,6 +611,9 @@ def _ingest(store: Store, saved: Path) -> IngestOutcome:
     outcome = IngestOutcome(totals, ignored=[c for f in result.files for c in f.ignored_columns])
     import_id = store.scalar("SELECT MAX(id) FROM ws_import WHERE file_name = ?", [str(saved)])
     if import_id is not None and totals["quarantined"]:
+        outcome.held_here = int(
+            store.scalar("SELECT COUNT(*) FROM ws_quarantine WHERE import_id = ?", [int(import_id)])
+        )
         outcome.quarantine = [
             {"file": f, "row": int(r), "columns": c, "reason": why}
             for f, r, c, why in store.query(
@@ -624,10 +627,10 @@ def _ingest(store: Store, saved: Path) -> IngestOutcome:
         if linked is not None:
             outcome.linked_people = linked.source_persons
             outcome.linking = (
-                f"Linked {_plural(linked.source_persons, 'new or changed person')}: "
-                f"{_plural(linked.new_people, 'new WholeStory person')}, "
-                f"{_plural(linked.merges, 'merge')}; {_plural(linked.for_review, 'pair')} of "
-                "people in all wait for review."
+                f"Linked {count_words(linked.source_persons, 'new or changed person')}: "
+                f"{count_words(linked.new_people, 'new WholeStory person')}, "
+                f"{count_words(linked.merges, 'merge')}; "
+                f"{count_words(linked.for_review, 'pair')} of people in all wait for review."
             )
             outcome.rebuilt = refresh_after_feed(store, since)
     return outcome

@@ -203,6 +203,25 @@ class LinkRun(models.Model):
         db_table = "ws_link_run"
 
 
+class AgencySetting(models.Model):
+    """What the partnership has said about one agency's records, such as what its ids mean.
+
+    ``person_ids`` is ``person`` (one id per person, the default: two ids of
+    the agency are two people unless the evidence is overwhelming) or
+    ``episode`` (a new id per attendance or episode: two ids of the agency
+    link as freely as ids of two agencies). Set from a mapping profile or the
+    partnership's agencies file; linking reads it.
+    """
+
+    agency = models.CharField(max_length=32, primary_key=True)
+    person_ids = models.CharField(max_length=8, default="person")
+    set_from = models.TextField(help_text="The profile or agencies file that said so.")
+    set_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "ws_agency_setting"
+
+
 class Person(models.Model):
     """A person as WholeStory knows them: a stable id that outlives re-linking.
 

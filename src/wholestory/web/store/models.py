@@ -185,6 +185,10 @@ class LinkModel(models.Model):
     settings_json = models.TextField()
     source_count = models.IntegerField(help_text="Source persons it was trained on.")
     seconds = models.FloatField(default=0)
+    origin = models.TextField(
+        default="store",
+        help_text="store (trained here), default (shipped) or store+default (both, blended).",
+    )
 
     class Meta:
         db_table = "ws_link_model"

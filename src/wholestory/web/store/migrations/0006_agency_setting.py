@@ -9,6 +9,16 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name="linkmodel",
+            name="origin",
+            field=models.TextField(
+                default="store",
+                help_text=(
+                    "store (trained here), default (shipped) or store+default (both, blended)."
+                ),
+            ),
+        ),
         migrations.CreateModel(
             name="AgencySetting",
             fields=[

@@ -285,3 +285,30 @@ def test_schemathesis_finds_no_server_errors(site: Seeded, tokens: dict[str, str
         call()
         checked += 1
     assert checked >= 5 and calls[0] >= 3 * checked, calls
+
+
+def test_a_refused_search_is_audited(
+    site: Seeded, tokens: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.core.cache import cache
+
+    from wholestory import search as search_module
+
+    cache.clear()
+    monkeypatch.setattr(search_module, "CANDIDATE_LIMIT", 3)
+    for typed in ("a", "e", "mi", "%", "_", "\\"):
+        response = _get("/api/v1/search", tokens["pat.police"], given_name=typed)
+        entry = audit.entries(site.store, actor="pat.police", action="search", limit=1)[0]
+        assert entry.as_dict()["detail"]["terms"] in ({"given_name": typed}, {"name": typed})
+        if response.status_code == 400:
+            assert "More than 3 records match" in response.json()["detail"]
+            assert entry.outcome == "refused"
+        else:  # a wildcard matches itself: nobody here has one in a name
+            assert typed in ("%", "_", "\\") and response.status_code == 200
+            assert response.json()["results"] == [] and entry.outcome == "allowed"
+    bad = _get("/api/v1/search", tokens["pat.police"], dob="30/02/2010")
+    assert bad.status_code == 400
+    entry = audit.entries(site.store, actor="pat.police", action="search", limit=1)[0]
+    assert entry.outcome == "refused" and entry.as_dict()["detail"]["terms"] == {
+        "date_of_birth": "30/02/2010"
+    }

@@ -3,6 +3,7 @@ break glass, notifications and who has looked; every one audited, refusals leaki
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -353,3 +354,60 @@ def test_an_agency_id_leads_to_the_person(site: Seeded) -> None:
     assert response.status_code == 302 and response.url == f"/people/{person}"
     hidden = _client("pat.police").get(f"/people/SCHOOL/{school_id}")
     assert hidden.status_code == 302 and person not in hidden.url
+
+
+NAME_FRAGMENTS = ["mi", "a", "e", "%", "_", "\\"]
+
+
+def _given_names(given: Any, other: Any, names: Any) -> list[str]:
+    recorded = names if isinstance(names, dict) else json.loads(str(names or "{}"))
+    return [str(n).casefold() for n in [*(recorded.get("given") or []), given, other] if n]
+
+
+@pytest.mark.parametrize("typed", NAME_FRAGMENTS)
+def test_search_matches_names_only_with_wildcards_as_themselves(site: Seeded, typed: str) -> None:
+    from wholestory.search import Query, clean, find_people
+
+    named = [
+        (str(person or key))
+        for key, person, given, other, names in site.store.query(
+            "SELECT key, ws_person_id, given_name, other_names, names FROM ws_source_person"
+        )
+        if any(typed in n for n in _given_names(given, other, names))
+    ]
+    # Exactly the source persons with the fragment in a given name are read: not those
+    # whose stored names JSON holds it in a key ("family") or an address, nor everyone
+    # for a wildcard.
+    found = find_people(site.store, clean(Query(given_name=typed)), limit=len(named))
+    assert {f.person for f in found} == set(named)
+
+
+@pytest.mark.parametrize("typed", NAME_FRAGMENTS)
+def test_every_search_is_audited_even_when_refused(
+    site: Seeded, typed: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wholestory import search as search_module
+
+    monkeypatch.setattr(search_module, "CANDIDATE_LIMIT", 3)
+    client = _client("sam.school")
+    response = client.get("/search", {"given_name": typed})
+    assert response.status_code == 200
+    entry = _newest(site, actor="sam.school")
+    assert entry.action == "search" and entry.as_dict()["detail"]["query"] == {"given_name": typed}
+    if b"More than 3 records match" in response.content:
+        assert entry.outcome == "refused" and b"There is a problem" in response.content
+    else:
+        assert entry.outcome == "allowed" and typed in ("%", "_", "\\")
+    broad = client.get("/search", {"given_name": "a"})
+    assert broad.status_code == 200 and b"More than 3 records match" in broad.content
+    assert _newest(site, actor="sam.school").outcome == "refused"
+    bad = client.get("/search", {"date_of_birth": "31/02/2014"})
+    assert bad.status_code == 200 and b"There is a problem" in bad.content
+    refused = _newest(site, actor="sam.school")
+    assert (refused.action, refused.outcome) == ("search", "refused")
+    assert refused.as_dict()["detail"]["query"] == {"date_of_birth": "31/02/2014"}
+    reason = "Child at A&E with injuries, need history now"
+    glass = _client("pat.police").post("/search/break-glass", {"reason": reason, "given_name": "a"})
+    assert glass.status_code == 200 and b"More than 3 records match" in glass.content
+    entry = _newest(site, actor="pat.police")
+    assert (entry.action, entry.outcome, entry.reason) == ("break_glass", "refused", reason)

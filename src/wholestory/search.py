@@ -115,8 +115,13 @@ def clean(query: Query) -> Query:
     return cleaned
 
 
-def find_people(store: Store, query: Query, limit: int = CANDIDATE_LIMIT) -> list[Found]:
-    """Everyone matching ``query`` (already :func:`clean`), whoever may see them."""
+def find_people(store: Store, query: Query, limit: int | None = None) -> list[Found]:
+    """Everyone matching ``query`` (already :func:`clean`), whoever may see them.
+
+    Raises :class:`QueryError` when more than ``limit`` (default
+    :data:`CANDIDATE_LIMIT`) source persons match: the asker must narrow it.
+    """
+    limit = CANDIDATE_LIMIT if limit is None else limit
     where: list[str] = []
     params: list[Any] = []
     if query.agency:
@@ -128,9 +133,11 @@ def find_people(store: Store, query: Query, limit: int = CANDIDATE_LIMIT) -> lis
     if query.date_of_birth:
         where.append("date_of_birth LIKE ?")
         params.append(query.date_of_birth + "%")
-    for word in _words(query.given_name) + _words(query.family_name):
-        where.append("LOWER(CAST(names AS TEXT)) LIKE ?")
-        params.append(f"%{_like(word)}%")
+    for part, names in (("given", query.given_name), ("family", query.family_name)):
+        for word in _words(names):
+            condition = _name_condition(store, part)
+            where.append(condition)
+            params += [f"%{_like(word)}%"] * condition.count("?")
     sql = (
         "SELECT key, ws_person_id, given_name, family_name, other_names, names, date_of_birth "
         "FROM ws_source_person"
@@ -185,7 +192,32 @@ def _words(text: str) -> list[str]:
 
 
 def _like(word: str) -> str:
-    return word.replace("\\", "").replace("%", "").replace("_", "")
+    """``word`` for a LIKE pattern with ``ESCAPE '\\'``: its wildcards stand for themselves."""
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+#: Where each part of a name is recorded: the latest value's column(s), and the key in
+#: ``names`` (JSON) listing every value the agency has used. Postcodes and addresses are
+#: in ``names`` too, so the whole JSON text is never matched.
+_NAME_COLUMNS: Final = {"given": ("given_name", "other_names"), "family": ("family_name",)}
+
+
+def _name_condition(store: Store, part: str) -> str:
+    """SQL true when one of the source person's ``part`` names contains the pattern ``?``."""
+    like = "LIKE ? ESCAPE '\\'"
+    columns = [f"LOWER(COALESCE({c}, '')) {like}" for c in _NAME_COLUMNS[part]]
+    if store.backend == "sqlite":
+        recorded = (
+            "EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(names) THEN names "
+            f"ELSE '{{}}' END, '$.{part}') AS n WHERE LOWER(n.value) {like})"
+        )
+    else:
+        recorded = (
+            "EXISTS (SELECT 1 FROM jsonb_array_elements_text(CASE WHEN "
+            f"jsonb_typeof(names->'{part}') = 'array' THEN names->'{part}' ELSE '[]'::jsonb END)"
+            f" AS n(value) WHERE LOWER(n.value) {like})"
+        )
+    return " OR ".join([*columns, recorded])
 
 
 def _names_of(

@@ -295,24 +295,31 @@ def search(
     Give a name (any of a person's names; "given family" for both), a given or
     family name, a date of birth (2014, 2014-03, 2014-03-09 or 9/3/2014), an
     NHS number, or an agency and its id for the person. Nobody else is
-    listed, and nothing says whether they exist. Each search is audited.
+    listed, and nothing says whether they exist. Each search is audited, and so
+    is each one refused (too broad, terms that cannot be used, too many a minute).
     """
     viewer = viewer_of(request)
     decision = may(viewer, "search")
     if not decision.allowed:
         return _refuse(request, viewer, decision.reason, "", 403, decision.reason)
+    typed = {  # as asked, named as in the audit entry of a search that runs
+        k: v[:200]
+        for k, v in (("name", name), ("given_name", given_name), ("family_name", family_name),
+                     ("date_of_birth", dob), ("nhs_number", nhs), ("agency", agency),
+                     ("agency_id", person_id))
+        if v
+    }  # fmt: skip
     if over_limit(request, "search"):
-        return Status(429, {"detail": "Too many searches in a minute: wait a moment."})
-    try:
-        queries = _queries(name, given_name, family_name, dob, nhs, agency, person_id)
-    except QueryError as error:
-        return Status(400, {"detail": str(error)})
+        return _refuse_search(
+            request, viewer, typed, 429, "Too many searches in a minute: wait a moment."
+        )
     store, now = core_store(), timezone.now()
     results: dict[str, dict[str, Any]] = {}
     try:
+        queries = _queries(name, given_name, family_name, dob, nhs, agency, person_id)
         candidates = {f.person: f for query in queries for f in find_people(store, query)}
     except QueryError as error:
-        return Status(400, {"detail": str(error)})
+        return _refuse_search(request, viewer, typed, 400, str(error))
     for found, allowed in decisions(store, viewer, candidates.values(), now):
         if allowed.allowed and len(results) < RESULT_LIMIT:
             results[found.person] = {
@@ -337,6 +344,23 @@ def search(
     except audit.AuditUnavailable:
         return Status(503, {"detail": UNAVAILABLE})
     return Status(200, {"results": list(results.values())})
+
+
+def _refuse_search(
+    request: HttpRequest, viewer: Viewer, typed: dict[str, str], status: int, why: str
+) -> Status[Any]:
+    """Audit a search that was not run, with its terms and why; then say why, with no data."""
+    try:
+        record(
+            request,
+            "search",
+            outcome="refused",
+            detail={"terms": typed, "refused": why, "via": "api"},
+            viewer=viewer,
+        )
+    except audit.AuditUnavailable:
+        return Status(503, {"detail": UNAVAILABLE})
+    return Status(status, {"detail": why})
 
 
 @api.get(

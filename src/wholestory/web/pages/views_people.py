@@ -411,33 +411,81 @@ def _results(found: list[Any], visible: set[str] | None = None) -> list[dict[str
     return rows
 
 
+def _typed(request_data: Any) -> dict[str, str]:
+    """The search terms as typed, for the audit entry of a refused search (each cut short)."""
+    fields = [k for k in SearchForm.base_fields if k != "reason"]
+    return {k: str(request_data.get(k, ""))[:200] for k in fields if request_data.get(k)}
+
+
+def _refused_search(
+    request: HttpRequest,
+    action: str,
+    why: str,
+    terms: dict[str, str],
+    reason: str = "",
+    status: int = 200,
+    page: str = "",
+    context: dict[str, Any] | None = None,
+    show: bool = True,
+) -> HttpResponse:
+    """Audit a search that was not run (its terms, and why), then say why on ``page``
+    (or, with ``show`` off, let the form say what is wrong with each field)."""
+    refused = audited(
+        request,
+        action,
+        reason=reason,
+        outcome="refused",
+        detail={"kind": "search", "query": terms, "refused": why},
+        viewer=viewer_of(request),
+    )
+    if refused:
+        return refused
+    if status == 429:
+        return render(request, "pages/limited.html", status=429)
+    return render(request, page, {**(context or {}), "error": why if show else ""}, status=status)
+
+
 @never_cache
 @requires("search")
 def search_view(request: HttpRequest) -> HttpResponse:
-    """Find people the user may see. A miss and a person seen only elsewhere look the same."""
+    """Find people the user may see. A miss and a person seen only elsewhere look the same.
+
+    Every search asked is audited: one that runs with what it found, one that is
+    refused (too many searches, terms that cannot be used, too broad) with why.
+    """
     asked = any(request.GET.get(k) for k in SearchForm.base_fields)
     form = SearchForm(request.GET if asked else None)
+    page = "pages/people/search.html"
     context: dict[str, Any] = {"form": form, "asked": False, "results": [], "error": ""}
-    if asked and form.is_valid():
-        if over_limit(request, "search"):
-            return render(request, "pages/limited.html", status=429)
-        try:
-            query = clean(form.query())
-        except QueryError as error:
-            context["error"] = str(error)
-            return render(request, "pages/people/search.html", context)
-        viewer = viewer_of(request)
-        found = search(core_store(), viewer, query, timezone.now())
-        refused = audited(
-            request,
-            "search",
-            detail={"query": query.as_detail(), "count": len(found)},
-            viewer=viewer,
+    if not asked:
+        return render(request, page, context)
+    if over_limit(request, "search"):
+        return _refused_search(
+            request, "search", "too many searches", _typed(request.GET), status=429
         )
-        if refused:
-            return refused
-        context.update(asked=True, results=_results(found))
-    return render(request, "pages/people/search.html", context)
+    if not form.is_valid():
+        return _refused_search(
+            request, "search", "the form was not valid", _typed(request.GET), page=page,
+            context=context, show=False,
+        )  # fmt: skip
+    viewer = viewer_of(request)
+    try:
+        query = clean(form.query())
+        found = search(core_store(), viewer, query, timezone.now())
+    except QueryError as error:
+        return _refused_search(
+            request, "search", str(error), _typed(request.GET), page=page, context=context
+        )
+    refused = audited(
+        request,
+        "search",
+        detail={"query": query.as_detail(), "count": len(found)},
+        viewer=viewer,
+    )
+    if refused:
+        return refused
+    context.update(asked=True, results=_results(found))
+    return render(request, page, context)
 
 
 @never_cache
@@ -445,32 +493,42 @@ def search_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def break_glass_search_view(request: HttpRequest) -> HttpResponse:
     """Search everyone, having said why: audited as a break-glass, results open only by
-    breaking glass on each person."""
+    breaking glass on each person. A break-glass search that is refused is audited too."""
     form = BreakGlassSearchForm(request.POST or None)
+    page = "pages/people/search_break_glass.html"
     context: dict[str, Any] = {"form": form, "asked": False, "results": [], "error": ""}
-    if request.method == "POST" and form.is_valid():
-        if over_limit(request, "search"):
-            return render(request, "pages/limited.html", status=429)
-        try:
-            query = clean(form.query())
-        except QueryError as error:
-            context["error"] = str(error)
-            return render(request, "pages/people/search_break_glass.html", context)
-        viewer = viewer_of(request)
-        now = timezone.now()
+    if request.method != "POST":
+        return render(request, page, context)
+    terms, said = _typed(request.POST), " ".join(str(request.POST.get("reason", "")).split())
+    if over_limit(request, "search"):
+        return _refused_search(request, "break_glass", "too many searches", terms, said, 429)
+    if not form.is_valid():
+        return _refused_search(
+            request, "break_glass", "the form was not valid", terms, said[:2000], page=page,
+            context=context, show=False,
+        )  # fmt: skip
+    viewer = viewer_of(request)
+    now = timezone.now()
+    reason = form.cleaned_data["reason"]
+    try:
+        query = clean(form.query())
         found = search(core_store(), viewer, query, now, everyone=True)
-        refused = audited(
-            request,
-            "break_glass",
-            reason=form.cleaned_data["reason"],
-            detail={"kind": "search", "query": query.as_detail(), "count": len(found)},
-            viewer=viewer,
+    except QueryError as error:
+        return _refused_search(
+            request, "break_glass", str(error), terms, reason, page=page, context=context
         )
-        if refused:
-            return refused
-        visible = {f.person for f in visible_to(core_store(), viewer, found, now)}
-        context.update(asked=True, results=_results(found, visible))
-    return render(request, "pages/people/search_break_glass.html", context)
+    refused = audited(
+        request,
+        "break_glass",
+        reason=reason,
+        detail={"kind": "search", "query": query.as_detail(), "count": len(found)},
+        viewer=viewer,
+    )
+    if refused:
+        return refused
+    visible = {f.person for f in visible_to(core_store(), viewer, found, now)}
+    context.update(asked=True, results=_results(found, visible))
+    return render(request, page, context)
 
 
 # ---------------------------------------------------------------- the person's chronology

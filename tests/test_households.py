@@ -7,9 +7,13 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
+import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from factories import event_row, write_csv
+from wholestory.identity.addresses import normalised_address
 from wholestory.identity.households import (
     MAX_HOUSEHOLD,
     Member,
@@ -162,6 +166,53 @@ def test_an_address_links_people_recorded_there_within_a_year(db: Store, tmp_pat
         ("HOUSING:H1", "SCHOOL:S1", "address", detail, "2019-06-01", "2020-05-31"),
         ("SCHOOL:S1", "SCHOOL:S2", "address", detail, "2020-05-31", "2020-06-01"),
     ]
+
+
+def test_an_address_is_read_as_linking_reads_it(db: Store, tmp_path: Path) -> None:
+    # Agencies abbreviate street kinds and write in capitals; households must read "12 Oak
+    # Rd" and "12 OAK ROAD" as one address, as linking does, or a family linked as one
+    # household by linking would be two households here.
+    records = [
+        rec("ED", "X1", "2020-01-10", address="12 Oak Rd", postcode="XW4 7QT"),
+        rec("POLICE", "PN1", "2020-02-01", address="12 OAK ROAD", postcode="XW47QT"),
+        rec("SCHOOL", "S1", "2020-03-01", address="12, Oak Road.", postcode="xw4 7qt"),
+        rec("GP", "G1", "2020-03-01", address="12 Oak Road", postcode="XW4 7QU"),  # next door
+    ]
+    load(db, tmp_path, records)
+    detail = "12 Oak Rd"  # as first written
+    assert links(db) == [
+        ("ED:X1", "POLICE:PN1", "address", detail, "2020-01-10", "2020-02-01"),
+        ("ED:X1", "SCHOOL:S1", "address", detail, "2020-01-10", "2020-03-01"),
+        ("POLICE:PN1", "SCHOOL:S1", "address", detail, "2020-02-01", "2020-03-01"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("12 Oak Rd", "12 oak road"),
+        ("12, OAK  ROAD.", "12 oak road"),
+        ("Flat 3a; Mill Ln", "flat 3a mill lane"),
+        ("7 Elm Cl", "7 elm close"),
+        ("Rue Émile 5", "rue emile 5"),
+        (" -- ", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_the_one_address_spelling(written: str | None, read: str | None) -> None:
+    frame = pl.DataFrame({"address": [written]}, schema={"address": pl.String})
+    assert frame.select(normalised_address(pl.col("address"))).item() == read
+
+
+@given(st.text(max_size=40))
+def test_an_address_spelt_once_stays_spelt_so(text: str) -> None:
+    frame = pl.DataFrame({"address": [text, text.upper()]}, schema={"address": pl.String})
+    once = frame.select(normalised_address(pl.col("address")))["address"]
+    twice = once.to_frame().select(normalised_address(pl.col("address")))["address"]
+    assert once.to_list() == twice.to_list()  # a spelling of a spelling is itself
+    if text.isascii():
+        assert once[0] == once[1]  # capitals never make two addresses
 
 
 def test_a_partial_date_at_an_address_spans_its_whole_period(db: Store, tmp_path: Path) -> None:

@@ -14,26 +14,8 @@ from typing import Final
 
 import polars as pl
 
+from wholestory.identity.addresses import normalised_address
 from wholestory.identity.nicknames import name_groups
-
-#: Street kinds as agencies abbreviate them, expanded so that "Rd" meets "Road".
-_STREET_WORDS: Final[dict[str, str]] = {
-    "rd": "road",
-    "st": "street",
-    "ave": "avenue",
-    "av": "avenue",
-    "dr": "drive",
-    "cres": "crescent",
-    "cl": "close",
-    "ln": "lane",
-    "gdns": "gardens",
-    "ct": "court",
-    "pl": "place",
-    "sq": "square",
-    "tce": "terrace",
-    "pk": "park",
-    "hse": "house",
-}
 
 #: The columns the model reads, in order.
 MODEL_COLUMNS: Final[tuple[str, ...]] = (
@@ -134,11 +116,13 @@ def model_frame(sources: pl.DataFrame) -> pl.DataFrame:
         nhs=pl.col("nhs_number").str.replace_all(r"\s", ""),
         upn=pl.col("upn").str.strip_chars().str.to_uppercase(),
         **_postcode_columns(pl.col("postcode")),
-        address=_address(pl.col("address")),
+        address=normalised_address(pl.col("address")),
         postcode_all=_recorded_names(pl.col("names"), "postcode").list.eval(
             pl.element().str.to_uppercase().str.replace_all(r"[^A-Z0-9]", "")
         ),
-        address_all=_recorded_names(pl.col("names"), "address").list.eval(_address(pl.element())),
+        address_all=_recorded_names(pl.col("names"), "address").list.eval(
+            normalised_address(pl.element())
+        ),
     )
     frame = frame.with_columns(
         given_groups=_nickname_groups(frame["given"]),
@@ -187,15 +171,6 @@ def _postcode_columns(postcode: pl.Expr) -> dict[str, pl.Expr]:
         ),
         "postcode_district": pl.when(valid).then(outward),
     }
-
-
-def _address(address: pl.Expr) -> pl.Expr:
-    """An address in one spelling: lower case, no punctuation, street kinds in full."""
-    text = address.str.to_lowercase().str.replace_all(r"[^a-z0-9 ]", " ")
-    words = text.str.split(" ").list.eval(
-        pl.element().filter(pl.element().str.len_chars() > 0).replace(_STREET_WORDS)
-    )
-    return _none_if_empty(words.list.join(" ").fill_null(""))
 
 
 def describe_names(names_json: str | None) -> dict[str, list[str]]:

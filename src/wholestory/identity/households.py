@@ -26,6 +26,7 @@ from typing import Final
 
 import polars as pl
 
+from wholestory.identity.addresses import compact_postcode, normalised_address
 from wholestory.identity.sources import split_key
 from wholestory.store.connection import Store
 
@@ -312,10 +313,15 @@ def _event_links(records: pl.DataFrame) -> pl.DataFrame:
 
 
 def _place(address: pl.Expr, postcode: pl.Expr) -> pl.Expr:
-    """An address as a key: lower case, punctuation and spaces collapsed, plus the postcode."""
-    words = address.str.to_lowercase().str.replace_all(r"[^\p{L}\p{N}]+", " ").str.strip_chars()
-    code = postcode.str.to_uppercase().str.replace_all(r"[^A-Z0-9]", "").fill_null("")
-    return pl.when(words != "").then(pl.concat_str(words, pl.lit("|"), code))
+    """An address as a key: the address as linking reads it, plus the postcode.
+
+    The same normalisation as linking (:func:`~wholestory.identity.addresses.normalised_address`:
+    case, punctuation, "Rd" for "Road"), so "12 Oak Rd" and "12 OAK ROAD" at one
+    postcode are one address here as they are to linking.
+    """
+    words = normalised_address(address)
+    code = compact_postcode(postcode).fill_null("")
+    return pl.when(words.is_not_null()).then(pl.concat_str(words, pl.lit("|"), code))
 
 
 def _address_links(records: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from factories import event_row, write_csv
 from wholestory.cli.main import app
+from wholestory.identity import default_model
 from wholestory.identity.evaluation import pair_scores, pairs_within, read_truth
 from wholestory.identity.features import model_frame
 from wholestory.identity.households import rebuild_household_links
@@ -22,6 +23,7 @@ from wholestory.identity.linking import (
     link_all,
     link_new,
     review_queue,
+    use_model,
 )
 from wholestory.identity.model import TrainedModel, train
 from wholestory.identity.people import current_id, view_person
@@ -61,12 +63,7 @@ def trained(partnership: Path, tmp_path_factory: pytest.TempPathFactory) -> Trai
 
 
 def _use(store: Store, model: TrainedModel) -> None:
-    with store.transaction():
-        store.execute(
-            "INSERT INTO ws_link_model (trained_at, settings_json, source_count, seconds) "
-            "VALUES (?, ?, ?, ?)",
-            [now_iso(), model.settings_json, model.source_count, model.seconds],
-        )
+    use_model(store, model.settings_json, "store")
 
 
 def _people(store: Store) -> dict[str, str]:
@@ -151,7 +148,24 @@ def test_a_daily_feed_is_linked_without_retraining(
     assert store.query(sql, [*params, *params]) == updated
 
 
-def test_no_model_means_no_incremental_linking(store: Store, partnership: Path) -> None:
+def test_a_small_store_links_its_first_feed_with_the_shipped_model(
+    store: Store, partnership: Path
+) -> None:
+    """The first records of a rapid review are linked at once, not after a training run."""
+    ingest_paths(store, [partnership / "feed"])
+    summary = link_new(store, since="")
+    assert summary is not None and not summary.trained
+    assert any("ships with WholeStory" in note for note in summary.notes)
+    origin = store.scalar("SELECT origin FROM ws_link_model ORDER BY id DESC LIMIT 1")
+    assert origin == "default"
+    assert store.scalar("SELECT COUNT(*) FROM ws_source_person WHERE ws_person_id IS NULL") == 0
+
+
+def test_no_model_means_no_incremental_linking_in_a_store_big_enough_to_train(
+    store: Store, partnership: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A partnership-sized store trains its own model first (`wholestory link`)."""
+    monkeypatch.setattr(default_model, "TRAIN_FROM", 50)
     ingest_paths(store, [partnership / "feed"])
     assert link_new(store, since="") is None
 

@@ -45,6 +45,8 @@ class Profile:
     constants: dict[str, str] = field(default_factory=dict)
     date_formats: dict[str, tuple[str, ...]] = field(default_factory=dict)
     codes: dict[str, dict[str, str]] = field(default_factory=dict)  # column -> {theirs: ours}
+    #: What the agency's person ids mean: "person" or "episode" (identity/agencies.py).
+    person_ids: str | None = None
 
     def formats_for(self, column: str) -> tuple[str, ...]:
         """Date formats to try for a date column, the template's when none are given."""
@@ -83,13 +85,32 @@ def load_profile(path: Path) -> Profile:
         raise ProfileError(f"{path}: cannot read this profile ({_first_line(error)})") from None
     if not isinstance(data, dict):
         raise ProfileError(f"{path}: a profile is a YAML mapping of settings")
+    constants = _template_keyed(path, "constants", data.get("constants"))
     return Profile(
         name=str(data.get("name") or path.stem),
         columns=_template_keyed(path, "columns", data.get("columns")),
-        constants=_template_keyed(path, "constants", data.get("constants")),
+        constants=constants,
         date_formats=_date_formats(path, data.get("date_formats")),
         codes=_codes(path, data.get("codes")),
+        person_ids=_person_ids(path, data.get("person_ids"), constants),
     )
+
+
+def _person_ids(path: Path, value: Any, constants: dict[str, str]) -> str | None:
+    """``person`` or ``episode``, for the one agency the profile's exports come from."""
+    if value is None:
+        return None
+    text = str(value).strip().lower()
+    if text not in ("person", "episode"):
+        raise ProfileError(
+            f"{path}: 'person_ids' must be 'person' (one id per person) or 'episode' "
+            f"(a new id per attendance or episode), not '{value}'"
+        )
+    if not constants.get("agency"):
+        raise ProfileError(
+            f"{path}: 'person_ids' needs 'constants.agency', to say which agency's ids it means"
+        )
+    return text
 
 
 def _first_line(error: Exception) -> str:

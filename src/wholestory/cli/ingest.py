@@ -17,11 +17,14 @@ from wholestory.chronology.stored import refresh_after_feed
 from wholestory.cli.errors import EXIT_BAD_INPUT, err_console, fail
 from wholestory.cli.store import ready_store
 from wholestory.exporting import write_csv
+from wholestory.identity.agencies import AgenciesFileError, read_agencies_file
+from wholestory.identity.agencies import save as save_agency_settings
 from wholestory.identity.linking import LinkError, LinkSummary, Thresholds, link_new
 from wholestory.identity.sources import now_iso
 from wholestory.ingest import IngestResult, ingest_paths
 from wholestory.ingest.accounting import accounting_words
 from wholestory.ingest.accounting import count_words as _count
+from wholestory.ingest.pipeline import agency_settings
 from wholestory.profiles import Profile, ProfileError, load_profile
 from wholestory.store import Store
 from wholestory.store.imports import count_quarantine, list_quarantine, quarantine_table
@@ -47,6 +50,14 @@ def ingest_command(
             "--link/--no-link", help="Link new and changed people, once a model is trained."
         ),
     ] = True,
+    agencies_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--agencies",
+            help="The partnership's agencies file: which agencies give a new id per episode "
+            "(an agencies.yaml inside a folder is read too).",
+        ),
+    ] = None,
 ) -> None:
     """Import agency files. Every row is inserted, updated, unchanged or quarantined.
 
@@ -56,13 +67,17 @@ def ingest_command(
     people are linked straight after the import, against everyone already known.
     """
     mapping = _load_profile(profile)
-    try:  # a bad linking setting is reported before anything is imported
+    try:  # a bad linking setting or agencies file is reported before anything is imported
         thresholds = Thresholds.from_environment() if link else None
-    except LinkError as error:
+        agency_settings(paths, mapping)
+        said = read_agencies_file(agencies_file) if agencies_file else None
+    except (LinkError, AgenciesFileError) as error:
         fail(str(error))
     store = ready_store()
     since = now_iso()
     try:
+        if said is not None:
+            save_agency_settings(store, said)
         result = _run(store, paths, mapping, quiet=as_json)
         totals = result.totals()
         linked, refreshed = None, 0

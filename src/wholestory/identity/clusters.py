@@ -8,8 +8,10 @@ join two groups that contradict each other is refused and sent for review:
 - a person decided they are different;
 - two different valid NHS numbers;
 - two ids from the same agency (the agency already says they are two people),
-  unless the link is directly between those two ids and strong enough on its own;
-- dates of birth that cannot be the same date written differently.
+  unless the link is directly between those two ids and strong enough on its own,
+  or the agency gives a new id per episode (an emergency department);
+- dates of birth that cannot be the same date written differently;
+- one date of birth but given names that cannot be one person's (twins).
 
 People's decisions come first: "same" is applied before any machine link and is
 never undone, "different" is never overridden.
@@ -19,6 +21,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Final
+
+from jellyfish import jaro_winkler_similarity
 
 from wholestory.identity.sources import split_key
 
@@ -30,6 +35,10 @@ class Node:
     key: str
     nhs: str | None = None
     dob: str | None = None
+    #: Every given name the agency recorded, and their nickname groups (for twins).
+    given: frozenset[str] = frozenset()
+    groups: frozenset[str] = frozenset()
+    family: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -43,11 +52,21 @@ class Edge:
 
 @dataclass(frozen=True)
 class Refusal:
-    """A link the model proposed that would have made a contradictory person."""
+    """A link the model proposed that would have made a contradictory person.
+
+    ``settled`` when the records themselves say two people (two valid NHS
+    numbers, births a generation apart): a person reading them would decide
+    the same, so the pair does not wait for one.
+    """
 
     key_l: str
     key_r: str
     reason: str
+    settled: bool = False
+
+
+#: Years between two births that make a parent and child, not one person.
+GENERATION_YEARS: Final = 12
 
 
 @dataclass
@@ -57,6 +76,58 @@ class _Group:
     dobs: set[str] = field(default_factory=set)
     ids_by_agency: dict[str, set[str]] = field(default_factory=dict)
     different: set[str] = field(default_factory=set)
+    given: set[str] = field(default_factory=set)
+    groups: set[str] = field(default_factory=set)
+    family: set[str] = field(default_factory=set)
+
+
+def generation_apart(a: str, b: str) -> bool:
+    """Births at least :data:`GENERATION_YEARS` apart: a parent and child, never one person."""
+    if len(a) < 4 or len(b) < 4 or not (a[:4].isdigit() and b[:4].isdigit()):
+        return False
+    return abs(int(a[:4]) - int(b[:4])) >= GENERATION_YEARS
+
+
+def names_differ(
+    given_a: Iterable[str],
+    groups_a: Iterable[str],
+    given_b: Iterable[str],
+    groups_b: Iterable[str],
+    family: Iterable[str] = (),
+) -> bool:
+    """Given names that cannot be one person's written differently (Ella and Evie).
+
+    Not if any recorded given name is shared, or a nickname group (Jamie,
+    James), or two names are close in spelling, or one side's given name is
+    the other's family name (names written in each other's boxes).
+    """
+    names_a, names_b = set(given_a), set(given_b)
+    if not names_a or not names_b or names_a & names_b or set(groups_a) & set(groups_b):
+        return False
+    if (names_a | names_b) & set(family):
+        return False
+    return all(jaro_winkler_similarity(x, y) < 0.8 for x in names_a for y in names_b)
+
+
+def settled_apart(a: Node, b: Node) -> str | None:
+    """Why two source persons' own records say they are two people, if they do.
+
+    For pairs the model was unsure of: a person reading the two records
+    would decide the same at once, so they are not queued for one.
+    """
+    if a.nhs and b.nhs and a.nhs != b.nhs:
+        return f"different NHS numbers ({a.nhs}, {b.nhs})"
+    if a.dob and b.dob and generation_apart(a.dob, b.dob):
+        return f"born a generation apart ({a.dob}, {b.dob}): a parent and child"
+    if (
+        a.dob
+        and a.dob == b.dob
+        and len(a.dob) == 10
+        and a.family & b.family
+        and names_differ(a.given, a.groups, b.given, b.groups, a.family | b.family)
+    ):
+        return f"same birth and family name, different given names: twins or siblings ({a.dob})"
+    return None
 
 
 def dates_compatible(a: str, b: str) -> bool:
@@ -92,13 +163,26 @@ def _one_slip(a: str, b: str) -> bool:
 class Clustering:
     """Union-find over source persons with the contradiction checks of this module."""
 
-    def __init__(self, nodes: Iterable[Node], *, agency_rule: bool = True) -> None:
+    def __init__(
+        self,
+        nodes: Iterable[Node],
+        *,
+        agency_rule: bool = True,
+        episode_agencies: frozenset[str] = frozenset(),
+    ) -> None:
         self._agency_rule = agency_rule
+        self._episodes = episode_agencies
         self._parent: dict[str, str] = {}
         self._groups: dict[str, _Group] = {}
         for node in nodes:
             agency, _ = split_key(node.key)
-            group = _Group(members=[node.key], ids_by_agency={agency: {node.key}})
+            group = _Group(
+                members=[node.key],
+                ids_by_agency={agency: {node.key}},
+                given=set(node.given),
+                groups=set(node.groups),
+                family=set(node.family),
+            )
             if node.nhs:
                 group.nhs.add(node.nhs)
             if node.dob:
@@ -129,30 +213,40 @@ class Clustering:
         ra, rb = self.find(edge.key_l), self.find(edge.key_r)
         if ra == rb:
             return True
-        reason = self._contradiction(self._groups[ra], self._groups[rb], edge)
-        if reason:
-            self.refused.append(Refusal(edge.key_l, edge.key_r, reason))
+        found = self._contradiction(self._groups[ra], self._groups[rb], edge)
+        if found:
+            reason, settled = found
+            self.refused.append(Refusal(edge.key_l, edge.key_r, reason, settled))
             return False
         self._union(ra, rb)
         return True
 
-    def _contradiction(self, a: _Group, b: _Group, edge: Edge) -> str | None:
+    def _contradiction(self, a: _Group, b: _Group, edge: Edge) -> tuple[str, bool] | None:
+        """Why the two groups cannot be one person, and whether the records settle it."""
         if a.different & set(b.members) or b.different & set(a.members):
-            return "a person decided these are different people"
+            return "a person decided these are different people", True
         if a.nhs and b.nhs and a.nhs != b.nhs:
-            return "would join two different NHS numbers (" + ", ".join(sorted(a.nhs | b.nhs)) + ")"
+            clash = ", ".join(sorted(a.nhs | b.nhs))
+            return f"would join two different NHS numbers ({clash})", True
         for agency, ids in a.ids_by_agency.items() if self._agency_rule else ():
+            if agency in self._episodes:  # a new id per episode: two ids say nothing
+                continue
             others = b.ids_by_agency.get(agency)
             if others and others != ids and not self._direct(edge, ids, others):
                 clash = ", ".join(sorted(ids | others))
                 return (
                     f"would join two ids of one agency ({clash}), "
                     "which that agency holds as two people"
-                )
+                ), False
         for dob_a in a.dobs:
             for dob_b in b.dobs:
                 if not dates_compatible(dob_a, dob_b):
-                    return f"dates of birth {dob_a} and {dob_b} cannot be one person's"
+                    settled = generation_apart(dob_a, dob_b)
+                    return f"dates of birth {dob_a} and {dob_b} cannot be one person's", settled
+        shared = sorted(d for d in a.dobs & b.dobs if len(d) == 10)
+        if shared and names_differ(a.given, a.groups, b.given, b.groups, a.family | b.family):
+            names = ", ".join(sorted(a.given | b.given))
+            return f"same date of birth ({shared[0]}) but different given names ({names})", False
         return None
 
     @staticmethod
@@ -171,6 +265,9 @@ class Clustering:
         a.nhs |= b.nhs
         a.dobs |= b.dobs
         a.different |= b.different
+        a.given |= b.given
+        a.groups |= b.groups
+        a.family |= b.family
         for agency, ids in b.ids_by_agency.items():
             a.ids_by_agency.setdefault(agency, set()).update(ids)
         self._parent[rb] = ra
@@ -189,14 +286,17 @@ def cluster(
     fixed: Iterable[Sequence[str]] = (),
     *,
     agency_rule: bool = True,
+    episode_agencies: frozenset[str] = frozenset(),
 ) -> Clustering:
     """Cluster ``nodes``: people's "same" first, then ``fixed`` groups, then links strongest first.
 
     ``fixed`` holds groups that must stay together (existing people, when new
     records are linked incrementally). ``agency_rule`` off is for sources that
     hold duplicates by design (a benchmark file), never for a partnership.
+    ``episode_agencies`` give a new id per episode: two of their ids are no
+    contradiction (see :mod:`wholestory.identity.agencies`).
     """
-    clustering = Clustering(nodes, agency_rule=agency_rule)
+    clustering = Clustering(nodes, agency_rule=agency_rule, episode_agencies=episode_agencies)
     for a, b in different:
         clustering.mark_different(a, b)
     for a, b in same:

@@ -22,7 +22,7 @@ from typing import Any, Literal
 import polars as pl
 
 from wholestory.identity.features import model_frame
-from wholestory.identity.linking import Thresholds, link_all, review_queue
+from wholestory.identity.linking import Thresholds, link_all, review_queue, use_model
 from wholestory.identity.model import ModelOptions, train
 from wholestory.identity.scoring import score_all
 from wholestory.store.connection import Store
@@ -144,14 +144,23 @@ def read_truth(directory: Path) -> tuple[dict[str, str], dict[str, dict[str, str
 
 
 def evaluate_partnership(
-    store: Store, directory: Path, thresholds: Thresholds, *, retrain: bool = True
+    store: Store,
+    directory: Path,
+    thresholds: Thresholds,
+    *,
+    retrain: bool = True,
+    settings_json: str | None = None,
 ) -> Evaluation:
     """Link a store holding an imported synthetic partnership and compare with its ground truth.
 
     Pairs are those of the people WholeStory makes (every two source persons
     given one WholeStory id), so a link made through a third record counts.
+    ``settings_json`` links with that model instead of the store's own choice.
     """
     started = time.perf_counter()
+    if settings_json is not None:
+        use_model(store, settings_json, "given")
+        retrain = False
     summary = link_all(store, retrain=retrain, thresholds=thresholds)
     truth, persons = read_truth(directory)
     rows = store.query("SELECT key, ws_person_id FROM ws_source_person")

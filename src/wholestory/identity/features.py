@@ -10,6 +10,7 @@ and string-distance tests, which read the same on DuckDB and on Spark.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Final
 
 import polars as pl
@@ -21,6 +22,7 @@ from wholestory.identity.nicknames import name_groups
 MODEL_COLUMNS: Final[tuple[str, ...]] = (
     "unique_id",
     "agency",
+    "id_scope",
     "given",
     "given_groups",
     "given_all",
@@ -111,6 +113,7 @@ def model_frame(sources: pl.DataFrame) -> pl.DataFrame:
         .list.eval(pl.element().filter(pl.element().str.len_chars() > 1))
         .list.unique()
         .list.sort(),
+        id_scope=pl.col("agency"),
         **_dob_columns(pl.col("date_of_birth")),
         sex=pl.col("sex").str.strip_chars().str.to_uppercase().str.slice(0, 1).replace({"U": None}),
         nhs=pl.col("nhs_number").str.replace_all(r"\s", ""),
@@ -139,6 +142,21 @@ def model_frame(sources: pl.DataFrame) -> pl.DataFrame:
         ).map_batches(lambda s: s.list.drop_nulls(), return_dtype=pl.List(pl.String))
     )
     return frame.select(MODEL_COLUMNS)
+
+
+def with_episode_agencies(frame: pl.DataFrame, episodes: Iterable[str]) -> pl.DataFrame:
+    """Mark the people of agencies that give a new id per episode.
+
+    ``id_scope`` is the agency for an agency that gives one id per person, so
+    that two of its ids meet the same-agency prior; for an episode agency it is
+    empty, and two of its ids are compared like ids of two agencies.
+    """
+    codes = sorted(set(episodes))
+    if not codes:
+        return frame
+    return frame.with_columns(
+        id_scope=pl.when(pl.col("agency").is_in(codes)).then(None).otherwise(pl.col("agency"))
+    )
 
 
 def _dob_columns(dob: pl.Expr) -> dict[str, pl.Expr]:

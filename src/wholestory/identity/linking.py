@@ -27,11 +27,13 @@ from typing import Any, Final
 import polars as pl
 from splink.internals.database_api import DatabaseAPISubClass
 
-from wholestory.identity.clusters import Clustering, Edge, Node, cluster
-from wholestory.identity.features import model_frame
+from wholestory.identity import default_model
+from wholestory.identity.agencies import episode_agencies
+from wholestory.identity.clusters import Clustering, Edge, Node, cluster, settled_apart
+from wholestory.identity.features import model_frame, with_episode_agencies
 from wholestory.identity.households import rebuild_household_links, update_household_links
 from wholestory.identity.ids import Assignment, assign_ids, id_number
-from wholestory.identity.model import ModelOptions, TrainedModel, train
+from wholestory.identity.model import ModelOptions, TrainedModel, fits_this_version, train
 from wholestory.identity.scoring import PAIR_SCHEMA, score_all, score_new
 from wholestory.identity.sources import (
     DETAILS,
@@ -39,6 +41,7 @@ from wholestory.identity.sources import (
     now_iso,
     people_touched_since,
     refresh_sources,
+    split_key,
 )
 from wholestory.store.connection import Store
 
@@ -46,6 +49,10 @@ from wholestory.store.connection import Store
 UPPER: Final = 0.99
 #: Match probability below which a pair is not linked nor shown for review.
 LOWER: Final = 0.8
+#: Match probability at or above which two ids of one agency (one id per person) are
+#: linked without a person: the agency already holds them as two people, so the
+#: evidence must be overwhelming. Chosen by measurement (docs/identity.md).
+UPPER_SAME_AGENCY: Final = 0.9999
 
 
 class LinkError(Exception):
@@ -58,17 +65,35 @@ class Thresholds:
 
     upper: float = UPPER
     lower: float = LOWER
+    #: For two ids of one agency that gives one id per person: a higher bar.
+    same_agency: float = UPPER_SAME_AGENCY
 
     @classmethod
     def from_environment(cls) -> Thresholds:
         upper = _probability("WHOLESTORY_LINK_UPPER", UPPER)
         lower = _probability("WHOLESTORY_LINK_LOWER", LOWER)
+        same_agency = _probability("WHOLESTORY_LINK_UPPER_SAME_AGENCY", UPPER_SAME_AGENCY)
         if not 0 < lower <= upper < 1:
             raise LinkError(
                 f"WHOLESTORY_LINK_LOWER ({lower}) must be above 0 and not above "
                 f"WHOLESTORY_LINK_UPPER ({upper}), which must be below 1."
             )
-        return cls(upper, lower)
+        if not upper <= same_agency < 1:
+            raise LinkError(
+                f"WHOLESTORY_LINK_UPPER_SAME_AGENCY ({same_agency}) must not be below "
+                f"WHOLESTORY_LINK_UPPER ({upper}), and must be below 1."
+            )
+        return cls(upper, lower, same_agency)
+
+    def bar(self, key_l: str, key_r: str, episodes: frozenset[str]) -> float:
+        """The probability at which this pair is linked without a person."""
+        return self.same_agency if same_agency_pair(key_l, key_r, episodes) else self.upper
+
+
+def same_agency_pair(key_l: str, key_r: str, episodes: frozenset[str]) -> bool:
+    """Two ids of one agency that gives one id per person: a possible duplicate there."""
+    agency = split_key(key_l)[0]
+    return agency == split_key(key_r)[0] and agency not in episodes
 
 
 def _probability(name: str, default: float) -> float:
@@ -107,19 +132,64 @@ class LinkSummary:
 
 
 def latest_model(store: Store) -> tuple[int, str] | None:
-    """The newest trained model's id and settings JSON, or None if none was trained."""
+    """The newest model's id and settings JSON, or None if there is none that fits this version.
+
+    A model saved by an earlier version, whose comparisons differ from this
+    version's, is not used: the next ``wholestory link`` makes a new one.
+    """
     rows = store.query("SELECT id, settings_json FROM ws_link_model ORDER BY id DESC LIMIT 1")
-    return (int(rows[0][0]), str(rows[0][1])) if rows else None
+    if not rows or not fits_this_version(str(rows[0][1])):
+        return None
+    return int(rows[0][0]), str(rows[0][1])
 
 
-def _save_model(store: Store, model: TrainedModel) -> int:
+def _save_model(store: Store, model: TrainedModel, origin: str) -> int:
     with store.transaction():
         new_id = store.scalar(
-            "INSERT INTO ws_link_model (trained_at, settings_json, source_count, seconds) "
-            "VALUES (?, ?, ?, ?) RETURNING id",
-            [now_iso(), model.settings_json, model.source_count, model.seconds],
+            "INSERT INTO ws_link_model (trained_at, settings_json, source_count, seconds, origin) "
+            "VALUES (?, ?, ?, ?, ?) RETURNING id",
+            [now_iso(), model.settings_json, model.source_count, model.seconds, origin],
         )
     return int(new_id)
+
+
+def use_model(store: Store, settings_json: str, origin: str) -> int:
+    """Make ``settings_json`` the model the store links with from now on (benchmarks, tests)."""
+    return _save_model(store, TrainedModel(settings_json, 0.0, 0), origin)
+
+
+def _new_model(
+    store: Store,
+    frame: pl.DataFrame,
+    summary: LinkSummary,
+    say: Callable[[str], None],
+    db_api: DatabaseAPISubClass | None,
+) -> tuple[int, str]:
+    """The shipped model for a store too small to train on; otherwise one trained here.
+
+    Trained here means started from the shipped model and blended with it
+    (:func:`wholestory.identity.model.train`).
+    """
+    if frame.height < default_model.TRAIN_FROM and default_model.DEFAULT_MODEL_FILE.is_file():
+        say(f"Using the shipped model: {frame.height:,} people are too few to train on")
+        summary.notes.append(
+            f"Linked with the model that ships with WholeStory: {frame.height:,} people "
+            f"are fewer than the {default_model.TRAIN_FROM:,} it takes to train one here."
+        )
+        shipped = TrainedModel(default_model.shipped().settings_json, 0.0, frame.height)
+        return _save_model(store, shipped, "default"), shipped.settings_json
+    say(f"Training the model on {frame.height:,} people")
+    trained = train([frame], ModelOptions(), db_api=db_api)
+    summary.trained = True
+    origin = "store+default" if default_model.DEFAULT_MODEL_FILE.is_file() else "store"
+    return _save_model(store, trained, origin), trained.settings_json
+
+
+def _tf_source(frame: pl.DataFrame) -> dict[str, pl.DataFrame] | None:
+    """Shipped name frequencies for a store too small to count its own; None to count them."""
+    if frame.height >= default_model.TRAIN_FROM or not default_model.DEFAULT_MODEL_FILE.is_file():
+        return None
+    return default_model.tf_lookups(frame, json.loads(default_model.shipped().settings_json))
 
 
 # -- full and incremental runs ---------------------------------------------------
@@ -144,7 +214,8 @@ def link_all(
     summary = LinkSummary(kind="full")
     say("Reading people from the records")
     refresh_sources(store)
-    frame = model_frame(load_sources(store))
+    episodes = episode_agencies(store)
+    frame = _model_frame(store, episodes)
     summary.source_persons = frame.height
     if frame.height < 2:
         summary.notes.append("Fewer than two people in the store: nothing to link.")
@@ -154,20 +225,27 @@ def link_all(
         return summary
     model = None if retrain else latest_model(store)
     if model is None:
-        say(f"Training the model on {frame.height:,} people")
-        trained = train([frame], ModelOptions(), db_api=db_api)
-        model = (_save_model(store, trained), trained.settings_json)
-        summary.trained = True
+        model = _new_model(store, frame, summary, say, db_api)
     summary.model_id = model[0]
     say("Scoring pairs")
-    pairs = score_all(model[1], [frame], thresholds.lower, db_api=db_api)
+    pairs = score_all(model[1], [frame], thresholds.lower, db_api=db_api, tf=_tf_source(frame))
     summary.scored = pairs.height
     say("Grouping into people")
     same, different = _decisions(store)
     nodes = _nodes(frame)
-    clustering = cluster(nodes, _edges(pairs, thresholds.upper), same, different)
+    edges = _edges(pairs, thresholds, episodes)
+    clustering = cluster(nodes, edges, same, different, episode_agencies=episodes)
     run_id = _start_run(store, "full", model[0])
-    _replace_pairs(store, pairs, clustering, thresholds, model[0], full=True)
+    _replace_pairs(
+        store,
+        pairs,
+        clustering,
+        thresholds,
+        model[0],
+        full=True,
+        episodes=episodes,
+        nodes={n.key: n for n in nodes},
+    )
     _write_groups(store, summary, clustering.groups(), _previous(store), clustering, run_id)
     _count_pairs(store, summary)
     say("Grouping people into households")
@@ -192,11 +270,9 @@ def link_new(
     join them, form new people, or (rarely) bring two existing people together.
     """
     model = latest_model(store)
-    if model is None:
-        return None
     thresholds = thresholds or Thresholds.from_environment()
     started = time.perf_counter()
-    summary = LinkSummary(kind="incremental", model_id=model[0])
+    summary = LinkSummary(kind="incremental")
     if keys is None:
         keys = people_touched_since(store, _resume_from(store, since or ""))
     changes = refresh_sources(store, keys)
@@ -209,13 +285,20 @@ def link_new(
         summary.household_links = update_household_links(store, sorted(keys))
         summary.seconds = time.perf_counter() - started
         return summary
-    everyone = model_frame(load_sources(store))
+    episodes = episode_agencies(store)
+    everyone = _model_frame(store, episodes)
+    if model is None:  # the first records of a small store: the shipped model links them
+        if everyone.height >= default_model.TRAIN_FROM:
+            return None  # big enough to train on: the first `wholestory link` does
+        model = _new_model(store, everyone, summary, lambda _: None, db_api)
+    summary.model_id = model[0]
     is_new = everyone["unique_id"].is_in(list(touched))
     new, existing = everyone.filter(is_new), everyone.filter(~is_new)
+    tf = _tf_source(everyone)
     if existing.height:  # new against everyone, and among themselves
-        pairs = score_new(model[1], existing, new, thresholds.lower, db_api=db_api)
+        pairs = score_new(model[1], existing, new, thresholds.lower, db_api=db_api, tf=tf)
     elif new.height > 1:
-        pairs = score_all(model[1], [new], thresholds.lower, db_api=db_api)
+        pairs = score_all(model[1], [new], thresholds.lower, db_api=db_api, tf=tf)
     else:
         pairs = pl.DataFrame(schema=PAIR_SCHEMA)
     summary.scored = pairs.height
@@ -229,9 +312,13 @@ def link_new(
             fixed.setdefault(str(previous[key]), []).append(key)
     same, different = _decisions(store, members)
     nodes = _nodes(everyone.filter(pl.col("unique_id").is_in(list(members))))
-    clustering = cluster(nodes, _edges(pairs, thresholds.upper), same, different, fixed.values())
+    edges = _edges(pairs, thresholds, episodes)
+    clustering = cluster(nodes, edges, same, different, fixed.values(), episode_agencies=episodes)
     run_id = _start_run(store, "incremental", model[0])
-    _replace_pairs(store, pairs, clustering, thresholds, model[0], full=False)
+    by_key = {n.key: n for n in nodes}
+    _replace_pairs(
+        store, pairs, clustering, thresholds, model[0], full=False, episodes=episodes, nodes=by_key
+    )
     _write_groups(store, summary, clustering.groups(), previous, clustering, run_id)
     _count_pairs(store, summary)
     # Every key the feed named: a new relationship changes a household, not a person's details.
@@ -361,15 +448,20 @@ def _regroup(store: Store, keys: set[str], kind: str, thresholds: Thresholds) ->
     members = sorted({k for k, p in previous.items() if p in persons} | keys)
     condition, params = store.keys_in("key_l", members)
     rows = store.query(
-        f"SELECT key_l, key_r, match_weight FROM ws_link_pair WHERE {condition} "
-        "AND match_probability >= ?",
+        f"SELECT key_l, key_r, match_weight, match_probability FROM ws_link_pair "
+        f"WHERE {condition} AND match_probability >= ?",
         [*params, thresholds.upper],
     )
     member_set = set(members)
-    edges = [Edge(str(a), str(b), float(w)) for a, b, w in rows if str(b) in member_set]
+    episodes = episode_agencies(store)
+    edges = [
+        Edge(str(a), str(b), float(w))
+        for a, b, w, p in rows
+        if str(b) in member_set and float(p) >= thresholds.bar(str(a), str(b), episodes)
+    ]
     frame = model_frame(load_sources(store, members))
     same, different = _decisions(store, member_set)
-    clustering = cluster(_nodes(frame), edges, same, different)
+    clustering = cluster(_nodes(frame), edges, same, different, episode_agencies=episodes)
     summary = LinkSummary(kind=kind)
     model = latest_model(store)
     run_id = _start_run(store, kind, model[0] if model else None)
@@ -398,11 +490,33 @@ def _decisions(
 
 
 def _nodes(frame: pl.DataFrame) -> list[Node]:
-    return [Node(k, n, d) for k, n, d in frame.select("unique_id", "nhs", "dob").iter_rows()]
+    columns = ("unique_id", "nhs", "dob", "given_all", "given_groups", "family_parts")
+    return [
+        Node(
+            key, nhs, dob, frozenset(given or ()), frozenset(groups or ()), frozenset(family or ())
+        )
+        for key, nhs, dob, given, groups, family in frame.select(columns).iter_rows()
+    ]
 
 
-def _edges(pairs: pl.DataFrame, upper: float) -> list[Edge]:
-    strong = pairs.filter(pl.col("match_probability") >= upper)
+def _model_frame(store: Store, episodes: frozenset[str]) -> pl.DataFrame:
+    """Everyone in the store as the model compares them, episode agencies marked."""
+    return with_episode_agencies(model_frame(load_sources(store)), episodes)
+
+
+def _automatic(pairs: pl.DataFrame, thresholds: Thresholds, episodes: frozenset[str]) -> pl.Series:
+    """Whether each pair clears its bar: the upper threshold, or the same-agency one."""
+    same = [same_agency_pair(a, b, episodes) for a, b in pairs.select("key_l", "key_r").iter_rows()]
+    bar = pl.Series(same, dtype=pl.Boolean).replace_strict(
+        {True: thresholds.same_agency, False: thresholds.upper}, return_dtype=pl.Float64
+    )
+    return pairs["match_probability"] >= bar
+
+
+def _edges(pairs: pl.DataFrame, thresholds: Thresholds, episodes: frozenset[str]) -> list[Edge]:
+    if pairs.is_empty():
+        return []
+    strong = pairs.filter(_automatic(pairs, thresholds, episodes))
     return [
         Edge(a, b, w) for a, b, w in strong.select("key_l", "key_r", "match_weight").iter_rows()
     ]
@@ -413,17 +527,65 @@ def _previous(store: Store) -> dict[str, str | None]:
     return {str(k): (str(p) if p is not None else None) for k, p in rows}
 
 
-def _states(pairs: pl.DataFrame, clustering: Clustering, upper: float) -> pl.DataFrame:
-    refused = {(r.key_l, r.key_r): r.reason for r in clustering.refused}
-    refused.update({(b, a): why for (a, b), why in list(refused.items())})
-    notes = [refused.get((a, b)) for a, b in pairs.select("key_l", "key_r").iter_rows()]
-    return pairs.with_columns(note=pl.Series(notes, dtype=pl.String)).with_columns(
-        state=pl.when(pl.col("note").is_not_null())
-        .then(pl.lit("held"))
-        .when(pl.col("match_probability") >= upper)
-        .then(pl.lit("auto"))
-        .otherwise(pl.lit("review"))
+def _states(
+    pairs: pl.DataFrame,
+    clustering: Clustering,
+    thresholds: Thresholds,
+    episodes: frozenset[str],
+    nodes: dict[str, Node],
+) -> pl.DataFrame:
+    """Each pair's state: auto (linked), held or review (waits for a person), or apart.
+
+    Apart: the records themselves say two people (two valid NHS numbers,
+    births a generation apart, twins' names), so no person need be asked.
+    """
+    refused = {(r.key_l, r.key_r): r for r in clustering.refused}
+    refused.update({(r.key_r, r.key_l): r for r in clustering.refused})
+    notes: list[str | None] = []
+    settled: list[bool] = []
+    for a, b in pairs.select("key_l", "key_r").iter_rows():
+        refusal = refused.get((a, b))
+        why = settled_apart(nodes[a], nodes[b]) if a in nodes and b in nodes else None
+        notes.append(refusal.reason if refusal else why)
+        settled.append(bool(refusal.settled) if refusal else why is not None)
+    automatic = (
+        _automatic(pairs, thresholds, episodes) if pairs.height else pl.Series([], dtype=pl.Boolean)
     )
+    return pairs.with_columns(
+        note=pl.Series(notes, dtype=pl.String),
+        settled=pl.Series(settled, dtype=pl.Boolean),
+        refused=pl.Series(
+            [(a, b) in refused for a, b in pairs.select("key_l", "key_r").iter_rows()],
+            dtype=pl.Boolean,
+        ),
+        automatic=automatic,
+    ).with_columns(
+        state=pl.when(pl.col("refused") & pl.col("settled"))
+        .then(pl.lit("apart"))
+        .when(pl.col("refused"))
+        .then(pl.lit("held"))
+        .when(pl.col("automatic"))
+        .then(pl.lit("auto"))
+        .when(pl.col("settled"))
+        .then(pl.lit("apart"))
+        .otherwise(pl.lit("review")),
+        note=pl.when(pl.col("automatic") & ~pl.col("refused"))
+        .then(None)
+        .when(
+            pl.col("note").is_null()
+            & ~pl.col("automatic")
+            & (pl.col("match_probability") >= thresholds.upper)
+        )
+        .then(pl.lit(SAME_AGENCY_NOTE))
+        .otherwise(pl.col("note")),
+    )
+
+
+#: Why a strong pair of one agency's two ids waits for a person.
+SAME_AGENCY_NOTE: Final = (
+    "two ids of one agency, which holds them as two people: linked without a person "
+    "only on overwhelming evidence"
+)
 
 
 def _replace_pairs(
@@ -434,8 +596,10 @@ def _replace_pairs(
     model_id: int,
     *,
     full: bool,
+    episodes: frozenset[str],
+    nodes: dict[str, Node],
 ) -> None:
-    rows = _states(pairs, clustering, thresholds.upper).select(
+    rows = _states(pairs, clustering, thresholds, episodes, nodes).select(
         "key_l", "key_r", "match_weight", "match_probability", "evidence", "state", "note"
     )
     with store.transaction():

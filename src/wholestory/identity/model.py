@@ -36,6 +36,7 @@ from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
 from splink.internals.database_api import DatabaseAPISubClass
 
+from wholestory.identity import default_model
 from wholestory.identity.features import MODEL_COLUMNS
 
 LinkType = Literal["dedupe_only", "link_only"]
@@ -244,17 +245,22 @@ def _place_comparison() -> cl.CustomComparison:
 
 
 def _agency_comparison(same_agency_u: float) -> cl.CustomComparison:
-    """The fixed prior against linking two ids of one agency; never trained."""
+    """The fixed prior against linking two ids of one agency; never trained.
+
+    Compared on ``id_scope``: the agency, for an agency that gives one id per
+    person; empty for one that gives a new id per episode, whose ids are
+    compared as though two agencies held them (see ``identity/agencies.py``).
+    """
     return cl.CustomComparison(
         output_column_name="agency",
         comparison_description="Same agency under two ids: the agency says two people",
         comparison_levels=[
-            cll.ExactMatchLevel("agency").configure(
+            cll.ExactMatchLevel("id_scope").configure(
                 m_probability=SAME_AGENCY_M,
                 u_probability=same_agency_u,
                 fix_m_probability=True,
                 fix_u_probability=True,
-                label_for_charts="Same agency, different ids",
+                label_for_charts="Same agency (one id per person), different ids",
             ),
             cll.ElseLevel().configure(
                 m_probability=1 - SAME_AGENCY_M,
@@ -320,7 +326,8 @@ def same_agency_share(frame: pl.DataFrame) -> float:
     total = frame.height
     if total < 2:
         return 0.5
-    sizes = frame.group_by("agency").len()["len"].cast(pl.Float64)
+    column = "id_scope" if "id_scope" in frame.columns else "agency"
+    sizes = frame.drop_nulls(column).group_by(column).len()["len"].cast(pl.Float64)
     same = float((sizes * (sizes - 1)).sum())
     return min(max(same / (total * (total - 1)), 1e-6), 1 - 1e-6)
 
@@ -507,18 +514,31 @@ def train(
     frames: list[pl.DataFrame],
     options: ModelOptions | None = None,
     db_api: DatabaseAPISubClass | None = None,
+    *,
+    from_shipped: bool = True,
 ) -> TrainedModel:
     """Train the model on model frames without labels.
 
-    ``frames`` is one frame to deduplicate, or two to link.
+    ``frames`` is one frame to deduplicate, or two to link. With
+    ``from_shipped`` (the default), training starts from the model that ships
+    with WholeStory and ends blended with it, weighted by the number of people
+    (:mod:`wholestory.identity.default_model`): a small or odd store cannot
+    unlearn what a name and a date of birth mean.
     """
     options = options or ModelOptions()
     started = time.perf_counter()
     db_api = db_api or duckdb_api()
     inputs = [register(db_api, f, f"train_input_{i}") for i, f in enumerate(frames)]
-    both = pl.concat([f.select("agency") for f in frames])
+    both = pl.concat([f.select("agency", "id_scope") for f in frames])
     jaro_winkler = str(db_api.sql_dialect.jaro_winkler_function_name)
-    linker = Linker(inputs, settings(options, both, jaro_winkler), log_level=logging.ERROR)
+    untrained: SettingsCreator | dict[str, Any] = settings(options, both, jaro_winkler)
+    from_shipped = from_shipped and default_model.DEFAULT_MODEL_FILE.is_file()
+    if from_shipped:
+        assert isinstance(untrained, SettingsCreator)
+        untrained = default_model.starting_point(
+            untrained.create_settings_dict(db_api.sql_dialect.sql_dialect_str)
+        )
+    linker = Linker(inputs, untrained, log_level=logging.ERROR)
     training = linker.training
     training.estimate_probability_two_random_records_match(list(_DETERMINISTIC), recall=0.8)
     u_pairs = options.u_pairs or min(max(20.0 * both.height, 3e5), 3e6)
@@ -533,9 +553,38 @@ def train(
         )
     model = floor_m_probabilities(linker.misc.save_model_to_json())
     model = u_among_non_matches(model, frames, inputs, db_api, u_pairs, options.seed)
-    return TrainedModel(
-        json.dumps(model), time.perf_counter() - started, sum(f.height for f in frames)
+    trained = json.dumps(model)
+    if from_shipped:
+        weight = default_model.blend_weight(both.height)
+        trained = default_model.blend(trained, default_model.shipped().settings_json, weight)
+    return TrainedModel(trained, time.perf_counter() - started, both.height)
+
+
+def fits_this_version(settings_json: str) -> bool:
+    """Whether a saved model's comparisons and levels are this version's (by their labels).
+
+    A model saved before a level was added or changed would score with
+    yesterday's rules (two emergency department attendances as two people,
+    say): it must be made again.
+    """
+    trained: dict[str, Any] = json.loads(settings_json)
+    fields = [c["output_column_name"] for c in trained["comparisons"]]
+    options = ModelOptions(link_type=trained["link_type"], same_agency_prior="agency" in fields)
+    fresh = [
+        c.get_comparison("duckdb").as_dict()  # type: ignore[no-untyped-call]  # untyped in Splink
+        for c in _creators(options)
+    ]
+    if [c["output_column_name"] for c in fresh] != fields:
+        return False
+    return all(
+        [lv.get("label_for_charts") for lv in old["comparison_levels"]]
+        == [lv.get("label_for_charts") for lv in new["comparison_levels"]]
+        for old, new in zip(trained["comparisons"], fresh, strict=True)
     )
+
+
+def _creators(options: ModelOptions) -> list[ComparisonCreator]:
+    return [c for c in comparisons(options, 0.5) if isinstance(c, ComparisonCreator)]
 
 
 def for_backend(settings_json: str, db_api: DatabaseAPISubClass) -> dict[str, Any]:

@@ -66,17 +66,34 @@ def _as_pairs(raw: pl.DataFrame, settings: dict[str, Any]) -> pl.DataFrame:
     )
 
 
+#: Term-frequency tables to use instead of counting the store's own, by column.
+Frequencies = dict[str, pl.DataFrame]
+
+
+def _use_frequencies(linker: Linker, db_api: DatabaseAPISubClass, tf: Frequencies | None) -> None:
+    """Register given term-frequency tables (a small store's: the shipped names')."""
+    for column, table in (tf or {}).items():
+        registered = register(db_api, table, f"tf_lookup_{column}")
+        linker.table_management.register_term_frequency_lookup(registered, column)
+
+
 def score_all(
     settings_json: str,
     frames: list[pl.DataFrame],
     threshold: float,
     db_api: DatabaseAPISubClass | None = None,
+    tf: Frequencies | None = None,
 ) -> pl.DataFrame:
-    """Score every blocked pair within one frame (or between two), above ``threshold``."""
+    """Score every blocked pair within one frame (or between two), above ``threshold``.
+
+    ``tf`` gives term-frequency tables to use; by default they are counted
+    from the frames.
+    """
     db_api = db_api or duckdb_api()
     settings = _prediction_settings(settings_json, db_api)
     inputs = [register(db_api, f, f"score_input_{i}") for i, f in enumerate(frames)]
     linker = Linker(inputs, settings, log_level=logging.ERROR)
+    _use_frequencies(linker, db_api, tf)
     result = linker.inference.predict(threshold_match_probability=threshold)
     pairs = _as_pairs(result_frame(result), settings)
     result.drop_table_from_database_and_remove_from_cache()
@@ -89,6 +106,7 @@ def score_new(
     new: pl.DataFrame,
     threshold: float,
     db_api: DatabaseAPISubClass | None = None,
+    tf: Frequencies | None = None,
 ) -> pl.DataFrame:
     """Score new source persons against existing ones and among themselves, without retraining.
 
@@ -102,8 +120,10 @@ def score_new(
     new_df = register(db_api, new, "score_new")
     everyone = register(db_api, pl.concat([existing, new]), "score_everyone")
     linker = Linker(everyone, settings, log_level=logging.ERROR)
+    _use_frequencies(linker, db_api, tf)
     for column in tf_columns(settings):
-        linker.table_management.compute_tf_table(column)
+        if column not in (tf or {}):
+            linker.table_management.compute_tf_table(column)
     inference = linker.inference
     between = inference.predict_between(new_df, existing_df, threshold_match_probability=threshold)
     within = inference.predict_within(new_df, threshold_match_probability=threshold)

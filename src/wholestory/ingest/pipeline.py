@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, TypeVar
 
+from wholestory.identity import agencies
+from wholestory.identity.agencies import AGENCIES_FILE, AgencySettings
 from wholestory.ingest.accounting import FileResult, IngestResult
 from wholestory.ingest.reading import (
     Chunk,
@@ -66,6 +68,9 @@ def ingest_paths(
     """
     result = IngestResult()
     files = expand_paths(paths)
+    # What each agency's ids mean is checked, then kept, before any row is imported.
+    for said in agency_settings(paths, profile):
+        agencies.save(store, said)
     chosen = _choose_writer(store, files, writer)
     try:
         for path in files:
@@ -75,6 +80,24 @@ def ingest_paths(
     finally:
         chosen.close()
     return result
+
+
+def agency_settings(paths: list[Path], profile: Profile | None) -> list[AgencySettings]:
+    """What the profile and any agencies file in the folders say of each agency's ids.
+
+    An agencies file that cannot be used raises
+    :class:`~wholestory.identity.agencies.AgenciesFileError`, naming the file.
+    """
+    found = [
+        agencies.read_agencies_file(path / AGENCIES_FILE)
+        for path in paths
+        if path.is_dir() and (path / AGENCIES_FILE).is_file()
+    ]
+    if profile is not None and profile.person_ids:
+        code = profile.constants["agency"].strip().upper()
+        ids = agencies.parse_person_ids(profile.person_ids, f"profile {profile.name}")
+        found.append(AgencySettings({code: ids}, f"profile {profile.name}"))
+    return found
 
 
 def _choose_writer(store: Store, files: list[Path], writer: str) -> Writer:

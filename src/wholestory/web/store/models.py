@@ -66,6 +66,9 @@ class Record(models.Model):
     outcome = models.TextField(null=True)
     practitioner = models.TextField(null=True)
     team = models.TextField(null=True)
+    date_of_death = models.CharField(
+        max_length=10, null=True, help_text="YYYY-MM-DD, where the agency knows the person died."
+    )
     provenance = models.JSONField(null=True)
     row_hash = models.CharField(max_length=32)
     source_row = models.IntegerField()
@@ -186,7 +189,7 @@ class LinkModel(models.Model):
     source_count = models.IntegerField(help_text="Source persons it was trained on.")
     seconds = models.FloatField(default=0)
     origin = models.TextField(
-        default="store",
+        db_default="store",
         help_text="store (trained here), default (shipped) or store+default (both, blended).",
     )
 
@@ -365,7 +368,10 @@ class ChronologyRecord(models.Model):
     built_at = models.DateTimeField()
     display_name = models.TextField(help_text="The name most agencies recorded.")
     date_of_birth = models.CharField(max_length=10, null=True)
-    is_child = models.BooleanField()
+    is_child = models.BooleanField()  # under 18 on the as-of date
+    date_of_death = models.CharField(
+        max_length=10, null=True, help_text="The chronology is as of this day when set."
+    )
     entry_count = models.IntegerField()
     flag_count = models.IntegerField()
     top_severity = models.CharField(max_length=8, null=True)

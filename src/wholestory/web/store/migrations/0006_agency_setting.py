@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
             model_name="linkmodel",
             name="origin",
             field=models.TextField(
-                default="store",
+                db_default="store",
                 help_text=(
                     "store (trained here), default (shipped) or store+default (both, blended)."
                 ),

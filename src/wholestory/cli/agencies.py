@@ -1,0 +1,96 @@
+"""``wholestory duplicates`` and ``wholestory link-model``: duplicates and the shipped model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from wholestory.cli.errors import fail
+from wholestory.cli.ingest import _export, _show
+from wholestory.cli.store import ready_store
+from wholestory.identity import default_model
+from wholestory.identity.duplicates import DUPLICATE_COLUMNS, EpisodeAgencyError, agency_duplicates
+from wholestory.ingest.accounting import count_words
+from wholestory.store import Store, open_store, resolve_url
+
+console = Console(highlight=False)
+
+
+def duplicates_command(
+    agency: Annotated[str, typer.Argument(help="The agency's code, such as SCHOOL or GP.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the list as JSON.")] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the list to this CSV file for the agency.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
+) -> None:
+    """List an agency's duplicate ids: two of its ids that WholeStory holds as one person.
+
+    For the agency to merge in its own system. Each line says why the two are
+    one person: overwhelming evidence, or a person's decision.
+    """
+    store = ready_store()
+    try:
+        found = agency_duplicates(store, agency)
+    except EpisodeAgencyError as error:
+        fail(str(error))
+    finally:
+        store.close()
+    rows = [d.row() for d in found]
+    if out is not None:
+        _export(out, list(DUPLICATE_COLUMNS), rows, force, "duplicate")
+        return
+    if as_json:
+        typer.echo(json.dumps([d.as_dict() for d in found], indent=2))
+        return
+    if not found:
+        console.print(f"No duplicate ids at {agency.upper()}.")
+        return
+    title = f"{count_words(len(found), 'duplicate id')} at {agency.upper()}"
+    _show(title, [c.replace("_", " ") for c in DUPLICATE_COLUMNS], rows, len(found))
+
+
+link_model_app = typer.Typer(
+    help="The linking model that ships with WholeStory, for stores too small to train on.",
+    no_args_is_help=True,
+)
+
+
+@link_model_app.command("build")
+def link_model_build_command(
+    children: Annotated[
+        int, typer.Option("--children", min=100, help="Children in the synthetic partnership.")
+    ] = default_model.BUILD_CHILDREN,
+    seed: Annotated[int, typer.Option("--seed", help="The generator's seed.")] = (
+        default_model.BUILD_SEED
+    ),
+    out: Annotated[
+        Path, typer.Option("--out", help="Where to write the model (the package's by default).")
+    ] = default_model.DEFAULT_MODEL_FILE,
+) -> None:
+    """Remake the shipped linking model from a synthetic partnership, and say how good it is.
+
+    Makes the partnership with `wholestory synth`, imports it into a scratch
+    store, trains on it as a store would, measures it against the generator's
+    truth and writes the model with how it was made.
+    """
+    model = default_model.build(_scratch_store, children, seed, progress=console.print)
+    default_model.write(model, out)
+    quality = model.made["quality_on_its_partnership"]
+    console.print(
+        f"Wrote {out}: trained on {model.made['people']:,} people in "
+        f"{model.made['training_seconds']} s; on its own partnership precision "
+        f"{quality['precision']}, recall {quality['recall']}."
+    )
+
+
+def _scratch_store(folder: Path) -> Store:
+    from wholestory.web.bootstrap import ensure_schema
+
+    url = resolve_url(f"sqlite:///{folder / 'store.sqlite3'}")
+    ensure_schema(url)
+    return open_store(url)

@@ -151,12 +151,30 @@ def test_flags_only_for_children() -> None:
     assert adult.as_dict()["person"]["dates_of_birth"] == ["1990-01-01"]
 
 
-def test_an_eighteenth_birthday_ends_childhood() -> None:
+def test_an_eighteenth_birthday_ends_childhood_but_not_the_flags_of_it() -> None:
     rows = [row("POLICE", f"P{i}", CHILD, d, "MISSING_EPISODE", dob="2008-10-31") for i, d in
             enumerate(("2024-01-01", "2024-03-01", "2024-05-01"))]  # fmt: skip
-    assert build(material(rows), dt.date(2026, 10, 30), Thresholds()).flags
+    child = build(material(rows), dt.date(2026, 10, 30), Thresholds())
+    assert child.is_child and child.flags
     adult = build(material(rows), dt.date(2026, 10, 31), Thresholds())
-    assert adult.flags == [] and not adult.is_child
+    assert not adult.is_child
+    assert [f.as_dict() for f in adult.flags] == [f.as_dict() for f in child.flags]
+    assert all(f.ages == "aged 15" and "Aged 15 at the time." in f.explanation
+               for f in adult.flags)  # fmt: skip
+
+
+def test_a_pattern_from_the_eighteenth_birthday_on_is_not_flagged() -> None:
+    def missing(*days: str) -> list[Row]:
+        return [row("POLICE", f"P{i}", CHILD, d, "MISSING_EPISODE", dob="2008-10-31")
+                for i, d in enumerate(days)]  # fmt: skip
+
+    later = dt.date(2030, 1, 1)
+    on_birthday = build(material(missing("2026-07-01", "2026-09-01", "2026-10-31")), later,
+                        Thresholds())  # fmt: skip
+    assert "MISSING_REPEAT" not in {f.code for f in on_birthday.flags}
+    eve = build(material(missing("2026-07-01", "2026-09-01", "2026-10-30")), later, Thresholds())
+    f = next(f for f in eve.flags if f.code == "MISSING_REPEAT")
+    assert (f.age_first, f.age_last) == (17, 17)
 
 
 def test_the_json_contract() -> None:

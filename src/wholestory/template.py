@@ -33,6 +33,7 @@ COLUMNS: Final[tuple[str, ...]] = (
     "outcome",
     "practitioner",
     "team",
+    "date_of_death",
 )
 
 #: The columns that describe the person (not the event): what identity links on.

@@ -13,27 +13,29 @@ import datetime as dt
 
 from wholestory.chronology.analysis import summarise
 from wholestory.chronology.building import build_entries, describe_person
-from wholestory.chronology.display import age_on
+from wholestory.chronology.childhood import ADULT_ROLES, childhood_flags, is_child
 from wholestory.chronology.indicators import Thresholds, View
 from wholestory.chronology.material import Material
 from wholestory.chronology.model import Chronology
-from wholestory.chronology.rules import raise_flags
-
-#: Roles only an adult has in an event: a person with no date of birth who
-#: appears like this is not taken for a child.
-ADULT_ROLES = frozenset({"PARENT", "CARER"})
 
 
 def build(
     material: Material, as_of: dt.date, thresholds: Thresholds, produced_at: str = ""
 ) -> Chronology:
-    """One person's chronology, as of a day; flags only for a child."""
+    """One person's chronology, as of a day (their death, if that came first).
+
+    Flags are those of the person's childhood, whatever their age on the day
+    (see :mod:`~wholestory.chronology.childhood`).
+    """
     person = describe_person(material)
     dob = dt.date.fromisoformat(person.date_of_birth) if person.date_of_birth else None
-    entries, relations = build_entries(material, dob)
+    died = dt.date.fromisoformat(person.date_of_death) if person.date_of_death else None
+    if died is not None:
+        as_of = min(as_of, died)
+    entries, relations = build_entries(material, dob, died)
     view = View(entries, dob, as_of)
     child = is_child(material, dob, as_of, thresholds)
-    flags = raise_flags(view, thresholds) if child else []
+    flags = childhood_flags(view, material, thresholds, died)
     household = [
         {
             "person": m.person,
@@ -56,19 +58,6 @@ def build(
     )
 
 
-def is_child(material: Material, dob: dt.date | None, as_of: dt.date, t: Thresholds) -> bool:
-    """Whether flags apply: under the age limit on the as-of date.
-
-    With no date of birth anywhere, a person is taken for a child unless some
-    agency records them as a parent or carer: a missed flag on a child costs
-    more than a needless one on an adult.
-    """
-    if dob is not None:
-        return age_on(dob, as_of) < t.child_age_limit
-    own = set(material.keys)
-    return not any(r.role in ADULT_ROLES for r in material.rows if r.key in own)
-
-
 def _name_of(material: Material, person: str) -> str:
     for r in (*material.rows, *material.household_rows):
         if r.person == person:
@@ -76,4 +65,4 @@ def _name_of(material: Material, person: str) -> str:
     return ""
 
 
-__all__ = ["Chronology", "Material", "Thresholds", "build", "is_child"]
+__all__ = ["ADULT_ROLES", "Chronology", "Material", "Thresholds", "build", "is_child"]

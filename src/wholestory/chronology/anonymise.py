@@ -480,6 +480,7 @@ def _person(person: Person, plan: _Plan) -> Person:
         source_records=[],
         addresses=[],
         identifiers={},
+        date_of_death=person.date_of_death,  # the day the chronology ends, shown in full
     )
 
 
@@ -497,4 +498,5 @@ def anonymise(chronology: Chronology) -> Chronology:
         flags=[_flag(f, plan) for f in chronology.flags],
         summary=_walk(chronology.summary, plan),
         household=_walk(chronology.household, plan),
+        is_child=chronology.is_child,
     )

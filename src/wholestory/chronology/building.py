@@ -141,9 +141,14 @@ class _Event:
 
 
 def build_entries(
-    material: Material, date_of_birth: dt.date | None
+    material: Material, date_of_birth: dt.date | None, date_of_death: dt.date | None = None
 ) -> tuple[list[Entry], dict[str, str]]:
-    """The person's entries, oldest first, and each involved person's relation words."""
+    """The person's entries, oldest first, and each involved person's relation words.
+
+    Every record of the person is an entry, even one dated after their death (a
+    review wants what agencies did then); a household member's event after the
+    death is not part of the person's story.
+    """
     mine = set(material.keys)
     own_events = _events(material.rows, mine, household=False)
     seen = {(e.agency, r.record_id) for e in own_events for r in e.rows}
@@ -153,6 +158,7 @@ def build_entries(
         e
         for e in _events(theirs, mine, household=True)
         if _touches_child(e, material.members, date_of_birth, born)
+        and (date_of_death is None or e.day <= date_of_death)
     ]
     groups = _merge(sorted(own_events + household, key=lambda e: (e.day, e.agency)))
     relations = {
@@ -377,10 +383,11 @@ def describe_person(material: Material) -> Person:
             "nhs_number": sorted({r.nhs_number for r in own if r.nhs_number}),
             "upn": sorted({r.upn for r in own if r.upn}),
         },
+        date_of_death=_most_agreed(Counter(r.date_of_death for r in own if r.date_of_death)),
     )
 
 
 def _most_agreed(dobs: Counter[str]) -> str | None:
-    """The full date of birth most records agree on (ties: the earliest)."""
+    """The full date most records agree on (ties: the earliest): of birth, or of death."""
     full = [(-n, d) for d, n in dobs.items() if len(d) == 10]
     return min(full)[1] if full else None

@@ -59,6 +59,7 @@ class Row(NamedTuple):
     practitioner: str | None
     team: str | None
     person: str  # WholeStory id, or AGENCY:PERSON_ID while the source person is unlinked
+    date_of_death: str | None = None  # YYYY-MM-DD, where the agency knows the person died
 
     @property
     def key(self) -> str:
@@ -79,7 +80,7 @@ _COLUMNS: Final = (
     "agency, record_id, person_id, given_name, family_name, date_of_birth, sex, nhs_number, "
     "upn, postcode, address, role, event_id, event_date, event_date_approximate, "
     "event_date_start, event_type, event_type_inferred, summary, action, outcome, "
-    "practitioner, team"
+    "practitioner, team, date_of_death"
 )
 
 
@@ -142,6 +143,7 @@ def _row(values: Sequence[Any], person: str) -> Row:
         values[21],
         values[22],
         person,
+        None if values[23] is None else str(values[23]),
     )
 
 

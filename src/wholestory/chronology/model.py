@@ -19,6 +19,16 @@ from typing import Any, Final
 
 from wholestory.dates import precision_of_iso
 
+_MONTH_NAMES: Final = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+
+
+def long_date(day: dt.date) -> str:
+    """A day in full words, as a sentence about a death reads: "3 March 2024"."""
+    return f"{day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"
+
 
 @dataclass(frozen=True, slots=True)
 class Source:
@@ -140,6 +150,13 @@ class Flag:
     entries: tuple[str, ...]  # entry ids
     evidence: tuple[tuple[str, str], ...]  # (agency, record_id) of every record behind it
     grounding: str
+    age_first: int | None = None  # whole years on the first evidence day (None: not known)
+    age_last: int | None = None  # ... and on the last
+
+    @property
+    def ages(self) -> str:
+        """The age at which the pattern happened: "aged 14", "aged 14 to 15", or ""."""
+        return age_words(self.age_first, self.age_last)
 
     def as_dict(self) -> dict[str, Any]:
         """The flag in the JSON contract."""
@@ -153,7 +170,16 @@ class Flag:
             "grounding": self.grounding,
             "entries": list(self.entries),
             "evidence": [{"agency": a, "record_id": r} for a, r in self.evidence],
+            "age_first": self.age_first,
+            "age_last": self.age_last,
         }
+
+
+def age_words(first: int | None, last: int | None) -> str:
+    """An age or an age range in words: "aged 14", "aged 14 to 15", or "" when not known."""
+    if first is None or last is None:
+        return ""
+    return f"aged {first}" if first == last else f"aged {first} to {last}"
 
 
 @dataclass(slots=True)
@@ -168,6 +194,7 @@ class Person:
     source_records: list[dict[str, str]]  # {agency, person_id}
     addresses: list[str]
     identifiers: dict[str, list[str]]  # nhs_number, upn
+    date_of_death: str | None = None  # YYYY-MM-DD, where an agency records that they died
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -184,7 +211,19 @@ class Chronology:
     flags: list[Flag]
     summary: dict[str, Any]
     household: list[dict[str, Any]]
-    is_child: bool = False  # flags apply (under the age limit on the as-of date)
+    is_child: bool = False  # under the age limit on the as-of date (flags need not be)
+
+    @property
+    def died(self) -> bool:
+        """Whether the chronology ends at the person's death (it is as of that day)."""
+        return self.person.date_of_death == self.as_of.isoformat()
+
+    def death_words(self, name: str | None = None) -> str:
+        """ "Ava Stone died on 3 March 2024; this chronology is as of that date.", or ""."""
+        if not self.died:
+            return ""
+        who = name or (self.person.names[0] if self.person.names else "This person")
+        return f"{who} died on {long_date(self.as_of)}; this chronology is as of that date."
 
     def entries_text(self) -> list[str]:
         """Every record's summary and action: the free text other agencies are named in."""

@@ -368,6 +368,8 @@ def _child(chronology: Chronology, anonymised: bool) -> dict[str, Any]:
     age = ""
     if len(birth) == 10 and (day := parse_iso(birth)):
         age = f"aged {age_on(day, chronology.as_of)} on {show_date(chronology.as_of)}"
+        if chronology.died:
+            age = f"died aged {age_on(day, chronology.as_of)}"
     return {
         "name": name[:1].upper() + name[1:],
         "born": show_date(birth),
@@ -408,6 +410,7 @@ def _flag(flag: Flag, refs: _Refs, entries: dict[str, Entry]) -> dict[str, Any]:
         "title": flag.title,
         "severity": flag.severity,
         "dates": dates,
+        "ages": flag.ages,
         "explanation": flag.explanation,
         "grounding": flag.grounding,
         "entries": refs.links(flag.entries) or "none named",
@@ -474,6 +477,7 @@ def _context(chronology: Chronology, anonymised: bool) -> dict[str, Any]:
         "css": Markup(_resource("report.css")),
         "child": child,
         "as_of": show_date(chronology.as_of),
+        "death": chronology.death_words(child["name"]),
         "produced": _produced(chronology.produced_at),
         "agencies": _agencies(chronology),
         "counts": {

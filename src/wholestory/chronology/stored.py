@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import time
 import zlib
 from collections.abc import Callable, Iterable, Sequence
@@ -20,9 +21,10 @@ from typing import Any, Final
 import polars as pl
 
 from wholestory.chronology import build
+from wholestory.chronology.display import age_on, parse_iso
 from wholestory.chronology.indicators import Thresholds
 from wholestory.chronology.material import Everyone, Material, load_material
-from wholestory.chronology.model import Chronology
+from wholestory.chronology.model import Chronology, age_words
 from wholestory.chronology.rules import SEVERITY_ORDER
 from wholestory.identity.sources import people_touched_since
 from wholestory.store.connection import Store
@@ -36,6 +38,7 @@ _CHRONOLOGY_SCHEMA: Final = {
     "display_name": pl.String(),
     "date_of_birth": pl.String(),
     "is_child": pl.Boolean(),
+    "date_of_death": pl.String(),
     "entry_count": pl.Int64(),
     "flag_count": pl.Int64(),
     "top_severity": pl.String(),
@@ -62,8 +65,9 @@ class BuildSummary:
     people: int
     children: int
     entries: int
-    flags: int
+    flags: int  # on children
     flagged_children: int
+    flagged_grown_up: int  # people 18 or over on the as-of date with flags from childhood
     as_of: str
     seconds: float
 
@@ -74,23 +78,30 @@ class BuildSummary:
             "entries": self.entries,
             "flags": self.flags,
             "flagged_children": self.flagged_children,
+            "flagged_grown_up": self.flagged_grown_up,
             "as_of": self.as_of,
             "seconds": round(self.seconds, 2),
         }
 
 
 def store_as_of(store: Store, today: dt.date | None = None) -> dt.date:
-    """The day the store's data runs to: its newest event, or today if that is in the future.
+    """The day the store's data runs to: its newest event or recorded death, or today if
+    that is in the future.
 
     Ages ("under 18") and open plans are judged on this day, so that a
-    partnership's data loaded a month ago is read as it stood then.
+    partnership's data loaded a month ago is read as it stood then. A person
+    who has died is read as of their death (see :func:`~wholestory.chronology.build`).
     """
     today = today or dt.date.today()
-    newest = store.scalar("SELECT MAX(event_date_start) FROM ws_record")
-    if newest is None:
-        return today
-    day = newest if isinstance(newest, dt.date) else dt.date.fromisoformat(str(newest)[:10])
-    return min(day, today)
+    found = [
+        day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)[:10])
+        for day in (
+            store.scalar("SELECT MAX(event_date_start) FROM ws_record"),
+            store.scalar("SELECT MAX(date_of_death) FROM ws_record"),
+        )
+        if day is not None
+    ]
+    return min(max(found), today) if found else today
 
 
 def chronology_of(
@@ -120,7 +131,7 @@ def build_all(
     everyone = Everyone(store)
     persons = everyone.persons()
     built_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-    totals = {"children": 0, "entries": 0, "flags": 0, "flagged": 0}
+    totals = {"children": 0, "entries": 0, "flags": 0, "flagged": 0, "grown_up": 0}
     with store.transaction():
         store.execute("DELETE FROM ws_flag")
         store.execute("DELETE FROM ws_chronology")
@@ -135,6 +146,7 @@ def build_all(
         entries=totals["entries"],
         flags=totals["flags"],
         flagged_children=totals["flagged"],
+        flagged_grown_up=totals["grown_up"],
         as_of=day.isoformat(),
         seconds=time.perf_counter() - started,
     )
@@ -152,7 +164,7 @@ def rebuild_people(
     day = as_of or store_as_of(store)
     t = thresholds or Thresholds.load()
     built_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-    totals = {"children": 0, "entries": 0, "flags": 0, "flagged": 0}
+    totals = {"children": 0, "entries": 0, "flags": 0, "flagged": 0, "grown_up": 0}
     with store.transaction():
         condition, params = store.keys_in("ws_person_id", list(persons))
         store.execute(f"DELETE FROM ws_flag WHERE {condition}", params)
@@ -186,6 +198,7 @@ def _write(
                 c.person.names[0] if c.person.names else "",
                 c.person.date_of_birth,
                 child,
+                c.as_of.isoformat() if c.died else None,
                 len(c.entries),
                 len(c.flags),
                 top,
@@ -210,8 +223,9 @@ def _write(
             )
         totals["children"] += child
         totals["entries"] += len(c.entries)
-        totals["flags"] += len(c.flags)
-        totals["flagged"] += bool(c.flags)
+        totals["flags"] += len(c.flags) if child else 0
+        totals["flagged"] += bool(c.flags) and child
+        totals["grown_up"] += bool(c.flags) and not child
     store.insert_frame(
         "ws_chronology",
         pl.DataFrame(chronologies, schema=_CHRONOLOGY_SCHEMA, orient="row"),
@@ -258,9 +272,43 @@ WITH mine AS (
 """
 _FLAG_COLUMNS: Final = (
     "SELECT f.ws_person_id, f.code, f.title, f.severity, f.first_date, f.last_date, "
-    "f.explanation, f.open_plan, c.as_of, c.display_name, c.date_of_birth FROM ws_flag f "
-    "JOIN ws_chronology c ON c.ws_person_id = f.ws_person_id WHERE c.is_child"
+    "f.explanation, f.open_plan, c.as_of, c.display_name, c.date_of_birth, c.is_child, "
+    "c.date_of_death FROM ws_flag f JOIN ws_chronology c ON c.ws_person_id = f.ws_person_id "
 )
+
+#: The setting that lets a partnership list young people up to an age on the flags dashboard.
+FLAGS_UP_TO_AGE_ENV: Final = "WHOLESTORY_FLAGS_UP_TO_AGE"
+#: Its default: children only (under 18 on the as-of date).
+CHILDREN_ONLY: Final = 17
+#: The oldest it may reach: care leavers and young people moving to adult services.
+OLDEST_LISTED: Final = 25
+
+
+class FlagsSettingError(ValueError):
+    """``WHOLESTORY_FLAGS_UP_TO_AGE`` is not a usable age (the message names it)."""
+
+
+def flags_up_to_age(value: str | None = None) -> int:
+    """Up to what age (on the as-of date) the flags dashboard lists people with flags.
+
+    ``WHOLESTORY_FLAGS_UP_TO_AGE`` (or ``value``): 17, the default, lists
+    children only; up to 25 adds the young people a partnership still follows
+    (care leavers, those moving to adult services). Anyone with flags can
+    still be opened on their own chronology page, whatever their age.
+    """
+    text = (os.environ.get(FLAGS_UP_TO_AGE_ENV, "") if value is None else value).strip()
+    if not text:
+        return CHILDREN_ONLY
+    try:
+        age = int(text)
+    except ValueError:
+        age = -1
+    if not CHILDREN_ONLY <= age <= OLDEST_LISTED:
+        raise FlagsSettingError(
+            f"{FLAGS_UP_TO_AGE_ENV} must be an age from {CHILDREN_ONLY} (children only, the "
+            f"default) to {OLDEST_LISTED}, not '{text}'"
+        )
+    return age
 
 
 def flagged_children(
@@ -269,16 +317,22 @@ def flagged_children(
     *,
     agency: str | None = None,
     open_plan_first: bool = False,
+    up_to_age: int | None = None,
 ) -> list[dict[str, Any]]:
     """Children with flags, one row each with their flags, most serious first.
 
-    ``code`` keeps only children with that flag; ``agency`` only the children
-    that agency may see (records of its own, or of a child in the household).
-    By default high severity comes first, then no open plan; ``open_plan_first``
-    puts children with no plan open first (the dashboard: who may be slipping
-    between agencies).
+    Children are those under 18 on their chronology's as-of date (the day of
+    their death, for a child who died); ``up_to_age`` (by default the
+    ``WHOLESTORY_FLAGS_UP_TO_AGE`` setting, see :func:`flags_up_to_age`) adds
+    young people up to that age. ``code`` keeps only children with that flag;
+    ``agency`` only the children that agency may see (records of its own, or
+    of a child in the household). By default high severity comes first, then
+    no open plan; ``open_plan_first`` puts children with no plan open first
+    (the dashboard: who may be slipping between agencies).
     """
-    sql, params = _FLAG_COLUMNS, []
+    oldest = flags_up_to_age() if up_to_age is None else flags_up_to_age(str(up_to_age))
+    who = "c.is_child" if oldest == CHILDREN_ONLY else "(c.is_child OR c.date_of_birth IS NOT NULL)"
+    sql, params = f"{_FLAG_COLUMNS} WHERE {who}", []
     if agency:
         sql = _VISIBLE_TO_AGENCY + sql + " AND f.ws_person_id IN (SELECT person FROM visible)"
         params.append(agency)
@@ -286,15 +340,21 @@ def flagged_children(
         sql += " AND f.ws_person_id IN (SELECT ws_person_id FROM ws_flag WHERE code = ?)"
         params.append(code)
     children: dict[str, dict[str, Any]] = {}
-    for person, fcode, title, severity, first, last, why, plan, as_of, name, dob in store.query(
-        sql, params
-    ):
+    for (
+        person, fcode, title, severity, first, last, why, plan, as_of, name, dob, young, died
+    ) in store.query(sql, params):  # fmt: skip
+        born = parse_iso(dob) if dob and len(str(dob)) == 10 else None
+        age = age_on(born, dt.date.fromisoformat(str(as_of))) if born else None
+        if not young and (age is None or age > oldest):
+            continue
         child = children.setdefault(
             str(person),
             {
                 "person": str(person),
                 "name": name,
                 "date_of_birth": dob,
+                "age": age,
+                "date_of_death": died,
                 "open_plan": bool(plan),
                 "as_of": as_of,
                 "flags": [],
@@ -307,6 +367,7 @@ def flagged_children(
                 "severity": severity,
                 "first_date": first,
                 "last_date": last,
+                "ages": _ages(born, str(first), str(last)),
                 "explanation": why,
             }
         )
@@ -326,6 +387,14 @@ def flagged_children(
         )
 
     return sorted(children.values(), key=order)
+
+
+def _ages(born: dt.date | None, first: str, last: str) -> str:
+    """ "aged 14 to 15": the age on a flag's first and last dates ("" with no date of birth)."""
+    start, end = parse_iso(first), parse_iso(last)
+    if born is None or start is None or end is None:
+        return ""
+    return age_words(age_on(born, start), age_on(born, end))
 
 
 def _negated(date: str) -> int:

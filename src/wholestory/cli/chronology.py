@@ -21,9 +21,11 @@ from wholestory.chronology.model import Chronology
 from wholestory.chronology.rules import INDICATORS
 from wholestory.chronology.stored import (
     BuildSummary,
+    FlagsSettingError,
     build_all,
     chronology_of,
     flagged_children,
+    flags_up_to_age,
     stored_count,
 )
 from wholestory.cli.errors import fail
@@ -154,6 +156,7 @@ def chronology_command(
         console.print(
             f"Wrote {len(chronology.entries):,} entries of {chronology.person.id} to {out}."
         )
+        _say_death(chronology, anonymise)
         return
     data = render(chronology, fmt, anonymise)
     if out is None:
@@ -165,6 +168,13 @@ def chronology_command(
         f"{plural(len(chronology.entries), 'entry', 'entries')}, "
         f"{plural(len(chronology.flags), 'flag')}" + (" (anonymised)" if anonymise else "") + "."
     )
+    _say_death(chronology, anonymise)
+
+
+def _say_death(chronology: Chronology, anonymise: bool) -> None:
+    """The plain words that a chronology ends at the person's death, when it does."""
+    if chronology.died:
+        console.print(chronology.death_words("The person" if anonymise else None))
 
 
 def chronologies_command(
@@ -201,6 +211,11 @@ def print_build(summary: BuildSummary) -> None:
         f"{summary.as_of} in {summary.seconds:.1f} s: {summary.entries:,} entries, "
         f"{summary.flags:,} flags on {summary.flagged_children:,} children."
     )
+    if summary.flagged_grown_up:
+        console.print(
+            f"{summary.flagged_grown_up:,} people now 18 or over keep the flags of their "
+            "childhood (see WHOLESTORY_FLAGS_UP_TO_AGE)."
+        )
     console.print("See the flagged children with: wholestory flags")
 
 
@@ -213,17 +228,23 @@ def flags_command(
 ) -> None:
     """Children with flags, most serious first: high severity with no plan open at the top.
 
-    Reads the chronologies built by `wholestory chronologies`.
+    Reads the chronologies built by `wholestory chronologies`. Each flag says the
+    age at which it happened. WHOLESTORY_FLAGS_UP_TO_AGE (17 to 25) lists young
+    people up to that age too.
     """
     from wholestory.cli.store import ready_store
 
     if code is not None and code.upper() not in INDICATORS:
         fail(f"Unknown flag code '{code}'. Codes: {', '.join(INDICATORS)}")
+    try:
+        oldest = flags_up_to_age()
+    except FlagsSettingError as error:
+        fail(str(error))
     store = ready_store()
     try:
         if stored_count(store) == 0:
             fail("No chronologies have been built yet: run wholestory chronologies first.")
-        children = flagged_children(store, code.upper() if code else None)
+        children = flagged_children(store, code.upper() if code else None, up_to_age=oldest)
     finally:
         store.close()
     if as_json:
@@ -237,19 +258,23 @@ def _print_flags(children: list[dict[str, Any]], limit: int) -> None:
         console.print("No child has a flag.")
         return
     table = Table(box=box.SIMPLE_HEAD, title="Children with flags", title_justify="left")
-    for column in ("Person", "Born", "Latest"):
+    for column in ("Person", "Born", "Age", "Latest"):
         table.add_column(column, no_wrap=True)
-    for column in ("Name", "Top", "Plan open", "Flags"):
+    for column in ("Name", "Top", "Plan open", "Flags (age then)"):
         table.add_column(column)
     for child in children[:limit]:
+        age = "" if child["age"] is None else str(child["age"])
+        if child["date_of_death"]:
+            age = f"died {child['date_of_death']}" + (f", aged {age}" if age else "")
         table.add_row(
             child["person"],
             child["date_of_birth"] or "not known",
+            age or "not known",
             child["latest"],
             child["name"],
             child["top_severity"],
             "yes" if child["open_plan"] else "no",
-            "\n".join(f["code"] for f in child["flags"]),
+            "\n".join(f["code"] + (f" ({f['ages']})" if f["ages"] else "") for f in child["flags"]),
         )
     console.print(table)
     if len(children) > limit:
@@ -291,6 +316,7 @@ def review_pack_command(
     console.print(f"Wrote the review pack for {chronology.person.id} to {out}:")
     for path, what in files:
         console.print(f"  {path.name}: {what}")
+    _say_death(chronology, anonymise)
 
 
 def chronology_eval_command(

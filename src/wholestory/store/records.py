@@ -22,6 +22,10 @@ RECORD_TABLE: Final = "ws_record"
 VERSION_TABLE: Final = "ws_record_version"
 RELATIONSHIP_TABLE: Final = "ws_relationship"
 
+#: Columns added to the template after rows were first stored: part of a row's hash only
+#: when filled, so a row imported before the column existed is still unchanged on re-import.
+LATER_COLUMNS: Final = ("date_of_death",)
+
 #: Columns of ws_record the writer adds to a validated row (the primary key aside).
 RECORD_WRITE_COLUMNS_EXTRA: Final = ("row_hash", "import_id", "created_at", "updated_at")
 
@@ -35,8 +39,13 @@ def with_content_hash(frame: pl.DataFrame) -> pl.DataFrame:
     look changed after an upgrade. Computed where rows are written (in the
     writer process, for large SQLite imports), off the reader's path.
     """
-    content = [c for c in frame.columns if c not in ("source_row", "row_hash")]
-    return frame.with_columns(stable_digest(frame, content).alias("row_hash"))
+    content = [c for c in frame.columns if c not in ("source_row", "row_hash", *LATER_COLUMNS)]
+    digest = stable_digest(frame, content)
+    for column in (c for c in LATER_COLUMNS if c in frame.columns):
+        filled = frame[column].is_not_null()
+        if filled.any():
+            digest = stable_digest(frame, [*content, column]).zip_with(filled, digest)
+    return frame.with_columns(digest.alias("row_hash"))
 
 
 def stable_digest(frame: pl.DataFrame, columns: Sequence[str]) -> pl.Series:

@@ -96,7 +96,7 @@ EXPECTED_FLAGS: Final = frozenset(
         "SELF_HARM",  # two overdoses within twelve months
         "EDUCATION_DISRUPTION",  # two suspensions within twelve months
         "EXPLOITATION_RISK",  # missing, arrested, suspended, exploitation concern, aged 15-16
-        "ACE_PROFILE",  # domestic abuse, mental illness, substance misuse, separation at home
+        "ACE_PROFILE",  # domestic abuse; mother's depression and alcohol; parents separate
     }
 )
 
@@ -202,6 +202,9 @@ def rows() -> list[dict[str, str]]:
              "Mother seen at home; says father has left.", role="PARENT", outcome="NFA"),
         _row("CSC", "C201", father, "2022-03-08", "REFERRAL",
              "Father named as alleged perpetrator.", role="PARENT", outcome="NFA"),
+        # The school hears that the parents have separated (a fourth adverse experience).
+        _row("SCHOOL", "S500", jamie_school, "2022-04-25", "PARENT_SEPARATION",
+             "Mother tells school that father has left the family home."),
         _row("CSC", "C200", jamie_gp, "2022-12-06", "REFERRAL",
              "Third police notification this year; James withdrawn at school.", outcome="NFA"),
         # Father's health: nothing that links him to his son but the name and home.
@@ -306,14 +309,26 @@ RELATIONSHIPS: Final = (
 )
 
 
-def write_family(folder: Path, *, later: str | None = None) -> Path:
+def _earlier(date: str, years: int) -> str:
+    return f"{int(date[:4]) - years:04d}{date[4:]}" if date else date
+
+
+def write_family(folder: Path, *, years_earlier: int = 0, later: str | None = None) -> Path:
     """Write the family's files into ``folder`` (created), one CSV per agency.
 
-    ``later`` adds one unrelated record on that date (a stranger's GP visit),
-    so that the store runs to long after the boy turned 18.
+    ``years_earlier`` moves every date (births too) back by that many years;
+    ``later`` adds one unrelated record on that date (a stranger's GP visit).
+    Together they make a store that runs to long after the boy turned 18.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    found = rows()
+    found = [
+        {
+            **row,
+            "event_date": _earlier(row["event_date"], years_earlier),
+            "date_of_birth": _earlier(row["date_of_birth"], years_earlier),
+        }
+        for row in rows()
+    ]
     if later:
         stranger = _person("Priya", "Shah", "1990-01-01", ("3 High St, Ashby", "AB1 1AA"),
                            sex="F", nhs_number=nhs("999812348"))  # fmt: skip

@@ -10,6 +10,7 @@ import sys
 import textwrap
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -202,3 +203,178 @@ def test_arbitrary_rows_are_accepted_or_quarantined(
         assert after >= before
     else:
         assert "\n" not in result.error
+
+
+# Line endings, NUL bytes, DTDs and bombs (see docs/security.md, "Hostile files")
+
+
+@pytest.mark.parametrize("count", [3, 3_000])  # under and over the 64 KB looked at first
+def test_cr_only_line_endings_are_read(store: Store, tmp_path: Path, count: int) -> None:
+    path = write_csv(tmp_path / "old_mac.csv", rows(count), newline="\r")
+    assert b"\n" not in path.read_bytes()
+    result = ingest_file(store, path, today=TODAY)
+    assert (result.error, result.read, result.inserted) == (None, count, count)
+    assert records(store) == count
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r"])  # the fast reader, then the careful one
+def test_a_nul_byte_anywhere_makes_the_file_unreadable(
+    store: Store, tmp_path: Path, newline: str
+) -> None:
+    path = write_csv(tmp_path / "police.csv", rows(3_000), newline=newline)
+    with path.open("ab") as handle:  # well past the first 64 KB
+        handle.write(b"POLICE,R9999,P9,Zo\x00e,X,,,,,,,,,,2020-01-01,,,Call,,,," + newline.encode())
+    result = ingest_file(store, path, chunk_rows=500, today=TODAY)
+    assert result.error is not None and "looks like binary data" in result.error
+    assert "\n" not in result.error
+    assert (records(store), imports(store)) == (0, 0)
+
+
+def _workbook(path: Path, summary: str = "Domestic incident attended") -> Path:
+    """A one-row workbook; the summary is written into its XML (openpyxl cuts long ones)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(list(COLUMNS))
+    row = event_row(1, summary="SUMMARY")
+    sheet.append([row.get(c, "") for c in COLUMNS])
+    book.save(path)
+    text = summary.encode()
+    _rewrite(path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(b"SUMMARY", text))
+    return path
+
+
+def _rewrite(path: Path, part: str, change: Any) -> None:
+    """Replace one part of a workbook (a zip of XML) with ``change(old bytes)``."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {i.filename: archive.read(i) for i in archive.infolist()}
+    parts[part] = change(parts[part])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+LAUGHS = (
+    b'<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(
+        b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
+        for i in range(1, 10)
+    )
+    + b"]>"
+)
+XXE = b'<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+
+
+@pytest.mark.parametrize(("dtd", "entity"), [(LAUGHS, b"&lol9;"), (XXE, b"&xxe;")])
+def test_a_workbook_with_a_dtd_is_refused_by_name(
+    store: Store, tmp_path: Path, dtd: bytes, entity: bytes
+) -> None:
+    path = _workbook(tmp_path / "school.xlsx", summary="PLACEHOLDER")  # then the entity
+
+    def hostile(xml: bytes) -> bytes:
+        declaration, _, rest = xml.partition(b"?>")
+        return declaration + b"?>" + dtd + rest.replace(b"PLACEHOLDER", entity)
+
+    _rewrite(path, "xl/worksheets/sheet1.xml", hostile)
+    result = ingest_file(store, path, today=TODAY)
+    assert result.error is not None and "declares a DTD" in result.error
+    assert (records(store), imports(store)) == (0, 0)
+    code, _, err = _cli_ingest(store, path)
+    assert code == 2
+    assert "school.xlsx" in err and "DTD" in err and "did not expect" not in err
+
+
+def _cli_ingest(store: Store, path: Path) -> tuple[int, str, str]:
+    from typer.testing import CliRunner
+
+    from wholestory.cli.main import app
+
+    result = CliRunner().invoke(
+        app, ["ingest", str(path), "--no-link"], env={"WHOLESTORY_DATABASE_URL": store.url.raw}
+    )
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_a_broken_sheet_is_a_file_error_not_a_crash(store: Store, tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "school.xlsx")
+    _rewrite(path, "xl/worksheets/sheet1.xml", lambda xml: xml[: len(xml) // 2])
+    result = ingest_file(store, path, today=TODAY)
+    assert result.error is not None and "not a readable Excel workbook" in result.error
+    assert "\n" not in result.error and imports(store) == 0
+
+
+def test_a_workbook_bomb_is_refused_before_it_is_unpacked(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _workbook(tmp_path / "bomb.xlsx", summary="x" * (3 << 20))
+    assert path.stat().st_size < 100_000
+    monkeypatch.setenv("WHOLESTORY_MAX_UNPACKED_MB", "2")
+    result = ingest_file(store, path, today=TODAY)
+    assert result.error is not None and "unpacks to more than 2 MB" in result.error
+    assert "WHOLESTORY_MAX_UNPACKED_MB" in result.error
+    assert (records(store), imports(store)) == (0, 0)
+
+
+def test_a_giant_cell_in_a_workbook_is_never_read(store: Store, tmp_path: Path) -> None:
+    import tracemalloc
+
+    path = _workbook(tmp_path / "bomb.xlsx", summary="x" * 10_000_000)
+    assert path.stat().st_size < 100_000  # 10 million characters, packed small
+    tracemalloc.start()
+    try:
+        result = ingest_file(store, path, today=TODAY)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert result.error is not None and "more than 4,000,000 characters" in result.error
+    assert peak < 20_000_000  # a few blocks, never the cell
+    assert (records(store), imports(store)) == (0, 0)
+    assert int(store.scalar("SELECT COUNT(*) FROM ws_quarantine")) == 0
+
+
+def test_a_giant_cell_in_a_csv_is_never_kept(store: Store, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "csc.csv", [event_row(1, summary="y" * 20_000_000), event_row(2)])
+    result = ingest_file(store, path, today=TODAY)
+    assert result.error is not None and "more than 4,000,000 characters" in result.error
+    assert (records(store), imports(store)) == (0, 0)
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_an_over_long_cell_is_quarantined_cut_with_a_note(
+    store: Store, tmp_path: Path, kind: str
+) -> None:
+    long_summary = "z" * 1_500_000  # over the 1,000,000 limit, within what is read at all
+    if kind == "csv":
+        path = write_csv(tmp_path / "csc.csv", [event_row(1, summary=long_summary), event_row(2)])
+    else:
+        path = _workbook(tmp_path / "csc.xlsx", summary=long_summary)
+    result = ingest_file(store, path, today=TODAY)
+    assert result.error is None and result.quarantined == 1 and result.balanced()
+    held = list_quarantine(store)[0]
+    assert "longer than 1,000,000 characters" in held.reason
+    assert held.raw["summary"] == "z" * 1_000
+    assert held.raw["WholeStory note"] == (
+        "cut for the quarantine: summary: first 1,000 of 1,500,000 characters kept"
+    )
+    assert int(store.scalar("SELECT MAX(LENGTH(raw)) FROM ws_quarantine")) < 10_000
+
+
+def test_the_cell_limit_is_a_setting(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WHOLESTORY_MAX_CELL_CHARS", "2000")
+    path = write_csv(
+        tmp_path / "csc.csv",
+        [event_row(1, summary="a" * 3_000), event_row(2, summary="b" * 9_000), event_row(3)],
+    )
+    result = ingest_file(store, path, today=TODAY)
+    assert result.error is not None and "more than 8,000 characters" in result.error
+    path = write_csv(tmp_path / "csc.csv", [event_row(1, summary="a" * 3_000), event_row(3)])
+    result = ingest_file(store, path, today=TODAY)
+    assert (result.error, result.inserted, result.quarantined) == (None, 1, 1)
+    assert list_quarantine(store)[0].raw["summary"] == "a" * 1_000
+    monkeypatch.setenv("WHOLESTORY_MAX_CELL_CHARS", "lots")
+    result = ingest_file(store, path, today=TODAY)
+    assert result.error is not None and "WHOLESTORY_MAX_CELL_CHARS must be" in result.error

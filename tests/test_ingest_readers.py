@@ -52,3 +52,19 @@ def test_blocks_end_at_record_boundaries(tmp_path: Path) -> None:
     assert b"".join(blocks) == body[offset:]
     for block in blocks:
         assert block.count(b'"') % 2 == 0 and block.endswith(b"\n")
+
+
+def test_cr_only_files_are_read_carefully_and_never_as_no_rows(tmp_path: Path) -> None:
+    import pytest
+
+    from wholestory.ingest.limits import Limits
+    from wholestory.ingest.reading import FastPathUnavailable
+
+    path = write_csv(tmp_path / "mac.csv", tricky_rows(), newline="\r")
+    table = open_table(path)
+    assert isinstance(table, RowTable)  # the fast reader does not see CR alone as a line end
+    assert [c.frame["source_row"].to_list() for c in table.chunks(10)] == [[2, 3, 4, 5, 6]]
+    header_end = path.read_bytes().index(b"\r") + 1
+    fast = FastCsvTable(path, table.header, header_end, Limits())
+    with pytest.raises(FastPathUnavailable):  # had it been given one, it says so
+        list(fast.chunks(10))

@@ -3,10 +3,9 @@
 Rules, in the words the quarantine shows:
 
 * a required value that is empty, an ``event_date`` that is not a real date,
-  a ``date_of_death`` that is not a whole, real, past day, a role or event
-  type outside the vocabulary, or a cell longer than the limit rejects the
-  row: the agency has to correct it, and the row waits in quarantine with
-  its reason;
+  a role or event type outside the vocabulary, or a cell longer than the
+  limit rejects the row: the agency has to correct it, and the row waits in
+  quarantine with its reason;
 * an optional identity value that fails its check (date of birth, NHS number,
   UPN, postcode, time) does not reject the row: the value is kept as recorded
   but not trusted, and the row carries a warning. Losing a whole event because
@@ -29,13 +28,13 @@ import polars as pl
 from wholestory.classify import classify
 from wholestory.dates import date_exprs
 from wholestory.identifiers import nhs_exprs, postcode_exprs, upn_exprs
+from wholestory.ingest.limits import Limits, cut_cell
 from wholestory.profiles import Profile
 from wholestory.store.imports import Held
 from wholestory.template import (
     COLUMNS,
     DEFAULT_ROLE,
     EVENT_TYPES,
-    MAX_CELL_CHARS,
     RELATIONSHIP_COLUMNS,
     RELATIONSHIPS,
     REQUIRED,
@@ -74,7 +73,6 @@ RECORD_FIELDS: Final[tuple[str, ...]] = (
     "outcome",
     "practitioner",
     "team",
-    "date_of_death",
     "provenance",
     "source_row",
 )
@@ -132,12 +130,28 @@ class Checked:
     warnings: int
 
 
-def raw_json(header: list[str], cells: Sequence[str | None]) -> str:
-    """A row as read, keyed by the file's own headers, for the quarantine."""
+#: The key of the note in a quarantined row that says which cells were cut.
+CUT_NOTE: Final = "WholeStory note"
+
+
+def raw_json(header: list[str], cells: Sequence[str | None], limits: Limits | None = None) -> str:
+    """A row as read, keyed by the file's own headers, for the quarantine.
+
+    A cell over the cell limit is kept cut short, and the note under
+    :data:`CUT_NOTE` says so: the quarantine must not keep what the limit refused.
+    """
+    limits = limits or Limits.from_environment()
     keys = [h or f"column {i + 1}" for i, h in enumerate(header)]
     extra = [f"column {i + 1}" for i in range(len(header), len(cells))]
-    values = ["" if c is None else c for c in cells]
-    return json.dumps(dict(zip(keys + extra, values, strict=False)), ensure_ascii=False)
+    row: dict[str, str] = {}
+    notes: list[str] = []
+    for key, cell in zip(keys + extra, cells, strict=False):
+        row[key], note = cut_cell("" if cell is None else cell, limits)
+        if note:
+            notes.append(f"{key}: {note}")
+    if notes:
+        row[CUT_NOTE] = "cut for the quarantine: " + "; ".join(notes)
+    return json.dumps(row, ensure_ascii=False)
 
 
 def mapped_frame(chunk: pl.DataFrame, mapping: dict[int, str]) -> pl.DataFrame:
@@ -181,13 +195,9 @@ def _first(*problems: pl.Expr) -> pl.Expr:
 def _common_problems(columns: tuple[str, ...], required: tuple[str, ...]) -> dict[str, pl.Expr]:
     """Oversized cells and empty required values, for any kind of table."""
     problems: dict[str, pl.Expr] = {}
+    most = Limits.from_environment().max_cell_chars
     for column in columns:
-        checks = [
-            _why(
-                pl.col(column).str.len_chars() > MAX_CELL_CHARS,
-                f"longer than {MAX_CELL_CHARS:,} characters",
-            )
-        ]
+        checks = [_why(pl.col(column).str.len_chars() > most, f"longer than {most:,} characters")]
         if column in required:
             checks.append(_why(pl.col(column) == "", "required, but empty"))
         problems[column] = _first(*checks)
@@ -289,28 +299,10 @@ def validate_events(
             pl.format("'{}' is not an event type in the template vocabulary", pl.col("event_type")),
         ),
     )
-    problems["date_of_death"] = _first(problems["date_of_death"], _death_problem(profile, today))
     good, verdicts = _split(data, problems)
     rejected = _rejections(chunk, header, verdicts)
     normalised, warnings = _normalise_events(good, profile, today)
     return Checked(good=normalised, rejected=rejected, warnings=warnings)
-
-
-def _death_problem(profile: Profile, today: dt.date) -> pl.Expr:
-    """Why a ``date_of_death`` cannot be used, or null: it must be a real, whole, past day.
-
-    A death ends a chronology (it is read as of that day), so an unreadable,
-    partial or approximate date rejects the row rather than being kept untrusted.
-    """
-    death = date_exprs(pl.col("date_of_death"), profile.formats_for("date_of_death"), today)
-    text = pl.col("date_of_death")
-    return _first(
-        death.problem,
-        _why(
-            (text != "") & ((death.precision != "day") | death.approximate),
-            pl.format("'{}' is not a whole date of death (expected YYYY-MM-DD)", text),
-        ),
-    )
 
 
 def _normalise_events(
@@ -327,8 +319,6 @@ def _normalise_events(
         "date_of_birth",
         {"_dob": dob.iso, "_dob_problem": dob.problem},
     )
-    death = date_exprs(pl.col("date_of_death"), profile.formats_for("date_of_death"), today)
-    rows = _lookup(rows, "date_of_death", {"_death": death.iso})
     rows = _lookup(rows, "nhs_number", {"_nhs": nhs, "_nhs_problem": nhs_problem})
     rows = _lookup(rows, "postcode", {"_postcode": postcode, "_postcode_problem": postcode_problem})
     rows = _lookup(rows, "upn", {"_upn": upn, "_upn_problem": upn_problem})
@@ -397,7 +387,6 @@ def _normalise_events(
         opt(pl.col("outcome").str.to_uppercase()).alias("outcome"),
         opt(pl.col("practitioner")).alias("practitioner"),
         opt(pl.col("team")).alias("team"),
-        pl.col("_death").alias("date_of_death"),
         pl.when(warning_text != "").then(warning_text).alias("warnings"),
         "source_row",
     ).collect()

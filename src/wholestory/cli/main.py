@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from wholestory.cli import chronology, demo, identity, ingest, serve, synth, users
+from wholestory.cli import chronology, crosscheck, demo, identity, ingest, serve, synth, users
 from wholestory.cli.errors import err_console
 
 app = typer.Typer(
@@ -36,6 +36,7 @@ app.command("flags")(chronology.flags_command)
 app.command("review-pack")(chronology.review_pack_command)
 app.command("chronology-eval")(chronology.chronology_eval_command)
 app.command("synth")(synth.synth_command)
+app.command("synth-crosscheck")(crosscheck.synth_crosscheck_command)
 app.command("demo")(demo.demo_command)
 app.command("serve")(serve.serve_command)
 app.add_typer(users.user_app, name="user")

@@ -1,0 +1,534 @@
+"""The safeguarding stories: domestic abuse, social care, a parent's mental health, housing,
+and the risks of adolescence.
+
+Each story is told the way the partnership would see it, across agencies: a
+police call-out with the children present, the Operation Encompass notice to
+school the next school day, the referral to social care that follows, and
+what social care did. The chronology and its indicators have something real
+to work on, and linking gets the multi-agency, multi-person events it must
+join.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from wholestory.crosscheck.happenings import Happening, Part, Window, arrivals, clock, subject
+from wholestory.crosscheck.population import Household, Person
+
+_INCIDENTS = (
+    "Police called by a neighbour to shouting at the address; {who} reported being pushed",
+    "Call from {who} reporting her partner had smashed her phone and would not let her leave",
+    "Verbal argument between {who} and partner; both intoxicated",
+    "{who} reported threats to kill made by text message",
+    "Report of a disturbance; {who} had a visible injury to the face",
+)
+_REFERRAL_SOURCES = {
+    "police": "Police notification of domestic abuse with children in the household",
+    "school": "School raised concerns about the child's presentation and hunger",
+    "health": "Health visitor concerned about home conditions and missed health appointments",
+    "anonymous": "Anonymous call from a member of the public about children left alone",
+}
+
+
+def _next_school_day(day: date) -> date:
+    day += timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def _children_on(household: Household, day: date) -> list[Person]:
+    return [c for c in household.children if c.born_by(day) and c.age_on(day) < 18]
+
+
+def _resident_adults(household: Household, day: date) -> list[Person]:
+    adults = [household.mother]
+    partner = household.partner
+    arrived = household.partner_arrived is None or household.partner_arrived <= day
+    if partner and not partner.lives_elsewhere and arrived:
+        adults.append(partner)
+    return adults
+
+
+def domestic_abuse(household: Household, rng: random.Random, window: Window) -> list[Happening]:
+    """Incidents escalating over months, each told by police, school, DA service and health."""
+    found: list[Happening] = []
+    victim, perpetrator = household.mother, household.partner
+    if perpetrator is None:
+        return found
+    count = rng.choices((1, 2, 3, 4, 5, 6), (35, 25, 15, 10, 8, 7))[0]
+    day = window.start + timedelta(days=rng.randint(0, max(1, (window.end - window.start).days)))
+    for number in range(count):
+        if not window.holds(day):
+            break
+        found.extend(_incident(household, victim, perpetrator, rng, window, day, number))
+        day += timedelta(days=rng.randint(14, 300 - 30 * min(number, 6)))
+    return found
+
+
+def _incident(
+    household: Household,
+    victim: Person,
+    perpetrator: Person,
+    rng: random.Random,
+    window: Window,
+    day: date,
+    number: int,
+) -> list[Happening]:
+    children = _children_on(household, day)
+    parts = [Part(victim, "VICTIM"), Part(perpetrator, "SUSPECT")]
+    parts += [Part(c, "PRESENT") for c in children]
+    outcome = rng.choice(("NFA", "REFERRED", "Suspect arrested", "Suspect left before arrival"))
+    summary = rng.choice(_INCIDENTS).format(who="the mother")
+    if children:
+        summary += f"; {len(children)} {'child' if len(children) == 1 else 'children'} in the home"
+    police = Happening("POLICE", day, "DA_INCIDENT", summary, outcome, "", parts, clock(rng, True))
+    found = [police]
+    risk = "high" if rng.random() < 0.12 + 0.08 * number else rng.choice(("standard", "medium"))
+    if rng.random() < 0.6:
+        dash = Happening(
+            "POLICE",
+            day,
+            "DASH_ASSESSMENT",
+            f"DASH risk assessment completed with the victim: {risk} risk",
+            risk.upper(),
+            "",
+            parts[:2],
+            police.time,
+        )
+        found.append(dash)
+    if risk == "high":
+        found.append(
+            subject(
+                "POLICE",
+                day + timedelta(days=1),
+                "MARAC_REFERRAL",
+                "Referred to Marac as high risk",
+                victim,
+                "REFERRED",
+            )
+        )
+        meeting = day + timedelta(days=rng.randint(14, 28))
+        if window.holds(meeting):
+            found.append(
+                subject(
+                    "DA_SERVICE",
+                    meeting,
+                    "MARAC_MEETING",
+                    "Case heard at Marac; safety plan agreed",
+                    victim,
+                    "PLAN",
+                )
+            )
+    if rng.random() < 0.6:
+        found.append(
+            subject(
+                "DA_SERVICE",
+                day + timedelta(days=rng.randint(1, 10)),
+                "DA_SERVICE_CONTACT",
+                "Outreach worker made contact; safety planning and support offered",
+                victim,
+            )
+        )
+    for child in children:
+        if 4 <= child.age_on(day) < 16:
+            found.append(
+                subject(
+                    "SCHOOL",
+                    _next_school_day(day),
+                    "ENCOMPASS_NOTIFICATION",
+                    "Operation Encompass notice received from police; key adult informed",
+                    child,
+                )
+            )
+    if rng.random() < 0.12:
+        injured = subject(
+            "ED",
+            day + timedelta(days=rng.randint(0, 1)),
+            "INJURY",
+            "Facial bruising; said she walked into a door",
+            victim,
+            "Discharged home",
+        )
+        injured.time = clock(rng, True)
+        found.append(injured)
+    if "social_care" in household.concerns and (number == 0 or rng.random() < 0.35):
+        found.extend(
+            social_care(household, rng, window, day + timedelta(days=rng.randint(1, 5)), "police")
+        )
+    return [h for h in found if window.holds(h.day)]
+
+
+def social_care(
+    household: Household, rng: random.Random, window: Window, day: date, source: str
+) -> list[Happening]:
+    """One referral to children's social care and where it led: NFA, assessment, CIN or CP."""
+    found: list[Happening] = []
+    children = _children_on(household, day)
+    if not children:
+        return found
+    parents = _resident_adults(household, day)
+    path = rng.choices(("nfa", "assessed", "cin", "cp"), (38, 27, 20, 15))[0]
+    for child in children:
+        found.extend(_pathway(child, parents, path, rng, day, source))
+    return [h for h in found if window.holds(h.day)]
+
+
+def _pathway(
+    child: Person,
+    parents: list[Person],
+    path: str,
+    rng: random.Random,
+    day: date,
+    source: str,
+) -> list[Happening]:
+    family = [Part(child, "SUBJECT")] + [Part(p, "PARENT") for p in parents]
+
+    def step(
+        after: int, event_type: str, summary: str, outcome: str = "", whole: bool = False
+    ) -> Happening:
+        nonlocal day
+        day += timedelta(days=after)
+        return Happening(
+            "CSC", day, event_type, summary, outcome, "", family if whole else family[:1]
+        )
+
+    found = [step(0, "REFERRAL", _REFERRAL_SOURCES[source], "", True)]
+    if path == "nfa":
+        found.append(
+            step(
+                rng.randint(1, 3),
+                "REFERRAL_NFA",
+                "Information and advice given; no further action",
+                "NFA",
+            )
+        )
+        return found
+    found.append(
+        step(
+            rng.randint(2, 10),
+            "ASSESSMENT",
+            "Child and family assessment started",
+            "ASSESSMENT",
+            True,
+        )
+    )
+    if path == "assessed":
+        found.append(
+            step(
+                rng.randint(20, 45),
+                "ASSESSMENT_NFA",
+                "Assessment completed; signposted to early help",
+                "NFA",
+            )
+        )
+        return found
+    if path == "cp":
+        found.append(
+            step(
+                rng.randint(1, 5),
+                "STRATEGY_DISCUSSION",
+                "Strategy discussion with police and health",
+                "",
+                False,
+            )
+        )
+        found.append(step(rng.randint(1, 3), "S47_ENQUIRY", "Section 47 enquiry started"))
+        found.append(
+            step(
+                rng.randint(12, 20),
+                "CP_CONFERENCE",
+                "Initial child protection conference",
+                "PLAN",
+                True,
+            )
+        )
+        found.append(step(0, "CP_PLAN_START", "Child protection plan: emotional abuse", "PLAN"))
+        if rng.random() < 0.08:
+            found.append(
+                step(
+                    rng.randint(40, 200),
+                    "LOOKED_AFTER_START",
+                    "Accommodated with foster carers under section 20",
+                    "PLAN",
+                )
+            )
+            return found
+        found.append(
+            step(
+                rng.randint(180, 540),
+                "CP_PLAN_END",
+                "Child protection plan ended; stepped down to child in need",
+                "CLOSED",
+            )
+        )
+    found.append(
+        step(
+            0 if path == "cp" else rng.randint(20, 45),
+            "CIN_PLAN_START",
+            "Child in need plan agreed with the family",
+            "PLAN",
+            True,
+        )
+    )
+    found.append(step(rng.randint(150, 400), "CIN_PLAN_END", "Child in need plan ended", "CLOSED"))
+    found.append(step(rng.randint(1, 14), "CASE_CLOSED", "Case closed", "CLOSED"))
+    return found
+
+
+def other_referral(household: Household, rng: random.Random, window: Window) -> list[Happening]:
+    """A referral that did not come from a domestic abuse call-out; sometimes a second one."""
+    source = rng.choice(("school", "health", "anonymous"))
+    if "neglect" in household.concerns:
+        source = "health"
+    day = window.start + timedelta(days=rng.randint(0, (window.end - window.start).days))
+    found = social_care(household, rng, window, day, source)
+    if found and rng.random() < 0.3:  # referred again later: "start again"
+        again = day + timedelta(days=rng.randint(400, 1200))
+        found.extend(social_care(household, rng, window, again, source))
+    return found
+
+
+def parent_mental_health(
+    household: Household, rng: random.Random, window: Window
+) -> list[Happening]:
+    """A parent's episode of adult mental health care, with the GP visit that started it."""
+    adults = [a for a in household.adults if not a.lives_elsewhere]
+    parent = adults[-1] if len(adults) > 1 and rng.random() < 0.3 else household.mother
+    start = window.start + timedelta(days=rng.randint(0, (window.end - window.start).days))
+    found = [
+        subject(
+            "GP",
+            start,
+            "MENTAL_HEALTH_CONTACT",
+            "Low mood and anxiety; referred to adult mental health",
+            parent,
+            "REFERRED",
+        ),
+    ]
+    day = start + timedelta(days=rng.randint(14, 60))
+    for number in range(rng.randint(3, 8)):
+        if rng.random() < 0.18:
+            found.append(
+                subject(
+                    "ADULT_MH",
+                    day,
+                    "APPOINTMENT_MISSED",
+                    "Did not attend the planned review",
+                    parent,
+                    "DNA",
+                )
+            )
+        else:
+            words = (
+                "Assessment by the community mental health team"
+                if number == 0
+                else ("Review with care coordinator; children discussed")
+            )
+            found.append(subject("ADULT_MH", day, "MENTAL_HEALTH_CONTACT", words, parent))
+        day += timedelta(days=rng.randint(14, 70))
+    return [h for h in found if window.holds(h.day)]
+
+
+def housing(household: Household, rng: random.Random, window: Window) -> list[Happening]:
+    """A social landlord's view: tenancies, arrears, and sometimes homelessness."""
+    found: list[Happening] = []
+    visit = _some_day(rng, window.start, window.end)
+    found.append(
+        Happening(
+            "HOUSING",
+            visit,
+            "CONTACT",
+            "Tenancy audit visit; household members confirmed",
+            "",
+            "",
+            _tenancy(household, visit),
+        )
+    )
+    for moved in household.moves():
+        home = household.home_on(moved)
+        where = f"{home.number} {home.street.name} {home.street.kind}"
+        found.append(
+            Happening(
+                "HOUSING",
+                moved,
+                "HOUSE_MOVE",
+                f"New tenancy signed at {where}",
+                "",
+                "",
+                _tenancy(household, moved),
+            )
+        )
+    tenant = household.mother
+    for day in arrivals(rng, window.start, window.end, 0.15):
+        found.append(
+            subject(
+                "HOUSING",
+                day,
+                "CONCERN",
+                "Rent arrears of eight weeks; repayment plan agreed",
+                tenant,
+            )
+        )
+    if ("da" in household.concerns and rng.random() < 0.25) or rng.random() < 0.03:
+        day = window.start + timedelta(days=rng.randint(0, (window.end - window.start).days))
+        parts = [Part(tenant, "SUBJECT")]
+        parts += [Part(c, "HOUSEHOLD_MEMBER") for c in _children_on(household, day)]
+        found.append(
+            Happening(
+                "HOUSING",
+                day,
+                "HOMELESSNESS",
+                "Presented as homeless with the children; temporary accommodation arranged",
+                "",
+                "",
+                parts,
+            )
+        )
+    return found
+
+
+def _tenancy(household: Household, day: date) -> list[Part]:
+    parts = [Part(t, "SUBJECT") for t in _resident_adults(household, day)]
+    return parts + [Part(c, "HOUSEHOLD_MEMBER") for c in _children_on(household, day)]
+
+
+def adolescence(household: Household, rng: random.Random, window: Window) -> list[Happening]:
+    """Teenagers' mental health, self-harm, going missing and offending."""
+    found: list[Happening] = []
+    worried = bool(household.concerns)
+    for child in household.children:
+        teen_from = max(window.start, child.dob + timedelta(days=round(12 * 365.25)))
+        teen_to = min(window.end, child.dob + timedelta(days=round(18 * 365.25) - 1))
+        if teen_from > teen_to:
+            continue
+        if rng.random() < (0.15 if worried else 0.07):
+            found.extend(_camhs(child, rng, window, teen_from, teen_to))
+        if rng.random() < (0.08 if worried else 0.025):
+            found.extend(_missing(child, rng, teen_from, teen_to))
+        if rng.random() < (0.05 if worried else 0.015):
+            found.extend(_offending(child, rng, window, teen_from, teen_to))
+    return [h for h in found if window.holds(h.day)]
+
+
+def _some_day(rng: random.Random, first: date, last: date) -> date:
+    return first + timedelta(days=rng.randint(0, max(0, (last - first).days)))
+
+
+def _camhs(
+    child: Person, rng: random.Random, window: Window, first: date, last: date
+) -> list[Happening]:
+    day = _some_day(rng, first, last)
+    found = [
+        subject(
+            "CAMHS",
+            day,
+            "CAMHS_REFERRAL",
+            "Referral from GP: low mood and not sleeping",
+            child,
+            "REFERRED",
+        )
+    ]
+    if rng.random() < 0.3:
+        hurt = subject(
+            "ED",
+            day - timedelta(days=rng.randint(1, 20)),
+            "SELF_HARM",
+            "Superficial cuts to the forearm; seen by the liaison team",
+            child,
+            "Discharged with CAMHS follow-up",
+        )
+        hurt.time = clock(rng, True)
+        found.append(hurt)
+    for _ in range(rng.randint(2, 6)):
+        day += timedelta(days=rng.randint(14, 50))
+        if rng.random() < 0.2:
+            found.append(
+                subject(
+                    "CAMHS",
+                    day,
+                    "APPOINTMENT_MISSED",
+                    "Was not brought to the CAMHS appointment",
+                    child,
+                    "DNA",
+                )
+            )
+        else:
+            found.append(
+                subject(
+                    "CAMHS", day, "MENTAL_HEALTH_CONTACT", "Session with CAMHS practitioner", child
+                )
+            )
+    day += timedelta(days=rng.randint(20, 80))
+    found.append(subject("CAMHS", day, "CAMHS_DISCHARGE", "Discharged to GP", child, "CLOSED"))
+    return found
+
+
+def _missing(child: Person, rng: random.Random, first: date, last: date) -> list[Happening]:
+    found: list[Happening] = []
+    day = _some_day(rng, first, last)
+    for number in range(rng.randint(1, 5)):
+        missing = subject(
+            "POLICE",
+            day,
+            "MISSING_EPISODE",
+            "Reported missing by parent; found safe the next morning",
+            child,
+            "Return home interview requested",
+        )
+        missing.time = clock(rng, True)
+        found.append(missing)
+        if number >= 2 and rng.random() < 0.5:
+            found.append(
+                subject(
+                    "POLICE",
+                    day + timedelta(days=1),
+                    "EXPLOITATION_CONCERN",
+                    "Found with older males in a flat out of the area",
+                    child,
+                    "REFERRED",
+                )
+            )
+        day += timedelta(days=rng.randint(7, 90))
+    return found
+
+
+def _offending(
+    child: Person, rng: random.Random, window: Window, first: date, last: date
+) -> list[Happening]:
+    day = _some_day(rng, first, last)
+    arrest = Happening(
+        "POLICE",
+        day,
+        "ARREST",
+        "Arrested for shoplifting with two friends",
+        "Released under investigation",
+        "",
+        [Part(child, "SUSPECT")],
+        clock(rng, True),
+    )
+    found = [arrest]
+    day += timedelta(days=rng.randint(20, 60))
+    found.append(
+        subject(
+            "YOUTH_JUSTICE",
+            day,
+            "OFFENCE_SUSPECT",
+            "Out of court disposal: youth caution with intervention",
+            child,
+        )
+    )
+    for _ in range(rng.randint(1, 4)):
+        day += timedelta(days=rng.randint(7, 30))
+        found.append(
+            subject(
+                "YOUTH_JUSTICE",
+                day,
+                "CONTACT",
+                "Supervision session with youth justice worker",
+                child,
+            )
+        )
+    return found

@@ -3,9 +3,10 @@
 Rules, in the words the quarantine shows:
 
 * a required value that is empty, an ``event_date`` that is not a real date,
-  a role or event type outside the vocabulary, or a cell longer than the
-  limit rejects the row: the agency has to correct it, and the row waits in
-  quarantine with its reason;
+  a ``date_of_death`` that is not a whole, real, past day, a role or event
+  type outside the vocabulary, or a cell longer than the limit rejects the
+  row: the agency has to correct it, and the row waits in quarantine with
+  its reason;
 * an optional identity value that fails its check (date of birth, NHS number,
   UPN, postcode, time) does not reject the row: the value is kept as recorded
   but not trusted, and the row carries a warning. Losing a whole event because
@@ -73,6 +74,7 @@ RECORD_FIELDS: Final[tuple[str, ...]] = (
     "outcome",
     "practitioner",
     "team",
+    "date_of_death",
     "provenance",
     "source_row",
 )
@@ -299,10 +301,28 @@ def validate_events(
             pl.format("'{}' is not an event type in the template vocabulary", pl.col("event_type")),
         ),
     )
+    problems["date_of_death"] = _first(problems["date_of_death"], _death_problem(profile, today))
     good, verdicts = _split(data, problems)
     rejected = _rejections(chunk, header, verdicts)
     normalised, warnings = _normalise_events(good, profile, today)
     return Checked(good=normalised, rejected=rejected, warnings=warnings)
+
+
+def _death_problem(profile: Profile, today: dt.date) -> pl.Expr:
+    """Why a ``date_of_death`` cannot be used, or null: it must be a real, whole, past day.
+
+    A death ends a chronology (it is read as of that day), so an unreadable,
+    partial or approximate date rejects the row rather than being kept untrusted.
+    """
+    death = date_exprs(pl.col("date_of_death"), profile.formats_for("date_of_death"), today)
+    text = pl.col("date_of_death")
+    return _first(
+        death.problem,
+        _why(
+            (text != "") & ((death.precision != "day") | death.approximate),
+            pl.format("'{}' is not a whole date of death (expected YYYY-MM-DD)", text),
+        ),
+    )
 
 
 def _normalise_events(
@@ -319,6 +339,8 @@ def _normalise_events(
         "date_of_birth",
         {"_dob": dob.iso, "_dob_problem": dob.problem},
     )
+    death = date_exprs(pl.col("date_of_death"), profile.formats_for("date_of_death"), today)
+    rows = _lookup(rows, "date_of_death", {"_death": death.iso})
     rows = _lookup(rows, "nhs_number", {"_nhs": nhs, "_nhs_problem": nhs_problem})
     rows = _lookup(rows, "postcode", {"_postcode": postcode, "_postcode_problem": postcode_problem})
     rows = _lookup(rows, "upn", {"_upn": upn, "_upn_problem": upn_problem})
@@ -387,6 +409,7 @@ def _normalise_events(
         opt(pl.col("outcome").str.to_uppercase()).alias("outcome"),
         opt(pl.col("practitioner")).alias("practitioner"),
         opt(pl.col("team")).alias("team"),
+        pl.col("_death").alias("date_of_death"),
         pl.when(warning_text != "").then(warning_text).alias("warnings"),
         "source_row",
     ).collect()

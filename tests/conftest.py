@@ -25,6 +25,8 @@ os.environ.setdefault("WHOLESTORY_ALLOWED_HOSTS", "testserver,127.0.0.1,localhos
 os.environ.setdefault("WHOLESTORY_SSL_REDIRECT", "0")
 os.environ.setdefault("WHOLESTORY_LOGIN_RATE", "10000")  # one test checks the real limit
 os.environ.setdefault("WHOLESTORY_STATIC_ROOT", tempfile.mkdtemp(prefix="wholestory-static-"))
+# Test mode: a fixed, public audit key (real ones come from the environment; see audit.py).
+os.environ.setdefault("WHOLESTORY_AUDIT_KEY", "test-only-audit-key-not-secret-" + "k" * 32)
 
 PG_ENV = "WHOLESTORY_TEST_POSTGRES_URL"
 TABLES = (
@@ -53,6 +55,7 @@ TABLES = (
     "ws_source_person",
     "ws_person",
     "ws_household_link",
+    "ws_agency_setting",
 )
 
 

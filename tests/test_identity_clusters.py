@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wholestory.identity.clusters import Edge, Node, cluster, dates_compatible
+from wholestory.identity.clusters import Edge, Node, cluster, dates_compatible, settled_apart
 from wholestory.identity.ids import assign_ids, format_id
 
 
@@ -114,3 +114,54 @@ def test_a_split_gives_the_smaller_part_a_new_id() -> None:
     assert [(c.kind, c.person, c.other) for c in result.changes] == [
         ("split", "WS-0000002", "WS-0000001")
     ]
+
+
+def _child(key: str, given: str, **values: object) -> Node:
+    return Node(
+        key,
+        dob=str(values.get("dob", "2012-07-19")),
+        given=frozenset({given}),
+        groups=frozenset(values.get("groups", ())),  # type: ignore[call-overload]
+        family=frozenset({"rowland"}),
+        nhs=values.get("nhs"),  # type: ignore[arg-type]
+    )
+
+
+def test_twins_with_no_identifier_are_never_joined() -> None:
+    """Ella and Evie share a birth, a home and a surname; only their given names differ."""
+    nodes = [_child("SCHOOL:1", "ella"), _child("POLICE:1", "evie"), _child("CSC:1", "ella")]
+    edges = [Edge("SCHOOL:1", "CSC:1", 20.0), Edge("POLICE:1", "CSC:1", 12.0)]
+    result = cluster(nodes, edges)
+    assert sorted(result.groups()) == [["CSC:1", "SCHOOL:1"], ["POLICE:1"]]
+    assert "different given names" in result.refused[0].reason
+    assert not result.refused[0].settled  # no identifier says so: a person looks
+
+
+def test_a_nickname_or_a_slip_is_not_a_twin() -> None:
+    jamie = _child("POLICE:1", "jamie", groups={"james"})
+    james = _child("GP:1", "james", groups={"james"})
+    slip = _child("CSC:1", "jamei")
+    result = cluster([jamie, james, slip], [Edge("POLICE:1", "GP:1", 20), Edge("CSC:1", "GP:1", 9)])
+    assert result.groups() == [["CSC:1", "GP:1", "POLICE:1"]]
+
+
+def test_an_episode_agency_may_hold_one_person_under_many_ids() -> None:
+    nodes = [Node("ED:1"), Node("GP:9"), Node("ED:2")]
+    edges = [Edge("ED:1", "GP:9", 20.0), Edge("ED:2", "GP:9", 18.0)]
+    as_persons = cluster(nodes, edges)  # an agency with one id per person: held apart
+    assert as_persons.groups() == [["ED:1", "GP:9"], ["ED:2"]]
+    result = cluster(nodes, edges, episode_agencies=frozenset({"ED"}))
+    assert result.groups() == [["ED:1", "ED:2", "GP:9"]] and not result.refused
+
+
+def test_records_that_settle_two_people_apart() -> None:
+    father = Node("POLICE:1", dob="1984-11-02", given=frozenset({"james"}))
+    son = Node("CSC:1", dob="2008-05-14", given=frozenset({"james"}))
+    assert "generation apart" in (settled_apart(father, son) or "")
+    assert "NHS" in (
+        settled_apart(Node("A:1", nhs="9434765919"), Node("B:1", nhs="9434765870")) or ""
+    )
+    assert "twins" in (settled_apart(_child("A:1", "ella"), _child("B:1", "evie")) or "")
+    assert settled_apart(_child("A:1", "ella"), _child("B:1", "ella")) is None
+    nephew = Node("GP:2", dob="2008-05-21", given=frozenset({"james"}))
+    assert settled_apart(son, nephew) is None  # a week apart: a person should look

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import json
 import re
 from collections import Counter, defaultdict
@@ -11,9 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
 from wholestory.identifiers import is_valid_nhs_number, is_valid_upn
-from wholestory.synth import AS_OF, SynthSummary, generate
+from wholestory.synth import AS_OF, PLAIN, Options, SynthSummary, generate
 from wholestory.synth.identifiers import POSTCODE_AREAS, NhsNumbers, Upns
 from wholestory.synth.names import NAME_VARIANTS
 from wholestory.synth.population import Person
@@ -36,6 +38,7 @@ class Partnership:
     summary: SynthSummary
     rows: list[dict[str, str]]  # every agency row
     people: dict[tuple[str, str], str]  # (agency, person_id) -> true_id
+    registered: dict[tuple[str, str], str]  # (agency, person_id) -> first | episode | again
     persons: dict[str, dict[str, str]]
     events: dict[tuple[str, str], dict[str, str]]
     patterns: list[dict[str, str]]
@@ -61,6 +64,9 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Partnership:
         summary=summary,
         rows=rows,
         people={(r["agency"], r["person_id"]): r["true_id"] for r in _read(truth / "people.csv")},
+        registered={
+            (r["agency"], r["person_id"]): r["registered"] for r in _read(truth / "people.csv")
+        },
         persons={r["true_id"]: r for r in _read(truth / "persons.csv")},
         events={(r["agency"], r["record_id"]): r for r in _read(truth / "events.csv")},
         patterns=_read(truth / "patterns.csv"),
@@ -191,9 +197,64 @@ def test_relationships_use_the_vocabulary_and_known_people(made: Partnership) ->
 def test_every_agency_person_maps_to_one_true_person(made: Partnership) -> None:
     for row in made.rows:
         assert (row["agency"], row["person_id"]) in made.people, row
-    per_agency = Counter((agency, true_id) for (agency, _), true_id in made.people.items())
-    assert max(per_agency.values()) == 1  # one person_id per person per agency
     assert set(made.people.values()) == set(made.persons)
+    # Each agency registers each person once first; any other id of theirs is a new id
+    # for an ED attendance, or (elsewhere) a registration again after a move.
+    first = Counter(
+        (agency, made.people[(agency, pid)])
+        for (agency, pid), how in made.registered.items()
+        if how == "first"
+    )
+    assert set(first.values()) == {1}
+    assert set(first) == {(agency, true) for (agency, _), true in made.people.items()}
+    for (agency, _), how in made.registered.items():
+        assert how in ("first", "episode", "again")
+        assert (how == "episode") == (agency == "ED" and how != "first")
+
+
+def _ids_in_row_order(made: Partnership) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """Each (agency, true person)'s rows as (event_date, person_id), oldest first."""
+    seen: defaultdict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for row in made.good_rows():
+        true_id = made.people[(row["agency"], row["person_id"])]
+        seen[(row["agency"], true_id)].append(
+            (row["event_date"].removeprefix("~"), row["person_id"])
+        )
+    return {key: sorted(rows) for key, rows in seen.items()}
+
+
+def test_a_new_id_takes_over_from_the_old_one(made: Partnership) -> None:
+    # The first id is used until the agency registers the person again; then the new one.
+    for (agency, _), rows in _ids_in_row_order(made).items():
+        ids = [pid for _, pid in rows]
+        firsts = [i for i, pid in enumerate(ids) if i == 0 or pid != ids[i - 1]]
+        if agency != "ED":  # ED may give any attendance a new number, and reuse an old one
+            assert len(firsts) == len(set(ids)), (agency, rows)
+        assert made.registered[(agency, ids[0])] == "first", (agency, rows)
+
+
+def test_the_agencies_file_says_ed_gives_an_id_per_episode(made: Partnership) -> None:
+    text = (made.out / "agencies.yaml").read_text(encoding="utf-8")
+    assert text == "agencies:\n  ED: {person_ids: episode}\n"
+    assert yaml.safe_load(text) == {"agencies": {"ED": {"person_ids": "episode"}}}
+    assert made.out / "agencies.yaml" in made.summary.files
+
+
+def test_the_manifest_counts_the_new_ids_and_open_plans(made: Partnership) -> None:
+    manifest = json.loads((made.out / "manifest.json").read_text(encoding="utf-8"))
+    how = Counter(made.registered.values())
+    assert manifest["person_ids"] == {
+        "episode": how["episode"],
+        "again": how["again"],
+        "total": len(made.people),
+    }
+    assert (made.summary.episode_ids, made.summary.second_ids) == (how["episode"], how["again"])
+    assert manifest["open_plans"] == made.summary.open_plans
+    assert manifest["options"] == {
+        "ed_new_id_share": 0.5,
+        "reregister_after_move": 0.022,
+        "open_casework": 1.0,
+    }
 
 
 def test_the_summary_counts_what_was_written(made: Partnership) -> None:
@@ -354,18 +415,40 @@ def test_dash_summaries_carry_a_readable_yes_count(made: Partnership) -> None:
         assert found and 0 <= int(found.group(1)) <= 27
 
 
-def test_plans_have_a_start_and_an_end(made: Partnership) -> None:
-    counts: Counter[tuple[str, str]] = Counter()
-    for row in made.good_rows():
+def _plans(made: Partnership) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """(child, plan) -> [(date, START or END)] in date order, from the true event types."""
+    found: defaultdict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for row in made.rows:
         kind = made.events[(row["agency"], row["record_id"])]["true_event_type"]
         for plan in ("CP_PLAN", "CIN_PLAN", "EARLY_HELP"):
             if kind.startswith(plan) and row["role"] == "SUBJECT":
                 person = made.people[(row["agency"], row["person_id"])]
-                counts[(person, kind)] += 1
-    for (person, kind), n in counts.items():
-        end = kind.replace("START", "END")
-        if kind.endswith("START"):
-            assert counts[(person, end)] == n, (person, kind)
+                found[(person, plan)].append((row["event_date"], kind.rsplit("_", 1)[1]))
+    return {key: sorted(marks) for key, marks in found.items()}
+
+
+def test_plans_end_or_are_still_open_on_the_as_of_date(made: Partnership) -> None:
+    still_open = 0
+    for key, marks in _plans(made).items():
+        starts = sum(1 for _, m in marks if m == "START")
+        ends = sum(1 for _, m in marks if m == "END")
+        assert starts - ends in (0, 1), (key, marks)  # at most one open, never an end too many
+        if starts > ends:
+            assert marks[-1][1] == "START", (key, marks)  # the open plan is the latest
+            still_open += 1
+    children = sum(1 for p in made.persons.values() if p["kind"] == "child")
+    assert 0.005 * children < still_open < 0.08 * children
+    assert made.summary.open_plans
+    assert sum(made.summary.open_plans.values()) == still_open
+
+
+def test_the_partnership_is_live_up_to_its_as_of_date(made: Partnership) -> None:
+    dates = sorted(r["event_date"].removeprefix("~") for r in made.good_rows())
+    assert dates[-1] == AS_OF.isoformat()
+    last_weeks = (AS_OF - dt.timedelta(days=28)).isoformat()
+    recent = [r for r in made.good_rows() if r["event_date"].removeprefix("~") >= last_weeks]
+    assert len(recent) > 0.002 * len(made.rows)
+    assert {"CSC", "EARLY_HELP"} & {r["agency"] for r in recent}  # an open plan's work goes on
 
 
 def test_bad_rows_are_listed_and_really_bad(made: Partnership) -> None:
@@ -491,3 +574,103 @@ def test_exploitation_needs_two_signals_from_age_ten() -> None:
     ]
     assert "EXPLOITATION_RISK" in evaluate(signals, CHILD)
     assert "EXPLOITATION_RISK" not in evaluate(signals, young)
+
+
+# --- the habits of real data, and turning them off ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def larger(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A partnership big enough to measure rates on."""
+    out = tmp_path_factory.mktemp("larger")
+    generate(4_000, 5, out)
+    return out
+
+
+def test_about_one_percent_of_people_are_registered_twice(larger: Path) -> None:
+    people = _read(larger / "ground_truth" / "people.csv")
+    held = {(r["agency"], r["true_id"]) for r in people if r["agency"] != "ED"}
+    twice = {(r["agency"], r["true_id"]) for r in people if r["registered"] == "again"}
+    assert 0.005 < len(twice) / len(held) < 0.02
+    assert len({agency for agency, _ in twice}) >= 4  # not one agency's quirk
+
+
+def test_ed_gives_about_half_of_repeat_attendances_a_new_id(larger: Path) -> None:
+    people = {
+        (r["agency"], r["person_id"]): r for r in _read(larger / "ground_truth" / "people.csv")
+    }
+    attendances: defaultdict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for row in _read(larger / "ed.csv"):
+        true_id = people[("ED", row["person_id"])]["true_id"]
+        attendances[true_id].append((row["event_date"], row["record_id"], row["person_id"]))
+    repeats = new = 0
+    for rows in attendances.values():
+        rows.sort()
+        for (_, _, before), (_, _, now) in itertools.pairwise(rows):
+            repeats += 1
+            new += now != before and people[("ED", now)]["registered"] == "episode"
+    assert repeats >= 10
+    assert 0.2 < new / repeats < 0.8
+
+
+def test_open_plans_are_at_realistic_rates(larger: Path) -> None:
+    manifest = json.loads((larger / "manifest.json").read_text(encoding="utf-8"))
+    share = {kind: n / manifest["children"] for kind, n in manifest["open_plans"].items()}
+    # England: about 0.4% of children on a child protection plan, about 1% on a child in
+    # need plan; early help varies by area. The synthetic partnership is busier than most.
+    assert 0.001 < share["CP_PLAN_START"] < 0.01
+    assert 0.005 < share["CIN_PLAN_START"] < 0.03
+    assert 0.005 < share["EARLY_HELP_START"] < 0.03
+
+
+def test_twins_and_shared_names_at_realistic_rates(larger: Path) -> None:
+    persons = _read(larger / "ground_truth" / "persons.csv")
+    children = [p for p in persons if p["kind"] == "child"]
+    births = {(p["household_id"], p["date_of_birth"]) for p in children}
+    twin_births = {(p["household_id"], p["date_of_birth"]) for p in children if p["twin_of"]}
+    assert 0.008 < len(twin_births) / len(births) < 0.025  # UK: about 1.5% of maternities
+    households = {p["household_id"] for p in persons}
+    adults = {(p["household_id"], p["given_name"]) for p in persons if p["kind"] == "adult"}
+    named_after = {
+        p["household_id"] for p in children if (p["household_id"], p["given_name"]) in adults
+    }
+    assert 0.005 < len(named_after) / len(households) < 0.05
+
+
+def test_the_habits_can_be_turned_off_and_nothing_else_changes(tmp_path: Path) -> None:
+    generate(400, 7, tmp_path / "plain", options=PLAIN)
+    generate(400, 7, tmp_path / "ids", options=Options(open_casework=0.0))
+    plain = _read(tmp_path / "plain" / "ground_truth" / "people.csv")
+    assert {r["registered"] for r in plain} == {"first"}
+    assert (tmp_path / "plain" / "agencies.yaml").read_text(encoding="utf-8") == "agencies: {}\n"
+    manifest = json.loads((tmp_path / "plain" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["open_plans"] == {} and manifest["person_ids"]["episode"] == 0
+
+    def story(folder: Path) -> dict[tuple[str, str], tuple[str, ...]]:
+        """Each record's true person and what it says, leaving out who the agency thinks it is."""
+        owner = {
+            (r["agency"], r["person_id"]): r["true_id"]
+            for r in _read(folder / "ground_truth" / "people.csv")
+        }
+        return {
+            (r["agency"], r["record_id"]): (
+                owner[(r["agency"], r["person_id"])],
+                r["event_date"],
+                r["event_type"],
+                r["summary"],
+                r["role"],
+                r["postcode"],
+            )
+            for f in sorted(folder.glob("*.csv"))
+            if f.name != "relationships.csv"
+            for r in _read(f)
+        }
+
+    assert story(tmp_path / "plain") == story(tmp_path / "ids")
+
+
+def test_options_out_of_range_are_refused() -> None:
+    with pytest.raises(ValueError, match="ed_new_id_share"):
+        Options(ed_new_id_share=1.5)
+    with pytest.raises(ValueError, match="open_casework"):
+        Options(open_casework=-1)

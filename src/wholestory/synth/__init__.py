@@ -2,12 +2,21 @@
 
 ``generate(children, seed, out)`` writes what a safeguarding partnership's
 agencies would hand over (one CSV per agency in the template's shape, plus a
-relationships table) for ``children`` invented children and the adults around
-them, and ``ground_truth/`` saying who is really who, which records are the
+relationships table, and the partnership's ``agencies.yaml`` saying that the
+emergency department gives a new person id per attendance) for ``children``
+invented children and the adults around them, and ``ground_truth/`` saying who
+is really who (every agency id against its true person), which records are the
 same real event, which indicator patterns were planted in whom, and which rows
-were deliberately broken. Output depends only on (children, seed): the as-of
+were deliberately broken. Output depends only on (children, seed) and the
+:class:`~wholestory.synth.options.Options` (realistic by default): the as-of
 date is fixed and every random choice comes from a seeded generator, so the
 same arguments give byte-identical files.
+
+The data is as messy as real exports in the ways linking must see through:
+nicknames, slips, swapped dates, stale surnames; twins, a parent and child
+sharing a name, unrelated namesakes born the same day; new ED ids for about
+half of repeat attendances; about 1% of people registered twice at an agency
+after a move. And it is live: some plans are still open on the as-of date.
 
 Nothing here is real personal data: names come from common-name lists,
 NHS numbers from the test range 999 000 0000-999 999 9999, postcodes from
@@ -22,15 +31,25 @@ from pathlib import Path
 from typing import Final
 
 from wholestory.synth.agencies import AGENCIES
+from wholestory.synth.options import PLAIN, Options
 from wholestory.synth.partnership import Partnership
 from wholestory.synth.places import build_world
+from wholestory.synth.recording import AGAIN, EPISODE, EPISODE_AGENCIES
 from wholestory.synth.timeline import AS_OF
 from wholestory.synth.writer import PartnershipWriter, agency_file
 
-__all__ = ["AS_OF", "GENERATOR_VERSION", "MAX_CHILDREN", "SynthSummary", "generate"]
+__all__ = [
+    "AS_OF",
+    "GENERATOR_VERSION",
+    "MAX_CHILDREN",
+    "PLAIN",
+    "Options",
+    "SynthSummary",
+    "generate",
+]
 
 #: Bumped whenever the same (children, seed) would give different files.
-GENERATOR_VERSION: Final = "1.0"
+GENERATOR_VERSION: Final = "1.1"
 #: The NHS test range holds about 909,000 numbers; adults need some too.
 MAX_CHILDREN: Final = 400_000
 
@@ -50,6 +69,9 @@ class SynthSummary:
     seed: int = 0
     as_of: str = AS_OF.isoformat()
     patterns: dict[str, int] = field(default_factory=dict)  # "kind:CODE" -> children
+    episode_ids: int = 0  # ED ids made for a repeat attendance
+    second_ids: int = 0  # ids made registering someone an agency already held
+    open_plans: dict[str, int] = field(default_factory=dict)  # plan start type -> children
 
 
 def generate(
@@ -59,6 +81,7 @@ def generate(
     progress: Callable[[int], None] | None = None,
     *,
     force: bool = False,
+    options: Options | None = None,
 ) -> SynthSummary:
     """Write a synthetic partnership of ``children`` children into ``out``.
 
@@ -66,12 +89,19 @@ def generate(
     ``force``: the files of an earlier run must not be silently mixed with or
     replaced by new ones. ``progress`` is called with the number of children
     made so far, about every thousand children, and once at the end.
+    ``options`` sets the habits of real data (:class:`Options`); the default
+    is realistic, :data:`PLAIN` turns them all off.
     """
     _check_arguments(children, out, force)
+    habits = options or Options()
     out.mkdir(parents=True, exist_ok=True)
     with PartnershipWriter(out, seed) as writer:
-        tally = Partnership(seed, build_world(seed, children), writer).make(children, progress)
+        partnership = Partnership(seed, build_world(seed, children), writer, habits)
+        tally = partnership.make(children, progress)
+        ids = partnership.recorder.ids
+        writer.agencies(EPISODE_AGENCIES if habits.ed_new_id_share > 0 else ())
         per_agency = {a: writer.counts[agency_file(a)] for a in AGENCIES}
+        open_plans = dict(sorted(tally.open_plans.items()))
         writer.manifest(
             {
                 "generator": "wholestory.synth",
@@ -83,6 +113,13 @@ def generate(
                 "as_of": AS_OF.isoformat(),
                 "rows": sum(per_agency.values()),
                 "bad_rows": writer.bad_rows,
+                "options": habits.describe(),
+                "person_ids": {
+                    "episode": ids[EPISODE],  # new ED ids for repeat attendances
+                    "again": ids[AGAIN],  # second registrations after a move
+                    "total": sum(ids.values()),
+                },
+                "open_plans": open_plans,  # children on a plan still open on as_of
             }
         )
     return SynthSummary(
@@ -96,6 +133,9 @@ def generate(
         relationships=writer.counts["relationships.csv"],
         seed=seed,
         patterns=dict(sorted(tally.patterns.items())),
+        episode_ids=ids[EPISODE],
+        second_ids=ids[AGAIN],
+        open_plans=open_plans,
     )
 
 

@@ -178,9 +178,11 @@ closed_teen (self-harm, SELF_HARM implied, or a single missing episode).
 days after closure). No other story has a high-severity event within 213
 days after any closure, nor after a referral or assessment closed NFA.
 
-Plans (CIN, CP, early help) always have start and end records and all end
-before the as-of date. Children who were not yet born when a household's
-events happened have no row in them, and no code from them.
+Plans (CIN, CP, early help) of the stories above always have start and end
+records and end before the as-of date. On top of them, a few households have a
+plan still open on the as-of date (:mod:`wholestory.synth.current`), kept only
+where it changes no child's codes. Children who were not yet born when a
+household's events happened have no row in them, and no code from them.
 """
 
 from __future__ import annotations

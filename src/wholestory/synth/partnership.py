@@ -14,11 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 
-from wholestory.synth.episodes import GroundTruthError
-from wholestory.synth.histories import Deck, new_story, resolve
+from wholestory.synth import current
+from wholestory.synth.design import Design
+from wholestory.synth.episodes import Ctx, GroundTruthError
+from wholestory.synth.events import Story
+from wholestory.synth.histories import Deck, Pattern, new_story, resolve
 from wholestory.synth.identifiers import NhsNumbers, Upns
+from wholestory.synth.options import Options
 from wholestory.synth.places import World
-from wholestory.synth.population import Person, Population, Spec, household_size
+from wholestory.synth.population import Household, Person, Population, Spec, household_size
 from wholestory.synth.recording import Recorder, Registry
 from wholestory.synth.scenarios import Scenario
 from wholestory.synth.writer import PartnershipWriter
@@ -39,16 +43,20 @@ class Tally:
     households: int = 0
     people: int = 0
     patterns: dict[str, int] = field(default_factory=dict)
+    open_plans: dict[str, int] = field(default_factory=dict)  # plan kind -> children on one
 
 
 class Partnership:
     """The generator's state across households: ids, the deck, the output files."""
 
-    def __init__(self, seed: int, world: World, writer: PartnershipWriter) -> None:
+    def __init__(
+        self, seed: int, world: World, writer: PartnershipWriter, options: Options | None = None
+    ) -> None:
         self.seed = seed
         self.writer = writer
+        self.options = options or Options()
         self.population = Population(world, NhsNumbers(seed), Upns())
-        self.recorder = Recorder(Registry(seed), writer, world)
+        self.recorder = Recorder(Registry(seed), writer, world, self.options)
         self.deck = Deck(seed)
         self.tally = Tally()
         self._firstborns: deque[Person] = deque(maxlen=40)
@@ -78,18 +86,58 @@ class Partnership:
             scenario, spec = None, Spec()
         household = self.population.household(rng, number, size, spec)
         story, design = new_story(rng, household, self.population, scenario)
-        for pattern in resolve(household, story, design):
+        patterns = resolve(household, story, design)
+        self._open_plan(number, household, story, design, patterns, scenario is not None)
+        for pattern in patterns:
             row = (pattern.true_id, pattern.code, pattern.kind, pattern.note)
             self.writer.write("ground_truth/patterns.csv", row)
             key = f"{pattern.kind}:{pattern.code}"
             tally.patterns[key] = tally.patterns.get(key, 0) + 1
-        self.recorder.write(household, story, rng)
+        habits = random.Random(f"habits:{self.seed}:{number}")
+        self.recorder.write(household, story, rng, habits)
         if not all(child.seen for child in household.children):
             raise GroundTruthError(f"{household.ident}: a child has no record in any agency")
         tally.people += sum(1 for p in household.adults + household.children if p.seen)
         tally.children += len(household.children)
         if scenario is None and spec.namesake is None:
             self._firstborns.append(household.children[0])
+
+    def _open_plan(
+        self,
+        number: int,
+        household: Household,
+        story: Story,
+        design: Design,
+        patterns: list[Pattern],
+        scenario: bool,
+    ) -> None:
+        """Now and then a plan still open on AS_OF, kept only if the ground truth stands.
+
+        Its choices come from a random stream of its own, so that households
+        without one (and every household, with ``open_casework`` 0) are told
+        exactly as they would be without this step.
+        """
+        rng = random.Random(f"open:{self.seed}:{number}")
+        kind = current.pick(rng, scenario, self.options.open_casework)
+        if kind is None:
+            return
+        told_with, story.rng = story.rng, rng
+        try:
+            ctx = Ctx(rng, household, story, self.population, design)
+            opened = current.open_plan(ctx, kind)
+        finally:
+            story.rng = told_with
+        if opened is None:
+            return
+        try:
+            unchanged = resolve(household, story, design) == patterns
+        except GroundTruthError:
+            unchanged = False
+        if not unchanged:
+            current.undo(story, opened)
+            return
+        label = current.KINDS[kind]
+        self.tally.open_plans[label] = self.tally.open_plans.get(label, 0) + len(opened.children)
 
     def _plan(self, number: int) -> tuple[Scenario | None, Spec]:
         """The household's scenario (if dealt one) and the shape it needs."""

@@ -32,7 +32,7 @@ from wholestory.synth.timeline import (
     years,
 )
 
-TWIN_RATE: Final = 0.02  # per gap between births; about 1.5% of maternities are twins
+TWIN_RATE: Final = 0.033  # per gap between births: about 1.5% of maternities are twins (UK)
 
 
 @dataclass(slots=True, eq=False)

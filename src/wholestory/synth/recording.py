@@ -1,12 +1,22 @@
 """Writing true events down as agency rows, each agency in its own way.
 
-An agency holds one record per person, made the first time it meets them and
+An agency holds a record of a person, made the first time it meets them and
 kept from then on: one ``person_id``, one way of writing the given name
 (nickname or slip included), one date of birth (missing or transposed now and
-then). That is why the same true person has one id per agency, while two
-agencies' records of them differ. Surnames follow the person's true name
-history (a mother's marriage shows in later rows, the old name in
-``other_names``), except at the agencies that never update theirs.
+then). That is why two agencies' records of one true person differ. Surnames
+follow the person's true name history (a mother's marriage shows in later
+rows, the old name in ``other_names``), except at the agencies that never
+update theirs.
+
+Not every agency keeps to one id per person (:mod:`wholestory.synth.options`):
+the emergency department registers about half of a person's repeat
+attendances afresh, under a new id, and any other agency now and then
+registers someone again when it first sees them after a move, with a detail
+that differs (the reason its search missed the first record); their later
+records carry the new id. ``ground_truth/people.csv`` holds every id, each
+against its true person, with how it came about (``first``, ``episode``,
+``again``). These choices draw on a random stream of their own, so turning
+them off leaves every other choice as it was.
 """
 
 from __future__ import annotations
@@ -20,7 +30,8 @@ from wholestory.synth.agencies import STYLES, TEAMS
 from wholestory.synth.events import Record, Story, TrueEvent
 from wholestory.synth.identifiers import Counter, invalid_nhs_variant
 from wholestory.synth.noise import familiar, short_address, surname_as_recorded, swapped_dob, typo
-from wholestory.synth.places import World
+from wholestory.synth.options import Options
+from wholestory.synth.places import Home, World
 from wholestory.synth.population import Household, Person
 from wholestory.synth.wording import UNTYPED
 from wholestory.synth.writer import PartnershipWriter
@@ -70,6 +81,8 @@ class Held:
     typo_family: bool
     stale: str  # the family name the agency never updated from, or ""
     families: dict[str, str] = field(default_factory=dict)  # true name -> as recorded
+    home: Home | None = None  # where the person lived when the agency last saw them
+    again: bool = False  # a new id for someone already held: its choices use the habits' stream
 
 
 class Registry:
@@ -92,17 +105,43 @@ class Registry:
         return f"{STYLES[agency].record_prefix}-E{self._events[agency].next(2):07d}"
 
 
+#: How an agency person id came about, in ground_truth/people.csv.
+FIRST: Final = "first"  # the agency's first registration of the person
+EPISODE: Final = "episode"  # a new id for a repeat attendance (an episode agency)
+AGAIN: Final = "again"  # a second registration of someone the agency already held
+#: Agencies that give a new person id for many episodes (attendances).
+EPISODE_AGENCIES: Final = ("ED",)
+
+
 class Recorder:
     """Turns a household's story into agency rows and ground truth."""
 
-    def __init__(self, registry: Registry, writer: PartnershipWriter, world: World) -> None:
+    def __init__(
+        self,
+        registry: Registry,
+        writer: PartnershipWriter,
+        world: World,
+        options: Options | None = None,
+    ) -> None:
         self.registry = registry
         self.writer = writer
         self.world = world
+        self.options = options or Options()
+        self.ids: dict[str, int] = {FIRST: 0, EPISODE: 0, AGAIN: 0}  # person ids, by how made
 
-    def write(self, household: Household, story: Story, rng: random.Random) -> None:
-        """Every record of every event, in date order, then relationships and persons."""
-        job = _Job(self, household, rng)
+    def write(
+        self,
+        household: Household,
+        story: Story,
+        rng: random.Random,
+        habits: random.Random | None = None,
+    ) -> None:
+        """Every record of every event, in date order, then relationships and persons.
+
+        ``habits`` is the random stream for new ids (episodes, registrations
+        again); by default one of the household's own, independent of ``rng``.
+        """
+        job = _Job(self, household, rng, habits or random.Random(f"habits:{household.ident}"))
         ordered = sorted(
             (
                 (r.day, i, j, e, r)
@@ -129,10 +168,13 @@ def _person_row(person: Person) -> tuple[str, ...]:
 class _Job:
     """One household's writing: the agencies' holdings of its people."""
 
-    def __init__(self, recorder: Recorder, household: Household, rng: random.Random) -> None:
+    def __init__(
+        self, recorder: Recorder, household: Household, rng: random.Random, habits: random.Random
+    ) -> None:
         self.rec = recorder
         self.hh = household
         self.rng = rng
+        self.habits = habits
         self.held: dict[tuple[str, str], Held] = {}
         self.event_ids: dict[int, str] = {}
 
@@ -151,7 +193,7 @@ class _Job:
         event_id = self._event_id(record)
         corruptible = record.routine and precise and typed != ""
         for person, role in record.parts:
-            held = self.holding(agency, person, record.day)
+            held = self.attending(agency, person, record.day)
             family, other = self._surname(agency, held, person, record.day)
             postcode, address = self._address(agency, person, record.day)
             row = [
@@ -225,9 +267,10 @@ class _Job:
         true = held.stale or person.family_at(day)
         recorded = held.families.get(true)
         if recorded is None:
-            recorded = surname_as_recorded(self.rng, true)
+            rng = self.habits if held.again else self.rng
+            recorded = surname_as_recorded(rng, true)
             if held.typo_family:
-                recorded = typo(self.rng, recorded)
+                recorded = typo(rng, recorded)
             if STYLES[agency].upper_family:
                 recorded = recorded.upper()
             held.families[true] = recorded
@@ -242,16 +285,76 @@ class _Job:
         key = (agency, person.true_id)
         held = self.held.get(key)
         if held is None:
-            held = self._meet(agency, person, day)
-            self.held[key] = held
-            person.seen = True
-            self.rec.writer.write(
-                "ground_truth/people.csv", (agency, held.person_id, person.true_id)
-            )
+            held = self._register(agency, person, self._meet(agency, person, day, self.rng), FIRST)
         return held
 
-    def _meet(self, agency: str, person: Person, day: dt.date) -> Held:
-        rng, style = self.rng, STYLES[agency]
+    def attending(self, agency: str, person: Person, day: dt.date) -> Held:
+        """The record ``agency`` writes ``person``'s row of ``day`` under.
+
+        Usually the one it holds; a new id for a repeat attendance at an
+        episode agency, or a second registration of someone seen for the first
+        time since a move, as :class:`~wholestory.synth.options.Options` sets.
+        """
+        held = self.held.get((agency, person.true_id))
+        home = self.hh.address_of(person, day)
+        if held is None:
+            held = self.holding(agency, person, day)
+        elif agency in EPISODE_AGENCIES:
+            if self.habits.random() < self.rec.options.ed_new_id_share:
+                held = self._register(agency, person, self._meet(agency, person, day), EPISODE)
+        elif (
+            held.home is not None
+            and home is not held.home
+            and self.habits.random() < self.rec.options.reregister_after_move
+        ):
+            again = self._drift(self._meet(agency, person, day), person, STYLES[agency].health)
+            held = self._register(agency, person, again, AGAIN)
+        held.home = home
+        return held
+
+    def _register(self, agency: str, person: Person, held: Held, how: str) -> Held:
+        """``held`` becomes the agency's record of ``person`` from now on; ground truth notes it."""
+        held.again = how != FIRST
+        self.held[(agency, person.true_id)] = held
+        person.seen = True
+        self.rec.ids[how] += 1
+        self.rec.writer.write(
+            "ground_truth/people.csv", (agency, held.person_id, person.true_id, how)
+        )
+        return held
+
+    def _drift(self, held: Held, person: Person, health: bool) -> Held:
+        """A second registration differs in a detail: why the search missed the first.
+
+        Another spelling of the given name, no NHS number or UPN to search by,
+        a date of birth missing (or, at health agencies, day and month swapped),
+        or a slip in the family name.
+        """
+        rng = self.habits
+        pick = rng.random()
+        if pick < 0.4:
+            varied = familiar(rng, person.given) or typo(rng, person.given)
+            if varied != person.given:
+                held.given = varied
+                return held
+        elif pick < 0.6 and (held.nhs or held.upn):
+            held.nhs = held.upn = ""
+            return held
+        elif pick < 0.8 and not person.careful:
+            swapped = swapped_dob(person.dob)
+            if not health or swapped:
+                held.dob = swapped if health and swapped else ""
+                return held
+        held.typo_family = True
+        return held
+
+    def _meet(
+        self, agency: str, person: Person, day: dt.date, rng: random.Random | None = None
+    ) -> Held:
+        """How ``agency`` records ``person`` on registering them (``rng``: the habits' stream
+        unless given)."""
+        rng = self.habits if rng is None else rng
+        style = STYLES[agency]
         given = person.given
         pick = rng.random()
         if pick < style.nickname_rate:
@@ -272,7 +375,7 @@ class _Job:
         return Held(
             person_id=self.rec.registry.person_id(agency),
             given=given,
-            dob=self._dob(style.health, person),
+            dob=self._dob(style.health, person, rng),
             sex=sex,
             nhs=nhs,
             upn=upn,
@@ -280,13 +383,13 @@ class _Job:
             stale=stale,
         )
 
-    def _dob(self, health: bool, person: Person) -> str:
+    def _dob(self, health: bool, person: Person, rng: random.Random) -> str:
         """The date of birth as held: sometimes missing outside health, sometimes swapped."""
         if person.careful:
             return person.dob.isoformat()
-        if not health and self.rng.random() < _MISSING_DOB:
+        if not health and rng.random() < _MISSING_DOB:
             return ""
-        if self.rng.random() < _SWAPPED_DOB:
+        if rng.random() < _SWAPPED_DOB:
             return swapped_dob(person.dob) or person.dob.isoformat()
         return person.dob.isoformat()
 

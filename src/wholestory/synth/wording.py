@@ -296,7 +296,32 @@ TEXTS: Final[dict[str, Text]] = {
         "",
         "CLOSED",
     ),
+    "cp_start_emotional": _t(
+        "Made subject to a child protection plan under the category of emotional abuse",
+        "",
+        "PLAN",
+    ),
+    "cp_visit": _t(
+        "Statutory visit under the child protection plan: child seen alone, home conditions "
+        "checked|Home visit by allocated social worker; child seen and spoken with alone",
+        "Core group informed",
+    ),
     "cin_start": _t("Child in need plan started", "CIN plan agreed with family", "PLAN"),
+    "cin_visit": _t(
+        "Home visit by allocated social worker under the child in need plan; child seen|"
+        "Child in need visit: child seen at home with mother",
+        "Plan continues",
+    ),
+    "cin_review": _t(
+        "Child in need review meeting held with family and school; plan to continue",
+        "Plan updated",
+        "PLAN",
+    ),
+    "eh_review": _t(
+        "Team around the family review: early help plan to continue|"
+        "Early help review with family; progress on actions discussed",
+        "Plan updated",
+    ),
     "cin_end": _t("Child in need plan ended; progress sustained", "", "CLOSED"),
     "case_closed": _t("Case closed to children's social care", "", "CLOSED"),
     "eh_start": _t(

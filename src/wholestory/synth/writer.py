@@ -1,4 +1,4 @@
-"""CSV output: one file per agency, relationships, ground truth and a manifest.
+"""CSV output: one file per agency, relationships, the agencies file, ground truth, a manifest.
 
 Rows are written as households are generated, so memory stays flat. The
 writer also plants the deliberately bad rows (about one in 2,000, on routine
@@ -21,7 +21,7 @@ from wholestory.template import COLUMNS, EVENT_TYPES, RELATIONSHIP_COLUMNS
 GROUND_TRUTH: Final = "ground_truth"
 #: Ground truth files and their columns.
 TRUTH_FILES: Final[dict[str, tuple[str, ...]]] = {
-    "people.csv": ("agency", "person_id", "true_id"),
+    "people.csv": ("agency", "person_id", "true_id", "registered"),
     "persons.csv": (
         "true_id", "kind", "given_name", "family_name", "date_of_birth", "sex",
         "household_id", "twin_of", "nhs_number",
@@ -37,6 +37,8 @@ BAD_CODES: Final = tuple(
     if code not in EVENT_TYPES
 )
 _BAD_EVERY: Final = (1_500, 2_500)
+#: The partnership-wide agencies file: what each agency's person ids mean.
+AGENCIES_FILE: Final = "agencies.yaml"
 _COLUMN: Final = {name: i for i, name in enumerate(COLUMNS)}
 
 
@@ -61,6 +63,7 @@ class PartnershipWriter:
             self._open(f"{GROUND_TRUTH}/{name}", header)
         for name in AGENCIES:
             self._writers[name] = self._writers[agency_file(name)]
+        self._others: list[str] = []  # files written whole, not as rows
         self._bad_rng = random.Random(f"bad-rows:{seed}")
         self._countdown = self._bad_rng.randint(*_BAD_EVERY)
         self.bad_rows = 0
@@ -106,9 +109,24 @@ class PartnershipWriter:
         self._writers[name].writerow(row)
         self.counts[name] += 1
 
+    def agencies(self, episode: tuple[str, ...]) -> None:
+        """``agencies.yaml``: the agencies that give a new person id per episode.
+
+        Agencies not named give one id per person (the default), so only the
+        episode agencies are listed, in the shape the partnership's own file has::
+
+            agencies:
+              ED: {person_ids: episode}
+        """
+        lines = ["agencies:"] + [f"  {code}: {{person_ids: episode}}" for code in episode]
+        body = "\n".join(lines) + "\n" if episode else "agencies: {}\n"
+        (self.out / AGENCIES_FILE).write_text(body, encoding="utf-8")
+        self._others.append(AGENCIES_FILE)
+
     def files(self) -> list[Path]:
         """Every file written, the manifest included."""
-        return [self.out / name for name in self.counts] + [self.out / "manifest.json"]
+        written = [*self.counts, *self._others, "manifest.json"]
+        return [self.out / name for name in written]
 
     def manifest(self, details: dict[str, Any]) -> None:
         """manifest.json: how the files were made and how many rows each has."""

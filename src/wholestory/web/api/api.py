@@ -115,6 +115,7 @@ PERSON_RESPONSES: dict[int, Any] = {
 }
 
 
+    ages: str  # the age at which it happened: "aged 14 to 15" ("" with no date of birth)
 # Errors: JSON in plain words
 
 
@@ -122,6 +123,8 @@ PERSON_RESPONSES: dict[int, Any] = {
 def _unauthenticated(request: HttpRequest, error: Exception) -> HttpResponse:
     return api.create_response(
         request,
+    age: int | None  # on the as-of date: the day of death, for someone who died
+    date_of_death: str | None
         {"detail": "A valid API token is needed: send 'Authorization: Bearer <token>'."},
         status=401,
     )

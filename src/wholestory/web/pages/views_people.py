@@ -55,7 +55,16 @@ from wholestory.chronology.display import (
     show_date,
 )
 from wholestory.chronology.material import resolve_person
-from wholestory.chronology.model import Chronology, Entry, Flag, Involved, Person, Source
+from wholestory.chronology.model import (
+    Chronology,
+    Entry,
+    Flag,
+    Involved,
+    Person,
+    Source,
+    age_words,
+    death_words,
+)
 from wholestory.chronology.rules import SEVERITY_ORDER
 from wholestory.chronology.stored import chronology_of, stored_chronology
 from wholestory.chronology.timeline import (
@@ -132,6 +141,8 @@ def chronology_from_dict(data: dict[str, Any]) -> Chronology:
             entries=tuple(f.get("entries", [])),
             evidence=tuple((str(e["agency"]), str(e["record_id"])) for e in f.get("evidence", [])),
             grounding=str(f.get("grounding", "")),
+            age_first=f.get("age_first"),
+            age_last=f.get("age_last"),
         )
         for f in data.get("flags", [])
     ]
@@ -145,6 +156,7 @@ def chronology_from_dict(data: dict[str, Any]) -> Chronology:
         source_records=list(p.get("source_records", [])),
         addresses=list(p.get("addresses", [])),
         identifiers=dict(p.get("identifiers", {})),
+        date_of_death=p.get("date_of_death"),
     )
     return Chronology(
         person=person,
@@ -610,6 +622,7 @@ def person_view(request: HttpRequest, person: str, decision: Decision) -> HttpRe
         # A lead whose agency holds this person's records (the access log's own rule).
         "can_see_log": viewer.role == LEAD and decision.basis == "relationship",
         "as_of": show_date(data.get("as_of", "")),
+        "death": _death(data),
         "story": mark_safe(  # rendered by our own autoescaped template
             loaded.story(request.GET.urlencode(), lambda: _story(request, person, loaded))
         ),
@@ -692,6 +705,8 @@ def _who_is(data: dict[str, Any]) -> dict[str, Any]:
     age = ""
     if len(birth) == 10 and as_of and (day := parse_iso(birth)):
         age = f"{age_on(day, as_of)} on {show_date(as_of)}"
+        if p.get("date_of_death") == data.get("as_of"):
+            age = f"{age_on(day, as_of)} when they died"
     agencies = dict.fromkeys(r["agency"] for r in p.get("source_records", []))
     return {
         "name": name[:1].upper() + name[1:],
@@ -703,6 +718,16 @@ def _who_is(data: dict[str, Any]) -> dict[str, Any]:
         "agencies": [agency_name(a) for a in agencies],
         "id": p.get("id", ""),
     }
+
+
+def _death(data: dict[str, Any]) -> str:
+    """ "Ava Stone died on 3 March 2024; this chronology is as of that date.", or ""."""
+    p = data.get("person", {})
+    died, as_of = p.get("date_of_death"), data.get("as_of", "")
+    if not died or died != as_of:
+        return ""
+    names = p.get("names") or []
+    return death_words(names[0] if names else "", dt.date.fromisoformat(died))
 
 
 def _flags(person: str, data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -717,6 +742,7 @@ def _flags(person: str, data: dict[str, Any]) -> list[dict[str, Any]]:
             "severity": f["severity"],
             "tag": SEVERITY_TAGS.get(f["severity"], ""),
             "dates": _span(f["first_date"], f["last_date"]),
+            "ages": age_words(f.get("age_first"), f.get("age_last")),
             "explanation": f.get("explanation", ""),
             "grounding": f.get("grounding", ""),
             "entries_url": "?" + urlencode({"flag": f["code"]}) + "#entries",
@@ -895,6 +921,7 @@ RECORD_FIELDS: Final = (
     ("practitioner", "Practitioner"),
     ("team", "Team"),
     ("updated_at", "Last changed in WholeStory"),
+    ("date_of_death", "Date of death"),
 )
 
 

@@ -39,7 +39,7 @@ from wholestory import audit
 from wholestory.access import CASEWORK, REVIEWER, ROLES, TWO_FACTOR_REQUIRED, Viewer, deny
 from wholestory.chronology.display import show_date
 from wholestory.chronology.rules import SEVERITY_ORDER
-from wholestory.chronology.stored import flagged_children
+from wholestory.chronology.stored import flagged_children, flags_up_to_age
 from wholestory.chronology.vocabulary import agency_name
 from wholestory.ingest.accounting import accounting_words, count_words
 from wholestory.store import Store
@@ -126,9 +126,13 @@ def _other_params(request: HttpRequest) -> str:
 def flags_view(request: HttpRequest) -> HttpResponse:
     """Children with flags that the user's agency is involved with, those with no plan first."""
     viewer = viewer_of(request)
-    everyone = flagged_children(core_store(), agency=viewer.agency, open_plan_first=True)
+    up_to_age = flags_up_to_age()
+    everyone = flagged_children(
+        core_store(), agency=viewer.agency, open_plan_first=True, up_to_age=up_to_age
+    )
     for child in everyone:
         child["born"] = show_date(child["date_of_birth"])
+        child["died"] = show_date(child["date_of_death"])
         for f in child["flags"]:
             f["tag"] = SEVERITY_TAG.get(str(f["severity"]), "govuk-tag--grey")
             f["latest"] = show_date(f["last_date"])
@@ -160,6 +164,7 @@ def flags_view(request: HttpRequest) -> HttpResponse:
             "code": code,
             "no_plan": sum(1 for c in children if not c["open_plan"]),
             "agency": agency_name(viewer.agency),
+            "up_to_age": up_to_age,
         },
     )
 

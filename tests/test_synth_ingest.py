@@ -7,10 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from wholestory.chronology.stored import build_all, flagged_children, store_as_of
+from wholestory.identity.linking import Thresholds as LinkThresholds
+from wholestory.identity.linking import link_all
 from wholestory.ingest import ingest_paths
 from wholestory.store import Store
 from wholestory.store.imports import list_quarantine
-from wholestory.synth import generate
+from wholestory.synth import AS_OF, generate
 
 
 def planted_bad_rows(folder: Path) -> set[tuple[str, str]]:
@@ -50,3 +53,23 @@ def test_ten_thousand_children_every_row_accounted_for(store: Store, tmp_path: P
     folder = tmp_path / "partnership"
     generate(10_000, 3, folder)
     check_partnership(store, folder)
+
+
+def test_a_live_partnership_has_flagged_children_with_and_without_an_open_plan(
+    store: Store, tmp_path: Path
+) -> None:
+    """Plans still open on the as-of date reach the flags list, which can put the
+    children with no open plan first (the dashboard: who may be slipping through)."""
+    folder = tmp_path / "partnership"
+    generate(400, 11, folder)
+    ingest_paths(store, [folder])
+    link_all(store, retrain=True, thresholds=LinkThresholds())
+    built = build_all(store)
+    assert built.as_of == AS_OF.isoformat() == store_as_of(store).isoformat()
+
+    children = flagged_children(store, open_plan_first=True)
+    with_plan = [c for c in children if c["open_plan"]]
+    without = [c for c in children if not c["open_plan"]]
+    assert with_plan and without
+    assert children == without + with_plan  # no open plan first, each group in its own order
+    assert {c["person"] for c in flagged_children(store)} == {c["person"] for c in children}

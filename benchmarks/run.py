@@ -3,6 +3,7 @@
     python -m benchmarks.run            # every benchmark
     python -m benchmarks.run ingest     # just one
     python -m benchmarks.run link       # linking: a million people, FEBRL
+    python -m benchmarks.run quality    # linking quality on two generators, by store size
     python -m benchmarks.run web        # the chronology page, 20 users on loopback
     python -m benchmarks.run chronology # one child's chronology; every child's of 100,000
 
@@ -17,7 +18,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import chronology_bench, ingest_bench, link_bench, web_bench
+from benchmarks import chronology_bench, ingest_bench, link_bench, quality_bench, web_bench
 from benchmarks.machine import describe
 
 DOC = Path(__file__).parent.parent / "docs" / "benchmarks.md"
@@ -27,6 +28,10 @@ BENCHMARKS: dict[str, tuple[str, Callable[[], str]]] = {
     "link": (
         "Linking: a million source persons, a thousand new ones, and FEBRL",
         link_bench.measure,
+    ),
+    "quality": (
+        "Linking quality on two generators, and the shipped model against a store's own",
+        quality_bench.measure,
     ),
     "chronology": (
         "Chronology: one child with 2,000 entries, every child of 100,000, indicator quality",

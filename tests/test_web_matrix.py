@@ -113,6 +113,7 @@ EXPECTED: dict[str, Expect] = {
     ),
     "upload": roles({MANAGER, LEAD}),
     "audit": roles({LEAD}),
+    "duplicates": roles({LEAD}),
     "users": roles({ADMIN}),
     "users/add": roles({ADMIN}),
     "users/grant": roles({ADMIN}),

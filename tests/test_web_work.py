@@ -31,6 +31,7 @@ PAGES: dict[str, frozenset[str]] = {
     "/review": frozenset({"manager", "lead"}),
     "/upload": frozenset({"manager", "lead"}),
     "/audit": frozenset({"lead"}),
+    "/duplicates": frozenset({"lead"}),
     "/users": frozenset({"admin"}),
     "/figures": frozenset({"manager", "lead", "qa", "board"}),
 }
@@ -107,6 +108,37 @@ def test_anonymous_users_are_sent_to_sign_in(site: Seeded) -> None:
     for url in PAGES:
         response = DjangoClient().get(url)
         assert response.status_code == 302 and response["Location"].startswith("/login")
+
+
+# -- duplicates ---------------------------------------------------------------------------
+
+
+def test_a_lead_sees_their_own_agency_duplicates_only(site: Seeded, signed: Sign) -> None:
+    """The police lead's page lists the police's duplicate ids, the school lead's not one."""
+    from wholestory.identity.duplicates import agency_duplicates
+    from wholestory.identity.linking import decide
+
+    store = site.store
+    keys = [
+        str(k)
+        for (k,) in store.query(
+            "SELECT key FROM ws_source_person WHERE agency = 'POLICE' ORDER BY key LIMIT 2"
+        )
+    ]
+    decide(store, keys[0], keys[1], "same", "one nominal created twice after a typo", "tester")
+    try:
+        found = agency_duplicates(store, "POLICE")
+        assert any({d.person_id, d.duplicate_person_id} == {k[7:] for k in keys} for d in found)
+        police = _text(signed("lee.police").get("/duplicates"))
+        school = _text(signed("liz.school").get("/duplicates"))
+        for duplicate in found:
+            assert duplicate.duplicate_person_id in police
+            assert duplicate.duplicate_person_id not in school
+        assert "one nominal created twice after a typo" in police
+        entry = audit.entries(store, limit=1)[0]
+        assert (entry.actor, entry.action, entry.target) == ("liz.school", "view", "/duplicates")
+    finally:  # the module's partnership is shared: part the two again
+        decide(store, keys[0], keys[1], "different", "undoing the test's decision", "tester")
 
 
 # -- flags dashboard ----------------------------------------------------------------------

@@ -120,6 +120,7 @@ CAPABILITIES: Final[dict[str, tuple[str, frozenset[str]]]] = {
     "upload": ("upload an agency file", frozenset({MANAGER, LEAD})),
     "audit_viewer": ("read the audit log", frozenset({LEAD})),
     "who_looked": ("see who has looked at a child", frozenset({LEAD})),
+    "agency_duplicates": ("see their agency's duplicate ids", frozenset({LEAD})),
     "aggregates": ("see partnership figures", frozenset({MANAGER, LEAD, QA, BOARD})),
     "manage_users": ("manage users", frozenset({ADMIN})),
     "break_glass": ("break glass", frozenset({PRACTITIONER, MANAGER, LEAD, REVIEWER, QA})),

@@ -62,7 +62,11 @@ def _get(url: str) -> tuple[int, dict[str, str], bytes]:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     tmp_path = tmp_path_factory.mktemp("serve")
     port = _free_port()
-    env = _env(tmp_path, WHOLESTORY_SECRET_KEY="test-only-" + "x" * 40)
+    env = _env(
+        tmp_path,
+        WHOLESTORY_SECRET_KEY="test-only-" + "x" * 40,
+        WHOLESTORY_AUDIT_KEY="test-only-audit-" + "a" * 40,
+    )
     process = _serve(["--port", str(port), "--workers", "1", "--threads", "2"], env)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -141,6 +145,22 @@ def test_it_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
     assert not (tmp_path / "store.sqlite3").exists()  # nothing was started or made
 
 
+def test_it_refuses_to_start_without_an_audit_key(tmp_path: Path) -> None:
+    """Without the key, every audited page would be refused: say so before starting."""
+    result = subprocess.run(
+        [sys.executable, "-m", "wholestory.cli.main", "serve", "--port", str(_free_port())],
+        env=_env(tmp_path, WHOLESTORY_SECRET_KEY="k" * 50),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    error = result.stderr.strip()
+    assert error.startswith("Error: WHOLESTORY_AUDIT_KEY is not set") and "\n" not in error
+    assert "WHOLESTORY_DEMO=1" in error
+    assert not (tmp_path / "store.sqlite3").exists()
+
+
 def test_it_refuses_a_port_in_use(tmp_path: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -148,7 +168,7 @@ def test_it_refuses_a_port_in_use(tmp_path: Path) -> None:
         port = taken.getsockname()[1]
         result = subprocess.run(
             [sys.executable, "-m", "wholestory.cli.main", "serve", "--port", str(port)],
-            env=_env(tmp_path, WHOLESTORY_SECRET_KEY="k" * 50),
+            env=_env(tmp_path, WHOLESTORY_SECRET_KEY="k" * 50, WHOLESTORY_AUDIT_KEY="a" * 50),
             capture_output=True,
             text=True,
             timeout=60,

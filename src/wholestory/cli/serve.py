@@ -80,6 +80,12 @@ def prepare(host: str, port: int) -> None:
             )
         # One key for every worker, so a session signed by one is valid in another.
         os.environ["WHOLESTORY_SECRET_KEY"] = secrets.token_urlsafe(50)
+    from wholestory import audit
+
+    try:  # in demo mode without a key: the fixed demo key (not secret; verify says so)
+        audit.audit_keys()
+    except audit.AuditKeyError as error:
+        fail(str(error))
     _check_port(host, port)
     os.environ["WHOLESTORY_STATIC_MANIFEST"] = "1"
     from django.apps import apps
@@ -116,7 +122,8 @@ def serve_command(
 ) -> None:
     """Serve the web app and the API (gunicorn; static files served by the app).
 
-    Needs WHOLESTORY_SECRET_KEY, except in demo mode (WHOLESTORY_DEMO=1). Outside
+    Needs WHOLESTORY_SECRET_KEY and WHOLESTORY_AUDIT_KEY, except in demo mode
+    (WHOLESTORY_DEMO=1, where the audit log uses a demo key that is not secret). Outside
     demo mode it expects HTTPS from a proxy in front of it: plain HTTP requests
     are redirected to HTTPS unless WHOLESTORY_SSL_REDIRECT=0.
     """
@@ -141,6 +148,11 @@ def serve_command(
         f"WholeStory is serving at http://{bind}/ ({workers} worker"
         f"{'s' if workers != 1 else ''} × {threads} threads). Stop it with Ctrl+C."
     )
+    if settings.DEMO and not os.environ.get("WHOLESTORY_AUDIT_KEY"):
+        console.print(
+            "Demo mode: the audit log is chained with the demo key, which is not secret "
+            "(set WHOLESTORY_AUDIT_KEY for a real one)."
+        )
     if host not in settings.ALLOWED_HOSTS:
         console.print(
             f"Requests are answered only for the host names in WHOLESTORY_ALLOWED_HOSTS "

@@ -5,7 +5,11 @@
 Secrets never live in the repository: ``WHOLESTORY_SECRET_KEY`` is required
 to serve pages (``wholestory serve`` refuses to start without it, except in
 demo mode); commands that only read and write the store get a throwaway key
-because they sign nothing.
+because they sign nothing. ``WHOLESTORY_AUDIT_KEY`` keys the audit log's hash
+chain and is read by :mod:`wholestory.audit` itself (the core has no Django):
+no key, no audit entry, so serving refuses to start without it too (demo mode
+uses a fixed demo key, which is not secret). It is never a setting here, so
+nothing in Django can print it.
 
 Security is on by default: HTTPS-only cookies, HSTS and a strict
 Content-Security-Policy outside demo mode; CSRF on every form; Argon2

@@ -34,6 +34,12 @@ def synth_command(
         f"Wrote {summary.rows:,} rows for {summary.children:,} children "
         f"({summary.people:,} people) in {len(summary.files)} files to {out}"
     )
+    on_plans = sum(summary.open_plans.values())
+    console.print(
+        f"Planted: {summary.episode_ids:,} new emergency department ids for repeat "
+        f"attendances, {summary.second_ids:,} second registrations after a move, "
+        f"{on_plans:,} children on a plan still open on {summary.as_of}."
+    )
 
 
 def run_synth(out: Path, children: int, seed: int, force: bool) -> SynthSummary:

@@ -189,3 +189,20 @@ def test_demo_mode_serves_only_on_this_machine(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "only on this machine" in result.stderr and "0.0.0.0" in result.stderr
     assert not (tmp_path / "store.sqlite3").exists()
+
+
+@pytest.mark.parametrize("key", ["short", "k" * 49])
+def test_it_refuses_a_weak_secret_key(tmp_path: Path, key: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "wholestory.cli.main", "serve", "--port", str(_free_port())],
+        env=_env(tmp_path, WHOLESTORY_SECRET_KEY=key),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    error = result.stderr.strip()
+    assert error.startswith("Error: WHOLESTORY_SECRET_KEY is too short")
+    assert f"({len(key)} characters)" in error and "at least 50" in error
+    assert "\n" not in error and "Traceback" not in result.stderr
+    assert not (tmp_path / "store.sqlite3").exists()  # nothing was started or made

@@ -312,3 +312,23 @@ def test_a_refused_search_is_audited(
     assert entry.outcome == "refused" and entry.as_dict()["detail"]["terms"] == {
         "date_of_birth": "30/02/2010"
     }
+
+
+def test_every_api_answer_is_never_stored(site: Seeded, tokens: dict[str, str]) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    person = site.person_known_to("POLICE")
+    agency_id = _agency_id(site, person, "POLICE")
+    for path, token in (
+        (f"/api/v1/people/POLICE/{agency_id}/chronology", tokens["pat.police"]),
+        (f"/api/v1/people/{person}/chronology", tokens["pat.police"]),
+        (f"/api/v1/people/{site.person_unknown_to('POLICE')}/chronology", tokens["pat.police"]),
+        ("/api/v1/search?given_name=a", tokens["pat.police"]),
+        ("/api/v1/flags", tokens["mia.police"]),
+        ("/api/v1/me", tokens["pat.police"]),
+        ("/api/v1/me", None),
+        ("/api/v1/no/such/thing", tokens["pat.police"]),
+    ):
+        response = _get(path, token)
+        assert "no-store" in response.headers.get("Cache-Control", ""), (path, response.status_code)

@@ -411,3 +411,21 @@ def test_every_search_is_audited_even_when_refused(
     assert glass.status_code == 200 and b"More than 3 records match" in glass.content
     entry = _newest(site, actor="pat.police")
     assert (entry.action, entry.outcome, entry.reason) == ("break_glass", "refused", reason)
+
+
+def test_pages_about_people_and_downloads_are_never_stored(site: Seeded) -> None:
+    person, data = _school_only(site)
+    school_id = next(
+        r["person_id"] for r in data["person"]["source_records"] if r["agency"] == "SCHOOL"
+    )
+    client = _client("sam.school")
+    for url in (
+        f"/people/{person}",
+        f"/people/{person}/chronology.pdf",
+        f"/people/{person}/chronology.csv",
+        f"/people/SCHOOL/{school_id}",
+        f"/search?family_name={_family(data)}",
+    ):
+        response = client.get(url)
+        assert response.status_code in (200, 302), url
+        assert "no-store" in response.headers.get("Cache-Control", ""), url

@@ -12,7 +12,7 @@ import io
 import os
 import secrets
 import socket
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
 import typer
 from rich.console import Console
@@ -21,6 +21,9 @@ from wholestory.cli.errors import fail
 from wholestory.cli.store import ready_store
 
 console = Console(highlight=False, soft_wrap=True)
+
+#: The shortest secret key served outside demo mode (as Django's own deploy check asks).
+MIN_SECRET_KEY_CHARS: Final = 50
 
 
 def _server(options: dict[str, Any]) -> Any:
@@ -80,6 +83,13 @@ def prepare(host: str, port: int) -> None:
             )
         # One key for every worker, so a session signed by one is valid in another.
         os.environ["WHOLESTORY_SECRET_KEY"] = secrets.token_urlsafe(50)
+    key = os.environ["WHOLESTORY_SECRET_KEY"]
+    if not demo and len(key) < MIN_SECRET_KEY_CHARS:
+        fail(
+            f"WHOLESTORY_SECRET_KEY is too short ({len(key)} characters): it signs everyone's "
+            f"sessions, so it must be at least {MIN_SECRET_KEY_CHARS} random characters "
+            "(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
     from wholestory import audit
 
     try:  # in demo mode without a key: the fixed demo key (not secret; verify says so)

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -41,7 +42,32 @@ from wholestory.web.pages.limits import over_limit
 
 log = logging.getLogger("wholestory.api")
 
-api = NinjaAPI(
+
+class NoStoreAPI(NinjaAPI):
+    """The API, every answer marked ``Cache-Control: no-store``: answers carry personal
+    data (or say whether someone exists), so no browser or proxy may keep a copy."""
+
+    def create_response(
+        self,
+        request: HttpRequest,
+        data: Any,
+        *,
+        status: int | None = None,
+        temporal_response: HttpResponse | None = None,
+    ) -> HttpResponse:
+        response = super().create_response(
+            request, data, status=status, temporal_response=temporal_response
+        )
+        add_never_cache_headers(response)
+        return response
+
+    def create_temporal_response(self, request: HttpRequest) -> HttpResponse:
+        response = super().create_temporal_response(request)
+        add_never_cache_headers(response)
+        return response
+
+
+api = NoStoreAPI(
     title="WholeStory API",
     version="1",
     description=(
@@ -89,6 +115,7 @@ class FlagSummary(Schema):
     severity: str
     first_date: str
     last_date: str
+    ages: str  # the age at which it happened: "aged 14 to 15" ("" with no date of birth)
     explanation: str
 
 
@@ -96,6 +123,8 @@ class FlaggedChild(Schema):
     person: str
     name: str | None
     date_of_birth: str | None
+    age: int | None  # on the as-of date: the day of death, for someone who died
+    date_of_death: str | None
     open_plan: bool
     top_severity: str
     flags: list[FlagSummary]
@@ -115,7 +144,6 @@ PERSON_RESPONSES: dict[int, Any] = {
 }
 
 
-    ages: str  # the age at which it happened: "aged 14 to 15" ("" with no date of birth)
 # Errors: JSON in plain words
 
 
@@ -123,8 +151,6 @@ PERSON_RESPONSES: dict[int, Any] = {
 def _unauthenticated(request: HttpRequest, error: Exception) -> HttpResponse:
     return api.create_response(
         request,
-    age: int | None  # on the as-of date: the day of death, for someone who died
-    date_of_death: str | None
         {"detail": "A valid API token is needed: send 'Authorization: Bearer <token>'."},
         status=401,
     )
@@ -158,11 +184,13 @@ def _unexpected(request: HttpRequest, error: Exception) -> HttpResponse:
 
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     """Any other path under /api/v1/: JSON, like the rest."""
-    return HttpResponse(
+    response = HttpResponse(
         json.dumps({"detail": "There is no such API address. See /api/v1/openapi.json."}),
         status=404,
         content_type="application/json",
     )
+    add_never_cache_headers(response)
+    return response
 
 
 # Who is asking

@@ -823,6 +823,7 @@ def _options(data: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
     }
 
 
+@never_cache  # where it leads says who the agency's id is
 def by_agency_view(request: HttpRequest, agency: str, person_id: str) -> HttpResponse:
     """``/people/AGENCY/PERSON_ID``: to the person's page (refused there, like any other)."""
     if not request.user.is_authenticated:

@@ -30,6 +30,12 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"
 
 
+def death_words(name: str, died: dt.date) -> str:
+    """The plain words every output opens with when a chronology ends at a death."""
+    who = (name[:1].upper() + name[1:]) if name else "This person"
+    return f"{who} died on {long_date(died)}; this chronology is as of that date."
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
     """One agency record behind an entry: the row as the agency wrote it."""
@@ -222,8 +228,7 @@ class Chronology:
         """ "Ava Stone died on 3 March 2024; this chronology is as of that date.", or ""."""
         if not self.died:
             return ""
-        who = name or (self.person.names[0] if self.person.names else "This person")
-        return f"{who} died on {long_date(self.as_of)}; this chronology is as of that date."
+        return death_words(name or (self.person.names[0] if self.person.names else ""), self.as_of)
 
     def entries_text(self) -> list[str]:
         """Every record's summary and action: the free text other agencies are named in."""

@@ -220,10 +220,6 @@ def _age_words(years: float) -> str:
     return "birth" if years == 0 else f"age {years:g}"
 
 
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 def _readme(c: Chronology, files: list[tuple[Path, str]]) -> str:
     agencies = len({a for e in c.entries for a in e.agencies})
     lines = [
@@ -231,11 +227,7 @@ def _readme(c: Chronology, files: list[tuple[Path, str]]) -> str:
         "",
         f"Rapid review pack for {c.person.names[0] if c.person.names else c.person.id}, "
         f"as of {show_date(c.as_of)}, produced by WholeStory on {_produced(c.produced_at)}.",
-        *(
-            [c.death_words(_capital(c.person.names[0]) if c.person.names else None)]
-            if c.died
-            else []
-        ),
+        *([c.death_words()] if c.died else []),
         f"{plural(len(c.entries), 'entry', 'entries')} from "
         f"{plural(agencies, 'agency', 'agencies')}; {plural(len(c.flags), 'flag')}. A flag is "
         "a prompt for professional judgement, never a verdict: each one names the records "

@@ -921,8 +921,8 @@ RECORD_FIELDS: Final = (
     ("outcome", "Outcome"),
     ("practitioner", "Practitioner"),
     ("team", "Team"),
-    ("updated_at", "Last changed in WholeStory"),
     ("date_of_death", "Date of death"),
+    ("updated_at", "Last changed in WholeStory"),
 )
 
 

@@ -378,3 +378,13 @@ def test_the_cell_limit_is_a_setting(
     monkeypatch.setenv("WHOLESTORY_MAX_CELL_CHARS", "lots")
     result = ingest_file(store, path, today=TODAY)
     assert result.error is not None and "WHOLESTORY_MAX_CELL_CHARS must be" in result.error
+
+
+def test_the_limits_are_documented() -> None:
+    from wholestory.ingest.limits import CELL_ENV, UNPACKED_ENV
+
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    security = (root / "docs" / "security.md").read_text(encoding="utf-8")
+    for name in (CELL_ENV, UNPACKED_ENV):
+        assert f"| `{name}` |" in readme and name in security

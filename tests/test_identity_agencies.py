@@ -16,7 +16,8 @@ from wholestory.identity.agencies import (
     person_ids,
     read_agencies_file,
 )
-from wholestory.identity.linking import Thresholds, link_all
+from wholestory.identity.duplicates import agency_duplicates
+from wholestory.identity.linking import Thresholds, link_all, review_queue
 from wholestory.ingest import ingest_paths
 from wholestory.profiles import ProfileError, load_profile
 from wholestory.store import Store
@@ -55,27 +56,44 @@ def test_a_profile_says_what_its_agency_ids_mean(tmp_path: Path) -> None:
 
 
 def _attendances(folder: Path) -> Path:
-    """One child's three emergency department attendances, each under its own id."""
+    """One child's three emergency department attendances, each under its own id.
+
+    The first two carry his NHS number; the third was booked after a move,
+    with his name misspelt and no NHS number.
+    """
     folder.mkdir()
+    details = {
+        1: ("Kayden", "9434765919", "4 Birch Close", "XW4 7QT"),
+        2: ("Kayden", "9434765919", "4 Birch Close", "XW4 7QT"),
+        3: ("Kaydon", "", "Flat 9, 2 Mill Street", "XW9 2AB"),
+    }
     rows = [
         event_row(
             n,
             agency="ED",
             person_id=f"MRN{n}",
-            given_name="Kayden" if n != 2 else "Kaydon",
+            given_name=given,
             family_name="Okonkwo-Price",
-            nhs_number="" if n == 3 else "9434765919",
-            address="4 Birch Close",
+            nhs_number=nhs,
+            address=address,
+            postcode=postcode,
             event_type="ED_ATTENDANCE",
             event_id="",
             role="SUBJECT",
             event_date=f"2021-0{n}-10",
             summary="Attended with a head injury.",
         )
-        for n in (1, 2, 3)
+        for n, (given, nhs, address, postcode) in details.items()
     ]
     write_csv(folder / "ed.csv", rows)
     return folder
+
+
+def _people(store: Store) -> list[list[str]]:
+    groups: dict[str, list[str]] = {}
+    for key, person in store.query("SELECT key, ws_person_id FROM ws_source_person ORDER BY key"):
+        groups.setdefault(str(person), []).append(str(key))
+    return sorted(groups.values())
 
 
 def test_an_episode_agency_attendances_become_one_child(store: Store, tmp_path: Path) -> None:
@@ -84,15 +102,26 @@ def test_an_episode_agency_attendances_become_one_child(store: Store, tmp_path: 
     ingest_paths(store, [folder])
     assert episode_agencies(store) == {"ED"}
     link_all(store, thresholds=Thresholds())
-    assert store.scalar("SELECT COUNT(DISTINCT ws_person_id) FROM ws_source_person") == 1
+    assert _people(store) == [["ED:MRN1", "ED:MRN2", "ED:MRN3"]]
 
 
-def test_without_the_setting_the_same_attendances_stay_apart(store: Store, tmp_path: Path) -> None:
-    """The agency is taken at its word: two of its ids are two people, bar overwhelming proof."""
+def test_without_the_setting_only_overwhelming_evidence_joins_an_agency_ids(
+    store: Store, tmp_path: Path
+) -> None:
+    """The agency is taken at its word: two of its ids are two people, bar overwhelming proof.
+
+    The two attendances with one NHS number are one child (a duplicate at the
+    agency); the misspelt one after a move waits for a person instead.
+    """
     ingest_paths(store, [_attendances(tmp_path / "feed")])
     assert person_ids(store) == {}
     link_all(store, thresholds=Thresholds())
-    assert store.scalar("SELECT COUNT(DISTINCT ws_person_id) FROM ws_source_person") > 1
+    assert _people(store) == [["ED:MRN1", "ED:MRN2"], ["ED:MRN3"]]
+    assert [(d.person_id, d.duplicate_person_id) for d in agency_duplicates(store, "ED")] == [
+        ("MRN1", "MRN2")
+    ]
+    waiting = review_queue(store)
+    assert len(waiting) == 1 and "ED:MRN3" in (waiting[0]["a"], waiting[0]["b"])
 
 
 def test_ingest_reads_the_agencies_option_and_names_a_bad_file(

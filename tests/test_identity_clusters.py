@@ -165,3 +165,43 @@ def test_records_that_settle_two_people_apart() -> None:
     assert settled_apart(_child("A:1", "ella"), _child("B:1", "ella")) is None
     nephew = Node("GP:2", dob="2008-05-21", given=frozenset({"james"}))
     assert settled_apart(son, nephew) is None  # a week apart: a person should look
+
+
+def test_a_year_or_a_day_one_out_can_be_one_date() -> None:
+    assert dates_compatible("2009-12-20", "2010-12-20")
+    assert dates_compatible("1993-06-19", "1993-06-20")
+    assert not dates_compatible("2009-12-20", "2011-12-20")
+    assert not dates_compatible("1993-06-19", "1993-06-21")
+    assert not dates_compatible("1993-06-19", "1994-06-20")
+
+
+def test_a_shared_nhs_number_or_a_placeholder_name_is_no_twin() -> None:
+    baby = _child("ED:1", "baby", nhs="9434765919")
+    named = _child("GP:1", "reuben", nhs="9434765919")
+    assert cluster([baby, named], [Edge("ED:1", "GP:1", 30)]).groups() == [["ED:1", "GP:1"]]
+    nameless = _child("ED:2", "baby")
+    other = _child("GP:2", "reuben")
+    assert cluster([nameless, other], [Edge("ED:2", "GP:2", 30)]).groups() == [["ED:2", "GP:2"]]
+
+
+def test_a_duplicate_joined_through_another_agency_needs_its_own_strong_pair() -> None:
+    """Two school ids both linked to the GP record: one child only if their own pair is strong."""
+    nodes = [Node("GP:1"), Node("SCHOOL:1"), Node("SCHOOL:2")]
+    edges = [Edge("GP:1", "SCHOOL:1", 25.0), Edge("GP:1", "SCHOOL:2", 20.0)]
+    alone = cluster(nodes, edges)
+    assert alone.groups() == [["GP:1", "SCHOOL:1"], ["SCHOOL:2"]]
+    vouched = cluster(nodes, edges, vouched=[("SCHOOL:1", "SCHOOL:2")])
+    assert vouched.groups() == [["GP:1", "SCHOOL:1", "SCHOOL:2"]]
+
+
+def test_people_with_different_nhs_numbers_are_settled_apart_whatever_the_pair() -> None:
+    """The pair has no NHS number on either side, but the people they belong to do."""
+    nodes = [
+        Node("GP:1", nhs="9434765919"),
+        Node("SCHOOL:1"),
+        Node("GP:2", nhs="9434765870"),
+        Node("POLICE:2"),
+    ]
+    result = cluster(nodes, [Edge("GP:1", "SCHOOL:1", 20), Edge("GP:2", "POLICE:2", 20)])
+    assert "different NHS numbers" in (result.settled_between("SCHOOL:1", "POLICE:2") or "")
+    assert result.settled_between("GP:1", "SCHOOL:1") is None  # one person already

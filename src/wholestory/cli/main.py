@@ -11,7 +11,17 @@ import sys
 
 import typer
 
-from wholestory.cli import chronology, crosscheck, demo, identity, ingest, serve, synth, users
+from wholestory.cli import (
+    agencies,
+    chronology,
+    crosscheck,
+    demo,
+    identity,
+    ingest,
+    serve,
+    synth,
+    users,
+)
 from wholestory.cli.errors import err_console
 
 app = typer.Typer(
@@ -30,6 +40,8 @@ app.add_typer(identity.review_app, name="review")
 app.command("person")(identity.person_command)
 app.add_typer(identity.people_app, name="people")
 app.command("link-eval")(identity.link_eval_command)
+app.command("duplicates")(agencies.duplicates_command)
+app.add_typer(agencies.link_model_app, name="link-model")
 app.command("chronology")(chronology.chronology_command)
 app.command("chronologies")(chronology.chronologies_command)
 app.command("flags")(chronology.flags_command)

@@ -9,7 +9,8 @@ join two groups that contradict each other is refused and sent for review:
 - two different valid NHS numbers;
 - two ids from the same agency (the agency already says they are two people),
   unless the link is directly between those two ids and strong enough on its own,
-  or the agency gives a new id per episode (an emergency department);
+  or other links bring them together and their own pair is strong too, or the
+  agency gives a new id per episode (an emergency department);
 - dates of birth that cannot be the same date written differently;
 - one date of birth but given names that cannot be one person's (twins).
 
@@ -68,6 +69,12 @@ class Refusal:
 #: Years between two births that make a parent and child, not one person.
 GENERATION_YEARS: Final = 12
 
+#: Given names a hospital writes before a baby has one: no name at all, for telling twins apart.
+PLACEHOLDER_NAMES: Final = frozenset(
+    {"baby", "babyof", "infant", "unborn", "unknown", "unnamed", "twin", "boy", "girl", "male",
+     "female", "newborn", "child", "bb", "nk"}
+)  # fmt: skip
+
 
 @dataclass
 class _Group:
@@ -79,6 +86,25 @@ class _Group:
     given: set[str] = field(default_factory=set)
     groups: set[str] = field(default_factory=set)
     family: set[str] = field(default_factory=set)
+
+
+def _dates_clash(mine: set[str], theirs: set[str]) -> tuple[str, str] | None:
+    """Two dates of birth, one from each group, that cannot both be this person's.
+
+    Any two a generation apart clash (a parent and a child). Otherwise some
+    date on one side must be compatible with some date on the other: a group
+    that already holds slipped dates (the 20th, and the 21st a year out) may
+    meet one of them, but not a sibling's birthday. A sibling's birthday
+    recorded by mistake on a child's record is no way in for the sibling:
+    they share a birth with it but not a given name (the twins check).
+    """
+    pairs = [(a, b) for a in sorted(mine) for b in sorted(theirs)]
+    for dob_a, dob_b in pairs:
+        if generation_apart(dob_a, dob_b):
+            return dob_a, dob_b
+    if pairs and not any(dates_compatible(a, b) for a, b in pairs):
+        return pairs[0]
+    return None
 
 
 def generation_apart(a: str, b: str) -> bool:
@@ -101,7 +127,7 @@ def names_differ(
     James), or two names are close in spelling, or one side's given name is
     the other's family name (names written in each other's boxes).
     """
-    names_a, names_b = set(given_a), set(given_b)
+    names_a, names_b = set(given_a) - PLACEHOLDER_NAMES, set(given_b) - PLACEHOLDER_NAMES
     if not names_a or not names_b or names_a & names_b or set(groups_a) & set(groups_b):
         return False
     if (names_a | names_b) & set(family):
@@ -133,7 +159,10 @@ def settled_apart(a: Node, b: Node) -> str | None:
 def dates_compatible(a: str, b: str) -> bool:
     """Whether two recorded dates of birth could be one date.
 
-    Equal, one partial and agreeing, day and month swapped, or one slip.
+    Equal, one partial and agreeing, day and month swapped, one slip, or
+    the year or the day one out (2009-12-20 for 2010-12-20; the 19th for
+    the 20th): the commonest errors in typed dates, which a slip of one
+    character does not cover when the number rolls over.
     """
     if a == b:
         return True
@@ -142,7 +171,16 @@ def dates_compatible(a: str, b: str) -> bool:
         return long.startswith(short)
     if a[:5] == b[:5] and a[5:7] == b[8:10] and a[8:10] == b[5:7]:
         return True
-    return _one_slip(a, b)
+    return _one_slip(a, b) or _one_out(a, b)
+
+
+def _one_out(a: str, b: str) -> bool:
+    """The same date but for the year, or the day, one out."""
+    if not (a[:4].isdigit() and b[:4].isdigit() and a[8:10].isdigit() and b[8:10].isdigit()):
+        return False
+    if a[4:] == b[4:]:
+        return abs(int(a[:4]) - int(b[:4])) == 1
+    return a[:8] == b[:8] and abs(int(a[8:10]) - int(b[8:10])) == 1
 
 
 def _one_slip(a: str, b: str) -> bool:
@@ -169,9 +207,11 @@ class Clustering:
         *,
         agency_rule: bool = True,
         episode_agencies: frozenset[str] = frozenset(),
+        vouched: Iterable[tuple[str, str]] = (),
     ) -> None:
         self._agency_rule = agency_rule
         self._episodes = episode_agencies
+        self._vouched = {frozenset(pair) for pair in vouched}
         self._parent: dict[str, str] = {}
         self._groups: dict[str, _Group] = {}
         for node in nodes:
@@ -232,22 +272,65 @@ class Clustering:
             if agency in self._episodes:  # a new id per episode: two ids say nothing
                 continue
             others = b.ids_by_agency.get(agency)
-            if others and others != ids and not self._direct(edge, ids, others):
-                clash = ", ".join(sorted(ids | others))
+            if (
+                others
+                and others != ids
+                and not self._direct(edge, ids, others)
+                and not self._all_vouched(ids, others)
+            ):
+                both = ", ".join(sorted(ids | others))
                 return (
-                    f"would join two ids of one agency ({clash}), "
+                    f"would join two ids of one agency ({both}), "
                     "which that agency holds as two people"
                 ), False
-        for dob_a in a.dobs:
-            for dob_b in b.dobs:
-                if not dates_compatible(dob_a, dob_b):
-                    settled = generation_apart(dob_a, dob_b)
-                    return f"dates of birth {dob_a} and {dob_b} cannot be one person's", settled
+        dates = _dates_clash(a.dobs, b.dobs)
+        if dates:
+            dob_a, dob_b = dates
+            settled = generation_apart(dob_a, dob_b)
+            return f"dates of birth {dob_a} and {dob_b} cannot be one person's", settled
         shared = sorted(d for d in a.dobs & b.dobs if len(d) == 10)
-        if shared and names_differ(a.given, a.groups, b.given, b.groups, a.family | b.family):
+        if (
+            shared
+            and not (a.nhs & b.nhs)  # twins never share an NHS number
+            and names_differ(a.given, a.groups, b.given, b.groups, a.family | b.family)
+        ):
             names = ", ".join(sorted(a.given | b.given))
             return f"same date of birth ({shared[0]}) but different given names ({names})", False
         return None
+
+    def settled_between(self, a: str, b: str) -> str | None:
+        """Why the people now holding ``a`` and ``b`` are, on their records, two people.
+
+        For a pair the model was unsure of: if the two people it would join
+        hold different NHS numbers, or were born a generation apart, a person
+        reading their records decides at once, so the pair is not queued.
+        """
+        if a not in self._parent or b not in self._parent:
+            return None
+        ga, gb = self._groups[self.find(a)], self._groups[self.find(b)]
+        if ga is gb:
+            return None
+        if ga.nhs and gb.nhs and not ga.nhs & gb.nhs:
+            return (
+                "the two people have different NHS numbers ("
+                + ", ".join(sorted(ga.nhs | gb.nhs))
+                + ")"
+            )
+        for dob_a in sorted(ga.dobs):
+            for dob_b in sorted(gb.dobs):
+                if generation_apart(dob_a, dob_b):
+                    return f"born a generation apart ({dob_a}, {dob_b}): a parent and child"
+        return None
+
+    def _all_vouched(self, ids: set[str], others: set[str]) -> bool:
+        """Every two ids of the agency, one from each side, scored as one person on their own.
+
+        A duplicate registration is often joined through another agency (the
+        GP links to both of a child's school ids); the chain alone must not
+        join two of an agency's ids, but a chain with each direct pair
+        strong as well is a duplicate at that agency, not two people.
+        """
+        return all(frozenset((a, b)) in self._vouched for a in ids for b in others)
 
     @staticmethod
     def _direct(edge: Edge, ids: set[str], others: set[str]) -> bool:
@@ -287,6 +370,7 @@ def cluster(
     *,
     agency_rule: bool = True,
     episode_agencies: frozenset[str] = frozenset(),
+    vouched: Iterable[tuple[str, str]] = (),
 ) -> Clustering:
     """Cluster ``nodes``: people's "same" first, then ``fixed`` groups, then links strongest first.
 
@@ -294,9 +378,13 @@ def cluster(
     records are linked incrementally). ``agency_rule`` off is for sources that
     hold duplicates by design (a benchmark file), never for a partnership.
     ``episode_agencies`` give a new id per episode: two of their ids are no
-    contradiction (see :mod:`wholestory.identity.agencies`).
+    contradiction (see :mod:`wholestory.identity.agencies`). ``vouched`` are
+    pairs of one agency's ids strong enough on their own (at the upper
+    threshold) to be joined when other links bring them together.
     """
-    clustering = Clustering(nodes, agency_rule=agency_rule, episode_agencies=episode_agencies)
+    clustering = Clustering(
+        nodes, agency_rule=agency_rule, episode_agencies=episode_agencies, vouched=vouched
+    )
     for a, b in different:
         clustering.mark_different(a, b)
     for a, b in same:

@@ -234,7 +234,10 @@ def link_all(
     same, different = _decisions(store)
     nodes = _nodes(frame)
     edges = _edges(pairs, thresholds, episodes)
-    clustering = cluster(nodes, edges, same, different, episode_agencies=episodes)
+    vouched = _vouched(
+        pairs.select("key_l", "key_r", "match_probability").iter_rows(), thresholds, episodes
+    )
+    clustering = cluster(nodes, edges, same, different, episode_agencies=episodes, vouched=vouched)
     run_id = _start_run(store, "full", model[0])
     _replace_pairs(
         store,
@@ -313,7 +316,15 @@ def link_new(
     same, different = _decisions(store, members)
     nodes = _nodes(everyone.filter(pl.col("unique_id").is_in(list(members))))
     edges = _edges(pairs, thresholds, episodes)
-    clustering = cluster(nodes, edges, same, different, fixed.values(), episode_agencies=episodes)
+    vouched = _vouched(
+        [*pairs.select("key_l", "key_r", "match_probability").iter_rows(),
+         *_stored_pairs(store, sorted(members), thresholds.upper)],
+        thresholds,
+        episodes,
+    )  # fmt: skip
+    clustering = cluster(
+        nodes, edges, same, different, fixed.values(), episode_agencies=episodes, vouched=vouched
+    )
     run_id = _start_run(store, "incremental", model[0])
     by_key = {n.key: n for n in nodes}
     _replace_pairs(
@@ -461,7 +472,12 @@ def _regroup(store: Store, keys: set[str], kind: str, thresholds: Thresholds) ->
     ]
     frame = model_frame(load_sources(store, members))
     same, different = _decisions(store, member_set)
-    clustering = cluster(_nodes(frame), edges, same, different, episode_agencies=episodes)
+    vouched = _vouched(
+        ((a, b, p) for a, b, _, p in rows if str(b) in member_set), thresholds, episodes
+    )
+    clustering = cluster(
+        _nodes(frame), edges, same, different, episode_agencies=episodes, vouched=vouched
+    )
     summary = LinkSummary(kind=kind)
     model = latest_model(store)
     run_id = _start_run(store, kind, model[0] if model else None)
@@ -513,6 +529,35 @@ def _automatic(pairs: pl.DataFrame, thresholds: Thresholds, episodes: frozenset[
     return pairs["match_probability"] >= bar
 
 
+def _vouched(
+    pairs: Iterable[tuple[Any, Any, Any]], thresholds: Thresholds, episodes: frozenset[str]
+) -> list[tuple[str, str]]:
+    """Pairs of one agency's ids strong enough (the upper threshold) to be one person when
+    other links bring them together (see ``Clustering._all_vouched``)."""
+    return [
+        (str(a), str(b))
+        for a, b, p in pairs
+        if float(p) >= thresholds.upper and same_agency_pair(str(a), str(b), episodes)
+    ]
+
+
+def _stored_pairs(store: Store, keys: Sequence[str], least: float) -> list[tuple[Any, Any, Any]]:
+    """Scored pairs already in the store among ``keys``, at or above ``least``."""
+    if not keys:
+        return []
+    condition, params = store.keys_in("key_l", list(keys))
+    wanted = set(keys)
+    return [
+        (a, b, p)
+        for a, b, p in store.query(
+            f"SELECT key_l, key_r, match_probability FROM ws_link_pair WHERE {condition} "
+            "AND match_probability >= ?",
+            [*params, least],
+        )
+        if str(b) in wanted
+    ]
+
+
 def _edges(pairs: pl.DataFrame, thresholds: Thresholds, episodes: frozenset[str]) -> list[Edge]:
     if pairs.is_empty():
         return []
@@ -546,6 +591,7 @@ def _states(
     for a, b in pairs.select("key_l", "key_r").iter_rows():
         refusal = refused.get((a, b))
         why = settled_apart(nodes[a], nodes[b]) if a in nodes and b in nodes else None
+        why = why or clustering.settled_between(a, b)
         notes.append(refusal.reason if refusal else why)
         settled.append(bool(refusal.settled) if refusal else why is not None)
     automatic = (

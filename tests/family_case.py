@@ -178,8 +178,9 @@ def _incident(number: int, day: str, place: tuple[str, str]) -> list[dict[str, s
 def rows() -> list[dict[str, str]]:
     """Every agency's rows about the family, oldest first within each agency."""
     jamie_gp = _person("James", "Rowland", "2008-05-14", ELM, sex="M", nhs_number=JAMIE_NHS)
-    jamie_school = _person("Jamie", "Rowland", "2008-05-14", ELM_SHORT, sex="M",
-                           upn="A123456789012")
+    jamie_school = _person(
+        "Jamie", "Rowland", "2008-05-14", ELM_SHORT, sex="M", upn="A123456789012"
+    )
     jamie_new = _person("James", "Rowland", "2008-05-14", STATION, sex="M", nhs_number=JAMIE_NHS)
     kerry = _person("Kerry", "Rowland", "1988-02-03", ELM, sex="F", nhs_number=MOTHER_NHS)
     father = _person("James", "Rowland", "1984-11-02", ELM, sex="M", nhs_number=FATHER_NHS)
@@ -346,4 +347,30 @@ def write_family(folder: Path, *, years_earlier: int = 0, later: str | None = No
         writer.writerow(RELATIONSHIP_COLUMNS)
         writer.writerows(RELATIONSHIPS)
     (folder / "agencies.yaml").write_text("agencies:\n  ED: {person_ids: episode}\n")
+    _write_truth(folder / "ground_truth")
     return folder
+
+
+#: Who each true person is, in the shape ``wholestory.identity.evaluation`` reads.
+PERSONS: Final = {
+    "jamie": ("child", "rowland", ""),
+    "father": ("adult", "rowland", ""),
+    "mother": ("adult", "rowland", ""),
+    "ella": ("child", "rowland", "evie"),
+    "evie": ("child", "rowland", "ella"),
+    "lee": ("adult", "rowland", ""),
+    "other_james": ("child", "mill", ""),
+    "sandra": ("adult", "mill", ""),
+}
+
+
+def _write_truth(folder: Path) -> None:
+    folder.mkdir(exist_ok=True)
+    with (folder / "people.csv").open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["agency", "person_id", "true_id"])
+        writer.writerows([*key.split(":", 1), who] for key, who in sorted(TRUTH.items()))
+    with (folder / "persons.csv").open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["true_id", "kind", "household_id", "twin_of"])
+        writer.writerows([who, *facts] for who, facts in PERSONS.items())

@@ -29,11 +29,30 @@ def test_a_chain_cannot_join_two_nhs_numbers() -> None:
         Node("SCHOOL:1"),
         Node("HV:1", nhs="9434765870"),
     ]
-    edges = [Edge("GP:1", "SCHOOL:1", 20.0), Edge("HV:1", "SCHOOL:1", 15.0)]
+    edges = [Edge("GP:1", "SCHOOL:1", 20.0), Edge("HV:1", "SCHOOL:1", 12.0)]
     result = cluster(nodes, edges)
     assert sorted(result.groups()) == [["GP:1", "SCHOOL:1"], ["HV:1"]]
     assert len(result.refused) == 1
     assert "two different NHS numbers" in result.refused[0].reason
+
+
+def test_a_record_that_fits_two_people_equally_is_linked_to_neither() -> None:
+    """A father and son of one name at one address; the housing record has no birth date."""
+    nodes = [
+        Node("GP:1", dob="1984-11-02"),
+        Node("GP:2", dob="2012-10-19"),
+        Node("HOUSING:1"),
+        Node("SCHOOL:2", dob="2012-10-19"),
+    ]
+    edges = [
+        Edge("HOUSING:1", "GP:1", 11.9),
+        Edge("HOUSING:1", "SCHOOL:2", 11.9),
+        Edge("GP:2", "SCHOOL:2", 25.0),
+    ]
+    result = cluster(nodes, edges)
+    assert result.groups() == [["GP:1"], ["GP:2", "SCHOOL:2"], ["HOUSING:1"]]
+    torn = [r for r in result.refused if "fits two people" in r.reason]
+    assert len(torn) == 2 and not any(r.settled for r in torn)  # both wait for a person
 
 
 def test_two_ids_of_one_agency_are_not_chained_together() -> None:

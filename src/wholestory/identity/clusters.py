@@ -322,6 +322,46 @@ class Clustering:
                     return f"born a generation apart ({dob_a}, {dob_b}): a parent and child"
         return None
 
+    def ambiguous(self, edges: Sequence[Edge]) -> dict[str, str]:
+        """Records whose links reach two people about equally strongly, and why.
+
+        After clustering, each record's strongest link into its own person, and
+        into each person its own plainly is not (different NHS numbers, births
+        that cannot be one): if the best of those is within
+        :data:`AMBIGUITY_BITS` of its own, the record could be either's. (Two
+        people kept apart only because one agency holds them under two ids
+        may be a duplicate there: that waits for review as it is.)
+        """
+        best: dict[str, dict[str, float]] = {}
+        for edge in edges:
+            for key, other in ((edge.key_l, edge.key_r), (edge.key_r, edge.key_l)):
+                people = best.setdefault(key, {})
+                root = self.find(other)
+                people[root] = max(people.get(root, float("-inf")), edge.weight)
+        torn: dict[str, str] = {}
+        for key, people in best.items():
+            own = self.find(key)
+            strengths = {
+                root: w
+                for root, w in people.items()
+                if root != own and self._plainly_two(self._groups[own], self._groups[root])
+            }
+            own_best = people.get(own)
+            if not strengths or own_best is None:
+                continue
+            rival, weight = max(strengths.items(), key=lambda item: item[1])
+            if own_best - weight < AMBIGUITY_BITS:
+                torn[key] = (
+                    "fits two people about equally well (as well as it fits "
+                    f"{self._groups[rival].members[0]}'s person): a person decides which"
+                )
+        return torn
+
+    @staticmethod
+    def _plainly_two(a: _Group, b: _Group) -> bool:
+        """Two groups that identifiers or births say are two people (not just an agency's ids)."""
+        return bool((a.nhs and b.nhs and not a.nhs & b.nhs) or _dates_clash(a.dobs, b.dobs))
+
     def _all_vouched(self, ids: set[str], others: set[str]) -> bool:
         """Every two ids of the agency, one from each side, scored as one person on their own.
 
@@ -361,6 +401,11 @@ class Clustering:
         return sorted((sorted(g.members) for g in self._groups.values()), key=lambda m: m[0])
 
 
+#: How much better, in bits of match weight, a record must fit one person than any other
+#: before it is linked without a person: 64 times as likely.
+AMBIGUITY_BITS: Final = 6.0
+
+
 def cluster(
     nodes: Iterable[Node],
     edges: Sequence[Edge],
@@ -379,19 +424,39 @@ def cluster(
     hold duplicates by design (a benchmark file), never for a partnership.
     ``episode_agencies`` give a new id per episode: two of their ids are no
     contradiction (see :mod:`wholestory.identity.agencies`). ``vouched`` are
-    pairs of one agency's ids strong enough on their own (at the upper
-    threshold) to be joined when other links bring them together.
+    pairs of one agency's ids strong enough on their own to be joined when
+    other links bring them together.
+
+    A record that fits two people about equally well (a name and an address
+    with no date of birth, shared by a father and his son) is linked to
+    neither: its links wait for a person (:data:`AMBIGUITY_BITS`).
     """
-    clustering = Clustering(
-        nodes, agency_rule=agency_rule, episode_agencies=episode_agencies, vouched=vouched
-    )
-    for a, b in different:
-        clustering.mark_different(a, b)
-    for a, b in same:
-        clustering.force(a, b)
-    for group in fixed:
-        for other in group[1:]:
-            clustering.force(group[0], other)
-    for edge in sorted(edges, key=lambda e: (-e.weight, e.key_l, e.key_r)):
-        clustering.propose(edge)
-    return clustering
+    nodes, same, different, fixed, vouched = (
+        list(nodes), list(same), list(different), [list(g) for g in fixed], list(vouched)
+    )  # fmt: skip
+
+    def run(kept: Sequence[Edge]) -> Clustering:
+        clustering = Clustering(
+            nodes, agency_rule=agency_rule, episode_agencies=episode_agencies, vouched=vouched
+        )
+        for a, b in different:
+            clustering.mark_different(a, b)
+        for a, b in same:
+            clustering.force(a, b)
+        for group in fixed:
+            for other in group[1:]:
+                clustering.force(group[0], other)
+        for edge in sorted(kept, key=lambda e: (-e.weight, e.key_l, e.key_r)):
+            clustering.propose(edge)
+        return clustering
+
+    first = run(edges)
+    torn = first.ambiguous(edges)
+    if not torn:
+        return first
+    settled = run([e for e in edges if e.key_l not in torn and e.key_r not in torn])
+    for edge in edges:
+        key = edge.key_l if edge.key_l in torn else edge.key_r if edge.key_r in torn else None
+        if key is not None and settled.find(edge.key_l) != settled.find(edge.key_r):
+            settled.refused.append(Refusal(edge.key_l, edge.key_r, torn[key]))
+    return settled

@@ -318,7 +318,7 @@ def link_new(
     edges = _edges(pairs, thresholds, episodes)
     vouched = _vouched(
         [*pairs.select("key_l", "key_r", "match_probability").iter_rows(),
-         *_stored_pairs(store, sorted(members), thresholds.upper)],
+         *_stored_pairs(store, sorted(members), thresholds.lower)],
         thresholds,
         episodes,
     )  # fmt: skip
@@ -461,7 +461,7 @@ def _regroup(store: Store, keys: set[str], kind: str, thresholds: Thresholds) ->
     rows = store.query(
         f"SELECT key_l, key_r, match_weight, match_probability FROM ws_link_pair "
         f"WHERE {condition} AND match_probability >= ?",
-        [*params, thresholds.upper],
+        [*params, thresholds.lower],
     )
     member_set = set(members)
     episodes = episode_agencies(store)
@@ -537,7 +537,7 @@ def _vouched(
     return [
         (str(a), str(b))
         for a, b, p in pairs
-        if float(p) >= thresholds.upper and same_agency_pair(str(a), str(b), episodes)
+        if float(p) >= thresholds.lower and same_agency_pair(str(a), str(b), episodes)
     ]
 
 

@@ -51,7 +51,12 @@ def duplicates_command(
         console.print(f"No duplicate ids at {agency.upper()}.")
         return
     title = f"{count_words(len(found), 'duplicate id')} at {agency.upper()}"
-    _show(title, [c.replace("_", " ") for c in DUPLICATE_COLUMNS], rows, len(found))
+    shown = [
+        [d.wholestory_id, f"{d.person_id} = {d.duplicate_person_id}",
+         f"{d.given_name} {d.family_name}", d.date_of_birth, d.how_linked]
+        for d in found
+    ]  # fmt: skip
+    _show(title, ["WholeStory id", "ids", "name", "born", "why one person"], shown, len(found))
 
 
 link_model_app = typer.Typer(

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Final
 
 from wholestory.identity.agencies import episode_agencies
+from wholestory.identity.linking import Thresholds
 from wholestory.store.connection import Store
 
 #: The columns of the duplicates export, in order.
@@ -69,6 +70,7 @@ def agency_duplicates(store: Store, agency: str) -> list[Duplicate]:
         "ORDER BY s.ws_person_id, s.first_seen, s.person_id",
         [code, code],
     )
+    bar = Thresholds.from_environment().same_agency
     by_person: dict[str, list[tuple[Any, ...]]] = {}
     for row in rows:
         by_person.setdefault(str(row[0]), []).append(row)
@@ -85,13 +87,13 @@ def agency_duplicates(store: Store, agency: str) -> list[Duplicate]:
                     given_name=str(other[3] or first[3] or ""),
                     family_name=str(other[4] or first[4] or ""),
                     date_of_birth=str(other[5] or first[5] or ""),
-                    how_linked=_how(store, str(first[1]), str(other[1])),
+                    how_linked=_how(store, str(first[1]), str(other[1]), bar),
                 )
             )
     return found
 
 
-def _how(store: Store, key_a: str, key_b: str) -> str:
+def _how(store: Store, key_a: str, key_b: str, same_agency_bar: float) -> str:
     """Words for why two ids are one person: a decision, or the direct link's strength."""
     key_l, key_r = sorted((key_a, key_b))
     decided = store.query(
@@ -103,9 +105,12 @@ def _how(store: Store, key_a: str, key_b: str) -> str:
     pair = store.query(
         "SELECT match_probability FROM ws_link_pair WHERE key_l = ? AND key_r = ?", [key_l, key_r]
     )
-    if pair:
-        return f"linked on overwhelming evidence (match probability {float(pair[0][0]):.6f})"
-    return "one person through a person's decision on another of their records"
+    if not pair:
+        return "one person through a person's decision on another of their records"
+    probability = float(pair[0][0])
+    if probability >= same_agency_bar:
+        return f"overwhelming evidence ({probability:.5f})"
+    return f"their records match ({probability:.3f}) and both match another agency's"
 
 
 def count_by_agency(store: Store) -> dict[str, int]:

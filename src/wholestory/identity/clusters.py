@@ -20,7 +20,7 @@ never undone, "different" is never overridden.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -83,9 +83,10 @@ class _Group:
     dobs: set[str] = field(default_factory=set)
     ids_by_agency: dict[str, set[str]] = field(default_factory=dict)
     different: set[str] = field(default_factory=set)
-    given: set[str] = field(default_factory=set)
-    groups: set[str] = field(default_factory=set)
-    family: set[str] = field(default_factory=set)
+    # Shared with the node until a join makes new ones: most groups are never joined.
+    given: frozenset[str] = frozenset()
+    groups: frozenset[str] = frozenset()
+    family: frozenset[str] = frozenset()
 
 
 def _dates_clash(mine: set[str], theirs: set[str]) -> tuple[str, str] | None:
@@ -98,6 +99,8 @@ def _dates_clash(mine: set[str], theirs: set[str]) -> tuple[str, str] | None:
     recorded by mistake on a child's record is no way in for the sibling:
     they share a birth with it but not a given name (the twins check).
     """
+    if mine == theirs or not mine or not theirs:
+        return None  # nothing new on either side (or nothing at all) to clash
     pairs = [(a, b) for a in sorted(mine) for b in sorted(theirs)]
     for dob_a, dob_b in pairs:
         if generation_apart(dob_a, dob_b):
@@ -219,9 +222,9 @@ class Clustering:
             group = _Group(
                 members=[node.key],
                 ids_by_agency={agency: {node.key}},
-                given=set(node.given),
-                groups=set(node.groups),
-                family=set(node.family),
+                given=node.given,
+                groups=node.groups,
+                family=node.family,
             )
             if node.nhs:
                 group.nhs.add(node.nhs)
@@ -263,7 +266,9 @@ class Clustering:
 
     def _contradiction(self, a: _Group, b: _Group, edge: Edge) -> tuple[str, bool] | None:
         """Why the two groups cannot be one person, and whether the records settle it."""
-        if a.different & set(b.members) or b.different & set(a.members):
+        if (a.different and not a.different.isdisjoint(b.members)) or (
+            b.different and not b.different.isdisjoint(a.members)
+        ):
             return "a person decided these are different people", True
         if a.nhs and b.nhs and a.nhs != b.nhs:
             clash = ", ".join(sorted(a.nhs | b.nhs))
@@ -288,14 +293,17 @@ class Clustering:
             dob_a, dob_b = dates
             settled = generation_apart(dob_a, dob_b)
             return f"dates of birth {dob_a} and {dob_b} cannot be one person's", settled
-        shared = sorted(d for d in a.dobs & b.dobs if len(d) == 10)
         if (
-            shared
-            and not (a.nhs & b.nhs)  # twins never share an NHS number
-            and names_differ(a.given, a.groups, b.given, b.groups, a.family | b.family)
+            a.given.isdisjoint(b.given)  # cheap tests first: most joins share a given name
+            and a.groups.isdisjoint(b.groups)
+            and a.nhs.isdisjoint(b.nhs)  # twins never share an NHS number
+            and not a.dobs.isdisjoint(b.dobs)
         ):
-            names = ", ".join(sorted(a.given | b.given))
-            return f"same date of birth ({shared[0]}) but different given names ({names})", False
+            shared = sorted(d for d in a.dobs & b.dobs if len(d) == 10)
+            if shared and names_differ(a.given, a.groups, b.given, b.groups, a.family | b.family):
+                names = ", ".join(sorted(a.given | b.given))
+                why = f"same date of birth ({shared[0]}) but different given names ({names})"
+                return why, False
         return None
 
     def settled_between(self, a: str, b: str) -> str | None:
@@ -332,9 +340,15 @@ class Clustering:
         people kept apart only because one agency holds them under two ids
         may be a duplicate there: that waits for review as it is.)
         """
+        # Only a record with a refused link can reach a person other than its own.
+        candidates = {k for r in self.refused for k in (r.key_l, r.key_r)}
         best: dict[str, dict[str, float]] = {}
         for edge in edges:
+            if edge.key_l not in candidates and edge.key_r not in candidates:
+                continue
             for key, other in ((edge.key_l, edge.key_r), (edge.key_r, edge.key_l)):
+                if key not in candidates:
+                    continue
                 people = best.setdefault(key, {})
                 root = self.find(other)
                 people[root] = max(people.get(root, float("-inf")), edge.weight)
@@ -356,6 +370,18 @@ class Clustering:
                     f"{self._groups[rival].members[0]}'s person): a person decides which"
                 )
         return torn
+
+    def replace_groups(self, keys: set[str], other: Clustering) -> None:
+        """Take ``other``'s grouping (and refusals) for ``keys``, which it grouped on its own."""
+        for root in {self.find(k) for k in keys}:
+            del self._groups[root]
+        for key in keys:
+            self._parent[key] = other.find(key)
+        for root, group in other._groups.items():
+            self._groups[root] = group
+        self.refused = [
+            r for r in self.refused if not (r.key_l in keys and r.key_r in keys)
+        ] + other.refused
 
     @staticmethod
     def _plainly_two(a: _Group, b: _Group) -> bool:
@@ -388,9 +414,12 @@ class Clustering:
         a.nhs |= b.nhs
         a.dobs |= b.dobs
         a.different |= b.different
-        a.given |= b.given
-        a.groups |= b.groups
-        a.family |= b.family
+        if not b.given <= a.given:
+            a.given = a.given | b.given
+        if not b.groups <= a.groups:
+            a.groups = a.groups | b.groups
+        if not b.family <= a.family:
+            a.family = a.family | b.family
         for agency, ids in b.ids_by_agency.items():
             a.ids_by_agency.setdefault(agency, set()).update(ids)
         self._parent[rb] = ra
@@ -435,28 +464,48 @@ def cluster(
         list(nodes), list(same), list(different), [list(g) for g in fixed], list(vouched)
     )  # fmt: skip
 
-    def run(kept: Sequence[Edge]) -> Clustering:
+    def run(
+        members: Sequence[Node],
+        kept: Sequence[Edge],
+        within: Callable[[str, str], bool] = lambda a, b: True,
+    ) -> Clustering:
         clustering = Clustering(
-            nodes, agency_rule=agency_rule, episode_agencies=episode_agencies, vouched=vouched
+            members, agency_rule=agency_rule, episode_agencies=episode_agencies, vouched=vouched
         )
         for a, b in different:
-            clustering.mark_different(a, b)
+            if within(a, b):
+                clustering.mark_different(a, b)
         for a, b in same:
-            clustering.force(a, b)
+            if within(a, b):
+                clustering.force(a, b)
         for group in fixed:
             for other in group[1:]:
-                clustering.force(group[0], other)
+                if within(group[0], other):
+                    clustering.force(group[0], other)
         for edge in sorted(kept, key=lambda e: (-e.weight, e.key_l, e.key_r)):
             clustering.propose(edge)
         return clustering
 
-    first = run(edges)
+    first = run(nodes, edges)
     torn = first.ambiguous(edges)
     if not torn:
         return first
-    settled = run([e for e in edges if e.key_l not in torn and e.key_r not in torn])
+    # Group again only the people the torn records were in, without their links;
+    # everyone else stays as the first pass grouped them.
+    roots = {first.find(k) for k in torn}
+    touched = {n.key for n in nodes if first.find(n.key) in roots}
+    again = run(
+        [n for n in nodes if n.key in touched],
+        [e for e in edges if e.key_l in touched and e.key_r in touched and not _touches(e, torn)],
+        lambda a, b: a in touched and b in touched,
+    )
+    first.replace_groups(touched, again)
     for edge in edges:
         key = edge.key_l if edge.key_l in torn else edge.key_r if edge.key_r in torn else None
-        if key is not None and settled.find(edge.key_l) != settled.find(edge.key_r):
-            settled.refused.append(Refusal(edge.key_l, edge.key_r, torn[key]))
-    return settled
+        if key is not None and first.find(edge.key_l) != first.find(edge.key_r):
+            first.refused.append(Refusal(edge.key_l, edge.key_r, torn[key]))
+    return first
+
+
+def _touches(edge: Edge, keys: Container[str]) -> bool:
+    return edge.key_l in keys or edge.key_r in keys

@@ -86,6 +86,8 @@ def _evaluate(folder: Path, variant: str) -> dict[str, Any]:
                 settings = default_model.shipped().settings_json
             elif variant == "store" and frame.height >= 2:
                 settings = train([frame], from_shipped=False).settings_json
+            elif variant == "blend" and frame.height >= 2:
+                settings = train([frame]).settings_json
             else:  # the product's own choice
                 settings = None
             result = evaluate_partnership(

@@ -55,10 +55,36 @@ def test_every_true_link_is_made_automatically_and_no_false_one(
     assert review_queue(store) == []
 
 
-def test_the_shipped_model_links_a_store_of_one_family(store: Store, tmp_path: Path) -> None:
+def test_a_store_of_one_family_links_from_the_shipped_model(store: Store, tmp_path: Path) -> None:
+    """Trained on 33 agency ids alone, the same records split the boy in two (recall 0.56):
+    the model starts from the shipped one and keeps most of what it knows."""
     _linked(store, write_family(tmp_path / "family"))
-    assert store.scalar("SELECT origin FROM ws_link_model") == "default"
+    assert store.scalar("SELECT origin FROM ws_link_model") == "store+default"
     assert store.scalar("SELECT COUNT(*) FROM ws_agency_setting WHERE agency = 'ED'") == 1
+
+
+def test_a_store_too_small_to_train_on_links_with_the_shipped_model_alone(
+    store: Store, tmp_path: Path
+) -> None:
+    folder = write_family(tmp_path / "family")
+    for path in folder.glob("*.csv"):
+        if path.name not in ("ed.csv", "relationships.csv"):
+            path.unlink()
+    result = ingest_paths(store, [folder])
+    assert not result.failed
+    summary = link_all(store)
+    assert store.scalar("SELECT origin FROM ws_link_model") == "default"
+    assert any("ships with WholeStory alone" in note for note in summary.notes)
+    # The boy's four attendances are one child; the other James Rowland's is not his.
+    jamie = {
+        str(p)
+        for (p,) in store.query(
+            "SELECT DISTINCT ws_person_id FROM ws_source_person WHERE key IN "
+            "('ED:E401', 'ED:E402', 'ED:E403', 'ED:E404')"
+        )
+    }
+    other = store.scalar("SELECT ws_person_id FROM ws_source_person WHERE key = 'ED:E405'")
+    assert len(jamie) == 1 and other not in jamie
 
 
 def test_the_father_and_the_twins_are_apart_with_their_reasons(
@@ -70,7 +96,14 @@ def test_the_father_and_the_twins_are_apart_with_their_reasons(
         for (n,) in store.query("SELECT note FROM ws_link_pair WHERE state = 'apart'")
         if n is not None
     }
-    assert any("a generation apart" in n for n in notes)
+    states = {
+        (TRUTH[str(a)], TRUTH[str(b)]): str(state)
+        for a, b, state in store.query("SELECT key_l, key_r, state FROM ws_link_pair")
+    }
+    for pair, state in states.items():
+        if set(pair) in ({"father", "jamie"}, {"ella", "evie"}):
+            assert state == "apart", (pair, state)
+    assert all("NHS" in n or "generation" in n or "twins" in n for n in notes), notes
     assert all(
         TRUTH[str(a)] != TRUTH[str(b)]
         for a, b in store.query("SELECT key_l, key_r FROM ws_link_pair WHERE state = 'apart'")
@@ -93,4 +126,4 @@ def test_every_planted_flag_is_raised_at_any_age(
     if years_after:
         assert chronology.as_of.year - int(chronology.person.date_of_birth[:4]) >= 23
     flags = {f.code for f in chronology.flags}
-    assert EXPECTED_FLAGS <= flags, f"missing: {sorted(EXPECTED_FLAGS - flags)}"
+    assert flags >= EXPECTED_FLAGS, f"missing: {sorted(EXPECTED_FLAGS - flags)}"

@@ -224,3 +224,17 @@ def test_people_with_different_nhs_numbers_are_settled_apart_whatever_the_pair()
     result = cluster(nodes, [Edge("GP:1", "SCHOOL:1", 20), Edge("GP:2", "POLICE:2", 20)])
     assert "different NHS numbers" in (result.settled_between("SCHOOL:1", "POLICE:2") or "")
     assert result.settled_between("GP:1", "SCHOOL:1") is None  # one person already
+
+
+def test_records_from_before_a_birth_are_someone_elses() -> None:
+    """A mother and daughter of one name: the tenancy record (no birth date) is from 2016."""
+    daughter = Node("GP:1", dob="2021-02-03", given=frozenset({"niamh"}))
+    tenancy = Node("HOUSING:1", given=frozenset({"niamh"}), first_seen="2016-03-22")
+    result = cluster([daughter, tenancy], [Edge("GP:1", "HOUSING:1", 17.0)])
+    assert result.groups() == [["GP:1"], ["HOUSING:1"]]
+    assert "before a birth" in result.refused[0].reason and result.refused[0].settled
+    antenatal = Node("CSC:1", given=frozenset({"niamh"}), first_seen="2020-09-01")
+    assert cluster([daughter, antenatal], [Edge("GP:1", "CSC:1", 17.0)]).groups() == [
+        ["CSC:1", "GP:1"]
+    ]  # a pre-birth assessment five months before is hers
+    assert "before a birth" in (settled_apart(daughter, tenancy) or "")

@@ -148,16 +148,14 @@ def test_a_daily_feed_is_linked_without_retraining(
     assert store.query(sql, [*params, *params]) == updated
 
 
-def test_a_small_store_links_its_first_feed_with_the_shipped_model(
-    store: Store, partnership: Path
-) -> None:
-    """The first records of a rapid review are linked at once, not after a training run."""
+def test_a_small_store_links_its_first_feed_at_once(store: Store, partnership: Path) -> None:
+    """The first records of a rapid review are linked as they arrive, by a model that
+    starts from the shipped one, not after someone runs `wholestory link`."""
     ingest_paths(store, [partnership / "feed"])
     summary = link_new(store, since="")
-    assert summary is not None and not summary.trained
-    assert any("ships with WholeStory" in note for note in summary.notes)
+    assert summary is not None and summary.trained
     origin = store.scalar("SELECT origin FROM ws_link_model ORDER BY id DESC LIMIT 1")
-    assert origin == "default"
+    assert origin == "store+default"
     assert store.scalar("SELECT COUNT(*) FROM ws_source_person WHERE ws_person_id IS NULL") == 0
 
 
@@ -165,7 +163,7 @@ def test_no_model_means_no_incremental_linking_in_a_store_big_enough_to_train(
     store: Store, partnership: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A partnership-sized store trains its own model first (`wholestory link`)."""
-    monkeypatch.setattr(default_model, "TRAIN_FROM", 50)
+    monkeypatch.setattr(default_model, "TF_FROM", 50)
     ingest_paths(store, [partnership / "feed"])
     assert link_new(store, since="") is None
 

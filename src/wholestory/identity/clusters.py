@@ -20,6 +20,7 @@ never undone, "different" is never overridden.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Final
@@ -40,6 +41,8 @@ class Node:
     given: frozenset[str] = frozenset()
     groups: frozenset[str] = frozenset()
     family: frozenset[str] = frozenset()
+    #: The date of the agency's earliest record of them (ISO), if known.
+    first_seen: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,34 @@ class _Group:
     given: frozenset[str] = frozenset()
     groups: frozenset[str] = frozenset()
     family: frozenset[str] = frozenset()
+    first_seen: str | None = None
+
+
+#: Days before a birth that records of the child may start: a pre-birth assessment,
+#: antenatal care. Earlier records are someone else's (a parent of the same name).
+BEFORE_BIRTH_DAYS: Final = 280
+
+
+def seen_before_birth(first_seen: str | None, dobs: Iterable[str]) -> str | None:
+    """Why records from ``first_seen`` cannot be those of someone born on ``dobs``."""
+    full = [d for d in dobs if len(d) == 10]
+    if not first_seen or len(first_seen) < 10 or not full:
+        return None
+    try:
+        born = min(dt.date.fromisoformat(d) for d in full)
+        seen = dt.date.fromisoformat(first_seen[:10])
+    except ValueError:
+        return None
+    if (born - seen).days > BEFORE_BIRTH_DAYS:
+        return (
+            f"records from {first_seen[:10]}, before a birth on {born.isoformat()}: "
+            "someone else's, such as a parent of the same name"
+        )
+    return None
+
+
+def _seen_before_birth(a: _Group, b: _Group) -> str | None:
+    return seen_before_birth(a.first_seen, b.dobs) if not a.dobs else None
 
 
 def _dates_clash(mine: set[str], theirs: set[str]) -> tuple[str, str] | None:
@@ -148,6 +179,11 @@ def settled_apart(a: Node, b: Node) -> str | None:
         return f"different NHS numbers ({a.nhs}, {b.nhs})"
     if a.dob and b.dob and generation_apart(a.dob, b.dob):
         return f"born a generation apart ({a.dob}, {b.dob}): a parent and child"
+    for early, other in ((a, b), (b, a)):
+        if not early.dob and other.dob:
+            why = seen_before_birth(early.first_seen, [other.dob])
+            if why:
+                return why
     if (
         a.dob
         and a.dob == b.dob
@@ -225,6 +261,7 @@ class Clustering:
                 given=node.given,
                 groups=node.groups,
                 family=node.family,
+                first_seen=node.first_seen,
             )
             if node.nhs:
                 group.nhs.add(node.nhs)
@@ -288,6 +325,9 @@ class Clustering:
                     f"would join two ids of one agency ({both}), "
                     "which that agency holds as two people"
                 ), False
+        before = _seen_before_birth(a, b) or _seen_before_birth(b, a)
+        if before:
+            return before, True
         dates = _dates_clash(a.dobs, b.dobs)
         if dates:
             dob_a, dob_b = dates
@@ -414,6 +454,8 @@ class Clustering:
         a.nhs |= b.nhs
         a.dobs |= b.dobs
         a.different |= b.different
+        if b.first_seen and (not a.first_seen or b.first_seen < a.first_seen):
+            a.first_seen = b.first_seen
         if not b.given <= a.given:
             a.given = a.given | b.given
         if not b.groups <= a.groups:

@@ -10,13 +10,13 @@ So WholeStory ships a model trained on a large synthetic partnership with
 known truth (``default_model.json`` beside this file, remade by
 ``wholestory link-model build``), and uses it:
 
-- alone, on a store with fewer people than :data:`TRAIN_FROM`, where a model
-  trained on the store is measured to do worse (docs/benchmarks.md);
-- as the start of training on a larger store, and blended with what that
+- as the start of training on every store, and blended with what that
   store teaches, so that a small or odd store cannot unlearn what a name and
-  a date of birth mean (:func:`blend`);
-- for term frequencies on a store too small to count its own: a surname
-  shared by the five members of the only family in the store is not common.
+  a date of birth mean (:func:`blend`); alone only on a store too small to
+  train on at all (:data:`TRAIN_FROM`);
+- for term frequencies on a store too small to count its own
+  (:data:`TF_FROM`): a surname shared by the five members of the only family
+  in the store is not common.
 """
 
 from __future__ import annotations
@@ -39,10 +39,16 @@ from wholestory.store.connection import Store
 #: The shipped model, beside this module.
 DEFAULT_MODEL_FILE: Final = Path(__file__).with_name("default_model.json")
 
-#: Stores with fewer people (agency ids) than this link with the shipped model alone;
-#: from this size a model trained on the store, blended with the shipped one, does
-#: at least as well. Measured: docs/benchmarks.md, "The shipped linking model".
-TRAIN_FROM: Final = 2_000
+#: Stores with fewer people (agency ids) than this link with the shipped model alone:
+#: too few pairs to train on at all. From this size a model trained on the store,
+#: starting from the shipped one and blended with it, did at least as well as the
+#: shipped model alone at every size measured, on both generators and on one family's
+#: records (docs/benchmarks.md, "Linking quality").
+TRAIN_FROM: Final = 20
+
+#: From this many agency ids a store counts its own names' frequencies; below it the
+#: shipped frequencies are used (in a store of one family every surname looks common).
+TF_FROM: Final = 2_000
 
 #: The columns whose term frequencies ship with the model.
 SHIPPED_FREQUENCIES: Final = ("given", "family")

@@ -170,24 +170,39 @@ def _new_model(
     Trained here means started from the shipped model and blended with it
     (:func:`wholestory.identity.model.train`).
     """
-    if frame.height < default_model.TRAIN_FROM and default_model.DEFAULT_MODEL_FILE.is_file():
+    shipped_only = frame.height < default_model.TRAIN_FROM
+    if not shipped_only:
+        say(f"Training the model on {frame.height:,} people")
+        try:
+            trained = train([frame], ModelOptions(), db_api=db_api)
+        except Exception as error:  # too few pairs of any kind for Splink to train on
+            if not default_model.DEFAULT_MODEL_FILE.is_file():
+                raise
+            summary.notes.append(f"Training on this store failed ({_first_line(error)}).")
+            shipped_only = True
+    if shipped_only and default_model.DEFAULT_MODEL_FILE.is_file():
         say(f"Using the shipped model: {frame.height:,} people are too few to train on")
         summary.notes.append(
-            f"Linked with the model that ships with WholeStory: {frame.height:,} people "
-            f"are fewer than the {default_model.TRAIN_FROM:,} it takes to train one here."
+            f"Linked with the model that ships with WholeStory alone: {frame.height:,} "
+            "people are too few to train on."
         )
         shipped = TrainedModel(default_model.shipped().settings_json, 0.0, frame.height)
         return _save_model(store, shipped, "default"), shipped.settings_json
-    say(f"Training the model on {frame.height:,} people")
-    trained = train([frame], ModelOptions(), db_api=db_api)
+    if shipped_only:  # no shipped model in this installation: train on what there is
+        trained = train([frame], ModelOptions(), db_api=db_api)
     summary.trained = True
     origin = "store+default" if default_model.DEFAULT_MODEL_FILE.is_file() else "store"
     return _save_model(store, trained, origin), trained.settings_json
 
 
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
 def _tf_source(frame: pl.DataFrame) -> dict[str, pl.DataFrame] | None:
     """Shipped name frequencies for a store too small to count its own; None to count them."""
-    if frame.height >= default_model.TRAIN_FROM or not default_model.DEFAULT_MODEL_FILE.is_file():
+    if frame.height >= default_model.TF_FROM or not default_model.DEFAULT_MODEL_FILE.is_file():
         return None
     return default_model.tf_lookups(frame, json.loads(default_model.shipped().settings_json))
 
@@ -232,7 +247,7 @@ def link_all(
     summary.scored = pairs.height
     say("Grouping into people")
     same, different = _decisions(store)
-    nodes = _nodes(frame)
+    nodes = _nodes(frame, store)
     edges = _edges(pairs, thresholds, episodes)
     vouched = _vouched(
         pairs.select("key_l", "key_r", "match_probability").iter_rows(), thresholds, episodes
@@ -291,8 +306,8 @@ def link_new(
     episodes = episode_agencies(store)
     everyone = _model_frame(store, episodes)
     if model is None:  # the first records of a small store: the shipped model links them
-        if everyone.height >= default_model.TRAIN_FROM:
-            return None  # big enough to train on: the first `wholestory link` does
+        if everyone.height >= default_model.TF_FROM:
+            return None  # partnership-sized: the first `wholestory link` trains its model
         model = _new_model(store, everyone, summary, lambda _: None, db_api)
     summary.model_id = model[0]
     is_new = everyone["unique_id"].is_in(list(touched))
@@ -314,7 +329,7 @@ def link_new(
         if previous.get(key):
             fixed.setdefault(str(previous[key]), []).append(key)
     same, different = _decisions(store, members)
-    nodes = _nodes(everyone.filter(pl.col("unique_id").is_in(list(members))))
+    nodes = _nodes(everyone.filter(pl.col("unique_id").is_in(list(members))), store)
     edges = _edges(pairs, thresholds, episodes)
     vouched = _vouched(
         [*pairs.select("key_l", "key_r", "match_probability").iter_rows(),
@@ -476,7 +491,7 @@ def _regroup(store: Store, keys: set[str], kind: str, thresholds: Thresholds) ->
         ((a, b, p) for a, b, _, p in rows if str(b) in member_set), thresholds, episodes
     )
     clustering = cluster(
-        _nodes(frame), edges, same, different, episode_agencies=episodes, vouched=vouched
+        _nodes(frame, store), edges, same, different, episode_agencies=episodes, vouched=vouched
     )
     summary = LinkSummary(kind=kind)
     model = latest_model(store)
@@ -505,11 +520,25 @@ def _decisions(
 # -- helpers -----------------------------------------------------------------------------
 
 
-def _nodes(frame: pl.DataFrame) -> list[Node]:
+def _nodes(frame: pl.DataFrame, store: Store) -> list[Node]:
+    """What clustering checks of each source person, with the date of their earliest record."""
+    keys = frame["unique_id"].to_list()
+    sql = "SELECT key, first_seen FROM ws_source_person"
+    params: list[Any] = []
+    if len(keys) < 50_000:  # a few people (a decision, a feed): only theirs
+        condition, params = store.keys_in("key", keys)
+        sql += f" WHERE {condition}"
+    seen = {str(k): str(d) for k, d in store.query(sql, params) if d is not None}
     columns = ("unique_id", "nhs", "dob", "given_all", "given_groups", "family_parts")
     return [
         Node(
-            key, nhs, dob, frozenset(given or ()), frozenset(groups or ()), frozenset(family or ())
+            key,
+            nhs,
+            dob,
+            frozenset(given or ()),
+            frozenset(groups or ()),
+            frozenset(family or ()),
+            seen.get(key),
         )
         for key, nhs, dob, given, groups, family in frame.select(columns).iter_rows()
     ]

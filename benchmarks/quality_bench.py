@@ -77,9 +77,7 @@ def _evaluate(folder: Path, variant: str) -> dict[str, Any]:
         try:
             ingest_paths(store, [folder])
             refresh_sources(store)
-            frame = with_episode_agencies(
-                model_frame(load_sources(store)), episode_agencies(store)
-            )
+            frame = with_episode_agencies(model_frame(load_sources(store)), episode_agencies(store))
             started = time.perf_counter()
             settings: str | None
             if variant == "shipped":

@@ -48,7 +48,7 @@ def test_a_profile_says_what_its_agency_ids_mean(tmp_path: Path) -> None:
     path.write_text("person_ids: episode\nconstants: {agency: ED}\n")
     assert load_profile(path).person_ids == "episode"
     path.write_text("person_ids: episode\n")
-    with pytest.raises(ProfileError, match="needs 'constants.agency'"):
+    with pytest.raises(ProfileError, match=r"needs 'constants\.agency'"):
         load_profile(path)
     path.write_text("person_ids: sometimes\nconstants: {agency: ED}\n")
     with pytest.raises(ProfileError, match="'person_ids' must be"):

@@ -181,11 +181,13 @@ def _new_model(
             summary.notes.append(f"Training on this store failed ({_first_line(error)}).")
             shipped_only = True
     if shipped_only and default_model.DEFAULT_MODEL_FILE.is_file():
-        say(f"Using the shipped model: {frame.height:,} people are too few to train on")
-        summary.notes.append(
-            f"Linked with the model that ships with WholeStory alone: {frame.height:,} "
-            "people are too few to train on."
+        why = (
+            f"{frame.height:,} people are too few to train on"
+            if frame.height < default_model.TRAIN_FROM
+            else "this store could not be trained on"
         )
+        say(f"Using the shipped model: {why}")
+        summary.notes.append(f"Linked with the model that ships with WholeStory alone: {why}.")
         shipped = TrainedModel(default_model.shipped().settings_json, 0.0, frame.height)
         return _save_model(store, shipped, "default"), shipped.settings_json
     if shipped_only:  # no shipped model in this installation: train on what there is
@@ -365,8 +367,8 @@ def _resume_from(store: Store, since: str) -> str:
         "SELECT MAX(started_at) FROM ws_link_run WHERE finished_at IS NOT NULL "
         "AND kind IN ('full', 'incremental')"
     )
-    if last is None:
-        return ""
+    if last is None:  # nothing linked yet: everything is new (a time both databases read)
+        return "1970-01-01 00:00:00+00:00"
     started = _utc(last if isinstance(last, dt.datetime) else dt.datetime.fromisoformat(str(last)))
     if since:
         started = min(started, _utc(dt.datetime.fromisoformat(since)))

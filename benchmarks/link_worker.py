@@ -240,9 +240,21 @@ def groups_frame(groups: Iterable[list[str]]) -> pl.DataFrame:
     )
 
 
-def nodes_of(frame: pl.DataFrame) -> list[Node]:
-    """As linking makes them: the key, the valid NHS number and the date of birth."""
-    return [Node(k, n, d) for k, n, d in frame.select("unique_id", "nhs", "dob").iter_rows()]
+def nodes_of(frame: pl.DataFrame, seen: dict[str, str] | None = None) -> list[Node]:
+    """As linking makes them: key, NHS number, birth, given and family names, first record."""
+    seen = seen or {}
+    columns = ("unique_id", "nhs", "dob", "given_all", "given_groups", "family_parts")
+    return [
+        Node(k, n, d, frozenset(g or ()), frozenset(gr or ()), frozenset(f or ()), seen.get(k))
+        for k, n, d, g, gr, f in frame.select(columns).iter_rows()
+    ]
+
+
+def first_seen(sources: pl.DataFrame) -> dict[str, str]:
+    """Each source person's earliest record, as clustering reads it."""
+    if "first_seen" not in sources.columns:
+        return {}
+    return dict(sources.select("unique_id", "first_seen").drop_nulls().iter_rows())
 
 
 def edges_of(pairs: pl.DataFrame) -> list[Edge]:
@@ -264,13 +276,14 @@ def dedupe(workdir: Path, label: str, drop: list[int]) -> dict[str, Any]:
     sources = read_frame(workdir)
     steps: Steps = {}
     frame = timed(steps, "features", partial(model_frame, sources))
+    seen = first_seen(sources)
     del sources
     model = timed(steps, "train", lambda: train([frame]))
     settings_json, dropped = without_rules(model.settings_json, drop)
     pairs = timed(steps, "score", lambda: score_all(settings_json, [frame], LOWER))
 
     def group() -> Clustering:
-        return cluster(nodes_of(frame), edges_of(pairs))
+        return cluster(nodes_of(frame, seen), edges_of(pairs))
 
     clustering = timed(steps, "cluster", group)
     peak = peak_mib()
@@ -319,6 +332,7 @@ def incremental(
     steps: Steps = {}
     # link_new computes features for everyone each time; not part of the target.
     frame = timed(steps, "features_everyone", partial(model_frame, sources))
+    seen = first_seen(sources)
     del sources
     is_new = pl.col("unique_id").is_in(list(held))
     new, existing = frame.filter(is_new), frame.filter(~is_new)
@@ -326,7 +340,7 @@ def incremental(
     links = pl.read_parquet(workdir / source / "links.parquet").filter(
         ~pl.col("key_l").is_in(list(held)) & ~pl.col("key_r").is_in(list(held))
     )
-    before = cluster(nodes_of(existing), [Edge(a, b, w) for a, b, w in links.iter_rows()])
+    before = cluster(nodes_of(existing, seen), [Edge(a, b, w) for a, b, w in links.iter_rows()])
     person_of = {key: n for n, members in enumerate(before.groups()) for key in members}
     peak_before = peak_mib()
 
@@ -340,7 +354,7 @@ def incremental(
             if person in persons:
                 fixed.setdefault(person, []).append(key)
         members = [k for group in fixed.values() for k in group] + sorted(held)
-        nodes = nodes_of(frame.filter(pl.col("unique_id").is_in(members)))
+        nodes = nodes_of(frame.filter(pl.col("unique_id").is_in(members)), seen)
         return cluster(nodes, edges_of(pairs), fixed=fixed.values())
 
     clustering = timed(steps, "cluster", group)

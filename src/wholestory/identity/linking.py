@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -34,74 +33,20 @@ from wholestory.identity.features import model_frame, with_episode_agencies
 from wholestory.identity.households import rebuild_household_links, update_household_links
 from wholestory.identity.ids import Assignment, assign_ids, id_number
 from wholestory.identity.model import ModelOptions, TrainedModel, fits_this_version, train
+from wholestory.identity.queue import review_queue as review_queue
 from wholestory.identity.scoring import PAIR_SCHEMA, score_all, score_new
 from wholestory.identity.sources import (
-    DETAILS,
     load_sources,
     now_iso,
     people_touched_since,
     refresh_sources,
-    split_key,
 )
+from wholestory.identity.thresholds import LOWER as LOWER
+from wholestory.identity.thresholds import UPPER as UPPER
+from wholestory.identity.thresholds import LinkError as LinkError
+from wholestory.identity.thresholds import Thresholds as Thresholds
+from wholestory.identity.thresholds import same_agency_pair
 from wholestory.store.connection import Store
-
-#: Match probability at or above which a pair is linked without a person.
-UPPER: Final = 0.99
-#: Match probability below which a pair is not linked nor shown for review.
-LOWER: Final = 0.8
-#: Match probability at or above which two ids of one agency (one id per person) are
-#: linked without a person: the agency already holds them as two people, so the
-#: evidence must be overwhelming. Chosen by measurement (docs/identity.md).
-UPPER_SAME_AGENCY: Final = 0.9999
-
-
-class LinkError(Exception):
-    """Linking cannot go ahead; the message says why in words for the user."""
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """The two decision thresholds, from the environment or the defaults above."""
-
-    upper: float = UPPER
-    lower: float = LOWER
-    #: For two ids of one agency that gives one id per person: a higher bar.
-    same_agency: float = UPPER_SAME_AGENCY
-
-    @classmethod
-    def from_environment(cls) -> Thresholds:
-        upper = _probability("WHOLESTORY_LINK_UPPER", UPPER)
-        lower = _probability("WHOLESTORY_LINK_LOWER", LOWER)
-        same_agency = _probability("WHOLESTORY_LINK_UPPER_SAME_AGENCY", UPPER_SAME_AGENCY)
-        if not 0 < lower <= upper < 1:
-            raise LinkError(
-                f"WHOLESTORY_LINK_LOWER ({lower}) must be above 0 and not above "
-                f"WHOLESTORY_LINK_UPPER ({upper}), which must be below 1."
-            )
-        if not upper <= same_agency < 1:
-            raise LinkError(
-                f"WHOLESTORY_LINK_UPPER_SAME_AGENCY ({same_agency}) must not be below "
-                f"WHOLESTORY_LINK_UPPER ({upper}), and must be below 1."
-            )
-        return cls(upper, lower, same_agency)
-
-    def bar(self, key_l: str, key_r: str, episodes: frozenset[str]) -> float:
-        """The probability at which this pair is linked without a person."""
-        return self.same_agency if same_agency_pair(key_l, key_r, episodes) else self.upper
-
-
-def same_agency_pair(key_l: str, key_r: str, episodes: frozenset[str]) -> bool:
-    """Two ids of one agency that gives one id per person: a possible duplicate there."""
-    agency = split_key(key_l)[0]
-    return agency == split_key(key_r)[0] and agency not in episodes
-
-
-def _probability(name: str, default: float) -> float:
-    text = os.environ.get(name, "").strip()
-    try:
-        return float(text) if text else default
-    except ValueError:
-        raise LinkError(f"{name} must be a probability such as 0.99, not '{text}'.") from None
 
 
 @dataclass
@@ -731,67 +676,6 @@ def _count_pairs(store: Store, summary: LinkSummary) -> None:
     summary.people = int(
         store.scalar("SELECT COUNT(*) FROM ws_person WHERE status = 'active'") or 0
     )
-
-
-def review_queue(store: Store) -> list[dict[str, Any]]:
-    """What waits for a person: one item per two people the model could not settle.
-
-    Pairs between the thresholds, and links refused as contradictory, that no
-    one has decided and that are not already one person through other links.
-    Several record pairs between the same two people are one item, shown with
-    the strongest; "different" on it decides every pair between the two people,
-    and "same" joins them.
-    """
-    rows = store.query(
-        "SELECT p.key_l, p.key_r, p.match_probability, p.match_weight, p.state, p.note, "
-        "p.evidence, "
-        "a.ws_person_id, b.ws_person_id "
-        "FROM ws_link_pair p "
-        "JOIN ws_source_person a ON a.key = p.key_l JOIN ws_source_person b ON b.key = p.key_r "
-        "LEFT JOIN ws_link_decision d ON d.key_l = p.key_l AND d.key_r = p.key_r "
-        "WHERE p.state IN ('review', 'held') AND d.id IS NULL "
-        "ORDER BY p.match_probability DESC, p.key_l, p.key_r"
-    )
-    items: dict[tuple[str, str], dict[str, Any]] = {}
-    for key_l, key_r, probability, weight, _state, note, evidence, person_l, person_r in rows:
-        if person_l is not None and person_l == person_r:
-            continue
-        people = tuple(sorted((str(person_l), str(person_r))))
-        assert len(people) == 2
-        if people in items:
-            items[people]["record_pairs"] += 1
-            continue
-        items[people] = {
-            "a": key_l,
-            "b": key_r,
-            "person_a": person_l,
-            "person_b": person_r,
-            "match_probability": round(float(probability), 6),
-            "match_weight": round(float(weight), 2),
-            "why_review": note or "the model is not sure enough to link them on its own",
-            "evidence": evidence if isinstance(evidence, dict) else json.loads(evidence),
-            "record_pairs": 1,
-        }
-    _add_details(store, list(items.values()))
-    return list(items.values())
-
-
-#: What a reviewer sees of each side of a pair.
-REVIEW_DETAILS: Final = tuple(c for c in DETAILS if c != "other_names")
-
-
-def _add_details(store: Store, items: list[dict[str, Any]]) -> None:
-    keys = sorted({item[side] for item in items for side in ("a", "b")})
-    if not keys:
-        return
-    condition, params = store.keys_in("key", keys)
-    rows = store.query(
-        f"SELECT key, {', '.join(REVIEW_DETAILS)} FROM ws_source_person WHERE {condition}", params
-    )
-    details = {str(r[0]): dict(zip(REVIEW_DETAILS, r[1:], strict=True)) for r in rows}
-    for item in items:
-        item["a_details"] = details.get(item["a"], {})
-        item["b_details"] = details.get(item["b"], {})
 
 
 def _write_groups(

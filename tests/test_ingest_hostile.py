@@ -389,3 +389,19 @@ def test_the_limits_are_documented() -> None:
     security = (root / "docs" / "security.md").read_text(encoding="utf-8")
     for name in (CELL_ENV, UNPACKED_ENV):
         assert f"| `{name}` |" in readme and name in security
+
+
+def test_an_overlong_agency_code_is_quarantined_not_a_crash(store: Store, tmp_path: Path) -> None:
+    """Found by the byte fuzzer on PostgreSQL: the quarantine holds agency codes of 32 at most."""
+    path = tmp_path / "long_agency.csv"
+    path.write_text(
+        "agency,record_id,person_id,given_name,family_name,event_date,summary\n"
+        f"{'A' * 40},R1,P1,Amy,Stone,2020-01-05,seen\n"
+        "POLICE,R2,P2,Ben,Stone,2020-01-06,seen\n",
+        encoding="utf-8",
+    )
+    result = ingest_file(store, path, today=TODAY)
+    assert result.error is None
+    assert (result.inserted, result.quarantined) == (1, 1)
+    held = list_quarantine(store)
+    assert len(held) == 1 and "agency" in held[0].columns

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -111,14 +112,18 @@ class Rejection:
         return hashlib.blake2b(self.raw.encode(), digest_size=16).hexdigest()
 
     def held(self) -> Held:
-        """The row as the quarantine stores it."""
+        """The row as the quarantine stores it.
+
+        The agency is kept only when it is a valid code: only then can a
+        corrected row resolve the hold, and a long invalid one would not fit.
+        """
         return (
             self.row,
             self.columns,
             self.reason,
             self.raw,
             self.raw_hash,
-            self.agency or None,
+            self.agency if self.agency and re.match(_AGENCY_RE, self.agency) else None,
             self.record_id or None,
         )
 

@@ -11,12 +11,23 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from web_support import USERS, Seeded, open_test_store, seed, serving, sign_in
-from wholestory.access import ADMIN, BOARD, CASEWORK, LEAD, MANAGER, QA, REVIEWER
+from wholestory.access import (
+    ADMIN,
+    BOARD,
+    CASEWORK,
+    DATA,
+    LEAD,
+    MANAGER,
+    NO_CASE_DATA,
+    QA,
+    REVIEWER,
+)
 from wholestory.store import Store
 
 #: Tables a refusal must leave exactly as they were.
@@ -60,7 +71,7 @@ def person_page(ok: int = 200) -> Expect:
     """Casework with a relationship, or a reviewer with a grant: allowed; anyone else refused."""
 
     def expect(who: Who, related: bool) -> int:
-        if who.role in (BOARD, ADMIN):
+        if who.role in NO_CASE_DATA:
             return 403
         return ok if related and (who.role in CASEWORK or who.role == REVIEWER) else 403
 
@@ -68,7 +79,7 @@ def person_page(ok: int = 200) -> Expect:
 
 
 def break_glass(who: Who, related: bool) -> int:
-    if who.role in (BOARD, ADMIN):
+    if who.role in NO_CASE_DATA:
         return 403
     if related and (who.role in CASEWORK or who.role == REVIEWER):
         return 302  # already allowed: straight to the person's page
@@ -84,7 +95,7 @@ def two_factor(who: Who, related: bool) -> int:
 
 
 def api_person(who: Who, related: bool) -> int:
-    if who.role in (BOARD, ADMIN):
+    if who.role in NO_CASE_DATA:
         return 403
     return 200 if related and (who.role in CASEWORK or who.role == REVIEWER) else 404
 
@@ -111,7 +122,8 @@ EXPECTED: dict[str, Expect] = {
     "review/<str:key_a>/<str:key_b>": lambda who, related: (
         (404 if related else 403) if who.role in (MANAGER, LEAD) else 403
     ),
-    "upload": roles({MANAGER, LEAD}),
+    "upload": roles({DATA}),  # records are the basis of access: only a data officer uploads
+    "uploads": roles({LEAD}),  # a lead confirms their agency's hand uploads
     "audit": roles({LEAD}),
     "duplicates": roles({LEAD}),
     "users": roles({ADMIN}),
@@ -280,3 +292,39 @@ def test_the_matrix(site: tuple[Seeded, dict[str, Any], dict[str, str]]) -> None
                         wrong.append(f"{username} {url}: refusal not audited")
     assert not wrong, "\n".join(wrong[:60]) + f"\n({len(wrong)} of {checked})"
     assert checked >= len(USERS) * len(EXPECTED) * 2
+
+
+def test_uploading_by_every_role(
+    site: tuple[Seeded, dict[str, Any], dict[str, str]], tmp_path: Path
+) -> None:
+    """The upload POST (issue 11, H1): one row naming a child another agency knows. Only a
+    data officer may put it in; every other role is refused with nothing from the file in
+    the page, nothing changed in the store, and the refusal audited. (Last in this module:
+    the data officer's upload goes in.)"""
+    from arrival_support import one_row_file, row_naming
+    from wholestory import audit
+
+    seeded, clients, _ = site
+    child = seeded.person_known_to("SCHOOL")
+    wrong: list[str] = []
+    for username, agency, role in USERS:
+        row = row_naming(seeded.store, child, agency, f"H1-{username}")
+        names = {row["given_name"], row["family_name"], row["date_of_birth"]}
+        before, audited = _counts(seeded.store), len(audit.entries(seeded.store))
+        with one_row_file(tmp_path, row).open("rb") as handle:
+            response = clients[username].post("/upload", {"file": handle})
+        expected = 200 if role == DATA else 403
+        if response.status_code != expected:
+            wrong.append(f"{username}: {response.status_code}, expected {expected}")
+            continue
+        if role == DATA:
+            continue
+        body = response.content.decode(errors="replace")
+        if leaked := [n for n in names if n in body]:
+            wrong.append(f"{username}: refusal shows {leaked}")
+        if _counts(seeded.store) != before:
+            wrong.append(f"{username}: refusal changed the store")
+        new = audit.entries(seeded.store, limit=1)
+        if len(audit.entries(seeded.store)) <= audited or new[0].outcome != "denied":
+            wrong.append(f"{username}: refusal not audited")
+    assert not wrong, "\n".join(wrong)

@@ -29,7 +29,8 @@ Sign = Callable[[str], Client]
 PAGES: dict[str, frozenset[str]] = {
     "/flags": frozenset({"manager", "lead"}),
     "/review": frozenset({"manager", "lead"}),
-    "/upload": frozenset({"manager", "lead"}),
+    "/upload": frozenset({"data"}),  # only a data officer puts records in (issue 11, H1)
+    "/uploads": frozenset({"lead"}),
     "/audit": frozenset({"lead"}),
     "/duplicates": frozenset({"lead"}),
     "/users": frozenset({"admin"}),
@@ -305,16 +306,16 @@ def test_upload_a_good_file_shows_the_accounting(
     site: Seeded, signed: Sign, tmp_path: Path
 ) -> None:
     path = write_csv(tmp_path / "police-good.csv", _rows("GOOD", 3))
-    response = _upload(signed("mia.police"), path)
+    response = _upload(signed("dot.police"), path)
     body = _text(response)
     assert response.status_code == 200, body[:2000]
     assert "Read 3 rows: 3 new, 0 updated, 0 already up to date, 0 quarantined." in body
     assert _records(site, "GOOD") == 3
-    entry = audit.entries(site.store, actor="mia.police", action="upload", limit=1)[0]
+    entry = audit.entries(site.store, actor="dot.police", action="upload", limit=1)[0]
     detail = json.loads(entry.detail)
     assert detail["file"] == "police-good.csv" and detail["inserted"] == 3
     assert re.fullmatch(r"[0-9a-f]{64}", detail["sha256"])
-    again = _text(_upload(signed("mia.police"), path))
+    again = _text(_upload(signed("dot.police"), path))
     assert "Read 3 rows: 0 new, 0 updated, 3 already up to date, 0 quarantined." in again
 
 
@@ -322,7 +323,7 @@ def test_upload_shows_the_quarantined_rows(site: Seeded, signed: Sign, tmp_path:
     rows = _rows("BAD", 3)
     rows[1]["event_date"] = "2020-02-30"
     path = write_csv(tmp_path / "police-bad.csv", rows)
-    body = _text(_upload(signed("lee.police"), path))
+    body = _text(_upload(signed("dot.police"), path))
     assert "Read 3 rows: 2 new, 0 updated, 0 already up to date, 1 quarantined." in body
     row = re.search(r"police-bad\.csv</td><td[^>]*>(\d+)</td><td[^>]*>([^<]*)</td>", body)
     assert row and row.group(1) == "3" and "event_date" in row.group(2)
@@ -336,13 +337,13 @@ def test_upload_naming_another_agency_imports_nothing(
     rows = _rows("MIX", 4)
     rows[2]["agency"] = "SCHOOL"
     path = write_csv(tmp_path / "mixed.csv", rows)
-    response = _upload(signed("mia.police"), path)
+    response = _upload(signed("dot.police"), path)
     body = _text(response)
     assert response.status_code == 400
     assert "1 row names another agency (SCHOOL)" in body and "nothing from the file" in body
     assert re.search(r"<td[^>]*>4</td><td[^>]*>SCHOOL</td>", body)
     assert _records(site, "MIX") == 0
-    entry = audit.entries(site.store, actor="mia.police", action="upload", limit=1)[0]
+    entry = audit.entries(site.store, actor="dot.police", action="upload", limit=1)[0]
     assert entry.outcome == "refused" and json.loads(entry.detail)["other_agency_rows"] == 1
 
 
@@ -363,7 +364,7 @@ def test_upload_reads_the_agency_of_xlsx_rows_too(
         sheet.append([row.get(c, "") for c in COLUMNS])
     path = tmp_path / "police.xlsx"
     book.save(path)
-    response = _upload(signed("mia.police"), path)
+    response = _upload(signed("dot.police"), path)
     assert response.status_code == 400
     assert re.search(r"<td[^>]*>2</td><td[^>]*>gp</td>", _text(response))
     assert _records(site, "XL") == 0
@@ -372,11 +373,11 @@ def test_upload_reads_the_agency_of_xlsx_rows_too(
 def test_upload_refuses_what_it_cannot_read(site: Seeded, signed: Sign, tmp_path: Path) -> None:
     odd = tmp_path / "notes.txt"
     odd.write_text("hello")
-    response = _upload(signed("mia.police"), odd)
+    response = _upload(signed("dot.police"), odd)
     assert response.status_code == 400 and "must be a CSV or XLSX" in _text(response)
     broken = tmp_path / "broken.csv"
     broken.write_text("agency,record_id\nPOLICE,R1\n")
-    response = _upload(signed("mia.police"), broken)
+    response = _upload(signed("dot.police"), broken)
     assert response.status_code == 400 and "could not be read" in _text(response)
 
 
@@ -494,3 +495,44 @@ def test_figures_suppress_small_numbers_and_name_no_one(site: Seeded, signed: Si
     numbers = {int(n.replace(",", "")) for n in re.findall(r">([\d,]+)</td>", body)}
     assert not numbers & {1, 2, 3, 4}
     assert audit.entries(site.store, actor="bea.board", limit=1)[0].target == "/figures"
+
+
+# -- a hand upload naming a child (issue 11, H1); last, as its upload stays in the store ---
+
+
+def test_a_one_row_upload_naming_a_child_is_like_breaking_glass_until_a_lead_confirms(
+    site: Seeded, signed: Sign, tmp_path: Path
+) -> None:
+    """The H1 attack: a one-row file naming a flagged child the police do not know (name,
+    date of birth, address, no NHS number). The police see the child only as if breaking
+    glass, the child is not on their flags dashboard, the other agencies' leads are told,
+    the page says how the police became involved, and a police lead confirms it."""
+    from arrival_support import one_row_file, row_naming
+    from wholestory.web.accounts.models import Notification
+
+    police = {c["person"] for c in flagged_for_agency(site.store, "POLICE")}
+    child = next(c["person"] for c in flagged_children(site.store) if c["person"] not in police)
+    row = row_naming(site.store, child, "POLICE", "H1-ONE")
+    assert _upload(signed("dot.police"), one_row_file(tmp_path, row)).status_code == 200
+    page = _text(signed("pat.police").get(f"/people/{child}"))
+    assert "as if breaking glass" in page and "Not confirmed" in page
+    assert "Police became involved" in page and "uploaded by hand by dot.police" in page
+    seen = audit.entries(site.store, actor="pat.police", person=child, limit=1)[0]
+    assert json.loads(seen.detail)["basis"] == "unconfirmed_upload"
+    assert child not in {c["person"] for c in flagged_for_agency(site.store, "POLICE")}
+    told = set(Notification.objects.filter(person=child).values_list("agency", flat=True))
+    assert told and "POLICE" not in told
+    assert Notification.objects.filter(agency="POLICE", person="").exists()  # to confirm
+
+    school_lead = signed("liz.school")
+    assert school_lead.post("/uploads", {"upload": "1"}).status_code == 400
+    waiting = _text(signed("lee.police").get("/uploads"))
+    assert "H1-ONE" in waiting and row["family_name"] in waiting
+    number = re.search(r'name="upload" value="(\d+)"', waiting)
+    assert number
+    confirmed = signed("lee.police").post("/uploads", {"upload": number.group(1)})
+    assert confirmed.status_code == 302
+    assert audit.entries(site.store, actor="lee.police", limit=1)[0].action == "confirm_upload"
+    page = _text(signed("pat.police").get(f"/people/{child}"))
+    assert "as if breaking glass" not in page and "confirmed by lee.police" in page
+    assert child in {c["person"] for c in flagged_for_agency(site.store, "POLICE")}

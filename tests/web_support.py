@@ -34,6 +34,7 @@ USERS: tuple[tuple[str, str, str], ...] = (
     ("quinn.qa", "PARTNERSHIP", "qa"),
     ("bea.board", "PARTNERSHIP", "board"),
     ("ada.admin", "PARTNERSHIP", "admin"),
+    ("dot.police", "POLICE", "data"),
 )
 
 

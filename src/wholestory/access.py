@@ -6,7 +6,9 @@ not because of a job title. Each function returns a :class:`Decision` whose
 ``reason`` is written to the audit log with the view it allowed or refused.
 
 * A practitioner, manager or safeguarding lead sees a person when their agency
-  holds records of that person, or of a child in that person's household.
+  holds records of that person, or of a child in that person's household. A
+  record uploaded by hand counts only once a lead of its agency confirms it;
+  until then it gives access like a break-glass, for the same time.
 * Anyone else (except board members and administrators) may "break glass" by
   stating a reason; access is granted for a limited time, audited, and the
   leads of the agencies holding records are told.
@@ -29,6 +31,8 @@ from wholestory.store.connection import Store
 
 PRACTITIONER, MANAGER, LEAD = "practitioner", "manager", "lead"
 REVIEWER, QA, BOARD, ADMIN = "reviewer", "qa", "board", "admin"
+#: Puts an agency's files in by hand: records are the basis of access, so only this role may.
+DATA = "data"
 
 #: Every role, in the words the interface uses.
 ROLES: Final[dict[str, str]] = {
@@ -39,11 +43,12 @@ ROLES: Final[dict[str, str]] = {
     QA: "Quality assurance officer",
     BOARD: "Board member",
     ADMIN: "Administrator",
+    DATA: "Data officer",
 }
 #: Roles whose access follows their agency's involvement.
 CASEWORK: Final = frozenset({PRACTITIONER, MANAGER, LEAD})
 #: Roles that may never see an identifiable person, even by breaking glass.
-NO_CASE_DATA: Final = frozenset({BOARD, ADMIN})
+NO_CASE_DATA: Final = frozenset({BOARD, ADMIN, DATA})
 #: Roles that must use a second factor (TOTP).
 TWO_FACTOR_REQUIRED: Final = frozenset({LEAD, ADMIN})
 
@@ -69,6 +74,9 @@ class Facts:
     person: str
     agencies: frozenset[str]  # agencies holding records of the person
     household_child_agencies: frozenset[str]  # agencies holding records of a child in the household
+    # Agencies whose only records of the person are hand uploads no lead of theirs has
+    # confirmed, with when the oldest arrived: access through them is like breaking glass.
+    unconfirmed: dict[str, dt.datetime] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,12 +101,21 @@ def may_see_person(viewer: Viewer, facts: Facts, now: dt.datetime) -> Decision:
     """Whether the viewer may see this person's records and chronology."""
     if viewer.role in NO_CASE_DATA:
         return deny(f"{ROLES[viewer.role]}s do not see identifiable people.")
-    if viewer.role in CASEWORK and viewer.agency in facts.agencies:
+    waiting = facts.unconfirmed.get(viewer.agency)
+    if viewer.role in CASEWORK and viewer.agency in facts.agencies and waiting is None:
         return allow(f"{agency_name(viewer.agency)} holds records of this person.", "relationship")
     if viewer.role in CASEWORK and viewer.agency in facts.household_child_agencies:
         return allow(
             f"{agency_name(viewer.agency)} holds records of a child in this person's household.",
             "household",
+        )
+    ends = waiting + dt.timedelta(hours=BREAK_GLASS_HOURS) if waiting else None
+    if viewer.role in CASEWORK and ends and ends > now:
+        return allow(
+            f"{agency_name(viewer.agency)}'s records of this person were uploaded by hand and no "
+            f"{agency_name(viewer.agency)} safeguarding lead has confirmed them yet. Until one "
+            f"does, you see this person as if breaking glass, until {ends:%d %b %Y %H:%M}.",
+            "unconfirmed_upload",
         )
     grant = viewer.grants.get(facts.person)
     if viewer.role == REVIEWER and grant and grant > now:
@@ -117,7 +134,8 @@ CAPABILITIES: Final[dict[str, tuple[str, frozenset[str]]]] = {
     "search": ("search for people", frozenset({PRACTITIONER, MANAGER, LEAD, REVIEWER, QA})),
     "flags_dashboard": ("see the flags dashboard", frozenset({MANAGER, LEAD})),
     "link_review": ("decide on the link review queue", frozenset({MANAGER, LEAD})),
-    "upload": ("upload an agency file", frozenset({MANAGER, LEAD})),
+    "upload": ("upload an agency file", frozenset({DATA})),
+    "confirm_upload": ("confirm their agency's uploads", frozenset({LEAD})),
     "audit_viewer": ("read the audit log", frozenset({LEAD})),
     "who_looked": ("see who has looked at a child", frozenset({LEAD})),
     "agency_duplicates": ("see their agency's duplicate ids", frozenset({LEAD})),
@@ -136,24 +154,19 @@ def may(viewer: Viewer, capability: str) -> Decision:
 
 
 def facts_about(store: Store, person: str) -> Facts:
-    """The agencies holding records of a person, and of the children in their household."""
-    mine = _agencies_of(store, [person])
-    children = _household_children(store, person)
-    return Facts(person, frozenset(mine), frozenset(_agencies_of(store, children)))
+    """The agencies holding records of a person, and of the children in their household.
 
+    A record uploaded by hand counts fully only once a lead of its agency confirms it
+    (:mod:`wholestory.arrival`); a household child's unconfirmed records do not count.
+    """
+    from wholestory.arrival import standing
 
-def _agencies_of(store: Store, people: list[str]) -> set[str]:
-    if not people:
-        return set()
-    condition, params = store.keys_in("ws_person_id", people)
-    found = {
-        str(a)
-        for (a,) in store.query(
-            f"SELECT DISTINCT agency FROM ws_source_person WHERE {condition}", params
-        )
-    }
-    found |= {p.split(":", 1)[0] for p in people if ":" in p}
-    return found
+    confirmed, unconfirmed = standing(store, [person])
+    mine = confirmed | set(unconfirmed)
+    if ":" in person:  # AGENCY:PERSON_ID while unlinked
+        mine.add(person.split(":", 1)[0])
+    children, _ = standing(store, _household_children(store, person))
+    return Facts(person, frozenset(mine), frozenset(children), unconfirmed)
 
 
 def _household_children(store: Store, person: str) -> list[str]:

@@ -61,7 +61,7 @@ GENESIS: Final = "0" * 64
 ACTIONS: Final = frozenset(
     {"login", "login_failed", "logout", "search", "view", "download", "decision", "break_glass",
      "upload", "denied", "grant", "user_added", "token_issued", "audit_view", "export",
-     "password_set", "user_disabled", "audit_anchor"}
+     "password_set", "user_disabled", "audit_anchor", "confirm_upload"}
 )  # fmt: skip
 
 #: The environment variable holding the key; and the old keys, newest first, kept to check.

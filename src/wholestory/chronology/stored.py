@@ -255,7 +255,12 @@ def stored_count(store: Store) -> int:
 #: child it holds records of (the rule of :func:`wholestory.access.may_see_person`, in SQL).
 _VISIBLE_TO_AGENCY: Final = """
 WITH mine AS (
-    SELECT DISTINCT COALESCE(ws_person_id, key) AS person FROM ws_source_person WHERE agency = ?
+    SELECT DISTINCT COALESCE(s.ws_person_id, s.key) AS person FROM ws_source_person s
+    WHERE s.agency = ? AND NOT EXISTS (
+        SELECT 1 FROM ws_record r JOIN ws_import i ON i.id = r.import_id
+        WHERE r.agency = s.agency AND r.person_id = s.person_id
+        AND i.route = 'upload' AND i.confirmed_at IS NULL
+    )
 ), child_keys AS (
     SELECT s.key FROM ws_source_person s
     JOIN mine m ON COALESCE(s.ws_person_id, s.key) = m.person
@@ -326,9 +331,10 @@ def flagged_children(
     ``WHOLESTORY_FLAGS_UP_TO_AGE`` setting, see :func:`flags_up_to_age`) adds
     young people up to that age. ``code`` keeps only children with that flag;
     ``agency`` only the children that agency may see (records of its own, or
-    of a child in the household). By default high severity comes first, then
-    no open plan; ``open_plan_first`` puts children with no plan open first
-    (the dashboard: who may be slipping between agencies).
+    of a child in the household; records uploaded by hand count once a lead of the
+    agency confirms them, as in :func:`wholestory.access.facts_about`). By default
+    high severity comes first, then no open plan; ``open_plan_first`` puts children
+    with no plan open first (the dashboard: who may be slipping between agencies).
     """
     oldest = flags_up_to_age() if up_to_age is None else flags_up_to_age(str(up_to_age))
     who = "c.is_child" if oldest == CHILDREN_ONLY else "(c.is_child OR c.date_of_birth IS NOT NULL)"

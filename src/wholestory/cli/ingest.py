@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from wholestory.arrival import tell_involved_agencies
 from wholestory.chronology.stored import refresh_after_feed
 from wholestory.cli.errors import EXIT_BAD_INPUT, err_console, fail
 from wholestory.cli.store import ready_store
@@ -27,7 +29,13 @@ from wholestory.ingest.accounting import count_words as _count
 from wholestory.ingest.pipeline import agency_settings
 from wholestory.profiles import Profile, ProfileError, load_profile
 from wholestory.store import Store
-from wholestory.store.imports import count_quarantine, list_quarantine, quarantine_table
+from wholestory.store.imports import (
+    FEED,
+    Arrival,
+    count_quarantine,
+    list_quarantine,
+    quarantine_table,
+)
 from wholestory.store.warnings import count_warnings, list_warnings
 
 console = Console(highlight=False)
@@ -85,6 +93,7 @@ def ingest_command(
             linked = link_new(store, since=since, thresholds=thresholds)
             if linked is not None:
                 refreshed = refresh_after_feed(store, since)
+                tell_involved_agencies(store, since)
     finally:
         store.close()
     if as_json:
@@ -121,8 +130,9 @@ def _load_profile(path: Path | None) -> Profile | None:
 
 
 def _run(store: Store, paths: list[Path], profile: Profile | None, quiet: bool) -> IngestResult:
+    arrival = Arrival(FEED, _who_runs())
     if quiet or not sys.stderr.isatty():
-        return ingest_paths(store, paths, profile)
+        return ingest_paths(store, paths, profile, arrival=arrival)
     with Progress(
         SpinnerColumn(),
         TextColumn("[bold]{task.description}"),
@@ -139,7 +149,15 @@ def _run(store: Store, paths: list[Path], profile: Profile | None, quiet: bool) 
                 tasks[path] = bar.add_task(path.name, total=None)
             bar.update(tasks[path], completed=rows)  # type: ignore[arg-type]
 
-        return ingest_paths(store, paths, profile, progress=progress)
+        return ingest_paths(store, paths, profile, progress=progress, arrival=arrival)
+
+
+def _who_runs() -> str:
+    """Who ran the feed, as the server's login knows them (kept on each import run)."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in some containers
+        return ""
 
 
 def _print_result(result: IngestResult, where: str) -> None:

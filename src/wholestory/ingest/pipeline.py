@@ -37,7 +37,7 @@ from wholestory.ingest.validation import (
 from wholestory.ingest.writer import ImportStart, InlineWriter, ProcessWriter, Writer
 from wholestory.profiles import Profile
 from wholestory.store.connection import Store
-from wholestory.store.imports import Held
+from wholestory.store.imports import Arrival, Held
 from wholestory.store.records import WriteCounts, keys_are_unique
 from wholestory.template import RELATIONSHIP_COLUMNS, REQUIRED
 
@@ -58,8 +58,13 @@ def ingest_paths(
     chunk_rows: int = CHUNK_ROWS,
     today: dt.date | None = None,
     writer: str = "auto",
+    arrival: Arrival | None = None,
 ) -> IngestResult:
     """Import files and folders of files. A file that fails does not stop the others.
+
+    ``arrival`` says how the records came (a feed unless said otherwise); each
+    import run keeps it, because a hand upload gives its agency access to the
+    people in it only once a lead confirms it (:mod:`wholestory.arrival`).
 
     ``writer`` is ``inline`` (write through ``store``), ``process`` (an SQLite
     store only: a writer process, see :mod:`wholestory.ingest.writer`) or
@@ -75,7 +80,7 @@ def ingest_paths(
     try:
         for path in files:
             result.files.append(
-                ingest_file(store, path, profile, progress, chunk_rows, today, chosen)
+                ingest_file(store, path, profile, progress, chunk_rows, today, chosen, arrival)
             )
     finally:
         chosen.close()
@@ -120,6 +125,7 @@ def ingest_file(
     chunk_rows: int = CHUNK_ROWS,
     today: dt.date | None = None,
     writer: Writer | None = None,
+    arrival: Arrival | None = None,
 ) -> FileResult:
     """Import one file in one transaction; a file-level problem leaves nothing behind."""
     profile = profile or Profile()
@@ -131,7 +137,9 @@ def ingest_file(
         kind, mapping, ignored = _layout(table, profile)
         result.kind = kind
         result.ignored_columns = ignored
-        job = _Job(writer, kind, mapping, profile, progress, chunk_rows, today)
+        job = _Job(
+            writer, kind, mapping, profile, progress, chunk_rows, today, arrival or Arrival()
+        )
         try:
             job.run(table, result)
         except FastPathUnavailable:
@@ -178,12 +186,19 @@ class _Job:
     progress: Progress | None
     chunk_rows: int
     today: dt.date
+    arrival: Arrival
 
     def run(self, table: Table, result: FileResult) -> None:
         """Import the table in one transaction, rolled back on any failure."""
         now = dt.datetime.now(dt.UTC).isoformat(sep=" ")
         start = ImportStart(
-            str(table.path), table.path.name, _sha256(table.path), self.kind, self.profile.name, now
+            str(table.path),
+            table.path.name,
+            _sha256(table.path),
+            self.kind,
+            self.profile.name,
+            now,
+            self.arrival,
         )
         self.writer.begin(start)
         try:

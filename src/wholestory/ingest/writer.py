@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any, Protocol
 
@@ -29,6 +29,7 @@ import polars as pl
 
 from wholestory.store.connection import Store
 from wholestory.store.imports import (
+    Arrival,
     Held,
     finish_import,
     open_quarantine_keys,
@@ -50,6 +51,7 @@ class ImportStart:
     kind: str
     profile: str
     now: str
+    arrival: Arrival = field(default_factory=Arrival)
 
 
 class Writer(Protocol):
@@ -89,7 +91,13 @@ class InlineWriter:
         self._start = start
         try:
             self._import_id = start_import(
-                self.store, start.file_path, start.sha256, start.kind, start.profile, start.now
+                self.store,
+                start.file_path,
+                start.sha256,
+                start.kind,
+                start.profile,
+                start.now,
+                start.arrival,
             )
             self._open_quarantine = open_quarantine_keys(self.store)
         except BaseException:

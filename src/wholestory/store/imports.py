@@ -45,15 +45,38 @@ class QuarantineEntry:
         }
 
 
+#: How records arrive. A feed (an agency's own system, through ``wholestory ingest`` run by
+#: whoever runs the server) is trusted as the agency's; a hand upload on the web is not,
+#: until a safeguarding lead at the agency confirms it (see :mod:`wholestory.arrival`).
+FEED, UPLOAD = "feed", "upload"
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """How a file's records arrived, and through whom: kept on its import run."""
+
+    route: str = FEED
+    by: str = ""  # the user who uploaded it, or who ran the feed
+    agency: str = ""  # the uploader's agency ("" for a feed, which may carry several)
+
+
 def start_import(
-    store: Store, file_name: str, sha256: str, kind: str, profile: str, now: str
+    store: Store,
+    file_name: str,
+    sha256: str,
+    kind: str,
+    profile: str,
+    now: str,
+    arrival: Arrival | None = None,
 ) -> int:
     """Record the start of a file's import; returns its id (inside the file's transaction)."""
+    came = arrival or Arrival()
     new_id = store.scalar(
         f"INSERT INTO {IMPORT_TABLE} (file_name, file_sha256, kind, profile, started_at, "
         "finished_at, rows_read, rows_inserted, rows_updated, rows_unchanged, rows_quarantined, "
-        "rows_with_warnings) VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, 0) RETURNING id",
-        [file_name, sha256, kind, profile, now, now],
+        "rows_with_warnings, route, imported_by, agency) "
+        "VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, 0, ?, ?, ?) RETURNING id",
+        [file_name, sha256, kind, profile, now, now, came.route, came.by, came.agency],
     )
     return int(new_id)
 

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
-from wholestory.web.pages import views_account, views_duplicates, views_people, views_work
+from wholestory.web.pages import (
+    views_account,
+    views_duplicates,
+    views_people,
+    views_uploads,
+    views_work,
+)
 
 urlpatterns: list[URLPattern | URLResolver] = [
     *views_account.urls,
     *views_people.urls,
     *views_work.urls,
     *views_duplicates.urls,
+    *views_uploads.urls,
 ]

@@ -623,11 +623,27 @@ def person_view(request: HttpRequest, person: str, decision: Decision) -> HttpRe
         "can_see_log": viewer.role == LEAD and decision.basis == "relationship",
         "as_of": show_date(data.get("as_of", "")),
         "death": _death(data),
+        "involvement": _involvement(store, person),
         "story": mark_safe(  # rendered by our own autoescaped template
             loaded.story(request.GET.urlencode(), lambda: _story(request, person, loaded))
         ),
     }
     return render(request, "pages/people/person.html", context)
+
+
+def _involvement(store: Store, person: str) -> list[dict[str, Any]]:
+    """When and how each agency's first record of the person arrived: read live, not from
+    the stored chronology, so a lead's confirmation shows at once."""
+    from wholestory.arrival import involvement
+
+    return [
+        {
+            "when": timezone.localtime(i.at).strftime("%d %b %Y %H:%M"),
+            "words": i.words(),
+            "waiting": i.waiting,
+        }
+        for i in involvement(store, person)
+    ]
 
 
 def _story(request: HttpRequest, person: str, loaded: Loaded) -> str:
@@ -1078,7 +1094,9 @@ def notifications_view(request: HttpRequest) -> HttpResponse:
             "id": n.pk,
             "message": n.message,
             "when": timezone.localtime(n.created_at).strftime("%d %b %Y %H:%M"),
-            "url": person_url(n.person),
+            # A notice about an upload to confirm names no one person: it leads to the uploads.
+            "url": person_url(n.person) if n.person else "/uploads",
+            "link": "Open the chronology" if n.person else "Uploads to confirm",
             "read": viewer.username in n.read_by.split(),
         }
         for n in mine.order_by("-created_at", "-pk")[:200]
@@ -1103,7 +1121,7 @@ def access_log_view(request: HttpRequest, person: str) -> HttpResponse:
     if not capability.allowed:
         return denied(request, capability, person=person)
     facts = facts_about(core_store(), person)
-    if viewer.agency not in facts.agencies:
+    if viewer.agency not in facts.agencies or viewer.agency in facts.unconfirmed:
         refusal = deny(
             "Only the safeguarding leads of agencies holding this person's records see who "
             "has looked at them."

@@ -37,12 +37,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wholestory import audit
 from wholestory.access import CASEWORK, REVIEWER, ROLES, TWO_FACTOR_REQUIRED, Viewer, deny
+from wholestory.arrival import tell_involved_agencies
 from wholestory.chronology.display import show_date
 from wholestory.chronology.rules import SEVERITY_ORDER
 from wholestory.chronology.stored import flagged_children, flags_up_to_age
 from wholestory.chronology.vocabulary import agency_name
 from wholestory.ingest.accounting import accounting_words, count_words
 from wholestory.store import Store
+from wholestory.store.imports import UPLOAD, Arrival
 from wholestory.web.pages.guard import audited, core_store, denied, requires, viewer_of
 
 #: Children shown on one page of the flags dashboard, and entries on one page of the audit log.
@@ -504,7 +506,11 @@ def _save_upload(upload: UploadedFile, folder: Path) -> tuple[Path, str]:
 @requires("upload")
 @require_http_methods(["GET", "POST"])
 def upload_view(request: HttpRequest) -> HttpResponse:
-    """An agency file in: only the user's agency's rows, every row accounted for."""
+    """An agency file in: only the user's agency's rows, every row accounted for.
+
+    Only a data officer may upload, and what they upload gives their agency access to the
+    people in it only once a safeguarding lead of the agency confirms it (/uploads).
+    """
     from wholestory.ingest.reading import UnreadableFileError
 
     viewer = viewer_of(request)
@@ -532,7 +538,8 @@ def upload_view(request: HttpRequest) -> HttpResponse:
         )
         if refused:
             return refused
-        outcome = _ingest(core_store(), saved)
+        arrival = Arrival(UPLOAD, viewer.username, viewer.agency)
+        outcome = _ingest(core_store(), saved, arrival)
     detail.update(outcome.counts)
     detail["linked"] = outcome.linked_people
     if outcome.error:
@@ -601,15 +608,17 @@ class IngestOutcome:
     held_here: int = 0  # rows this import quarantined (the list shows the first 1,000)
 
 
-def _ingest(store: Store, saved: Path) -> IngestOutcome:
-    """Import one saved file, link its new people and rebuild the chronologies it touched."""
+def _ingest(store: Store, saved: Path, arrival: Arrival) -> IngestOutcome:
+    """Import one saved file, link its new people and rebuild the chronologies it touched;
+    then tell the leads of agencies already involved with anyone the file brings a new
+    agency to, and the uploader's own leads that an upload waits for them."""
     from wholestory.chronology.stored import refresh_after_feed
     from wholestory.identity.linking import link_new
     from wholestory.identity.sources import now_iso
     from wholestory.ingest import ingest_paths
 
     since = now_iso()
-    result = ingest_paths(store, [saved])
+    result = ingest_paths(store, [saved], arrival=arrival)
     totals = result.totals()
     if result.failed:
         return IngestOutcome(totals, error=str(result.failed[0].error))
@@ -638,7 +647,24 @@ def _ingest(store: Store, saved: Path) -> IngestOutcome:
                 f"{count_words(linked.for_review, 'pair')} of people in all wait for review."
             )
             outcome.rebuilt = refresh_after_feed(store, since)
+        tell_involved_agencies(store, since)
+        _tell_own_leads(store, arrival, saved.name, totals)
     return outcome
+
+
+def _tell_own_leads(store: Store, arrival: Arrival, file: str, totals: dict[str, int]) -> None:
+    """A notice for the uploader's agency's leads: the upload waits for one of them."""
+    from wholestory.web.accounts.models import Notification
+
+    changed = count_words(totals["inserted"] + totals["updated"], "record")
+    Notification.objects.create(
+        agency=arrival.agency,
+        person="",
+        message=f"{arrival.by} uploaded {file} by hand: {changed} new or changed. Until a "
+        f"{agency_name(arrival.agency)} safeguarding lead other than {arrival.by} confirms "
+        "it on the Uploads to confirm page, these records give your agency access to the "
+        "people in them only for a day, as if breaking glass.",
+    )
 
 
 # -- audit viewer ----------------------------------------------------------------------------

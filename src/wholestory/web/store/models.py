@@ -25,6 +25,15 @@ class ImportRun(models.Model):
     rows_unchanged = models.IntegerField(default=0)
     rows_quarantined = models.IntegerField(default=0)
     rows_with_warnings = models.IntegerField(default=0)
+    # How the records came, because records are the basis of access: a hand upload gives
+    # its agency access only once a second person, the agency's lead, confirms it.
+    route = models.CharField(
+        max_length=8, db_default="feed", help_text="feed (the agency's system) or upload (by hand)"
+    )
+    imported_by = models.TextField(db_default="", help_text="Who uploaded it or ran the feed.")
+    agency = models.CharField(max_length=32, db_default="", help_text="The uploader's agency.")
+    confirmed_by = models.TextField(null=True, help_text="The lead who confirmed an upload.")
+    confirmed_at = models.DateTimeField(null=True)
 
     class Meta:
         db_table = "ws_import"

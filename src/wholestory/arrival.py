@@ -1,0 +1,280 @@
+"""How records arrived, and what access that gives: records are the basis of access.
+
+An agency's worker sees a person because the agency holds records of them, so
+putting a record in must be as guarded as breaking glass (docs/security.md,
+"Records are the basis of access"):
+
+* A record from an agency's feed (``wholestory ingest``, run on the server) is
+  the agency's own, and gives its agency access.
+* A record uploaded by hand on the web gives its agency access only once a
+  second person at that agency, a safeguarding lead, confirms the upload.
+  Until then the agency's access through it is like breaking glass: it ends a
+  day after the upload, every view is audited as such, and the leads of the
+  agencies already involved are told.
+* Whenever an agency's first record of a person arrives, however it came, the
+  leads of the other agencies involved are told, and the person's page says
+  when and how the agency became involved, and through whose import.
+
+This module is plain SQL over the store; the web layer and the CLI call it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from wholestory.chronology.vocabulary import agency_name
+from wholestory.store.connection import Store
+from wholestory.store.imports import FEED, UPLOAD
+
+#: How long an unconfirmed upload gives its agency access: as long as a break-glass.
+UNCONFIRMED_HOURS: Final = 24
+
+
+def moment(value: Any) -> dt.datetime:
+    """A stored timestamp (text on SQLite, a datetime on PostgreSQL) as an aware UTC time."""
+    found = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    return found if found.tzinfo else found.replace(tzinfo=dt.UTC)
+
+
+def _people_condition(store: Store, people: Sequence[str]) -> tuple[str, list[Any]]:
+    """Source persons linked to ``people``, or named by an ``AGENCY:ID`` while unlinked."""
+    linked, params = store.keys_in("s.ws_person_id", list(people))
+    keys = [p for p in people if ":" in p]
+    if not keys:
+        return linked, params
+    named, more = store.keys_in("s.key", keys)
+    return f"({linked} OR {named})", [*params, *more]
+
+
+def standing(store: Store, people: Sequence[str]) -> tuple[set[str], dict[str, dt.datetime]]:
+    """Which agencies hold confirmed records of ``people``, and which hold only unconfirmed ones.
+
+    Returns (agencies whose records give access, {agency: when its oldest unconfirmed
+    upload arrived} for agencies with nothing else). An agency person any of whose
+    records came by an unconfirmed upload counts as unconfirmed as a whole, because
+    the upload may have changed the details that linked it (a name, a date of birth).
+    """
+    if not people:
+        return set(), {}
+    condition, params = _people_condition(store, people)
+    rows = store.query(
+        "SELECT s.agency, s.key, MIN(CASE WHEN i.route = ? AND i.confirmed_at IS NULL "
+        "THEN i.started_at END) FROM ws_source_person s JOIN ws_record r "
+        "ON r.agency = s.agency AND r.person_id = s.person_id "
+        f"JOIN ws_import i ON i.id = r.import_id WHERE {condition} GROUP BY s.agency, s.key",
+        [UPLOAD, *params],
+    )
+    confirmed: set[str] = set()
+    waiting: dict[str, dt.datetime] = {}
+    for agency, _, since in rows:
+        if since is None:
+            confirmed.add(str(agency))
+        else:
+            at = moment(since)
+            waiting[str(agency)] = min(waiting.get(str(agency), at), at)
+    return confirmed, {a: at for a, at in waiting.items() if a not in confirmed}
+
+
+# -- an agency's first record of a person -------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Involvement:
+    """When and how an agency's first record of a person arrived."""
+
+    agency: str
+    at: dt.datetime
+    route: str
+    by: str
+    confirmed_by: str | None
+    import_id: int
+
+    @property
+    def waiting(self) -> bool:
+        """A hand upload no lead of the agency has confirmed."""
+        return self.route == UPLOAD and not self.confirmed_by
+
+    def words(self) -> str:
+        """One plain sentence for the person's page and the leads' notices."""
+        name = agency_name(self.agency)
+        said = f"{name} became involved: its first record of this person"
+        if self.route != UPLOAD:
+            return f"{said} came from {name}'s own system" + (
+                f" (imported by {self.by})." if self.by else "."
+            )
+        if self.confirmed_by:
+            return (
+                f"{said} was uploaded by hand by {self.by} and confirmed by "
+                f"{self.confirmed_by}, a {name} safeguarding lead."
+            )
+        return (
+            f"{said} was uploaded by hand by {self.by}. No {name} safeguarding lead has "
+            "confirmed it yet."
+        )
+
+
+def involvement(store: Store, person: str) -> list[Involvement]:
+    """Each agency's first record of ``person``: when it arrived, how, and through whom."""
+    condition, params = _people_condition(store, [person])
+    first: dict[str, tuple[Any, str, int]] = {}
+    for agency, record_id, created, import_id in store.query(
+        "SELECT r.agency, r.record_id, r.created_at, r.import_id FROM ws_record r "
+        "JOIN ws_source_person s ON s.agency = r.agency AND s.person_id = r.person_id "
+        f"WHERE {condition} ORDER BY r.created_at, r.id",
+        params,
+    ):
+        first.setdefault(str(agency), (created, str(record_id), int(import_id)))
+    found = []
+    for agency, (created, record_id, current) in first.items():
+        # The import that brought the record first: its oldest kept version's, if it has one.
+        original = store.scalar(
+            "SELECT import_id FROM ws_record_version WHERE agency = ? AND record_id = ? "
+            "ORDER BY id LIMIT 1",
+            [agency, record_id],
+        )
+        found.append(_involvement(store, agency, moment(created), int(original or current)))
+    return sorted(found, key=lambda i: (i.at, i.agency))
+
+
+def _involvement(store: Store, agency: str, at: dt.datetime, import_id: int) -> Involvement:
+    route, by, confirmed_by = store.query(
+        "SELECT route, imported_by, confirmed_by FROM ws_import WHERE id = ?", [import_id]
+    )[0]
+    return Involvement(agency, at, str(route or FEED), str(by or ""), confirmed_by, import_id)
+
+
+def first_records_since(store: Store, since: str) -> list[tuple[str, str]]:
+    """(person, agency) for each agency whose first record of a linked person arrived since
+    ``since`` (a store timestamp taken before the import)."""
+    rows = store.query(
+        "SELECT s.ws_person_id, r.agency FROM ws_record r JOIN ws_source_person s "
+        "ON s.agency = r.agency AND s.person_id = r.person_id WHERE s.ws_person_id IN ("
+        "SELECT s2.ws_person_id FROM ws_record r2 JOIN ws_source_person s2 "
+        "ON s2.agency = r2.agency AND s2.person_id = r2.person_id "
+        "WHERE r2.created_at >= ? AND s2.ws_person_id IS NOT NULL) "
+        "GROUP BY s.ws_person_id, r.agency HAVING MIN(r.created_at) >= ? ORDER BY 1, 2",
+        [since, since],
+    )
+    return [(str(p), str(a)) for p, a in rows]
+
+
+def tell_involved_agencies(store: Store, since: str, now: dt.datetime | None = None) -> int:
+    """Tell the leads of the agencies already involved with a person when another agency's
+    first record of them arrives (since ``since``); returns how many notices were written.
+
+    The notices go in the same table as break-glass notices, so leads read them in one place.
+    """
+    when = now or dt.datetime.now(dt.UTC)
+    notices: list[tuple[str, str, str, str, str]] = []
+    for person, agency in first_records_since(store, since):
+        others = sorted(_agencies_holding(store, person) - {agency})
+        if not others:
+            continue
+        came = next(i for i in involvement(store, person) if i.agency == agency)
+        message = f"{_whose(store, person)}: {came.words()}"
+        if came.waiting:
+            ends = came.at + dt.timedelta(hours=UNCONFIRMED_HOURS)
+            message += (
+                f" Until one does, {agency_name(agency)} can see this person only as if "
+                f"breaking glass, until {ends:%d %b %Y %H:%M} (UTC)."
+            )
+        notices += [(other, person, message, when.isoformat(sep=" "), "") for other in others]
+    if notices:
+        with store.transaction():
+            store.executemany(
+                "INSERT INTO ws_notification (agency, person, message, created_at, read_by) "
+                "VALUES (?, ?, ?, ?, ?)",
+                notices,
+            )
+    return len(notices)
+
+
+def _agencies_holding(store: Store, person: str) -> set[str]:
+    condition, params = _people_condition(store, [person])
+    return {
+        str(a)
+        for (a,) in store.query(
+            f"SELECT DISTINCT s.agency FROM ws_source_person s WHERE {condition}", params
+        )
+    }
+
+
+def _whose(store: Store, person: str) -> str:
+    name = store.scalar("SELECT display_name FROM ws_chronology WHERE ws_person_id = ?", [person])
+    return f"{name} ({person})" if name else person
+
+
+# -- a lead confirms a hand upload ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """A hand upload waiting for a lead of its agency to confirm it."""
+
+    import_id: int
+    file: str
+    by: str
+    at: dt.datetime
+    records: int
+
+
+def waiting_uploads(store: Store, agency: str) -> list[Upload]:
+    """The agency's hand uploads that brought records in and no lead has confirmed, oldest first."""
+    return [
+        Upload(int(i), str(f).rsplit("/", 1)[-1], str(by), moment(at), int(n))
+        for i, f, by, at, n in store.query(
+            "SELECT id, file_name, imported_by, started_at, rows_inserted + rows_updated "
+            "FROM ws_import WHERE route = ? AND agency = ? AND confirmed_at IS NULL "
+            "AND rows_inserted + rows_updated > 0 ORDER BY id",
+            [UPLOAD, agency],
+        )
+    ]
+
+
+#: What a lead sees of each uploaded record before confirming it.
+UPLOAD_COLUMNS: Final = (
+    "record_id", "given_name", "family_name", "date_of_birth", "postcode", "address",
+    "event_date", "event_type", "summary",
+)  # fmt: skip
+
+
+def upload_records(store: Store, import_id: int, limit: int = 200) -> list[dict[str, Any]]:
+    """The records an upload brought (as they stand now), for its lead to check."""
+    rows = store.query(
+        f"SELECT {', '.join(UPLOAD_COLUMNS)} FROM ws_record WHERE import_id = ? "
+        "ORDER BY source_row, id LIMIT ?",
+        [import_id, limit],
+    )
+    return [dict(zip(UPLOAD_COLUMNS, row, strict=True)) for row in rows]
+
+
+def confirm_upload(
+    store: Store, import_id: int, lead: str, agency: str, now: dt.datetime | None = None
+) -> str:
+    """A lead confirms their agency's hand upload; returns why not, or "" when confirmed.
+
+    The lead must be a second person: whoever uploaded the file cannot confirm it.
+    """
+    row = store.query(
+        "SELECT agency, imported_by, confirmed_at FROM ws_import WHERE id = ? AND route = ?",
+        [import_id, UPLOAD],
+    )
+    if not row or row[0][0] != agency:
+        return "There is no upload of your agency's waiting to be confirmed with that number."
+    if row[0][2] is not None:
+        return "That upload has already been confirmed."
+    if row[0][1] == lead:
+        return (
+            "You uploaded this file, so another safeguarding lead of your agency must confirm it."
+        )
+    when = (now or dt.datetime.now(dt.UTC)).isoformat(sep=" ")
+    with store.transaction():
+        store.execute(
+            "UPDATE ws_import SET confirmed_by = ?, confirmed_at = ? "
+            "WHERE id = ? AND confirmed_at IS NULL",
+            [lead, when, import_id],
+        )
+    return ""

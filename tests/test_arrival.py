@@ -1,0 +1,119 @@
+"""Records are the basis of access (issue 11, H1): how a record arrived decides what it gives.
+
+Core: a hand upload counts for its agency only once a lead confirms it, an upload that
+changes a person's details makes them unconfirmed, and an agency's first record of a
+person tells the leads of the agencies already involved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from factories import event_row, write_csv
+from wholestory.access import LEAD, PRACTITIONER, Viewer, facts_about, may_see_person
+from wholestory.arrival import (
+    confirm_upload,
+    involvement,
+    standing,
+    tell_involved_agencies,
+    waiting_uploads,
+)
+from wholestory.identity.linking import Thresholds, link_all, link_new
+from wholestory.identity.sources import now_iso
+from wholestory.ingest import ingest_paths
+from wholestory.store import Store
+from wholestory.store.imports import FEED, UPLOAD, Arrival
+
+
+def _child(n: int, agency: str, **values: str) -> dict[str, str]:
+    return event_row(
+        n,
+        agency=agency,
+        record_id=f"{agency}-R{n}",
+        person_id=f"{agency}-P1",
+        given_name="Keeley",
+        family_name="Marchbank",
+        date_of_birth="2014-06-11",
+        nhs_number="9434765919" if agency != "HOUSING" else "",
+        postcode="XW4 7QT",
+        address="12 Lark Rise",
+        event_id="",
+        **values,
+    )
+
+
+def _feed(store: Store, folder: Path) -> str:
+    """A child known to the school and the GP, by their feeds, linked; returns their id."""
+    rows = [_child(1, "SCHOOL"), _child(2, "SCHOOL"), _child(1, "GP")]
+    ingest_paths(store, [write_csv(folder / "feeds.csv", rows)], arrival=Arrival(FEED, "cron"))
+    link_all(store, thresholds=Thresholds())
+    return str(
+        store.scalar("SELECT ws_person_id FROM ws_source_person WHERE key = 'SCHOOL:SCHOOL-P1'")
+    )
+
+
+def _upload(store: Store, folder: Path, rows: list[dict[str, str]], by: str = "dot") -> str:
+    """Rows uploaded by hand at HOUSING, then linked as the upload page links; returns since."""
+    since = now_iso()
+    path = write_csv(folder / f"upload-{len(rows)}-{by}.csv", rows)
+    ingest_paths(store, [path], arrival=Arrival(UPLOAD, by, rows[0]["agency"]))
+    link_new(store, since=since, thresholds=Thresholds())
+    return since
+
+
+def test_a_hand_upload_gives_access_only_like_breaking_glass_until_a_lead_confirms(
+    store: Store, tmp_path: Path
+) -> None:
+    child = _feed(store, tmp_path)
+    _upload(store, tmp_path, [_child(1, "HOUSING")])
+    facts = facts_about(store, child)
+    assert "HOUSING" in facts.agencies and set(facts.unconfirmed) == {"HOUSING"}
+    worker = Viewer("hal", "HOUSING", PRACTITIONER)
+    now = dt.datetime.now(dt.UTC)
+    during = may_see_person(worker, facts, now)
+    assert during.allowed and during.basis == "unconfirmed_upload"
+    assert "as if breaking glass" in during.reason
+    assert not may_see_person(worker, facts, now + dt.timedelta(hours=25)).allowed
+    lead = may_see_person(Viewer("lena", "HOUSING", LEAD), facts, now)
+    assert lead.basis == "unconfirmed_upload"  # no relationship: no access log, no household
+    school = may_see_person(Viewer("sam", "SCHOOL", PRACTITIONER), facts, now)
+    assert school.basis == "relationship"  # the feeds' agencies are untouched
+
+    (upload,) = waiting_uploads(store, "HOUSING")
+    assert "another safeguarding lead" in confirm_upload(store, upload.import_id, "dot", "HOUSING")
+    assert "no upload" in confirm_upload(store, upload.import_id, "liz", "SCHOOL").lower()
+    assert confirm_upload(store, upload.import_id, "lena", "HOUSING") == ""
+    assert waiting_uploads(store, "HOUSING") == []
+    later = may_see_person(worker, facts_about(store, child), now + dt.timedelta(days=30))
+    assert later.allowed and later.basis == "relationship"
+
+
+def test_an_upload_that_changes_a_known_persons_details_waits_for_a_lead(
+    store: Store, tmp_path: Path
+) -> None:
+    """A fed record rewritten by hand (same id, new details) no longer vouches on its own."""
+    child = _feed(store, tmp_path)
+    assert standing(store, [child]) == ({"SCHOOL", "GP"}, {})
+    _upload(store, tmp_path, [_child(2, "SCHOOL", summary="Changed by hand")])
+    confirmed, waiting = standing(store, [child])
+    assert confirmed == {"GP"} and set(waiting) == {"SCHOOL"}
+
+
+def test_the_agencies_already_involved_are_told_and_the_person_shows_how(
+    store: Store, tmp_path: Path
+) -> None:
+    child = _feed(store, tmp_path)
+    since = _upload(store, tmp_path, [_child(1, "HOUSING")])
+    assert tell_involved_agencies(store, since) == 2
+    told = store.query("SELECT agency, person, message FROM ws_notification ORDER BY agency")
+    assert [(a, p) for a, p, _ in told] == [("GP", child), ("SCHOOL", child)]
+    assert "Housing became involved" in told[0][2] and "uploaded by hand by dot" in told[0][2]
+    assert "as if breaking glass" in told[0][2]
+    came = {i.agency: i for i in involvement(store, child)}
+    assert came["HOUSING"].route == UPLOAD and came["HOUSING"].by == "dot"
+    assert came["HOUSING"].waiting and "No Housing safeguarding lead" in came["HOUSING"].words()
+    assert came["SCHOOL"].route == FEED and "imported by cron" in came["SCHOOL"].words()
+    # A second record from the same agency is not a first: nobody is told again.
+    again = _upload(store, tmp_path, [_child(2, "HOUSING")], by="dot2")
+    assert tell_involved_agencies(store, again) == 0

@@ -316,7 +316,8 @@ def test_break_glass_and_the_lead_is_told(site: tuple[Seeded, LiveServer, str], 
     accessible(page)
     shoot(page, "32-break-glass-needs-a-reason")
     reason = "Ambulance crew report a child found alone at the address tonight."
-    page.get_by_label("Why you need to see this person's records now").fill(reason)
+    page.get_by_label("A child may be at immediate risk of harm").check()
+    page.get_by_label("What is happening").fill(reason)
     page.get_by_role("button", name="Break glass and see the records").click()
     page.wait_for_url(f"**/people/{person}")
     expect(page.get_by_role("heading", name="Entries")).to_be_visible()

@@ -115,7 +115,7 @@ EXPECTED: dict[str, Expect] = {
     "people/<str:person>/chronology.csv": person_page(),
     "people/<str:person>/break-glass": break_glass,
     "people/<str:person>/access-log": access_log,
-    "people/<str:person>/records/<str:agency>/<str:record_id>": person_page(),
+    "people/<str:person>/records/<str:agency>/<path:record_id>": person_page(),
     "people/<str:agency>/<str:person_id>": everyone(302),
     "flags": roles({MANAGER, LEAD}),
     "review": roles({MANAGER, LEAD}),

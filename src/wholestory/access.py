@@ -161,10 +161,10 @@ def facts_about(store: Store, person: str) -> Facts:
     """
     from wholestory.arrival import standing
 
+    # An unlinked AGENCY:PERSON_ID counts through its records, like anyone else: an id
+    # that names no one must not look like a person its agency holds (issue 11, L3).
     confirmed, unconfirmed = standing(store, [person])
     mine = confirmed | set(unconfirmed)
-    if ":" in person:  # AGENCY:PERSON_ID while unlinked
-        mine.add(person.split(":", 1)[0])
     children, _ = standing(store, _household_children(store, person))
     return Facts(person, frozenset(mine), frozenset(children), unconfirmed)
 

@@ -28,6 +28,8 @@ from wholestory.store.connection import Store
 CANDIDATE_LIMIT: Final = 500
 #: The most people one search answers with.
 RESULT_LIMIT: Final = 50
+#: The most people a break-glass search shows: it is for finding one child, not for browsing.
+GLASS_LIMIT: Final = 5
 
 _DATE: Final = re.compile(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
 _UK_DATE: Final = re.compile(r"(?:(\d{1,2})[/.])?(\d{1,2})[/.](\d{4})")
@@ -185,6 +187,29 @@ def search(
     found = find_people(store, query)
     shown = found if everyone else visible_to(store, viewer, found, now)
     return shown[:limit]
+
+
+def break_glass_search(store: Store, query: Query) -> list[Found]:
+    """Everyone matching ``query`` (already :func:`clean`), for someone breaking glass.
+
+    Searching everyone is for finding one person, so the query must be able to
+    name one: a full name with a full date of birth, an NHS number, or an
+    agency's id. More than :data:`GLASS_LIMIT` matches is refused, never cut,
+    so nobody browses the partnership a page of names at a time.
+    """
+    full_date = re.fullmatch(r"\d{4}-\d{2}-\d{2}", query.date_of_birth)
+    named = _words(query.given_name) and _words(query.family_name) and full_date
+    if not (named or query.nhs_number or query.agency_id):
+        raise QueryError(
+            "To search everyone, give the person's full name and full date of birth "
+            "(day, month and year), or their NHS number, or an agency and its id for them."
+        )
+    found = find_people(store, query)
+    if len(found) > GLASS_LIMIT:
+        raise QueryError(
+            f"More than {GLASS_LIMIT} people match: add their NHS number or an agency's id."
+        )
+    return found
 
 
 def _words(text: str) -> list[str]:

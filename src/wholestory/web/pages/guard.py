@@ -24,6 +24,7 @@ from django.utils import timezone
 from wholestory import audit
 from wholestory.access import (
     BREAK_GLASS_HOURS,
+    CASEWORK,
     Decision,
     Facts,
     Viewer,
@@ -178,6 +179,8 @@ def person_page(
             request: HttpRequest, person: str, *args: P.args, **kwargs: P.kwargs
         ) -> HttpResponse:
             viewer, facts, decision = check_person(request, person)
+            if not facts.agencies and own_id(viewer, person):
+                return not_found(request, viewer, person)
             if not decision.allowed or not facts.agencies:
                 refusal = decision if facts.agencies else unknown_person(viewer)
                 return denied(request, refusal, person=person)
@@ -201,3 +204,21 @@ def person_page(
 def unknown_person(viewer: Viewer) -> Decision:
     """The refusal for an id that names no one: worded exactly as any other refusal."""
     return may_see_person(viewer, Facts("", frozenset(), frozenset()), timezone.now())
+
+
+def own_id(viewer: Viewer, person: str) -> bool:
+    """Whether ``person`` is an ``AGENCY:ID`` of the viewer's own agency (casework roles).
+
+    Only for these may an unknown id say "not found": the agency's own ids are its
+    own to know, and no other agency's id is involved.
+    """
+    agency, _, rest = person.partition(":")
+    return bool(rest) and viewer.role in CASEWORK and agency.upper() == viewer.agency.upper()
+
+
+def not_found(request: HttpRequest, viewer: Viewer, person: str) -> HttpResponse:
+    """Audit the refusal of an unknown id of the viewer's own agency, then say it is not found."""
+    refused = audited(
+        request, "denied", person=person, reason="No such person.", outcome="denied", viewer=viewer
+    )
+    return refused or render(request, "pages/people/missing.html", status=404)

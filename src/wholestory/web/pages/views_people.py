@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any, Final
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, unquote, urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -42,6 +42,7 @@ from wholestory.access import (
     LEAD,
     ROLES,
     Decision,
+    Viewer,
     deny,
     facts_about,
     may,
@@ -76,7 +77,17 @@ from wholestory.chronology.timeline import (
     timeline_svg,
 )
 from wholestory.chronology.vocabulary import agency_name
-from wholestory.search import Query, QueryError, clean, search, visible_to
+from wholestory.reasons import GROUNDS, MIN_WORDS, ReasonError, check_reason
+from wholestory.search import (
+    GLASS_LIMIT,
+    Found,
+    Query,
+    QueryError,
+    break_glass_search,
+    clean,
+    search,
+    visible_to,
+)
 from wholestory.store import Store
 from wholestory.template import KNOWN_AGENCIES
 from wholestory.web.pages.guard import (
@@ -94,8 +105,6 @@ from wholestory.web.pages.limits import over_limit
 PAGE_SIZE: Final = 100
 #: Chronologies whose page material is kept in memory (per process).
 CACHE_SIZE: Final = 64
-#: The shortest reason accepted for breaking glass.
-MIN_REASON: Final = 10
 
 SEVERITY_TAGS: Final = {
     "high": "govuk-tag--red",
@@ -390,18 +399,33 @@ class SearchForm(forms.Form):
         return Query(**{k: str(data.get(k) or "") for k in Query.__dataclass_fields__})
 
 
-class BreakGlassSearchForm(SearchForm):
-    reason = forms.CharField(
-        label="Why you need to search everyone", max_length=2000, widget=forms.Textarea
-    )
+class GlassReason(forms.Form):
+    """Why someone breaks glass: a ground from the list and their own words
+    (:func:`wholestory.reasons.check_reason`); ``cleaned_data["reason"]`` is what is recorded."""
 
-    def clean_reason(self) -> str:
-        reason = " ".join(str(self.cleaned_data.get("reason", "")).split())
-        if len(reason) < MIN_REASON:
-            raise forms.ValidationError(
-                f"Say why you need to do this, in at least {MIN_REASON} characters."
-            )
-        return reason
+    min_words = MIN_WORDS
+    ground = forms.ChoiceField(
+        label="Why", choices=list(GROUNDS.items()),
+        error_messages={"required": "Choose why you need to do this.",
+                        "invalid_choice": "Choose why you need to do this."},
+    )  # fmt: skip
+    reason = forms.CharField(
+        label="What is happening", max_length=2000, widget=forms.Textarea,
+        error_messages={"required": "Say in your own words what is happening."},
+    )  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "ground" in data and "reason" in data:
+            try:
+                data["reason"] = check_reason(str(data["ground"]), str(data["reason"]))
+            except ReasonError as error:
+                self.add_error("reason", str(error))
+        return data
+
+
+class BreakGlassSearchForm(GlassReason, SearchForm):
+    pass
 
 
 def _results(found: list[Any], visible: set[str] | None = None) -> list[dict[str, Any]]:
@@ -508,7 +532,9 @@ def break_glass_search_view(request: HttpRequest) -> HttpResponse:
     breaking glass on each person. A break-glass search that is refused is audited too."""
     form = BreakGlassSearchForm(request.POST or None)
     page = "pages/people/search_break_glass.html"
-    context: dict[str, Any] = {"form": form, "asked": False, "results": [], "error": ""}
+    context: dict[str, Any] = {
+        "form": form, "asked": False, "results": [], "error": "", "cap": GLASS_LIMIT
+    }  # fmt: skip
     if request.method != "POST":
         return render(request, page, context)
     terms, said = _typed(request.POST), " ".join(str(request.POST.get("reason", "")).split())
@@ -524,23 +550,53 @@ def break_glass_search_view(request: HttpRequest) -> HttpResponse:
     reason = form.cleaned_data["reason"]
     try:
         query = clean(form.query())
-        found = search(core_store(), viewer, query, now, everyone=True)
+        found = break_glass_search(core_store(), query)
     except QueryError as error:
         return _refused_search(
             request, "break_glass", str(error), terms, reason, page=page, context=context
         )
+    shown = [f.person for f in found]
     refused = audited(
         request,
         "break_glass",
         reason=reason,
-        detail={"kind": "search", "query": query.as_detail(), "count": len(found)},
+        detail={"kind": "search", "query": query.as_detail(), "count": len(found), "shown": shown},
         viewer=viewer,
     )
     if refused:
         return refused
     visible = {f.person for f in visible_to(core_store(), viewer, found, now)}
+    _tell_leads_of_search(viewer, [f for f in found if f.person not in visible], reason)
     context.update(asked=True, results=_results(found, visible))
     return render(request, page, context)
+
+
+def _who_asked(viewer: Viewer) -> str:
+    """The worker as the leads' notices name them: username, role and agency."""
+    return (
+        f"{viewer.username} ({ROLES.get(viewer.role, viewer.role)}, {agency_name(viewer.agency)})"
+    )
+
+
+def _tell_leads_of_search(viewer: Viewer, shown: list[Found], reason: str) -> None:
+    """Tell the leads of every agency holding records of each person a break-glass search
+    showed (people the searcher could not otherwise see): the names were seen, even if no
+    page is opened."""
+    from wholestory.web.accounts.models import Notification
+
+    store = core_store()
+    notes = [
+        Notification(
+            agency=agency,
+            person=f.person,
+            message=f"{_who_asked(viewer)} searched everyone (break glass) and was shown "
+            f"{f.name or 'a person'} ({f.person}) with their date of birth. "
+            f"Reason given: {reason}",
+        )
+        for f in shown
+        for agency in sorted(facts_about(store, f.person).agencies)
+    ]
+    Notification.objects.bulk_create(notes)
 
 
 # ---------------------------------------------------------------- the person's chronology
@@ -878,7 +934,8 @@ def record_view(
         if values[column] not in (None, "")
     ]
     entry = next(
-        (r for r in loaded.rows if any(s["url"] == request.path for s in r["sources"])), None
+        (r for r in loaded.rows if any(unquote(s["url"]) == request.path for s in r["sources"])),
+        None,
     )
     return render(
         request,
@@ -980,20 +1037,8 @@ def _file(person: str) -> str:
 # ---------------------------------------------------------------- break glass
 
 
-class BreakGlassForm(forms.Form):
-    reason = forms.CharField(
-        label="Why you need to see this person's records now",
-        max_length=2000,
-        widget=forms.Textarea,
-    )
-
-    def clean_reason(self) -> str:
-        reason = " ".join(str(self.cleaned_data.get("reason", "")).split())
-        if len(reason) < MIN_REASON:
-            raise forms.ValidationError(
-                f"Say why you need to see these records, in at least {MIN_REASON} characters."
-            )
-        return reason
+class BreakGlassForm(GlassReason):
+    pass
 
 
 @never_cache
@@ -1026,8 +1071,7 @@ def break_glass_view(request: HttpRequest, person: str) -> HttpResponse:
         )
         if refused:
             return refused
-        role = ROLES.get(viewer.role, viewer.role)
-        who = f"{viewer.username} ({role}, {agency_name(viewer.agency)})"
+        who = _who_asked(viewer)
         until = timezone.localtime(ends).strftime("%d %b %Y %H:%M")
         name = core_store().scalar(
             "SELECT display_name FROM ws_chronology WHERE ws_person_id = ?", [person]
@@ -1067,6 +1111,10 @@ def break_glass_view(request: HttpRequest, person: str) -> HttpResponse:
 # ---------------------------------------------------------------- notifications and who looked
 
 
+#: The words of a notice's link when it is about no one person, by where it leads.
+_NOTICE_LINKS: Final = {"/approvals": "Approvals"}
+
+
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -1095,8 +1143,10 @@ def notifications_view(request: HttpRequest) -> HttpResponse:
             "message": n.message,
             "when": timezone.localtime(n.created_at).strftime("%d %b %Y %H:%M"),
             # A notice about an upload to confirm names no one person: it leads to the uploads.
-            "url": person_url(n.person) if n.person else "/uploads",
-            "link": "Open the chronology" if n.person else "Uploads to confirm",
+            "url": person_url(n.person) if n.person else n.url or "/uploads",
+            "link": "Open the chronology"
+            if n.person
+            else _NOTICE_LINKS.get(n.url, "Uploads to confirm"),
             "read": viewer.username in n.read_by.split(),
         }
         for n in mine.order_by("-created_at", "-pk")[:200]
@@ -1174,7 +1224,8 @@ urls: list[URLPattern] = [
     path("people/<str:person>/break-glass", break_glass_view, name="person-break-glass"),
     path("people/<str:person>/access-log", access_log_view, name="person-access-log"),
     path(
-        "people/<str:person>/records/<str:agency>/<str:record_id>",
+        # An agency's record id may contain "/" (PC/2024/1): the last part takes it whole.
+        "people/<str:person>/records/<str:agency>/<path:record_id>",
         record_view,
         name="person-record",
     ),

@@ -14,9 +14,9 @@ from factories import event_row, write_csv
 from wholestory.access import LEAD, PRACTITIONER, Viewer, facts_about, may_see_person
 from wholestory.arrival import (
     confirm_upload,
+    first_record_notices,
     involvement,
     standing,
-    tell_involved_agencies,
     waiting_uploads,
 )
 from wholestory.identity.linking import Thresholds, link_all, link_new
@@ -105,15 +105,36 @@ def test_the_agencies_already_involved_are_told_and_the_person_shows_how(
 ) -> None:
     child = _feed(store, tmp_path)
     since = _upload(store, tmp_path, [_child(1, "HOUSING")])
-    assert tell_involved_agencies(store, since) == 2
-    told = store.query("SELECT agency, person, message FROM ws_notification ORDER BY agency")
-    assert [(a, p) for a, p, _ in told] == [("GP", child), ("SCHOOL", child)]
-    assert "Housing became involved" in told[0][2] and "uploaded by hand by dot" in told[0][2]
-    assert "as if breaking glass" in told[0][2]
+    told = first_record_notices(store, since)
+    assert [(n.agency, n.person) for n in told] == [("GP", child), ("SCHOOL", child)]
+    assert "Housing became involved" in told[0].message
+    assert "uploaded by hand by dot" in told[0].message
+    assert "as if breaking glass" in told[0].message
     came = {i.agency: i for i in involvement(store, child)}
     assert came["HOUSING"].route == UPLOAD and came["HOUSING"].by == "dot"
     assert came["HOUSING"].waiting and "No Housing safeguarding lead" in came["HOUSING"].words()
     assert came["SCHOOL"].route == FEED and "imported by cron" in came["SCHOOL"].words()
     # A second record from the same agency is not a first: nobody is told again.
     again = _upload(store, tmp_path, [_child(2, "HOUSING")], by="dot2")
-    assert tell_involved_agencies(store, again) == 0
+    assert first_record_notices(store, again) == []
+
+
+def test_a_feeds_first_record_of_a_person_tells_the_leads_already_involved(
+    store_env: Store, tmp_path: Path
+) -> None:
+    """`wholestory ingest` (a feed) tells the other agencies' leads too, naming who ran it."""
+    from typer.testing import CliRunner
+
+    from web_support import serving
+    from wholestory.cli.main import app
+
+    child = _feed(store_env, tmp_path)
+    path = write_csv(tmp_path / "housing-feed.csv", [_child(1, "HOUSING")])
+    with serving(store_env.url):  # the accounts' tables, as the command's own process has them
+        result = CliRunner().invoke(app, ["ingest", str(path)])
+    assert result.exit_code == 0, result.output
+    told = store_env.query("SELECT agency, person, message FROM ws_notification ORDER BY agency")
+    assert [(a, p) for a, p, _ in told] == [("GP", child), ("SCHOOL", child)]
+    assert "Housing became involved" in told[0][2]
+    assert "came from Housing's own system" in told[0][2]
+    assert standing(store_env, [child])[1] == {}  # a feed needs no confirming

@@ -161,14 +161,23 @@ def first_records_since(store: Store, since: str) -> list[tuple[str, str]]:
     return [(str(p), str(a)) for p, a in rows]
 
 
-def tell_involved_agencies(store: Store, since: str, now: dt.datetime | None = None) -> int:
-    """Tell the leads of the agencies already involved with a person when another agency's
-    first record of them arrives (since ``since``); returns how many notices were written.
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A message for an agency's safeguarding leads about a person."""
 
-    The notices go in the same table as break-glass notices, so leads read them in one place.
+    agency: str
+    person: str
+    message: str
+
+
+def first_record_notices(store: Store, since: str) -> list[Notice]:
+    """Notices for the leads of the agencies already involved with a person whose first record
+    at another agency arrived since ``since``, saying when, how and through whom.
+
+    The caller keeps them with the break-glass notices (the web layer's Notification), so
+    leads read them in one place.
     """
-    when = now or dt.datetime.now(dt.UTC)
-    notices: list[tuple[str, str, str, str, str]] = []
+    notices: list[Notice] = []
     for person, agency in first_records_since(store, since):
         others = sorted(_agencies_holding(store, person) - {agency})
         if not others:
@@ -181,15 +190,8 @@ def tell_involved_agencies(store: Store, since: str, now: dt.datetime | None = N
                 f" Until one does, {agency_name(agency)} can see this person only as if "
                 f"breaking glass, until {ends:%d %b %Y %H:%M} (UTC)."
             )
-        notices += [(other, person, message, when.isoformat(sep=" "), "") for other in others]
-    if notices:
-        with store.transaction():
-            store.executemany(
-                "INSERT INTO ws_notification (agency, person, message, created_at, read_by) "
-                "VALUES (?, ?, ?, ?, ?)",
-                notices,
-            )
-    return len(notices)
+        notices += [Notice(other, person, message) for other in others]
+    return notices
 
 
 def _agencies_holding(store: Store, person: str) -> set[str]:

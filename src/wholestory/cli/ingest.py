@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from wholestory.arrival import tell_involved_agencies
+from wholestory.arrival import Notice, first_record_notices
 from wholestory.chronology.stored import refresh_after_feed
 from wholestory.cli.errors import EXIT_BAD_INPUT, err_console, fail
 from wholestory.cli.store import ready_store
@@ -93,7 +93,7 @@ def ingest_command(
             linked = link_new(store, since=since, thresholds=thresholds)
             if linked is not None:
                 refreshed = refresh_after_feed(store, since)
-                tell_involved_agencies(store, since)
+                _tell_leads(first_record_notices(store, since))
     finally:
         store.close()
     if as_json:
@@ -150,6 +150,13 @@ def _run(store: Store, paths: list[Path], profile: Profile | None, quiet: bool) 
             bar.update(tasks[path], completed=rows)  # type: ignore[arg-type]
 
         return ingest_paths(store, paths, profile, progress=progress, arrival=arrival)
+
+
+def _tell_leads(notices: list[Notice]) -> None:
+    """Tell the leads of agencies already involved with someone a feed brings a new agency to."""
+    from wholestory.web.accounts.notices import keep  # Django is set up by ready_store
+
+    keep(notices)
 
 
 def _who_runs() -> str:

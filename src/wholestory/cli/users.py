@@ -96,7 +96,7 @@ def user_add_command(
         str,
         typer.Option(
             "--role",
-            help="practitioner, manager, lead, reviewer, qa, board or admin.",
+            help="practitioner, manager, lead, reviewer, qa, board, admin or data (uploads files).",
         ),
     ],
     team: Annotated[str, typer.Option("--team", help="Their team, in their agency's words.")] = "",

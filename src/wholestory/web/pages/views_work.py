@@ -37,7 +37,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wholestory import audit
 from wholestory.access import CASEWORK, REVIEWER, ROLES, TWO_FACTOR_REQUIRED, Viewer, deny
-from wholestory.arrival import tell_involved_agencies
+from wholestory.arrival import first_record_notices
 from wholestory.chronology.display import show_date
 from wholestory.chronology.rules import SEVERITY_ORDER
 from wholestory.chronology.stored import flagged_children, flags_up_to_age
@@ -45,6 +45,7 @@ from wholestory.chronology.vocabulary import agency_name
 from wholestory.ingest.accounting import accounting_words, count_words
 from wholestory.store import Store
 from wholestory.store.imports import UPLOAD, Arrival
+from wholestory.web.accounts.notices import keep
 from wholestory.web.pages.guard import audited, core_store, denied, requires, viewer_of
 
 #: Children shown on one page of the flags dashboard, and entries on one page of the audit log.
@@ -647,7 +648,7 @@ def _ingest(store: Store, saved: Path, arrival: Arrival) -> IngestOutcome:
                 f"{count_words(linked.for_review, 'pair')} of people in all wait for review."
             )
             outcome.rebuilt = refresh_after_feed(store, since)
-        tell_involved_agencies(store, since)
+        keep(first_record_notices(store, since))
         _tell_own_leads(store, arrival, saved.name, totals)
     return outcome
 

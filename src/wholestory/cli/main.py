@@ -19,6 +19,7 @@ from wholestory.cli import (
     identity,
     ingest,
     serve,
+    sharing,
     synth,
     users,
 )
@@ -53,6 +54,7 @@ app.command("demo")(demo.demo_command)
 app.command("serve")(serve.serve_command)
 app.add_typer(users.user_app, name="user")
 app.add_typer(users.audit_app, name="audit")
+app.add_typer(sharing.sharing_app, name="sharing")
 
 
 def main() -> None:

@@ -1,0 +1,139 @@
+"""The agreement in plain sentences, for the data protection impact assessment.
+
+Written from what :func:`~wholestory.sharing.decide.level_for` actually
+decides, not from the rules' wording, so the report can never say something
+the system does not do.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from wholestory.access import NO_CASE_DATA, ROLES
+from wholestory.chronology.vocabulary import agency_name
+from wholestory.sharing.agreement import ANY, FULL, INVOLVEMENT, TEAM, Agreement, Rule
+from wholestory.sharing.decide import level_for
+from wholestory.template import KNOWN_AGENCIES
+
+_ALL_CATEGORIES = "any"
+#: The roles whose sharing the report spells out, in this order.
+_CASE_ROLES = tuple(role for role in ROLES if role not in NO_CASE_DATA)
+
+
+def agencies_of(agreement: Agreement) -> list[str]:
+    """Every agency the report speaks about: the template's and any the agreement names."""
+    named = {a for rule in agreement.rules for a in (*rule.sources, *rule.viewers) if a != ANY}
+    named |= {a for members in agreement.groups.values() for a in members}
+    return list(KNOWN_AGENCIES) + sorted(named - set(KNOWN_AGENCIES))
+
+
+def report(agreement: Agreement) -> list[str]:
+    """The whole agreement as paragraphs of plain sentences."""
+    agencies = agencies_of(agreement)
+    lines = [f"{agreement.name} ({agreement.origin})."]
+    lines.append("Every agency sees its own records in full. " + restricted_sentence(agreement))
+    for viewer in agencies:
+        for roles in _role_classes(agreement, viewer, agencies):
+            lines.extend(_viewer_sentences(agreement, viewer, roles, agencies))
+    lines.append(
+        "Board members, administrators, data officers and partnership information "
+        "governance see no one's records."
+    )
+    lines.append(relationship_sentence(agreement))
+    lines.extend(f"Lawful basis {name}: {text}." for name, text in agreement.bases.items())
+    return lines
+
+
+def restricted_sentence(agreement: Agreement) -> str:
+    """What happens to restricted records, in words."""
+    kinds = ", ".join(code.replace("_", " ").lower() for code in sorted(agreement.restricted))
+    elsewhere = (
+        'Other agencies see only that "a restricted record" exists, and its date'
+        if agreement.restricted_elsewhere == "marker"
+        else "Other agencies do not see them at all"
+    )
+    return (
+        f"Records an agency marks as restricted ({kinds}) are shown only to that agency. "
+        f"{elsewhere}; breaking glass never opens them."
+    )
+
+
+def relationship_sentence(agreement: Agreement) -> str:
+    """How holding records relates an agency's staff to a person, in words."""
+    team = sorted(agreement.team_agencies)
+    if agreement.relationship_default == TEAM:
+        return "Staff see a person their own team holds records of, in every agency."
+    if not team:
+        return "Staff see a person their agency holds records of, in every agency."
+    names = _and([agency_name(a) for a in team])
+    return (
+        f"In {names}, staff see a person only when their own team holds records of them "
+        "(a record with no team counts for the whole agency); in every other agency, "
+        "when their agency holds records of them. Breaking glass covers the rest."
+    )
+
+
+def _answers(
+    agreement: Agreement, viewer: str, role: str, agencies: list[str]
+) -> dict[tuple[str, bool], tuple[str, Rule]]:
+    """What one viewer class gets of each agency's records, with and without the household."""
+    return {
+        (source, household): level_for(
+            agreement, viewer, role, source, _ALL_CATEGORIES, household, False
+        )
+        for source in agencies
+        if source != viewer
+        for household in (False, True)
+    }
+
+
+def _role_classes(agreement: Agreement, viewer: str, agencies: list[str]) -> list[list[str]]:
+    """The case roles of an agency, grouped where the agreement treats them alike."""
+    classes: dict[tuple[tuple[str, str], ...], list[str]] = defaultdict(list)
+    for role in _CASE_ROLES:
+        answers = _answers(agreement, viewer, role, agencies)
+        key = tuple((level, rule.id) for level, rule in answers.values())
+        classes[key].append(role)
+    return list(classes.values())
+
+
+def _viewer_sentences(
+    agreement: Agreement, viewer: str, roles: list[str], agencies: list[str]
+) -> list[str]:
+    """One sentence per level and rule for one viewer class."""
+    answers = _answers(agreement, viewer, roles[0], agencies)
+    groups: dict[tuple[bool, str, str], list[str]] = defaultdict(list)
+    rules: dict[str, Rule] = {}
+    for (source, household), (level, rule) in answers.items():
+        if household and (level, rule) == answers[(source, False)]:
+            continue  # the household makes no difference for this agency's records
+        groups[(household, level, rule.id)].append(source)
+        rules[rule.id] = rule
+    who = f"{agency_name(viewer)} {_and([ROLES[r].lower() + 's' for r in roles])}"
+    return [
+        sentence(who, level, sources, rules[rule_id], household)
+        for (household, level, rule_id), sources in groups.items()
+    ]
+
+
+def sentence(who: str, level: str, sources: list[str], rule: Rule, household: bool) -> str:
+    """One plain sentence: who sees what of whose records, and why."""
+    whose = _and([agency_name(s) for s in sources])
+    through = " about an adult in a child's household" if household else ""
+    if level == FULL:
+        what = f"{whose} entries{through} as they were written"
+    elif level == INVOLVEMENT:
+        what = f"the date, type and outcome of {whose} entries{through}, not what was written"
+    else:
+        what = f"nothing of {whose} entries{through}"
+    why = f", because {rule.reason}" if rule.reason else ""
+    named = f"{rule.basis_name} (below)" if rule.basis_name else rule.basis
+    basis = f" Purpose: {rule.purpose}. Lawful basis: {named}." if rule.basis else ""
+    return f"{who} see {what}{why} (rule {rule.id}).{basis}"
+
+
+def _and(items: list[str]) -> str:
+    """A list in words: "a, b and c"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"

@@ -29,8 +29,10 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy
 
+# Tests run on every core (pytest-xdist), a file to a worker so that a file's
+# shared fixtures are built once: CI has two cores and a 30-minute budget.
 unit: install
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n auto --dist loadfile
 
 test: lint typecheck unit  ## Lint, type-check and run every test.
 

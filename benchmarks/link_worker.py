@@ -37,6 +37,7 @@ from typing import Any, TypeVar, cast
 import polars as pl
 
 from wholestory.identifiers import nhs_exprs, postcode_exprs, upn_exprs
+from wholestory.identity.cluster_inputs import edges_from, nodes_from
 from wholestory.identity.clusters import Clustering, Edge, Node, cluster
 from wholestory.identity.features import model_frame
 from wholestory.identity.linking import LOWER, UPPER
@@ -242,12 +243,7 @@ def groups_frame(groups: Iterable[list[str]]) -> pl.DataFrame:
 
 def nodes_of(frame: pl.DataFrame, seen: dict[str, str] | None = None) -> list[Node]:
     """As linking makes them: key, NHS number, birth, given and family names, first record."""
-    seen = seen or {}
-    columns = ("unique_id", "nhs", "dob", "given_all", "given_groups", "family_parts")
-    return [
-        Node(k, n, d, frozenset(g or ()), frozenset(gr or ()), frozenset(f or ()), seen.get(k))
-        for k, n, d, g, gr, f in frame.select(columns).iter_rows()
-    ]
+    return nodes_from(frame, seen or {})
 
 
 def first_seen(sources: pl.DataFrame) -> dict[str, str]:
@@ -259,10 +255,7 @@ def first_seen(sources: pl.DataFrame) -> dict[str, str]:
 
 def edges_of(pairs: pl.DataFrame) -> list[Edge]:
     """As linking makes them: every pair at or above the automatic threshold."""
-    strong = pairs.filter(pl.col("match_probability") >= UPPER)
-    return [
-        Edge(a, b, w) for a, b, w in strong.select("key_l", "key_r", "match_weight").iter_rows()
-    ]
+    return edges_from(pairs.filter(pl.col("match_probability") >= UPPER))
 
 
 # -- 1. dedupe everyone ------------------------------------------------------------------
@@ -340,7 +333,7 @@ def incremental(
     links = pl.read_parquet(workdir / source / "links.parquet").filter(
         ~pl.col("key_l").is_in(list(held)) & ~pl.col("key_r").is_in(list(held))
     )
-    before = cluster(nodes_of(existing, seen), [Edge(a, b, w) for a, b, w in links.iter_rows()])
+    before = cluster(nodes_of(existing, seen), edges_from(links))
     person_of = {key: n for n, members in enumerate(before.groups()) for key in members}
     peak_before = peak_mib()
 

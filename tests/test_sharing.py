@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from wholestory.access import NO_CASE_DATA
 from wholestory.chronology.model import Entry, Source
 from wholestory.cli.main import app
 from wholestory.sharing import (
@@ -150,8 +151,9 @@ def test_casework_agencies_records_are_full_to_every_casework_role(source: str) 
 
 
 def test_roles_without_case_data_see_nothing_even_of_their_own_agency() -> None:
-    for role in ("board", "admin", "data", "governance"):
-        assert level_for(DEFAULT, "GP", role, "GP", "health", False, False)[0] == NONE
+    for role in NO_CASE_DATA:
+        level, rule = level_for(DEFAULT, "GP", role, "GP", "health", False, False)
+        assert (level, rule.id) == (NONE, "no-case-data")
 
 
 def test_an_agency_always_sees_its_own_records_in_full() -> None:
@@ -301,9 +303,10 @@ def test_check_refuses_an_agreement_that_drops_an_always_restricted_category(
 
 def test_check_names_the_file_the_rule_and_the_line_of_each_problem(tmp_path: Path) -> None:
     data = _default_data()
-    data["rules"][2]["level"] = "most"
-    data["rules"][3]["viewer"] = "the police"
-    data["rules"][4]["roles"] = ["wizard"]
+    rules = {rule["id"]: rule for rule in data["rules"]}
+    rules["household-health-to-health"]["level"] = "most"
+    rules["household-health-to-social-care"]["viewer"] = "the police"
+    rules["health-to-health"]["roles"] = ["wizard"]
     code, output = _check(tmp_path, data)
     assert code == 2
     problems = [line for line in output.splitlines() if line.startswith("Problem:")]
@@ -409,3 +412,21 @@ def test_report_command_prints_the_default_or_a_named_file(tmp_path: Path) -> No
     bad.write_text("rules: 3\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["sharing", "report", "--agreement", str(bad)])
     assert result.exit_code == 2 and "bad.yaml" in result.output
+
+
+def test_report_says_what_a_rule_for_one_category_does() -> None:
+    data = _default_data()
+    data["rules"].insert(0, {
+        "id": "gp-domestic-abuse-to-police", "source": "GP", "category": "domestic abuse",
+        "viewer": "POLICE", "roles": ["casework"], "level": "full",
+        "purpose": "protecting victims of domestic abuse", "basis": "safeguarding",
+        "reason": "the police act on domestic abuse a GP records",
+    })  # fmt: skip
+    text = "\n".join(report(parse(yaml.safe_dump(data, sort_keys=False), "mine.yaml")))
+    assert (
+        "Police practitioners, managers and safeguarding leads see GP practice entries about "
+        "domestic abuse as they were written, because the police act on domestic abuse"
+    ) in text
+    assert (
+        "GP practice entries about education, health, household, other, police and justice " in text
+    )

@@ -5,10 +5,10 @@ Deciding is done once per viewer class (agency and role), not per entry: a
 distinct (source agency, category, household, restricted) keys, so a build of
 thousands of entries costs a few rule walks and dictionary look-ups.
 
-Two things come before any rule, and no agreement can change them: an agency
-sees its own records in full, and a restricted record is never shown to
-another agency (breaking glass does not change the level, only whether the
-person can be opened at all).
+Three things come before any rule, and no agreement can change them: roles
+that see no case data see nothing, an agency sees its own records in full, and
+a restricted record is never shown to another agency (breaking glass does
+not change the level, only whether the person can be opened at all).
 """
 
 from __future__ import annotations
@@ -44,6 +44,10 @@ RESTRICTED_MARKER: Final = dataclasses.replace(
     reason="a restricted record is only ever shown to the agency that recorded it",
 )  # fmt: skip
 RESTRICTED_HIDDEN: Final = dataclasses.replace(RESTRICTED_MARKER, level=NONE)
+NO_CASE_DATA_RULE: Final = dataclasses.replace(
+    OWN_RECORDS, id="no-case-data", level=NONE, purpose="running the system and its oversight",
+    basis="", reason="this role does its work without reading anyone's story",
+)  # fmt: skip
 NO_RULE: Final = dataclasses.replace(
     OWN_RECORDS, id="no-rule", level=NONE, purpose="", basis="",
     reason="no rule of the agreement shares these records with this viewer",
@@ -70,7 +74,7 @@ def level_for(
     which asks this once per distinct kind of record.
     """
     if viewer_role in NO_CASE_DATA:
-        return _first_rule(agreement, viewer_agency, viewer_role, source_agency, category, False)
+        return NONE, NO_CASE_DATA_RULE
     if viewer_agency == source_agency:
         return FULL, OWN_RECORDS
     if restricted:

@@ -11,11 +11,20 @@ from collections import defaultdict
 
 from wholestory.access import NO_CASE_DATA, ROLES
 from wholestory.chronology.vocabulary import agency_name
-from wholestory.sharing.agreement import ANY, FULL, INVOLVEMENT, TEAM, Agreement, Rule
+from wholestory.sharing.agreement import (
+    ANY,
+    EVENT_CATEGORIES,
+    FULL,
+    INVOLVEMENT,
+    TEAM,
+    Agreement,
+    Rule,
+)
 from wholestory.sharing.decide import level_for
 from wholestory.template import KNOWN_AGENCIES
 
-_ALL_CATEGORIES = "any"
+#: Every category, in a steady order: the report asks about each.
+_CATEGORIES = tuple(sorted(EVENT_CATEGORIES))
 #: The roles whose sharing the report spells out, in this order.
 _CASE_ROLES = tuple(role for role in ROLES if role not in NO_CASE_DATA)
 
@@ -75,15 +84,16 @@ def relationship_sentence(agreement: Agreement) -> str:
 
 def _answers(
     agreement: Agreement, viewer: str, role: str, agencies: list[str]
-) -> dict[tuple[str, bool], tuple[str, Rule]]:
-    """What one viewer class gets of each agency's records, with and without the household."""
+) -> dict[tuple[str, bool, str], tuple[str, Rule]]:
+    """What one viewer class gets of each agency's records, by category and household."""
     return {
-        (source, household): level_for(
-            agreement, viewer, role, source, _ALL_CATEGORIES, household, False
+        (source, household, category): level_for(
+            agreement, viewer, role, source, category, household, False
         )
         for source in agencies
         if source != viewer
         for household in (False, True)
+        for category in _CATEGORIES
     }
 
 
@@ -97,39 +107,70 @@ def _role_classes(agreement: Agreement, viewer: str, agencies: list[str]) -> lis
     return list(classes.values())
 
 
+_Group = tuple[bool, str, str, tuple[str, ...]]  # household, level, rule id, categories (() = all)
+
+
 def _viewer_sentences(
     agreement: Agreement, viewer: str, roles: list[str], agencies: list[str]
 ) -> list[str]:
-    """One sentence per level and rule for one viewer class."""
+    """One sentence per level, rule and set of categories for one viewer class."""
     answers = _answers(agreement, viewer, roles[0], agencies)
-    groups: dict[tuple[bool, str, str], list[str]] = defaultdict(list)
+    groups: dict[_Group, list[str]] = defaultdict(list)
     rules: dict[str, Rule] = {}
-    for (source, household), (level, rule) in answers.items():
-        if household and (level, rule) == answers[(source, False)]:
-            continue  # the household makes no difference for this agency's records
-        groups[(household, level, rule.id)].append(source)
-        rules[rule.id] = rule
+    for source in agencies:
+        if source == viewer:
+            continue
+        plain = [answers[(source, False, c)] for c in _CATEGORIES]
+        for household in (False, True):
+            got = [answers[(source, household, c)] for c in _CATEGORIES]
+            if household and got == plain:
+                continue  # the household makes no difference for this agency's records
+            by_rule: dict[tuple[str, str], list[str]] = defaultdict(list)
+            for category, (level, rule) in zip(_CATEGORIES, got, strict=True):
+                by_rule[(level, rule.id)].append(category)
+                rules[rule.id] = rule
+            for (level, rule_id), categories in by_rule.items():
+                every = len(categories) == len(_CATEGORIES)
+                groups[(household, level, rule_id, () if every else tuple(categories))].append(
+                    source
+                )
     who = f"{agency_name(viewer)} {_and([ROLES[r].lower() + 's' for r in roles])}"
     return [
-        sentence(who, level, sources, rules[rule_id], household)
-        for (household, level, rule_id), sources in groups.items()
+        sentence(who, level, sources, rules[rule_id], household, categories)
+        for (household, level, rule_id, categories), sources in groups.items()
     ]
 
 
-def sentence(who: str, level: str, sources: list[str], rule: Rule, household: bool) -> str:
+def sentence(
+    who: str,
+    level: str,
+    sources: list[str],
+    rule: Rule,
+    household: bool,
+    categories: tuple[str, ...] = (),
+) -> str:
     """One plain sentence: who sees what of whose records, and why."""
     whose = _and([agency_name(s) for s in sources])
+    about = f" about {_or(list(categories))}" if categories else ""
     through = " about an adult in a child's household" if household else ""
+    entries = f"{whose} entries{about}{through}"
     if level == FULL:
-        what = f"{whose} entries{through} as they were written"
+        what = f"{entries} as they were written"
     elif level == INVOLVEMENT:
-        what = f"the date, type and outcome of {whose} entries{through}, not what was written"
+        what = f"the date, type and outcome of {entries}, not what was written"
     else:
-        what = f"nothing of {whose} entries{through}"
+        what = f"nothing of {entries}"
     why = f", because {rule.reason}" if rule.reason else ""
     named = f"{rule.basis_name} (below)" if rule.basis_name else rule.basis
     basis = f" Purpose: {rule.purpose}. Lawful basis: {named}." if rule.basis else ""
     return f"{who} see {what}{why} (rule {rule.id}).{basis}"
+
+
+def _or(items: list[str]) -> str:
+    """A list of alternatives in words: "a, b or c"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} or {items[-1]}"
 
 
 def _and(items: list[str]) -> str:

@@ -430,3 +430,21 @@ def test_report_says_what_a_rule_for_one_category_does() -> None:
     assert (
         "GP practice entries about education, health, household, other, police and justice " in text
     )
+
+
+def test_a_parents_health_record_joined_to_the_childs_own_entry_is_still_the_parents() -> None:
+    child = _source("CAMHS", BOY_CAMHS, own=True, event_type="CAMHS_REFERRAL", n=1)
+    mother = _source(
+        "ADULT_MH",
+        "Mother's psychiatric review",
+        own=False,
+        event_type="MENTAL_HEALTH_CONTACT",
+        n=2,
+    )
+    shown = shape_entry(
+        _entry(child, mother, household=False), ViewerTable(DEFAULT, "EARLY_HELP", "practitioner")
+    )
+    assert shown is not None
+    assert [r.id for r in shown.rules] == ["health-to-social-care", "household-health-elsewhere"]
+    assert BOY_CAMHS in shown.entry.summary
+    assert "psychiatric" not in repr(shown.entry.as_dict())

@@ -117,8 +117,13 @@ class ViewerTable:
     def for_source(
         self, entry: Entry, source: Source, restricted: Collection[tuple[str, str]] = ()
     ) -> tuple[str, Rule]:
-        """The level of one record of an entry (restricted: the (agency, record id) marked so)."""
-        household = entry.household and not source.own
+        """The level of one record of an entry (restricted: the (agency, record id) marked so).
+
+        A record of someone other than the chronology's person (a parent's, in a
+        household entry or joined to the child's own record of the same event)
+        is theirs, not the child's: its sharing follows the household rules.
+        """
+        household = not source.own
         is_restricted = (source.agency, source.record_id) in restricted
         return self.level(source.agency, category_of(source.event_type), household, is_restricted)
 

@@ -35,6 +35,7 @@ TABLES = (
     "ws_notification",
     "ws_access_grant",
     "ws_api_token",
+    "ws_password_link",
     "ws_membership",
     "otp_totp_totpdevice",
     "axes_accessattempt",

@@ -56,6 +56,16 @@ def test_add_a_user_and_use_their_token_against_the_api(accounts: Store) -> None
     assert audit.verify(accounts).ok
 
 
+def test_the_agencys_leads_are_told_of_an_account_added_on_the_server(accounts: Store) -> None:
+    """Issue 11, M1: a lead hears of every account at their agency, however it was made."""
+    from wholestory.web.accounts.models import Notification
+
+    assert _add("sam.jones").exit_code == 0
+    told = Notification.objects.get(agency="CSC")
+    assert "sam.jones" in told.message and "Practitioner" in told.message
+    assert told.url == "/approvals"
+
+
 def test_leads_get_an_authenticator(accounts: Store) -> None:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -165,7 +175,7 @@ def test_demo_users_are_made_once_and_only_in_demo_mode(
     from django.contrib.auth.models import User
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from wholestory.access import ROLES
+    from wholestory.access import ROLES, TWO_FACTOR_REQUIRED
     from wholestory.web.demo_users import NotDemoMode, make_demo_users
 
     monkeypatch.setattr(settings, "DEMO", False)
@@ -183,7 +193,7 @@ def test_demo_users_are_made_once_and_only_in_demo_mode(
     for u in made.users:
         stored = User.objects.get(username=u.username)
         assert stored.check_password(u.password) and u.password not in stored.password
-        assert bool(u.totp_secret) == (u.role in ("lead", "admin"))
-        assert TOTPDevice.objects.filter(user=stored).exists() == (u.role in ("lead", "admin"))
+        assert bool(u.totp_secret) == (u.role in TWO_FACTOR_REQUIRED)
+        assert TOTPDevice.objects.filter(user=stored).exists() == (u.role in TWO_FACTOR_REQUIRED)
     assert len({u.password for u in made.users}) == len(made.users)
     assert make_demo_users(accounts) is None  # the second time: nothing made, nothing shown

@@ -46,3 +46,18 @@ def test_core_library_runs_without_django() -> None:
         "sorted(m for m in sys.modules if m.startswith('django'))\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_every_table_is_emptied_between_postgresql_tests() -> None:
+    """A table missing from conftest's list would carry one test's rows into the next."""
+    setup_django()
+    from django.apps import apps
+
+    from conftest import TABLES
+
+    ours = {
+        model._meta.db_table
+        for model in apps.get_models()
+        if model._meta.db_table.startswith("ws_") and model._meta.managed
+    }
+    assert "ws_record" in ours and ours <= set(TABLES), sorted(ours - set(TABLES))

@@ -22,11 +22,13 @@ from wholestory.access import (
     BOARD,
     CASEWORK,
     DATA,
+    GOVERNANCE,
     LEAD,
     MANAGER,
     NO_CASE_DATA,
     QA,
     REVIEWER,
+    TWO_FACTOR_REQUIRED,
 )
 from wholestory.store import Store
 
@@ -34,7 +36,7 @@ from wholestory.store import Store
 UNTOUCHED = (
     "ws_access_grant", "ws_notification", "ws_link_decision", "ws_record", "ws_import",
     "ws_flag", "ws_chronology", "auth_user", "ws_membership", "ws_api_token",
-    "otp_totp_totpdevice", "ws_source_person",
+    "otp_totp_totpdevice", "ws_source_person", "ws_password_link",
 )  # fmt: skip
 
 
@@ -91,7 +93,7 @@ def access_log(who: Who, related: bool) -> int:
 
 
 def two_factor(who: Who, related: bool) -> int:
-    return 200 if who.role in (LEAD, ADMIN) else 403
+    return 200 if who.role in TWO_FACTOR_REQUIRED else 403
 
 
 def api_person(who: Who, related: bool) -> int:
@@ -124,7 +126,9 @@ EXPECTED: dict[str, Expect] = {
     ),
     "upload": roles({DATA}),  # records are the basis of access: only a data officer uploads
     "uploads": roles({LEAD}),  # a lead confirms their agency's hand uploads
-    "audit": roles({LEAD}),
+    "audit": roles({LEAD, GOVERNANCE}),  # a lead's scoped to their agency (issue 11, L2)
+    "approvals": roles({LEAD, GOVERNANCE}),  # the second pair of eyes (issue 11, M1)
+    "welcome/<str:token>": everyone(404),  # a one-time link; a wrong one shows nothing
     "duplicates": roles({LEAD}),
     "users": roles({ADMIN}),
     "users/add": roles({ADMIN}),
@@ -219,6 +223,7 @@ def _fill(pattern: str, seeded: Seeded, person: str, who: Who) -> str:
         "key_a": f"{agency}:{person_id}",
         "key_b": "GP:NOBODY",
         "username": "pat.police",
+        "token": "no-such-link",
     }
     if "records/" in pattern:
         values["agency"], values["record_id"] = str(record_agency), str(record_id)
@@ -292,6 +297,97 @@ def test_the_matrix(site: tuple[Seeded, dict[str, Any], dict[str, str]]) -> None
                         wrong.append(f"{username} {url}: refusal not audited")
     assert not wrong, "\n".join(wrong[:60]) + f"\n({len(wrong)} of {checked})"
     assert checked >= len(USERS) * len(EXPECTED) * 2
+
+
+def _state(store: Store) -> tuple[object, ...]:
+    """What a refused user or grant action must leave alone: counts, and who waits for what."""
+    return (
+        _counts(store),
+        store.query(
+            "SELECT u.username, u.is_active, u.password, m.waiting, m.role FROM auth_user u "
+            "JOIN ws_membership m ON m.user_id = u.id ORDER BY u.username"
+        ),
+        store.query("SELECT id, waiting, starts_at, ends_at FROM ws_access_grant ORDER BY id"),
+        store.query("SELECT id, used_at FROM ws_password_link ORDER BY id"),
+    )
+
+
+def _case_for_school_only(seeded: Seeded) -> str:
+    """A person the school holds records of and the police do not, not yet granted to anyone."""
+    from wholestory.access import facts_about
+
+    granted = seeded.person_known_to("SCHOOL")
+    for (person,) in seeded.store.query("SELECT ws_person_id FROM ws_chronology ORDER BY 1"):
+        facts = facts_about(seeded.store, str(person))
+        if person != granted and "SCHOOL" in facts.agencies and "POLICE" not in facts.agencies:
+            return str(person)
+    raise LookupError("no person known to the school alone")
+
+
+def _post_by_every_role(
+    seeded: Seeded, clients: dict[str, Any], url: str, form: dict[str, str], allowed: str,
+    names: set[str],
+) -> list[str]:  # fmt: skip
+    """POST as every user, the one allowed last; every refusal shows none of ``names``,
+    changes nothing and is audited as refused."""
+    from wholestory import audit
+
+    wrong: list[str] = []
+    order = [u for u in USERS if u[0] != allowed] + [u for u in USERS if u[0] == allowed]
+    for username, _, _ in order:
+        before, audited = _state(seeded.store), len(audit.entries(seeded.store))
+        response = clients[username].post(url, form)
+        if username == allowed:
+            if response.status_code not in (200, 302):
+                wrong.append(f"{username} {url}: {response.status_code}, expected it allowed")
+            continue
+        if response.status_code != 403:
+            wrong.append(f"{username} {url}: {response.status_code}, expected 403")
+        body = response.content.decode(errors="replace")
+        if leaked := [n for n in names if n in body]:
+            wrong.append(f"{username} {url}: refusal shows {leaked}")
+        if _state(seeded.store) != before:
+            wrong.append(f"{username} {url}: refusal changed the store")
+        new = audit.entries(seeded.store, limit=1)
+        if len(audit.entries(seeded.store)) <= audited or new[0].outcome != "denied":
+            wrong.append(f"{username} {url}: refusal not audited")
+    return wrong
+
+
+def test_users_and_grants_by_every_role(
+    site: tuple[Seeded, dict[str, Any], dict[str, str]],
+) -> None:
+    """The users' and grants' POSTs (issue 11, M1), by every role: only an administrator asks
+    for an account or a grant, and neither opens until the right second person approves it
+    (a police lead for a police account; a lead of an agency holding the case for a grant).
+    Every other try is refused, shows no case data, changes nothing and is audited."""
+    from django.contrib.auth.models import User
+
+    from wholestory.web.accounts.models import AccessGrant
+
+    seeded, clients, _ = site
+    case = _case_for_school_only(seeded)
+    names = _names(seeded.store, case)
+    account = {"username": "m1.new", "agency": "POLICE", "team": "", "role": "practitioner"}
+    wrong = _post_by_every_role(seeded, clients, "/users/add", account, "ada.admin", names)
+    new = User.objects.get(username="m1.new")
+    assert not new.is_active and not new.has_usable_password()  # nobody chose its password
+    ask = {"reviewer": "rey.reviewer", "person": case, "days": "7", "reason": "M1 review"}
+    wrong += _post_by_every_role(seeded, clients, "/users/grant", ask, "ada.admin", names)
+    grant = AccessGrant.objects.get(user__username="rey.reviewer", person=case)
+    assert grant.waiting and clients["rey.reviewer"].get(f"/people/{case}").status_code == 403
+    wrong += _post_by_every_role(
+        seeded, clients, "/users/gus.gp/authenticator", {}, "ada.admin", names
+    )
+    wrong += _post_by_every_role(
+        seeded, clients, "/approvals", {"account": "m1.new"}, "lee.police", names
+    )
+    wrong += _post_by_every_role(
+        seeded, clients, "/approvals", {"grant": str(grant.pk)}, "liz.school", names
+    )
+    assert not wrong, "\n".join(wrong)
+    assert User.objects.get(username="m1.new").is_active
+    assert clients["rey.reviewer"].get(f"/people/{case}").status_code == 200
 
 
 def test_uploading_by_every_role(

@@ -31,7 +31,8 @@ PAGES: dict[str, frozenset[str]] = {
     "/review": frozenset({"manager", "lead"}),
     "/upload": frozenset({"data"}),  # only a data officer puts records in (issue 11, H1)
     "/uploads": frozenset({"lead"}),
-    "/audit": frozenset({"lead"}),
+    "/audit": frozenset({"lead", "governance"}),
+    "/approvals": frozenset({"lead", "governance"}),
     "/duplicates": frozenset({"lead"}),
     "/users": frozenset({"admin"}),
     "/figures": frozenset({"manager", "lead", "qa", "board"}),
@@ -386,16 +387,16 @@ def test_upload_refuses_what_it_cannot_read(site: Seeded, signed: Sign, tmp_path
 
 def test_audit_viewer_filters_and_shows_the_chain_intact(site: Seeded, signed: Sign) -> None:
     lead = signed("liz.school")
-    signed("pat.police").get("/flags")  # a refusal to find
+    signed("sam.school").get("/flags")  # a refusal to find (at the lead's own agency: L2)
     body = _text(lead.get("/audit?check=1"))
     total = audit.verify(site.store).entries
     assert re.search(r"The log is intact: \d+ entries checked", body)
     assert f"The log is intact: {total} entries checked" in body
     assert audit.entries(site.store, limit=1)[0].action == "audit_view"
 
-    only = _text(lead.get("/audit?actor=pat.police&action=denied"))
+    only = _text(lead.get("/audit?actor=sam.school&action=denied"))
     cells = re.findall(r"<td class=\"govuk-table__cell\">(\w[\w.]*)<br>", only)
-    assert cells and set(cells) == {"pat.police"}
+    assert cells and set(cells) == {"sam.school"}
     assert "denied" in only
 
     today = dt.date.today().isoformat()
@@ -408,25 +409,63 @@ def test_audit_viewer_filters_and_shows_the_chain_intact(site: Seeded, signed: S
     assert "Enter the from date as a real date" in wrong
 
 
+def test_a_lead_reads_only_their_agencys_part_of_the_audit_log(site: Seeded, signed: Sign) -> None:
+    """Issue 11, L2: a lead sees their own agency's people's entries and entries about
+    people their agency holds records of, never another agency's searches; the partnership's
+    information governance officer sees the whole log, and no case data."""
+    from wholestory.access import facts_about
+
+    signed("pat.police").get("/search?family_name=Policeterm")
+    signed("sam.school").get("/search?family_name=Schoolterm")
+    both = next(
+        str(p)
+        for (p,) in site.store.query("SELECT ws_person_id FROM ws_chronology ORDER BY 1")
+        if {"POLICE", "SCHOOL"} <= facts_about(site.store, str(p)).agencies
+    )
+    school_only = next(
+        str(p)
+        for (p,) in site.store.query("SELECT ws_person_id FROM ws_chronology ORDER BY 1")
+        if "SCHOOL" in (f := facts_about(site.store, str(p))).agencies
+        and "POLICE" not in f.agencies
+        and "POLICE" not in f.household_child_agencies
+    )
+    school = signed("sam.school")
+    assert school.get(f"/people/{both}").status_code == 200
+    assert school.get(f"/people/{school_only}").status_code == 200
+
+    police_lead = signed("lee.police")
+    searches = _text(police_lead.get("/audit?action=search"))
+    assert "Policeterm" in searches and "Schoolterm" not in searches
+    assert "sam.school" in _text(police_lead.get(f"/audit?person={both}&actor=sam.school"))
+    hidden = _text(police_lead.get(f"/audit?person={school_only}"))
+    assert "0 entries match" in hidden and "sam.school" not in hidden
+    assert "You see what people at Police did" in searches
+
+    governance = signed("gil.governance")
+    everything = _text(governance.get("/audit?action=search"))
+    assert "Policeterm" in everything and "Schoolterm" in everything
+    assert "sam.school" in _text(governance.get(f"/audit?person={school_only}"))
+    assert governance.get(f"/people/{both}").status_code == 403
+    assert governance.get("/search?family_name=Smith").status_code == 403
+
+
 # -- users -------------------------------------------------------------------------------
 
 
 def test_administrators_manage_users_and_see_no_case_data(site: Seeded, signed: Sign) -> None:
+    """Issue 11, M1: an administrator asks for accounts and grants but opens neither, and
+    chooses no password (this test once had the administrator set a lead's password)."""
     from django.contrib.auth.models import User
+    from django.test import Client as DjangoClient
 
-    from wholestory.web.accounts.models import AccessGrant
+    from wholestory.web.accounts.models import AccessGrant, Notification
 
     admin = signed("ada.admin")
     listing = _text(admin.get("/users"))
     assert "pat.police" in listing and "Safeguarding lead" in listing
     assert not any(name in listing for name in _names(site))
 
-    weak = admin.post(
-        "/users/add",
-        {"username": "new.lead", "agency": "police", "role": "lead", "password": "password"},
-    )
-    assert weak.status_code == 400 and "password" in _text(weak).lower()
-    assert not User.objects.filter(username="new.lead").exists()
+    chosen = "a long and unusual passphrase 7"
     added = admin.post(
         "/users/add",
         {
@@ -434,21 +473,28 @@ def test_administrators_manage_users_and_see_no_case_data(site: Seeded, signed: 
             "agency": "police",
             "team": "Public protection",
             "role": "lead",
-            "password": "a long and unusual passphrase 7",
+            "password": chosen,  # no longer a field: an administrator chooses no password
         },
     )
     assert added.status_code == 302
     user = User.objects.get(username="new.lead")
     assert (user.membership.agency, user.membership.role) == ("POLICE", "lead")  # type: ignore[attr-defined]
+    assert user.membership.waiting and not user.is_active  # type: ignore[attr-defined]
+    assert not user.has_usable_password()
+    signing = DjangoClient().post("/login", {"username": "new.lead", "password": chosen})
+    assert signing.status_code == 200 and b"not right" in signing.content
     entry = audit.entries(site.store, action="user_added", limit=1)[0]
     assert entry.actor == "ada.admin" and "passphrase" not in entry.detail
+    told = Notification.objects.filter(agency="POLICE", url="/approvals").first()
+    assert told is not None and "new.lead" in told.message
+    assert "Waiting for approval" in _text(admin.get("/users"))
+    assert admin.post("/approvals", {"account": "new.lead"}).status_code == 403
 
     asked = _text(admin.get("/users/new.lead/authenticator"))
     assert "Set up the authenticator" in asked and "otpauth://" not in asked
     secret = _text(admin.post("/users/new.lead/authenticator"))
     assert "otpauth://totp/" in secret
     assert audit.entries(site.store, limit=1)[0].action == "token_issued"
-    assert "Set up" in _text(admin.get("/users"))
 
     child = site.person_known_to("POLICE")
     bad = admin.post(
@@ -461,14 +507,88 @@ def test_administrators_manage_users_and_see_no_case_data(site: Seeded, signed: 
         {"reviewer": "rey.reviewer", "person": child, "days": "7", "reason": "Rapid review 12"},
     )
     assert granted.status_code == 302
-    assert AccessGrant.objects.filter(user__username="rey.reviewer", person=child).exists()
+    grant = AccessGrant.objects.get(user__username="rey.reviewer", person=child)
+    assert grant.waiting and grant.granted_by == "ada.admin"
     entry = audit.entries(site.store, action="grant", limit=1)[0]
     assert entry.person == child and entry.reason == "Rapid review 12"
     after = _text(admin.get("/users"))
     assert child in after  # the confirmation names the id given, and nothing about the case
     assert not any(name in after for name in _names(site))
-    for url in ("/flags", "/review", "/upload", "/audit", "/figures"):
+    for url in ("/flags", "/review", "/upload", "/audit", "/figures", "/approvals"):
         assert admin.get(url).status_code == 403
+
+
+def test_a_new_account_opens_when_its_agencys_lead_approves_and_its_user_chooses_the_password(
+    site: Seeded, signed: Sign
+) -> None:
+    """Issue 11, M1: four eyes, and a one-time link kept hashed, working once."""
+    from django.contrib.auth.models import User
+    from django.test import Client as DjangoClient
+
+    from wholestory.web.accounts.models import PasswordLink
+
+    admin = signed("ada.admin")
+    form = {"username": "sue.school", "agency": "SCHOOL", "team": "", "role": "practitioner"}
+    assert admin.post("/users/add", form).status_code == 302
+    wrong_lead = signed("lee.police").post("/approvals", {"account": "sue.school"})
+    assert wrong_lead.status_code == 403 and "lead of the account" in _text(wrong_lead)
+    assert not User.objects.get(username="sue.school").is_active
+
+    lead = signed("liz.school")
+    assert "sue.school" in _text(lead.get("/approvals"))
+    shown = _text(lead.post("/approvals", {"account": "sue.school"}))
+    token = re.search(r"/welcome/([\w-]+)", shown)
+    assert token and "shown once" in shown
+    user = User.objects.get(username="sue.school")
+    assert user.is_active and user.membership.approved_by == "liz.school"  # type: ignore[attr-defined]
+    assert not PasswordLink.objects.filter(digest=token.group(1)).exists()  # only its hash kept
+    assert audit.entries(site.store, action="approve", limit=1)[0].actor == "liz.school"
+
+    welcome, url = DjangoClient(), f"/welcome/{token.group(1)}"
+    assert "Choose your password" in _text(welcome.get(url))
+    weak = welcome.post(url, {"password": "password", "again": "password"})
+    assert weak.status_code == 400
+    differ = welcome.post(url, {"password": "a fine long phrase 8", "again": "another one 9"})
+    assert differ.status_code == 400 and "not the same" in _text(differ)
+    done = welcome.post(url, {"password": "a fine long phrase 8", "again": "a fine long phrase 8"})
+    assert done.status_code == 302 and done.url == "/login"
+    assert welcome.get(url).status_code == 404  # once only
+    again = welcome.post(url, {"password": "a new long phrase 10", "again": "a new long phrase 10"})
+    assert again.status_code == 404
+    signing = DjangoClient().post(
+        "/login", {"username": "sue.school", "password": "a fine long phrase 8"}
+    )
+    assert signing.status_code == 302
+    entry = audit.entries(site.store, action="password_set", limit=1)[0]
+    assert entry.actor == "sue.school" and "phrase" not in entry.detail
+
+
+def test_a_password_link_expires_and_nobody_approves_their_own_account(site: Seeded) -> None:
+    from django.contrib.auth.models import User
+    from django.test import Client as DjangoClient
+    from django.utils import timezone
+
+    from wholestory.web.accounts.approval import (
+        Approver,
+        approve_account,
+        issue_password_link,
+        request_account,
+    )
+    from wholestory.web.accounts.models import PasswordLink
+    from wholestory.web.accounts.users import UserError
+
+    token = request_account("bo.board", "PARTNERSHIP", "board", "", "ada.admin")
+    assert token  # a board member sees no case data: no approval, the link goes to the admin
+    PasswordLink.objects.filter(user__username="bo.board").update(expires_at=timezone.now())
+    assert DjangoClient().get(f"/welcome/{token}").status_code == 404
+    fresh = issue_password_link(User.objects.get(username="bo.board"), "ada.admin")
+    assert DjangoClient().get(f"/welcome/{fresh}").status_code == 200
+
+    assert request_account("gail.gov", "PARTNERSHIP", "governance", "", "gil.governance") == ""
+    with pytest.raises(UserError, match="someone else must approve"):
+        approve_account("gail.gov", Approver("gil.governance", "PARTNERSHIP", "governance"))
+    with pytest.raises(UserError, match="information governance officer"):
+        approve_account("gail.gov", Approver("liz.school", "SCHOOL", "lead"))
 
 
 # -- figures -----------------------------------------------------------------------------

@@ -35,6 +35,7 @@ USERS: tuple[tuple[str, str, str], ...] = (
     ("bea.board", "PARTNERSHIP", "board"),
     ("ada.admin", "PARTNERSHIP", "admin"),
     ("dot.police", "POLICE", "data"),
+    ("gil.governance", "PARTNERSHIP", "governance"),
 )
 
 
@@ -106,6 +107,7 @@ class Seeded:
 
 def seed(store: Store, folder: Path, children: int = 60, seed_number: int = 4) -> Seeded:
     """A partnership imported, linked and built, and one user per role."""
+    from wholestory.access import TWO_FACTOR_REQUIRED
     from wholestory.chronology.stored import build_all
     from wholestory.identity.linking import Thresholds, link_all
     from wholestory.ingest import ingest_paths
@@ -120,7 +122,7 @@ def seed(store: Store, folder: Path, children: int = 60, seed_number: int = 4) -
     seeded = Seeded(store, folder)
     for username, agency, role in USERS:
         user = add_user(username, agency, role, PASSWORD, check_password=False)
-        if role in ("lead", "admin"):
+        if role in TWO_FACTOR_REQUIRED:
             add_totp(user)
         seeded.users[username] = (agency, role)
     return seeded
@@ -139,7 +141,7 @@ def sign_in(client: object, username: str) -> None:
     """Sign a Django test client in, passing the second factor where the role needs one."""
     response = client.post("/login", {"username": username, "password": PASSWORD})  # type: ignore[attr-defined]
     assert response.status_code == 302, response.content[:500]
-    if username.startswith(("lee.", "liz.", "ada.")):
+    if username.startswith(("lee.", "liz.", "ada.", "gil.")):
         response = client.post("/two-factor", {"code": totp_code(username)})  # type: ignore[attr-defined]
         assert response.status_code == 302, response.content[:500]
 

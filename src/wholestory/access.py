@@ -14,7 +14,13 @@ not because of a job title. Each function returns a :class:`Decision` whose
   leads of the agencies holding records are told.
 * A reviewer sees the cases they were granted, until the grant expires.
 * Board members see aggregates only, never an identifiable child.
-* Administrators manage users and see no case data.
+* Administrators manage users and see no case data. A new account that could
+  see case data, and a reviewer's grant, wait until a second person approves
+  them: a lead of the agency concerned, or for partnership accounts the
+  partnership's information governance officer. Nobody chooses another
+  person's password: the new user sets it from a one-time link.
+* Partnership information governance reads the whole audit log; a lead reads
+  only their own agency's entries and those about people it holds records of.
 
 This module is pure: the facts it decides on (which agencies hold records,
 which grants are open) are gathered by :func:`facts_about` and the web layer.
@@ -33,6 +39,8 @@ PRACTITIONER, MANAGER, LEAD = "practitioner", "manager", "lead"
 REVIEWER, QA, BOARD, ADMIN = "reviewer", "qa", "board", "admin"
 #: Puts an agency's files in by hand: records are the basis of access, so only this role may.
 DATA = "data"
+#: Reads the whole partnership's audit log and approves partnership accounts; no case data.
+GOVERNANCE = "governance"
 
 #: Every role, in the words the interface uses.
 ROLES: Final[dict[str, str]] = {
@@ -44,13 +52,19 @@ ROLES: Final[dict[str, str]] = {
     BOARD: "Board member",
     ADMIN: "Administrator",
     DATA: "Data officer",
+    GOVERNANCE: "Partnership information governance",
 }
 #: Roles whose access follows their agency's involvement.
 CASEWORK: Final = frozenset({PRACTITIONER, MANAGER, LEAD})
 #: Roles that may never see an identifiable person, even by breaking glass.
-NO_CASE_DATA: Final = frozenset({BOARD, ADMIN, DATA})
+NO_CASE_DATA: Final = frozenset({BOARD, ADMIN, DATA, GOVERNANCE})
 #: Roles that must use a second factor (TOTP).
-TWO_FACTOR_REQUIRED: Final = frozenset({LEAD, ADMIN})
+TWO_FACTOR_REQUIRED: Final = frozenset({LEAD, ADMIN, GOVERNANCE})
+#: Roles whose new accounts wait for a second person's approval (issue 11, M1): every role
+#: that can see an identifiable person, put records in or read the whole audit log.
+NEEDS_APPROVAL: Final = frozenset({PRACTITIONER, MANAGER, LEAD, REVIEWER, QA, DATA, GOVERNANCE})
+#: The agency code of partnership-wide accounts (reviewers, board, administrators...).
+PARTNERSHIP: Final = "PARTNERSHIP"
 
 #: How long a break-glass grant lasts.
 BREAK_GLASS_HOURS: Final = 24
@@ -136,7 +150,8 @@ CAPABILITIES: Final[dict[str, tuple[str, frozenset[str]]]] = {
     "link_review": ("decide on the link review queue", frozenset({MANAGER, LEAD})),
     "upload": ("upload an agency file", frozenset({DATA})),
     "confirm_upload": ("confirm their agency's uploads", frozenset({LEAD})),
-    "audit_viewer": ("read the audit log", frozenset({LEAD})),
+    "audit_viewer": ("read the audit log", frozenset({LEAD, GOVERNANCE})),
+    "approve_access": ("approve new accounts and review access", frozenset({LEAD, GOVERNANCE})),
     "who_looked": ("see who has looked at a child", frozenset({LEAD})),
     "agency_duplicates": ("see their agency's duplicate ids", frozenset({LEAD})),
     "aggregates": ("see partnership figures", frozenset({MANAGER, LEAD, QA, BOARD})),

@@ -61,7 +61,8 @@ GENESIS: Final = "0" * 64
 ACTIONS: Final = frozenset(
     {"login", "login_failed", "logout", "search", "view", "download", "decision", "break_glass",
      "upload", "denied", "grant", "user_added", "token_issued", "audit_view", "export",
-     "password_set", "user_disabled", "audit_anchor", "confirm_upload"}
+     "password_set", "user_disabled", "audit_anchor", "confirm_upload",
+     "approve"}
 )  # fmt: skip
 
 #: The environment variable holding the key; and the old keys, newest first, kept to check.
@@ -322,10 +323,25 @@ def _head(store: Store, lock: bool) -> tuple[int, str]:
 
 
 def _where(
-    person: str | None, actor: str | None, action: str | None, since: str | None, before: str | None
+    person: str | None,
+    actor: str | None,
+    action: str | None,
+    since: str | None,
+    before: str | None,
+    agency: str | None = None,
 ) -> tuple[str, list[Any]]:
-    """The WHERE clause for the filters given (``since``/``before``: ISO times, UTC)."""
+    """The WHERE clause for the filters given (``since``/``before``: ISO times, UTC).
+
+    ``agency`` keeps only what one agency's lead may read (issue 11, L2): what its own
+    people did, and what anyone did about a person the agency holds records of.
+    """
     where, params = [], []
+    if agency:
+        where.append(
+            "(agency = ? OR substr(person, 1, ?) = ? OR person IN "
+            "(SELECT ws_person_id FROM ws_source_person WHERE agency = ?))"
+        )
+        params.extend([agency, len(agency) + 1, f"{agency}:", agency])
     for column, value in (("person", person), ("actor", actor), ("action", action)):
         if value:
             where.append(f"{column} = ?")
@@ -350,9 +366,10 @@ def entries(
     limit: int | None = None,
     offset: int = 0,
     newest_first: bool = True,
+    agency: str | None = None,
 ) -> list[Entry]:
-    """Entries, filtered by person, actor, action and time."""
-    condition, params = _where(person, actor, action, since, before)
+    """Entries, filtered by person, actor, action, time and an agency's lead's scope."""
+    condition, params = _where(person, actor, action, since, before, agency)
     sql = f"SELECT {_COLUMNS} FROM ws_audit{condition} ORDER BY seq"
     sql += " DESC" if newest_first else ""
     if limit:
@@ -368,9 +385,10 @@ def count(
     action: str | None = None,
     since: str | None = None,
     before: str | None = None,
+    agency: str | None = None,
 ) -> int:
     """How many entries the same filters as :func:`entries` keep."""
-    condition, params = _where(person, actor, action, since, before)
+    condition, params = _where(person, actor, action, since, before, agency)
     return int(store.scalar(f"SELECT COUNT(*) FROM ws_audit{condition}", params) or 0)
 
 

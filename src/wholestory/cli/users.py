@@ -122,6 +122,7 @@ def user_add_command(
         # Recorded before the user exists, so no account is ever made unaudited.
         _audit(store, "user_added", name, {"agency": agency, "role": role, "team": team})
         user = add_user(name, agency, role, password, team, check_password=False)
+        _tell_leads_of(name, agency, role)
     finally:
         store.close()
     from wholestory.access import ROLES, TWO_FACTOR_REQUIRED
@@ -130,6 +131,19 @@ def user_add_command(
     if role in TWO_FACTOR_REQUIRED:
         for line in authenticator_lines(user):
             console.print(line)
+
+
+def _tell_leads_of(name: str, agency: str, role: str) -> None:
+    """The agency's leads hear of every account made in it, on the server too (issue 11, M1)."""
+    from wholestory.access import ROLES
+    from wholestory.chronology.vocabulary import agency_name
+    from wholestory.web.accounts.approval import tell_leads
+
+    tell_leads(
+        agency,
+        f"An account for {name} ({ROLES[role]}) at {agency_name(agency)} was added on the "
+        "server. If you do not know this person, tell your administrator at once.",
+    )
 
 
 @user_app.command("password")

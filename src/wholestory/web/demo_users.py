@@ -31,6 +31,7 @@ DEMO_USERS: Final[tuple[tuple[str, str, str, str], ...]] = (
     ("quinn.qa", "PARTNERSHIP", "qa", "Quality and Impact"),
     ("bea.board", "PARTNERSHIP", "board", "Quality and Impact Executive"),
     ("ada.admin", "PARTNERSHIP", "admin", "Business Unit"),
+    ("gia.governance", "PARTNERSHIP", "governance", "Information Governance"),
     ("dee.data", "CSC", "data", "Performance and Data"),
 )
 

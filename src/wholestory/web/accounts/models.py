@@ -24,6 +24,11 @@ class Membership(models.Model):
     agency = models.CharField(max_length=32)
     team = models.TextField(default="")
     role = models.CharField(max_length=16, choices=sorted(ROLES.items()))
+    # Four eyes (issue 11, M1): who asked for the account, and who approved it. An account
+    # that waits cannot sign in; "" in added_by means it was made on the server.
+    added_by = models.TextField(default="", db_default="")
+    approved_by = models.TextField(default="", db_default="")
+    waiting = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         db_table = "ws_membership"
@@ -65,6 +70,10 @@ class AccessGrant(models.Model):
     granted_by = models.TextField()
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
+    # A reviewer's grant opens only once a lead of an agency holding the case approves it.
+    # (Database defaults too: the core library writes some of these tables without Django.)
+    waiting = models.BooleanField(default=False, db_default=False)
+    approved_by = models.TextField(default="", db_default="")
 
     class Meta:
         db_table = "ws_access_grant"
@@ -79,7 +88,27 @@ class Notification(models.Model):
     message = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
     read_by = models.TextField(default="")
+    # Where the notice leads when it is about no one person ("" for the uploads to confirm).
+    url = models.TextField(default="", db_default="")
 
     class Meta:
         db_table = "ws_notification"
         indexes = [models.Index(fields=["agency"], name="ws_notification_agency")]
+
+
+class PasswordLink(models.Model):
+    """A one-time link for a new user to choose their own password (issue 11, M1).
+
+    Only its SHA-256 is kept; it works once, and only until it expires, so nobody
+    else ever chooses or knows a user's password.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    digest = models.CharField(max_length=64, unique=True)
+    created_by = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True)
+
+    class Meta:
+        db_table = "ws_password_link"

@@ -58,7 +58,10 @@ def viewer_of(request: HttpRequest) -> Viewer:
     now = timezone.now()
     grants: dict[str, dt.datetime] = {}
     glass: dict[str, dt.datetime] = {}
-    grants_open = AccessGrant.objects.filter(user_id=int(user.pk or 0), ends_at__gt=now)
+    # A reviewer's grant still waiting for a lead's approval opens nothing (issue 11, M1).
+    grants_open = AccessGrant.objects.filter(
+        user_id=int(user.pk or 0), ends_at__gt=now, waiting=False
+    )
     for grant in grants_open.filter(starts_at__lte=now):
         target = grants if grant.kind == AccessGrant.REVIEW else glass
         target[grant.person] = max(target.get(grant.person, grant.ends_at), grant.ends_at)

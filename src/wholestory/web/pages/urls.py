@@ -6,6 +6,7 @@ from django.urls import URLPattern, URLResolver
 
 from wholestory.web.pages import (
     views_account,
+    views_approvals,
     views_duplicates,
     views_people,
     views_uploads,
@@ -18,4 +19,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *views_work.urls,
     *views_duplicates.urls,
     *views_uploads.urls,
+    *views_approvals.urls,
 ]

@@ -23,7 +23,6 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import User
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
@@ -36,7 +35,16 @@ from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wholestory import audit
-from wholestory.access import CASEWORK, REVIEWER, ROLES, TWO_FACTOR_REQUIRED, Viewer, deny
+from wholestory.access import (
+    CASEWORK,
+    PARTNERSHIP,
+    REVIEWER,
+    ROLES,
+    TWO_FACTOR_REQUIRED,
+    Viewer,
+    deny,
+    facts_about,
+)
 from wholestory.arrival import first_record_notices
 from wholestory.chronology.display import show_date
 from wholestory.chronology.rules import SEVERITY_ORDER
@@ -698,9 +706,10 @@ def _utc_start(day: dt.date) -> str:
 
 
 def audit_page(
-    store: Store, filters: dict[str, Any], number: int, query: str
+    store: Store, filters: dict[str, Any], number: int, query: str, agency: str | None = None
 ) -> tuple[list[audit.Entry], Pages]:
-    """One page of entries, newest first, filtered by person, actor, action and dates."""
+    """One page of entries, newest first, filtered by person, actor, action and dates, and
+    for an agency's lead to their own agency's scope (``agency``; issue 11, L2)."""
     last_day = filters.get("date_to")
     chosen: dict[str, Any] = {
         **{c: str(filters[c]).strip() for c in ("person", "actor", "action") if filters.get(c)},
@@ -709,6 +718,7 @@ def audit_page(
         "before": _utc_start(last_day + dt.timedelta(days=1))
         if last_day and last_day < dt.date.max
         else None,
+        "agency": agency,
     }
     pages = Pages(number, 0, audit.count(store, **chosen), query)
     return audit.entries(store, **chosen, limit=pages.size, offset=pages.offset), pages
@@ -747,7 +757,14 @@ def _entry_row(entry: audit.Entry) -> dict[str, Any]:
 @never_cache
 @requires("audit_viewer")
 def audit_view(request: HttpRequest) -> HttpResponse:
-    """The audit log, newest first; the whole chain is checked on request. Reading is audited."""
+    """The audit log, newest first; the whole chain is checked on request. Reading is audited.
+
+    A lead reads only their own agency's people's entries and those about people their
+    agency holds records of (other agencies' searches name children); the partnership's
+    information governance officer reads everything (issue 11, L2).
+    """
+    scope = viewer_of(request)
+    agency = scope.agency if scope.role in CASEWORK else None
     form = AuditFilter(request.GET or None)
     filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
     shown_filters = {k: str(v) for k, v in filters.items() if v}
@@ -757,7 +774,7 @@ def audit_view(request: HttpRequest) -> HttpResponse:
     store = core_store()
     # Checking reads every entry, so it is done when asked for, not on every view.
     check = audit.verify(store) if request.GET.get("check") == "1" else None
-    found, pages = audit_page(store, filters, _page_number(request), _other_params(request))
+    found, pages = audit_page(store, filters, _page_number(request), _other_params(request), agency)
     return render(
         request,
         "pages/work/audit.html",
@@ -768,6 +785,7 @@ def audit_view(request: HttpRequest) -> HttpResponse:
             "entries": [_entry_row(e) for e in found],
             "pages": pages,
             "filtered": bool(shown_filters),
+            "scoped": agency_name(agency) if agency else "",
         },
     )
 
@@ -797,15 +815,6 @@ class AddUserForm(forms.Form):
         choices=list(ROLES.items()),
         error_messages={"required": "Select a role"},
     )
-    password = forms.CharField(
-        label="Initial password",
-        help_text="At least 12 characters, not a common password. Tell the user in person; "
-        "it is never shown again.",
-        max_length=200,
-        strip=False,
-        widget=forms.PasswordInput,
-        error_messages={"required": "Enter an initial password"},
-    )
 
     def clean_username(self) -> str:
         name = str(self.cleaned_data["username"]).strip()
@@ -820,16 +829,6 @@ class AddUserForm(forms.Form):
         if not _AGENCY_RE.fullmatch(code):
             raise ValidationError("Enter the agency code in capitals, like POLICE")
         return code
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        password, name = data.get("password"), data.get("username")
-        if password:
-            try:
-                validate_password(str(password), User(username=str(name or "")))
-            except ValidationError as error:
-                self.add_error("password", " ".join(error.messages))
-        return data
 
 
 class GrantForm(forms.Form):
@@ -897,6 +896,7 @@ def _users_list() -> list[dict[str, Any]]:
                 if user.last_login
                 else "Never",
                 "active": user.is_active,
+                "waiting": bool(membership and membership.waiting),
             }
         )
     return out
@@ -916,7 +916,10 @@ def users_view(request: HttpRequest) -> HttpResponse:
 @requires("manage_users")
 @require_http_methods(["GET", "POST"])
 def add_user_view(request: HttpRequest) -> HttpResponse:
-    from wholestory.web.accounts.users import UserError, add_user
+    """Ask for a new account (issue 11, M1): it has no password, and one that could see case
+    data waits for a second person's approval; the new user chooses their own password."""
+    from wholestory.web.accounts.approval import LINK_DAYS, request_account
+    from wholestory.web.accounts.users import UserError
 
     form = AddUserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -930,17 +933,14 @@ def add_user_view(request: HttpRequest) -> HttpResponse:
         if refused:
             return refused
         try:
-            add_user(data["username"], data["agency"], data["role"], data["password"], data["team"])
+            by = request.user.get_username()
+            token = request_account(
+                data["username"], data["agency"], data["role"], data["team"], by
+            )
         except UserError as error:
             form.add_error(None, str(error))
         else:
-            more = (
-                " Set up their authenticator next: they need it to sign in."
-                if data["role"] in TWO_FACTOR_REQUIRED
-                else ""
-            )
-            messages.success(request, f"Added {data['username']} ({ROLES[data['role']]}).{more}")
-            return redirect("/users")
+            return _user_added(request, data, token, LINK_DAYS)
     return render(
         request,
         "pages/work/user_add.html",
@@ -983,12 +983,48 @@ def authenticator_view(request: HttpRequest, username: str) -> HttpResponse:
     )
 
 
+def _user_added(request: HttpRequest, data: dict[str, Any], token: str, days: int) -> HttpResponse:
+    """The link for the new user (an account that needs no approval), or where it waits."""
+    more = (
+        " Set up their authenticator next: they need it to sign in."
+        if data["role"] in TWO_FACTOR_REQUIRED
+        else ""
+    )
+    if token:
+        return render(
+            request,
+            "pages/work/password_link.html",
+            {
+                "for_user": data["username"],
+                "link": request.build_absolute_uri(f"/welcome/{token}"),
+                "days": days,
+                "back": "/users",
+            },
+        )
+    approver = (
+        "the partnership's information governance officer"
+        if data["agency"] == PARTNERSHIP
+        else f"a safeguarding lead at {agency_name(data['agency'])}"
+    )
+    messages.success(
+        request,
+        f"Asked for {data['username']} ({ROLES[data['role']]}). The account cannot be used "
+        f"until {approver} approves it; they then give {data['username']} a link to choose "
+        f"a password.{more}",
+    )
+    return redirect("/users")
+
+
 @never_cache
 @requires("manage_users")
 @require_http_methods(["GET", "POST"])
 def grant_view(request: HttpRequest) -> HttpResponse:
-    """Time-limited review access to one named case, by its WholeStory id only."""
-    from wholestory.web.accounts.users import grant_review
+    """Ask for time-limited review access to one named case, by its WholeStory id only.
+
+    The access waits until a lead of an agency holding records of the case approves it
+    (issue 11, M1); those leads are told.
+    """
+    from wholestory.web.accounts.approval import request_grant
 
     form = GrantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -1006,11 +1042,16 @@ def grant_view(request: HttpRequest) -> HttpResponse:
         if refused:
             return refused
         reviewer = User.objects.get(username=data["reviewer"])
-        grant = grant_review(
-            reviewer, data["person"], data["days"], viewer.username, data["reason"]
+        agencies = set(facts_about(core_store(), data["person"]).agencies)
+        request_grant(
+            reviewer, data["person"], data["days"], viewer.username, data["reason"], agencies
         )
-        until = timezone.localtime(grant.ends_at).strftime("%d %b %Y %H:%M")
-        messages.success(request, f"{data['reviewer']} may see {data['person']} until {until}.")
+        messages.success(
+            request,
+            f"Asked for {data['reviewer']} to see {data['person']} for {data['days']} days. "
+            "It opens when a safeguarding lead of an agency holding records of this person "
+            "approves it.",
+        )
         return redirect("/users")
     return render(
         request,

@@ -1,0 +1,242 @@
+"""Approvals and one-time password links: the second pair of eyes on access (issue 11, M1).
+
+A safeguarding lead approves the new accounts at their agency and the reviewers'
+grants on cases their agency holds; the partnership's information governance
+officer approves partnership accounts. Nobody approves what they asked for. On
+approving an account the approver sees its one-time link, once, to give to the
+new user, who chooses their own password with it on the welcome page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.models import User
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from wholestory.access import ROLES, Viewer, facts_about
+from wholestory.chronology.vocabulary import agency_name
+from wholestory.web.accounts.approval import (
+    LINK_DAYS,
+    Approver,
+    approve_account,
+    approve_grant,
+    link_user,
+    may_approve_account,
+    may_approve_grant,
+    use_password_link,
+    waiting_accounts,
+)
+from wholestory.web.accounts.models import AccessGrant, Membership
+from wholestory.web.accounts.users import UserError
+from wholestory.web.pages.guard import audited, core_store, requires, viewer_of
+
+
+def _approver(viewer: Viewer) -> Approver:
+    return Approver(viewer.username, viewer.agency, viewer.role)
+
+
+def _grants_for(viewer: Viewer) -> list[tuple[AccessGrant, set[str]]]:
+    """Waiting grants this viewer may approve, each with the agencies holding the case."""
+    store, out = core_store(), []
+    for grant in AccessGrant.objects.select_related("user").filter(waiting=True).order_by("pk"):
+        agencies = set(facts_about(store, grant.person).agencies)
+        if not may_approve_grant(_approver(viewer), grant, agencies):
+            out.append((grant, agencies))
+    return out
+
+
+@never_cache
+@requires("approve_access")
+@require_http_methods(["GET", "POST"])
+def approvals_view(request: HttpRequest) -> HttpResponse:
+    """The accounts and grants waiting for this viewer; approve one."""
+    viewer = viewer_of(request)
+    if request.method == "POST":
+        return _approve(request, viewer)
+    refused = audited(request, "view", target="/approvals", viewer=viewer)
+    if refused:
+        return refused
+    return _page(request, viewer)
+
+
+def _approve(request: HttpRequest, viewer: Viewer) -> HttpResponse:
+    """Approve the account or grant named in the form; audited first, allowed or not."""
+    username, grant_id = str(request.POST.get("account", "")), str(request.POST.get("grant", ""))
+    grant = AccessGrant.objects.filter(pk=int(grant_id)).first() if grant_id.isdigit() else None
+    agencies = set(facts_about(core_store(), grant.person).agencies) if grant else set()
+    problem = _problem(viewer, username, grant, agencies)
+    refused = audited(
+        request,
+        "approve",
+        person=grant.person if grant else "",
+        target="/approvals",
+        outcome="denied" if problem else "allowed",
+        reason=problem,
+        detail={"account": username} if username else {"grant": grant_id},
+        viewer=viewer,
+    )
+    if refused:
+        return refused
+    try:
+        if grant is not None:
+            approve_grant(grant, _approver(viewer), agencies)
+        else:
+            token = approve_account(username, _approver(viewer))
+    except UserError as error:  # only if someone else approved it a moment ago
+        problem = str(error)
+    if problem:
+        return _page(request, viewer, problem, status=403)
+    if grant is not None:
+        messages.success(request, f"{grant.user.username} may now see {grant.person}.")
+        return redirect("/approvals")
+    link = request.build_absolute_uri(f"/welcome/{token}")
+    return render(
+        request,
+        "pages/work/password_link.html",
+        {"for_user": username, "link": link, "days": LINK_DAYS},
+    )
+
+
+def _problem(viewer: Viewer, username: str, grant: AccessGrant | None, agencies: set[str]) -> str:
+    """Why this viewer may not approve what they chose, or "" when they may."""
+    if grant is not None:
+        return may_approve_grant(_approver(viewer), grant, agencies)
+    membership = Membership.objects.select_related("user").filter(user__username=username)
+    found = membership.first() if username else None
+    if found is None:
+        return "Choose an account or an access to approve."
+    return may_approve_account(_approver(viewer), found)
+
+
+def _page(
+    request: HttpRequest, viewer: Viewer, problem: str = "", status: int = 200
+) -> HttpResponse:
+    accounts = [
+        {
+            "username": m.user.username,
+            "agency": agency_name(m.agency),
+            "team": m.team,
+            "role": ROLES.get(m.role, m.role),
+            "added_by": m.added_by or "the server",
+        }
+        for m in waiting_accounts(_approver(viewer))
+    ]
+    grants = [
+        {
+            "id": g.pk,
+            "reviewer": g.user.username,
+            "person": g.person,
+            "days": (g.ends_at - g.starts_at).days,
+            "reason": g.reason,
+            "by": g.granted_by,
+            "when": timezone.localtime(g.starts_at).strftime("%d %b %Y %H:%M"),
+        }
+        for g, _ in _grants_for(viewer)
+    ]
+    return render(
+        request,
+        "pages/work/approvals.html",
+        {"accounts": accounts, "grants": grants, "problem": problem},
+        status=status,
+    )
+
+
+class WelcomeForm(forms.Form):
+    password = forms.CharField(
+        label="Choose a password",
+        help_text="At least 12 characters, not a common password. Nobody else will know it.",
+        max_length=200,
+        strip=False,
+        error_messages={"required": "Choose a password"},
+    )
+    again = forms.CharField(
+        label="Type it again",
+        max_length=200,
+        strip=False,
+        error_messages={"required": "Type the password again"},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("again") and data["password"] != data["again"]:
+            self.add_error("again", "The two passwords are not the same")
+        return data
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def welcome_view(request: HttpRequest, token: str) -> HttpResponse:
+    """A new user chooses their own password from their one-time link (no sign-in needed)."""
+    user: User | None = link_user(token)
+    if user is None:
+        return render(request, "pages/work/welcome_gone.html", status=404)
+    form = WelcomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        password = str(form.cleaned_data["password"])
+        try:
+            validate_password(password, user)
+        except ValidationError as error:
+            form.add_error("password", " ".join(error.messages))
+        else:
+            return _set_password(request, token, password, user) or render(
+                request, "pages/work/welcome_gone.html", status=404
+            )
+    return render(
+        request,
+        "pages/work/welcome.html",
+        {"form": form, "for_user": user.username, "errors": _errors(form)},
+        status=400 if form.errors else 200,
+    )
+
+
+def _set_password(
+    request: HttpRequest, token: str, password: str, user: User
+) -> HttpResponse | None:
+    """Audit first, then set the password; None if the link was used meanwhile."""
+    membership = getattr(user, "membership", None)
+    refused = audited(
+        request,
+        "password_set",
+        target="/welcome",
+        detail={"user": user.username, "by": "themselves, from their one-time link"},
+        viewer=Viewer(
+            user.username,
+            membership.agency if membership else "",
+            membership.role if membership else "",
+        ),
+    )
+    if refused:
+        return refused
+    try:
+        use_password_link(token, password)
+    except UserError:
+        return None
+    messages.success(request, "Your password is set. Sign in with it now.")
+    return redirect("/login")
+
+
+def _errors(form: forms.Form) -> list[dict[str, str]]:
+    """The GOV.UK error summary's items: each message and the field it links to."""
+    if not form.is_bound:
+        return []
+    return [
+        {"href": f"#id_{name}", "text": str(message)}
+        for name, found in form.errors.items()
+        for message in found
+    ]
+
+
+urls: list[URLPattern] = [
+    path("approvals", approvals_view, name="approvals"),
+    path("welcome/<str:token>", welcome_view, name="welcome"),
+]

@@ -50,6 +50,7 @@ TABLES = (
     "ws_import",
     "ws_person_event",
     "ws_link_pair",
+    "ws_lookalike",
     "ws_link_run",
     "ws_link_model",
     "ws_link_decision",

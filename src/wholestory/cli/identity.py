@@ -6,6 +6,7 @@ import getpass
 import json
 import sys
 import tempfile
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -28,7 +29,9 @@ from wholestory.identity.linking import (
     link_all,
     review_queue,
 )
+from wholestory.identity.lookalikes import LookalikeSet, lookalike_sets
 from wholestory.identity.people import EXPORT_COLUMNS, export_rows, person_for_source, view_person
+from wholestory.identity.queue import review_count
 from wholestory.ingest.accounting import count_words as _count
 from wholestory.store import Store
 
@@ -120,21 +123,47 @@ def review_command(
         return
     store = ready_store()
     try:
-        queue = review_queue(store)
+        sets = lookalike_sets(store)
+        total = review_count(store)
+        queue = review_queue(store, limit=None if as_json else max(0, limit))
     finally:
         store.close()
     if as_json:
-        typer.echo(json.dumps({"total": len(queue), "pairs": queue}, indent=2))
+        alike = [{"headline": s.headline, **asdict(s)} for s in sets]
+        typer.echo(json.dumps({"total": total, "pairs": queue, "lookalikes": alike}, indent=2))
         return
-    if not queue:
-        console.print("Nothing waits for review: every pair is settled.")
+    for found in sets:
+        _print_lookalikes(found)
+    if not total:
+        console.print(
+            "No pairs of people wait for a decision."
+            if sets
+            else "Nothing waits for review: every pair is settled."
+        )
         return
-    console.print(f"[bold]{_count(len(queue), 'pair')} of people waiting for a decision[/]\n")
-    for number, item in enumerate(queue[:limit], start=1):
+    console.print(f"[bold]{_count(total, 'pair')} of people waiting for a decision[/]\n")
+    for number, item in enumerate(queue, start=1):
         _print_review_item(number, item)
-    if len(queue) > limit:
-        console.print(f"Showing {limit:,} of {len(queue):,}. Use --json for them all.")
+    if total > len(queue):
+        console.print(f"Showing {len(queue):,} of {total:,}. Use --json for them all.")
     console.print("Decide with: wholestory review decide A B same|different --reason TEXT")
+
+
+def _print_lookalikes(found: LookalikeSet) -> None:
+    """One look-alike set: what the records share, where they came from, what to do."""
+    console.print(f"[bold]{found.headline}[/]")
+    born = f"born {found.date_of_birth}" if found.date_of_birth else ""
+    shared = ", ".join(
+        w for w in (f"{found.given_name} {found.family_name}", born, found.address) if w
+    )
+    console.print(f"   They all say: {shared or 'no details'}")
+    console.print(
+        f"   From: {', '.join(found.agencies)}; {', '.join(found.files) or 'no file recorded'}"
+    )
+    console.print(
+        "   They are not compared one by one nor linked: ask the agency whether these are "
+        "one person or a mistake in the file, and have it send the file again corrected.\n"
+    )
 
 
 def _print_review_item(number: int, item: dict[str, Any]) -> None:

@@ -28,11 +28,18 @@ from splink.internals.database_api import DatabaseAPISubClass
 
 from wholestory.identity import default_model
 from wholestory.identity.agencies import episode_agencies
+from wholestory.identity.cluster_inputs import edges_from, nodes_from
 from wholestory.identity.clusters import Clustering, Edge, Node, cluster, settled_apart
 from wholestory.identity.features import model_frame, with_episode_agencies
 from wholestory.identity.households import rebuild_household_links, update_household_links
 from wholestory.identity.ids import Assignment, assign_ids, id_number
+from wholestory.identity.lookalikes import (
+    find_lookalikes,
+    save_lookalikes,
+    without_lookalikes,
+)
 from wholestory.identity.model import ModelOptions, TrainedModel, fits_this_version, train
+from wholestory.identity.queue import review_count
 from wholestory.identity.queue import review_queue as review_queue
 from wholestory.identity.scoring import PAIR_SCHEMA, score_all, score_new
 from wholestory.identity.sources import (
@@ -185,12 +192,13 @@ def link_all(
         _write_groups(store, summary, groups, _previous(store), None, None)
         summary.seconds = time.perf_counter() - started
         return summary
+    scored = _set_aside_lookalikes(store, frame, summary)
     model = None if retrain else latest_model(store)
     if model is None:
-        model = _new_model(store, frame, summary, say, db_api)
+        model = _new_model(store, scored, summary, say, db_api)
     summary.model_id = model[0]
     say("Scoring pairs")
-    pairs = score_all(model[1], [frame], thresholds.lower, db_api=db_api, tf=_tf_source(frame))
+    pairs = score_all(model[1], [scored], thresholds.lower, db_api=db_api, tf=_tf_source(frame))
     summary.scored = pairs.height
     say("Grouping into people")
     same, different = _decisions(store)
@@ -252,13 +260,14 @@ def link_new(
         return summary
     episodes = episode_agencies(store)
     everyone = _model_frame(store, episodes)
+    if model is None and everyone.height >= default_model.TF_FROM:
+        return None  # partnership-sized: the first `wholestory link` trains its model
+    scored = _set_aside_lookalikes(store, everyone, summary)
     if model is None:  # the first records of a small store: the shipped model links them
-        if everyone.height >= default_model.TF_FROM:
-            return None  # partnership-sized: the first `wholestory link` trains its model
-        model = _new_model(store, everyone, summary, lambda _: None, db_api)
+        model = _new_model(store, scored, summary, lambda _: None, db_api)
     summary.model_id = model[0]
-    is_new = everyone["unique_id"].is_in(list(touched))
-    new, existing = everyone.filter(is_new), everyone.filter(~is_new)
+    is_new = scored["unique_id"].is_in(list(touched))
+    new, existing = scored.filter(is_new), scored.filter(~is_new)
     tf = _tf_source(everyone)
     if existing.height:  # new against everyone, and among themselves
         pairs = score_new(model[1], existing, new, thresholds.lower, db_api=db_api, tf=tf)
@@ -299,6 +308,25 @@ def link_new(
     summary.seconds = time.perf_counter() - started
     _finish_run(store, run_id, summary)
     return summary
+
+
+def _set_aside_lookalikes(store: Store, frame: pl.DataFrame, summary: LinkSummary) -> pl.DataFrame:
+    """``frame`` without the records of look-alike sets, which are stored to wait as one item.
+
+    Found over every record, before training and scoring: a set of 2,000
+    records sharing a name, date of birth and address would otherwise be scored
+    as two million pairs. Its records are still grouped (each their own person).
+    """
+    sets = find_lookalikes(frame)
+    save_lookalikes(store, sets)
+    if not sets.is_empty():
+        count = sets["set_id"].n_unique()
+        summary.notes.append(
+            f"{sets.height:,} records in {count:,} look-alike set{'s' if count > 1 else ''} "
+            "(many records with one name, date of birth and address) were not compared one "
+            "by one: each waits in the review queue as one item to check with the agency."
+        )
+    return without_lookalikes(frame, sets)
 
 
 def _resume_from(store: Store, since: str) -> str:
@@ -476,19 +504,7 @@ def _nodes(frame: pl.DataFrame, store: Store) -> list[Node]:
         condition, params = store.keys_in("key", keys)
         sql += f" WHERE {condition}"
     seen = {str(k): str(d) for k, d in store.query(sql, params) if d is not None}
-    columns = ("unique_id", "nhs", "dob", "given_all", "given_groups", "family_parts")
-    return [
-        Node(
-            key,
-            nhs,
-            dob,
-            frozenset(given or ()),
-            frozenset(groups or ()),
-            frozenset(family or ()),
-            seen.get(key),
-        )
-        for key, nhs, dob, given, groups, family in frame.select(columns).iter_rows()
-    ]
+    return nodes_from(frame, seen)
 
 
 def _model_frame(store: Store, episodes: frozenset[str]) -> pl.DataFrame:
@@ -537,10 +553,7 @@ def _stored_pairs(store: Store, keys: Sequence[str], least: float) -> list[tuple
 def _edges(pairs: pl.DataFrame, thresholds: Thresholds, episodes: frozenset[str]) -> list[Edge]:
     if pairs.is_empty():
         return []
-    strong = pairs.filter(_automatic(pairs, thresholds, episodes))
-    return [
-        Edge(a, b, w) for a, b, w in strong.select("key_l", "key_r", "match_weight").iter_rows()
-    ]
+    return edges_from(pairs.filter(_automatic(pairs, thresholds, episodes)))
 
 
 def _previous(store: Store) -> dict[str, str | None]:
@@ -672,7 +685,7 @@ def _count_pairs(store: Store, summary: LinkSummary) -> None:
     }
     summary.automatic_links = int(counts.get("auto", 0))
     summary.refused = int(counts.get("held", 0))
-    summary.for_review = len(review_queue(store))
+    summary.for_review = review_count(store)
     summary.people = int(
         store.scalar("SELECT COUNT(*) FROM ws_person WHERE status = 'active'") or 0
     )

@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -55,6 +55,9 @@ from wholestory.store import Store
 from wholestory.store.imports import UPLOAD, Arrival
 from wholestory.web.accounts.notices import keep
 from wholestory.web.pages.guard import audited, core_store, denied, requires, viewer_of
+
+if TYPE_CHECKING:
+    from wholestory.identity.lookalikes import LookalikeSet
 
 #: Children shown on one page of the flags dashboard, and entries on one page of the audit log.
 PAGE_SIZE: Final = 50
@@ -256,12 +259,20 @@ def _side(item: dict[str, Any], side: str) -> dict[str, Any]:
 @never_cache
 @requires("link_review")
 def review_list_view(request: HttpRequest) -> HttpResponse:
-    """Pairs of records waiting for a person to decide, most likely first."""
-    from wholestory.identity.linking import review_queue
+    """Pairs of records waiting for a person to decide, most likely first, a page at a time.
+
+    The page is read from the database a page at a time (a messy file once made two
+    million pairs); look-alike sets come first, each one item to check with the agency.
+    """
+    from wholestory.identity.lookalikes import lookalike_sets
+    from wholestory.identity.queue import review_count, review_queue
 
     viewer = viewer_of(request)
-    queue = review_queue(core_store())
-    mine = [item for item in queue if _may_review(viewer, item)]
+    store = core_store()
+    scope = viewer.agency if viewer.role in CASEWORK else None
+    total = review_count(store, agency=scope)
+    pages = Pages(_page_number(request), 0, total, _other_params(request))
+    queue = review_queue(store, limit=pages.size, offset=pages.offset, agency=scope)
     pairs = [
         {
             "a": _side(item, "a"),
@@ -269,14 +280,19 @@ def review_list_view(request: HttpRequest) -> HttpResponse:
             "probability": f"{float(item['match_probability']) * 100:.1f}%",
             "why": item["why_review"],
         }
-        for item in mine
+        for item in queue
     ]
+    sets = [_lookalike_item(found) for found in lookalike_sets(store, agency=scope)]
     refused = audited(
         request,
         "view",
         target="/review",
         viewer=viewer,
-        detail={"pairs": [[p["a"]["key"], p["b"]["key"]] for p in pairs]},
+        detail={
+            "page": pages.number,
+            "pairs": [[p["a"]["key"], p["b"]["key"]] for p in pairs],
+            "lookalikes": [found["set_id"] for found in sets],
+        },
     )
     if refused:
         return refused
@@ -285,10 +301,25 @@ def review_list_view(request: HttpRequest) -> HttpResponse:
         "pages/work/review_list.html",
         {
             "pairs": pairs,
-            "scoped": viewer.role in CASEWORK,
+            "pages": pages,
+            "lookalikes": sets,
+            "scoped": scope is not None,
             "agency": agency_name(viewer.agency),
         },
     )
+
+
+def _lookalike_item(found: LookalikeSet) -> dict[str, Any]:
+    """A look-alike set as the review page shows it: the file names without their folders."""
+    return {
+        "set_id": found.set_id,
+        "headline": found.headline,
+        "name": f"{found.given_name} {found.family_name}".strip() or "No name recorded",
+        "born": show_date(found.date_of_birth) if found.date_of_birth else "",
+        "address": found.address,
+        "agencies": ", ".join(agency_name(a) for a in found.agencies),
+        "files": ", ".join(Path(f).name for f in found.files),
+    }
 
 
 class DecisionForm(forms.Form):
@@ -377,7 +408,8 @@ def _audit_both(
 def review_pair_view(request: HttpRequest, key_a: str, key_b: str) -> HttpResponse:
     """Two records side by side with the evidence, and the decision: same or different."""
     from wholestory.chronology.stored import refresh_for_keys
-    from wholestory.identity.linking import LinkError, decide, review_queue
+    from wholestory.identity.linking import LinkError, decide
+    from wholestory.identity.queue import review_item
 
     viewer = viewer_of(request)
     if not _may_review(viewer, {"a": key_a, "b": key_b}):
@@ -387,8 +419,7 @@ def review_pair_view(request: HttpRequest, key_a: str, key_b: str) -> HttpRespon
                  "at least one record is your agency's."),
         )  # fmt: skip
     store = core_store()
-    wanted = {key_a, key_b}
-    item = next((i for i in review_queue(store) if {str(i["a"]), str(i["b"])} == wanted), None)
+    item = review_item(store, key_a, key_b)
     if item is None:
         return render(request, "pages/work/review_gone.html", status=404)
     form = DecisionForm(request.POST or None)

@@ -328,6 +328,19 @@ class LinkPair(models.Model):
         ]
 
 
+class LookalikeRecord(models.Model):
+    """A record in a look-alike set: more than 50 records sharing a name, date of birth and
+    address (``wholestory.identity.lookalikes``). Such a set is not scored pair by pair;
+    the review queue shows it as one item. Replaced whole by each linking run."""
+
+    key = models.TextField(unique=True, help_text="AGENCY:PERSON_ID")
+    set_id = models.CharField(max_length=16, help_text="A hash of the shared details.")
+
+    class Meta:
+        db_table = "ws_lookalike"
+        indexes = [models.Index(fields=["set_id"], name="ws_lookalike_set")]
+
+
 class LinkDecision(models.Model):
     """A person's decision that two source persons are the same or different. It always wins."""
 

@@ -230,3 +230,91 @@ def test_a_record_whose_id_has_a_slash_opens(site: Seeded, tmp_path: Path) -> No
     assert url.encode() in client.get(f"/people/{person}", {"q": "slash"}).content
     page = client.get(url)
     assert page.status_code == 200 and b"Welfare check with a slash" in page.content
+
+
+# -- M2: identity review is its own role ----------------------------------------------------
+
+
+def _queue(site: Seeded, key_a: str, key_b: str) -> tuple[str, str]:
+    key_l, key_r = sorted((key_a, key_b))
+    site.store.execute(
+        "INSERT INTO ws_link_pair (key_l, key_r, match_weight, match_probability, evidence, "
+        "state, note, model_id, scored_at) VALUES (?, ?, 1.0, 0.7, '{}', 'review', NULL, NULL, "
+        "'2025-01-01 00:00:00+00:00')",
+        [key_l, key_r],
+    )
+    return key_l, key_r
+
+
+def test_identity_review_is_its_own_role_and_shows_only_the_pairs_agencies(
+    site: Seeded,
+) -> None:
+    store = site.store
+    # A Police record whose person the school knows too, paired with another child's GP record.
+    police, school_id, person = store.query(
+        "SELECT p.key, s.person_id, p.ws_person_id FROM ws_source_person p "
+        "JOIN ws_source_person s ON s.ws_person_id = p.ws_person_id AND s.agency = 'SCHOOL' "
+        "WHERE p.agency = 'POLICE' ORDER BY p.key LIMIT 1"
+    )[0]
+    gp, other = store.query(
+        "SELECT key, ws_person_id FROM ws_source_person WHERE agency = 'GP' AND "
+        "ws_person_id <> ? ORDER BY key LIMIT 1",
+        [person],
+    )[0]
+    a, b = _queue(site, str(police), str(gp))
+    gp_family = store.scalar("SELECT family_name FROM ws_source_person WHERE key = ?", [gp])
+    for manager in ("mia.police", "lee.police"):  # managers and leads no longer review
+        refused = _client(manager).get(f"/review/{a}/{b}")
+        assert refused.status_code == 403 and str(gp_family).encode() not in refused.content
+    reviewer = _client("ivy.police")
+    page = reviewer.get(f"/review/{a}/{b}")
+    body = page.content.decode()
+    assert page.status_code == 200 and str(gp_family) in body
+    assert f"School {school_id}" not in body and "not shown here" in body
+    viewed = audit.entries(store, actor="ivy.police", action="view", limit=2)
+    assert {e.person for e in viewed} == {str(person), str(other)}
+    # A pair with no Police record: not for a Police identity reviewer; the partnership's may.
+    school_key = store.scalar(
+        "SELECT key FROM ws_source_person WHERE agency = 'SCHOOL' AND ws_person_id <> ? "
+        "ORDER BY key LIMIT 1",
+        [other],
+    )
+    c, d = _queue(site, str(school_key), str(gp))
+    assert reviewer.get(f"/review/{c}/{d}").status_code == 403
+    assert _newest(site, actor="ivy.police").outcome == "denied"
+    assert _client("ian.identity").get(f"/review/{c}/{d}").status_code == 200
+
+
+# -- L1: a hidden person and a missing one take the same work -------------------------------
+
+
+def test_the_api_does_the_same_work_for_a_hidden_person_and_a_missing_one(
+    site: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    from wholestory.web.accounts.users import issue_token
+    from wholestory.web.api import api
+
+    checked: list[tuple[str, int]] = []
+    real = api.check_person  # type: ignore[attr-defined]
+
+    def counting(request: Any, person: str) -> Any:
+        result = real(request, person)
+        known = site.store.scalar(
+            "SELECT COUNT(*) FROM ws_chronology WHERE ws_person_id = ?", [person]
+        )
+        checked.append((person, int(known)))
+        return result
+
+    monkeypatch.setattr(api, "check_person", counting)
+    token = issue_token(User.objects.get(username="pat.police"))
+    headers: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    hidden = _hidden_from_police(site)
+    for asked in (hidden, "WS-9999999"):
+        response = Client().get(f"/api/v1/people/{asked}/chronology", **headers)
+        assert response.status_code == 404 and response.json() == {"detail": api.NOT_FOUND}
+    # Both checked the rules once, on a real person: the missing id on a stand-in.
+    assert [known for _, known in checked] == [1, 1] and checked[0][0] == hidden
+    assert _newest(site, actor="pat.police").person == "WS-9999999"

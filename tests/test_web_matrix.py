@@ -20,9 +20,11 @@ from web_support import USERS, Seeded, open_test_store, seed, serving, sign_in
 from wholestory.access import (
     ADMIN,
     BOARD,
+    CAPABILITIES,
     CASEWORK,
     DATA,
     GOVERNANCE,
+    IDENTITY,
     LEAD,
     MANAGER,
     NO_CASE_DATA,
@@ -81,7 +83,7 @@ def person_page(ok: int = 200) -> Expect:
 
 
 def break_glass(who: Who, related: bool) -> int:
-    if who.role in NO_CASE_DATA:
+    if who.role in NO_CASE_DATA or who.role not in CAPABILITIES["break_glass"][1]:
         return 403
     if related and (who.role in CASEWORK or who.role == REVIEWER):
         return 302  # already allowed: straight to the person's page
@@ -120,9 +122,9 @@ EXPECTED: dict[str, Expect] = {
     "people/<str:person>/records/<str:agency>/<path:record_id>": person_page(),
     "people/<str:agency>/<str:person_id>": everyone(302),
     "flags": roles({MANAGER, LEAD}),
-    "review": roles({MANAGER, LEAD}),
+    "review": roles({IDENTITY}),  # identity review is its own role (issue 11, M2)
     "review/<str:key_a>/<str:key_b>": lambda who, related: (
-        (404 if related else 403) if who.role in (MANAGER, LEAD) else 403
+        (404 if related or who.agency == "PARTNERSHIP" else 403) if who.role == IDENTITY else 403
     ),
     "upload": roles({DATA}),  # records are the basis of access: only a data officer uploads
     "uploads": roles({LEAD}),  # a lead confirms their agency's hand uploads
@@ -189,7 +191,7 @@ def site(
 
 def _people(seeded: Seeded, who: Who) -> tuple[str, str]:
     """(a person the user is related to, a person they are not)."""
-    if who.role in CASEWORK:
+    if who.role in CASEWORK or (who.role == IDENTITY and who.agency != "PARTNERSHIP"):
         return seeded.person_known_to(who.agency), seeded.person_unknown_to(who.agency)
     granted = seeded.person_known_to("SCHOOL")
     other = next(
@@ -388,6 +390,135 @@ def test_users_and_grants_by_every_role(
     assert not wrong, "\n".join(wrong)
     assert User.objects.get(username="m1.new").is_active
     assert clients["rey.reviewer"].get(f"/people/{case}").status_code == 200
+
+
+def _glass_form() -> dict[str, str]:
+    return {"ground": "risk", "reason": "Ambulance crew found the child alone at home tonight"}
+
+
+def test_breaking_glass_by_every_role(site: tuple[Seeded, dict[str, Any], dict[str, str]]) -> None:
+    """The break-glass POST (issue 11, M3, L7), by every role, with and without a relationship:
+    a role that may not break glass is refused (nothing of the person shown, nothing changed,
+    the refusal audited); a worker already related goes to the page without a grant; anyone
+    else who may break glass gets one. The grants made are removed afterwards."""
+    from wholestory import audit
+    from wholestory.web.accounts.models import AccessGrant, Notification
+
+    seeded, clients, _ = site
+    last_grant = AccessGrant.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    last_note = Notification.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    wrong: list[str] = []
+    try:
+        for username, agency, role in USERS:
+            who = Who(username, agency, role)
+            for is_related, person in zip((True, False), _people(seeded, who), strict=True):
+                refused = break_glass(who, is_related) == 403
+                before, audited = _counts(seeded.store), len(audit.entries(seeded.store))
+                url = f"/people/{person}/break-glass"
+                response = clients[username].post(url, _glass_form())
+                granted = AccessGrant.objects.filter(
+                    id__gt=last_grant, user__username=username, person=person
+                ).exists()
+                already = is_related and (role in CASEWORK or role == REVIEWER)
+                if response.status_code != (403 if refused else 302):
+                    wrong.append(f"{username} {url}: {response.status_code}")
+                elif not refused and granted == already:
+                    wrong.append(f"{username} {url}: granted {granted}, related {already}")
+                if not refused:
+                    continue
+                body = response.content.decode(errors="replace")
+                if leaked := [n for n in _names(seeded.store, person) if n in body]:
+                    wrong.append(f"{username} {url}: refusal shows {leaked}")
+                if _counts(seeded.store) != before:
+                    wrong.append(f"{username} {url}: refusal changed the store")
+                new = audit.entries(seeded.store, limit=1)
+                if len(audit.entries(seeded.store)) <= audited or new[0].outcome != "denied":
+                    wrong.append(f"{username} {url}: refusal not audited")
+    finally:
+        AccessGrant.objects.filter(id__gt=last_grant).delete()
+        Notification.objects.filter(id__gt=last_note).delete()
+    assert not wrong, "\n".join(wrong)
+
+
+RECORD_AGENCIES = ("POLICE", "SCHOOL", "GP")
+
+
+def _queued(store: Store, agency_a: str, agency_b: str) -> tuple[str, str]:
+    """A new pair in the review queue: two different people's records, one at each agency."""
+    key_a, key_b = store.query(
+        "SELECT a.key, b.key FROM ws_source_person a JOIN ws_source_person b "
+        "ON a.ws_person_id <> b.ws_person_id WHERE a.agency = ? AND b.agency = ? "
+        "AND NOT EXISTS (SELECT 1 FROM ws_link_pair p WHERE (p.key_l = a.key AND "
+        "p.key_r = b.key) OR (p.key_l = b.key AND p.key_r = a.key)) ORDER BY a.key, b.key LIMIT 1",
+        [agency_a, agency_b],
+    )[0]
+    key_l, key_r = sorted((str(key_a), str(key_b)))
+    store.execute(
+        "INSERT INTO ws_link_pair (key_l, key_r, match_weight, match_probability, evidence, "
+        "state, note, model_id, scored_at) VALUES (?, ?, 1.0, 0.7, '{}', 'review', NULL, NULL, "
+        "'2025-01-01 00:00:00+00:00')",
+        [key_l, key_r],
+    )
+    return key_l, key_r
+
+
+def _pair_for(store: Store, who: Who, related: bool) -> tuple[str, str]:
+    """A queued pair with a record of the user's agency (related), or with none."""
+    home = who.agency if who.agency in RECORD_AGENCIES else "POLICE"
+    others = [a for a in RECORD_AGENCIES if a != home]
+    return _queued(store, home, others[0]) if related else _queued(store, *others)
+
+
+def test_review_decisions_by_every_role(
+    site: tuple[Seeded, dict[str, Any], dict[str, str]],
+) -> None:
+    """The link review decision POST (issue 11, M2), by every role, with and without a record
+    of their agency in the pair: only an identity reviewer decides, on pairs with a record of
+    their agency (or any pair, for the partnership's); every other try is refused with
+    neither record's names shown, nothing changed and the refusal audited."""
+    from wholestory import audit
+
+    seeded, clients, _ = site
+    store = seeded.store
+    wrong: list[str] = []
+    for username, agency, role in USERS:
+        who = Who(username, agency, role)
+        for related in (True, False):
+            key_a, key_b = _pair_for(store, who, related)
+            allowed = role == IDENTITY and (related or agency == "PARTNERSHIP")
+            before, audited = _counts(store), len(audit.entries(store))
+            url = f"/review/{key_a}/{key_b}"
+            response = clients[username].post(
+                url, {"decision": "different", "reason": f"Matrix check by {username}"}
+            )
+            decided = store.scalar(
+                "SELECT COUNT(*) FROM ws_link_decision WHERE key_l = ? AND key_r = ?",
+                [key_a, key_b],
+            )
+            if response.status_code != (302 if allowed else 403):
+                wrong.append(f"{username} {url}: {response.status_code}")
+            elif bool(decided) != allowed:
+                wrong.append(f"{username} {url}: decided {decided}, allowed {allowed}")
+            if allowed:
+                continue
+            body = response.content.decode(errors="replace")
+            names = {
+                str(n)
+                for row in store.query(
+                    "SELECT given_name, family_name FROM ws_source_person WHERE key IN (?, ?)",
+                    [key_a, key_b],
+                )
+                for n in row
+                if n and len(str(n)) > 3
+            }
+            if leaked := [n for n in names if n in body]:
+                wrong.append(f"{username} {url}: refusal shows {leaked}")
+            if _counts(store) != before:
+                wrong.append(f"{username} {url}: refusal changed the store")
+            new = audit.entries(store, limit=1)
+            if len(audit.entries(store)) <= audited or new[0].outcome != "denied":
+                wrong.append(f"{username} {url}: refusal not audited")
+    assert not wrong, "\n".join(wrong)
 
 
 def test_uploading_by_every_role(

@@ -28,7 +28,7 @@ Sign = Callable[[str], Client]
 #: Each page and the roles that may use it.
 PAGES: dict[str, frozenset[str]] = {
     "/flags": frozenset({"manager", "lead"}),
-    "/review": frozenset({"manager", "lead"}),
+    "/review": frozenset({"identity"}),  # identity review is its own role (issue 11, M2)
     "/upload": frozenset({"data"}),  # only a data officer puts records in (issue 11, H1)
     "/uploads": frozenset({"lead"}),
     "/audit": frozenset({"lead", "governance"}),
@@ -235,7 +235,7 @@ def test_link_review_decision_applies_is_audited_and_leaves_the_queue(
 
     police_pair = _pair(site, "POLICE", "GP")
     other_pair = _pair(site, "SCHOOL", "GP")
-    manager = signed("mia.police")
+    manager = signed("ivy.police")  # a Police identity reviewer (issue 11, M2)
     listing = _text(manager.get("/review"))
     assert "at least one record is Police" in listing
     a, b = police_pair
@@ -245,7 +245,7 @@ def test_link_review_decision_applies_is_audited_and_leaves_the_queue(
     # Another agency's pair is refused, and the refusal audited.
     refused = manager.get(f"/review/{other_pair[0]}/{other_pair[1]}")
     assert refused.status_code == 403
-    assert audit.entries(site.store, actor="mia.police", limit=1)[0].action == "denied"
+    assert audit.entries(site.store, actor="ivy.police", limit=1)[0].action == "denied"
 
     page = manager.get(f"/review/{a}/{b}")
     body = _text(page)
@@ -262,14 +262,14 @@ def test_link_review_decision_applies_is_audited_and_leaves_the_queue(
     )
     assert done.status_code == 302 and done.url == "/review"
     assert not any({i["a"], i["b"]} == {a, b} for i in review_queue(site.store))
-    entry = audit.entries(site.store, actor="mia.police", action="decision", limit=1)[0]
+    entry = audit.entries(site.store, actor="ivy.police", action="decision", limit=1)[0]
     detail = json.loads(entry.detail)
     assert (detail["key_a"], detail["key_b"], detail["decision"]) == (a, b, "different")
     assert entry.reason == "Different mothers per GP"
     decided = site.store.query(
         "SELECT decision, decided_by FROM ws_link_decision WHERE key_l = ? AND key_r = ?", [a, b]
     )
-    assert [tuple(r) for r in decided] == [("different", "mia.police")]
+    assert [tuple(r) for r in decided] == [("different", "ivy.police")]
     assert "Recorded:" in _text(manager.get("/review"))
     assert manager.get(f"/review/{a}/{b}").status_code == 404
 

@@ -35,6 +35,8 @@ USERS: tuple[tuple[str, str, str], ...] = (
     ("bea.board", "PARTNERSHIP", "board"),
     ("ada.admin", "PARTNERSHIP", "admin"),
     ("dot.police", "POLICE", "data"),
+    ("ivy.police", "POLICE", "identity"),  # reviews pairs with a Police record (issue 11, M2)
+    ("ian.identity", "PARTNERSHIP", "identity"),  # reviews every pair
     ("gil.governance", "PARTNERSHIP", "governance"),
 )
 

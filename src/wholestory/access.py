@@ -42,6 +42,9 @@ DATA = "data"
 #: Reads the whole partnership's audit log and approves partnership accounts; no case data.
 GOVERNANCE = "governance"
 
+#: Decides whether two agencies' records are one person (the link review queue), nothing else.
+IDENTITY = "identity"
+
 #: Every role, in the words the interface uses.
 ROLES: Final[dict[str, str]] = {
     PRACTITIONER: "Practitioner",
@@ -52,6 +55,7 @@ ROLES: Final[dict[str, str]] = {
     BOARD: "Board member",
     ADMIN: "Administrator",
     DATA: "Data officer",
+    IDENTITY: "Identity reviewer",
     GOVERNANCE: "Partnership information governance",
 }
 #: Roles whose access follows their agency's involvement.
@@ -147,7 +151,7 @@ def may_see_person(viewer: Viewer, facts: Facts, now: dt.datetime) -> Decision:
 CAPABILITIES: Final[dict[str, tuple[str, frozenset[str]]]] = {
     "search": ("search for people", frozenset({PRACTITIONER, MANAGER, LEAD, REVIEWER, QA})),
     "flags_dashboard": ("see the flags dashboard", frozenset({MANAGER, LEAD})),
-    "link_review": ("decide on the link review queue", frozenset({MANAGER, LEAD})),
+    "link_review": ("decide on the link review queue", frozenset({IDENTITY})),
     "upload": ("upload an agency file", frozenset({DATA})),
     "confirm_upload": ("confirm their agency's uploads", frozenset({LEAD})),
     "audit_viewer": ("read the audit log", frozenset({LEAD, GOVERNANCE})),
@@ -166,6 +170,34 @@ def may(viewer: Viewer, capability: str) -> Decision:
     if viewer.role in roles:
         return allow(f"{ROLES[viewer.role]}s may {what}.", "capability")
     return deny(f"{ROLES.get(viewer.role, viewer.role)}s may not {what}.")
+
+
+#: The agency code of an identity reviewer who reviews every agency's pairs.
+WHOLE_PARTNERSHIP: Final = "PARTNERSHIP"
+
+
+def may_review_pair(viewer: Viewer, agencies: set[str]) -> Decision:
+    """Whether the viewer may see and decide a pair of records from ``agencies``.
+
+    A pair shows both records' name, date of birth, NHS number and address, whoever
+    else may see the person, so identity review is a role of its own (issue 11, M2),
+    not something every manager can do. An agency's identity reviewer reviews the
+    pairs where one record is their agency's; the partnership's identity reviewer
+    (agency PARTNERSHIP) reviews every pair.
+    """
+    if viewer.role != IDENTITY:
+        return deny(f"{ROLES.get(viewer.role, viewer.role)}s may not review links.")
+    if viewer.agency == WHOLE_PARTNERSHIP or viewer.agency in agencies:
+        return allow("Identity reviewers review pairs of their agency's records.", "identity")
+    return deny(
+        f"Neither record is {agency_name(viewer.agency)}'s: you review pairs where at least "
+        "one record is your agency's."
+    )
+
+
+def review_scope(viewer: Viewer) -> str | None:
+    """The agency whose pairs an identity reviewer reviews; ``None`` for the whole partnership."""
+    return None if viewer.agency == WHOLE_PARTNERSHIP else viewer.agency
 
 
 def facts_about(store: Store, person: str) -> Facts:

@@ -33,6 +33,7 @@ DEMO_USERS: Final[tuple[tuple[str, str, str, str], ...]] = (
     ("ada.admin", "PARTNERSHIP", "admin", "Business Unit"),
     ("gia.governance", "PARTNERSHIP", "governance", "Information Governance"),
     ("dee.data", "CSC", "data", "Performance and Data"),
+    ("ivy.identity", "PARTNERSHIP", "identity", "Business Unit"),
 )
 
 

@@ -41,9 +41,10 @@ from wholestory.access import (
     REVIEWER,
     ROLES,
     TWO_FACTOR_REQUIRED,
+    Decision,
     Viewer,
-    deny,
     facts_about,
+    review_scope,
 )
 from wholestory.arrival import first_record_notices
 from wholestory.chronology.display import show_date
@@ -235,11 +236,12 @@ def _agency_of(key: str) -> str:
     return key.split(":", 1)[0]
 
 
-def _may_review(viewer: Viewer, item: dict[str, Any]) -> bool:
-    """Casework users review pairs where at least one side is their agency's record."""
-    if viewer.role not in CASEWORK:
-        return True
-    return viewer.agency in {_agency_of(str(item["a"])), _agency_of(str(item["b"]))}
+def _may_review(viewer: Viewer, item: dict[str, Any]) -> Decision:
+    """Identity reviewers review pairs where one record is their agency's (all pairs for the
+    partnership's): :func:`wholestory.access.may_review_pair`."""
+    from wholestory.access import may_review_pair
+
+    return may_review_pair(viewer, {_agency_of(str(item["a"])), _agency_of(str(item["b"]))})
 
 
 def _side(item: dict[str, Any], side: str) -> dict[str, Any]:
@@ -269,7 +271,7 @@ def review_list_view(request: HttpRequest) -> HttpResponse:
 
     viewer = viewer_of(request)
     store = core_store()
-    scope = viewer.agency if viewer.role in CASEWORK else None
+    scope = review_scope(viewer)
     total = review_count(store, agency=scope)
     pages = Pages(_page_number(request), 0, total, _other_params(request))
     queue = review_queue(store, limit=pages.size, offset=pages.offset, agency=scope)
@@ -303,7 +305,7 @@ def review_list_view(request: HttpRequest) -> HttpResponse:
             "pairs": pairs,
             "pages": pages,
             "lookalikes": sets,
-            "scoped": scope is not None,
+            "scoped": review_scope(viewer) is not None,
             "agency": agency_name(viewer.agency),
         },
     )
@@ -343,8 +345,8 @@ class DecisionForm(forms.Form):
         return reason
 
 
-def _records_held(store: Store, ws: str, key: str) -> list[dict[str, Any]]:
-    """Every agency record of this side's person, with how many rows each agency holds."""
+def _records_held(store: Store, ws: str, key: str, agencies: set[str]) -> list[dict[str, Any]]:
+    """This side's person's records at ``agencies`` (the pair's two), with how many rows each."""
     rows = store.query(
         "SELECT s.key, s.agency, s.person_id, COUNT(r.id) FROM ws_source_person s "
         "LEFT JOIN ws_record r ON r.agency = s.agency AND r.person_id = s.person_id "
@@ -355,6 +357,7 @@ def _records_held(store: Store, ws: str, key: str) -> list[dict[str, Any]]:
     return [
         {"key": str(k), "agency": agency_name(str(a)), "person_id": p, "records": int(n)}
         for k, a, p, n in rows
+        if str(a) in agencies
     ]
 
 
@@ -393,8 +396,9 @@ def _comparison(item: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[s
 def _audit_both(
     request: HttpRequest, action: str, item: dict[str, Any], **what: Any
 ) -> HttpResponse | None:
-    """The same entry for each of the pair's two people (the refusal page if it cannot be)."""
-    people = dict.fromkeys(str(item.get(p) or "") for p in ("person_a", "person_b"))
+    """The same entry for each of the pair's two people (the refusal page if it cannot be):
+    a side not yet linked to anyone is named by its AGENCY:ID, so both appear in the log."""
+    people = dict.fromkeys(str(item.get(f"person_{s}") or item[s]) for s in ("a", "b"))
     for person in people:
         refused = audited(request, action, person=person, **what)
         if refused:
@@ -412,12 +416,9 @@ def review_pair_view(request: HttpRequest, key_a: str, key_b: str) -> HttpRespon
     from wholestory.identity.queue import review_item
 
     viewer = viewer_of(request)
-    if not _may_review(viewer, {"a": key_a, "b": key_b}):
-        return denied(
-            request,
-            deny(f"Neither record is {agency_name(viewer.agency)}'s: you review pairs where "
-                 "at least one record is your agency's."),
-        )  # fmt: skip
+    allowed = _may_review(viewer, {"a": key_a, "b": key_b})
+    if not allowed.allowed:
+        return denied(request, allowed, person=f"{key_a} {key_b}"[:200])
     store = core_store()
     item = review_item(store, key_a, key_b)
     if item is None:
@@ -461,8 +462,11 @@ def review_pair_view(request: HttpRequest, key_a: str, key_b: str) -> HttpRespon
         return refused
     rows, others = _comparison(item)
     a, b = _side(item, "a"), _side(item, "b")
-    a["held"] = _records_held(store, a["ws"], a["key"])
-    b["held"] = _records_held(store, b["ws"], b["key"])
+    # Only the two agencies' own records: which other agencies hold records is not
+    # identity work, and would tell the reviewer who else is involved (issue 11, M2).
+    pair = {_agency_of(a["key"]), _agency_of(b["key"])}
+    a["held"] = _records_held(store, a["ws"], a["key"], pair)
+    b["held"] = _records_held(store, b["ws"], b["key"], pair)
     return render(
         request,
         "pages/work/review_pair.html",
@@ -980,6 +984,38 @@ def add_user_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _user_added(request: HttpRequest, data: dict[str, Any], token: str, days: int) -> HttpResponse:
+    """The link for the new user (an account that needs no approval), or where it waits."""
+    more = (
+        " Set up their authenticator next: they need it to sign in."
+        if data["role"] in TWO_FACTOR_REQUIRED
+        else ""
+    )
+    if token:
+        return render(
+            request,
+            "pages/work/password_link.html",
+            {
+                "for_user": data["username"],
+                "link": request.build_absolute_uri(f"/welcome/{token}"),
+                "days": days,
+                "back": "/users",
+            },
+        )
+    approver = (
+        "the partnership's information governance officer"
+        if data["agency"] == PARTNERSHIP
+        else f"a safeguarding lead at {agency_name(data['agency'])}"
+    )
+    messages.success(
+        request,
+        f"Asked for {data['username']} ({ROLES[data['role']]}). The account cannot be used "
+        f"until {approver} approves it; they then give {data['username']} a link to choose "
+        f"a password.{more}",
+    )
+    return redirect("/users")
+
+
 @never_cache
 @requires("manage_users")
 @require_http_methods(["GET", "POST"])
@@ -1012,38 +1048,6 @@ def authenticator_view(request: HttpRequest, username: str) -> HttpResponse:
         "pages/work/authenticator.html",
         {"for_user": username, "url": device.config_url, "secret": secret},
     )
-
-
-def _user_added(request: HttpRequest, data: dict[str, Any], token: str, days: int) -> HttpResponse:
-    """The link for the new user (an account that needs no approval), or where it waits."""
-    more = (
-        " Set up their authenticator next: they need it to sign in."
-        if data["role"] in TWO_FACTOR_REQUIRED
-        else ""
-    )
-    if token:
-        return render(
-            request,
-            "pages/work/password_link.html",
-            {
-                "for_user": data["username"],
-                "link": request.build_absolute_uri(f"/welcome/{token}"),
-                "days": days,
-                "back": "/users",
-            },
-        )
-    approver = (
-        "the partnership's information governance officer"
-        if data["agency"] == PARTNERSHIP
-        else f"a safeguarding lead at {agency_name(data['agency'])}"
-    )
-    messages.success(
-        request,
-        f"Asked for {data['username']} ({ROLES[data['role']]}). The account cannot be used "
-        f"until {approver} approves it; they then give {data['username']} a link to choose "
-        f"a password.{more}",
-    )
-    return redirect("/users")
 
 
 @never_cache

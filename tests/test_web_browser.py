@@ -341,9 +341,11 @@ def test_break_glass_and_the_lead_is_told(site: tuple[Seeded, LiveServer, str], 
         context.close()
 
 
-def test_a_manager_decides_a_link_is_wrong(site: tuple[Seeded, LiveServer, str], page: Any) -> None:
+def test_an_identity_reviewer_decides_a_link_is_wrong(
+    site: tuple[Seeded, LiveServer, str], page: Any
+) -> None:
     _, server, _ = site
-    sign_in(page, server, "mia.police")
+    sign_in(page, server, "ivy.police")  # identity review is its own role (issue 11, M2)
     page.get_by_role("link", name="Link review queue").click()
     page.wait_for_url(f"{server.url}/review")
     rows = page.locator("table.govuk-table tbody tr")

@@ -247,3 +247,11 @@ def test_the_review_page_is_paged_and_shows_a_look_alike_set_as_one_item(
     second = client.get("/review?page=2").content.decode()
     assert [i for i in queue if _href(i) in second] == queue[50:]
     assert "60 records look alike" in second
+
+
+def test_an_import_says_when_it_brought_a_look_alike_set(store_env: Store, tmp_path: Path) -> None:
+    """Whoever runs the import hears of the set, not only whoever opens the review queue."""
+    messy = _messy_file(tmp_path, LOOKALIKE_LIMIT + 1)
+    done = runner.invoke(app, ["ingest", str(messy)])
+    assert done.exit_code == 0, done.output
+    assert f"{LOOKALIKE_LIMIT + 1} records in 1 look-alike set" in " ".join(done.output.split())

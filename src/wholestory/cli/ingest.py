@@ -118,6 +118,8 @@ def _print_linked(summary: LinkSummary) -> None:
         f"{_count(summary.merges, 'merge')}; {_count(summary.for_review, 'pair')} of people "
         "in all wait for review (wholestory review)."
     )
+    for note in summary.notes:  # a look-alike set, or the model it linked with and why
+        console.print(note)
 
 
 def _load_profile(path: Path | None) -> Profile | None:

@@ -584,6 +584,9 @@ def test_a_password_link_expires_and_nobody_approves_their_own_account(site: See
     fresh = issue_password_link(User.objects.get(username="bo.board"), "ada.admin")
     assert DjangoClient().get(f"/welcome/{fresh}").status_code == 200
 
+    # An identity reviewer sees both records of a pair: their account waits for a lead too.
+    assert request_account("ira.identity", "POLICE", "identity", "", "ada.admin") == ""
+    assert not User.objects.get(username="ira.identity").is_active
     assert request_account("gail.gov", "PARTNERSHIP", "governance", "", "gil.governance") == ""
     with pytest.raises(UserError, match="someone else must approve"):
         approve_account("gail.gov", Approver("gil.governance", "PARTNERSHIP", "governance"))

@@ -65,8 +65,11 @@ NO_CASE_DATA: Final = frozenset({BOARD, ADMIN, DATA, GOVERNANCE})
 #: Roles that must use a second factor (TOTP).
 TWO_FACTOR_REQUIRED: Final = frozenset({LEAD, ADMIN, GOVERNANCE})
 #: Roles whose new accounts wait for a second person's approval (issue 11, M1): every role
-#: that can see an identifiable person, put records in or read the whole audit log.
-NEEDS_APPROVAL: Final = frozenset({PRACTITIONER, MANAGER, LEAD, REVIEWER, QA, DATA, GOVERNANCE})
+#: that can see an identifiable person (identity reviewers see both records of a pair), put
+#: records in or read the whole audit log.
+NEEDS_APPROVAL: Final = frozenset(
+    {PRACTITIONER, MANAGER, LEAD, REVIEWER, QA, DATA, GOVERNANCE, IDENTITY}
+)
 #: The agency code of partnership-wide accounts (reviewers, board, administrators...).
 PARTNERSHIP: Final = "PARTNERSHIP"
 

@@ -51,6 +51,7 @@ class Migration(migrations.Migration):
                     ("board", "Board member"),
                     ("data", "Data officer"),
                     ("governance", "Partnership information governance"),
+                    ("identity", "Identity reviewer"),
                     ("lead", "Safeguarding lead"),
                     ("manager", "Manager"),
                     ("practitioner", "Practitioner"),

@@ -381,7 +381,7 @@ def test_an_identity_reviewer_decides_a_link_is_wrong(
     assert len(left) == waiting - 1
 
 
-def test_a_manager_uploads_a_file_with_a_bad_row(
+def test_a_data_officer_uploads_a_file_with_a_bad_row(
     site: tuple[Seeded, LiveServer, str], page: Any, tmp_path: Path
 ) -> None:
     _, server, _ = site
@@ -395,7 +395,7 @@ def test_a_manager_uploads_a_file_with_a_bad_row(
                       event_date="2021-02-30"),
         ],
     )  # fmt: skip
-    sign_in(page, server, "mia.police")
+    sign_in(page, server, "dot.police")  # only a data officer uploads (issue 11, H1)
     page.goto(f"{server.url}/upload")
     accessible(page)
     shoot(page, "50-upload")

@@ -32,7 +32,7 @@ from django.utils import timezone
 from wholestory.access import GOVERNANCE, LEAD, NEEDS_APPROVAL, PARTNERSHIP, ROLES
 from wholestory.chronology.vocabulary import agency_name
 from wholestory.web.accounts.models import AccessGrant, Membership, Notification, PasswordLink
-from wholestory.web.accounts.users import UserError, check_new_user, revoke_tokens
+from wholestory.web.accounts.users import UserError, check_new_user, grant_review, revoke_tokens
 
 #: How long a one-time password link works.
 LINK_DAYS: Final = 3
@@ -134,17 +134,7 @@ def request_grant(
     reviewer: User, person: str, days: int, granted_by: str, reason: str, agencies: set[str]
 ) -> AccessGrant:
     """A reviewer's grant that waits for a lead of an agency holding the case, who are told."""
-    now = timezone.now()
-    grant: AccessGrant = AccessGrant.objects.create(
-        user=reviewer,
-        person=person,
-        kind=AccessGrant.REVIEW,
-        reason=reason,
-        granted_by=granted_by,
-        starts_at=now,
-        ends_at=now + dt.timedelta(days=days),
-        waiting=True,
-    )
+    grant = grant_review(reviewer, person, days, granted_by, reason, waiting=True)
     for agency in sorted(agencies):
         tell_leads(
             agency,

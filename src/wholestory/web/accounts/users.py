@@ -101,8 +101,10 @@ def issue_token(user: User) -> str:
     return ApiToken.issue(user)
 
 
-def grant_review(user: User, person: str, days: int, granted_by: str, reason: str) -> AccessGrant:
-    """Time-limited reviewer access to one person's records."""
+def grant_review(
+    user: User, person: str, days: int, granted_by: str, reason: str, *, waiting: bool = False
+) -> AccessGrant:
+    """Time-limited reviewer access to one person's records (``waiting`` for a lead's approval)."""
     now = timezone.now()
     grant: AccessGrant = AccessGrant.objects.create(
         user=user,
@@ -112,5 +114,6 @@ def grant_review(user: User, person: str, days: int, granted_by: str, reason: st
         granted_by=granted_by,
         starts_at=now,
         ends_at=now + dt.timedelta(days=days),
+        waiting=waiting,
     )
     return grant

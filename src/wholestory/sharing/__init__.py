@@ -16,6 +16,7 @@ from wholestory.sharing.agreement import (
     default_agreement,
     load,
     parse,
+    partnership_agreement,
 )
 from wholestory.sharing.decide import (
     Shown,
@@ -42,6 +43,7 @@ __all__ = [
     "level_for",
     "load",
     "parse",
+    "partnership_agreement",
     "reduce_to_involvement",
     "shape_entry",
 ]

@@ -9,6 +9,8 @@ follows issue 18; ``docs/sharing.md`` gives its reasons.
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -138,6 +140,26 @@ def default_agreement() -> Agreement:
     """The agreement WholeStory ships with (issue 18's defaults)."""
     text = resources.files("wholestory.sharing").joinpath("default.yaml").read_text("utf-8")
     return parse(text, "the shipped default agreement")
+
+
+#: Where a partnership keeps its own agreement; unset, the shipped default applies.
+AGREEMENT_ENV: Final = "WHOLESTORY_SHARING_AGREEMENT"
+
+
+@functools.cache
+def _partnership_agreement(path: str) -> Agreement:
+    return load(Path(path)) if path else default_agreement()
+
+
+def partnership_agreement() -> Agreement:
+    """The agreement in force: the file ``WHOLESTORY_SHARING_AGREEMENT`` names, else the default.
+
+    Read once per process and file (every page applies it, and it changes only
+    with a signed-off release of the agreement and a restart). An unusable file
+    raises :class:`AgreementError`: nothing is shown under an agreement that
+    cannot be read.
+    """
+    return _partnership_agreement(os.environ.get(AGREEMENT_ENV, "").strip())
 
 
 def load(path: Path | None = None) -> Agreement:

@@ -156,6 +156,7 @@ def test_every_good_row_is_valid_against_the_template(made: Partnership) -> None
         assert row["sex"] in ("", "F", "M", "Female", "Male"), row
         if row["date_of_birth"]:
             dt.date.fromisoformat(row["date_of_birth"])
+        assert (row.get("restricted") or "") in ("", "SEXUAL_HEALTH"), row
 
 
 def test_record_ids_are_unique_within_each_agency(made: Partnership) -> None:
@@ -621,6 +622,31 @@ def test_open_plans_are_at_realistic_rates(larger: Path) -> None:
     assert 0.001 < share["CP_PLAN_START"] < 0.01
     assert 0.005 < share["CIN_PLAN_START"] < 0.03
     assert 0.005 < share["EARLY_HELP_START"] < 0.03
+
+
+def test_a_few_teenagers_gp_consultations_are_marked_restricted(larger: Path) -> None:
+    """SEXUAL_HEALTH on some ordinary GP consultations of 15 to 17 year olds, and nothing else."""
+    owner = {
+        (r["agency"], r["person_id"]): r["true_id"]
+        for r in _read(larger / "ground_truth" / "people.csv")
+    }
+    persons = {r["true_id"]: r for r in _read(larger / "ground_truth" / "persons.csv")}
+    every = [r for f in sorted(larger.glob("*.csv")) if f.name != "relationships.csv"
+             for r in _read(f)]  # fmt: skip
+    marked = [r for r in every if r.get("restricted")]
+    gp = [r for r in every if r["agency"] == "GP"]
+    assert 5 <= len(marked) < 0.005 * len(gp)  # shown in a demo, rare among GP records
+    for row in marked:
+        assert row["agency"] == "GP" and row["restricted"] == "SEXUAL_HEALTH", row
+        assert row["event_type"] in ("APPOINTMENT_ATTENDED", ""), row
+        person = persons[owner[("GP", row["person_id"])]]
+        year = int(row["event_date"].removeprefix("~")[:4])  # a date may be a month or a year
+        assert person["kind"] == "child", row
+        assert 15 <= year - int(person["date_of_birth"][:4]) <= 18, row  # aged 15 to 17 then
+    worded = [r for r in marked if r["event_type"]]
+    assert worded and all(
+        "contraception" in r["summary"] or "Sexual health" in r["summary"] for r in worded
+    )
 
 
 def test_twins_and_shared_names_at_realistic_rates(larger: Path) -> None:

@@ -34,6 +34,7 @@ COLUMNS: Final[tuple[str, ...]] = (
     "practitioner",
     "team",
     "date_of_death",
+    "restricted",
 )
 
 #: The columns that describe the person (not the event): what identity links on.
@@ -204,6 +205,18 @@ SEXES: Final[dict[str, str]] = {
     "NOT KNOWN": "U",
     "NOT STATED": "U",
 }
+
+#: A restricted category code in the ``restricted`` column, as the store holds it (upper
+#: case, at most 40 characters): SEXUAL_HEALTH, TERMINATION, GENDER_IDENTITY, ADOPTION,
+#: WITNESS_PROTECTION, or a partnership's own code.
+RESTRICTED_CODE: Final = r"^[A-Z][A-Z0-9_]{0,39}$"
+#: The code a plain "yes" in ``restricted`` stands for: restricted, category not said.
+RESTRICTED_GENERIC: Final = "RESTRICTED"
+#: Words (upper-cased) that mark a record restricted without naming a category.
+RESTRICTED_YES: Final[frozenset[str]] = frozenset({"YES", "Y", "TRUE", "1"})
+#: Words (upper-cased) that say a record is ordinary, as a blank cell does: an export's
+#: yes/no column needs no rewriting.
+RESTRICTED_NO: Final[frozenset[str]] = frozenset({"NO", "N", "FALSE", "0"})
 
 #: The longest text we accept in one cell. A 100,000-character summary is a
 #: real (if unusual) case note; a multi-megabyte cell is a broken export.

@@ -346,6 +346,7 @@ def _source(r: Row, own: bool) -> Source:
         practitioner=r.practitioner or "",
         team=r.team or "",
         own=own,
+        restricted=r.restricted or "",
     )
 
 

@@ -60,6 +60,7 @@ class Row(NamedTuple):
     team: str | None
     person: str  # WholeStory id, or AGENCY:PERSON_ID while the source person is unlinked
     date_of_death: str | None = None  # YYYY-MM-DD, where the agency knows the person died
+    restricted: str | None = None  # the restricted category code the agency marked it with
 
     @property
     def key(self) -> str:
@@ -80,7 +81,7 @@ _COLUMNS: Final = (
     "agency, record_id, person_id, given_name, family_name, date_of_birth, sex, nhs_number, "
     "upn, postcode, address, role, event_id, event_date, event_date_approximate, "
     "event_date_start, event_type, event_type_inferred, summary, action, outcome, "
-    "practitioner, team, date_of_death"
+    "practitioner, team, date_of_death, restricted"
 )
 
 
@@ -144,6 +145,7 @@ def _row(values: Sequence[Any], person: str) -> Row:
         values[22],
         person,
         None if values[23] is None else str(values[23]),
+        None if values[24] is None else str(values[24]),
     )
 
 

@@ -55,6 +55,10 @@ class Source:
     practitioner: str
     team: str
     own: bool  # a record of the chronology's person (not of someone else in the event)
+    # The restricted category code the recording agency marked the record with
+    # (SEXUAL_HEALTH, ADOPTION, RESTRICTED...), "" for an ordinary record. Last, with a
+    # default, so a chronology stored before the template had the column reads back.
+    restricted: str = ""
 
     def key(self) -> dict[str, str]:
         """The record as the JSON names it: ``{agency, record_id}``."""

@@ -3,10 +3,10 @@
 Rules, in the words the quarantine shows:
 
 * a required value that is empty, an ``event_date`` that is not a real date,
-  a ``date_of_death`` that is not a whole, real, past day, a role or event
-  type outside the vocabulary, or a cell longer than the limit rejects the
-  row: the agency has to correct it, and the row waits in quarantine with
-  its reason;
+  a ``date_of_death`` that is not a whole, real, past day, a ``restricted``
+  value that is not a restricted category code, a role or event type outside
+  the vocabulary, or a cell longer than the limit rejects the row: the agency
+  has to correct it, and the row waits in quarantine with its reason;
 * an optional identity value that fails its check (date of birth, NHS number,
   UPN, postcode, time) does not reject the row: the value is kept as recorded
   but not trusted, and the row carries a warning. Losing a whole event because
@@ -40,6 +40,10 @@ from wholestory.template import (
     RELATIONSHIP_COLUMNS,
     RELATIONSHIPS,
     REQUIRED,
+    RESTRICTED_CODE,
+    RESTRICTED_GENERIC,
+    RESTRICTED_NO,
+    RESTRICTED_YES,
     ROLES,
     SEXES,
 )
@@ -76,6 +80,7 @@ RECORD_FIELDS: Final[tuple[str, ...]] = (
     "practitioner",
     "team",
     "date_of_death",
+    "restricted",
     "provenance",
     "source_row",
 )
@@ -307,6 +312,7 @@ def validate_events(
         ),
     )
     problems["date_of_death"] = _first(problems["date_of_death"], _death_problem(profile, today))
+    problems["restricted"] = _first(problems["restricted"], _restricted_problem())
     good, verdicts = _split(data, problems)
     rejected = _rejections(chunk, header, verdicts)
     normalised, warnings = _normalise_events(good, profile, today)
@@ -326,6 +332,43 @@ def _death_problem(profile: Profile, today: dt.date) -> pl.Expr:
         _why(
             (text != "") & ((death.precision != "day") | death.approximate),
             pl.format("'{}' is not a whole date of death (expected YYYY-MM-DD)", text),
+        ),
+    )
+
+
+def _restricted_code() -> pl.Expr:
+    """The ``restricted`` cell as the store holds it: a code, or null for an ordinary record.
+
+    Codes are read whatever their case (``sexual_health`` is ``SEXUAL_HEALTH``);
+    a yes (``yes``, ``y``, ``true``, ``1``) is :data:`RESTRICTED_GENERIC`;
+    blank or a no (``no``, ``n``, ``false``, ``0``) is an ordinary record.
+    """
+    said = pl.col("restricted").str.to_uppercase()
+    return (
+        pl.when((said == "") | said.is_in(sorted(RESTRICTED_NO)))
+        .then(_NULL_STR)
+        .when(said.is_in(sorted(RESTRICTED_YES)))
+        .then(pl.lit(RESTRICTED_GENERIC))
+        .otherwise(said)
+    )
+
+
+def _restricted_problem() -> pl.Expr:
+    """Why a ``restricted`` value cannot be used, or null: it must be a code, a yes or a no.
+
+    A value that is none of these ("maybe?", "sexual health") rejects the row:
+    read as ordinary, a record the agency meant to restrict would be shown to
+    other agencies; read as restricted, the agency's intent is guessed. The
+    agency says which it is. Any well-formed code restricts the record, so a
+    misspelt category still keeps it to the agency that recorded it.
+    """
+    code = _restricted_code()
+    return _why(
+        code.is_not_null() & ~code.str.contains(RESTRICTED_CODE),
+        pl.format(
+            "'{}' is not a restricted category code (letters, digits and _ such as "
+            "SEXUAL_HEALTH, or yes; blank for an ordinary record)",
+            pl.col("restricted"),
         ),
     )
 
@@ -415,6 +458,7 @@ def _normalise_events(
         opt(pl.col("practitioner")).alias("practitioner"),
         opt(pl.col("team")).alias("team"),
         pl.col("_death").alias("date_of_death"),
+        _restricted_code().alias("restricted"),
         pl.when(warning_text != "").then(warning_text).alias("warnings"),
         "source_row",
     ).collect()

@@ -31,6 +31,7 @@ from wholestory.sharing.agreement import (
     Agreement,
     Rule,
 )
+from wholestory.template import RESTRICTED_GENERIC
 
 #: The built-in rules, so that every answer names the rule behind it.
 OWN_RECORDS: Final = Rule(
@@ -117,14 +118,17 @@ class ViewerTable:
     def for_source(
         self, entry: Entry, source: Source, restricted: Collection[tuple[str, str]] = ()
     ) -> tuple[str, Rule]:
-        """The level of one record of an entry (restricted: the (agency, record id) marked so).
+        """The level of one record of an entry.
 
-        A record of someone other than the chronology's person (a parent's, in a
-        household entry or joined to the child's own record of the same event)
-        is theirs, not the child's: its sharing follows the household rules.
+        A record is restricted when its agency marked it so in the import
+        (``source.restricted``, a category code) or when its (agency, record
+        id) is in ``restricted``, the set callers may still pass. A record of
+        someone other than the chronology's person (a parent's, in a household
+        entry or joined to the child's own record of the same event) is theirs,
+        not the child's: its sharing follows the household rules.
         """
         household = not source.own
-        is_restricted = (source.agency, source.record_id) in restricted
+        is_restricted = bool(source.restricted) or (source.agency, source.record_id) in restricted
         return self.level(source.agency, category_of(source.event_type), household, is_restricted)
 
 
@@ -148,10 +152,14 @@ def reduce_to_involvement(source: Source) -> Source:
 
 
 def restricted_marker(source: Source) -> Source:
-    """A restricted record as another agency may see it: that one exists, and its date."""
+    """A restricted record as another agency may see it: that one exists, and its date.
+
+    Its category code is not shown either ("SEXUAL_HEALTH" says what the record
+    is about): the marker is restricted, category unsaid.
+    """
     return dataclasses.replace(
         source, event_type=RESTRICTED_TYPE, summary="", action="", outcome="", practitioner="",
-        team="", inferred=False,
+        team="", inferred=False, restricted=RESTRICTED_GENERIC,
     )  # fmt: skip
 
 

@@ -24,7 +24,7 @@ RELATIONSHIP_TABLE: Final = "ws_relationship"
 
 #: Columns added to the template after rows were first stored: part of a row's hash only
 #: when filled, so a row imported before the column existed is still unchanged on re-import.
-LATER_COLUMNS: Final = ("date_of_death",)
+LATER_COLUMNS: Final = ("date_of_death", "restricted")
 
 #: Columns of ws_record the writer adds to a validated row (the primary key aside).
 RECORD_WRITE_COLUMNS_EXTRA: Final = ("row_hash", "import_id", "created_at", "updated_at")
@@ -41,10 +41,21 @@ def with_content_hash(frame: pl.DataFrame) -> pl.DataFrame:
     """
     content = [c for c in frame.columns if c not in ("source_row", "row_hash", *LATER_COLUMNS)]
     digest = stable_digest(frame, content)
-    for column in (c for c in LATER_COLUMNS if c in frame.columns):
-        filled = frame[column].is_not_null()
-        if filled.any():
-            digest = stable_digest(frame, [*content, column]).zip_with(filled, digest)
+    later = [c for c in LATER_COLUMNS if c in frame.columns]
+    if not later:
+        return frame.with_columns(digest.alias("row_hash"))
+    # Each row's hash takes in the later columns it fills, in LATER_COLUMNS order: rows that
+    # fill the same ones are hashed together, and a row filling none keeps the plain hash.
+    pattern = frame.select(
+        pl.concat_str([pl.col(c).is_not_null().cast(pl.UInt8) for c in later])
+    ).to_series()
+    for filled in pattern.unique().to_list():
+        used = [c for c, bit in zip(later, filled, strict=True) if bit == "1"]
+        if used:
+            rows = pattern == filled
+            digest = digest.scatter(
+                rows.arg_true(), stable_digest(frame.filter(rows), [*content, *used])
+            )
     return frame.with_columns(digest.alias("row_hash"))
 
 

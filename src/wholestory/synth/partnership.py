@@ -94,7 +94,8 @@ class Partnership:
             key = f"{pattern.kind}:{pattern.code}"
             tally.patterns[key] = tally.patterns.get(key, 0) + 1
         habits = random.Random(f"habits:{self.seed}:{number}")
-        self.recorder.write(household, story, rng, habits)
+        marks = random.Random(f"restricted:{self.seed}:{number}")
+        self.recorder.write(household, story, rng, habits, marks)
         if not all(child.seen for child in household.children):
             raise GroundTruthError(f"{household.ident}: a child has no record in any agency")
         tally.people += sum(1 for p in household.adults + household.children if p.seen)

@@ -16,7 +16,8 @@ that differs (the reason its search missed the first record); their later
 records carry the new id. ``ground_truth/people.csv`` holds every id, each
 against its true person, with how it came about (``first``, ``episode``,
 ``again``). These choices draw on a random stream of their own, so turning
-them off leaves every other choice as it was.
+them off leaves every other choice as it was. So does the choice of the records
+an agency marks as restricted (:mod:`wholestory.synth.restricted`).
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ from wholestory.synth.noise import familiar, short_address, surname_as_recorded,
 from wholestory.synth.options import Options
 from wholestory.synth.places import Home, World
 from wholestory.synth.population import Household, Person
-from wholestory.synth.wording import UNTYPED
+from wholestory.synth.restricted import restricted_code
+from wholestory.synth.wording import UNTYPED, say
 from wholestory.synth.writer import PartnershipWriter
 
 #: Share of classifiable records written with an empty event_type (about 5% of rows).
@@ -135,13 +137,21 @@ class Recorder:
         story: Story,
         rng: random.Random,
         habits: random.Random | None = None,
+        marks: random.Random | None = None,
     ) -> None:
         """Every record of every event, in date order, then relationships and persons.
 
         ``habits`` is the random stream for new ids (episodes, registrations
-        again); by default one of the household's own, independent of ``rng``.
+        again), ``marks`` the one for restricted records; by default each one
+        of the household's own, independent of ``rng``.
         """
-        job = _Job(self, household, rng, habits or random.Random(f"habits:{household.ident}"))
+        job = _Job(
+            self,
+            household,
+            rng,
+            habits or random.Random(f"habits:{household.ident}"),
+            marks or random.Random(f"restricted:{household.ident}"),
+        )
         ordered = sorted(
             (
                 (r.day, i, j, e, r)
@@ -169,12 +179,18 @@ class _Job:
     """One household's writing: the agencies' holdings of its people."""
 
     def __init__(
-        self, recorder: Recorder, household: Household, rng: random.Random, habits: random.Random
+        self,
+        recorder: Recorder,
+        household: Household,
+        rng: random.Random,
+        habits: random.Random,
+        marks: random.Random,
     ) -> None:
         self.rec = recorder
         self.hh = household
         self.rng = rng
         self.habits = habits
+        self.marks = marks
         self.held: dict[tuple[str, str], Held] = {}
         self.event_ids: dict[int, str] = {}
 
@@ -192,6 +208,14 @@ class _Job:
         practitioner = rng.choice(self.rec.world.practitioners[agency])
         event_id = self._event_id(record)
         corruptible = record.routine and precise and typed != ""
+        action = record.action
+        restricted = restricted_code(record, self.marks)
+        if restricted:
+            worded, action, _ = say(self.marks, "gp_sexual_health")
+            if typed:  # an untyped record keeps the words its type is inferred from
+                summary = worded
+        # A restricted row also fills date_of_death (empty) and restricted; others end at team.
+        marked = ["", restricted] if restricted else []
         for person, role in record.parts:
             held = self.attending(agency, person, record.day)
             family, other = self._surname(agency, held, person, record.day)
@@ -199,7 +223,8 @@ class _Job:
             row = [
                 agency, self.rec.registry.record_id(agency), held.person_id, held.given, family,
                 other, held.dob, held.sex, held.nhs, held.upn, postcode, address, role, event_id,
-                date_text, time, typed, summary, record.action, record.outcome, practitioner, team,
+                date_text, time, typed, summary, action, record.outcome, practitioner, team,
+                *marked,
             ]  # fmt: skip
             self.rec.writer.event_row(row, event.ident, record.etype, corruptible)
 

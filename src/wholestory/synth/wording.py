@@ -74,6 +74,12 @@ TEXTS: Final[dict[str, Text]] = {
         "advice given|Seen by GP: ear infection, antibiotics prescribed|"
         "Seen in clinic: eczema review",
     ),
+    "gp_sexual_health": _t(
+        "Confidential consultation: contraception advice given|"
+        "Sexual health consultation; chlamydia screening offered|"
+        "Attended alone for contraception; Fraser competence assessed",
+        "Advice given; follow-up offered|Prescription issued; review in 3 months",
+    ),
     "gp_registration": _t("Registered with the practice|New patient registration completed"),
     "sn_reception": _t(
         "Reception health review: height, weight, hearing and vision checks completed|"

@@ -78,6 +78,12 @@ class Record(models.Model):
     date_of_death = models.CharField(
         max_length=10, null=True, help_text="YYYY-MM-DD, where the agency knows the person died."
     )
+    restricted = models.CharField(
+        max_length=40,
+        null=True,
+        help_text="The restricted category code the agency marked the record with; "
+        "null for an ordinary record.",
+    )
     provenance = models.JSONField(null=True)
     row_hash = models.CharField(max_length=32)
     source_row = models.IntegerField()

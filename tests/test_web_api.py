@@ -109,6 +109,8 @@ def test_chronology_by_agency_id_is_the_chronology_json(
     site: Seeded, tokens: dict[str, str]
 ) -> None:
     from wholestory.chronology.stored import chronology_of
+    from wholestory.sharing import default_agreement
+    from wholestory.sharing.story import share
 
     person = site.person_known_to("POLICE")
     agency_id = _agency_id(site, person, "POLICE")
@@ -119,8 +121,10 @@ def test_chronology_by_agency_id_is_the_chronology_json(
     assert {"agency": "POLICE", "person_id": agency_id} in data["person"]["source_records"]
     assert data["entries"] and all(e["sources"] for e in data["entries"])
     assert all(f["evidence"] for f in data["flags"])
-    fresh = chronology_of(site.store, person, dt.date.fromisoformat(data["as_of"])).as_dict()
-    expected = json.loads(json.dumps(fresh, default=str))
+    # The chronology as a police practitioner may see it under the sharing agreement (issue 18).
+    fresh = chronology_of(site.store, person, dt.date.fromisoformat(data["as_of"]))
+    shared = share(fresh, default_agreement(), "POLICE", "practitioner").as_dict()
+    expected = json.loads(json.dumps(shared, default=str))
     data.pop("produced_at"), expected.pop("produced_at")
     assert data == expected
     by_ws_id = _get(f"/api/v1/people/{person}/chronology", tokens["pat.police"]).json()
@@ -133,7 +137,11 @@ def test_each_view_is_audited_first(site: Seeded, tokens: dict[str, str]) -> Non
     assert _get(f"/api/v1/people/{person}/chronology", tokens["sam.school"]).status_code == 200
     newest = audit.entries(site.store, actor="sam.school", limit=1)[0]
     assert (newest.action, newest.person, newest.outcome) == ("view", person, "allowed")
-    assert newest.as_dict()["detail"] == {"basis": "relationship", "via": "api"}
+    detail = newest.as_dict()["detail"]
+    assert (detail["basis"], detail["via"]) == ("relationship", "api")
+    # What the look showed of each agency's records (issue 18): the school's own in full.
+    assert detail["sharing"]["levels"]["SCHOOL"] == "full"
+    assert detail["sharing"]["rules"]["own-records"] > 0
     assert "School" in newest.reason
     assert audit.verify(site.store).ok
 

@@ -21,6 +21,7 @@ from collections import defaultdict
 from itertools import pairwise
 from typing import Any, Final
 
+from wholestory.chronology.display import event_label
 from wholestory.chronology.indicators import CONCERNS, LOOKED_AFTER, PLANS, Thresholds, View
 from wholestory.chronology.model import Entry
 from wholestory.chronology.rules import ace_evidence
@@ -192,3 +193,61 @@ def _start_again(entries: list[Entry]) -> list[dict[str, Any]]:
             )
         earlier.append(e)
     return found
+
+
+def summary_as_shared(
+    summary: dict[str, Any], entries: list[Entry], renamed: dict[str, str]
+) -> dict[str, Any]:
+    """The summary as one viewer may read it, from the entries they see (issue 18).
+
+    ``entries`` are the entries shown to the viewer, already reduced to what they
+    may read; ``renamed`` maps each shown entry's id in the full chronology to its
+    id as shown (an entry whose first record is hidden takes the next record's id).
+    Counts, involvement, categories and moves are worked out again from what is
+    shown, so none of them tells the viewer of records they do not see. Plans,
+    ACEs, silences and "start again" moments are the system's reading of the
+    whole story, as flags are: they stay, but point only to shown entries and
+    quote only shown words.
+    """
+    by_id = {e.id: e for e in entries}
+
+    def shown(ids: list[str]) -> list[str]:
+        return [renamed[i] for i in ids if i in renamed]
+
+    def words(entry_id: str) -> str:
+        entry = by_id.get(renamed.get(entry_id, ""))
+        if entry is None:
+            return ""
+        return entry.summary.split(" | ")[0] or event_label(entry.event_type)
+
+    plans = [{**p, "entries": shown(p["entries"])} for p in summary.get("plans", [])]
+    plans = [p for p in plans if p["entries"]]
+    aces = [
+        {**a, "entries": shown(a["entries"]), "all": len(a["entries"])}
+        for a in summary.get("aces", [])
+    ]
+    for ace in aces:
+        ace["hidden"] = ace.pop("all") - len(ace["entries"])
+    silences = [
+        {**s, "after": shown(s["after"]),
+         "summary": f"Nothing recorded for {s['days']} days after "
+         + (words(s["after"][-1]) if shown(s["after"][-1:]) else "a concern")}
+        for s in summary.get("silences", [])
+    ]  # fmt: skip
+    starts = [
+        {**s, "summary": words(s["entry"]), "entry": renamed[s["entry"]],
+         "earlier": shown(s["earlier"]),
+         "earlier_agencies": sorted({a for i in shown(s["earlier"]) for a in by_id[i].agencies})}
+        for s in summary.get("start_again", []) if s["entry"] in renamed
+    ]  # fmt: skip
+    return {
+        **summary,
+        "counts": _counts(entries),
+        "involvement": _involvement(entries),
+        "plans": plans,
+        "by_category_year": _by_category_year(entries),
+        "aces": aces,
+        "moves": _moves(entries),
+        "silences": silences,
+        "start_again": starts,
+    }

@@ -424,6 +424,7 @@ def _entry(entry: Entry, number: int) -> dict[str, Any]:
     if entry.approximate:
         precision_note = ", ".join(filter(None, ["approximate", precision_note]))
     return {
+        "id": entry.id,
         "number": number,
         "date": show_date(entry.date, entry.approximate),
         "precision_note": precision_note,
@@ -509,7 +510,12 @@ def _environment() -> Environment:
 # ---------------------------------------------------------------- public
 
 
-def to_html(chronology: Chronology, anonymise: bool = False) -> str:
+#: How each entry was shared with the reader, by entry id, in words (issue 18): a report of a
+#: chronology shaped by the sharing agreement says under which rule each entry is shown.
+Sharing = dict[str, str]
+
+
+def to_html(chronology: Chronology, anonymise: bool = False, sharing: Sharing | None = None) -> str:
     """The report as one self-contained HTML document (inline CSS and SVG, no script).
 
     With ``anonymise``, the report is of :func:`~wholestory.chronology.anonymise.anonymise`'s
@@ -518,16 +524,21 @@ def to_html(chronology: Chronology, anonymise: bool = False) -> str:
     if anonymise:
         chronology = make_anonymous(chronology)
     template = _environment().get_template("report.html.j2")
-    return template.render(**_context(chronology, anonymised=anonymise))
+    context = _context(chronology, anonymised=anonymise)
+    for entry in context["entries"]:
+        entry["shared"] = (sharing or {}).get(entry["id"], "")
+    return template.render(**context)
 
 
-def to_pdf(chronology: Chronology, anonymise: bool = False) -> bytes:
+def to_pdf(
+    chronology: Chronology, anonymise: bool = False, sharing: Sharing | None = None
+) -> bytes:
     """The same report as a PDF: A4 landscape, marked OFFICIAL-SENSITIVE, pages numbered.
 
     WeasyPrint is given a fetcher that allows only ``data:`` URLs, so laying
     out the report can never reach the network or the file system.
     """
-    return html_to_pdf(to_html(chronology, anonymise=anonymise))
+    return html_to_pdf(to_html(chronology, anonymise=anonymise, sharing=sharing))
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -563,8 +574,11 @@ CSV_COLUMNS: Final[tuple[str, ...]] = (
 )
 
 
-def to_csv_rows(chronology: Chronology) -> list[list[str]]:
+def to_csv_rows(chronology: Chronology, sharing: Sharing | None = None) -> list[list[str]]:
     """The entries as CSV rows under :data:`CSV_COLUMNS`, every cell neutralised.
+
+    With ``sharing``, each row ends with how the entry was shared (a ``shared``
+    column after :data:`CSV_COLUMNS`).
 
     Agency text such as ``=HYPERLINK(...)`` would run as a formula in a
     spreadsheet; each cell goes through :func:`~wholestory.exporting.neutralise`
@@ -591,6 +605,8 @@ def to_csv_rows(chronology: Chronology) -> list[list[str]]:
             "; ".join(f"{s.agency} {s.record_id}" for s in entry.sources),
             entry.merged_because,
         ]
+        if sharing is not None:
+            row.append(sharing.get(entry.id, ""))
         rows.append([neutralise(cell) for cell in row])
     return rows
 

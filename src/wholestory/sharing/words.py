@@ -8,6 +8,7 @@ the system does not do.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any, Final
 
 from wholestory.access import NO_CASE_DATA, ROLES
 from wholestory.chronology.vocabulary import agency_name
@@ -16,6 +17,8 @@ from wholestory.sharing.agreement import (
     EVENT_CATEGORIES,
     FULL,
     INVOLVEMENT,
+    NONE,
+    RESTRICTED,
     TEAM,
     Agreement,
     Rule,
@@ -178,3 +181,35 @@ def _and(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+#: What each level shows of a record, in the words an entry carries.
+LEVEL_WORDS: Final = {
+    FULL: "As recorded",
+    INVOLVEMENT: "Date, type and outcome only",
+    RESTRICTED: "A restricted record: only that it exists, and when",
+    NONE: "Not shown",
+}
+
+
+def entry_words(sharing: dict[str, Any]) -> str:
+    """How one entry is shared, for its row: "Date, type and outcome only (rule police-...)".
+
+    ``sharing`` is an entry's ``sharing`` in the shared JSON
+    (:func:`wholestory.sharing.story.sharing_of`).
+    """
+    rules = ", ".join(sharing.get("rules", []))
+    words = f"{LEVEL_WORDS.get(sharing.get('level', ''), '')} (rule {rules})"
+    hidden = int(sharing.get("hidden_records", 0))
+    if hidden:
+        words += f"; {hidden} more record{'s' if hidden > 1 else ''} of this event not shown to you"
+    return words
+
+
+def levels_words(levels: dict[str, str]) -> str:
+    """What a look showed of each agency's records, for "who has looked":
+    "Police: as recorded; GP: date, type and outcome only"."""
+    return "; ".join(
+        f"{agency_name(agency)}: {LEVEL_WORDS.get(level, level).lower()}"
+        for agency, level in sorted(levels.items(), key=lambda item: agency_name(item[0]))
+    )

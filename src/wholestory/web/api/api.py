@@ -34,13 +34,14 @@ from wholestory.access import (
     may,
 )
 from wholestory.chronology.material import resolve_person
-from wholestory.chronology.stored import chronology_of, flagged_children, stored_chronology
+from wholestory.chronology.stored import flagged_children
 from wholestory.identity.people import current_id
 from wholestory.search import RESULT_LIMIT, Query, QueryError, clean, decisions, find_people
 from wholestory.store import Store
 from wholestory.web.api.auth import BearerToken
 from wholestory.web.pages.guard import check_person, core_store, record, unknown_person, viewer_of
 from wholestory.web.pages.limits import over_limit
+from wholestory.web.pages.stories import load
 
 log = logging.getLogger("wholestory.api")
 
@@ -243,22 +244,22 @@ def _chronology(request: HttpRequest, find: Any, asked: str) -> Status[Any]:
     if not decision.allowed or not facts.agencies:
         reason = decision.reason if facts.agencies else "No such person."
         return _refuse(request, viewer, reason, person, 404, NOT_FOUND)
+    # As the viewer's agency and role may see it under the sharing agreement (issue 18).
+    loaded = load(store, person, viewer)
+    if loaded is None:
+        return _refuse(request, viewer, "No such person.", person, 404, NOT_FOUND)
     try:
         record(
             request,
             "view",
             person=person,
             reason=decision.reason,
-            detail={"basis": decision.basis, "via": "api"},
+            detail={"basis": decision.basis, "via": "api", "sharing": loaded.sharing},
             viewer=viewer,
         )
     except audit.AuditUnavailable:
         return Status(503, {"detail": UNAVAILABLE})
-    stored = stored_chronology(store, person)
-    if stored is None:
-        built = chronology_of(store, person).as_dict()
-        stored = json.loads(json.dumps(built, default=str))
-    return Status(200, stored)
+    return Status(200, loaded.data)
 
 
 #: How many people a missing id's stand-in is drawn from (the first, by WholeStory id).

@@ -192,7 +192,11 @@ def person_page(
                 action,
                 person=person,
                 reason=decision.reason,
-                detail={"basis": decision.basis, "query": request.GET.dict()},
+                detail={
+                    "basis": decision.basis,
+                    "query": request.GET.dict(),
+                    "sharing": sharing_of_look(person, viewer),
+                },
                 viewer=viewer,
             )
             if refused:
@@ -202,6 +206,16 @@ def person_page(
         return guarded  # type: ignore[return-value]
 
     return wrap
+
+
+def sharing_of_look(person: str, viewer: Viewer) -> dict[str, Any]:
+    """What the viewer is shown of the person under the sharing agreement, for the audit:
+    the level of each agency's records and the rules applied (issue 18). The page then
+    reads the same shared chronology from the cache."""
+    from wholestory.web.pages.stories import load
+
+    loaded = load(core_store(), person, viewer)
+    return loaded.sharing if loaded else {}
 
 
 def unknown_person(viewer: Viewer) -> Decision:

@@ -13,14 +13,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import gc
 import io
+import json
 import re
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from html import escape
+from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import quote, unquote, urlencode
 
@@ -49,33 +45,16 @@ from wholestory.access import (
 )
 from wholestory.chronology.display import (
     age_on,
-    event_label,
     parse_iso,
     period_end,
-    role_label,
     show_date,
 )
 from wholestory.chronology.material import resolve_person
 from wholestory.chronology.model import (
-    Chronology,
-    Entry,
-    Flag,
-    Involved,
-    Person,
-    Source,
     age_words,
     death_words,
 )
 from wholestory.chronology.rules import SEVERITY_ORDER
-from wholestory.chronology.stored import chronology_of, stored_chronology
-from wholestory.chronology.timeline import (
-    LABEL_WIDTH,
-    RIGHT_PAD,
-    WIDTH,
-    axis_for,
-    lane_agencies,
-    timeline_svg,
-)
 from wholestory.chronology.vocabulary import agency_name
 from wholestory.reasons import GROUNDS, MIN_WORDS, ReasonError, check_reason
 from wholestory.search import (
@@ -88,6 +67,9 @@ from wholestory.search import (
     search,
     visible_to,
 )
+from wholestory.sharing import FULL, RESTRICTED
+from wholestory.sharing.decide import RESTRICTED_WORDS
+from wholestory.sharing.words import levels_words
 from wholestory.store import Store
 from wholestory.template import KNOWN_AGENCIES
 from wholestory.web.pages.guard import (
@@ -100,6 +82,7 @@ from wholestory.web.pages.guard import (
     viewer_of,
 )
 from wholestory.web.pages.limits import over_limit
+from wholestory.web.pages.stories import Loaded, load, person_url, record_url
 
 #: Entries on one page of the chronology table.
 PAGE_SIZE: Final = 100
@@ -122,259 +105,6 @@ ACTION_WORDS: Final = {
     "export": "Exported",
     "grant": "Was granted access",
 }
-
-
-def person_url(person: str, suffix: str = "") -> str:
-    """The page of a person (a WholeStory id or an unlinked AGENCY:PERSON_ID)."""
-    return f"/people/{quote(person, safe=':')}{suffix}"
-
-
-def record_url(person: str, agency: str, record_id: str) -> str:
-    return person_url(person, f"/records/{quote(agency, safe='')}/{quote(record_id, safe='')}")
-
-
-# ---------------------------------------------------------------- the chronology, as pages read it
-
-
-def chronology_from_dict(data: dict[str, Any]) -> Chronology:
-    """A :class:`Chronology` again from its JSON (the stored form), for pictures and files."""
-    entries = [_entry_from(e) for e in data.get("entries", [])]
-    flags = [
-        Flag(
-            code=str(f["code"]),
-            title=str(f["title"]),
-            severity=str(f["severity"]),
-            first=dt.date.fromisoformat(f["first_date"]),
-            last=dt.date.fromisoformat(f["last_date"]),
-            explanation=str(f.get("explanation", "")),
-            entries=tuple(f.get("entries", [])),
-            evidence=tuple((str(e["agency"]), str(e["record_id"])) for e in f.get("evidence", [])),
-            grounding=str(f.get("grounding", "")),
-            age_first=f.get("age_first"),
-            age_last=f.get("age_last"),
-        )
-        for f in data.get("flags", [])
-    ]
-    p = data.get("person", {})
-    person = Person(
-        id=str(p.get("id", "")),
-        names=list(p.get("names", [])),
-        dates_of_birth=list(p.get("dates_of_birth", [])),
-        date_of_birth=p.get("date_of_birth"),
-        sex=str(p.get("sex", "")),
-        source_records=list(p.get("source_records", [])),
-        addresses=list(p.get("addresses", [])),
-        identifiers=dict(p.get("identifiers", {})),
-        date_of_death=p.get("date_of_death"),
-    )
-    return Chronology(
-        person=person,
-        as_of=dt.date.fromisoformat(data["as_of"]),
-        produced_at=str(data.get("produced_at", "")),
-        entries=entries,
-        flags=flags,
-        summary=dict(data.get("summary", {})),
-        household=list(data.get("household", [])),
-    )
-
-
-def _entry_from(e: dict[str, Any]) -> Entry:
-    day = parse_iso(str(e["date"])) or dt.date(1900, 1, 1)
-    return Entry(
-        id=str(e["id"]),
-        day=day,
-        date=str(e["date"]),
-        approximate=bool(e.get("approximate")),
-        agency=str(e["agency"]),
-        agencies=list(e.get("agencies", [])),
-        event_type=str(e.get("event_type", "")),
-        event_types=list(e.get("event_types", [])),
-        inferred=bool(e.get("inferred")),
-        role=str(e.get("role", "")),
-        household=bool(e.get("household")),
-        summary=str(e.get("summary", "")),
-        action=str(e.get("action") or ""),
-        outcome=str(e.get("outcome") or ""),
-        category=str(e.get("category", "")),
-        sources=[Source(**r) for r in e.get("records", [])],
-        involved=[Involved(**i) for i in e.get("involved", [])],
-        merged_because=str(e.get("merged_because", "")),
-    )
-
-
-@dataclass
-class Loaded:
-    """One person's chronology and what the page derives from it (computed once per build)."""
-
-    person: str
-    data: dict[str, Any]
-    rows: list[dict[str, Any]]
-    records: frozenset[tuple[str, str]]  # (agency, record_id) of every record behind it
-    _svg: str = ""
-    _axis: dict[str, str] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-    #: The rendered story (flags, summary, picture, entries) by query: it is the same for
-    #: every viewer allowed to see it, and rendering 100 rows and the picture is most of a
-    #: page's cost.
-    _stories: OrderedDict[str, str] = field(default_factory=OrderedDict)
-
-    def story(self, query: str, render_story: Callable[[], str]) -> str:
-        with self._lock:
-            found = self._stories.get(query)
-            if found is not None:
-                self._stories.move_to_end(query)
-                return found
-        made = render_story()
-        with self._lock:
-            self._stories[query] = made
-            while len(self._stories) > STORIES_PER_PERSON:
-                self._stories.popitem(last=False)
-        return made
-
-    def chronology(self) -> Chronology:
-        return chronology_from_dict(self.data)
-
-    def timeline(self) -> tuple[str, dict[str, str]]:
-        """The timeline SVG fit for the page (no inline style), and its axis for the script."""
-        with self._lock:
-            if not self._svg:
-                self._svg, self._axis = page_timeline(self.chronology())
-            return self._svg, self._axis
-
-
-#: Rendered stories kept per person (filters and pages asked for most recently).
-STORIES_PER_PERSON = 16
-
-_cache: OrderedDict[tuple[str, str, str], Loaded] = OrderedDict()
-_cache_lock = threading.Lock()
-
-
-def load(store: Store, person: str) -> Loaded | None:
-    """The person's chronology for pages: stored if built (cached by build), else built now."""
-    built = store.scalar("SELECT built_at FROM ws_chronology WHERE ws_person_id = ?", [person])
-    if built is not None:
-        key = (str(store.url), person, str(built))
-        with _cache_lock:
-            found = _cache.get(key)
-            if found is not None:
-                _cache.move_to_end(key)
-                return found
-        data = stored_chronology(store, person)
-        if data is not None:
-            loaded = _prepare(person, data)
-            loaded.timeline()
-            with _cache_lock:
-                _cache[key] = loaded
-                while len(_cache) > CACHE_SIZE:
-                    _cache.popitem(last=False)
-            # A big chronology is hundreds of thousands of small objects that live as long as
-            # the cache keeps them: keep the collector from walking them on every full pass
-            # (they hold no cycles, so reference counting still frees them when evicted).
-            gc.freeze()
-            return loaded
-    fresh = chronology_of(store, person)
-    if not fresh.entries and not fresh.person.source_records:
-        return None
-    return _prepare(person, fresh.as_dict())
-
-
-def _prepare(person: str, data: dict[str, Any]) -> Loaded:
-    flags_of: dict[str, list[str]] = {}
-    for flag in data.get("flags", []):
-        for entry_id in flag.get("entries", []):
-            flags_of.setdefault(entry_id, []).append(flag["title"])
-    rows = [_row(person, n, e, flags_of) for n, e in enumerate(data.get("entries", []), start=1)]
-    records = {(s["agency"], s["record_id"]) for e in data.get("entries", []) for s in e["sources"]}
-    records |= {(s["agency"], s["record_id"]) for f in data.get("flags", []) for s in f["evidence"]}
-    return Loaded(person, data, rows, frozenset(records))
-
-
-def _row(
-    person: str, number: int, e: dict[str, Any], flags_of: dict[str, list[str]]
-) -> dict[str, Any]:
-    """One table row, ready for the template (dates, names and links worked out once)."""
-    agencies = e.get("agencies") or [e["agency"]]
-    precision = {"month": "month known", "year": "year known"}.get(e.get("precision", ""), "")
-    notes = ", ".join(filter(None, ["approximate" if e.get("approximate") else "", precision]))
-    others = [t for t in dict.fromkeys(e.get("event_types", [])) if t != e.get("event_type")]
-    owners = {(r["agency"], r["record_id"]): r for r in e.get("records", [])}
-    return {
-        "id": e["id"],
-        "number": number,
-        "date": show_date(e["date"], bool(e.get("approximate"))),
-        "day": (parse_iso(e["date"]) or dt.date(1900, 1, 1)).isoformat(),
-        "end": e["date"],
-        "date_note": notes,
-        "agencies": agencies,
-        "agency_names": [agency_name(a) for a in agencies],
-        "event": event_label(e.get("event_type", "")),
-        "inferred": bool(e.get("inferred")),
-        "other_events": [event_label(t) for t in others],
-        "category": e.get("category", ""),
-        "category_class": re.sub(r"[^a-z]+", "-", str(e.get("category", "")).lower()).strip("-"),
-        "role": role_label(e.get("role", "")),
-        "household": bool(e.get("household")),
-        "summary": e.get("summary", ""),
-        "action": (e.get("action") or "").strip(),
-        "outcome": e.get("outcome") or "",
-        "involved": [_who(i) for i in e.get("involved", [])],
-        "merged_because": e.get("merged_because", "") if len(agencies) > 1 else "",
-        "flags": flags_of.get(e["id"], []),
-        "sources": [
-            {
-                "label": f"{agency_name(s['agency'])} {s['record_id']}",
-                "url": record_url(person, s["agency"], s["record_id"]),
-                "who": ", ".join(
-                    filter(
-                        None,
-                        [
-                            owners.get((s["agency"], s["record_id"]), {}).get("practitioner"),
-                            owners.get((s["agency"], s["record_id"]), {}).get("team"),
-                        ],
-                    )
-                ),
-            }
-            for s in e.get("sources", [])
-        ],
-    }
-
-
-def _who(i: dict[str, Any]) -> str:
-    name = str(i.get("name") or "Name not recorded")
-    relation = str(i.get("relation") or "").replace("_", " ").lower()
-    parts = [p for p in dict.fromkeys([relation, role_label(str(i.get("role") or ""))]) if p]
-    details = ", ".join(p for p in parts if p.casefold() not in name.casefold())
-    return f"{name} ({details})" if details else name
-
-
-_STYLE = re.compile(r"<style>.*?</style>", re.S)
-_MARK = re.compile(r'<g class="mark" ')
-
-
-def page_timeline(chronology: Chronology) -> tuple[str, dict[str, str]]:
-    """:func:`timeline_svg` for a page: its styles moved to people.css (the CSP allows no
-    inline style), and each mark told which entry it is, for the script that links them."""
-    svg = _STYLE.sub("", timeline_svg(chronology))
-    household = [e for e in chronology.entries if e.household]
-    order = list(household)
-    for agency in lane_agencies(chronology):
-        order += [e for e in chronology.entries if agency in (e.agencies or [e.agency])]
-    marks = iter(order)
-
-    def tag(_: re.Match[str]) -> str:
-        entry = next(marks, None)
-        if entry is None:
-            return '<g class="mark" '
-        return f'<g class="mark" data-entry="{escape(entry.id)}" data-day="{entry.day}" '
-
-    svg = _MARK.sub(tag, svg)
-    axis = axis_for(chronology, LABEL_WIDTH + 8, WIDTH - RIGHT_PAD)
-    return svg, {
-        "start": axis.start.isoformat(),
-        "end": axis.end.isoformat(),
-        "left": str(axis.left),
-        "right": str(axis.right),
-    }
 
 
 # ---------------------------------------------------------------- search
@@ -664,7 +394,7 @@ class Filters:
 def person_view(request: HttpRequest, person: str, decision: Decision) -> HttpResponse:
     """The whole story: who, why you can see it, the analysis, the picture, then the entries."""
     store = core_store()
-    loaded = load(store, person)
+    loaded = load(store, person, viewer_of(request))
     if loaded is None:
         return render(request, "pages/people/missing.html", status=404)
     data = loaded.data
@@ -826,6 +556,7 @@ def _flags(person: str, data: dict[str, Any]) -> list[dict[str, Any]]:
                 }
                 for e in f.get("evidence", [])
             ],
+            "hidden_evidence": int(f.get("hidden_evidence", 0)),
         }
         for f in flags
     ]
@@ -917,7 +648,7 @@ def record_view(
 ) -> HttpResponse:
     """The agency's record behind an entry, as they wrote it (only a record of this chronology)."""
     store = core_store()
-    loaded = load(store, person)
+    loaded = load(store, person, viewer_of(request))
     if loaded is None or (agency, record_id) not in loaded.records:
         return _not_in_chronology(request)
     columns = [c for c, _ in RECORD_FIELDS]
@@ -927,7 +658,7 @@ def record_view(
     )
     if not rows:
         return _not_in_chronology(request)
-    values = dict(zip(columns, rows[0], strict=True))
+    values = _as_shared(dict(zip(columns, rows[0], strict=True)), loaded.records[agency, record_id])
     shown = [
         {"label": label, "value": _shown(values[column])}
         for column, label in RECORD_FIELDS
@@ -950,6 +681,22 @@ def record_view(
             "reason": decision.reason,
         },
     )
+
+
+#: The columns of a record left out below the full level (issue 18): what was written, and by
+#: whom. A restricted record's marker keeps only who the record is about and when.
+_NOT_AT_INVOLVEMENT: Final = ("summary", "action", "practitioner", "team")
+_RESTRICTED_KEEPS: Final = ("agency", "record_id", "event_date", "event_date_approximate")
+
+
+def _as_shared(values: dict[str, Any], level: str) -> dict[str, Any]:
+    """An agency's record as the viewer may see it, at the level the agreement gives them."""
+    if level == FULL:
+        return values
+    if level == RESTRICTED:
+        kept = {c: v for c, v in values.items() if c in _RESTRICTED_KEEPS}
+        return {c: kept.get(c) for c in values} | {"event_type": RESTRICTED_WORDS}
+    return {c: (None if c in _NOT_AT_INVOLVEMENT else v) for c, v in values.items()}
 
 
 def _not_in_chronology(request: HttpRequest) -> HttpResponse:
@@ -1005,9 +752,13 @@ def pdf_view(request: HttpRequest, person: str, decision: Decision) -> HttpRespo
     """The chronology report as a PDF (A4 landscape, marked OFFICIAL-SENSITIVE)."""
     from wholestory.chronology.render import to_pdf
 
-    loaded = load(core_store(), person)  # the same chronology the page shows
-    chronology = loaded.chronology() if loaded else chronology_of(core_store(), person)
-    response = HttpResponse(to_pdf(chronology), content_type="application/pdf")
+    loaded = load(core_store(), person, viewer_of(request))  # the same chronology the page shows
+    if loaded is None:
+        return _not_in_chronology(request)
+    chronology = loaded.chronology()
+    response = HttpResponse(
+        to_pdf(chronology, sharing=loaded.sharing_words()), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'attachment; filename="chronology-{_file(person)}.pdf"'
     return response
 
@@ -1018,13 +769,15 @@ def csv_view(request: HttpRequest, person: str, decision: Decision) -> HttpRespo
     """The chronology's entries as CSV, every cell made safe for a spreadsheet."""
     from wholestory.chronology.render import CSV_COLUMNS, to_csv_rows
 
-    loaded = load(core_store(), person)
-    chronology = loaded.chronology() if loaded else chronology_of(core_store(), person)
+    loaded = load(core_store(), person, viewer_of(request))
+    if loaded is None:
+        return _not_in_chronology(request)
+    chronology = loaded.chronology()
     out = io.StringIO()
     out.write("\ufeff")  # a byte-order mark, so spreadsheets read accented names right
     writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(to_csv_rows(chronology))
+    writer.writerow([*CSV_COLUMNS, "shared"])
+    writer.writerows(to_csv_rows(chronology, loaded.sharing_words()))
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="chronology-{_file(person)}.csv"'
     return response
@@ -1191,10 +944,11 @@ def access_log_view(request: HttpRequest, person: str) -> HttpResponse:
             "target": e.target,
             "why": e.reason,
             "refused": e.outcome != "allowed",
+            "saw": levels_words(json.loads(e.detail or "{}").get("sharing", {}).get("levels", {})),
         }
         for e in entries
     ]
-    loaded = load(core_store(), person)
+    loaded = load(core_store(), person, viewer_of(request))
     return render(
         request,
         "pages/people/access_log.html",

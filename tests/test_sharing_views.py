@@ -58,6 +58,8 @@ def _marked(folder: Path) -> None:
             reader = csv.DictReader(handle)
             fields = list(reader.fieldnames or [])
             rows = list(reader)
+        if path.name == "gp.csv":
+            rows.append(_restricted_visit(rows))
         for row in rows:
             number += 1
             mark = f"zq{number}zq"
@@ -68,6 +70,20 @@ def _marked(folder: Path) -> None:
             writer = csv.DictWriter(handle, fieldnames=fields)
             writer.writeheader()
             writer.writerows(rows)
+
+
+#: The words of the boy's restricted record (before its marker).
+RESTRICTED_WORDS = "Sexual health consultation"
+
+
+def _restricted_visit(gp_rows: list[dict[str, str]]) -> dict[str, str]:
+    """A consultation the boy's GP marks as restricted: only the GP may ever read it."""
+    his = next(r for r in gp_rows if r["person_id"] == "G300")
+    return {
+        **his, "record_id": "G300-R1", "event_date": "2023-05-02",
+        "event_type": "APPOINTMENT_ATTENDED", "summary": RESTRICTED_WORDS, "outcome": "",
+        "restricted": "SEXUAL_HEALTH",
+    }  # fmt: skip
 
 
 def _username(agency: str, role: str) -> str:
@@ -161,7 +177,13 @@ def _expected(family: Family, agency: str, role: str) -> tuple[set[str], set[str
     for entry in chronology_of(family.store, family.boy).entries:
         full = [
             level_for(
-                agreement, agency, role, s.agency, category_of(s.event_type), not s.own, False
+                agreement,
+                agency,
+                role,
+                s.agency,
+                category_of(s.event_type),
+                not s.own,
+                bool(s.restricted),
             )[0]
             == FULL
             for s in entry.sources
@@ -286,7 +308,11 @@ def test_a_police_officer_sees_his_health_entries_but_not_what_was_written(
     police = chronology("POLICE")
     text = str(police)
     assert not any(s.casefold() in text.casefold() for s in sentences)
-    health = [e for e in police["entries"] if {"GP", "CAMHS"} & set(e["agencies"])]
+    health = [
+        e
+        for e in police["entries"]
+        if {"GP", "CAMHS"} & set(e["agencies"]) and e["event_type"] != "RESTRICTED"
+    ]
     assert {"GP", "CAMHS"} <= {a for e in health for a in e["agencies"]}
     assert all(e["date"] and e["event_type"] for e in health)
     assert {e["sharing"]["level"] for e in health} == {"involvement"}
@@ -330,3 +356,18 @@ def test_each_look_is_audited_with_the_level_of_each_agency_s_records(family: Fa
     log = lead.get(f"/people/{family.boy}/access-log")
     assert log.status_code == 200
     assert "GP practice: date, type and outcome only" in log.content.decode()
+
+
+def test_a_restricted_record_never_leaves_its_agency_even_through_break_glass(
+    family: Family,
+) -> None:
+    restricted = family.marks["GP", "G300-R1"]
+    assert restricted
+    for agency, role in VIEWERS:
+        pages = _story_bodies(_client(family, agency, role), family.boy)
+        if agency == "GP":
+            assert restricted <= _marks_in(pages) and RESTRICTED_WORDS in pages
+        else:
+            assert not restricted & _marks_in(pages), (agency, role)
+            assert RESTRICTED_WORDS not in pages and "SEXUAL_HEALTH" not in pages
+            assert "A restricted record" in pages, (agency, role)

@@ -147,8 +147,12 @@ class Shown:
 
 
 def reduce_to_involvement(source: Source) -> Source:
-    """A record at involvement level: the agency, date, event type and outcome, nothing written."""
-    return dataclasses.replace(source, summary="", action="", practitioner="")
+    """A record at involvement level: the agency, date, event type and outcome, nothing written.
+
+    Who recorded it (practitioner and team) goes too: a team's name ("sexual
+    health clinic", "perinatal mental health") can say what the record is about.
+    """
+    return dataclasses.replace(source, summary="", action="", practitioner="", team="")
 
 
 def restricted_marker(source: Source) -> Source:

@@ -371,3 +371,21 @@ def test_a_restricted_record_never_leaves_its_agency_even_through_break_glass(
             assert not restricted & _marks_in(pages), (agency, role)
             assert RESTRICTED_WORDS not in pages and "SEXUAL_HEALTH" not in pages
             assert "A restricted record" in pages, (agency, role)
+
+
+def test_a_review_pack_holds_what_its_reader_may_see(family: Family, tmp_path: Path) -> None:
+    from wholestory.chronology.pack import write_pack
+
+    chronology = chronology_of(family.store, family.boy)
+    restricted = family.marks["GP", "G300-R1"]
+    for reader in (("PARTNERSHIP", "reviewer"), ("POLICE", "practitioner")):
+        shown, hidden, _ = _expected(family, *reader)
+        out = tmp_path / "-".join(reader)
+        write_pack(family.store, chronology, out, reader=reader)
+        data = (out / "chronology.json").read_text(encoding="utf-8")
+        html = (out / "chronology.html").read_text(encoding="utf-8")
+        for text in (data, html):
+            assert _marks_in(text) & hidden == set(), reader
+            assert not restricted & _marks_in(text)
+        assert shown <= _marks_in(data)
+        assert "Shared: " in html

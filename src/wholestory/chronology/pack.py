@@ -35,14 +35,34 @@ EXPECTED: Final[tuple[tuple[str, float, float], ...]] = (
 )
 
 
+#: Who reads a review pack, unless told otherwise: the partnership's reviewers.
+PACK_READER: Final = ("PARTNERSHIP", "reviewer")
+
+
 def write_pack(
-    store: Store, chronology: Chronology, out: Path, anonymise: bool = False
+    store: Store,
+    chronology: Chronology,
+    out: Path,
+    anonymise: bool = False,
+    reader: tuple[str, str] = PACK_READER,
 ) -> list[tuple[Path, str]]:
-    """Write the pack into ``out``; returns each file with what it holds."""
+    """Write the pack into ``out``; returns each file with what it holds.
+
+    The pack holds the chronology as ``reader`` (an agency and a role) may see
+    it under the partnership's sharing agreement (issue 18), each entry saying
+    under which rule: by default a partnership reviewer's view, in which a
+    restricted record is only a marker.
+    """
     from wholestory.chronology import render
     from wholestory.chronology.anonymise import anonymise as scrub
+    from wholestory.sharing import partnership_agreement
+    from wholestory.sharing.story import share, sharing_of
+    from wholestory.sharing.words import entry_words
 
     out.mkdir(parents=True, exist_ok=True)
+    shared = share(chronology, partnership_agreement(), *reader)
+    chronology = shared.chronology
+    sharing = {key: entry_words(sharing_of(found)) for key, found in shared.shown.items()}
     shown = scrub(chronology) if anonymise else chronology
     written: list[tuple[Path, str]] = []
 
@@ -51,7 +71,7 @@ def write_pack(
         written.append((path, what))
         return path
 
-    html = render.to_html(chronology, anonymise=anonymise)
+    html = render.to_html(chronology, anonymise=anonymise, sharing=None if anonymise else sharing)
     write_bytes(
         keep("chronology.pdf", "the chronology report, analysis and flags first"),
         render.html_to_pdf(html),

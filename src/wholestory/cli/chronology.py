@@ -15,6 +15,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from wholestory.access import ROLES
 from wholestory.chronology.indicators import Thresholds, plural
 from wholestory.chronology.material import resolve_person
 from wholestory.chronology.model import Chronology
@@ -298,19 +299,33 @@ def review_pack_command(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Read the story as of this day.")
     ] = None,
+    reader: Annotated[
+        str,
+        typer.Option(
+            "--for",
+            help="Who the pack is for, as AGENCY:ROLE: it holds what the sharing agreement "
+            "shows them (default: a partnership reviewer).",
+        ),
+    ] = "PARTNERSHIP:reviewer",
 ) -> None:
     """What a rapid review needs, in one folder: the PDF chronology, each agency's
-    involvement, the flags, and which agencies to ask for more."""
+    involvement, the flags, and which agencies to ask for more, as the sharing agreement
+    lets its reader see them."""
     from wholestory.chronology.pack import write_pack
     from wholestory.cli.store import ready_store
 
     if out.exists() and any(out.iterdir()) and not force:
         fail(f"{out} is not empty; add --force to write into it")
+    agency_code, _, role = reader.partition(":")
+    if not agency_code or role not in ROLES:
+        fail(f"--for {reader}: give an agency and a role, such as POLICE:practitioner")
     thresholds, day = indicator_settings(), _as_of(as_of)
     store = ready_store()
     try:
         chronology = chronology_of(store, _person(store, agency, person_id), day, thresholds)
-        files = write_pack(store, chronology, out, anonymise=anonymise)
+        files = write_pack(
+            store, chronology, out, anonymise=anonymise, reader=(agency_code.upper(), role)
+        )
     finally:
         store.close()
     console.print(f"Wrote the review pack for {chronology.person.id} to {out}:")

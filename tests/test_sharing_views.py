@@ -389,3 +389,11 @@ def test_a_review_pack_holds_what_its_reader_may_see(family: Family, tmp_path: P
             assert not restricted & _marks_in(text)
         assert shown <= _marks_in(data)
         assert "Shared: " in html
+
+
+def test_the_agreement_is_shown_read_only_in_the_app(family: Family) -> None:
+    page = _client(family, "POLICE", "practitioner").get("/sharing")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Every agency sees its own records in full" in body
+    assert "<form" not in body.split('class="govuk-main-wrapper')[-1]  # nothing to change here

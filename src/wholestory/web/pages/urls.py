@@ -9,6 +9,7 @@ from wholestory.web.pages import (
     views_approvals,
     views_duplicates,
     views_people,
+    views_sharing,
     views_uploads,
     views_work,
 )
@@ -20,4 +21,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *views_duplicates.urls,
     *views_uploads.urls,
     *views_approvals.urls,
+    *views_sharing.urls,
 ]

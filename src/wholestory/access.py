@@ -62,8 +62,10 @@ ROLES: Final[dict[str, str]] = {
 CASEWORK: Final = frozenset({PRACTITIONER, MANAGER, LEAD})
 #: Roles that may never see an identifiable person, even by breaking glass.
 NO_CASE_DATA: Final = frozenset({BOARD, ADMIN, DATA, GOVERNANCE})
-#: Roles that must use a second factor (TOTP).
-TWO_FACTOR_REQUIRED: Final = frozenset({LEAD, ADMIN, GOVERNANCE})
+#: Roles that must use a second factor (TOTP): those that approve access, manage accounts or
+#: read the whole audit log, and data officers, whose uploads put records in (records are the
+#: basis of access, issue 11, H1).
+TWO_FACTOR_REQUIRED: Final = frozenset({LEAD, ADMIN, GOVERNANCE, DATA})
 #: Roles whose new accounts wait for a second person's approval (issue 11, M1): every role
 #: that can see an identifiable person (identity reviewers see both records of a pair), put
 #: records in or read the whole audit log.

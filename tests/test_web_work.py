@@ -563,6 +563,39 @@ def test_a_new_account_opens_when_its_agencys_lead_approves_and_its_user_chooses
     assert entry.actor == "sue.school" and "phrase" not in entry.detail
 
 
+def test_a_lead_refuses_an_account_or_an_access_they_do_not_recognise(
+    site: Seeded, signed: Sign
+) -> None:
+    """Four eyes mean a second person can say no: a refused account is gone, a refused grant
+    never opens, only the right lead may refuse, and every attempt is audited."""
+    from django.contrib.auth.models import User
+
+    from wholestory.web.accounts.models import AccessGrant
+
+    admin = signed("ada.admin")
+    form = {"username": "zed.school", "agency": "SCHOOL", "team": "", "role": "practitioner"}
+    assert admin.post("/users/add", form).status_code == 302
+    wrong = signed("lee.police").post("/approvals", {"account": "zed.school", "decision": "refuse"})
+    assert wrong.status_code == 403 and "lead of the account" in _text(wrong)
+    assert User.objects.filter(username="zed.school").exists()
+    assert audit.entries(site.store, action="refuse", limit=1)[0].outcome == "denied"
+    lead = signed("liz.school")
+    done = lead.post("/approvals", {"account": "zed.school", "decision": "refuse"})
+    assert done.status_code == 302
+    assert not User.objects.filter(username="zed.school").exists()
+    entry = audit.entries(site.store, action="refuse", limit=1)[0]
+    assert (entry.actor, entry.outcome) == ("liz.school", "allowed")
+
+    child = site.person_known_to("SCHOOL")
+    asked = {"reviewer": "rey.reviewer", "person": child, "days": "3", "reason": "Rapid review 7"}
+    assert admin.post("/users/grant", asked).status_code == 302
+    grant = AccessGrant.objects.filter(user__username="rey.reviewer", person=child, waiting=True)
+    grant_id = str(grant.latest("id").pk)
+    assert lead.post("/approvals", {"grant": grant_id, "decision": "refuse"}).status_code == 302
+    assert not AccessGrant.objects.filter(pk=int(grant_id)).exists()
+    assert signed("rey.reviewer").get(f"/people/{child}").status_code == 403
+
+
 def test_a_password_link_expires_and_nobody_approves_their_own_account(site: Seeded) -> None:
     from django.contrib.auth.models import User
     from django.test import Client as DjangoClient

@@ -124,6 +124,18 @@ def approve_account(username: str, approver: Approver) -> str:
         return issue_password_link(membership.user, approver.username)
 
 
+def refuse_account(username: str, approver: Approver) -> None:
+    """Remove a waiting account the approver does not recognise: it never had a password,
+    never signed in and saw nothing, so nothing of it is kept but the audit entry."""
+    membership = Membership.objects.select_related("user").filter(user__username=username).first()
+    if membership is None:
+        raise UserError("There is no account waiting with that name.")
+    problem = may_approve_account(approver, membership)
+    if problem:
+        raise UserError(problem.replace("approve", "refuse"))
+    membership.user.delete()
+
+
 def waiting_accounts(approver: Approver) -> list[Membership]:
     """The accounts this approver may approve (their own requests are left out)."""
     found = Membership.objects.select_related("user").filter(waiting=True).order_by("user__id")
@@ -167,6 +179,14 @@ def approve_grant(grant: AccessGrant, approver: Approver, agencies: set[str]) ->
     grant.ends_at = now + (grant.ends_at - grant.starts_at)
     grant.starts_at, grant.waiting, grant.approved_by = now, False, approver.username
     grant.save(update_fields=["starts_at", "ends_at", "waiting", "approved_by"])
+
+
+def refuse_grant(grant: AccessGrant, approver: Approver, agencies: set[str]) -> None:
+    """Refuse a waiting grant: it never opens (the request stays in the audit log)."""
+    problem = may_approve_grant(approver, grant, agencies)
+    if problem:
+        raise UserError(problem.replace("approve", "refuse"))
+    grant.delete()
 
 
 def issue_password_link(user: User, by: str) -> str:

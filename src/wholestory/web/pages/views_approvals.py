@@ -33,6 +33,8 @@ from wholestory.web.accounts.approval import (
     link_user,
     may_approve_account,
     may_approve_grant,
+    refuse_account,
+    refuse_grant,
     use_password_link,
     waiting_accounts,
 )
@@ -70,7 +72,10 @@ def approvals_view(request: HttpRequest) -> HttpResponse:
 
 
 def _approve(request: HttpRequest, viewer: Viewer) -> HttpResponse:
-    """Approve the account or grant named in the form; audited first, allowed or not."""
+    """Approve (or refuse) the account or grant named in the form; audited first, allowed or
+    not."""
+    if request.POST.get("decision") == "refuse":
+        return _refuse(request, viewer)
     username, grant_id = str(request.POST.get("account", "")), str(request.POST.get("grant", ""))
     grant = AccessGrant.objects.filter(pk=int(grant_id)).first() if grant_id.isdigit() else None
     agencies = set(facts_about(core_store(), grant.person).agencies) if grant else set()
@@ -105,6 +110,39 @@ def _approve(request: HttpRequest, viewer: Viewer) -> HttpResponse:
         "pages/work/password_link.html",
         {"for_user": username, "link": link, "days": LINK_DAYS},
     )
+
+
+def _refuse(request: HttpRequest, viewer: Viewer) -> HttpResponse:
+    """Refuse the account or grant named in the form: the same people may refuse as may
+    approve, audited first, allowed or not."""
+    username, grant_id = str(request.POST.get("account", "")), str(request.POST.get("grant", ""))
+    grant = AccessGrant.objects.filter(pk=int(grant_id)).first() if grant_id.isdigit() else None
+    agencies = set(facts_about(core_store(), grant.person).agencies) if grant else set()
+    problem = _problem(viewer, username, grant, agencies).replace("approve", "refuse")
+    refused = audited(
+        request,
+        "refuse",
+        person=grant.person if grant else "",
+        target="/approvals",
+        outcome="denied" if problem else "allowed",
+        reason=problem,
+        detail={"account": username} if username else {"grant": grant_id},
+        viewer=viewer,
+    )
+    if refused:
+        return refused
+    try:
+        if grant is not None:
+            refuse_grant(grant, _approver(viewer), agencies)
+        else:
+            refuse_account(username, _approver(viewer))
+    except UserError as error:
+        problem = str(error)
+    if problem:
+        return _page(request, viewer, problem, status=403)
+    who = grant.user.username if grant is not None else username
+    messages.success(request, f"Refused: {who} was not given access.")
+    return redirect("/approvals")
 
 
 def _problem(viewer: Viewer, username: str, grant: AccessGrant | None, agencies: set[str]) -> str:

@@ -104,6 +104,8 @@ ACTION_WORDS: Final = {
     "decision": "Decided",
     "export": "Exported",
     "grant": "Was granted access",
+    "approve": "Approved access",
+    "refuse": "Refused access",
 }
 
 

@@ -72,8 +72,9 @@ def _marked(folder: Path) -> None:
             writer.writerows(rows)
 
 
-#: The words of the boy's restricted record (before its marker).
+#: The words of the boy's restricted record (before its marker), and the address it gives.
 RESTRICTED_WORDS = "Sexual health consultation"
+SAFE_ADDRESS = "1 Hidden Lane, Safeton"
 
 
 def _restricted_visit(gp_rows: list[dict[str, str]]) -> dict[str, str]:
@@ -82,7 +83,7 @@ def _restricted_visit(gp_rows: list[dict[str, str]]) -> dict[str, str]:
     return {
         **his, "record_id": "G300-R1", "event_date": "2023-05-02",
         "event_type": "APPOINTMENT_ATTENDED", "summary": RESTRICTED_WORDS, "outcome": "",
-        "restricted": "SEXUAL_HEALTH",
+        "restricted": "SEXUAL_HEALTH", "address": SAFE_ADDRESS, "postcode": "SF1 9ZZ",
     }  # fmt: skip
 
 
@@ -206,6 +207,20 @@ def _story_bodies(client: Any, boy: str) -> str:
     for page in pages:
         assert page.status_code == 200
     return "".join(page.content.decode() for page in pages)
+
+
+def _api_text(family: Family, agency: str, role: str) -> str:
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    from wholestory.web.accounts.users import issue_token
+
+    token = issue_token(User.objects.get(username=_username(agency, role)))
+    response = Client().get(
+        f"/api/v1/people/{family.boy}/chronology", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert response.status_code == 200
+    return str(response.content.decode())
 
 
 VIEWERS = [
@@ -371,6 +386,8 @@ def test_a_restricted_record_never_leaves_its_agency_even_through_break_glass(
             assert not restricted & _marks_in(pages), (agency, role)
             assert RESTRICTED_WORDS not in pages and "SEXUAL_HEALTH" not in pages
             assert "A restricted record" in pages, (agency, role)
+        # A restricted record's address is not among the person's details, for anyone.
+        assert "Hidden Lane" not in pages + _api_text(family, agency, role), (agency, role)
 
 
 def test_a_review_pack_holds_what_its_reader_may_see(family: Family, tmp_path: Path) -> None:

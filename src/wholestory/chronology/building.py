@@ -360,13 +360,21 @@ def _involved(rows: Sequence[Row], person: str, relations: dict[str, str]) -> li
 
 
 def describe_person(material: Material) -> Person:
-    """The person as every agency recorded them: names, dates of birth, ids, addresses."""
+    """The person as every agency recorded them: names, dates of birth, ids, addresses.
+
+    Names and addresses come from ordinary records only: a record its agency
+    marked restricted may hold a new name or a safe address (witness
+    protection, a refuge), and the person's details are shown to everyone who
+    may see the person. The recording agency reads them on the record itself.
+    Only when every record is restricted are its names used, so the page has a title.
+    """
     own = [r for r in material.rows if r.key in set(material.keys)]
+    ordinary = [r for r in own if not r.restricted]
     dobs = Counter(r.date_of_birth for r in own if r.date_of_birth)
     sexes = Counter(r.sex for r in own if r.sex)
     return Person(
         id=material.person,
-        names=list(dict.fromkeys(r.name for r in own)),
+        names=list(dict.fromkeys(r.name for r in ordinary or own)),
         dates_of_birth=sorted(dobs),
         date_of_birth=_most_agreed(dobs),
         sex=sexes.most_common(1)[0][0] if sexes else "",
@@ -376,7 +384,7 @@ def describe_person(material: Material) -> Person:
         addresses=list(
             dict.fromkeys(
                 ", ".join(p for p in (r.address, r.postcode) if p)
-                for r in sorted(own, key=lambda r: r.day)
+                for r in sorted(ordinary, key=lambda r: r.day)
                 if r.address or r.postcode
             )
         ),

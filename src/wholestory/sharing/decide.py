@@ -159,11 +159,12 @@ def restricted_marker(source: Source) -> Source:
     """A restricted record as another agency may see it: that one exists, and its date.
 
     Its category code is not shown either ("SEXUAL_HEALTH" says what the record
-    is about): the marker is restricted, category unsaid.
+    is about): the marker is restricted, category unsaid. Nor is the name or id
+    it was recorded under (a new identity under witness protection).
     """
     return dataclasses.replace(
         source, event_type=RESTRICTED_TYPE, summary="", action="", outcome="", practitioner="",
-        team="", inferred=False, restricted=RESTRICTED_GENERIC,
+        team="", inferred=False, restricted=RESTRICTED_GENERIC, name="", person_id="",
     )  # fmt: skip
 
 

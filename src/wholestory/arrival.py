@@ -60,11 +60,15 @@ def standing(store: Store, people: Sequence[str]) -> tuple[set[str], dict[str, d
     if not people:
         return set(), {}
     condition, params = _people_condition(store, people)
+    # Per source person, the oldest unconfirmed upload that brought one of its records.
+    # Asked from the (few) unconfirmed uploads' side, so that a person with thousands of
+    # records costs an index look-up per upload waiting, not a pass over every record.
     rows = store.query(
-        "SELECT s.agency, s.key, MIN(CASE WHEN i.route = ? AND i.confirmed_at IS NULL "
-        "THEN i.started_at END) FROM ws_source_person s JOIN ws_record r "
-        "ON r.agency = s.agency AND r.person_id = s.person_id "
-        f"JOIN ws_import i ON i.id = r.import_id WHERE {condition} GROUP BY s.agency, s.key",
+        "SELECT s.agency, s.key, (SELECT MIN(i.started_at) FROM ws_import i "
+        "WHERE i.route = ? AND i.confirmed_at IS NULL AND EXISTS (SELECT 1 FROM ws_record r "
+        "WHERE r.agency = s.agency AND r.person_id = s.person_id AND r.import_id = i.id)) "
+        f"FROM ws_source_person s WHERE {condition} AND EXISTS (SELECT 1 FROM ws_record r "
+        "WHERE r.agency = s.agency AND r.person_id = s.person_id)",
         [UPLOAD, *params],
     )
     confirmed: set[str] = set()
@@ -117,33 +121,46 @@ class Involvement:
 
 
 def involvement(store: Store, person: str) -> list[Involvement]:
-    """Each agency's first record of ``person``: when it arrived, how, and through whom."""
+    """Each agency's first record of ``person``: when it arrived, how, and through whom.
+
+    One query, run on every view of the person's page: the first record of each agency
+    (by arrival), the import that first brought it (its oldest kept version's, if it has
+    one), and that import's route and people.
+    """
     condition, params = _people_condition(store, [person])
-    first: dict[str, tuple[Any, str, int]] = {}
-    for agency, record_id, created, import_id in store.query(
-        "SELECT r.agency, r.record_id, r.created_at, r.import_id FROM ws_record r "
+    rows = store.query(
+        "SELECT f.agency, f.created_at, i.route, i.imported_by, i.confirmed_by, i.id FROM ("
+        "SELECT r.agency, r.record_id, r.created_at, r.import_id, ROW_NUMBER() OVER ("
+        "PARTITION BY r.agency ORDER BY r.created_at, r.id) AS n FROM ws_record r "
         "JOIN ws_source_person s ON s.agency = r.agency AND s.person_id = r.person_id "
-        f"WHERE {condition} ORDER BY r.created_at, r.id",
+        f"WHERE {condition}) f JOIN ws_import i ON i.id = COALESCE(("
+        "SELECT v.import_id FROM ws_record_version v WHERE v.agency = f.agency "
+        "AND v.record_id = f.record_id ORDER BY v.id LIMIT 1), f.import_id) WHERE f.n = 1",
         params,
-    ):
-        first.setdefault(str(agency), (created, str(record_id), int(import_id)))
-    found = []
-    for agency, (created, record_id, current) in first.items():
-        # The import that brought the record first: its oldest kept version's, if it has one.
-        original = store.scalar(
-            "SELECT import_id FROM ws_record_version WHERE agency = ? AND record_id = ? "
-            "ORDER BY id LIMIT 1",
-            [agency, record_id],
+    )
+    found = [
+        Involvement(
+            str(agency),
+            moment(created),
+            str(route or FEED),
+            str(by or ""),
+            confirmed_by,
+            int(import_id),
         )
-        found.append(_involvement(store, agency, moment(created), int(original or current)))
+        for agency, created, route, by, confirmed_by, import_id in rows
+    ]
     return sorted(found, key=lambda i: (i.at, i.agency))
 
 
-def _involvement(store: Store, agency: str, at: dt.datetime, import_id: int) -> Involvement:
-    route, by, confirmed_by = store.query(
-        "SELECT route, imported_by, confirmed_by FROM ws_import WHERE id = ?", [import_id]
+def records_version(store: Store) -> tuple[Any, ...]:
+    """What changes whenever any person's records or links change: the newest import, how
+    many uploads are confirmed, the newest link run and how many have finished. A view that
+    keeps :func:`involvement` keeps it under this, so a confirmation shows at once."""
+    row = store.query(
+        "SELECT (SELECT MAX(id) FROM ws_import), (SELECT COUNT(confirmed_at) FROM ws_import), "
+        "(SELECT MAX(id) FROM ws_link_run), (SELECT COUNT(finished_at) FROM ws_link_run)"
     )[0]
-    return Involvement(agency, at, str(route or FEED), str(by or ""), confirmed_by, import_id)
+    return tuple(row)
 
 
 def first_records_since(store: Store, since: str) -> list[tuple[str, str]]:

@@ -48,7 +48,18 @@ def core_store() -> Store:
 
 
 def viewer_of(request: HttpRequest) -> Viewer:
-    """The signed-in user as the access rules see them, with their open grants."""
+    """The signed-in user as the access rules see them, with their open grants.
+
+    Worked out once per request (the guard, the view and the shared story all ask).
+    """
+    found: Viewer | None = getattr(request, "_ws_viewer", None)
+    if found is None:
+        found = _viewer(request)
+        request._ws_viewer = found  # type: ignore[attr-defined]
+    return found
+
+
+def _viewer(request: HttpRequest) -> Viewer:
     from wholestory.web.accounts.models import AccessGrant
 
     user = request.user

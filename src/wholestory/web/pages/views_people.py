@@ -16,6 +16,8 @@ import datetime as dt
 import io
 import json
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import quote, unquote, urlencode
@@ -82,12 +84,10 @@ from wholestory.web.pages.guard import (
     viewer_of,
 )
 from wholestory.web.pages.limits import over_limit
-from wholestory.web.pages.stories import Loaded, load, person_url, record_url
+from wholestory.web.pages.stories import CACHE_SIZE, Loaded, load, person_url, record_url
 
 #: Entries on one page of the chronology table.
 PAGE_SIZE: Final = 100
-#: Chronologies whose page material is kept in memory (per process).
-CACHE_SIZE: Final = 64
 
 SEVERITY_TAGS: Final = {
     "high": "govuk-tag--red",
@@ -419,19 +419,34 @@ def person_view(request: HttpRequest, person: str, decision: Decision) -> HttpRe
     return render(request, "pages/people/person.html", context)
 
 
-def _involvement(store: Store, person: str) -> list[dict[str, Any]]:
-    """When and how each agency's first record of the person arrived: read live, not from
-    the stored chronology, so a lead's confirmation shows at once."""
-    from wholestory.arrival import involvement
+#: Each person's involvement lines, by (store, person, records version): recent people only.
+_involved: OrderedDict[tuple[Any, ...], list[dict[str, Any]]] = OrderedDict()
+_involved_lock = threading.Lock()
 
-    return [
-        {
-            "when": timezone.localtime(i.at).strftime("%d %b %Y %H:%M"),
-            "words": i.words(),
-            "waiting": i.waiting,
-        }
-        for i in involvement(store, person)
-    ]
+
+def _involvement(store: Store, person: str) -> list[dict[str, Any]]:
+    """When and how each agency's first record of the person arrived. Kept per records
+    version (:func:`wholestory.arrival.records_version`), not with the stored chronology,
+    so a lead's confirmation or a new import shows at once."""
+    from wholestory.arrival import involvement, records_version
+
+    key = (str(store.url), person, *records_version(store))
+    with _involved_lock:
+        found: list[dict[str, Any]] | None = _involved.get(key)
+    if found is None:
+        found = [
+            {
+                "when": timezone.localtime(i.at).strftime("%d %b %Y %H:%M"),
+                "words": i.words(),
+                "waiting": i.waiting,
+            }
+            for i in involvement(store, person)
+        ]
+        with _involved_lock:
+            _involved[key] = found
+            while len(_involved) > CACHE_SIZE:
+                _involved.popitem(last=False)
+    return found
 
 
 def _story(request: HttpRequest, person: str, loaded: Loaded) -> str:

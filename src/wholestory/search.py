@@ -137,7 +137,7 @@ def find_people(store: Store, query: Query, limit: int | None = None) -> list[Fo
         params.append(query.date_of_birth + "%")
     for part, names in (("given", query.given_name), ("family", query.family_name)):
         for word in _words(names):
-            condition = _name_condition(store, part)
+            condition = _name_condition(store, part, word)
             where.append(condition)
             params += [f"%{_like(word)}%"] * condition.count("?")
     sql = (
@@ -227,8 +227,15 @@ def _like(word: str) -> str:
 _NAME_COLUMNS: Final = {"given": ("given_name", "other_names"), "family": ("family_name",)}
 
 
-def _name_condition(store: Store, part: str) -> str:
-    """SQL true when one of the source person's ``part`` names contains the pattern ``?``."""
+def _name_condition(store: Store, part: str, word: str) -> str:
+    """SQL true when one of the source person's ``part`` names contains the pattern ``?``.
+
+    The recorded names are JSON; reading it for every person is most of a search's time.
+    So the JSON's text is tried first (a name that holds ``word`` puts ``word`` in that text
+    too), and only the few that pass are read as JSON (so that a key such as "given" never
+    matches, issue 11, M5). A word with a character JSON escapes (a quote, a backslash, a
+    control character) is not in the text as typed, so it skips the first try.
+    """
     like = "LIKE ? ESCAPE '\\'"
     columns = [f"LOWER(COALESCE({c}, '')) {like}" for c in _NAME_COLUMNS[part]]
     if store.backend == "sqlite":
@@ -242,6 +249,9 @@ def _name_condition(store: Store, part: str) -> str:
             f"jsonb_typeof(names->'{part}') = 'array' THEN names->'{part}' ELSE '[]'::jsonb END)"
             f" AS n(value) WHERE LOWER(n.value) {like})"
         )
+    if not any(c in word for c in '"\\') and all(ord(c) >= 0x20 for c in word):
+        text = "names::text" if store.backend != "sqlite" else "names"
+        recorded = f"LOWER(COALESCE({text}, '')) {like} AND {recorded}"
     return " OR ".join([*columns, recorded])
 
 

@@ -39,6 +39,15 @@ USERS: tuple[tuple[str, str, str], ...] = (
     ("ian.identity", "PARTNERSHIP", "identity"),  # reviews every pair
     ("gil.governance", "PARTNERSHIP", "governance"),
 )
+#: The teams of the seeded users who have one, as the synthetic police records name them. The
+#: default agreement makes the police team-level: the practitioner is in a team that holds
+#: records of several of the partnership's children (``person_known_to`` picks one of them);
+#: the manager and the lead oversee the whole force (``access.TEAM_BOUND``), whatever team.
+TEAMS: dict[str, str] = {
+    "pat.police": "Response South",
+    "mia.police": "Response South",
+    "lee.police": "Public Protection Unit",
+}
 
 
 @contextlib.contextmanager
@@ -84,13 +93,21 @@ class Seeded:
     folder: Path
     users: dict[str, tuple[str, str]] = field(default_factory=dict)  # username -> (agency, role)
 
-    def person_known_to(self, agency: str, child: bool = True) -> str:
-        """A WholeStory person whose records include ``agency``'s (a child by default)."""
+    def person_known_to(self, agency: str, child: bool = True, team: str | None = None) -> str:
+        """A WholeStory person whose records include ``agency``'s (a child by default).
+
+        At an agency whose seeded practitioner has a team, one of whom that team holds
+        records (``team`` names another), so every casework user of the agency sees them.
+        """
+        if team is None:
+            team = next((TEAMS[u] for u, a, r in USERS if a == agency and r == "practitioner"
+                         and u in TEAMS), "")  # fmt: skip
         row = self.store.query(
             "SELECT s.ws_person_id FROM ws_source_person s JOIN ws_chronology c "
             "ON c.ws_person_id = s.ws_person_id WHERE s.agency = ? AND c.is_child = ? "
-            "ORDER BY s.ws_person_id LIMIT 1",
-            [agency, child],
+            "AND (? = '' OR EXISTS (SELECT 1 FROM ws_record r WHERE r.agency = s.agency "
+            "AND r.person_id = s.person_id AND r.team = ?)) ORDER BY s.ws_person_id LIMIT 1",
+            [agency, child, team, team],
         )
         return str(row[0][0])
 
@@ -123,7 +140,8 @@ def seed(store: Store, folder: Path, children: int = 60, seed_number: int = 4) -
     build_all(store)
     seeded = Seeded(store, folder)
     for username, agency, role in USERS:
-        user = add_user(username, agency, role, PASSWORD, check_password=False)
+        user = add_user(username, agency, role, PASSWORD, TEAMS.get(username, ""),
+                        check_password=False)  # fmt: skip
         if role in TWO_FACTOR_REQUIRED:
             add_totp(user)
         seeded.users[username] = (agency, role)

@@ -9,6 +9,15 @@ not because of a job title. Each function returns a :class:`Decision` whose
   holds records of that person, or of a child in that person's household. A
   record uploaded by hand counts only once a lead of its agency confirms it;
   until then it gives access like a break-glass, for the same time.
+* At an agency the sharing agreement makes team-level (by default the police
+  and the health trusts), a practitioner's relationship is their team's: they
+  see a person when their team holds a record of them or of a child in their
+  household, or when such a record names no team (it counts for the whole
+  agency). A practitioner there with no team set is related only through
+  records that name no team, and their refusal says so. Managers and leads
+  are related at the agency's grain: they oversee every team (the flags
+  dashboard, confirmations, who has looked, the agency's audit). A refusal
+  reads the same for every person the viewer may not see.
 * Anyone else (except board members and administrators) may "break glass" by
   stating a reason; access is granted for a limited time, audited, and the
   leads of the agencies holding records are told.
@@ -22,8 +31,9 @@ not because of a job title. Each function returns a :class:`Decision` whose
 * Partnership information governance reads the whole audit log; a lead reads
   only their own agency's entries and those about people it holds records of.
 
-This module is pure: the facts it decides on (which agencies hold records,
-which grants are open) are gathered by :func:`facts_about` and the web layer.
+This module is pure: the facts it decides on (which agencies and teams hold
+records, the agreement's grain, which grants are open) are gathered by
+:func:`facts_about` and the web layer.
 """
 
 from __future__ import annotations
@@ -60,6 +70,12 @@ ROLES: Final[dict[str, str]] = {
 }
 #: Roles whose access follows their agency's involvement.
 CASEWORK: Final = frozenset({PRACTITIONER, MANAGER, LEAD})
+#: Casework roles related to people through their own team's records at a team-level agency.
+#: Managers and safeguarding leads oversee the whole agency's work and are related at the
+#: agency's grain: a lead acts for the agency (confirming its uploads, reading who looked and
+#: its audit), and both have the flags dashboard, which lists every child the agency holds
+#: records of. Team-bound managers would need that list cut to their team first.
+TEAM_BOUND: Final = frozenset({PRACTITIONER})
 #: Roles that may never see an identifiable person, even by breaking glass.
 NO_CASE_DATA: Final = frozenset({BOARD, ADMIN, DATA, GOVERNANCE})
 #: Roles that must use a second factor (TOTP): those that approve access, manage accounts or
@@ -88,6 +104,47 @@ class Viewer:
     role: str
     grants: dict[str, dt.datetime] = field(default_factory=dict)  # person -> reviewer grant ends
     glass: dict[str, dt.datetime] = field(default_factory=dict)  # person -> break-glass ends
+    team: str = ""  # their team in their agency's words, "" when none is set
+
+
+def team_key(name: str | None) -> str:
+    """A team as the rules compare teams: case and spacing do not matter; "" is no team.
+
+    The same comparison as the sharing agreement's (``sharing.decide.holds_relationship``).
+    """
+    return " ".join((name or "").split()).casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class Grain:
+    """How narrowly holding a record relates an agency's staff (the agreement's ``relationships``).
+
+    At a team-level agency a record relates only the team that holds it, and a
+    record that names no team the whole agency; elsewhere a record relates the
+    whole agency. The same answer as ``Agreement.grain``.
+    """
+
+    team_agencies: frozenset[str] = frozenset()
+    every_agency: bool = False  # the agreement's default is team-level
+
+    def team_level(self, agency: str) -> bool:
+        """Whether ``agency``'s records relate only the team that holds them."""
+        return self.every_agency or agency in self.team_agencies
+
+
+#: Every agency's records relate the whole agency (facts gathered without an agreement).
+AGENCY_WIDE: Final = Grain()
+
+
+def partnership_grain() -> Grain:
+    """The grain of the agreement in force (``WHOLESTORY_SHARING_AGREEMENT``, else the default).
+
+    The agreement is read once per process (``sharing.partnership_agreement``), not per view.
+    """
+    from wholestory.sharing.agreement import TEAM, partnership_agreement
+
+    agreement = partnership_agreement()
+    return Grain(agreement.team_agencies, agreement.relationship_default == TEAM)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +157,14 @@ class Facts:
     # Agencies whose only records of the person are hand uploads no lead of theirs has
     # confirmed, with when the oldest arrived: access through them is like breaking glass.
     unconfirmed: dict[str, dt.datetime] = field(default_factory=dict)
+    # Which agencies' records relate only the team holding them, and for those agencies
+    # only: the teams (as team_key writes them, "" for a record that names no team) of
+    # their confirmed records of the person, the teams only unconfirmed uploads relate
+    # (with the oldest's time), and the teams of their records of a household child.
+    grain: Grain = AGENCY_WIDE
+    teams: dict[str, frozenset[str]] = field(default_factory=dict)
+    unconfirmed_teams: dict[str, dict[str, dt.datetime]] = field(default_factory=dict)
+    household_child_teams: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,31 +189,92 @@ def may_see_person(viewer: Viewer, facts: Facts, now: dt.datetime) -> Decision:
     """Whether the viewer may see this person's records and chronology."""
     if viewer.role in NO_CASE_DATA:
         return deny(f"{ROLES[viewer.role]}s do not see identifiable people.")
-    waiting = facts.unconfirmed.get(viewer.agency)
-    if viewer.role in CASEWORK and viewer.agency in facts.agencies and waiting is None:
-        return allow(f"{agency_name(viewer.agency)} holds records of this person.", "relationship")
-    if viewer.role in CASEWORK and viewer.agency in facts.household_child_agencies:
-        return allow(
-            f"{agency_name(viewer.agency)} holds records of a child in this person's household.",
-            "household",
-        )
-    ends = waiting + dt.timedelta(hours=BREAK_GLASS_HOURS) if waiting else None
-    if viewer.role in CASEWORK and ends and ends > now:
-        return allow(
-            f"{agency_name(viewer.agency)}'s records of this person were uploaded by hand and no "
-            f"{agency_name(viewer.agency)} safeguarding lead has confirmed them yet. Until one "
-            f"does, you see this person as if breaking glass, until {ends:%d %b %Y %H:%M}.",
-            "unconfirmed_upload",
-        )
+    if viewer.role in CASEWORK:
+        related = _through_records(viewer, facts, now)
+        if related:
+            return related
     grant = viewer.grants.get(facts.person)
     if viewer.role == REVIEWER and grant and grant > now:
         return allow(f"Review access to this case until {grant:%d %b %Y %H:%M}.", "grant")
     glass = viewer.glass.get(facts.person)
     if glass and glass > now:
         return allow(f"Break-glass access until {glass:%d %b %Y %H:%M}.", "break_glass")
-    return deny(
-        "Your agency holds no records of this person or of a child in their household.",
-        can_break_glass=True,
+    return deny(_refusal(viewer, facts.grain), can_break_glass=True)
+
+
+def team_bound(viewer: Viewer, grain: Grain) -> bool:
+    """Whether only the viewer's team's records relate them to people (see :data:`TEAM_BOUND`)."""
+    return viewer.role in TEAM_BOUND and grain.team_level(viewer.agency)
+
+
+def _through_records(viewer: Viewer, facts: Facts, now: dt.datetime) -> Decision | None:
+    """A casework viewer's relationship with the person through their agency's (team's) records."""
+    name = agency_name(viewer.agency)
+    if not team_bound(viewer, facts.grain):
+        waiting = facts.unconfirmed.get(viewer.agency)
+        if viewer.agency in facts.agencies and waiting is None:
+            return allow(f"{name} holds records of this person.", "relationship")
+        if viewer.agency in facts.household_child_agencies:
+            return allow(
+                f"{name} holds records of a child in this person's household.", "household"
+            )
+        return _unconfirmed(name, waiting, now)
+    # The viewer's team, and records that name no team (they relate the whole agency).
+    mine = {team_key(viewer.team), ""}
+    held = facts.teams.get(viewer.agency, frozenset()) & mine
+    if held:
+        return allow(_whose(viewer, held, "this person"), "relationship")
+    held = facts.household_child_teams.get(viewer.agency, frozenset()) & mine
+    if held:
+        return allow(_whose(viewer, held, "a child in this person's household"), "household")
+    told = facts.unconfirmed_teams.get(viewer.agency, {})
+    return _unconfirmed(name, min((at for t, at in told.items() if t in mine), default=None), now)
+
+
+def _whose(viewer: Viewer, teams: set[str] | frozenset[str], whom: str) -> str:
+    """Why a team-bound viewer is related: their team's records, or records naming no team."""
+    name = agency_name(viewer.agency)
+    if team_key(viewer.team) in teams and team_key(viewer.team):
+        return f"Your team ({viewer.team.strip()}) holds {name} records of {whom}."
+    return f"{name} holds records of {whom} that name no team, so they relate all of {name}."
+
+
+def _unconfirmed(name: str, waiting: dt.datetime | None, now: dt.datetime) -> Decision | None:
+    """Access through a hand upload no lead has confirmed: like breaking glass, for a day."""
+    ends = waiting + dt.timedelta(hours=BREAK_GLASS_HOURS) if waiting else None
+    if not ends or ends <= now:
+        return None
+    return allow(
+        f"{name}'s records of this person were uploaded by hand and no {name} safeguarding "
+        f"lead has confirmed them yet. Until one does, you see this person as if breaking "
+        f"glass, until {ends:%d %b %Y %H:%M}.",
+        "unconfirmed_upload",
+    )
+
+
+def _refusal(viewer: Viewer, grain: Grain) -> str:
+    """Why the viewer may not see a person: the same words for everyone they may not see.
+
+    They depend on the viewer and the agreement only, never on the person, so a
+    refusal never says whether someone is known, nor to which team.
+    """
+    if viewer.role not in CASEWORK or not team_bound(viewer, grain):
+        return "Your agency holds no records of this person or of a child in their household."
+    name = agency_name(viewer.agency)
+    rule = (
+        "Under the partnership's information sharing agreement, a "
+        f"{name} record relates only the team that holds it (a record that names no team "
+        f"relates all of {name})"
+    )
+    if not team_key(viewer.team):
+        return (
+            f"You have no team set. {rule}, so without a team you see only people of whom "
+            f"{name} holds records that name no team. Ask your administrator to set your team."
+        )
+    return (
+        f"Your team ({viewer.team.strip()}) holds no records of this person or of a child in "
+        f"their household. {rule}, so records held by other {name} teams do not open a "
+        "person to you."
     )
 
 
@@ -210,28 +336,48 @@ def facts_about(store: Store, person: str) -> Facts:
 
     A record uploaded by hand counts fully only once a lead of its agency confirms it
     (:mod:`wholestory.arrival`); a household child's unconfirmed records do not count.
+    At the agencies the agreement in force makes team-level, the teams holding the
+    records too: one more query each for the person and the household's children,
+    asking only those agencies' records for their distinct teams.
     """
-    from wholestory.arrival import standing
+    from wholestory.arrival import holding
 
+    grain = partnership_grain()
+    asked = None if grain.every_agency else grain.team_agencies
     # An unlinked AGENCY:PERSON_ID counts through its records, like anyone else: an id
     # that names no one must not look like a person its agency holds (issue 11, L3).
-    confirmed, unconfirmed = standing(store, [person])
-    mine = confirmed | set(unconfirmed)
-    children, _ = standing(store, _household_children(store, person))
-    return Facts(person, frozenset(mine), frozenset(children), unconfirmed)
+    mine = holding(store, [person], asked)
+    children = holding(store, _household_children(store, person), asked)
+    return Facts(
+        person,
+        mine.confirmed | frozenset(mine.waiting),
+        children.confirmed,
+        mine.waiting,
+        grain,
+        mine.teams,
+        mine.waiting_teams,
+        children.teams,
+    )
+
+
+#: The children (as the stored chronologies know them) linked by a household link to a
+#: person: ``household_people`` and the chronology's ``is_child`` in one query.
+_HOUSEHOLD_CHILDREN: Final = """
+WITH mine AS (SELECT key FROM ws_source_person WHERE ws_person_id = ?), near AS (
+    SELECT h.key_b AS key FROM ws_household_link h JOIN mine m ON h.key_a = m.key
+    UNION SELECT h.key_a FROM ws_household_link h JOIN mine m ON h.key_b = m.key
+)
+SELECT c.ws_person_id FROM ws_chronology c WHERE c.is_child AND c.ws_person_id <> ?
+AND c.ws_person_id IN (
+    SELECT COALESCE(s.ws_person_id, n.key) FROM near n LEFT JOIN ws_source_person s ON s.key = n.key
+)
+"""
 
 
 def _household_children(store: Store, person: str) -> list[str]:
-    """Children (as the stored chronologies know them) linked to the person's household."""
-    from wholestory.chronology.stored import household_people
+    """Children (as the stored chronologies know them) linked to the person's household.
 
-    others = household_people(store, {person})
-    if not others:
-        return []
-    condition, params = store.keys_in("ws_person_id", sorted(others))
-    return [
-        str(p)
-        for (p,) in store.query(
-            f"SELECT ws_person_id FROM ws_chronology WHERE is_child AND {condition}", params
-        )
-    ]
+    The same people as ``chronology.stored.household_people`` then ``is_child``, in one
+    query rather than four: this runs on every look at a person.
+    """
+    return [str(p) for (p,) in store.query(_HOUSEHOLD_CHILDREN, [person, person])]

@@ -21,7 +21,7 @@ This module is plain SQL over the store; the web layer and the CLI call it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -57,8 +57,39 @@ def standing(store: Store, people: Sequence[str]) -> tuple[set[str], dict[str, d
     records came by an unconfirmed upload counts as unconfirmed as a whole, because
     the upload may have changed the details that linked it (a name, a date of birth).
     """
+    held = holding(store, people)
+    return set(held.confirmed), held.waiting
+
+
+@dataclass(frozen=True, slots=True)
+class Holding:
+    """Which agencies, and at team-level agencies which teams, hold records of some people.
+
+    Teams are compared as :func:`wholestory.access.team_key` writes them (case and
+    spacing do not matter); ``""`` stands for records that name no team.
+    """
+
+    confirmed: frozenset[str]  # agencies whose records give access
+    waiting: dict[str, dt.datetime]  # agencies with only unconfirmed uploads: the oldest's time
+    # Per team-level agency, the teams of its confirmed records.
+    teams: dict[str, frozenset[str]]
+    # Per team-level agency, the teams only unconfirmed uploads relate, and the oldest's time.
+    waiting_teams: dict[str, dict[str, dt.datetime]]
+
+
+def holding(store: Store, people: Sequence[str], teams_at: Collection[str] | None = ()) -> Holding:
+    """:func:`standing`, and which teams hold the records at the agencies ``teams_at``.
+
+    ``teams_at`` names the agencies whose relationships are team-level (``None``: every
+    agency); only their records' teams are asked for, one more query, which reads the
+    distinct teams of those agencies' records of ``people`` (a handful of rows), never
+    each record in Python. A source person with a record brought by an unconfirmed
+    upload relates its teams only like the upload (as in :func:`standing`).
+    """
+    from wholestory.access import team_key
+
     if not people:
-        return set(), {}
+        return Holding(frozenset(), {}, {}, {})
     condition, params = _people_condition(store, people)
     # Per source person, the oldest unconfirmed upload that brought one of its records.
     # Asked from the (few) unconfirmed uploads' side, so that a person with thousands of
@@ -73,13 +104,58 @@ def standing(store: Store, people: Sequence[str]) -> tuple[set[str], dict[str, d
     )
     confirmed: set[str] = set()
     waiting: dict[str, dt.datetime] = {}
-    for agency, _, since in rows:
-        if since is None:
+    since: dict[tuple[str, str], dt.datetime | None] = {}
+    for agency, key, oldest in rows:
+        at = None if oldest is None else moment(oldest)
+        since[(str(agency), str(key))] = at
+        if at is None:
             confirmed.add(str(agency))
         else:
-            at = moment(since)
             waiting[str(agency)] = min(waiting.get(str(agency), at), at)
-    return confirmed, {a: at for a, at in waiting.items() if a not in confirmed}
+    teams: dict[str, set[str]] = {}
+    waiting_teams: dict[str, dict[str, dt.datetime]] = {}
+    for agency, key, team in _teams_of(store, condition, params, teams_at, since):
+        if (agency, key) not in since:
+            continue  # its first record arrived between the two queries: next time
+        at, name = since[(agency, key)], team_key(team)
+        if at is None:
+            teams.setdefault(agency, set()).add(name)
+        else:
+            told = waiting_teams.setdefault(agency, {})
+            told[name] = min(told.get(name, at), at)
+    return Holding(
+        frozenset(confirmed),
+        {a: at for a, at in waiting.items() if a not in confirmed},
+        {a: frozenset(t) for a, t in teams.items()},
+        {
+            agency: {t: at for t, at in told.items() if t not in teams.get(agency, ())}
+            for agency, told in waiting_teams.items()
+        },
+    )
+
+
+def _teams_of(
+    store: Store,
+    condition: str,
+    params: list[Any],
+    teams_at: Collection[str] | None,
+    since: dict[tuple[str, str], dt.datetime | None],
+) -> list[tuple[str, str, str]]:
+    """(agency, source person, team) once each, for the agencies ``teams_at`` (None: all)."""
+    held = {agency for agency, _ in since}
+    agencies = sorted(held if teams_at is None else held & set(teams_at))
+    if not agencies:
+        return []
+    within, more = store.keys_in("s.agency", agencies)
+    return [
+        (str(agency), str(key), str(team or ""))
+        for agency, key, team in store.query(
+            "SELECT DISTINCT s.agency, s.key, r.team FROM ws_source_person s JOIN ws_record r "
+            "ON r.agency = s.agency AND r.person_id = s.person_id "
+            f"WHERE {condition} AND {within}",
+            [*params, *more],
+        )
+    ]
 
 
 # -- an agency's first record of a person -------------------------------------------------

@@ -2,9 +2,13 @@
 
 Casework users are at the police, a school and children's social care;
 leads and the administrator get an authenticator (TOTP) device, as their
-roles require. Passwords are random and kept only as Argon2 hashes; they are
-returned for printing only in demo mode. The reviewer is granted the demo
-child with the most flags, so there is a case to review.
+roles require. The default sharing agreement relates police staff team by
+team, so the police practitioner is in the Public Protection Unit: the team
+the synthetic generator gives exploitation, Marac and DASH records, which
+holds the demo's most flagged child (``make demo``: WS-0000097). Passwords
+are random and kept only as Argon2 hashes; they are returned for printing
+only in demo mode. The reviewer is granted the demo child with the most
+flags, so there is a case to review.
 """
 
 from __future__ import annotations

@@ -31,6 +31,7 @@ from wholestory.access import (
     facts_about,
     may,
     may_see_person,
+    partnership_grain,
 )
 from wholestory.store import Store, open_store
 
@@ -76,7 +77,9 @@ def _viewer(request: HttpRequest) -> Viewer:
     for grant in grants_open.filter(starts_at__lte=now):
         target = grants if grant.kind == AccessGrant.REVIEW else glass
         target[grant.person] = max(target.get(grant.person, grant.ends_at), grant.ends_at)
-    return Viewer(str(user.get_username()), membership.agency, membership.role, grants, glass)
+    return Viewer(
+        str(user.get_username()), membership.agency, membership.role, grants, glass, membership.team
+    )
 
 
 def record(
@@ -230,8 +233,13 @@ def sharing_of_look(person: str, viewer: Viewer) -> dict[str, Any]:
 
 
 def unknown_person(viewer: Viewer) -> Decision:
-    """The refusal for an id that names no one: worded exactly as any other refusal."""
-    return may_see_person(viewer, Facts("", frozenset(), frozenset()), timezone.now())
+    """The refusal for an id that names no one: worded exactly as any other refusal.
+
+    The agreement's grain goes in too: the words for a team-bound viewer name their team
+    and the rule, whoever the person is, so they must for someone unknown as well.
+    """
+    nobody = Facts("", frozenset(), frozenset(), grain=partnership_grain())
+    return may_see_person(viewer, nobody, timezone.now())
 
 
 def own_id(viewer: Viewer, person: str) -> bool:

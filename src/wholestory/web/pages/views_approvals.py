@@ -251,6 +251,7 @@ def _set_password(
             user.username,
             membership.agency if membership else "",
             membership.role if membership else "",
+            team=membership.team if membership else "",
         ),
     )
     if refused:

@@ -87,7 +87,10 @@ def prepare(url_text: str) -> dict[str, Any]:
     from wholestory.web.accounts.users import add_user
 
     for n in range(1, USERS + 1):
-        add_user(USERNAME.format(n), AGENCIES[n % len(AGENCIES)], "practitioner", PASSWORD,
+        agency = AGENCIES[n % len(AGENCIES)]
+        # In the team the child's records carry (benchmarks.chronology_bench): at a team-level
+        # agency (the police, by default) only that team is related to the child.
+        add_user(USERNAME.format(n), agency, "practitioner", PASSWORD, f"{agency.title()} team",
                  check_password=False)  # fmt: skip
     from django.db import connections
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 import json
 import sys
@@ -93,7 +94,7 @@ def ingest_command(
             linked = link_new(store, since=since, thresholds=thresholds)
             if linked is not None:
                 refreshed = refresh_after_feed(store, since)
-                _tell_leads(first_record_notices(store, since))
+                _tell_leads(store, first_record_notices(store, since))
     finally:
         store.close()
     if as_json:
@@ -154,11 +155,22 @@ def _run(store: Store, paths: list[Path], profile: Profile | None, quiet: bool) 
         return ingest_paths(store, paths, profile, progress=progress, arrival=arrival)
 
 
-def _tell_leads(notices: list[Notice]) -> None:
-    """Tell the leads of agencies already involved with someone a feed brings a new agency to."""
-    from wholestory.web.accounts.notices import keep  # Django is set up by ready_store
+def _tell_leads(store: Store, notices: list[Notice]) -> None:
+    """Tell the leads of agencies already involved with someone a feed brings a new agency to.
 
-    keep(notices)
+    Written through the feed's own store, in one transaction: Django's connection is set
+    up once per process and need not be this store (a test run feeds many stores).
+    """
+    if not notices:
+        return
+    now = dt.datetime.now(dt.UTC)
+    with store.transaction():
+        for n in notices:
+            store.execute(
+                "INSERT INTO ws_notification (agency, person, message, created_at, read_by, url) "
+                "VALUES (?, ?, ?, ?, '', '')",
+                [n.agency, n.person, n.message, now],
+            )
 
 
 def _who_runs() -> str:

@@ -63,6 +63,7 @@ MIDDLEWARE: list[str] = [
     "wholestory.web.accounts.middleware.IdleTimeoutMiddleware",
     "wholestory.web.accounts.middleware.TwoFactorMiddleware",
     "axes.middleware.AxesMiddleware",
+    "wholestory.web.pages.guard.RefusalMiddleware",
 ]
 
 ROOT_URLCONF = "wholestory.web.urls"

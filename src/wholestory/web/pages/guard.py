@@ -111,16 +111,32 @@ def record(
     )
 
 
-def audited(request: HttpRequest, action: str, **what: Any) -> HttpResponse | None:
-    """Write the audit entry; the refusal page if it cannot be written (then show nothing).
+def audited(request: HttpRequest, action: str, **what: Any) -> None:
+    """Write the audit entry before anything is shown.
 
-    ``None`` means the entry is written and the page may go on.
+    If it cannot be written, :class:`wholestory.audit.AuditUnavailable` is raised and
+    :class:`RefusalMiddleware` turns it into the refusal page, so a view never goes on
+    to show what was not audited, and never has to remember to check.
     """
-    try:
-        record(request, action, **what)
-    except audit.AuditUnavailable:
-        return unavailable(request)
-    return None
+    record(request, action, **what)
+
+
+class RefusalMiddleware:
+    """Turns an audit log that cannot be written into the refusal page, in one place.
+
+    The API has its own handler for the same exception (``web/api/api.py``).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, audit.AuditUnavailable):
+            return unavailable(request)
+        return None
 
 
 def unavailable(request: HttpRequest) -> HttpResponse:
@@ -132,9 +148,7 @@ def denied(
     request: HttpRequest, decision: Decision, *, person: str = "", status: int = 403
 ) -> HttpResponse:
     """Audit the refusal, then say so plainly (and offer break glass where it is open)."""
-    refused = audited(request, "denied", person=person, reason=decision.reason, outcome="denied")
-    if refused:
-        return refused
+    audited(request, "denied", person=person, reason=decision.reason, outcome="denied")
     return render(
         request,
         "pages/denied.html",
@@ -201,7 +215,7 @@ def person_page(
             if not decision.allowed or not facts.agencies:
                 refusal = decision if facts.agencies else unknown_person(viewer)
                 return denied(request, refusal, person=person)
-            refused = audited(
+            audited(
                 request,
                 action,
                 person=person,
@@ -213,8 +227,6 @@ def person_page(
                 },
                 viewer=viewer,
             )
-            if refused:
-                return refused
             return view(request, person, decision, *args, **kwargs)
 
         return guarded  # type: ignore[return-value]
@@ -254,7 +266,7 @@ def own_id(viewer: Viewer, person: str) -> bool:
 
 def not_found(request: HttpRequest, viewer: Viewer, person: str) -> HttpResponse:
     """Audit the refusal of an unknown id of the viewer's own agency, then say it is not found."""
-    refused = audited(
+    audited(
         request, "denied", person=person, reason="No such person.", outcome="denied", viewer=viewer
     )
-    return refused or render(request, "pages/people/missing.html", status=404)
+    return render(request, "pages/people/missing.html", status=404)

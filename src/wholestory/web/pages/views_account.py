@@ -57,14 +57,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 return redirect(_next(request))
             if getattr(request, "axes_locked_out", False):
                 return render(request, "pages/locked.html", status=429)
-            refused = audited(
+            audited(
                 request,
                 "login_failed",
                 outcome="denied",
                 detail={"username": form.cleaned_data["username"]},
             )
-            if refused:
-                return refused
         error = "The username or password is not right."
     timeout = request.GET.get("timeout") == "1"
     return render(request, "pages/login.html", {"form": form, "error": error, "timeout": timeout})
@@ -102,11 +100,9 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
         if device is not None:
             otp_login(request, device)
             return redirect(_next(request))
-        refused = audited(
+        audited(
             request, "login_failed", outcome="denied", detail={"step": "second factor"}
         )
-        if refused:
-            return refused
         error = "That code is not right, or it has expired. Try the code showing now."
     return render(request, "pages/two_factor.html", {"form": form, "error": error})
 

@@ -65,9 +65,7 @@ def approvals_view(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
     if request.method == "POST":
         return _approve(request, viewer)
-    refused = audited(request, "view", target="/approvals", viewer=viewer)
-    if refused:
-        return refused
+    audited(request, "view", target="/approvals", viewer=viewer)
     return _page(request, viewer)
 
 
@@ -80,7 +78,7 @@ def _approve(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     grant = AccessGrant.objects.filter(pk=int(grant_id)).first() if grant_id.isdigit() else None
     agencies = set(facts_about(core_store(), grant.person).agencies) if grant else set()
     problem = _problem(viewer, username, grant, agencies)
-    refused = audited(
+    audited(
         request,
         "approve",
         person=grant.person if grant else "",
@@ -90,8 +88,6 @@ def _approve(request: HttpRequest, viewer: Viewer) -> HttpResponse:
         detail={"account": username} if username else {"grant": grant_id},
         viewer=viewer,
     )
-    if refused:
-        return refused
     try:
         if grant is not None:
             approve_grant(grant, _approver(viewer), agencies)
@@ -119,7 +115,7 @@ def _refuse(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     grant = AccessGrant.objects.filter(pk=int(grant_id)).first() if grant_id.isdigit() else None
     agencies = set(facts_about(core_store(), grant.person).agencies) if grant else set()
     problem = _problem(viewer, username, grant, agencies).replace("approve", "refuse")
-    refused = audited(
+    audited(
         request,
         "refuse",
         person=grant.person if grant else "",
@@ -129,8 +125,6 @@ def _refuse(request: HttpRequest, viewer: Viewer) -> HttpResponse:
         detail={"account": username} if username else {"grant": grant_id},
         viewer=viewer,
     )
-    if refused:
-        return refused
     try:
         if grant is not None:
             refuse_grant(grant, _approver(viewer), agencies)
@@ -242,7 +236,7 @@ def _set_password(
 ) -> HttpResponse | None:
     """Audit first, then set the password; None if the link was used meanwhile."""
     membership = getattr(user, "membership", None)
-    refused = audited(
+    audited(
         request,
         "password_set",
         target="/welcome",
@@ -254,8 +248,6 @@ def _set_password(
             team=membership.team if membership else "",
         ),
     )
-    if refused:
-        return refused
     try:
         use_password_link(token, password)
     except UserError:

@@ -22,9 +22,7 @@ from wholestory.web.pages.guard import audited, core_store, requires, viewer_of
 def duplicates_view(request: HttpRequest) -> HttpResponse:
     """The lead's own agency's duplicate ids, each with why they are one person. Audited."""
     agency = viewer_of(request).agency
-    refused = audited(request, "view", target="/duplicates", detail={"agency": agency})
-    if refused:
-        return refused
+    audited(request, "view", target="/duplicates", detail={"agency": agency})
     try:
         found, episodes = agency_duplicates(core_store(), agency), False
     except EpisodeAgencyError:

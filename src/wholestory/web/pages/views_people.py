@@ -198,7 +198,7 @@ def _refused_search(
 ) -> HttpResponse:
     """Audit a search that was not run (its terms, and why), then say why on ``page``
     (or, with ``show`` off, let the form say what is wrong with each field)."""
-    refused = audited(
+    audited(
         request,
         action,
         reason=reason,
@@ -206,8 +206,6 @@ def _refused_search(
         detail={"kind": "search", "query": terms, "refused": why},
         viewer=viewer_of(request),
     )
-    if refused:
-        return refused
     if status == 429:
         return render(request, "pages/limited.html", status=429)
     return render(request, page, {**(context or {}), "error": why if show else ""}, status=status)
@@ -244,14 +242,12 @@ def search_view(request: HttpRequest) -> HttpResponse:
         return _refused_search(
             request, "search", str(error), _typed(request.GET), page=page, context=context
         )
-    refused = audited(
+    audited(
         request,
         "search",
         detail={"query": query.as_detail(), "count": len(found)},
         viewer=viewer,
     )
-    if refused:
-        return refused
     context.update(asked=True, results=_results(found))
     return render(request, page, context)
 
@@ -288,15 +284,13 @@ def break_glass_search_view(request: HttpRequest) -> HttpResponse:
             request, "break_glass", str(error), terms, reason, page=page, context=context
         )
     shown = [f.person for f in found]
-    refused = audited(
+    audited(
         request,
         "break_glass",
         reason=reason,
         detail={"kind": "search", "query": query.as_detail(), "count": len(found), "shown": shown},
         viewer=viewer,
     )
-    if refused:
-        return refused
     visible = {f.person for f in visible_to(core_store(), viewer, found, now)}
     _tell_leads_of_search(viewer, [f for f in found if f.person not in visible], reason)
     context.update(asked=True, results=_results(found, visible))
@@ -831,7 +825,7 @@ def break_glass_view(request: HttpRequest, person: str) -> HttpResponse:
         now = timezone.now()
         ends = now + dt.timedelta(hours=BREAK_GLASS_HOURS)
         agencies = sorted(facts.agencies)
-        refused = audited(
+        audited(
             request,
             "break_glass",
             person=person,
@@ -839,8 +833,6 @@ def break_glass_view(request: HttpRequest, person: str) -> HttpResponse:
             detail={"until": ends.isoformat(timespec="seconds"), "notified": agencies},
             viewer=viewer,
         )
-        if refused:
-            return refused
         who = _who_asked(viewer)
         until = timezone.localtime(ends).strftime("%d %b %Y %H:%M")
         name = core_store().scalar(
@@ -904,9 +896,7 @@ def notifications_view(request: HttpRequest) -> HttpResponse:
                 note.read_by = " ".join([*readers, viewer.username])
                 note.save(update_fields=["read_by"])
         return redirect("/notifications")
-    refused = audited(request, "view", target="/notifications", viewer=viewer)
-    if refused:
-        return refused
+    audited(request, "view", target="/notifications", viewer=viewer)
     notes = [
         {
             "id": n.pk,
@@ -947,9 +937,7 @@ def access_log_view(request: HttpRequest, person: str) -> HttpResponse:
             "has looked at them."
         )
         return denied(request, refusal, person=person)
-    refused = audited(request, "audit_view", person=person, reason=capability.reason, viewer=viewer)
-    if refused:
-        return refused
+    audited(request, "audit_view", person=person, reason=capability.reason, viewer=viewer)
     entries = audit.entries(core_store(), person=person, limit=500)
     rows = [
         {

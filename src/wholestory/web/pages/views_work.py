@@ -160,15 +160,13 @@ def flags_view(request: HttpRequest) -> HttpResponse:
     )
     pages = Pages(_page_number(request), len(children), len(children), _other_params(request))
     shown = children[pages.offset : pages.offset + pages.size]
-    refused = audited(
+    audited(
         request,
         "view",
         target="/flags",
         viewer=viewer,
         detail={"code": code, "page": pages.number, "people": [c["person"] for c in shown]},
     )
-    if refused:
-        return refused
     return render(
         request,
         "pages/work/flags.html",
@@ -285,7 +283,7 @@ def review_list_view(request: HttpRequest) -> HttpResponse:
         for item in queue
     ]
     sets = [_lookalike_item(found) for found in lookalike_sets(store, agency=scope)]
-    refused = audited(
+    audited(
         request,
         "view",
         target="/review",
@@ -296,8 +294,6 @@ def review_list_view(request: HttpRequest) -> HttpResponse:
             "lookalikes": [found["set_id"] for found in sets],
         },
     )
-    if refused:
-        return refused
     return render(
         request,
         "pages/work/review_list.html",
@@ -395,15 +391,12 @@ def _comparison(item: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[s
 
 def _audit_both(
     request: HttpRequest, action: str, item: dict[str, Any], **what: Any
-) -> HttpResponse | None:
-    """The same entry for each of the pair's two people (the refusal page if it cannot be):
-    a side not yet linked to anyone is named by its AGENCY:ID, so both appear in the log."""
+) -> None:
+    """The same entry for each of the pair's two people: a side not yet linked to
+    anyone is named by its AGENCY:ID, so both appear in the log."""
     people = dict.fromkeys(str(item.get(f"person_{s}") or item[s]) for s in ("a", "b"))
     for person in people:
-        refused = audited(request, action, person=person, **what)
-        if refused:
-            return refused
-    return None
+        audited(request, action, person=person, **what)
 
 
 @never_cache
@@ -435,18 +428,14 @@ def review_pair_view(request: HttpRequest, key_a: str, key_b: str) -> HttpRespon
             "match_probability": item.get("match_probability"),
         }
         # One entry per person, so each person's "who has looked" shows the decision.
-        refused = _audit_both(request, "decision", item, reason=reason, detail=detail)
-        if refused:
-            return refused
+        _audit_both(request, "decision", item, reason=reason, detail=detail)
         try:
             decide(store, keys[0], keys[1], decision, reason, viewer.username)
         except LinkError as error:
             form.add_error(None, str(error))
-            refused = _audit_both(
+            _audit_both(
                 request, "decision", item, reason=str(error), detail=detail, outcome="failed"
             )
-            if refused:
-                return refused
         else:
             refresh_for_keys(store, keys)
             verb = "the same person" if decision == "same" else "different people"
@@ -457,9 +446,7 @@ def review_pair_view(request: HttpRequest, key_a: str, key_b: str) -> HttpRespon
                 f"are {verb}.",
             )
             return redirect("/review")
-    refused = _audit_both(request, "view", item, detail={"pair": [str(item["a"]), str(item["b"])]})
-    if refused:
-        return refused
+    _audit_both(request, "view", item, detail={"pair": [str(item["a"]), str(item["b"])]})
     rows, others = _comparison(item)
     a, b = _side(item, "a"), _side(item, "b")
     # Only the two agencies' own records: which other agencies hold records is not
@@ -577,20 +564,16 @@ def upload_view(request: HttpRequest) -> HttpResponse:
         if foreign:
             return _upload_refused(request, context, viewer, detail, foreign=foreign)
         # Recorded before anything goes in, so no import is ever unaudited.
-        refused = audited(
+        audited(
             request, "upload", target="/upload", outcome="started", viewer=viewer, detail=detail
         )
-        if refused:
-            return refused
         arrival = Arrival(UPLOAD, viewer.username, viewer.agency)
         outcome = _ingest(core_store(), saved, arrival)
     detail.update(outcome.counts)
     detail["linked"] = outcome.linked_people
     if outcome.error:
         return _upload_refused(request, context, viewer, detail, problem=outcome.error)
-    refused = audited(request, "upload", target="/upload", viewer=viewer, detail=detail)
-    if refused:
-        return refused
+    audited(request, "upload", target="/upload", viewer=viewer, detail=detail)
     context.update(
         {
             "done": True,
@@ -620,11 +603,9 @@ def _upload_refused(
     foreign: Sequence[ForeignRow] = (),
 ) -> HttpResponse:
     detail = {**detail, "problem": problem, "other_agency_rows": len(foreign)}
-    refused = audited(
+    audited(
         request, "upload", target="/upload", outcome="refused", viewer=viewer, detail=detail
     )
-    if refused:
-        return refused
     named = sorted({f.agency.upper() for f in foreign})
     context.update(
         {
@@ -803,9 +784,7 @@ def audit_view(request: HttpRequest) -> HttpResponse:
     form = AuditFilter(request.GET or None)
     filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
     shown_filters = {k: str(v) for k, v in filters.items() if v}
-    refused = audited(request, "audit_view", target="/audit", detail=shown_filters)
-    if refused:
-        return refused
+    audited(request, "audit_view", target="/audit", detail=shown_filters)
     store = core_store()
     # Checking reads every entry, so it is done when asked for, not on every view.
     check = audit.verify(store) if request.GET.get("check") == "1" else None
@@ -941,9 +920,7 @@ def _users_list() -> list[dict[str, Any]]:
 @requires("manage_users")
 def users_view(request: HttpRequest) -> HttpResponse:
     """Everyone who can sign in, with their agency, team, role and second factor."""
-    refused = audited(request, "view", target="/users")
-    if refused:
-        return refused
+    audited(request, "view", target="/users")
     return render(request, "pages/work/users.html", {"users": _users_list()})
 
 
@@ -959,14 +936,12 @@ def add_user_view(request: HttpRequest) -> HttpResponse:
     form = AddUserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        refused = audited(
+        audited(
             request,
             "user_added",
             target="/users/add",
             detail={k: data[k] for k in ("username", "agency", "team", "role")},
         )
-        if refused:
-            return refused
         try:
             by = request.user.get_username()
             token = request_account(
@@ -1033,14 +1008,12 @@ def authenticator_view(request: HttpRequest, username: str) -> HttpResponse:
             "pages/work/authenticator_confirm.html",
             {"for_user": username, "replaces": replaces},
         )
-    refused = audited(
+    audited(
         request,
         "token_issued",
         target=f"/users/{username}/authenticator",
         detail={"kind": "authenticator", "user": username},
     )
-    if refused:
-        return refused
     device = add_totp(user)
     secret = base64.b32encode(bytes(device.bin_key)).decode().rstrip("=")
     return render(
@@ -1065,7 +1038,7 @@ def grant_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         viewer = viewer_of(request)
-        refused = audited(
+        audited(
             request,
             "grant",
             person=data["person"],
@@ -1074,8 +1047,6 @@ def grant_view(request: HttpRequest) -> HttpResponse:
             viewer=viewer,
             detail={"reviewer": data["reviewer"], "days": data["days"], "kind": "review"},
         )
-        if refused:
-            return refused
         reviewer = User.objects.get(username=data["reviewer"])
         agencies = set(facts_about(core_store(), data["person"]).agencies)
         request_grant(
@@ -1161,9 +1132,7 @@ def partnership_figures(store: Store) -> dict[str, Any]:
 @requires("aggregates")
 def figures_view(request: HttpRequest) -> HttpResponse:
     """Partnership figures: aggregates that identify no child."""
-    refused = audited(request, "view", target="/figures")
-    if refused:
-        return refused
+    audited(request, "view", target="/figures")
     return render(request, "pages/work/figures.html", partnership_figures(core_store()))
 
 

@@ -100,9 +100,7 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
         if device is not None:
             otp_login(request, device)
             return redirect(_next(request))
-        audited(
-            request, "login_failed", outcome="denied", detail={"step": "second factor"}
-        )
+        audited(request, "login_failed", outcome="denied", detail={"step": "second factor"})
         error = "That code is not right, or it has expired. Try the code showing now."
     return render(request, "pages/two_factor.html", {"form": form, "error": error})
 

@@ -19,7 +19,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -41,6 +40,7 @@ from wholestory.web.accounts.approval import (
 from wholestory.web.accounts.models import AccessGrant, Membership
 from wholestory.web.accounts.users import UserError
 from wholestory.web.pages.guard import audited, core_store, requires, viewer_of
+from wholestory.web.pages.presenting import when
 
 
 def _approver(viewer: Viewer) -> Approver:
@@ -171,7 +171,7 @@ def _page(
             "days": (g.ends_at - g.starts_at).days,
             "reason": g.reason,
             "by": g.granted_by,
-            "when": timezone.localtime(g.starts_at).strftime("%d %b %Y %H:%M"),
+            "when": when(g.starts_at),
         }
         for g, _ in _grants_for(viewer)
     ]

@@ -84,16 +84,12 @@ from wholestory.web.pages.guard import (
     viewer_of,
 )
 from wholestory.web.pages.limits import over_limit
+from wholestory.web.pages.presenting import severity_tag, when
 from wholestory.web.pages.stories import CACHE_SIZE, Loaded, load, person_url, record_url
 
 #: Entries on one page of the chronology table.
 PAGE_SIZE: Final = 100
 
-SEVERITY_TAGS: Final = {
-    "high": "govuk-tag--red",
-    "medium": "govuk-tag--orange",
-    "low": "govuk-tag--blue",
-}
 ACTION_WORDS: Final = {
     "view": "Viewed",
     "download": "Downloaded",
@@ -430,7 +426,7 @@ def _involvement(store: Store, person: str) -> list[dict[str, Any]]:
     if found is None:
         found = [
             {
-                "when": timezone.localtime(i.at).strftime("%d %b %Y %H:%M"),
+                "when": when(i.at),
                 "words": i.words(),
                 "waiting": i.waiting,
             }
@@ -553,7 +549,7 @@ def _flags(person: str, data: dict[str, Any]) -> list[dict[str, Any]]:
             "code": f["code"],
             "title": f["title"],
             "severity": f["severity"],
-            "tag": SEVERITY_TAGS.get(f["severity"], ""),
+            "tag": severity_tag(f["severity"]),
             "dates": _span(f["first_date"], f["last_date"]),
             "ages": age_words(f.get("age_first"), f.get("age_last")),
             "explanation": f.get("explanation", ""),
@@ -718,11 +714,7 @@ def _shown(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, dt.datetime):
-        return (
-            timezone.localtime(value).strftime("%d %b %Y %H:%M")
-            if timezone.is_aware(value)
-            else str(value)
-        )
+        return when(value) if timezone.is_aware(value) else str(value)
     return str(value)
 
 
@@ -834,7 +826,7 @@ def break_glass_view(request: HttpRequest, person: str) -> HttpResponse:
             viewer=viewer,
         )
         who = _who_asked(viewer)
-        until = timezone.localtime(ends).strftime("%d %b %Y %H:%M")
+        until = when(ends)
         name = core_store().scalar(
             "SELECT display_name FROM ws_chronology WHERE ws_person_id = ?", [person]
         )
@@ -901,7 +893,7 @@ def notifications_view(request: HttpRequest) -> HttpResponse:
         {
             "id": n.pk,
             "message": n.message,
-            "when": timezone.localtime(n.created_at).strftime("%d %b %Y %H:%M"),
+            "when": when(n.created_at),
             # A notice about an upload to confirm names no one person: it leads to the uploads.
             "url": person_url(n.person) if n.person else n.url or "/uploads",
             "link": "Open the chronology"
@@ -944,7 +936,7 @@ def access_log_view(request: HttpRequest, person: str) -> HttpResponse:
             "who": e.actor,
             "role": ROLES.get(e.role, e.role),
             "agency": agency_name(e.agency) if e.agency else "",
-            "when": _when(e.at),
+            "when": when(e.at, seconds=True),
             "what": ACTION_WORDS.get(e.action, e.action.replace("_", " ").capitalize()),
             "target": e.target,
             "why": e.reason,
@@ -963,14 +955,6 @@ def access_log_view(request: HttpRequest, person: str) -> HttpResponse:
             "who": _who_is(loaded.data) if loaded else {"name": person},
         },
     )
-
-
-def _when(at: str) -> str:
-    try:
-        moment = dt.datetime.fromisoformat(at)
-    except ValueError:
-        return at
-    return timezone.localtime(moment).strftime("%d %b %Y %H:%M:%S")
 
 
 urls: list[URLPattern] = [

@@ -14,13 +14,13 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from wholestory.arrival import confirm_upload, upload_records, waiting_uploads
 from wholestory.chronology.vocabulary import agency_name
 from wholestory.web.pages.guard import audited, core_store, requires, viewer_of
+from wholestory.web.pages.presenting import when
 
 
 @never_cache
@@ -60,7 +60,7 @@ def _page(
             "number": u.import_id,
             "file": u.file,
             "by": u.by,
-            "when": timezone.localtime(u.at).strftime("%d %b %Y %H:%M"),
+            "when": when(u.at),
             "records": u.records,
             "rows": upload_records(store, u.import_id),
             "own": u.by == lead,

@@ -28,7 +28,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
-from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -56,79 +55,16 @@ from wholestory.store import Store
 from wholestory.store.imports import UPLOAD, Arrival
 from wholestory.web.accounts.notices import keep
 from wholestory.web.pages.guard import audited, core_store, denied, requires, viewer_of
+from wholestory.web.pages.presenting import Pages, other_params, page_number, severity_tag, when
 
 if TYPE_CHECKING:
     from wholestory.identity.lookalikes import LookalikeSet
 
-#: Children shown on one page of the flags dashboard, and entries on one page of the audit log.
-PAGE_SIZE: Final = 50
 #: The largest agency file the upload page accepts.
 MAX_UPLOAD_BYTES: Final = 50 * 1024 * 1024
 #: Counts from 1 to this are shown as "fewer than 5" on the partnership figures.
 SUPPRESS_BELOW: Final = 5
-SEVERITY_TAG: Final = {
-    "high": "govuk-tag--red",
-    "medium": "govuk-tag--orange",
-    "low": "govuk-tag--grey",
-}
 LONDON: Final = ZoneInfo("Europe/London")
-
-
-def _page_number(request: HttpRequest) -> int:
-    try:
-        return max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        return 1
-
-
-@dataclass
-class Pages:
-    """Where a paginated list is, for the GOV.UK pagination component."""
-
-    number: int
-    count: int
-    total: int
-    query: str  # the other query parameters, to keep filters across pages
-    size: int = PAGE_SIZE
-    numbers: list[int] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        last = self.last
-        self.number = min(max(1, self.number), last)
-        self.numbers = sorted(
-            {1, last, *range(max(1, self.number - 2), min(last, self.number + 2) + 1)}
-        )
-
-    @property
-    def last(self) -> int:
-        return max(1, -(-self.total // self.size))
-
-    @property
-    def offset(self) -> int:
-        return (self.number - 1) * self.size
-
-    @property
-    def first_shown(self) -> int:
-        return self.offset + 1 if self.total else 0
-
-    @property
-    def last_shown(self) -> int:
-        return min(self.total, self.offset + self.size)
-
-    @property
-    def previous(self) -> int | None:
-        return self.number - 1 if self.number > 1 else None
-
-    @property
-    def next(self) -> int | None:
-        return self.number + 1 if self.number < self.last else None
-
-
-def _other_params(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    encoded = params.urlencode()
-    return f"{encoded}&" if encoded else ""
 
 
 # -- flags dashboard -------------------------------------------------------------------------
@@ -149,7 +85,7 @@ def flags_view(request: HttpRequest) -> HttpResponse:
         child["born"] = show_date(child["date_of_birth"])
         child["died"] = show_date(child["date_of_death"])
         for f in child["flags"]:
-            f["tag"] = SEVERITY_TAG.get(str(f["severity"]), "govuk-tag--grey")
+            f["tag"] = severity_tag(str(f["severity"]))
             f["latest"] = show_date(f["last_date"])
     codes = sorted({(f["code"], f["title"]) for c in everyone for f in c["flags"]})
     code = request.GET.get("code", "").strip().upper()
@@ -158,7 +94,7 @@ def flags_view(request: HttpRequest) -> HttpResponse:
     children = (
         [c for c in everyone if any(f["code"] == code for f in c["flags"])] if code else everyone
     )
-    pages = Pages(_page_number(request), len(children), len(children), _other_params(request))
+    pages = Pages(page_number(request), len(children), len(children), other_params(request))
     shown = children[pages.offset : pages.offset + pages.size]
     audited(
         request,
@@ -271,7 +207,7 @@ def review_list_view(request: HttpRequest) -> HttpResponse:
     store = core_store()
     scope = review_scope(viewer)
     total = review_count(store, agency=scope)
-    pages = Pages(_page_number(request), 0, total, _other_params(request))
+    pages = Pages(page_number(request), 0, total, other_params(request))
     queue = review_queue(store, limit=pages.size, offset=pages.offset, agency=scope)
     pairs = [
         {
@@ -389,9 +325,7 @@ def _comparison(item: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[s
     return rows, others
 
 
-def _audit_both(
-    request: HttpRequest, action: str, item: dict[str, Any], **what: Any
-) -> None:
+def _audit_both(request: HttpRequest, action: str, item: dict[str, Any], **what: Any) -> None:
     """The same entry for each of the pair's two people: a side not yet linked to
     anyone is named by its AGENCY:ID, so both appear in the log."""
     people = dict.fromkeys(str(item.get(f"person_{s}") or item[s]) for s in ("a", "b"))
@@ -603,9 +537,7 @@ def _upload_refused(
     foreign: Sequence[ForeignRow] = (),
 ) -> HttpResponse:
     detail = {**detail, "problem": problem, "other_agency_rows": len(foreign)}
-    audited(
-        request, "upload", target="/upload", outcome="refused", viewer=viewer, detail=detail
-    )
+    audited(request, "upload", target="/upload", outcome="refused", viewer=viewer, detail=detail)
     named = sorted({f.agency.upper() for f in foreign})
     context.update(
         {
@@ -741,11 +673,7 @@ def audit_page(
 
 
 def _entry_row(entry: audit.Entry) -> dict[str, Any]:
-    try:
-        at = dt.datetime.fromisoformat(entry.at).astimezone(LONDON)
-        when = f"{at:%d %b %Y %H:%M:%S}"
-    except ValueError:
-        when = entry.at
+    shown_at = when(entry.at, seconds=True)
     try:
         detail = json.loads(entry.detail) if entry.detail else {}
     except ValueError:
@@ -757,7 +685,7 @@ def _entry_row(entry: audit.Entry) -> dict[str, Any]:
     )
     return {
         "seq": entry.seq,
-        "when": when,
+        "when": shown_at,
         "actor": entry.actor,
         "role": ROLES.get(entry.role, entry.role),
         "agency": agency_name(entry.agency) if entry.agency else "",
@@ -788,7 +716,7 @@ def audit_view(request: HttpRequest) -> HttpResponse:
     store = core_store()
     # Checking reads every entry, so it is done when asked for, not on every view.
     check = audit.verify(store) if request.GET.get("check") == "1" else None
-    found, pages = audit_page(store, filters, _page_number(request), _other_params(request), agency)
+    found, pages = audit_page(store, filters, page_number(request), other_params(request), agency)
     return render(
         request,
         "pages/work/audit.html",
@@ -906,9 +834,7 @@ def _users_list() -> list[dict[str, Any]]:
                 "role": ROLES.get(role, role),
                 "needs_two_factor": role in TWO_FACTOR_REQUIRED,
                 "two_factor": user.pk in with_device,
-                "last_login": timezone.localtime(user.last_login).strftime("%d %b %Y %H:%M")
-                if user.last_login
-                else "Never",
+                "last_login": when(user.last_login) if user.last_login else "Never",
                 "active": user.is_active,
                 "waiting": bool(membership and membership.waiting),
             }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import re
 from collections.abc import Iterator
 from importlib import resources
@@ -410,6 +411,37 @@ def test_another_team_may_break_glass(family: Family) -> None:
     assert page.status_code == 200 and b"Break-glass access until" in page.content
     AccessGrant.objects.filter(person=person, user__username="bob.response").delete()
     assert bob.get(f"/people/{person}").status_code == 403
+
+
+def test_moving_a_user_to_another_team_changes_what_they_open_audited_and_told(
+    family: Family,
+) -> None:
+    """``wholestory user team``: a move is a change of access, so it is audited and the
+    agency's leads hear of it; what the user may open follows at once."""
+    from typer.testing import CliRunner
+
+    from wholestory.cli.main import app
+    from wholestory.web.accounts.models import Notification
+    from wholestory.web.accounts.users import add_user
+
+    add_user("kim.mover", "POLICE", PRACTITIONER, PASSWORD, RESPONSE, check_password=False)
+    kim = _client("kim.mover")
+    assert kim.get(f"/people/{family.girl}").status_code == 403
+
+    moved = CliRunner().invoke(app, ["user", "team", "kim.mover", CAIU])
+    assert moved.exit_code == 0, moved.output
+    assert f"kim.mover moved from the {RESPONSE} to the {CAIU}." in moved.output
+    assert kim.get(f"/people/{family.girl}").status_code == 200
+    entry = next(e for e in audit.entries(family.store, limit=5) if e.action == "team_set")
+    assert entry.target == "kim.mover"
+    assert json.loads(entry.detail) == {"agency": "POLICE", "from": RESPONSE, "to": CAIU}
+    told = Notification.objects.filter(agency="POLICE", message__contains="kim.mover").last()
+    assert told is not None and f"to the {CAIU}" in told.message
+
+    again = CliRunner().invoke(app, ["user", "team", "kim.mover", CAIU])
+    assert again.exit_code == 0 and "nothing was changed" in again.output
+    unknown = CliRunner().invoke(app, ["user", "team", "no.such.user", CAIU])
+    assert unknown.exit_code != 0 and "There is no user called 'no.such.user'" in unknown.output
 
 
 # -- the demo's users ------------------------------------------------------------------

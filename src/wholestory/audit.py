@@ -62,7 +62,7 @@ ACTIONS: Final = frozenset(
     {"login", "login_failed", "logout", "search", "view", "download", "decision", "break_glass",
      "upload", "denied", "grant", "user_added", "token_issued", "audit_view", "export",
      "password_set", "user_disabled", "audit_anchor", "confirm_upload",
-     "approve", "refuse"}
+     "approve", "refuse", "team_set"}
 )  # fmt: skip
 
 #: The environment variable holding the key; and the old keys, newest first, kept to check.

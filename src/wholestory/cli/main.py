@@ -23,6 +23,9 @@ from wholestory.cli import (
     synth,
     users,
 )
+from wholestory.cli import (
+    audit as audit_cli,
+)
 from wholestory.cli.errors import err_console
 
 app = typer.Typer(
@@ -53,7 +56,7 @@ app.command("synth-crosscheck")(crosscheck.synth_crosscheck_command)
 app.command("demo")(demo.demo_command)
 app.command("serve")(serve.serve_command)
 app.add_typer(users.user_app, name="user")
-app.add_typer(users.audit_app, name="audit")
+app.add_typer(audit_cli.audit_app, name="audit")
 app.add_typer(sharing.sharing_app, name="sharing")
 
 

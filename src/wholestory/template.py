@@ -206,6 +206,9 @@ SEXES: Final[dict[str, str]] = {
     "NOT STATED": "U",
 }
 
+#: An agency's code, as every file, account and sharing agreement writes it: upper case,
+#: at most 32 characters (POLICE, CSC, a partnership's own such as YOUTH_HUB).
+AGENCY_CODE: Final = r"^[A-Z][A-Z0-9_]{0,31}$"
 #: A restricted category code in the ``restricted`` column, as the store holds it (upper
 #: case, at most 40 characters): SEXUAL_HEALTH, TERMINATION, GENDER_IDENTITY, ADOPTION,
 #: WITNESS_PROTECTION, or a partnership's own code.

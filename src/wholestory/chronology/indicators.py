@@ -326,10 +326,6 @@ def span(entries: Sequence[Entry]) -> str:
     return f"between {first:%b %Y} and {last:%b %Y}"
 
 
-def plural(n: int, word: str, many: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (many or word + 's')}"
-
-
 def flag(ind: Indicator, severity: str, evidence: Sequence[Entry], explanation: str) -> Flag:
     """A flag with its evidence: the entries and every record behind them."""
     ordered = sorted({id(e): e for e in evidence}.values(), key=lambda e: e.day)

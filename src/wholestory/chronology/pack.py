@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Final
 
 from wholestory.chronology.display import age_on, parse_iso, show_date
-from wholestory.chronology.indicators import plural
 from wholestory.chronology.model import Chronology
 from wholestory.chronology.vocabulary import AGENCY_PATTERNS, agency_name
 from wholestory.exporting import write_bytes, write_csv
 from wholestory.store.connection import Store
+from wholestory.words import count_words
 
 #: Agencies a child of school age is expected to be known to, and from what age.
 EXPECTED: Final[tuple[tuple[str, float, float], ...]] = (
@@ -103,7 +103,7 @@ def write_pack(
     write_csv(
         keep(
             "ask-for-more.csv",
-            f"{plural(len(asks), 'agency', 'agencies')} to ask for more, with why",
+            f"{count_words(len(asks), 'agency', 'agencies')} to ask for more, with why",
         ),
         ["agency", "name", "why"],
         [[a, agency_name(a), why] for a, why in asks],
@@ -178,7 +178,7 @@ def agencies_to_ask(store: Store, c: Chronology) -> list[tuple[str, str]]:
         if i["agency"] in own_agencies:
             asks[i["agency"]] = (
                 f"Involved {show_date(i['first'])} to {show_date(i['last'])} "
-                f"({plural(i['entries'], 'entry', 'entries')}): confirm the "
+                f"({count_words(i['entries'], 'entry', 'entries')}): confirm the "
                 "records are complete, add anything since, and give the agency's own analysis."
             )
     for agency in sorted(_named_agencies(c.entries_text()) - own_agencies):
@@ -248,8 +248,9 @@ def _readme(c: Chronology, files: list[tuple[Path, str]]) -> str:
         f"Rapid review pack for {c.person.names[0] if c.person.names else c.person.id}, "
         f"as of {show_date(c.as_of)}, produced by WholeStory on {_produced(c.produced_at)}.",
         *([c.death_words()] if c.died else []),
-        f"{plural(len(c.entries), 'entry', 'entries')} from "
-        f"{plural(agencies, 'agency', 'agencies')}; {plural(len(c.flags), 'flag')}. A flag is "
+        f"{count_words(len(c.entries), 'entry', 'entries')} from "
+        f"{count_words(agencies, 'agency', 'agencies')}; {count_words(len(c.flags), 'flag')}. "
+        "A flag is "
         "a prompt for professional judgement, never a verdict: each one names the records "
         "behind it.",
         "",

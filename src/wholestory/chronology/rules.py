@@ -28,13 +28,13 @@ from wholestory.chronology.indicators import (
     flag,
     months,
     people_in,
-    plural,
     span,
     when,
     windows,
 )
 from wholestory.chronology.model import Entry, Flag
 from wholestory.chronology.vocabulary import agency_name
+from wholestory.words import count_words
 
 
 def da_escalation(v: View, t: Thresholds) -> Flag | None:
@@ -45,7 +45,7 @@ def da_escalation(v: View, t: Thresholds) -> Flag | None:
         INDICATORS["DA_ESCALATION"],
         "high",
         hits,
-        f"{plural(len(hits), 'domestic abuse incident')} involving the household {span(hits)} "
+        f"{count_words(len(hits), 'domestic abuse incident')} involving the household {span(hits)} "
         f"({t.da_escalation_incidents} in {months(t.year_days)} is the Marac escalation "
         "criterion).",
     )
@@ -65,7 +65,7 @@ def child_da_victim(v: View, t: Thresholds) -> Flag | None:
         INDICATORS["CHILD_DA_VICTIM"],
         "medium",
         incidents,
-        f"{plural(len(incidents), 'domestic abuse incident')} in the child's household, "
+        f"{count_words(len(incidents), 'domestic abuse incident')} in the child's household, "
         f"the first on {when(incidents[0].day)}, {who}: a child who sees, hears or "
         "experiences domestic abuse is a victim in their own right.",
     )
@@ -121,7 +121,7 @@ def was_not_brought(v: View, t: Thresholds) -> Flag | None:
             ind,
             "medium",
             hits,
-            f"{plural(len(hits), 'health appointment')} missed {span(hits)} "
+            f"{count_words(len(hits), 'health appointment')} missed {span(hits)} "
             f"({t.missed_appointments} in {months(t.year_days)} is the was-not-brought "
             "threshold).",
         )
@@ -161,7 +161,8 @@ def repeat_referral(v: View, t: Thresholds) -> Flag | None:
             ind,
             "medium",
             hits,
-            f"{plural(len(hits), 'referral')} to children's social care {span(hits)}, each within "
+            f"{count_words(len(hits), 'referral')} to children's social care {span(hits)}, "
+            "each within "
             f"{months(t.year_days)} of the one before (a re-referral).",
         )
     closed = [e for e in v.entries if _nfa(e, t)]
@@ -171,7 +172,8 @@ def repeat_referral(v: View, t: Thresholds) -> Flag | None:
             ind,
             "medium",
             hits,
-            f"{plural(len(hits), 'referral or assessment', 'referrals or assessments')} ended in "
+            f"{count_words(len(hits), 'referral or assessment', 'referrals or assessments')} "
+            "ended in "
             f"no further action {span(hits)}: each started again "
             f"({t.nfa_outcomes} in {months(t.two_years_days)}).",
         )
@@ -186,7 +188,7 @@ def missing_repeat(v: View, t: Thresholds) -> Flag | None:
         INDICATORS["MISSING_REPEAT"],
         "high",
         hits,
-        f"{plural(len(hits), 'missing episode')} {span(hits)} "
+        f"{count_words(len(hits), 'missing episode')} {span(hits)} "
         f"({t.missing_episodes} in {months(t.year_days)}).",
     )
 
@@ -202,7 +204,7 @@ def self_harm(v: View, t: Thresholds) -> Flag | None:
         INDICATORS["SELF_HARM"],
         severity,
         found,
-        f"{plural(len(found), 'self-harm presentation')}, the latest on "
+        f"{count_words(len(found), 'self-harm presentation')}, the latest on "
         f"{when(found[-1].day)}{tail}.",
     )
 
@@ -223,7 +225,7 @@ def education_disruption(v: View, t: Thresholds) -> Flag | None:
             ind,
             "medium",
             hits,
-            f"{plural(len(hits), 'suspension')} from school {span(hits)} "
+            f"{count_words(len(hits), 'suspension')} from school {span(hits)} "
             f"({t.suspensions} in {months(t.year_days)}).",
         )
     worries = v.own(["SUSPENSION", "ATTENDANCE_CONCERN", "PERMANENT_EXCLUSION"]) + [
@@ -263,7 +265,7 @@ def exploitation_risk(v: View, t: Thresholds) -> Flag | None:
         INDICATORS["EXPLOITATION_RISK"],
         "high",
         hits,
-        f"{plural(len(hits), 'sign')} of exploitation risk {span(hits)} while aged "
+        f"{count_words(len(hits), 'sign')} of exploitation risk {span(hits)} while aged "
         f"{t.exploitation_min_age} to {t.exploitation_max_age}: {', '.join(kinds)} "
         f"({t.exploitation_signals} in {months(t.year_days)}).",
     )

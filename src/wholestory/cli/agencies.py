@@ -12,10 +12,14 @@ from rich.console import Console
 from wholestory.cli.errors import fail
 from wholestory.cli.ingest import _export, _show
 from wholestory.cli.store import ready_store
-from wholestory.identity import default_model
-from wholestory.identity.duplicates import DUPLICATE_COLUMNS, EpisodeAgencyError, agency_duplicates
-from wholestory.ingest.accounting import count_words
+from wholestory.identity import (
+    DUPLICATE_COLUMNS,
+    EpisodeAgencyError,
+    agency_duplicates,
+    default_model,
+)
 from wholestory.store import Store, open_store, resolve_url
+from wholestory.words import count_words
 
 console = Console(highlight=False)
 

@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from wholestory.cli.errors import fail
 from wholestory.crosscheck import CrosscheckSummary, make_partnership
+from wholestory.words import count_words
 
 console = Console(highlight=False)
 
@@ -58,16 +59,12 @@ def synth_crosscheck_command(
         f"Wrote {summary.rows:,} rows for {summary.families:,} households "
         f"({summary.persons:,} people, {summary.agency_person_ids:,} agency ids) in "
         f"{len(summary.files)} files to {out}. Planted: "
-        f"{_count(summary.duplicate_registrations, 'duplicate registration')}, "
-        f"{_count(summary.episode_ids, 'extra emergency department id')}, "
-        f"{_count(summary.twin_pairs, 'pair')} of twins, "
-        f"{_count(summary.junior_pairs, 'father and son', 'fathers and sons')} of one name, "
-        f"{_count(summary.namesake_pairs, 'pair')} of namesakes."
+        f"{count_words(summary.duplicate_registrations, 'duplicate registration')}, "
+        f"{count_words(summary.episode_ids, 'extra emergency department id')}, "
+        f"{count_words(summary.twin_pairs, 'pair')} of twins, "
+        f"{count_words(summary.junior_pairs, 'father and son', 'fathers and sons')} of one name, "
+        f"{count_words(summary.namesake_pairs, 'pair')} of namesakes."
     )
-
-
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n:,} {one if n == 1 else many or one + 's'}"
 
 
 def _end_date(text: str | None) -> dt.date | None:

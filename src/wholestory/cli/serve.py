@@ -19,6 +19,7 @@ from rich.console import Console
 
 from wholestory.cli.errors import fail
 from wholestory.cli.store import ready_store
+from wholestory.words import count_words
 
 console = Console(highlight=False, soft_wrap=True)
 
@@ -155,8 +156,8 @@ def serve_command(
         "control_socket_disable": True,
     }
     console.print(
-        f"WholeStory is serving at http://{bind}/ ({workers} worker"
-        f"{'s' if workers != 1 else ''} × {threads} threads). Stop it with Ctrl+C."
+        f"WholeStory is serving at http://{bind}/ ({count_words(workers, 'worker')}"
+        f" × {threads} threads). Stop it with Ctrl+C."
     )
     if settings.DEMO and not os.environ.get("WHOLESTORY_AUDIT_KEY"):
         console.print(

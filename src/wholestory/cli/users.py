@@ -18,6 +18,7 @@ from rich.console import Console
 from wholestory.cli.audit import record as _audit
 from wholestory.cli.errors import fail
 from wholestory.cli.store import ready_store
+from wholestory.words import count_words
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -155,11 +156,7 @@ def user_password_command(
         store.close()
     console.print(
         f"Set a new password for {name}."
-        + (
-            f" Their {revoked} API token{'s' if revoked != 1 else ''} no longer work."
-            if revoked
-            else ""
-        )
+        + (f" Their {count_words(revoked, 'API token')} no longer work." if revoked else "")
     )
 
 
@@ -180,9 +177,7 @@ def user_disable_command(
         revoked = disable_user(user)
     finally:
         store.close()
-    console.print(
-        f"{name} can no longer sign in; {revoked} API token{'s' if revoked != 1 else ''} revoked."
-    )
+    console.print(f"{name} can no longer sign in; {count_words(revoked, 'API token')} revoked.")
 
 
 @user_app.command("team")

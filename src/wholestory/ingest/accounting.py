@@ -54,19 +54,6 @@ class IngestResult:
         return {**self.totals(), "files": [f.as_dict() for f in self.files]}
 
 
-def count_words(number: int, noun: str) -> str:
-    """``1 record``, ``2 records``, ``2 people``, ``2 chronologies``: counts people read easily."""
-    if number == 1:
-        return f"1 {noun}"
-    if noun.endswith("person"):
-        plural = noun[: -len("person")] + "people"
-    elif noun.endswith("y") and noun[-2:-1] not in "aeiou":
-        plural = noun[:-1] + "ies"
-    else:
-        plural = noun + "s"
-    return f"{number:,} {plural}"
-
-
 def accounting_words(t: dict[str, int]) -> str:
     """The row accounting in one sentence, as the command line and the upload page say it."""
     return (

@@ -34,6 +34,7 @@ from wholestory.ingest.limits import Limits, cut_cell
 from wholestory.profiles import Profile
 from wholestory.store.imports import Held
 from wholestory.template import (
+    AGENCY_CODE,
     COLUMNS,
     DEFAULT_ROLE,
     EVENT_TYPES,
@@ -48,7 +49,6 @@ from wholestory.template import (
     SEXES,
 )
 
-_AGENCY_RE: Final = r"^[A-Z][A-Z0-9_]{0,31}$"
 _TIME_RE: Final = r"^([01]?[0-9]|2[0-3]):([0-5][0-9])(:[0-5][0-9])?$"
 _NULL_STR: Final = pl.lit(None, dtype=pl.String)
 
@@ -128,7 +128,7 @@ class Rejection:
             self.reason,
             self.raw,
             self.raw_hash,
-            self.agency if self.agency and re.match(_AGENCY_RE, self.agency) else None,
+            self.agency if self.agency and re.match(AGENCY_CODE, self.agency) else None,
             self.record_id or None,
         )
 
@@ -292,7 +292,7 @@ def validate_events(
     problems["agency"] = _first(
         problems["agency"],
         _why(
-            ~pl.col("agency").str.contains(_AGENCY_RE),
+            ~pl.col("agency").str.contains(AGENCY_CODE),
             "an agency code is letters, digits and _ such as CSC",
         ),
     )

@@ -21,6 +21,7 @@ import yaml
 
 from wholestory.access import ROLES
 from wholestory.chronology.vocabulary import CATEGORIES
+from wholestory.template import AGENCY_CODE, RESTRICTED_CODE
 
 FULL, INVOLVEMENT, NONE = "full", "involvement", "none"
 #: What a viewer of another agency gets of a restricted record shown as a marker.
@@ -39,7 +40,8 @@ AGENCY_WIDE, TEAM = "agency-wide", "team"
 #: Event categories a rule may name (the chronology's, plus ``other``).
 EVENT_CATEGORIES: Final = frozenset(CATEGORIES) | {"other"}
 
-_CODE = re.compile(r"^[A-Z][A-Z0-9_]{0,39}$")
+_AGENCY = re.compile(AGENCY_CODE)
+_CATEGORY = re.compile(RESTRICTED_CODE)
 _TOP_KEYS: Final = frozenset(
     {"name", "version", "groups", "role groups", "bases", "restricted", "relationships", "rules"}
 )
@@ -208,7 +210,7 @@ class _Reader:
         for key in sorted(set(data) - _TOP_KEYS - {_LINE}, key=str):
             self.problem(line, f'"{key}" is not a section an agreement has.')
         self.groups = self._groups(
-            data.get("groups") or {}, line, "groups", _CODE, "an agency code"
+            data.get("groups") or {}, line, "groups", _AGENCY, "an agency code"
         )
         self.role_groups = self._groups(
             data.get("role groups") or {}, line, "role groups", None, "a role"
@@ -266,7 +268,7 @@ class _Reader:
                 f"restricted categories must include {missing}: it is always restricted, "
                 "and would otherwise be shown to other agencies.",
             )
-        for bad in sorted(c for c in named if not _CODE.match(c)):
+        for bad in sorted(c for c in named if not _CATEGORY.match(c)):
             self.problem(line, f'restricted category "{bad}" must be a code such as SEXUAL_HEALTH.')
         elsewhere = str(raw.get("elsewhere", "hidden"))
         if elsewhere not in ELSEWHERE:
@@ -297,7 +299,7 @@ class _Reader:
                 out.append(ANY)
             elif item in self.groups:
                 out.extend(self.groups[item])
-            elif _CODE.match(item):
+            elif _AGENCY.match(item):
                 out.append(item)
             else:
                 self.problem(line, f'{where}: "{item}" is not an agency code or a group.')

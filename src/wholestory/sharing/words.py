@@ -25,6 +25,7 @@ from wholestory.sharing.agreement import (
 )
 from wholestory.sharing.decide import level_for
 from wholestory.template import KNOWN_AGENCIES
+from wholestory.words import count_words
 
 #: Every category, in a steady order: the report asks about each.
 _CATEGORIES = tuple(sorted(EVENT_CATEGORIES))
@@ -202,7 +203,7 @@ def entry_words(sharing: dict[str, Any]) -> str:
     words = f"{LEVEL_WORDS.get(sharing.get('level', ''), '')} (rule {rules})"
     hidden = int(sharing.get("hidden_records", 0))
     if hidden:
-        words += f"; {hidden} more record{'s' if hidden > 1 else ''} of this event not shown to you"
+        words += f"; {count_words(hidden, 'more record')} of this event not shown to you"
     return words
 
 

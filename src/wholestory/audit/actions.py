@@ -1,0 +1,65 @@
+"""What the audit log can record: one typed list of actions, each with the words people read.
+
+An entry's ``action`` column holds the member's value (``"view"``, ``"team_set"``),
+so the values never change once written; the words are for pages that show the
+log to people ("Viewed", "Moved to another team"). Keeping both in one enum means
+a new action cannot be added without its words.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Final
+
+
+class Action(StrEnum):
+    """An action the audit log records; ``.words`` says it in plain English."""
+
+    words: str
+
+    def __new__(cls, value: str, words: str) -> Action:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.words = words
+        return member
+
+    LOGIN = "login", "Signed in"
+    LOGIN_FAILED = "login_failed", "Failed to sign in"
+    LOGOUT = "logout", "Signed out"
+    SEARCH = "search", "Searched"
+    VIEW = "view", "Viewed"
+    DOWNLOAD = "download", "Downloaded"
+    DECISION = "decision", "Decided"
+    BREAK_GLASS = "break_glass", "Broke glass"
+    UPLOAD = "upload", "Uploaded an agency file"
+    DENIED = "denied", "Was refused"
+    GRANT = "grant", "Was granted access"
+    USER_ADDED = "user_added", "Added a user"
+    TOKEN_ISSUED = "token_issued", "Issued an API token"
+    AUDIT_VIEW = "audit_view", "Looked at who has looked"
+    EXPORT = "export", "Exported"
+    PASSWORD_SET = "password_set", "Set a password"
+    USER_DISABLED = "user_disabled", "Disabled a user"
+    AUDIT_ANCHOR = "audit_anchor", "Anchored the audit log"
+    CONFIRM_UPLOAD = "confirm_upload", "Confirmed an upload"
+    APPROVE = "approve", "Approved access"
+    REFUSE = "refuse", "Refused access"
+    TEAM_SET = "team_set", "Moved to another team"
+
+
+#: What can be recorded, as plain strings (the values stored in the log).
+ACTIONS: Final = frozenset(action.value for action in Action)
+
+_BY_VALUE: Final = {action.value: action for action in Action}
+
+
+def words(action: str) -> str:
+    """The words people read for ``action``; an unknown one is spelled out from its name.
+
+    Entries are never rewritten, so a page may meet an action no longer in
+    :class:`Action`; it is still shown, in the plainest form its name allows.
+    """
+    known = _BY_VALUE.get(action)
+    if known is not None:
+        return known.words
+    return action.replace("_", " ").capitalize()

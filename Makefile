@@ -7,7 +7,7 @@ VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install demo test lint typecheck unit bench clean
+.PHONY: install demo test lint cli-docs cli-docs-check typecheck unit bench clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -22,9 +22,19 @@ install: $(VENV)/.synced  ## Create .venv from the lock file.
 demo: install  ## Make a synthetic partnership, import it, show what was loaded.
 	$(VENV)/bin/wholestory demo
 
-lint: install
-	$(VENV)/bin/ruff check src tests benchmarks
-	$(VENV)/bin/ruff format --check src tests benchmarks
+lint: install cli-docs-check
+	$(VENV)/bin/ruff check src tests benchmarks scripts
+	$(VENV)/bin/ruff format --check src tests benchmarks scripts
+
+# docs/cli.md and the README's --help block are made from the commands' own help
+# (scripts/cli_reference.py, through cog): lint fails when they are out of date.
+CLI_DOCS := docs/cli.md README.md
+
+cli-docs: install  ## Remake docs/cli.md and the README's --help block after changing a command.
+	$(VENV)/bin/cog -r $(CLI_DOCS)
+
+cli-docs-check: install
+	@$(VENV)/bin/cog --check $(CLI_DOCS) || { echo "The CLI reference is out of date: run make cli-docs"; exit 1; }
 
 typecheck: install
 	$(VENV)/bin/mypy

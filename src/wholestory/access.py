@@ -39,6 +39,7 @@ records, the agreement's grain, which grants are open) are gathered by
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -301,6 +302,37 @@ def may(viewer: Viewer, capability: str) -> Decision:
     if viewer.role in roles:
         return allow(f"{ROLES[viewer.role]}s may {what}.", "capability")
     return deny(f"{ROLES.get(viewer.role, viewer.role)}s may not {what}.")
+
+
+def leads_a_holding_agency(viewer: Viewer, holding: Collection[str]) -> bool:
+    """Whether the viewer is a safeguarding lead of one of the agencies ``holding`` records
+    of a person: who approves a reviewer's access to the case and reads who has looked at
+    the person. A lead answers for their own agency's records, so no other lead does."""
+    return viewer.role == LEAD and viewer.agency in holding
+
+
+def may_see_who_looked(viewer: Viewer, facts: Facts) -> Decision:
+    """Whether the viewer may read who has looked at the person ("who has looked").
+
+    Only the leads of agencies holding confirmed records of the person: a hand upload no
+    lead has confirmed does not make its agency one of them.
+    """
+    capability = may(viewer, "who_looked")
+    if not capability.allowed:
+        return capability
+    if not leads_a_holding_agency(viewer, facts.agencies - set(facts.unconfirmed)):
+        return deny(
+            "Only the safeguarding leads of agencies holding this person's records see who "
+            "has looked at them."
+        )
+    return capability
+
+
+def told_of_access(facts: Facts) -> list[str]:
+    """The agencies whose leads are told when someone reaches the person from outside
+    (breaking glass, a break-glass search that showed them): every agency holding records
+    of them, so no look from outside goes unseen by those who answer for the records."""
+    return sorted(facts.agencies)
 
 
 #: The agency code of an identity reviewer who reviews every agency's pairs.

@@ -29,7 +29,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from wholestory.access import GOVERNANCE, LEAD, NEEDS_APPROVAL, PARTNERSHIP, ROLES
+from wholestory.access import (
+    GOVERNANCE,
+    LEAD,
+    NEEDS_APPROVAL,
+    PARTNERSHIP,
+    ROLES,
+    Viewer,
+    leads_a_holding_agency,
+)
 from wholestory.chronology.vocabulary import agency_name
 from wholestory.web.accounts.models import AccessGrant, Membership, Notification, PasswordLink
 from wholestory.web.accounts.users import UserError, check_new_user, grant_review, revoke_tokens
@@ -161,7 +169,9 @@ def may_approve_grant(approver: Approver, grant: AccessGrant, agencies: set[str]
     """Why the approver may not open this grant, or "" when they may."""
     if not grant.waiting:
         return "This access is not waiting for approval."
-    if approver.role != LEAD or approver.agency not in agencies:
+    if not leads_a_holding_agency(
+        Viewer(approver.username, approver.agency, approver.role), agencies
+    ):
         return (
             "Only a safeguarding lead of an agency holding records of this person can approve it."
         )

@@ -631,7 +631,7 @@ def test_a_password_link_expires_and_nobody_approves_their_own_account(site: See
 
 
 def test_figures_suppress_small_numbers_and_name_no_one(site: Seeded, signed: Sign) -> None:
-    from wholestory.web.pages.views_work import suppressed
+    from wholestory.figures import suppressed
 
     assert [suppressed(n) for n in (0, 1, 4, 5, 1234)] == [
         "0",

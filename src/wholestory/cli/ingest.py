@@ -15,18 +15,21 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from wholestory.arrival import Notice, first_record_notices
-from wholestory.chronology.stored import refresh_after_feed
+from wholestory.arrival import Notice
 from wholestory.cli.errors import EXIT_BAD_INPUT, err_console, fail
 from wholestory.cli.store import ready_store
 from wholestory.exporting import write_csv
-from wholestory.identity.agencies import AgenciesFileError, read_agencies_file
-from wholestory.identity.agencies import save as save_agency_settings
-from wholestory.identity.linking import LinkError, LinkSummary, Thresholds, link_new
-from wholestory.identity.sources import now_iso
-from wholestory.ingest import IngestResult, ingest_paths
+from wholestory.feed import FeedRun, run_feed
+from wholestory.identity import (
+    AgenciesFileError,
+    LinkError,
+    LinkSummary,
+    Thresholds,
+    read_agencies_file,
+    save_agency_settings,
+)
+from wholestory.ingest import IngestResult
 from wholestory.ingest.accounting import accounting_words
-from wholestory.ingest.accounting import count_words as _count
 from wholestory.ingest.pipeline import agency_settings
 from wholestory.profiles import Profile, ProfileError, load_profile
 from wholestory.store import Store
@@ -38,6 +41,7 @@ from wholestory.store.imports import (
     quarantine_table,
 )
 from wholestory.store.warnings import count_warnings, list_warnings
+from wholestory.words import count_words as _count
 
 console = Console(highlight=False)
 
@@ -83,20 +87,14 @@ def ingest_command(
     except (LinkError, AgenciesFileError) as error:
         fail(str(error))
     store = ready_store()
-    since = now_iso()
     try:
         if said is not None:
             save_agency_settings(store, said)
-        result = _run(store, paths, mapping, quiet=as_json)
-        totals = result.totals()
-        linked, refreshed = None, 0
-        if link and (totals["inserted"] or totals["updated"]):
-            linked = link_new(store, since=since, thresholds=thresholds)
-            if linked is not None:
-                refreshed = refresh_after_feed(store, since)
-                _tell_leads(store, first_record_notices(store, since))
+        run = _feed(store, paths, mapping, quiet=as_json, link=link, thresholds=thresholds)
+        _tell_leads(store, run.notices)
     finally:
         store.close()
+    result, linked, refreshed = run.result, run.linked, run.rebuilt
     if as_json:
         payload = result.as_dict()
         payload["linking"] = linked.as_dict() if linked else None
@@ -133,9 +131,23 @@ def _load_profile(path: Path | None) -> Profile | None:
 
 
 def _run(store: Store, paths: list[Path], profile: Profile | None, quiet: bool) -> IngestResult:
+    """Import only (the demo links everyone itself, once everything is in)."""
+    return _feed(store, paths, profile, quiet=quiet, link=False).result
+
+
+def _feed(
+    store: Store,
+    paths: list[Path],
+    profile: Profile | None,
+    *,
+    quiet: bool,
+    link: bool,
+    thresholds: Thresholds | None = None,
+) -> FeedRun:
+    """The feed run (:func:`wholestory.feed.run_feed`), with a progress bar on a terminal."""
     arrival = Arrival(FEED, _who_runs())
     if quiet or not sys.stderr.isatty():
-        return ingest_paths(store, paths, profile, arrival=arrival)
+        return run_feed(store, paths, arrival, profile=profile, link=link, thresholds=thresholds)
     with Progress(
         SpinnerColumn(),
         TextColumn("[bold]{task.description}"),
@@ -152,7 +164,15 @@ def _run(store: Store, paths: list[Path], profile: Profile | None, quiet: bool) 
                 tasks[path] = bar.add_task(path.name, total=None)
             bar.update(tasks[path], completed=rows)  # type: ignore[arg-type]
 
-        return ingest_paths(store, paths, profile, progress=progress, arrival=arrival)
+        return run_feed(
+            store,
+            paths,
+            arrival,
+            profile=profile,
+            progress=progress,
+            link=link,
+            thresholds=thresholds,
+        )
 
 
 def _tell_leads(store: Store, notices: list[Notice]) -> None:

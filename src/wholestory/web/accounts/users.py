@@ -32,19 +32,12 @@ def check_new_user(username: str, agency: str, role: str, password: str | None) 
     """(role, agency) as they will be stored, or :class:`UserError` saying what to change.
 
     Every way of adding a user (command line, users page, demo) checks here, so
-    none can make a user the others would refuse.
+    none can make a user the others would refuse, and each problem is worded once.
     """
-    role, agency = role.strip().lower(), agency.strip().upper()
-    if not username:
-        raise UserError("Enter a username.")
-    if not USERNAME.fullmatch(username):
-        raise UserError("Use only letters, numbers and . @ + - _ in the username (150 at most).")
-    if role not in ROLES:
-        raise UserError(f"Unknown role '{role}'. Roles: {', '.join(ROLES)}")
-    if not AGENCY.fullmatch(agency):
-        raise UserError("Give the agency's code in capitals, like POLICE (32 characters at most).")
-    if User.objects.filter(username=username).exists():
-        raise UserError(f"A user called '{username}' already exists.")
+    _check_username_form(username)
+    role = check_role(role)
+    agency = check_agency(agency)
+    _check_username_free(username)
     if password is not None:
         try:
             validate_password(password, User(username=username))
@@ -52,6 +45,43 @@ def check_new_user(username: str, agency: str, role: str, password: str | None) 
             messages = " ".join(error.messages)
             raise UserError(f"The password is not strong enough: {messages}") from error
     return role, agency
+
+
+def check_username(username: str) -> None:
+    """:class:`UserError` unless ``username`` is well formed and nobody has it yet."""
+    _check_username_form(username)
+    _check_username_free(username)
+
+
+def check_role(role: str) -> str:
+    """The role as it is stored, or :class:`UserError` naming the roles there are."""
+    role = role.strip().lower()
+    if role not in ROLES:
+        raise UserError(f"Unknown role '{role}'. Roles: {', '.join(ROLES)}")
+    return role
+
+
+def check_agency(agency: str) -> str:
+    """The agency code as it is stored (capitals), or :class:`UserError`."""
+    agency = agency.strip().upper()
+    if not AGENCY.fullmatch(agency):
+        raise UserError("Give the agency's code in capitals, like POLICE (32 characters at most)")
+    return agency
+
+
+def _check_username_form(username: str) -> None:
+    """Checked before the role and agency, and apart from :func:`_check_username_free`, so
+    that a bad name is reported before a question to the database."""
+    if not username:
+        raise UserError("Enter a username")
+    if not USERNAME.fullmatch(username):
+        raise UserError("Use only letters, numbers and . @ + - _ in the username (150 at most)")
+
+
+def _check_username_free(username: str) -> None:
+    """No second account with a name someone already signs in with."""
+    if User.objects.filter(username=username).exists():
+        raise UserError(f"A user called {username} already exists")
 
 
 def add_user(

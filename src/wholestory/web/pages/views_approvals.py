@@ -64,23 +64,22 @@ def approvals_view(request: HttpRequest) -> HttpResponse:
     """The accounts and grants waiting for this viewer; approve one."""
     viewer = viewer_of(request)
     if request.method == "POST":
-        return _approve(request, viewer)
+        return _decide(request, viewer)
     audited(request, "view", target="/approvals", viewer=viewer)
     return _page(request, viewer)
 
 
-def _approve(request: HttpRequest, viewer: Viewer) -> HttpResponse:
-    """Approve (or refuse) the account or grant named in the form; audited first, allowed or
-    not."""
-    if request.POST.get("decision") == "refuse":
-        return _refuse(request, viewer)
+def _decide(request: HttpRequest, viewer: Viewer) -> HttpResponse:
+    """Approve, or refuse, the account or grant named in the form: the same people may refuse
+    as may approve, and each attempt is audited first, allowed or not."""
+    verb = "refuse" if request.POST.get("decision") == "refuse" else "approve"
     username, grant_id = str(request.POST.get("account", "")), str(request.POST.get("grant", ""))
     grant = AccessGrant.objects.filter(pk=int(grant_id)).first() if grant_id.isdigit() else None
     agencies = set(facts_about(core_store(), grant.person).agencies) if grant else set()
-    problem = _problem(viewer, username, grant, agencies)
+    problem = _problem(viewer, username, grant, agencies).replace("approve", verb)
     audited(
         request,
-        "approve",
+        verb,
         person=grant.person if grant else "",
         target="/approvals",
         outcome="denied" if problem else "allowed",
@@ -88,15 +87,16 @@ def _approve(request: HttpRequest, viewer: Viewer) -> HttpResponse:
         detail={"account": username} if username else {"grant": grant_id},
         viewer=viewer,
     )
-    try:
-        if grant is not None:
-            approve_grant(grant, _approver(viewer), agencies)
-        else:
-            token = approve_account(username, _approver(viewer))
-    except UserError as error:  # only if someone else approved it a moment ago
+    try:  # tried even when denied: the accounts' own check has the last word
+        token = _carry_out(verb, viewer, username, grant, agencies)
+    except UserError as error:  # for one, someone else decided it a moment ago
         problem = str(error)
     if problem:
         return _page(request, viewer, problem, status=403)
+    if verb == "refuse":
+        who = grant.user.username if grant is not None else username
+        messages.success(request, f"Refused: {who} was not given access.")
+        return redirect("/approvals")
     if grant is not None:
         messages.success(request, f"{grant.user.username} may now see {grant.person}.")
         return redirect("/approvals")
@@ -108,35 +108,18 @@ def _approve(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     )
 
 
-def _refuse(request: HttpRequest, viewer: Viewer) -> HttpResponse:
-    """Refuse the account or grant named in the form: the same people may refuse as may
-    approve, audited first, allowed or not."""
-    username, grant_id = str(request.POST.get("account", "")), str(request.POST.get("grant", ""))
-    grant = AccessGrant.objects.filter(pk=int(grant_id)).first() if grant_id.isdigit() else None
-    agencies = set(facts_about(core_store(), grant.person).agencies) if grant else set()
-    problem = _problem(viewer, username, grant, agencies).replace("approve", "refuse")
-    audited(
-        request,
-        "refuse",
-        person=grant.person if grant else "",
-        target="/approvals",
-        outcome="denied" if problem else "allowed",
-        reason=problem,
-        detail={"account": username} if username else {"grant": grant_id},
-        viewer=viewer,
-    )
-    try:
-        if grant is not None:
-            refuse_grant(grant, _approver(viewer), agencies)
-        else:
-            refuse_account(username, _approver(viewer))
-    except UserError as error:
-        problem = str(error)
-    if problem:
-        return _page(request, viewer, problem, status=403)
-    who = grant.user.username if grant is not None else username
-    messages.success(request, f"Refused: {who} was not given access.")
-    return redirect("/approvals")
+def _carry_out(
+    verb: str, viewer: Viewer, username: str, grant: AccessGrant | None, agencies: set[str]
+) -> str:
+    """Approve or refuse the grant or the account; an approved account's one-time link."""
+    approver = _approver(viewer)
+    if grant is not None:
+        (refuse_grant if verb == "refuse" else approve_grant)(grant, approver, agencies)
+        return ""
+    if verb == "refuse":
+        refuse_account(username, approver)
+        return ""
+    return approve_account(username, approver)
 
 
 def _problem(viewer: Viewer, username: str, grant: AccessGrant | None, agencies: set[str]) -> str:
@@ -226,7 +209,7 @@ def welcome_view(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "pages/work/welcome.html",
-        {"form": form, "for_user": user.username, "errors": _errors(form)},
+        {"form": form, "for_user": user.username},
         status=400 if form.errors else 200,
     )
 
@@ -254,17 +237,6 @@ def _set_password(
         return None
     messages.success(request, "Your password is set. Sign in with it now.")
     return redirect("/login")
-
-
-def _errors(form: forms.Form) -> list[dict[str, str]]:
-    """The GOV.UK error summary's items: each message and the field it links to."""
-    if not form.is_bound:
-        return []
-    return [
-        {"href": f"#id_{name}", "text": str(message)}
-        for name, found in form.errors.items()
-        for message in found
-    ]
 
 
 urls: list[URLPattern] = [

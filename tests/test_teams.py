@@ -23,7 +23,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from factories import event_row, write_csv
-from web_support import PASSWORD, open_test_store, serving, sign_in
+from web_support import PASSWORD, open_test_store, serving, setup_django, sign_in
 from wholestory import audit
 from wholestory.access import (
     LEAD,
@@ -348,6 +348,7 @@ def test_teams_compare_as_the_agreement_compares_them(viewer: str, record: str) 
 
 @pytest.fixture(autouse=True)
 def _no_rate_limits() -> None:
+    setup_django()  # a test run alone (the pure rule tests) may come before any web one
     from django.core.cache import cache
 
     cache.clear()

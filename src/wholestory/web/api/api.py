@@ -8,8 +8,9 @@ person who does not exist (404), and board members and administrators, who
 never see identifiable people, get 403. Errors are JSON ``{"detail": "..."}``
 in plain words, never a traceback.
 
-The schema is published at ``/api/v1/openapi.json``. There is no interactive
-docs page: django-ninja's would load its scripts from a CDN.
+The schema is published at ``/api/v1/openapi.json``; signed-in users read it
+as a page at ``/api-docs`` (:mod:`wholestory.web.api.docs`, served from the
+site's own files, not a CDN).
 """
 
 from __future__ import annotations

@@ -138,6 +138,7 @@ EXPECTED: dict[str, Expect] = {
     "users/<str:username>/authenticator": roles({ADMIN}),
     "figures": roles({MANAGER, LEAD, QA, BOARD}),
     "sharing": everyone(200),  # the agreement in words: no one's data (issue 18)
+    "api-docs": everyone(200),  # the API's Swagger UI page: the schema, no one's data
     "api/v1/openapi.json": everyone(200),
     "api/v1/me": everyone(200),
     "api/v1/people/<agency>/<person_id>/chronology": api_person,

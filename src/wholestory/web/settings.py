@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "wholestory.web.store",
     "wholestory.web.accounts",
     "wholestory.web.pages",
+    "ninja",  # its Swagger UI files and page, for /api-docs (served here, not from a CDN)
 ]
 
 MIDDLEWARE: list[str] = [

@@ -2,7 +2,10 @@
 
 from django.urls import include, path
 
+from wholestory.web.api.docs import api_docs_view
+
 urlpatterns = [
     path("", include("wholestory.web.pages.urls")),
+    path("api-docs", api_docs_view, name="api-docs"),
     path("api/v1/", include("wholestory.web.api.urls")),
 ]

@@ -16,14 +16,9 @@ import pytest
 from chronology_factory import make_chronology
 from wholestory.chronology.anonymise import anonymise
 from wholestory.chronology.display import show_date
+from wholestory.chronology.entries_csv import CSV_COLUMNS, to_csv_rows, write_chronology_csv
 from wholestory.chronology.model import Chronology, Person
-from wholestory.chronology.render import (
-    CSV_COLUMNS,
-    to_csv_rows,
-    to_html,
-    to_pdf,
-    write_chronology_csv,
-)
+from wholestory.chronology.render import to_html, to_pdf
 from wholestory.chronology.timeline import timeline_svg
 from wholestory.chronology.vocabulary import agency_name
 from wholestory.exporting import FORMULA_STARTS

@@ -210,7 +210,7 @@ def test_a_record_whose_id_has_a_slash_opens(site: Seeded, tmp_path: Path) -> No
     from factories import event_row, write_csv
     from wholestory.chronology.stored import refresh_for_keys
     from wholestory.ingest import ingest_paths
-    from wholestory.web.pages.views_people import record_url
+    from wholestory.web.pages.stories import record_url
 
     person = site.person_known_to("POLICE")
     agency, person_id, given, family, born = site.store.query(

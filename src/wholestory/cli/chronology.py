@@ -16,9 +16,9 @@ from rich.console import Console
 from rich.table import Table
 
 from wholestory.access import ROLES
-from wholestory.chronology.indicators import Thresholds, plural
-from wholestory.chronology.material import resolve_person
+from wholestory.chronology.indicators import Thresholds
 from wholestory.chronology.model import Chronology
+from wholestory.chronology.person_ids import asked_for, person_named
 from wholestory.chronology.rules import INDICATORS
 from wholestory.chronology.stored import (
     BuildSummary,
@@ -31,9 +31,9 @@ from wholestory.chronology.stored import (
 )
 from wholestory.cli.errors import fail
 from wholestory.exporting import write_bytes
-from wholestory.identity.ids import ID_PREFIX
-from wholestory.identity.people import current_id
+from wholestory.identity import ID_PREFIX
 from wholestory.store import Store
+from wholestory.words import count_words as plural
 
 console = Console(highlight=False)
 
@@ -63,22 +63,21 @@ def _as_of(text: str | None) -> dt.date | None:
 
 def _person(store: Store, agency: str, person_id: str | None) -> str:
     """The WholeStory id (or unlinked agency key) the arguments name, or a clear error."""
-    if person_id is None and ":" in agency:  # AGENCY:PERSON_ID, as `wholestory flags` lists
-        agency, person_id = agency.split(":", 1)
-    if person_id is None:
-        asked = agency.upper()
+    agency_code, asked = asked_for(agency, person_id)  # AGENCY:PERSON_ID, as `flags` lists
+    if agency_code is None:
+        asked = asked.upper()
         if not asked.startswith(ID_PREFIX):
             fail(
                 f"Give the agency's own id for the person too (wholestory chronology {asked} ID), "
                 f"or a WholeStory id ({ID_PREFIX}...)."
             )
-        found = current_id(store, asked)
+        found = person_named(store, None, asked)
         if found is None:
             fail(f"No person {asked} in the store.")
         return found
-    found = resolve_person(store, agency, person_id)
+    found = person_named(store, agency_code, asked)
     if found is None:
-        fail(f"{agency.upper()} has no person {person_id} in the store.")
+        fail(f"{agency_code.upper()} has no person {asked} in the store.")
     return found
 
 
@@ -88,24 +87,6 @@ def _check_out(out: Path, force: bool, example: str) -> None:
         fail(f"{out} is a folder: give a file name, like {out / example}")
     if out.exists() and not force:
         fail(f"{out} already exists; add --force to overwrite it")
-
-
-def render(chronology: Chronology, fmt: Format, anonymise: bool) -> bytes:
-    """The chronology in one output format, as bytes to write."""
-    from wholestory.chronology import render as out
-
-    if fmt is Format.json:
-        shown = chronology
-        if anonymise:
-            from wholestory.chronology.anonymise import anonymise as scrub
-
-            shown = scrub(chronology)
-        return (json.dumps(shown.as_dict(), indent=2, default=str) + "\n").encode()
-    if fmt is Format.html:
-        return out.to_html(chronology, anonymise=anonymise).encode()
-    if fmt is Format.pdf:
-        return out.to_pdf(chronology, anonymise=anonymise)
-    raise ValueError("CSV is written with render.write_chronology_csv")
 
 
 def chronology_command(
@@ -150,20 +131,19 @@ def chronology_command(
         chronology = chronology_of(store, _person(store, agency, person_id), day, thresholds)
     finally:
         store.close()
-    if fmt is Format.csv and out is not None:
-        from wholestory.chronology.render import write_chronology_csv
+    from wholestory.chronology.render import output
 
-        write_chronology_csv(chronology, out, anonymise=anonymise, force=True)
+    data = output(chronology, fmt.value, anonymise=anonymise).data
+    if out is None:
+        sys.stdout.write(data.decode())
+        return
+    write_bytes(out, data, force=True)
+    if fmt is Format.csv:
         console.print(
             f"Wrote {len(chronology.entries):,} entries of {chronology.person.id} to {out}."
         )
         _say_death(chronology, anonymise)
         return
-    data = render(chronology, fmt, anonymise)
-    if out is None:
-        sys.stdout.write(data.decode())
-        return
-    write_bytes(out, data, force=True)
     console.print(
         f"Wrote the chronology of {chronology.person.id} to {out}: "
         f"{plural(len(chronology.entries), 'entry', 'entries')}, "

@@ -34,9 +34,8 @@ from wholestory.access import (
     Viewer,
     may,
 )
-from wholestory.chronology.material import resolve_person
+from wholestory.chronology.person_ids import agency_key, person_named
 from wholestory.chronology.stored import flagged_children
-from wholestory.identity.people import current_id
 from wholestory.search import RESULT_LIMIT, Query, QueryError, clean, decisions, find_people
 from wholestory.store import Store
 from wholestory.web.api.auth import BearerToken
@@ -297,8 +296,8 @@ def chronology_by_agency_id(request: HttpRequest, agency: str, person_id: str) -
     """
     return _chronology(
         request,
-        lambda store: resolve_person(store, agency, person_id),
-        f"{agency.upper()}:{person_id}"[:200],
+        lambda store: person_named(store, agency, person_id),
+        agency_key(agency, person_id)[:200],
     )
 
 
@@ -309,7 +308,7 @@ def chronology_by_agency_id(request: HttpRequest, agency: str, person_id: str) -
 )
 def chronology_by_ws_id(request: HttpRequest, ws_id: str) -> Status[Any]:
     """The chronology JSON of a WholeStory id (WS-...); a merged id leads to who it became."""
-    return _chronology(request, lambda store: current_id(store, ws_id.upper()), ws_id[:200])
+    return _chronology(request, lambda store: person_named(store, None, ws_id), ws_id[:200])
 
 
 # Search and flags

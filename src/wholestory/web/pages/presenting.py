@@ -7,8 +7,9 @@ never disagree on a colour or a date.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -103,3 +104,30 @@ class Pages:
     @property
     def next(self) -> int | None:
         return self.number + 1 if self.number < self.last else None
+
+
+def page_holding(request: HttpRequest, ids: Sequence[str], size: int) -> int:
+    """The page asked for; with ``entry=ID``, the page of ``size`` rows that holds that row,
+    so a link to one entry (from a flag, the picture or a record) lands on its page."""
+    wanted = request.GET.get("entry", "")
+    if wanted:
+        for index, found in enumerate(ids):
+            if found == wanted:
+                return index // size + 1
+    return page_number(request)
+
+
+def anchored_links(pages: Pages, anchor: str, all_up_to: int = 9) -> dict[str, Any]:
+    """The pagination component's links as whole URLs that land at ``#anchor`` (a long
+    page's list, below what comes first); every page is listed when there are few."""
+
+    def link(n: int) -> str:
+        return f"?{pages.query}page={n}#{anchor}"
+
+    numbers = range(1, pages.last + 1) if pages.last <= all_up_to else pages.numbers
+    return {
+        "count": pages.last,
+        "previous": link(pages.previous) if pages.previous else "",
+        "next": link(pages.next) if pages.next else "",
+        "items": [{"number": n, "url": link(n), "current": n == pages.number} for n in numbers],
+    }

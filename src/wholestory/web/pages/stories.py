@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 from wholestory.access import Viewer
 from wholestory.chronology.display import event_label, parse_iso, role_label, show_date
+from wholestory.chronology.entries_csv import involved_words
 from wholestory.chronology.model import Chronology
 from wholestory.chronology.stored import chronology_from_dict, chronology_of, stored_chronology
 from wholestory.chronology.timeline import (
@@ -211,11 +212,9 @@ def _row(
 
 
 def _who(i: dict[str, Any]) -> str:
+    """Someone involved in an entry, worded as the report and the CSV word them."""
     name = str(i.get("name") or "Name not recorded")
-    relation = str(i.get("relation") or "").replace("_", " ").lower()
-    parts = [p for p in dict.fromkeys([relation, role_label(str(i.get("role") or ""))]) if p]
-    details = ", ".join(p for p in parts if p.casefold() not in name.casefold())
-    return f"{name} ({details})" if details else name
+    return involved_words(name, str(i.get("relation") or ""), str(i.get("role") or ""))
 
 
 _STYLE = re.compile(r"<style>.*?</style>", re.S)

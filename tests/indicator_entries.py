@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from wholestory.chronology.indicators import Thresholds, View
+from wholestory.chronology.indicators import INDICATORS
 from wholestory.chronology.model import Entry, Flag, Involved, Source
-from wholestory.chronology.rules import INDICATORS
+from wholestory.chronology.thresholds import Thresholds
+from wholestory.chronology.view import View
 
 AS_OF = dt.date(2026, 10, 31)
 _numbers = itertools.count(1)

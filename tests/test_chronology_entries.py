@@ -6,8 +6,8 @@ import datetime as dt
 
 from wholestory.chronology import build
 from wholestory.chronology.building import NO_ACTION, build_entries
-from wholestory.chronology.indicators import Thresholds
 from wholestory.chronology.material import Material, Member, Row
+from wholestory.chronology.thresholds import Thresholds
 
 CHILD, MOTHER, PARTNER = "WS-1", "WS-2", "WS-3"
 

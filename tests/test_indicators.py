@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from indicator_entries import entry, flags
-from wholestory.chronology.indicators import Thresholds
-from wholestory.chronology.rules import INDICATORS
+from wholestory.chronology.indicators import INDICATORS
+from wholestory.chronology.thresholds import Thresholds
 
 MOTHER, PARTNER = ("WS-M", "VICTIM"), ("WS-P", "SUSPECT")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from wholestory.chronology.rules import INDICATORS, SEVERITY_ORDER
+from wholestory.chronology.indicators import INDICATORS, SEVERITY_ORDER
 from wholestory.chronology.vocabulary import agency_name
 from wholestory.store import Store
 

@@ -14,9 +14,10 @@ import datetime as dt
 from wholestory.chronology.analysis import summarise
 from wholestory.chronology.building import build_entries, describe_person
 from wholestory.chronology.childhood import ADULT_ROLES, childhood_flags, is_child
-from wholestory.chronology.indicators import Thresholds, View
 from wholestory.chronology.material import Material
 from wholestory.chronology.model import Chronology
+from wholestory.chronology.thresholds import Thresholds
+from wholestory.chronology.view import View
 
 
 def build(

@@ -22,9 +22,10 @@ from itertools import pairwise
 from typing import Any, Final
 
 from wholestory.chronology.display import event_label
-from wholestory.chronology.indicators import CONCERNS, LOOKED_AFTER, PLANS, Thresholds, View
+from wholestory.chronology.indicators import ace_evidence
 from wholestory.chronology.model import Entry
-from wholestory.chronology.rules import ace_evidence
+from wholestory.chronology.thresholds import Thresholds
+from wholestory.chronology.view import CONCERNS, LOOKED_AFTER, PLANS, View
 from wholestory.chronology.vocabulary import agency_name
 
 #: A gap in the record this long after a concern is a silence worth a question.

@@ -21,10 +21,11 @@ from dataclasses import replace
 from typing import Final
 
 from wholestory.chronology.display import age_on
-from wholestory.chronology.indicators import Thresholds, View
+from wholestory.chronology.indicators import raise_flags
 from wholestory.chronology.material import Material
 from wholestory.chronology.model import Entry, Flag
-from wholestory.chronology.rules import raise_flags
+from wholestory.chronology.thresholds import Thresholds
+from wholestory.chronology.view import View
 
 #: Roles only an adult has in an event: a person with no date of birth who
 #: appears like this is not taken for a child.

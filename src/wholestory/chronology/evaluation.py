@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wholestory.chronology.rules import INDICATORS
+from wholestory.chronology.indicators import INDICATORS
 from wholestory.store.connection import Store
 
 

@@ -1,377 +1,463 @@
-"""The indicators of ../shared/spec/indicators.md, each a small pure function.
+"""The twelve indicators of ../shared/spec/indicators.md, one pure function each,
+and the table that names them.
 
-Every rule reads a :class:`View` of one child's entries and returns a
-:class:`~wholestory.chronology.model.Flag` or None. Thresholds come from
-:class:`Thresholds` (``indicators.yaml`` beside this file, or the file named by
-``WHOLESTORY_INDICATORS``), and each explanation quotes the threshold in force,
-so a flag reads the same as the rule that raised it.
-
-How the rules read the entries:
-
-* Counts are of *entries*, not records: the police incident, the school's
-  Encompass notice and the referral it triggered are one entry, counted once.
-* A rule about the child counts entries holding one of the child's own records
-  of the type (the police list a child at an incident as PRESENT). The DASH
-  checklist is the victim's record of an incident the child was in, so it
-  counts through the shared entry. Household members' records count where
-  the specification says so: domestic abuse while living with the child
-  (``household_da_counts``) and the household's adversities for ACEs
-  (``household_ace_counts``).
-* "Within 12 months" means the first and last are at most ``year_days`` apart.
+Every rule reads a :class:`~wholestory.chronology.view.View` of one child's
+entries and the :class:`~wholestory.chronology.thresholds.Thresholds`, and
+returns a :class:`~wholestory.chronology.model.Flag` or None. Each explanation
+quotes the threshold in force, so a flag reads the same as the rule that raised
+it. They are pure: the same entries and thresholds always give the same flags,
+which is what lets them be tested at their boundaries. How the rules read the
+entries is told in :mod:`~wholestory.chronology.view`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, fields
-from importlib import resources
-from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
-import yaml
-
-from wholestory.chronology.display import age_on, show_date
-from wholestory.chronology.model import Entry, Flag, Source
-
-
-@dataclass(frozen=True, slots=True)
-class Thresholds:
-    """Every number an indicator uses. Defaults are those of indicators.md."""
-
-    year_days: int = 365
-    half_year_days: int = 183
-    two_years_days: int = 730
-    da_escalation_incidents: int = 3
-    household_da_counts: bool = True
-    marac_dash_yes: int = 14
-    missed_appointments: int = 2
-    repeat_referrals: int = 2
-    nfa_outcomes: int = 3
-    missing_episodes: int = 3
-    self_harm_high: int = 2
-    suspensions: int = 2
-    exploitation_signals: int = 2
-    exploitation_min_age: int = 10
-    exploitation_max_age: int = 17
-    ace_categories: int = 4
-    household_ace_counts: bool = True
-    unconnected_agencies: int = 3
-    marac_open_days: int = 365
-    closed_escalation_days: int = 183
-    child_age_limit: int = 18
-    health_agencies: tuple[str, ...] = (
-        "GP", "HEALTH_VISITING", "SCHOOL_NURSING", "ED", "CAMHS", "ADULT_MH", "MIDWIFERY",
-        "COMMUNITY_PAEDIATRICS", "HOSPITAL",
-    )  # fmt: skip
-    social_care_agencies: tuple[str, ...] = ("CSC",)
-
-    @classmethod
-    def load(cls, path: Path | None = None) -> Thresholds:
-        """The thresholds in ``path``, ``WHOLESTORY_INDICATORS``, or the packaged defaults."""
-        chosen = path or (Path(p) if (p := os.environ.get("WHOLESTORY_INDICATORS")) else None)
-        if chosen is None:
-            text = resources.files("wholestory.chronology").joinpath("indicators.yaml").read_text()
-            origin = "the packaged indicators.yaml"
-        else:
-            origin = str(chosen)
-            try:
-                text = chosen.read_text(encoding="utf-8")
-            except OSError as error:
-                raise ValueError(f"{origin} cannot be read ({error.strerror or error})") from None
-        try:
-            values = yaml.safe_load(text) or {}
-        except yaml.YAMLError as error:
-            raise ValueError(f"{origin} is not valid YAML: {error}") from None
-        if not isinstance(values, dict):
-            raise ValueError(f"{origin} must hold settings as 'name: value' lines")
-        return cls.from_mapping(values, origin)
-
-    @classmethod
-    def from_mapping(cls, values: dict[str, Any], origin: str = "settings") -> Thresholds:
-        """Thresholds from a mapping; an unknown or mistyped key is a clear error."""
-        known = {f.name: f for f in fields(cls)}
-        unknown = sorted(set(values) - set(known))
-        if unknown:
-            raise ValueError(f"{origin}: unknown indicator setting(s): {', '.join(unknown)}")
-        clean: dict[str, Any] = {}
-        for name, value in values.items():
-            default = getattr(cls(), name)
-            if isinstance(default, tuple):
-                if not isinstance(value, list):
-                    raise ValueError(f"{origin}: {name} must be a list of agency codes")
-                clean[name] = tuple(str(v).upper() for v in value)
-            elif isinstance(default, bool):
-                if not isinstance(value, bool):
-                    raise ValueError(f"{origin}: {name} must be true or false")
-                clean[name] = value
-            else:
-                if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                    raise ValueError(f"{origin}: {name} must be a whole number, 0 or more")
-                clean[name] = value
-        return cls(**clean)
-
-
-# What the rules count
-
-#: Events that show an agency was worried (UNCONNECTED_CONCERNS).
-CONCERNS: Final = frozenset(
-    {"DA_INCIDENT", "DASH_ASSESSMENT", "MARAC_REFERRAL", "DA_SERVICE_CONTACT",
-     "ENCOMPASS_NOTIFICATION", "REFERRAL", "REFERRAL_NFA", "STRATEGY_DISCUSSION",
-     "S47_ENQUIRY", "APPOINTMENT_MISSED", "INJURY", "SELF_HARM", "SUBSTANCE_MISUSE",
-     "CAMHS_REFERRAL", "SUSPENSION", "PERMANENT_EXCLUSION", "ATTENDANCE_CONCERN",
-     "CHILD_MISSING_EDUCATION", "MISSING_EPISODE", "ARREST", "OFFENCE_VICTIM",
-     "OFFENCE_SUSPECT", "EXPLOITATION_CONCERN", "HOMELESSNESS", "EVICTION",
-     "PARENT_MENTAL_HEALTH", "PARENT_SUBSTANCE_MISUSE", "PARENT_IMPRISONMENT", "CONCERN"}
-)  # fmt: skip
-#: A plan or a case closed (CLOSED_THEN_ESCALATED).
-CLOSURES: Final = frozenset(
-    {"CASE_CLOSED", "CIN_PLAN_END", "CP_PLAN_END", "EARLY_HELP_END", "LOOKED_AFTER_END",
-     "CAMHS_DISCHARGE"}
-)  # fmt: skip
-#: High-severity events (CLOSED_THEN_ESCALATED).
-HIGH: Final = frozenset(
-    {"DA_INCIDENT", "MARAC_REFERRAL", "STRATEGY_DISCUSSION", "S47_ENQUIRY", "CP_PLAN_START",
-     "LOOKED_AFTER_START", "SELF_HARM", "INJURY", "MISSING_EPISODE", "ARREST",
-     "EXPLOITATION_CONCERN", "PERMANENT_EXCLUSION", "CUSTODY"}
-)  # fmt: skip
-#: Signs of exploitation risk, and the plain word for each.
-SIGNALS: Final[dict[str, str]] = {
-    "MISSING_EPISODE": "missing episode",
-    "ARREST": "arrest",
-    "OFFENCE_SUSPECT": "offence as suspect",
-    "SUSPENSION": "suspension",
-    "PERMANENT_EXCLUSION": "exclusion",
-    "EXPLOITATION_CONCERN": "exploitation concern",
-    "SUBSTANCE_MISUSE": "substance misuse",
-}
-#: Plans that connect agencies' concerns: (start, end, what it is called).
-PLANS: Final = (
-    ("CIN_PLAN_START", "CIN_PLAN_END", "Child in need plan"),
-    ("CP_PLAN_START", "CP_PLAN_END", "Child protection plan"),
-    ("EARLY_HELP_START", "EARLY_HELP_END", "Early help plan"),
-)
-LOOKED_AFTER: Final = ("LOOKED_AFTER_START", "LOOKED_AFTER_END", "Looked after")
-#: The child's own records that evidence an ACE category.
-ACE_OWN: Final[dict[str, str]] = {
-    "DA_INCIDENT": "domestic abuse in the household",
-    "PARENT_SUBSTANCE_MISUSE": "household substance misuse",
-    "PARENT_MENTAL_HEALTH": "household mental illness",
-    "PARENT_IMPRISONMENT": "household member in prison",
-    "PARENT_SEPARATION": "parental separation",
-}
-#: A household adult's own records that evidence an ACE category.
-ACE_HOUSEHOLD: Final[dict[str, str]] = {
-    "DA_INCIDENT": "domestic abuse in the household",
-    "SUBSTANCE_MISUSE": "household substance misuse",
-    "PARENT_SUBSTANCE_MISUSE": "household substance misuse",
-    "MENTAL_HEALTH_CONTACT": "household mental illness",
-    "PARENT_MENTAL_HEALTH": "household mental illness",
-    "CUSTODY": "household member in prison",
-    "PARENT_IMPRISONMENT": "household member in prison",
-    "PARENT_SEPARATION": "parental separation",
-}
-#: Categories of a child protection plan (its start record names one) as ACEs.
-ACE_PLAN: Final[dict[str, str]] = {
-    "neglect": "neglect",
-    "physical abuse": "physical abuse",
-    "emotional abuse": "emotional abuse",
-    "sexual abuse": "sexual abuse",
-}
-_DASH: Final = re.compile(r"(\d+)\s+(?:of\s+27\s+)?(?:questions\s+)?answered\s+yes", re.I)
-DNA_WORDS: Final = re.compile(
-    r"\b(dna|did not attend|not brought|non-attendance|not attending)\b", re.I
+from wholestory.chronology.display import event_label
+from wholestory.chronology.model import Entry, Flag
+from wholestory.chronology.rule_helpers import (
+    DNA_WORDS,
+    Indicator,
+    dash_yes,
+    flag,
+    months,
+    people_in,
+    span,
+    when,
+    windows,
 )
 
-
-@dataclass(frozen=True, slots=True)
-class Spell:
-    """A plan from its start to its end (or the as-of date while still open)."""
-
-    kind: str
-    start: dt.date
-    end: dt.date
-    open: bool
-    start_entry: Entry
-    end_entry: Entry | None
-
-
-class View:
-    """One child's entries, with the questions every rule asks of them."""
-
-    def __init__(
-        self, entries: Sequence[Entry], date_of_birth: dt.date | None, as_of: dt.date
-    ) -> None:
-        self.entries = list(entries)
-        self.date_of_birth = date_of_birth
-        self.as_of = as_of
-        # The child's own records by type, with the position of their entry: rules ask
-        # "which entries hold an own record of these types" dozens of times.
-        self._own: dict[str, list[tuple[int, str]]] = {}
-        for i, e in enumerate(self.entries):
-            for s in e.sources:
-                if s.own:
-                    self._own.setdefault(s.event_type, []).append((i, s.agency))
-        self._spells: dict[tuple[tuple[str, str, str], ...], list[Spell]] = {}
-        #: What rules and the summary both need, worked out once (ACE evidence).
-        self.cache: dict[Any, Any] = {}
-
-    def own(self, types: Iterable[str], agencies: Iterable[str] | None = None) -> list[Entry]:
-        """Entries holding one of the child's own records of ``types`` (at ``agencies``)."""
-        where = None if agencies is None else frozenset(agencies)
-        found = {
-            i
-            for t in set(types)
-            for i, agency in self._own.get(t, ())
-            if where is None or agency in where
-        }
-        return [self.entries[i] for i in sorted(found)]
-
-    def household(self, types: Iterable[str]) -> list[Entry]:
-        """Household entries (a member's record, the child not in it) of ``types``."""
-        wanted = frozenset(types)
-        return [e for e in self.entries if e.household and wanted & set(e.event_types)]
-
-    def da_incidents(self, t: Thresholds) -> list[Entry]:
-        """Domestic abuse incidents the child was in, or (if counted) the household's."""
-        found = self.own(["DA_INCIDENT"])
-        if t.household_da_counts:
-            found = sorted(
-                {id(e): e for e in found + self.household(["DA_INCIDENT"])}.values(),
-                key=lambda e: e.day,
-            )
-        return found
-
-    def spells(self, plans: Iterable[tuple[str, str, str]] = PLANS) -> list[Spell]:
-        """Each plan of the child's own records, paired start to end (worked out once)."""
-        key = tuple(plans)
-        if key not in self._spells:
-            self._spells[key] = self._pair_spells(key)
-        return self._spells[key]
-
-    def _pair_spells(self, plans: Iterable[tuple[str, str, str]]) -> list[Spell]:
-        found: list[Spell] = []
-        for start_type, end_type, kind in plans:
-            ends = self.own([end_type])
-            for start in self.own([start_type]):
-                end = next((e for e in ends if e.day >= start.day), None)
-                if end is not None:
-                    ends.remove(end)
-                found.append(
-                    Spell(
-                        kind,
-                        start.day,
-                        end.day if end else self.as_of,
-                        end is None,
-                        start,
-                        end,
-                    )
-                )
-        return sorted(found, key=lambda s: s.start)
-
-    def age_on(self, day: dt.date) -> int | None:
-        """Whole years of age on ``day`` (None when the date of birth is not known)."""
-        return None if self.date_of_birth is None else age_on(self.date_of_birth, day)
+# Re-exported (``as``) only until cli/chronology.py imports it from thresholds.
+from wholestory.chronology.thresholds import Thresholds as Thresholds
+from wholestory.chronology.view import (
+    ACE_HOUSEHOLD,
+    ACE_OWN,
+    ACE_PLAN,
+    CLOSURES,
+    CONCERNS,
+    HIGH,
+    SIGNALS,
+    View,
+)
+from wholestory.chronology.vocabulary import agency_name
+from wholestory.words import count_words
 
 
-Rule = Callable[[View, Thresholds], "Flag | None"]
-
-
-@dataclass(frozen=True, slots=True)
-class Indicator:
-    """One code of indicators.md: its title, grounding and rule."""
-
-    code: str
-    title: str
-    grounding: str
-    rule: Rule
-
-
-# Helpers the rules share
-
-
-def windows(entries: Sequence[Entry], k: int, days: int) -> list[Entry]:
-    """Every entry in some run of ``k`` entries whose first and last are ``days`` apart at most."""
-    ordered = sorted({id(e): e for e in entries}.values(), key=lambda e: e.day)
-    if k <= 0:
-        return ordered
-    hit: dict[int, Entry] = {}
-    for i in range(len(ordered) - k + 1):
-        if (ordered[i + k - 1].day - ordered[i].day).days <= days:
-            for e in ordered[i : i + k]:
-                hit[id(e)] = e
-    return sorted(hit.values(), key=lambda e: e.day)
-
-
-def months(days: int) -> str:
-    """``365`` → ``12 months``; ``183`` → ``6 months``; ``730`` → ``24 months``."""
-    n = round(days / 30.44)
-    return f"{n} month{'s' if n != 1 else ''}"
-
-
-def when(day: dt.date) -> str:
-    """A day as people write it: ``3 Mar 2012`` (as every output shows dates)."""
-    return show_date(day)
-
-
-def span(entries: Sequence[Entry]) -> str:
-    """``between Jan 2012 and Nov 2012``, or ``on 3 Mar 2012`` for one day."""
-    first, last = min(e.day for e in entries), max(e.day for e in entries)
-    if first == last:
-        return f"on {when(first)}"
-    if (first.year, first.month) == (last.year, last.month):
-        return f"in {first:%b %Y}"
-    return f"between {first:%b %Y} and {last:%b %Y}"
-
-
-def flag(ind: Indicator, severity: str, evidence: Sequence[Entry], explanation: str) -> Flag:
-    """A flag with its evidence: the entries and every record behind them."""
-    ordered = sorted({id(e): e for e in evidence}.values(), key=lambda e: e.day)
-    records = dict.fromkeys((s.agency, s.record_id) for e in ordered for s in _raised_by(e))
-    return Flag(
-        code=ind.code,
-        title=ind.title,
-        severity=severity,
-        first=ordered[0].day,
-        last=ordered[-1].day,
-        explanation=explanation,
-        entries=tuple(e.id for e in ordered),
-        evidence=tuple(records),
-        grounding=ind.grounding,
+def da_escalation(v: View, t: Thresholds) -> Flag | None:
+    hits = windows(v.da_incidents(t), t.da_escalation_incidents, t.year_days)
+    if not hits:
+        return None
+    return flag(
+        INDICATORS["DA_ESCALATION"],
+        "high",
+        hits,
+        f"{count_words(len(hits), 'domestic abuse incident')} involving the household {span(hits)} "
+        f"({t.da_escalation_incidents} in {months(t.year_days)} is the Marac escalation "
+        "criterion).",
     )
 
 
-def _raised_by(entry: Entry) -> list[Source]:
-    """The records of an entry a flag rests on: the child's own (and the victim's DASH).
+def child_da_victim(v: View, t: Thresholds) -> Flag | None:
+    incidents = v.da_incidents(t)
+    if not incidents:
+        return None
+    recorded = sum(1 for e in incidents if not e.household)
+    who = (
+        f"the child named in {'it' if len(incidents) == 1 else f'{recorded} of them'}"
+        if recorded
+        else "the child living in the household"
+    )
+    return flag(
+        INDICATORS["CHILD_DA_VICTIM"],
+        "medium",
+        incidents,
+        f"{count_words(len(incidents), 'domestic abuse incident')} in the child's household, "
+        f"the first on {when(incidents[0].day)}, {who}: a child who sees, hears or "
+        "experiences domestic abuse is a victim in their own right.",
+    )
 
-    Other people's rows of the same event (a sibling's copy of a referral) are
-    in the entry for the reader, but are not evidence about this child.
-    """
-    chosen = [s for s in entry.sources if s.own or s.event_type == "DASH_ASSESSMENT"]
-    return chosen or entry.sources
+
+def marac_criteria(v: View, t: Thresholds) -> Flag | None:
+    for e in v.entries:
+        for s in e.sources:
+            if s.event_type == "DASH_ASSESSMENT" and dash_yes(s.summary) >= t.marac_dash_yes:
+                return flag(
+                    INDICATORS["MARAC_CRITERIA"],
+                    "high",
+                    [e],
+                    f"A DASH risk checklist on {when(e.day)} recorded {dash_yes(s.summary)} "
+                    f"'yes' answers ({t.marac_dash_yes} or more meets the Marac referral "
+                    "criterion).",
+                )
+    referrals = v.own(["MARAC_REFERRAL"]) + v.household(["MARAC_REFERRAL"])
+    for incident in v.da_incidents(t):
+        for referral in referrals:
+            gap = (incident.day - referral.day).days
+            same_couple = people_in(incident, "VICTIM") & people_in(
+                referral, "VICTIM"
+            ) and people_in(incident, "SUSPECT") & people_in(referral, "SUSPECT")
+            if incident is not referral and 0 < gap <= t.year_days and same_couple:
+                return flag(
+                    INDICATORS["MARAC_CRITERIA"],
+                    "high",
+                    [referral, incident],
+                    f"A further incident between the same victim and perpetrator on "
+                    f"{when(incident.day)}, {gap} days after a Marac referral on "
+                    f"{when(referral.day)} (within {months(t.year_days)} is a repeat Marac case).",
+                )
+    return None
 
 
-def dash_yes(text: str) -> int:
-    """The number of "yes" answers a DASH summary records (0 when it says none)."""
-    found = _DASH.search(text)
-    return int(found.group(1)) if found else 0
+def was_not_brought(v: View, t: Thresholds) -> Flag | None:
+    missed = v.own(["APPOINTMENT_MISSED"], t.health_agencies)
+    ind = INDICATORS["WAS_NOT_BROUGHT"]
+    plans = [s for s in v.spells() if s.kind == "Child protection plan"]
+    on_plan = [e for e in missed for s in plans if s.start <= e.day <= s.end]
+    if on_plan:
+        return flag(
+            ind,
+            "high",
+            on_plan,
+            f"A health appointment was missed on {when(on_plan[0].day)} while the child was on a "
+            "child protection plan.",
+        )
+    hits = windows(missed, t.missed_appointments, t.year_days)
+    if hits:
+        return flag(
+            ind,
+            "medium",
+            hits,
+            f"{count_words(len(hits), 'health appointment')} missed {span(hits)} "
+            f"({t.missed_appointments} in {months(t.year_days)} is the was-not-brought "
+            "threshold).",
+        )
+    for e in v.own(["CAMHS_DISCHARGE", "CASE_CLOSED"], t.health_agencies):
+        discharge = [s for s in e.sources if s.own and s.agency in t.health_agencies]
+        if any(
+            (s.outcome or "").upper() == "DNA" or DNA_WORDS.search(s.summary) for s in discharge
+        ):
+            return flag(
+                ind,
+                "medium",
+                [e],
+                f"Discharged by {agency_name(e.agency)} on {when(e.day)} after not being brought "
+                "to appointments.",
+            )
+    return None
 
 
-def people_in(entry: Entry, role: str) -> set[str]:
-    """Who had ``role`` (VICTIM, SUSPECT) in an entry: by WholeStory id, and by name.
+def _nfa(e: Entry, t: Thresholds) -> bool:
+    return any(
+        s.own
+        and s.agency in t.social_care_agencies
+        and (
+            s.event_type in ("REFERRAL_NFA", "ASSESSMENT_NFA")
+            or (s.event_type in ("REFERRAL", "ASSESSMENT") and s.outcome.upper() == "NFA")
+        )
+        for s in e.sources
+    )
 
-    The name counts too because one agency may hold too little about a person
-    to link them safely (a domestic abuse service often records a perpetrator
-    by name alone); within one child's story, the same full name in the same
-    role is the same person for this purpose.
-    """
-    found = {i.person for i in entry.involved if i.role == role}
-    found |= {"name:" + _plain(i.name) for i in entry.involved if i.role == role and i.name}
-    found |= {"self" for s in entry.sources if s.own and s.role == role}
+
+def repeat_referral(v: View, t: Thresholds) -> Flag | None:
+    ind = INDICATORS["REPEAT_REFERRAL"]
+    referrals = v.own(["REFERRAL", "REFERRAL_NFA"], t.social_care_agencies)
+    hits = windows(referrals, t.repeat_referrals, t.year_days)
+    if hits:
+        return flag(
+            ind,
+            "medium",
+            hits,
+            f"{count_words(len(hits), 'referral')} to children's social care {span(hits)}, "
+            "each within "
+            f"{months(t.year_days)} of the one before (a re-referral).",
+        )
+    closed = [e for e in v.entries if _nfa(e, t)]
+    hits = windows(closed, t.nfa_outcomes, t.two_years_days)
+    if hits:
+        return flag(
+            ind,
+            "medium",
+            hits,
+            f"{count_words(len(hits), 'referral or assessment', 'referrals or assessments')} "
+            "ended in "
+            f"no further action {span(hits)}: each started again "
+            f"({t.nfa_outcomes} in {months(t.two_years_days)}).",
+        )
+    return None
+
+
+def missing_repeat(v: View, t: Thresholds) -> Flag | None:
+    hits = windows(v.own(["MISSING_EPISODE"]), t.missing_episodes, t.year_days)
+    if not hits:
+        return None
+    return flag(
+        INDICATORS["MISSING_REPEAT"],
+        "high",
+        hits,
+        f"{count_words(len(hits), 'missing episode')} {span(hits)} "
+        f"({t.missing_episodes} in {months(t.year_days)}).",
+    )
+
+
+def self_harm(v: View, t: Thresholds) -> Flag | None:
+    found = v.own(["SELF_HARM"])
+    if not found:
+        return None
+    repeated = windows(found, t.self_harm_high, t.year_days)
+    severity = "high" if repeated else "medium"
+    tail = f" ({t.self_harm_high} or more in {months(t.year_days)})" if repeated else ""
+    return flag(
+        INDICATORS["SELF_HARM"],
+        severity,
+        found,
+        f"{count_words(len(found), 'self-harm presentation')}, the latest on "
+        f"{when(found[-1].day)}{tail}.",
+    )
+
+
+def education_disruption(v: View, t: Thresholds) -> Flag | None:
+    ind = INDICATORS["EDUCATION_DISRUPTION"]
+    for types, words, severity in (
+        (["PERMANENT_EXCLUSION"], "Permanently excluded", "high"),
+        (["CHILD_MISSING_EDUCATION"], "Recorded as missing education", "high"),
+        (["ATTENDANCE_CONCERN"], "Persistent absence recorded", "medium"),
+    ):
+        found = v.own(types)
+        if found:
+            return flag(ind, severity, found, f"{words} on {when(found[0].day)}.")
+    hits = windows(v.own(["SUSPENSION"]), t.suspensions, t.year_days)
+    if hits:
+        return flag(
+            ind,
+            "medium",
+            hits,
+            f"{count_words(len(hits), 'suspension')} from school {span(hits)} "
+            f"({t.suspensions} in {months(t.year_days)}).",
+        )
+    worries = v.own(["SUSPENSION", "ATTENDANCE_CONCERN", "PERMANENT_EXCLUSION"]) + [
+        e for e in v.own(["CONCERN"], ["SCHOOL"])
+    ]
+    for ehe in v.own(["ELECTIVE_HOME_EDUCATION"]):
+        before = [w for w in worries if 0 <= (ehe.day - w.day).days <= t.year_days]
+        if before:
+            return flag(
+                ind,
+                "medium",
+                [*before, ehe],
+                f"Moved to home education on {when(ehe.day)}, "
+                f"{(ehe.day - before[-1].day).days} days after a school concern.",
+            )
+    return None
+
+
+def exploitation_risk(v: View, t: Thresholds) -> Flag | None:
+    def aged(day: dt.date) -> bool:
+        age = v.age_on(day)
+        return age is not None and t.exploitation_min_age <= age <= t.exploitation_max_age
+
+    signals = [e for e in v.own(SIGNALS) if aged(e.day)]
+    hits = windows(signals, t.exploitation_signals, t.year_days)
+    if not hits:
+        return None
+    kinds = sorted(
+        {
+            SIGNALS[s.event_type]
+            for e in hits
+            for s in e.sources
+            if s.own and s.event_type in SIGNALS
+        }
+    )
+    return flag(
+        INDICATORS["EXPLOITATION_RISK"],
+        "high",
+        hits,
+        f"{count_words(len(hits), 'sign')} of exploitation risk {span(hits)} while aged "
+        f"{t.exploitation_min_age} to {t.exploitation_max_age}: {', '.join(kinds)} "
+        f"({t.exploitation_signals} in {months(t.year_days)}).",
+    )
+
+
+def ace_evidence(v: View, t: Thresholds) -> dict[str, list[Entry]]:
+    """Each ACE category evidenced, with the entries that evidence it (worked out once)."""
+    key = ("ace", t.household_ace_counts)
+    if key not in v.cache:
+        v.cache[key] = _ace_evidence(v, t)
+    found: dict[str, list[Entry]] = v.cache[key]
     return found
 
 
-def _plain(name: str) -> str:
-    return " ".join(re.sub(r"[^a-z ]", "", name.lower()).split())
+def _ace_evidence(v: View, t: Thresholds) -> dict[str, list[Entry]]:
+    found: dict[str, list[Entry]] = {}
+    for e in v.entries:
+        for s in e.sources:
+            category = None
+            if s.own and s.event_type in ACE_OWN:
+                category = ACE_OWN[s.event_type]
+            elif s.own and s.event_type == "CP_PLAN_START":
+                text = s.summary.lower()
+                for phrase, name in ACE_PLAN.items():
+                    if phrase in text:
+                        found.setdefault(name, []).append(e)
+            elif e.household and t.household_ace_counts and s.event_type in ACE_HOUSEHOLD:
+                category = ACE_HOUSEHOLD[s.event_type]
+            if category:
+                found.setdefault(category, []).append(e)
+    return {c: list({id(e): e for e in es}.values()) for c, es in found.items()}
+
+
+def ace_profile(v: View, t: Thresholds) -> Flag | None:
+    found = ace_evidence(v, t)
+    if len(found) < t.ace_categories:
+        return None
+    return flag(
+        INDICATORS["ACE_PROFILE"],
+        "medium",
+        [e for es in found.values() for e in es],
+        f"{len(found)} adverse childhood experiences evidenced: {', '.join(sorted(found))} "
+        f"({t.ace_categories} or more is linked with markedly poorer outcomes).",
+    )
+
+
+def unconnected_concerns(v: View, t: Thresholds) -> Flag | None:
+    concerns = [
+        (e.day, s.agency, e)
+        for e in v.entries
+        for s in e.sources
+        if s.own and s.event_type in CONCERNS
+    ]
+    plans = [(s.start, s.end) for s in v.spells()] + [
+        (e.day, e.day + dt.timedelta(days=t.marac_open_days)) for e in v.own(["MARAC_REFERRAL"])
+    ]
+    for day, _, _ in sorted(concerns, key=lambda c: c[0]):
+        end = day + dt.timedelta(days=t.year_days)
+        inside = [c for c in concerns if day <= c[0] <= end]
+        agencies = sorted({a for _, a, _ in inside})
+        if len(agencies) < t.unconnected_agencies:
+            continue
+        if any(start <= end and stop >= day for start, stop in plans):
+            continue
+        entries = [e for _, _, e in inside]
+        names = ", ".join(agency_name(a) for a in agencies)
+        return flag(
+            INDICATORS["UNCONNECTED_CONCERNS"],
+            "high",
+            entries,
+            f"Concerns from {len(agencies)} agencies ({names}) {span(entries)} while no "
+            "multi-agency plan (child in need, child protection, early help or Marac) was open.",
+        )
+    return None
+
+
+def closed_then_escalated(v: View, t: Thresholds) -> Flag | None:
+    closures = v.own(CLOSURES)
+    high = v.own(HIGH)
+    for c in closures:
+        for h in high:
+            gap = (h.day - c.day).days
+            if 0 < gap <= t.closed_escalation_days:
+                what = next(s for s in c.sources if s.own and s.event_type in CLOSURES)
+                event = next(s for s in h.sources if s.own and s.event_type in HIGH)
+                return flag(
+                    INDICATORS["CLOSED_THEN_ESCALATED"],
+                    "high",
+                    [c, h],
+                    f"{_closure_words(what.event_type, what.agency)} on {when(c.day)}; "
+                    f"{event_label(event.event_type).lower()} recorded {gap} days later "
+                    f"(within {months(t.closed_escalation_days)}).",
+                )
+    return None
+
+
+def _closure_words(event_type: str, agency: str) -> str:
+    return {
+        "CASE_CLOSED": f"Case closed by {agency_name(agency)}",
+        "CIN_PLAN_END": "Child in need plan ended",
+        "CP_PLAN_END": "Child protection plan ended",
+        "EARLY_HELP_END": "Early help ended",
+        "LOOKED_AFTER_END": "Ceased to be looked after",
+        "CAMHS_DISCHARGE": "Discharged from CAMHS",
+    }.get(event_type, "Closed")
+
+
+INDICATORS: Final[dict[str, Indicator]] = {
+    ind.code: ind
+    for ind in (
+        Indicator(
+            "DA_ESCALATION",
+            "Escalating domestic abuse",
+            "SafeLives Marac 'potential escalation' criterion",
+            da_escalation,
+        ),
+        Indicator(
+            "CHILD_DA_VICTIM",
+            "Child affected by domestic abuse",
+            "Domestic Abuse Act 2021 s3",
+            child_da_victim,
+        ),
+        Indicator(
+            "MARAC_CRITERIA",
+            "Meets Marac criteria",
+            "SafeLives Dash RIC and repeat-Marac definitions",
+            marac_criteria,
+        ),
+        Indicator(
+            "WAS_NOT_BROUGHT",
+            "Not brought to health appointments",
+            "RCGP and local 'Was Not Brought' policies",
+            was_not_brought,
+        ),
+        Indicator(
+            "REPEAT_REFERRAL",
+            "Repeat referrals ('start again')",
+            "DfE re-referral measure; Brandon et al. 2008",
+            repeat_referral,
+        ),
+        Indicator(
+            "MISSING_REPEAT",
+            "Repeatedly missing",
+            "Statutory guidance on children who run away or go missing",
+            missing_repeat,
+        ),
+        Indicator("SELF_HARM", "Self-harm", "NICE NG225", self_harm),
+        Indicator(
+            "EDUCATION_DISRUPTION",
+            "Education disrupted",
+            "DfE attendance and exclusion guidance",
+            education_disruption,
+        ),
+        Indicator(
+            "EXPLOITATION_RISK",
+            "Signs of exploitation risk",
+            "Child exploitation guidance",
+            exploitation_risk,
+        ),
+        Indicator(
+            "ACE_PROFILE",
+            "Several adverse childhood experiences",
+            "Felitti et al. 1998 and later ACE studies",
+            ace_profile,
+        ),
+        Indicator(
+            "UNCONNECTED_CONCERNS",
+            "Concerns from several agencies, no joint plan",
+            "The partnership's 'start again' and joint-working findings",
+            unconnected_concerns,
+        ),
+        Indicator(
+            "CLOSED_THEN_ESCALATED",
+            "Closed, then escalated",
+            "Drift and premature closure findings in reviews",
+            closed_then_escalated,
+        ),
+    )
+}
+
+SEVERITY_ORDER: Final = {"high": 0, "medium": 1, "low": 2}
+
+
+def raise_flags(v: View, t: Thresholds) -> list[Flag]:
+    """Every flag the entries raise, most serious first."""
+    flags = [f for ind in INDICATORS.values() if (f := ind.rule(v, t)) is not None]
+    return sorted(flags, key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.first, f.code))

@@ -22,7 +22,7 @@ import polars as pl
 
 from wholestory.chronology import build
 from wholestory.chronology.display import age_on, parse_iso
-from wholestory.chronology.indicators import Thresholds
+from wholestory.chronology.indicators import SEVERITY_ORDER
 from wholestory.chronology.material import Everyone, Material, load_material
 from wholestory.chronology.model import (
     Chronology,
@@ -33,7 +33,7 @@ from wholestory.chronology.model import (
     Source,
     age_words,
 )
-from wholestory.chronology.rules import SEVERITY_ORDER
+from wholestory.chronology.thresholds import Thresholds
 from wholestory.identity.sources import people_touched_since
 from wholestory.store.connection import Store
 

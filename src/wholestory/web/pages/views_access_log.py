@@ -4,7 +4,6 @@ agencies holding their records (and that look is audited too)."""
 from __future__ import annotations
 
 import json
-from typing import Final
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +12,7 @@ from django.urls import URLPattern, path
 from django.views.decorators.cache import never_cache
 
 from wholestory import audit
-from wholestory.access import ROLES, deny, facts_about, may
+from wholestory.access import ROLES, facts_about, may_see_who_looked
 from wholestory.chronology.vocabulary import agency_name
 from wholestory.sharing.words import levels_words
 from wholestory.web.pages.guard import audited, core_store, denied, viewer_of
@@ -21,36 +20,15 @@ from wholestory.web.pages.person_presenting import who_is
 from wholestory.web.pages.presenting import when
 from wholestory.web.pages.stories import load, person_url
 
-ACTION_WORDS: Final = {
-    "view": "Viewed",
-    "download": "Downloaded",
-    "search": "Searched",
-    "break_glass": "Broke glass",
-    "denied": "Was refused",
-    "audit_view": "Looked at who has looked",
-    "decision": "Decided",
-    "export": "Exported",
-    "grant": "Was granted access",
-    "approve": "Approved access",
-    "refuse": "Refused access",
-}
-
 
 @never_cache
 @login_required
 def access_log_view(request: HttpRequest, person: str) -> HttpResponse:
     """Who has looked at this person: for the leads of agencies holding their records."""
     viewer = viewer_of(request)
-    capability = may(viewer, "who_looked")
+    capability = may_see_who_looked(viewer, facts_about(core_store(), person))
     if not capability.allowed:
         return denied(request, capability, person=person)
-    facts = facts_about(core_store(), person)
-    if viewer.agency not in facts.agencies or viewer.agency in facts.unconfirmed:
-        refusal = deny(
-            "Only the safeguarding leads of agencies holding this person's records see who "
-            "has looked at them."
-        )
-        return denied(request, refusal, person=person)
     audited(request, "audit_view", person=person, reason=capability.reason, viewer=viewer)
     entries = audit.entries(core_store(), person=person, limit=500)
     rows = [
@@ -59,7 +37,7 @@ def access_log_view(request: HttpRequest, person: str) -> HttpResponse:
             "role": ROLES.get(e.role, e.role),
             "agency": agency_name(e.agency) if e.agency else "",
             "when": when(e.at, seconds=True),
-            "what": ACTION_WORDS.get(e.action, e.action.replace("_", " ").capitalize()),
+            "what": audit.words(e.action),
             "target": e.target,
             "why": e.reason,
             "refused": e.outcome != "allowed",

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from wholestory.access import BREAK_GLASS_HOURS, ROLES, Viewer, may
+from wholestory.access import BREAK_GLASS_HOURS, ROLES, Viewer, may, told_of_access
 from wholestory.chronology.vocabulary import agency_name
 from wholestory.reasons import GROUNDS, MIN_WORDS, ReasonError, check_reason
 from wholestory.web.pages.guard import audited, check_person, core_store, denied, viewer_of
@@ -83,7 +83,7 @@ def break_glass_view(request: HttpRequest, person: str) -> HttpResponse:
         reason = form.cleaned_data["reason"]
         now = timezone.now()
         ends = now + dt.timedelta(hours=BREAK_GLASS_HOURS)
-        agencies = sorted(facts.agencies)
+        agencies = told_of_access(facts)
         audited(
             request,
             "break_glass",

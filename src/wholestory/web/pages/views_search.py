@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from wholestory.access import Viewer, facts_about
+from wholestory.access import Viewer, facts_about, told_of_access
 from wholestory.chronology.display import show_date
 from wholestory.search import (
     GLASS_LIMIT,
@@ -216,7 +216,7 @@ def _tell_leads_of_search(viewer: Viewer, shown: list[Found], reason: str) -> No
             f"Reason given: {reason}",
         )
         for f in shown
-        for agency in sorted(facts_about(store, f.person).agencies)
+        for agency in told_of_access(facts_about(store, f.person))
     ]
     Notification.objects.bulk_create(notes)
 

@@ -98,7 +98,7 @@ def family(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Family]:
     from wholestory.chronology.stored import build_all
-    from wholestory.identity.linking import link_all
+    from wholestory.identity import link_all
     from wholestory.ingest import ingest_paths
     from wholestory.web.bootstrap import setup_django
 
@@ -406,6 +406,38 @@ def test_a_review_pack_holds_what_its_reader_may_see(family: Family, tmp_path: P
             assert not restricted & _marks_in(text)
         assert shown <= _marks_in(data)
         assert "Shared: " in html
+
+
+def test_the_chronology_command_for_a_reader_holds_what_they_may_see(
+    family: Family, tmp_path: Path
+) -> None:
+    """``wholestory chronology ... --for AGENCY:ROLE``: a file made on the server to hand
+    to someone holds what the agreement shows them, in every format."""
+    from typer.testing import CliRunner
+
+    from wholestory.cli.main import app
+
+    restricted = family.marks["GP", "G300-R1"]
+    for reader in (("POLICE", "practitioner"), ("CSC", "practitioner")):
+        shown, hidden, entries = _expected(family, *reader)
+        # JSON and HTML hold every record shown (its practitioner at least); the CSV has
+        # the entries' own words.
+        for fmt, wanted in (("json", shown), ("html", shown), ("csv", entries)):
+            out = tmp_path / f"{'-'.join(reader)}.{fmt}"
+            made = CliRunner().invoke(
+                app,
+                ["chronology", family.boy, "--format", fmt, "--out", str(out),
+                 "--for", ":".join(reader)],
+            )  # fmt: skip
+            assert made.exit_code == 0, made.output
+            text = out.read_text(encoding="utf-8")
+            assert _marks_in(text) & hidden == set(), (reader, fmt)
+            assert not restricted & _marks_in(text), (reader, fmt)
+            assert wanted <= _marks_in(text), (reader, fmt)
+    whole = CliRunner().invoke(app, ["chronology", family.boy, "--format", "json"])
+    assert whole.exit_code == 0 and restricted <= _marks_in(whole.stdout)
+    wrong = CliRunner().invoke(app, ["chronology", family.boy, "--format", "json", "--for", "X"])
+    assert wrong.exit_code != 0 and "give an agency and a role" in wrong.output
 
 
 def test_the_agreement_is_shown_read_only_in_the_app(family: Family) -> None:

@@ -56,13 +56,13 @@ def write_pack(
     from wholestory.chronology import render
     from wholestory.chronology.anonymise import anonymise as scrub
     from wholestory.sharing import partnership_agreement
-    from wholestory.sharing.story import share, sharing_of
-    from wholestory.sharing.words import entry_words
+    from wholestory.sharing.story import share
+    from wholestory.sharing.words import shown_words
 
     out.mkdir(parents=True, exist_ok=True)
     shared = share(chronology, partnership_agreement(), *reader)
     chronology = shared.chronology
-    sharing = {key: entry_words(sharing_of(found)) for key, found in shared.shown.items()}
+    sharing = shown_words(shared)
     shown = scrub(chronology) if anonymise else chronology
     written: list[tuple[Path, str]] = []
 

@@ -112,12 +112,22 @@ def chronology_command(
         str | None,
         typer.Option("--as-of", help="Read the story as of this day (default: the newest record)."),
     ] = None,
+    reader: Annotated[
+        str | None,
+        typer.Option(
+            "--for",
+            help="Who it is for, as AGENCY:ROLE: it then holds what the sharing agreement "
+            "shows them, each entry saying under which rule (default: the whole story, for "
+            "the server's operator).",
+        ),
+    ] = None,
 ) -> None:
     """One person's whole story: every agency's entries, the flags and the analysis.
 
     Built fresh from the store, so it includes everything imported so far. Give
     an agency and its id for the person (wholestory chronology CSC CS0001 --format
-    pdf --out story.pdf), or a WholeStory id.
+    pdf --out story.pdf), or a WholeStory id. To hand it to someone, give --for their
+    agency and role, so that it holds only what the sharing agreement lets them see.
     """
     from wholestory.cli.store import ready_store
 
@@ -125,6 +135,7 @@ def chronology_command(
         fail(f"--out FILE is needed for --format {fmt.value}")
     if out is not None:
         _check_out(out, force, f"chronology.{fmt.value}")
+    viewer = _reader(reader) if reader else None
     thresholds, day = indicator_settings(), _as_of(as_of)
     store = ready_store()
     try:
@@ -133,7 +144,10 @@ def chronology_command(
         store.close()
     from wholestory.chronology.render import output
 
-    data = output(chronology, fmt.value, anonymise=anonymise).data
+    sharing = None
+    if viewer:
+        chronology, sharing = _shared_for(chronology, viewer)
+    data = output(chronology, fmt.value, anonymise=anonymise, sharing=sharing).data
     if out is None:
         sys.stdout.write(data.decode())
         return
@@ -150,6 +164,26 @@ def chronology_command(
         f"{plural(len(chronology.flags), 'flag')}" + (" (anonymised)" if anonymise else "") + "."
     )
     _say_death(chronology, anonymise)
+
+
+def _reader(reader: str) -> tuple[str, str]:
+    """``--for AGENCY:ROLE`` as the agency and role the sharing agreement reads."""
+    agency_code, _, role = reader.partition(":")
+    if not agency_code or role not in ROLES:
+        fail(f"--for {reader}: give an agency and a role, such as POLICE:practitioner")
+    return agency_code.upper(), role
+
+
+def _shared_for(
+    chronology: Chronology, reader: tuple[str, str]
+) -> tuple[Chronology, dict[str, str]]:
+    """The chronology as ``reader`` may see it, and the words of each entry's rule."""
+    from wholestory.sharing import partnership_agreement
+    from wholestory.sharing.story import share
+    from wholestory.sharing.words import shown_words
+
+    shared = share(chronology, partnership_agreement(), *reader)
+    return shared.chronology, shown_words(shared)
 
 
 def _say_death(chronology: Chronology, anonymise: bool) -> None:
@@ -296,16 +330,12 @@ def review_pack_command(
 
     if out.exists() and any(out.iterdir()) and not force:
         fail(f"{out} is not empty; add --force to write into it")
-    agency_code, _, role = reader.partition(":")
-    if not agency_code or role not in ROLES:
-        fail(f"--for {reader}: give an agency and a role, such as POLICE:practitioner")
+    viewer = _reader(reader)
     thresholds, day = indicator_settings(), _as_of(as_of)
     store = ready_store()
     try:
         chronology = chronology_of(store, _person(store, agency, person_id), day, thresholds)
-        files = write_pack(
-            store, chronology, out, anonymise=anonymise, reader=(agency_code.upper(), role)
-        )
+        files = write_pack(store, chronology, out, anonymise=anonymise, reader=viewer)
     finally:
         store.close()
     console.print(f"Wrote the review pack for {chronology.person.id} to {out}:")

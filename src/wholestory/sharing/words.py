@@ -24,6 +24,7 @@ from wholestory.sharing.agreement import (
     Rule,
 )
 from wholestory.sharing.decide import level_for
+from wholestory.sharing.story import SharedStory, sharing_of
 from wholestory.template import KNOWN_AGENCIES
 from wholestory.words import count_words
 
@@ -214,3 +215,9 @@ def levels_words(levels: dict[str, str]) -> str:
         f"{agency_name(agency)}: {LEVEL_WORDS.get(level, level).lower()}"
         for agency, level in sorted(levels.items(), key=lambda item: agency_name(item[0]))
     )
+
+
+def shown_words(shared: SharedStory) -> dict[str, str]:
+    """Each entry's sharing in words, by its id as shown: what a report or a file prints
+    beside the entry, so its reader knows under which rule they see it."""
+    return {key: entry_words(sharing_of(found)) for key, found in shared.shown.items()}

@@ -16,10 +16,10 @@ from rich.console import Console
 from rich.table import Table
 
 from wholestory.access import ROLES
-from wholestory.chronology.indicators import Thresholds
+from wholestory.chronology.thresholds import Thresholds
 from wholestory.chronology.model import Chronology
 from wholestory.chronology.person_ids import asked_for, person_named
-from wholestory.chronology.rules import INDICATORS
+from wholestory.chronology.indicators import INDICATORS
 from wholestory.chronology.stored import (
     BuildSummary,
     FlagsSettingError,

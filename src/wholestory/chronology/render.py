@@ -37,9 +37,9 @@ from wholestory.chronology.display import (
     show_date,
 )
 from wholestory.chronology.entries_csv import Sharing, csv_text, involved_words
+from wholestory.chronology.indicators import SEVERITY_ORDER
 from wholestory.chronology.model import Chronology, Entry, Flag
 from wholestory.chronology.report_tables import Refs, Table, generic_table, summary_tables
-from wholestory.chronology.indicators import SEVERITY_ORDER
 from wholestory.chronology.timeline import colour_of_category, timeline_svg
 from wholestory.chronology.vocabulary import agency_name
 

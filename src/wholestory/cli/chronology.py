@@ -16,10 +16,9 @@ from rich.console import Console
 from rich.table import Table
 
 from wholestory.access import ROLES
-from wholestory.chronology.thresholds import Thresholds
+from wholestory.chronology.indicators import INDICATORS
 from wholestory.chronology.model import Chronology
 from wholestory.chronology.person_ids import asked_for, person_named
-from wholestory.chronology.indicators import INDICATORS
 from wholestory.chronology.stored import (
     BuildSummary,
     FlagsSettingError,
@@ -29,6 +28,7 @@ from wholestory.chronology.stored import (
     flags_up_to_age,
     stored_count,
 )
+from wholestory.chronology.thresholds import Thresholds
 from wholestory.cli.errors import fail
 from wholestory.exporting import write_bytes
 from wholestory.identity import ID_PREFIX

@@ -12,8 +12,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from wholestory.chronology.display import age_on, parse_iso, show_date
-from wholestory.chronology.model import age_words, death_words
 from wholestory.chronology.indicators import SEVERITY_ORDER
+from wholestory.chronology.model import age_words, death_words
 from wholestory.chronology.vocabulary import agency_name
 from wholestory.web.pages.presenting import severity_tag
 from wholestory.web.pages.stories import person_url, record_url

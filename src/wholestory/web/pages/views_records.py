@@ -37,7 +37,7 @@ def record_view(
     loaded = load(store, person, viewer_of(request))
     if loaded is None or (agency, record_id) not in loaded.records:
         return not_in_chronology(request)
-    columns = [c for c, _ in RECORD_FIELDS]
+    columns = [c for c, _ in RECORD_PAGE_ROWS]
     rows = store.query(
         f"SELECT {', '.join(columns)} FROM ws_record WHERE agency = ? AND record_id = ?",
         [agency, record_id],
@@ -47,7 +47,7 @@ def record_view(
     values = _as_shared(dict(zip(columns, rows[0], strict=True)), loaded.records[agency, record_id])
     shown = [
         {"label": label, "value": _shown(values[column])}
-        for column, label in RECORD_FIELDS
+        for column, label in RECORD_PAGE_ROWS
         if values[column] not in (None, "")
     ]
     entry = next(
@@ -97,8 +97,8 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-#: The columns of an agency's record shown on its page, in the template's words.
-RECORD_FIELDS: Final = (
+#: The rows of a record's page: each column of the agency's record, in the template's words.
+RECORD_PAGE_ROWS: Final = (
     ("agency", "Agency"),
     ("record_id", "Record id"),
     ("person_id", "Person id"),

@@ -54,7 +54,7 @@ def _open(url_text: str) -> Any:
 
 
 def prepare(url_text: str, folders: list[Path]) -> dict[str, Any]:
-    from wholestory.identity.linking import Thresholds, link_all
+    from wholestory.identity import Thresholds, link_all
     from wholestory.ingest import ingest_paths
 
     store = _open(url_text)

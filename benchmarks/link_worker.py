@@ -37,11 +37,19 @@ from typing import Any, TypeVar, cast
 import polars as pl
 
 from wholestory.identifiers import nhs_exprs, postcode_exprs, upn_exprs
-from wholestory.identity.cluster_inputs import edges_from, nodes_from
-from wholestory.identity.clusters import Clustering, Edge, Node, cluster
-from wholestory.identity.features import model_frame
-from wholestory.identity.linking import LOWER, UPPER
-from wholestory.identity.sources import DETAILS, summarise
+from wholestory.identity import (
+    DETAILS,
+    LOWER,
+    UPPER,
+    Clustering,
+    Edge,
+    Node,
+    cluster,
+    edges_from,
+    model_frame,
+    nodes_from,
+    summarise,
+)
 
 #: The record columns summarise reads.
 RECORD_COLUMNS = ("agency", "person_id", *DETAILS, "event_date")
@@ -143,9 +151,9 @@ def rule_pairs(frame: pl.DataFrame) -> list[dict[str, Any]]:
     counted again, so the sum is an upper bound on what is scored.
     """
     import duckdb
-    from splink.internals.blocking_analysis import _as_blocking_rule
 
-    from wholestory.identity.model import blocking_rules
+    from wholestory.identity import as_blocking_rule as _as_blocking_rule
+    from wholestory.identity import blocking_rules
 
     connection = duckdb.connect()
     connection.register("frame", frame.to_arrow())
@@ -262,8 +270,7 @@ def edges_of(pairs: pl.DataFrame) -> list[Edge]:
 
 
 def dedupe(workdir: Path, label: str, drop: list[int]) -> dict[str, Any]:
-    from wholestory.identity.model import train
-    from wholestory.identity.scoring import score_all
+    from wholestory.identity import score_all, train
 
     load = load_average()
     sources = read_frame(workdir)
@@ -314,7 +321,7 @@ def incremental(
     The model and the existing people come from the dedupe run ``source``: its
     automatic links among the existing source persons alone, clustered again.
     """
-    from wholestory.identity.scoring import score_all, score_new
+    from wholestory.identity import score_all, score_new
 
     load = load_average()
     settings_json, dropped = without_rules(
@@ -399,9 +406,8 @@ def pair_scores(
 
 
 def febrl(name: str) -> dict[str, Any]:
-    from wholestory.identity.febrl import BenchmarkName, load
-    from wholestory.identity.model import ModelOptions, train
-    from wholestory.identity.scoring import score_all
+    from wholestory.identity import BenchmarkName, ModelOptions, score_all, train
+    from wholestory.identity import load_febrl as load
 
     started = time.perf_counter()
     benchmark = load(cast(BenchmarkName, name))
@@ -425,8 +431,7 @@ def febrl(name: str) -> dict[str, Any]:
 
 
 def baseline(name: str) -> dict[str, Any]:
-    from wholestory.identity.baseline import recordlinkage_baseline
-    from wholestory.identity.febrl import BenchmarkName
+    from wholestory.identity import BenchmarkName, recordlinkage_baseline
 
     result = recordlinkage_baseline(cast(BenchmarkName, name))
     return {

@@ -59,13 +59,17 @@ def _partnership(generator: str, size: int, seed: int) -> Path:
 
 def _evaluate(folder: Path, variant: str) -> dict[str, Any]:
     """Import ``folder`` into a scratch store and link it with one model ``variant``."""
-    from wholestory.identity import default_model
-    from wholestory.identity.agencies import episode_agencies
-    from wholestory.identity.evaluation import evaluate_partnership
-    from wholestory.identity.features import model_frame, with_episode_agencies
-    from wholestory.identity.linking import Thresholds
-    from wholestory.identity.model import train
-    from wholestory.identity.sources import load_sources, refresh_sources
+    from wholestory.identity import (
+        Thresholds,
+        default_model,
+        episode_agencies,
+        evaluate_partnership,
+        load_sources,
+        model_frame,
+        refresh_sources,
+        train,
+        with_episode_agencies,
+    )
     from wholestory.ingest import ingest_paths
     from wholestory.store import open_store, resolve_url
     from wholestory.web.bootstrap import ensure_schema

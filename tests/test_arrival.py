@@ -19,8 +19,7 @@ from wholestory.arrival import (
     standing,
     waiting_uploads,
 )
-from wholestory.identity.linking import Thresholds, link_all, link_new
-from wholestory.identity.sources import now_iso
+from wholestory.identity import Thresholds, link_all, link_new, now_iso
 from wholestory.ingest import ingest_paths
 from wholestory.store import Store
 from wholestory.store.imports import FEED, UPLOAD, Arrival

@@ -10,10 +10,7 @@ import pytest
 
 from family_case import TRUTH, write_family
 from wholestory.crosscheck import make_partnership
-from wholestory.identity import default_model
-from wholestory.identity.evaluation import evaluate_partnership
-from wholestory.identity.linking import Thresholds
-from wholestory.identity.model import fits_this_version
+from wholestory.identity import Thresholds, default_model, evaluate_partnership, fits_this_version
 from wholestory.ingest import ingest_paths
 from wholestory.store import Store, open_store, resolve_url
 from wholestory.web.bootstrap import ensure_schema

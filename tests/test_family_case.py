@@ -14,7 +14,7 @@ import pytest
 
 from family_case import EXPECTED_FLAGS, TRUTH, write_family
 from wholestory.chronology.stored import chronology_of
-from wholestory.identity.linking import link_all, review_queue
+from wholestory.identity import link_all, review_queue
 from wholestory.ingest import ingest_paths
 from wholestory.store import Store
 

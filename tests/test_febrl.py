@@ -7,9 +7,8 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from wholestory.identity.baseline import recordlinkage_baseline
-from wholestory.identity.febrl import Benchmark, BenchmarkName, load
-from wholestory.identity.sources import SOURCE_SCHEMA
+from wholestory.identity import SOURCE_SCHEMA, Benchmark, BenchmarkName, recordlinkage_baseline
+from wholestory.identity import load_febrl as load
 
 COLUMNS = list(SOURCE_SCHEMA)
 

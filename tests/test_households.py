@@ -13,15 +13,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from factories import event_row, write_csv
-from wholestory.identity.addresses import normalised_address
-from wholestory.identity.households import (
+from wholestory.identity import (
     MAX_HOUSEHOLD,
     Member,
     household_members,
     household_of,
+    normalised_address,
     rebuild_household_links,
+    refresh_sources,
 )
-from wholestory.identity.sources import refresh_sources
 from wholestory.ingest import ingest_paths
 from wholestory.store import Store
 from wholestory.template import RELATIONSHIP_COLUMNS

@@ -10,14 +10,16 @@ from typer.testing import CliRunner
 
 from factories import event_row, write_csv
 from wholestory.cli.main import app
-from wholestory.identity.agencies import (
+from wholestory.identity import (
     AgenciesFileError,
+    Thresholds,
+    agency_duplicates,
     episode_agencies,
+    link_all,
     person_ids,
     read_agencies_file,
+    review_queue,
 )
-from wholestory.identity.duplicates import agency_duplicates
-from wholestory.identity.linking import Thresholds, link_all, review_queue
 from wholestory.ingest import ingest_paths
 from wholestory.profiles import ProfileError, load_profile
 from wholestory.store import Store

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from wholestory.identity.clusters import Edge, Node, cluster, dates_compatible, settled_apart
-from wholestory.identity.ids import assign_ids, format_id
+from wholestory.identity import (
+    Edge,
+    Node,
+    assign_ids,
+    cluster,
+    dates_compatible,
+    format_id,
+    settled_apart,
+)
 
 
 def _explain(kind: str, a: object, b: object) -> str:

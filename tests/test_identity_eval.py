@@ -15,8 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from wholestory.cli.main import app
-from wholestory.identity.evaluation import evaluate_febrl, evaluate_partnership
-from wholestory.identity.linking import UPPER, Thresholds
+from wholestory.identity import UPPER, Thresholds, evaluate_febrl, evaluate_partnership
 from wholestory.ingest import ingest_paths
 from wholestory.store import Store
 from wholestory.synth import generate

@@ -13,21 +13,27 @@ from typer.testing import CliRunner
 
 from factories import event_row, write_csv
 from wholestory.cli.main import app
-from wholestory.identity import default_model
-from wholestory.identity.evaluation import pair_scores, pairs_within, read_truth
-from wholestory.identity.features import model_frame
-from wholestory.identity.households import rebuild_household_links
-from wholestory.identity.linking import (
+from wholestory.identity import (
     Thresholds,
+    TrainedModel,
+    current_id,
     decide,
+    default_model,
     link_all,
     link_new,
+    load_sources,
+    model_frame,
+    now_iso,
+    pair_scores,
+    pairs_within,
+    read_truth,
+    rebuild_household_links,
+    refresh_sources,
     review_queue,
+    train,
     use_model,
+    view_person,
 )
-from wholestory.identity.model import TrainedModel, train
-from wholestory.identity.people import current_id, view_person
-from wholestory.identity.sources import load_sources, now_iso, refresh_sources
 from wholestory.ingest import ingest_paths
 from wholestory.store import Store, open_store, resolve_url
 from wholestory.synth import generate
@@ -228,7 +234,7 @@ def test_same_is_never_split_and_old_ids_lead_to_the_merged_person(
 
 
 def test_decisions_need_a_reason_and_known_records(store: Store, partnership: Path) -> None:
-    from wholestory.identity.linking import LinkError
+    from wholestory.identity import LinkError
 
     ingest_paths(store, [partnership / "feed"])
     refresh_sources(store)

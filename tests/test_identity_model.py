@@ -7,9 +7,7 @@ import json
 import polars as pl
 import pytest
 
-from wholestory.identity.features import model_frame
-from wholestory.identity.model import duckdb_api, same_agency_share
-from wholestory.identity.sources import SOURCE_SCHEMA
+from wholestory.identity import SOURCE_SCHEMA, duckdb_api, model_frame, same_agency_share
 
 
 def _person(**details: str | None) -> pl.DataFrame:

@@ -26,16 +26,18 @@ import polars as pl
 import pytest
 
 from wholestory.identifiers import nhs_check_digit
-from wholestory.identity.features import model_frame
-from wholestory.identity.linking import LOWER, UPPER
-from wholestory.identity.model import (
+from wholestory.identity import (
+    LOWER,
+    SOURCE_SCHEMA,
+    UPPER,
     ModelOptions,
     TrainedModel,
     duckdb_api,
+    model_frame,
+    score_all,
+    source_key,
     train,
 )
-from wholestory.identity.scoring import score_all
-from wholestory.identity.sources import SOURCE_SCHEMA, source_key
 from wholestory.synth.identifiers import NhsNumbers, Upns, postcode
 
 

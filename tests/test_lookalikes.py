@@ -20,9 +20,15 @@ from typer.testing import CliRunner
 from factories import event_row, write_csv
 from web_support import PASSWORD, open_test_store, serving, totp_code
 from wholestory.cli.main import app
-from wholestory.identity.linking import link_all
-from wholestory.identity.lookalikes import LOOKALIKE_LIMIT, find_lookalikes, lookalike_sets
-from wholestory.identity.queue import review_count, review_item, review_queue
+from wholestory.identity import (
+    LOOKALIKE_LIMIT,
+    find_lookalikes,
+    link_all,
+    lookalike_sets,
+    review_count,
+    review_item,
+    review_queue,
+)
 from wholestory.ingest import ingest_paths
 from wholestory.store import Store, open_store, resolve_url
 

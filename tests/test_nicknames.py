@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wholestory.identity.nicknames import group_table, name_groups, normalise, parse_table
+from wholestory.identity import group_table, name_groups, parse_table
+from wholestory.identity import normalise_name as normalise
 
 
 def _data_lines() -> list[tuple[int, str]]:

@@ -88,7 +88,7 @@ def add_pairs_for_review(seeded: Seeded, folder: Path) -> None:
     """Give the police pairs to review: their records of a few school children, each recorded
     with the other sex, at a postcode no one else has and without an NHS number (the model
     cannot settle those on its own)."""
-    from wholestory.identity.linking import link_new, review_queue
+    from wholestory.identity import link_new, review_queue
     from wholestory.ingest import ingest_paths
 
     children = seeded.store.query(

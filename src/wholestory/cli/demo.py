@@ -18,7 +18,7 @@ from wholestory.cli.identity import _print_summary, link_settings
 from wholestory.cli.ingest import _print_result, _run
 from wholestory.cli.store import ready_store
 from wholestory.cli.synth import run_synth
-from wholestory.identity.linking import link_all
+from wholestory.identity import link_all
 from wholestory.store import Store
 
 console = Console(highlight=False)

@@ -19,19 +19,25 @@ from wholestory.chronology.stored import build_all, refresh_for_keys, stored_cou
 from wholestory.cli.errors import fail
 from wholestory.cli.ingest import _export
 from wholestory.cli.store import ready_store
-from wholestory.identity.evaluation import Evaluation, evaluate_febrl, evaluate_partnership
-from wholestory.identity.ids import ID_PREFIX
-from wholestory.identity.linking import (
+from wholestory.identity import (
+    EXPORT_COLUMNS,
+    ID_PREFIX,
+    Evaluation,
     LinkError,
     LinkSummary,
+    LookalikeSet,
     Thresholds,
     decide,
+    evaluate_febrl,
+    evaluate_partnership,
+    export_rows,
     link_all,
+    lookalike_sets,
+    person_for_source,
+    review_count,
     review_queue,
+    view_person,
 )
-from wholestory.identity.lookalikes import LookalikeSet, lookalike_sets
-from wholestory.identity.people import EXPORT_COLUMNS, export_rows, person_for_source, view_person
-from wholestory.identity.queue import review_count
 from wholestory.ingest.accounting import count_words as _count
 from wholestory.store import Store
 

@@ -1,19 +1,27 @@
-"""The clustering's inputs made from linking's frames: a node per source person, an edge a link.
+"""The clustering's inputs: nodes, edges, people's decisions and the groups before a run.
 
-Made column by column rather than row by row: a full link has a million
-source persons and as many links, and reading a frame's rows one tuple at a
-time costs more than the clustering itself.
+Nodes and edges are made from linking's frames column by column rather than
+row by row: a full link has a million source persons and as many links, and
+reading a frame's rows one tuple at a time costs more than the clustering
+itself. Which scored pairs become edges (those that clear their bar), which
+pairs of one agency's ids vouch for each other, people's decisions and each
+record's person before the run are read here too, for every kind of run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import starmap
-from typing import Final
+from typing import Any, Final
 
 import polars as pl
 
-from wholestory.identity.clusters import Edge, Node, paused_gc
+from wholestory.identity.clusters import Edge, paused_gc
+from wholestory.identity.contradictions import Node
+from wholestory.identity.features import model_frame, with_episode_agencies
+from wholestory.identity.sources import load_sources
+from wholestory.identity.thresholds import Thresholds, same_agency_pair
+from wholestory.store.connection import Store
 
 #: One empty set shared by every node without names: most hold one name or none.
 _NONE: Final[frozenset[str]] = frozenset()
@@ -69,3 +77,87 @@ def _edges(pairs: pl.DataFrame) -> list[Edge]:
             ),
         )
     )
+
+
+def recorded_decisions(
+    store: Store, keys: set[str] | None = None
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """People's "same" and "different" decisions, those among ``keys`` only when given."""
+    rows = store.query("SELECT key_l, key_r, decision FROM ws_link_decision")
+    same: list[tuple[str, str]] = []
+    different: list[tuple[str, str]] = []
+    for key_l, key_r, decision in rows:
+        if keys is not None and (key_l not in keys or key_r not in keys):
+            continue
+        (same if decision == "same" else different).append((str(key_l), str(key_r)))
+    return same, different
+
+
+def read_nodes(frame: pl.DataFrame, store: Store) -> list[Node]:
+    """What clustering checks of each source person, with the date of their earliest record."""
+    keys = frame["unique_id"].to_list()
+    sql = "SELECT key, first_seen FROM ws_source_person"
+    params: list[Any] = []
+    if len(keys) < 50_000:  # a few people (a decision, a feed): only theirs
+        condition, params = store.keys_in("key", keys)
+        sql += f" WHERE {condition}"
+    seen = {str(k): str(d) for k, d in store.query(sql, params) if d is not None}
+    return nodes_from(frame, seen)
+
+
+def store_frame(store: Store, episodes: frozenset[str]) -> pl.DataFrame:
+    """Everyone in the store as the model compares them, episode agencies marked."""
+    return with_episode_agencies(model_frame(load_sources(store)), episodes)
+
+
+def clears_bar(pairs: pl.DataFrame, thresholds: Thresholds, episodes: frozenset[str]) -> pl.Series:
+    """Whether each pair clears its bar: the upper threshold, or the same-agency one."""
+    same = [same_agency_pair(a, b, episodes) for a, b in pairs.select("key_l", "key_r").iter_rows()]
+    bar = pl.Series(same, dtype=pl.Boolean).replace_strict(
+        {True: thresholds.same_agency, False: thresholds.upper}, return_dtype=pl.Float64
+    )
+    return pairs["match_probability"] >= bar
+
+
+def vouched_pairs(
+    pairs: Iterable[tuple[Any, Any, Any]], thresholds: Thresholds, episodes: frozenset[str]
+) -> list[tuple[str, str]]:
+    """Pairs of one agency's ids strong enough (the upper threshold) to be one person when
+    other links bring them together (see ``Clustering._all_vouched``)."""
+    return [
+        (str(a), str(b))
+        for a, b, p in pairs
+        if float(p) >= thresholds.lower and same_agency_pair(str(a), str(b), episodes)
+    ]
+
+
+def stored_pairs(store: Store, keys: Sequence[str], least: float) -> list[tuple[Any, Any, Any]]:
+    """Scored pairs already in the store among ``keys``, at or above ``least``."""
+    if not keys:
+        return []
+    condition, params = store.keys_in("key_l", list(keys))
+    wanted = set(keys)
+    return [
+        (a, b, p)
+        for a, b, p in store.query(
+            f"SELECT key_l, key_r, match_probability FROM ws_link_pair WHERE {condition} "
+            "AND match_probability >= ?",
+            [*params, least],
+        )
+        if str(b) in wanted
+    ]
+
+
+def automatic_edges(
+    pairs: pl.DataFrame, thresholds: Thresholds, episodes: frozenset[str]
+) -> list[Edge]:
+    """The scored pairs that clear their bar, as edges: links made without a person."""
+    if pairs.is_empty():
+        return []
+    return edges_from(pairs.filter(clears_bar(pairs, thresholds, episodes)))
+
+
+def previous_people(store: Store) -> dict[str, str | None]:
+    """Each source person's WholeStory id before this run (None: not linked yet)."""
+    rows = store.query("SELECT key, ws_person_id FROM ws_source_person")
+    return {str(k): (str(p) if p is not None else None) for k, p in rows}

@@ -235,11 +235,12 @@ def build(
     how to lay out its schema).
     """
     from wholestory.identity.agencies import episode_agencies
+    from wholestory.identity.comparisons import ModelOptions
     from wholestory.identity.evaluation import evaluate_partnership
     from wholestory.identity.features import model_frame, with_episode_agencies
-    from wholestory.identity.linking import Thresholds
-    from wholestory.identity.model import ModelOptions, train
+    from wholestory.identity.model import train
     from wholestory.identity.sources import load_sources, refresh_sources
+    from wholestory.identity.thresholds import Thresholds
     from wholestory.ingest import ingest_paths
     from wholestory.synth import generate
 

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Final
 
 from wholestory.identity.agencies import episode_agencies
-from wholestory.identity.linking import Thresholds
+from wholestory.identity.thresholds import Thresholds
 from wholestory.store.connection import Store
 
 #: The columns of the duplicates export, in order.

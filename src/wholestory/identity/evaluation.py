@@ -21,10 +21,14 @@ from typing import Any, Literal
 
 import polars as pl
 
+from wholestory.identity.comparisons import ModelOptions
 from wholestory.identity.features import model_frame
-from wholestory.identity.linking import Thresholds, link_all, review_queue, use_model
-from wholestory.identity.model import ModelOptions, train
+from wholestory.identity.linking import link_all
+from wholestory.identity.model import train
+from wholestory.identity.queue import review_queue
+from wholestory.identity.saved_models import use_model
 from wholestory.identity.scoring import score_all
+from wholestory.identity.thresholds import Thresholds
 from wholestory.store.connection import Store
 
 Pair = tuple[str, str]

@@ -1,7 +1,7 @@
 """The review queue: what waits for a person, one item per two people, paged in the database.
 
 Read from the scored pairs the linking run stored; nothing here decides a
-link (see :func:`wholestory.identity.linking.decide` for that).
+link (see :func:`wholestory.identity.decisions.decide` for that).
 """
 
 from __future__ import annotations

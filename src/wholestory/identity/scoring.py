@@ -14,9 +14,14 @@ from typing import Any, Final
 
 import polars as pl
 from splink import Linker
-from splink.internals.database_api import DatabaseAPISubClass
 
-from wholestory.identity.model import duckdb_api, for_backend, register, result_frame, tf_columns
+from wholestory.identity.model import for_backend, tf_columns
+from wholestory.identity.splink_api import (
+    DatabaseAPISubClass,
+    duckdb_api,
+    register,
+    result_frame,
+)
 
 #: The columns of a frame of scored pairs.
 PAIR_SCHEMA: Final[dict[str, pl.DataType]] = {

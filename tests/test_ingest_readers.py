@@ -8,7 +8,8 @@ from pathlib import Path
 import polars as pl
 
 from factories import event_row, write_csv
-from wholestory.ingest.reading import FastCsvTable, RowTable, _record_blocks, open_table
+from wholestory.ingest.reading import FastCsvTable, RowTable, open_table
+from wholestory.ingest.tables import _record_blocks
 from wholestory.template import COLUMNS
 
 TODAY = dt.date(2026, 11, 26)

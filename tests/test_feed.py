@@ -11,7 +11,7 @@ from pathlib import Path
 from factories import event_row, write_csv
 from wholestory.chronology.stored import build_all
 from wholestory.feed import held_back, run_feed
-from wholestory.identity.linking import Thresholds, link_all
+from wholestory.identity import Thresholds, link_all
 from wholestory.ingest import ingest_paths
 from wholestory.store import Store
 from wholestory.store.imports import FEED, UPLOAD, Arrival

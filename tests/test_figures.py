@@ -8,7 +8,7 @@ from pathlib import Path
 from factories import event_row, write_csv
 from wholestory.chronology.stored import build_all, flagged_children
 from wholestory.figures import partnership_figures, suppressed
-from wholestory.identity.linking import Thresholds, link_all
+from wholestory.identity import Thresholds, link_all
 from wholestory.ingest import ingest_paths
 from wholestory.store import Store
 

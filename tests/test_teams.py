@@ -87,7 +87,7 @@ class Family:
 def _family(store: Store, folder: Path) -> Family:
     """The family imported by feed, linked and built; the girl's police team is CAIU."""
     from wholestory.chronology.stored import build_all
-    from wholestory.identity.linking import Thresholds, link_all
+    from wholestory.identity import Thresholds, link_all
     from wholestory.ingest import ingest_paths
 
     rows = [
@@ -275,8 +275,7 @@ def test_a_hand_upload_relates_its_team_only_like_breaking_glass(
 ) -> None:
     """Records are the basis of access: an upload naming a new team waits for a lead."""
     from wholestory.arrival import confirm_upload, waiting_uploads
-    from wholestory.identity.linking import Thresholds, link_new
-    from wholestory.identity.sources import now_iso
+    from wholestory.identity import Thresholds, link_new, now_iso
     from wholestory.ingest import ingest_paths
     from wholestory.store.imports import UPLOAD, Arrival
 

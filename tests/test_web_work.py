@@ -117,8 +117,7 @@ def test_anonymous_users_are_sent_to_sign_in(site: Seeded) -> None:
 
 def test_a_lead_sees_their_own_agency_duplicates_only(site: Seeded, signed: Sign) -> None:
     """The police lead's page lists the police's duplicate ids, the school lead's not one."""
-    from wholestory.identity.duplicates import agency_duplicates
-    from wholestory.identity.linking import decide
+    from wholestory.identity import agency_duplicates, decide
 
     store = site.store
     keys = [
@@ -231,7 +230,7 @@ def _pair(site: Seeded, agency_a: str, agency_b: str) -> tuple[str, str]:
 def test_link_review_decision_applies_is_audited_and_leaves_the_queue(
     site: Seeded, signed: Sign
 ) -> None:
-    from wholestory.identity.linking import review_queue
+    from wholestory.identity import review_queue
 
     police_pair = _pair(site, "POLICE", "GP")
     other_pair = _pair(site, "SCHOOL", "GP")

@@ -16,8 +16,7 @@ from typing import Any
 
 from wholestory.arrival import Notice, first_record_notices
 from wholestory.chronology.stored import refresh_after_feed
-from wholestory.identity.linking import LinkSummary, Thresholds, link_new
-from wholestory.identity.sources import now_iso
+from wholestory.identity import LinkSummary, Thresholds, link_new, now_iso
 from wholestory.ingest import IngestResult, ingest_paths
 from wholestory.ingest.pipeline import Progress
 from wholestory.profiles import Profile

@@ -38,8 +38,8 @@ from wholestory.identity import (
     review_queue,
     view_person,
 )
-from wholestory.ingest.accounting import count_words as _count
 from wholestory.store import Store
+from wholestory.words import count_words as _count
 
 console = Console(highlight=False)
 

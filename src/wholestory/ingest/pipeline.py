@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, TypeVar
 
-from wholestory.identity import agencies
-from wholestory.identity.agencies import AGENCIES_FILE, AgencySettings
+from wholestory.identity import AGENCIES_FILE, AgencySettings, agencies
 from wholestory.ingest.accounting import FileResult, IngestResult
 from wholestory.ingest.reading import (
     Chunk,

@@ -13,7 +13,7 @@ from django.urls import URLPattern, path
 from django.views.decorators.cache import never_cache
 
 from wholestory.chronology.vocabulary import agency_name
-from wholestory.identity.duplicates import EpisodeAgencyError, agency_duplicates
+from wholestory.identity import EpisodeAgencyError, agency_duplicates
 from wholestory.web.pages.guard import audited, core_store, requires, viewer_of
 
 

@@ -27,7 +27,7 @@ from wholestory.web.pages.guard import audited, core_store, denied, requires, vi
 from wholestory.web.pages.presenting import Pages, other_params, page_number
 
 if TYPE_CHECKING:
-    from wholestory.identity.lookalikes import LookalikeSet
+    from wholestory.identity import LookalikeSet
 
 #: The rows of the side-by-side comparison: (label, detail column, evidence field). The
 #: model weighs the postcode with the address.
@@ -109,8 +109,7 @@ def review_list_view(request: HttpRequest) -> HttpResponse:
     The page is read from the database a page at a time (a messy file once made two
     million pairs); look-alike sets come first, each one item to check with the agency.
     """
-    from wholestory.identity.lookalikes import lookalike_sets
-    from wholestory.identity.queue import review_count, review_queue
+    from wholestory.identity import lookalike_sets, review_count, review_queue
 
     viewer = viewer_of(request)
     store = core_store()
@@ -248,8 +247,7 @@ def _audit_both(request: HttpRequest, action: str, item: dict[str, Any], **what:
 def review_pair_view(request: HttpRequest, key_a: str, key_b: str) -> HttpResponse:
     """Two records side by side with the evidence, and the decision: same or different."""
     from wholestory.chronology.stored import refresh_for_keys
-    from wholestory.identity.linking import LinkError, decide
-    from wholestory.identity.queue import review_item
+    from wholestory.identity import LinkError, decide, review_item
 
     viewer = viewer_of(request)
     allowed = _may_review(viewer, {"a": key_a, "b": key_b})

@@ -36,7 +36,7 @@ from wholestory.web.pages.guard import audited, core_store, requires, viewer_of
 from wholestory.words import count_words
 
 if TYPE_CHECKING:
-    from wholestory.identity.linking import LinkSummary
+    from wholestory.identity import LinkSummary
 
 #: The largest agency file the upload page accepts.
 MAX_UPLOAD_BYTES: Final = 50 * 1024 * 1024

@@ -17,6 +17,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Final
 
+from wholestory.chronology.display import parse_iso
 from wholestory.dates import precision_of_iso
 
 _MONTH_NAMES: Final = (
@@ -146,6 +147,31 @@ class Entry:
             "records": [s.as_dict() for s in self.sources],
         }
 
+    @classmethod
+    def from_dict(cls, e: dict[str, Any]) -> Entry:
+        """The entry again from its JSON (an undated one sorts first, as 1 Jan 1900)."""
+        day = parse_iso(str(e["date"])) or dt.date(1900, 1, 1)
+        return cls(
+            id=str(e["id"]),
+            day=day,
+            date=str(e["date"]),
+            approximate=bool(e.get("approximate")),
+            agency=str(e["agency"]),
+            agencies=list(e.get("agencies", [])),
+            event_type=str(e.get("event_type", "")),
+            event_types=list(e.get("event_types", [])),
+            inferred=bool(e.get("inferred")),
+            role=str(e.get("role", "")),
+            household=bool(e.get("household")),
+            summary=str(e.get("summary", "")),
+            action=str(e.get("action") or ""),
+            outcome=str(e.get("outcome") or ""),
+            category=str(e.get("category", "")),
+            sources=[Source(**r) for r in e.get("records", [])],
+            involved=[Involved(**i) for i in e.get("involved", [])],
+            merged_because=str(e.get("merged_because", "")),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Flag:
@@ -184,6 +210,23 @@ class Flag:
             "age_last": self.age_last,
         }
 
+    @classmethod
+    def from_dict(cls, f: dict[str, Any]) -> Flag:
+        """The flag again from its JSON."""
+        return cls(
+            code=str(f["code"]),
+            title=str(f["title"]),
+            severity=str(f["severity"]),
+            first=dt.date.fromisoformat(f["first_date"]),
+            last=dt.date.fromisoformat(f["last_date"]),
+            explanation=str(f.get("explanation", "")),
+            entries=tuple(f.get("entries", [])),
+            evidence=tuple((str(e["agency"]), str(e["record_id"])) for e in f.get("evidence", [])),
+            grounding=str(f.get("grounding", "")),
+            age_first=f.get("age_first"),
+            age_last=f.get("age_last"),
+        )
+
 
 def age_words(first: int | None, last: int | None) -> str:
     """An age or an age range in words: "aged 14", "aged 14 to 15", or "" when not known."""
@@ -208,6 +251,21 @@ class Person:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, p: dict[str, Any]) -> Person:
+        """The person again from their JSON (a missing field is empty)."""
+        return cls(
+            id=str(p.get("id", "")),
+            names=list(p.get("names", [])),
+            dates_of_birth=list(p.get("dates_of_birth", [])),
+            date_of_birth=p.get("date_of_birth"),
+            sex=str(p.get("sex", "")),
+            source_records=list(p.get("source_records", [])),
+            addresses=list(p.get("addresses", [])),
+            identifiers=dict(p.get("identifiers", {})),
+            date_of_death=p.get("date_of_death"),
+        )
 
 
 @dataclass(slots=True)
@@ -249,3 +307,19 @@ class Chronology:
             "flags": [f.as_dict() for f in self.flags],
             "entries": [e.as_dict() for e in self.entries],
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Chronology:
+        """A chronology again from its JSON (the stored form), for pictures and files.
+
+        ``is_child`` is not in the JSON, so it comes back False.
+        """
+        return cls(
+            person=Person.from_dict(data.get("person", {})),
+            as_of=dt.date.fromisoformat(data["as_of"]),
+            produced_at=str(data.get("produced_at", "")),
+            entries=[Entry.from_dict(e) for e in data.get("entries", [])],
+            flags=[Flag.from_dict(f) for f in data.get("flags", [])],
+            summary=dict(data.get("summary", {})),
+            household=list(data.get("household", [])),
+        )

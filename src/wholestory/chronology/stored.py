@@ -26,11 +26,6 @@ from wholestory.chronology.indicators import SEVERITY_ORDER
 from wholestory.chronology.material import Everyone, Material, load_material
 from wholestory.chronology.model import (
     Chronology,
-    Entry,
-    Flag,
-    Involved,
-    Person,
-    Source,
     age_words,
 )
 from wholestory.chronology.thresholds import Thresholds
@@ -494,67 +489,5 @@ def household_people(store: Store, persons: set[str]) -> set[str]:
 # -- the stored JSON read back ----------------------------------------------------------
 
 
-def chronology_from_dict(data: dict[str, Any]) -> Chronology:
-    """A :class:`Chronology` again from its JSON (the stored form), for pictures and files."""
-    entries = [_entry_from(e) for e in data.get("entries", [])]
-    flags = [
-        Flag(
-            code=str(f["code"]),
-            title=str(f["title"]),
-            severity=str(f["severity"]),
-            first=dt.date.fromisoformat(f["first_date"]),
-            last=dt.date.fromisoformat(f["last_date"]),
-            explanation=str(f.get("explanation", "")),
-            entries=tuple(f.get("entries", [])),
-            evidence=tuple((str(e["agency"]), str(e["record_id"])) for e in f.get("evidence", [])),
-            grounding=str(f.get("grounding", "")),
-            age_first=f.get("age_first"),
-            age_last=f.get("age_last"),
-        )
-        for f in data.get("flags", [])
-    ]
-    p = data.get("person", {})
-    person = Person(
-        id=str(p.get("id", "")),
-        names=list(p.get("names", [])),
-        dates_of_birth=list(p.get("dates_of_birth", [])),
-        date_of_birth=p.get("date_of_birth"),
-        sex=str(p.get("sex", "")),
-        source_records=list(p.get("source_records", [])),
-        addresses=list(p.get("addresses", [])),
-        identifiers=dict(p.get("identifiers", {})),
-        date_of_death=p.get("date_of_death"),
-    )
-    return Chronology(
-        person=person,
-        as_of=dt.date.fromisoformat(data["as_of"]),
-        produced_at=str(data.get("produced_at", "")),
-        entries=entries,
-        flags=flags,
-        summary=dict(data.get("summary", {})),
-        household=list(data.get("household", [])),
-    )
-
-
-def _entry_from(e: dict[str, Any]) -> Entry:
-    day = parse_iso(str(e["date"])) or dt.date(1900, 1, 1)
-    return Entry(
-        id=str(e["id"]),
-        day=day,
-        date=str(e["date"]),
-        approximate=bool(e.get("approximate")),
-        agency=str(e["agency"]),
-        agencies=list(e.get("agencies", [])),
-        event_type=str(e.get("event_type", "")),
-        event_types=list(e.get("event_types", [])),
-        inferred=bool(e.get("inferred")),
-        role=str(e.get("role", "")),
-        household=bool(e.get("household")),
-        summary=str(e.get("summary", "")),
-        action=str(e.get("action") or ""),
-        outcome=str(e.get("outcome") or ""),
-        category=str(e.get("category", "")),
-        sources=[Source(**r) for r in e.get("records", [])],
-        involved=[Involved(**i) for i in e.get("involved", [])],
-        merged_because=str(e.get("merged_because", "")),
-    )
+#: Transitional alias of :meth:`Chronology.from_dict`, until web/pages/stories.py calls that.
+chronology_from_dict = Chronology.from_dict

@@ -31,6 +31,7 @@ from wholestory.identity import (
     evaluate_febrl,
     evaluate_partnership,
     export_rows,
+    fields_for_and_against,
     link_all,
     lookalike_sets,
     person_for_source,
@@ -190,31 +191,7 @@ def _print_review_item(number: int, item: dict[str, Any]) -> None:
             d.get("postcode") or "",
         ]
         console.print(f"   {item[side]}: " + ", ".join(w for w in words if w))
-    console.print(f"   Evidence: {_evidence_words(item['evidence'])}\n")
-
-
-#: The model's field names as people say them.
-_FIELD_WORDS = {
-    "given_name": "given name",
-    "family_name": "family name",
-    "date_of_birth": "date of birth",
-    "nhs": "NHS number",
-    "upn": "UPN",
-    "address": "address",
-    "sex": "sex",
-    "agency": "agencies",
-}
-
-
-def _evidence_words(evidence: dict[str, float]) -> str:
-    """Fields for and against, strongest first, in words: "date of birth +10.6"."""
-    fields = sorted(
-        ((k, v) for k, v in evidence.items() if k != "prior" and abs(v) >= 0.05),
-        key=lambda kv: -abs(kv[1]),
-    )
-    agree = ", ".join(f"{_FIELD_WORDS.get(k, k)} {v:+.1f}" for k, v in fields if v > 0)
-    disagree = ", ".join(f"{_FIELD_WORDS.get(k, k)} {v:+.1f}" for k, v in fields if v < 0)
-    return f"for: {agree or 'nothing'}; against: {disagree or 'nothing'}"
+    console.print(f"   Evidence: {fields_for_and_against(item['evidence'])}\n")
 
 
 def _key(text: str) -> str:
@@ -332,7 +309,7 @@ def _print_person(view: dict[str, Any], asked: str | None) -> None:
             f"decided by {link['decided_by']}: {link['decision_reason']}"
             if link["made_by"] == "person"
             else f"probability {link['match_probability']:.4f}; "
-            + _evidence_words(link["evidence"])
+            + fields_for_and_against(link["evidence"])
         )
         console.print(f"  {link['a']} = {link['b']}, linked by {who}: {detail}")
     for event in view["history"]:

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
         pairs_within,
         read_truth,
     )
+    from wholestory.identity.evidence import field_words, fields_for_and_against, weight_words
     from wholestory.identity.features import model_frame, with_episode_agencies
     from wholestory.identity.febrl import Benchmark, BenchmarkName
     from wholestory.identity.febrl import load as load_febrl
@@ -99,6 +100,9 @@ if TYPE_CHECKING:
 
 #: Each exported name: the module behind the front door that holds it, and its name there.
 _EXPORTS: Final[dict[str, tuple[str, str]]] = {
+    "field_words": ("evidence", "field_words"),
+    "fields_for_and_against": ("evidence", "fields_for_and_against"),
+    "weight_words": ("evidence", "weight_words"),
     "AGENCIES_FILE": ("agencies", "AGENCIES_FILE"),
     "AgenciesFileError": ("agencies", "AgenciesFileError"),
     "AgencySettings": ("agencies", "AgencySettings"),
@@ -226,6 +230,8 @@ __all__ = [
     "evaluate_febrl",
     "evaluate_partnership",
     "export_rows",
+    "field_words",
+    "fields_for_and_against",
     "find_lookalikes",
     "fits_this_version",
     "format_id",
@@ -267,6 +273,7 @@ __all__ = [
     "train",
     "use_model",
     "view_person",
+    "weight_words",
     "with_episode_agencies",
 ]
 

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from wholestory.access import Decision, Viewer, review_scope
 from wholestory.chronology.display import show_date
 from wholestory.chronology.vocabulary import agency_name
+from wholestory.identity import field_words, weight_words
 from wholestory.store import Store
 from wholestory.web.pages.guard import audited, core_store, denied, requires, viewer_of
 from wholestory.web.pages.presenting import Pages, other_params, page_number
@@ -41,38 +42,6 @@ COMPARED: Final = (
     ("Postcode", "postcode", ""),
     ("Address", "address", "address"),
 )
-#: The model's field names as people say them (for evidence not in the comparison table).
-FIELD_WORDS: Final = {
-    "given_name": "given name",
-    "family_name": "family name",
-    "date_of_birth": "date of birth",
-    "nhs": "NHS number",
-    "upn": "UPN",
-    "address": "address",
-    "postcode": "postcode",
-    "sex": "sex",
-    "agency": "the agencies holding the records",
-    "name": "name",
-}
-
-
-def evidence_words(weight: float | None) -> str:
-    """A field's match weight in words: how far it moves the case for "the same person"."""
-    if weight is None:
-        return "not compared"
-    if weight >= 3:
-        return "strong evidence for"
-    if weight >= 1:
-        return "evidence for"
-    if weight >= 0.05:
-        return "weak evidence for"
-    if weight > -0.05:
-        return "no evidence either way"
-    if weight > -1:
-        return "weak evidence against"
-    if weight > -3:
-        return "evidence against"
-    return "strong evidence against"
 
 
 def _agency_of(key: str) -> str:
@@ -218,14 +187,14 @@ def _comparison(item: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[s
                 "a": a.get(column) or "",
                 "b": b.get(column) or "",
                 "weight": None if weight is None else f"{weight:+.1f}",
-                "words": evidence_words(weight) if weight is not None else "",
+                "words": weight_words(weight) if weight is not None else "",
             }
         )
     others = [
         {
-            "label": FIELD_WORDS.get(k, k.replace("_", " ")),
+            "label": field_words(k),
             "weight": f"{v:+.1f}",
-            "words": evidence_words(v),
+            "words": weight_words(v),
         }
         for k, v in sorted(evidence.items(), key=lambda kv: -abs(kv[1]))
         if k not in used

@@ -30,7 +30,7 @@ from wholestory.chronology.rule_helpers import (
 )
 
 # Re-exported (``as``) only until cli/chronology.py imports it from thresholds.
-from wholestory.chronology.thresholds import Thresholds as Thresholds
+from wholestory.chronology.thresholds import Thresholds
 from wholestory.chronology.view import (
     ACE_HOUSEHOLD,
     ACE_OWN,

@@ -28,7 +28,7 @@ from typing import Any, Final, NamedTuple
 
 from wholestory.chronology.display import parse_iso, period_end
 from wholestory.chronology.vocabulary import HOUSEHOLD_TYPES
-from wholestory.identity.households import INVERSE
+from wholestory.identity import INVERSE
 from wholestory.store.connection import Store
 
 

@@ -11,7 +11,7 @@ leads to the WholeStory person linked to it or, while it is unlinked, to its own
 from __future__ import annotations
 
 from wholestory.chronology.material import resolve_person
-from wholestory.identity.people import current_id
+from wholestory.identity import current_id
 from wholestory.store import Store
 
 

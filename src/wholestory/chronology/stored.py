@@ -29,7 +29,7 @@ from wholestory.chronology.model import (
     age_words,
 )
 from wholestory.chronology.thresholds import Thresholds
-from wholestory.identity.sources import people_touched_since
+from wholestory.identity import people_touched_since
 from wholestory.store.connection import Store
 
 #: Chronologies written per insert: bounds memory on a large partnership.
@@ -490,4 +490,3 @@ def household_people(store: Store, persons: set[str]) -> set[str]:
 
 
 #: Transitional alias of :meth:`Chronology.from_dict`, until web/pages/stories.py calls that.
-chronology_from_dict = Chronology.from_dict

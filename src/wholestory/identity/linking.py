@@ -40,20 +40,16 @@ from wholestory.identity.cluster_inputs import (
     vouched_pairs,
 )
 from wholestory.identity.clusters import cluster
-from wholestory.identity.decisions import decide as decide
 from wholestory.identity.households import rebuild_household_links, update_household_links
 from wholestory.identity.lookalikes import find_lookalikes, save_lookalikes, without_lookalikes
 from wholestory.identity.pair_states import replace_pairs
 from wholestory.identity.person_index import write_groups
-from wholestory.identity.queue import review_queue as review_queue
-from wholestory.identity.runs import LinkSummary as LinkSummary
-from wholestory.identity.runs import count_pairs, finish_run, start_run
+from wholestory.identity.runs import LinkSummary, count_pairs, finish_run, start_run
 from wholestory.identity.saved_models import latest_model, new_model, tf_source
 from wholestory.identity.scoring import PAIR_SCHEMA, score_all, score_new
 from wholestory.identity.sources import people_touched_since, refresh_sources
 from wholestory.identity.splink_api import DatabaseAPISubClass
-from wholestory.identity.thresholds import LinkError as LinkError
-from wholestory.identity.thresholds import Thresholds as Thresholds
+from wholestory.identity.thresholds import Thresholds
 from wholestory.store.connection import Store
 
 

@@ -24,7 +24,7 @@ from wholestory.access import Viewer
 from wholestory.chronology.display import event_label, parse_iso, role_label, show_date
 from wholestory.chronology.entries_csv import involved_words
 from wholestory.chronology.model import Chronology
-from wholestory.chronology.stored import chronology_from_dict, chronology_of, stored_chronology
+from wholestory.chronology.stored import chronology_of, stored_chronology
 from wholestory.chronology.timeline import (
     LABEL_WIDTH,
     RIGHT_PAD,
@@ -87,7 +87,7 @@ class Loaded:
         return made
 
     def chronology(self) -> Chronology:
-        return chronology_from_dict(self.data)
+        return Chronology.from_dict(self.data)
 
     def sharing_words(self) -> dict[str, str]:
         """How each entry was shared with this viewer class, in words, by entry id."""
@@ -124,7 +124,7 @@ def load(store: Store, person: str, viewer: Viewer) -> Loaded | None:
                 return found
         data = stored_chronology(store, person)
         if data is not None:
-            loaded = _prepare(person, _shared(chronology_from_dict(data), viewer))
+            loaded = _prepare(person, _shared(Chronology.from_dict(data), viewer))
             loaded.timeline()
             with _cache_lock:
                 _cache[key] = loaded

@@ -31,6 +31,9 @@ from benchmarks.chronology_child import BORN, CHILD_FOLDER, SEED, write_child
 from benchmarks.ingest_bench import OUT, ROOT, synth
 from benchmarks.pgserver import postgres_server
 
+#: The child is kept importable from here, where ``web_bench`` finds it.
+__all__ = ["BORN", "CHILD_FOLDER", "SEED", "measure", "prepared_sqlite", "render", "write_child"]
+
 #: Set CHRONOLOGY_BENCH_CHILDREN for a quick trial run.
 CHILDREN = int(os.environ.get("CHRONOLOGY_BENCH_CHILDREN", 100_000))
 #: The partnership the one child is imported beside (the demo's size).

@@ -135,7 +135,7 @@ def profile(url_text: str, person: str, repeats: int = 40) -> dict[str, Any]:
     setup_django()
     from django.test import Client
 
-    from wholestory.web.pages import guard, views_people
+    from wholestory.web.pages import guard, views_person
 
     spent: dict[str, float] = {}
 
@@ -152,8 +152,8 @@ def profile(url_text: str, person: str, repeats: int = 40) -> dict[str, Any]:
     # Wrapped at run time, in this process only: the module's code is not changed.
     guard.facts_about = timed("rules: facts about the person", guard.facts_about)
     guard.record = timed("audit entry written", guard.record)
-    views_people.load = timed("stored chronology (cached)", views_people.load)
-    views_people.render = timed("template rendering", views_people.render)
+    views_person.load = timed("stored chronology (cached)", views_person.load)
+    views_person.render = timed("template rendering", views_person.render)
     client = Client(HTTP_HOST="127.0.0.1")
     assert (
         client.post("/login", {"username": USERNAME.format(1), "password": PASSWORD}).status_code

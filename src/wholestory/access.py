@@ -392,6 +392,36 @@ def facts_about(store: Store, person: str) -> Facts:
     )
 
 
+#: The people an agency's managers and leads see (the flags dashboard), as SQL: the rule of
+#: :func:`may_see_person` at the agency's grain over :func:`facts_about`, for every person at
+#: once. Records of the agency's own, or of a child in the household; a hand upload counts
+#: once a lead of the agency confirms it. Written twice because a dashboard cannot ask the
+#: Python rule person by person; kept here beside it, and ``tests/test_web_work.py``
+#: (the flags dashboard's scope) keeps the two equal. Its one parameter is the agency.
+VISIBLE_TO_AGENCY: Final = """
+WITH mine AS (
+    SELECT DISTINCT COALESCE(s.ws_person_id, s.key) AS person FROM ws_source_person s
+    WHERE s.agency = ? AND NOT EXISTS (
+        SELECT 1 FROM ws_record r JOIN ws_import i ON i.id = r.import_id
+        WHERE r.agency = s.agency AND r.person_id = s.person_id
+        AND i.route = 'upload' AND i.confirmed_at IS NULL
+    )
+), child_keys AS (
+    SELECT s.key FROM ws_source_person s
+    JOIN mine m ON COALESCE(s.ws_person_id, s.key) = m.person
+    JOIN ws_chronology c ON c.ws_person_id = m.person
+    WHERE c.is_child
+), near AS (
+    SELECT h.key_b AS key FROM ws_household_link h JOIN child_keys k ON h.key_a = k.key
+    UNION SELECT h.key_a AS key FROM ws_household_link h JOIN child_keys k ON h.key_b = k.key
+), visible AS (
+    SELECT person FROM mine
+    UNION SELECT COALESCE(s.ws_person_id, s.key) AS person
+    FROM ws_source_person s JOIN near n ON n.key = s.key
+)
+"""
+
+
 #: The children (as the stored chronologies know them) linked by a household link to a
 #: person: ``household_people`` and the chronology's ``is_child`` in one query.
 _HOUSEHOLD_CHILDREN: Final = """

@@ -20,6 +20,7 @@ from typing import Any, Final
 
 import polars as pl
 
+from wholestory.access import VISIBLE_TO_AGENCY
 from wholestory.chronology import build
 from wholestory.chronology.display import age_on, parse_iso
 from wholestory.chronology.indicators import SEVERITY_ORDER
@@ -254,30 +255,7 @@ def stored_count(store: Store) -> int:
     return int(store.scalar("SELECT COUNT(*) FROM ws_chronology") or 0)
 
 
-#: The people an agency may see: those it holds records of, and anyone in the household of a
-#: child it holds records of (the rule of :func:`wholestory.access.may_see_person`, in SQL).
-_VISIBLE_TO_AGENCY: Final = """
-WITH mine AS (
-    SELECT DISTINCT COALESCE(s.ws_person_id, s.key) AS person FROM ws_source_person s
-    WHERE s.agency = ? AND NOT EXISTS (
-        SELECT 1 FROM ws_record r JOIN ws_import i ON i.id = r.import_id
-        WHERE r.agency = s.agency AND r.person_id = s.person_id
-        AND i.route = 'upload' AND i.confirmed_at IS NULL
-    )
-), child_keys AS (
-    SELECT s.key FROM ws_source_person s
-    JOIN mine m ON COALESCE(s.ws_person_id, s.key) = m.person
-    JOIN ws_chronology c ON c.ws_person_id = m.person
-    WHERE c.is_child
-), near AS (
-    SELECT h.key_b AS key FROM ws_household_link h JOIN child_keys k ON h.key_a = k.key
-    UNION SELECT h.key_a AS key FROM ws_household_link h JOIN child_keys k ON h.key_b = k.key
-), visible AS (
-    SELECT person FROM mine
-    UNION SELECT COALESCE(s.ws_person_id, s.key) AS person
-    FROM ws_source_person s JOIN near n ON n.key = s.key
-)
-"""
+#: A flag and its child, as the dashboard lists them.
 _FLAG_COLUMNS: Final = (
     "SELECT f.ws_person_id, f.code, f.title, f.severity, f.first_date, f.last_date, "
     "f.explanation, f.open_plan, c.as_of, c.display_name, c.date_of_birth, c.is_child, "
@@ -343,7 +321,7 @@ def flagged_children(
     who = "c.is_child" if oldest == CHILDREN_ONLY else "(c.is_child OR c.date_of_birth IS NOT NULL)"
     sql, params = f"{_FLAG_COLUMNS} WHERE {who}", []
     if agency:
-        sql = _VISIBLE_TO_AGENCY + sql + " AND f.ws_person_id IN (SELECT person FROM visible)"
+        sql = VISIBLE_TO_AGENCY + sql + " AND f.ws_person_id IN (SELECT person FROM visible)"
         params.append(agency)
     if code:
         sql += " AND f.ws_person_id IN (SELECT ws_person_id FROM ws_flag WHERE code = ?)"

@@ -12,7 +12,8 @@ from __future__ import annotations
 import csv
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Final
 
@@ -36,8 +37,14 @@ def neutralise(value: str) -> str:
     return value
 
 
-def write_bytes(path: Path, data: bytes, force: bool = False) -> None:
-    """Write a file whole (a temporary file replaces the target), never over one unasked."""
+@contextmanager
+def _replacing(path: Path, force: bool) -> Iterator[int]:
+    """A temporary file beside ``path`` (its descriptor) that replaces it once written.
+
+    So a file appears complete or not at all: if writing fails, the temporary
+    file is removed and the target is left as it was. A folder, or an existing
+    file without ``force``, is refused before anything is written.
+    """
     if path.is_dir():
         raise IsADirectoryError(path)
     if path.exists() and not force:
@@ -45,12 +52,17 @@ def write_bytes(path: Path, data: bytes, force: bool = False) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
+        yield handle
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_bytes(path: Path, data: bytes, force: bool = False) -> None:
+    """Write a file whole (a temporary file replaces the target), never over one unasked."""
+    with _replacing(path, force) as handle, os.fdopen(handle, "wb") as out:
+        out.write(data)
 
 
 def write_csv(
@@ -61,19 +73,11 @@ def write_csv(
     The file appears complete or not at all: rows go to a temporary file that
     replaces the target at the end.
     """
-    if path.is_dir():
-        raise IsADirectoryError(path)
-    if path.exists() and not force:
-        raise FileExistsError(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as out:
-            writer = csv.writer(out)
-            writer.writerow([neutralise(h) for h in header])
-            for row in rows:
-                writer.writerow([neutralise(c or "") for c in row])
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with (
+        _replacing(path, force) as handle,
+        os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as out,
+    ):
+        writer = csv.writer(out)
+        writer.writerow([neutralise(h) for h in header])
+        for row in rows:
+            writer.writerow([neutralise(c or "") for c in row])

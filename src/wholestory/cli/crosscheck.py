@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from wholestory.cli.errors import fail
+from wholestory.cli.progress import counting
 from wholestory.crosscheck import CrosscheckSummary, make_partnership
 from wholestory.words import count_words
 
@@ -85,15 +85,7 @@ def _run(
     duplicate_rate: float,
     force: bool,
 ) -> CrosscheckSummary:
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(bar_width=None),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("Making households", total=families)
+    with counting("Making households", families) as progress:
         try:
             return make_partnership(
                 out,
@@ -103,7 +95,7 @@ def _run(
                 episode_share=episode_share,
                 duplicate_rate=duplicate_rate,
                 force=force,
-                progress=lambda n: bar.update(task, completed=n),
+                progress=progress,
             )
         except ValueError as error:
             fail(str(error))

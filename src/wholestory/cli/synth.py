@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from wholestory.cli.errors import fail
+from wholestory.cli.progress import counting
 from wholestory.synth import SynthSummary, generate
 
 console = Console(highlight=False)
@@ -44,18 +44,8 @@ def synth_command(
 
 def run_synth(out: Path, children: int, seed: int, force: bool) -> SynthSummary:
     """Generate with a progress bar; a one-line error if the folder is in the way."""
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(bar_width=None),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("Making children", total=children)
+    with counting("Making children", children) as progress:
         try:
-            return generate(
-                children, seed, out, progress=lambda n: bar.update(task, completed=n), force=force
-            )
+            return generate(children, seed, out, progress=progress, force=force)
         except ValueError as error:
             fail(str(error))

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -49,6 +51,21 @@ def _user(name: str) -> User:
     if found is None:
         fail(f"There is no user called '{name}'. See them all with: wholestory user list")
     return found
+
+
+@contextmanager
+def _audited_user(name: str, action: str) -> Iterator[User]:
+    """The named user, once ``action`` on them is in the audit log; the store closes after.
+
+    Recorded before the change is made, so nothing is ever done to an account unaudited.
+    """
+    store = ready_store()  # sets Django up: the accounts are imported only after this
+    try:
+        user = _user(name)
+        _audit(store, action, name)
+        yield user
+    finally:
+        store.close()
 
 
 def authenticator_lines(user: User) -> list[str]:
@@ -168,15 +185,10 @@ def user_disable_command(
 
     Their API tokens are revoked. What they did stays in the audit log.
     """
-    store = ready_store()
-    from wholestory.web.accounts.users import disable_user
+    with _audited_user(name, "user_disabled") as user:
+        from wholestory.web.accounts.users import disable_user
 
-    try:
-        user = _user(name)
-        _audit(store, "user_disabled", name)
         revoked = disable_user(user)
-    finally:
-        store.close()
     console.print(f"{name} can no longer sign in; {count_words(revoked, 'API token')} revoked.")
 
 
@@ -236,15 +248,10 @@ def user_token_command(
     Send it as 'Authorization: Bearer <token>' to /api/v1/. Only its hash is
     kept, so a lost token cannot be shown again: issue a new one.
     """
-    store = ready_store()
-    from wholestory.web.accounts.users import issue_token
+    with _audited_user(name, "token_issued") as user:
+        from wholestory.web.accounts.users import issue_token
 
-    try:
-        user = _user(name)
-        _audit(store, "token_issued", name)
         token = issue_token(user)
-    finally:
-        store.close()
     console.print(f"An API token for {name} (shown once; keep it secret):")
     sys.stdout.flush()
     print(token)

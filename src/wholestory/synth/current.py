@@ -32,7 +32,7 @@ import random
 from dataclasses import dataclass
 from typing import Final
 
-from wholestory.synth.episodes import Ctx, day_of, referral, sources
+from wholestory.synth.episodes import Ctx, cp_conference, day_of, referral, sources
 from wholestory.synth.events import Story
 from wholestory.synth.population import Person
 from wholestory.synth.timeline import AS_OF, days
@@ -140,19 +140,12 @@ def _child_in_need(ctx: Ctx, day: dt.date, kids: list[Person]) -> dt.date:
 
 def _child_protection(ctx: Ctx, day: dt.date, kids: list[Person]) -> dt.date:
     """A referral, strategy discussion, section 47 enquiry, conference, and a plan."""
-    story = ctx.story
     source = ctx.rng.choice(sources(ctx, day))
     referred = day_of(referral(ctx, day, kids, source, nfa=False), "CSC")
     parts = ctx.sub(kids)
-    strategy = ctx.after(referred, 0, 3)
-    story.once("CSC", strategy, "STRATEGY_DISCUSSION", "strategy", parts)
-    s47 = ctx.after(strategy, 1, 5)
-    story.once("CSC", s47, "S47_ENQUIRY", "s47", parts)
-    conference = ctx.after(s47, 10, 15)
-    with_mother = [*parts, (ctx.household.mother, "PARENT")]
-    story.once("CSC", conference, "CP_CONFERENCE", "cp_conference", with_mother)
+    conference = cp_conference(ctx, referred, parts)
     category = "cp_start_neglect" if ctx.rng.random() < 0.55 else "cp_start_emotional"
-    story.once("CSC", conference, "CP_PLAN_START", category, parts)
+    ctx.story.once("CSC", conference, "CP_PLAN_START", category, parts)
     return conference
 
 

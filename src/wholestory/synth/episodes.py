@@ -252,6 +252,22 @@ def assess_and_plan(
     return start, until
 
 
+def cp_conference(ctx: Ctx, referred: dt.date, parts: Parts) -> dt.date:
+    """Strategy discussion, section 47 enquiry and the conference (the mother there too).
+
+    The steps every child protection plan starts with, open or closed now;
+    returns the conference's day, the day a plan would start.
+    """
+    strategy = ctx.after(referred, 0, 3)
+    ctx.story.once("CSC", strategy, "STRATEGY_DISCUSSION", "strategy", parts)
+    s47 = ctx.after(strategy, 1, 5)
+    ctx.story.once("CSC", s47, "S47_ENQUIRY", "s47", parts)
+    conference = ctx.after(s47, 10, 15)
+    with_mother = [*parts, (ctx.household.mother, "PARENT")]
+    ctx.story.once("CSC", conference, "CP_CONFERENCE", "cp_conference", with_mother)
+    return conference
+
+
 def child_protection(
     ctx: Ctx, referred: dt.date, kids: list[Person], category: str, length: int
 ) -> tuple[dt.date, dt.date, dt.date]:
@@ -261,18 +277,7 @@ def child_protection(
     """
     story = ctx.story
     parts = ctx.sub(kids)
-    strategy = ctx.after(referred, 0, 3)
-    story.once("CSC", strategy, "STRATEGY_DISCUSSION", "strategy", parts)
-    s47 = ctx.after(strategy, 1, 5)
-    story.once("CSC", s47, "S47_ENQUIRY", "s47", parts)
-    conference = ctx.after(s47, 10, 15)
-    story.once(
-        "CSC",
-        conference,
-        "CP_CONFERENCE",
-        "cp_conference",
-        [*parts, (ctx.household.mother, "PARENT")],
-    )
+    conference = cp_conference(ctx, referred, parts)
     story.once("CSC", conference, "CP_PLAN_START", category, parts)
     end = conference + days(length)
     review = conference + days(90)

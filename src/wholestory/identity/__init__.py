@@ -49,14 +49,8 @@ if TYPE_CHECKING:
     from wholestory.identity.features import model_frame, with_episode_agencies
     from wholestory.identity.febrl import Benchmark, BenchmarkName
     from wholestory.identity.febrl import load as load_febrl
-    from wholestory.identity.households import (
-        INVERSE,
-        MAX_HOUSEHOLD,
-        Member,
-        household_members,
-        household_of,
-        rebuild_household_links,
-    )
+    from wholestory.identity.household_reading import Member, household_members, household_of
+    from wholestory.identity.households import INVERSE, MAX_HOUSEHOLD, rebuild_household_links
     from wholestory.identity.ids import ID_PREFIX, assign_ids, format_id
     from wholestory.identity.linking import link_all, link_new
     from wholestory.identity.lookalikes import (
@@ -123,7 +117,7 @@ _EXPORTS: Final[dict[str, tuple[str, str]]] = {
     "LinkSummary": ("runs", "LinkSummary"),
     "LookalikeSet": ("lookalikes", "LookalikeSet"),
     "MAX_HOUSEHOLD": ("households", "MAX_HOUSEHOLD"),
-    "Member": ("households", "Member"),
+    "Member": ("household_reading", "Member"),
     "ModelOptions": ("comparisons", "ModelOptions"),
     "Node": ("contradictions", "Node"),
     "SOURCE_SCHEMA": ("sources", "SOURCE_SCHEMA"),
@@ -148,8 +142,8 @@ _EXPORTS: Final[dict[str, tuple[str, str]]] = {
     "fits_this_version": ("model", "fits_this_version"),
     "format_id": ("ids", "format_id"),
     "group_table": ("nicknames", "group_table"),
-    "household_members": ("households", "household_members"),
-    "household_of": ("households", "household_of"),
+    "household_members": ("household_reading", "household_members"),
+    "household_of": ("household_reading", "household_of"),
     "link_all": ("linking", "link_all"),
     "link_new": ("linking", "link_new"),
     "load_febrl": ("febrl", "load"),

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from wholestory.identity.features import describe_names
-from wholestory.identity.households import household_members
+from wholestory.identity.household_reading import household_members
 from wholestory.identity.sources import source_key
 from wholestory.store.connection import Store
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from factories import event_row, write_csv
+from arrival_support import child_row, fed_child
+from factories import write_csv
 from wholestory.access import LEAD, PRACTITIONER, Viewer, facts_about, may_see_person
 from wholestory.arrival import (
     confirm_upload,
@@ -19,37 +20,10 @@ from wholestory.arrival import (
     standing,
     waiting_uploads,
 )
-from wholestory.identity import Thresholds, link_all, link_new, now_iso
+from wholestory.identity import Thresholds, link_new, now_iso
 from wholestory.ingest import ingest_paths
 from wholestory.store import Store
 from wholestory.store.imports import FEED, UPLOAD, Arrival
-
-
-def _child(n: int, agency: str, **values: str) -> dict[str, str]:
-    return event_row(
-        n,
-        agency=agency,
-        record_id=f"{agency}-R{n}",
-        person_id=f"{agency}-P1",
-        given_name="Keeley",
-        family_name="Marchbank",
-        date_of_birth="2014-06-11",
-        nhs_number="9434765919" if agency != "HOUSING" else "",
-        postcode="XW4 7QT",
-        address="12 Lark Rise",
-        event_id="",
-        **values,
-    )
-
-
-def _feed(store: Store, folder: Path) -> str:
-    """A child known to the school and the GP, by their feeds, linked; returns their id."""
-    rows = [_child(1, "SCHOOL"), _child(2, "SCHOOL"), _child(1, "GP")]
-    ingest_paths(store, [write_csv(folder / "feeds.csv", rows)], arrival=Arrival(FEED, "cron"))
-    link_all(store, thresholds=Thresholds())
-    return str(
-        store.scalar("SELECT ws_person_id FROM ws_source_person WHERE key = 'SCHOOL:SCHOOL-P1'")
-    )
 
 
 def _upload(store: Store, folder: Path, rows: list[dict[str, str]], by: str = "dot") -> str:
@@ -64,8 +38,8 @@ def _upload(store: Store, folder: Path, rows: list[dict[str, str]], by: str = "d
 def test_a_hand_upload_gives_access_only_like_breaking_glass_until_a_lead_confirms(
     store: Store, tmp_path: Path
 ) -> None:
-    child = _feed(store, tmp_path)
-    _upload(store, tmp_path, [_child(1, "HOUSING")])
+    child = fed_child(store, tmp_path)
+    _upload(store, tmp_path, [child_row(1, "HOUSING")])
     facts = facts_about(store, child)
     assert "HOUSING" in facts.agencies and set(facts.unconfirmed) == {"HOUSING"}
     worker = Viewer("hal", "HOUSING", PRACTITIONER)
@@ -92,9 +66,9 @@ def test_an_upload_that_changes_a_known_persons_details_waits_for_a_lead(
     store: Store, tmp_path: Path
 ) -> None:
     """A fed record rewritten by hand (same id, new details) no longer vouches on its own."""
-    child = _feed(store, tmp_path)
+    child = fed_child(store, tmp_path)
     assert standing(store, [child]) == ({"SCHOOL", "GP"}, {})
-    _upload(store, tmp_path, [_child(2, "SCHOOL", summary="Changed by hand")])
+    _upload(store, tmp_path, [child_row(2, "SCHOOL", summary="Changed by hand")])
     confirmed, waiting = standing(store, [child])
     assert confirmed == {"GP"} and set(waiting) == {"SCHOOL"}
 
@@ -102,8 +76,8 @@ def test_an_upload_that_changes_a_known_persons_details_waits_for_a_lead(
 def test_the_agencies_already_involved_are_told_and_the_person_shows_how(
     store: Store, tmp_path: Path
 ) -> None:
-    child = _feed(store, tmp_path)
-    since = _upload(store, tmp_path, [_child(1, "HOUSING")])
+    child = fed_child(store, tmp_path)
+    since = _upload(store, tmp_path, [child_row(1, "HOUSING")])
     told = first_record_notices(store, since)
     assert [(n.agency, n.person) for n in told] == [("GP", child), ("SCHOOL", child)]
     assert "Housing became involved" in told[0].message
@@ -114,7 +88,7 @@ def test_the_agencies_already_involved_are_told_and_the_person_shows_how(
     assert came["HOUSING"].waiting and "No Housing safeguarding lead" in came["HOUSING"].words()
     assert came["SCHOOL"].route == FEED and "imported by cron" in came["SCHOOL"].words()
     # A second record from the same agency is not a first: nobody is told again.
-    again = _upload(store, tmp_path, [_child(2, "HOUSING")], by="dot2")
+    again = _upload(store, tmp_path, [child_row(2, "HOUSING")], by="dot2")
     assert first_record_notices(store, again) == []
 
 
@@ -127,8 +101,8 @@ def test_a_feeds_first_record_of_a_person_tells_the_leads_already_involved(
     from web_support import serving
     from wholestory.cli.main import app
 
-    child = _feed(store_env, tmp_path)
-    path = write_csv(tmp_path / "housing-feed.csv", [_child(1, "HOUSING")])
+    child = fed_child(store_env, tmp_path)
+    path = write_csv(tmp_path / "housing-feed.csv", [child_row(1, "HOUSING")])
     with serving(store_env.url):  # the accounts' tables, as the command's own process has them
         result = CliRunner().invoke(app, ["ingest", str(path)])
     assert result.exit_code == 0, result.output

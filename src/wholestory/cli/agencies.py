@@ -78,7 +78,14 @@ def link_model_build_command(
         default_model.BUILD_SEED
     ),
     out: Annotated[
-        Path, typer.Option("--out", help="Where to write the model (the package's by default).")
+        Path,
+        typer.Option(
+            "--out",
+            help="Where to write the model.",
+            # The package's own file, named without this machine's path: the reference
+            # made from this help (docs/cli.md) must read the same in every clone.
+            show_default="the package's own identity/default_model.json",
+        ),
     ] = default_model.DEFAULT_MODEL_FILE,
 ) -> None:
     """Remake the shipped linking model from a synthetic partnership, and say how good it is.

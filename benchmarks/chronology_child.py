@@ -13,7 +13,7 @@ import random
 from pathlib import Path
 
 from benchmarks.ingest_bench import OUT
-from wholestory.template import COLUMNS
+from wholestory.records.template import COLUMNS
 
 #: The seed of the child's rows and of the partnerships they are imported beside.
 SEED = 7

@@ -54,7 +54,7 @@ def _open(url_text: str) -> Any:
 
 
 def prepare(url_text: str, folders: list[Path]) -> dict[str, Any]:
-    from wholestory.identity import Thresholds, link_all
+    from wholestory.identity import LinkThresholds, link_all
     from wholestory.ingest import ingest_paths
 
     store = _open(url_text)
@@ -64,7 +64,7 @@ def prepare(url_text: str, folders: list[Path]) -> dict[str, Any]:
         raise RuntimeError(f"{result.failed[0].file}: {result.failed[0].error}")
     ingested = time.perf_counter() - started
     started = time.perf_counter()
-    linked = link_all(store, retrain=True, thresholds=Thresholds.from_environment())
+    linked = link_all(store, retrain=True, thresholds=LinkThresholds.from_environment())
     link_seconds = time.perf_counter() - started
     store.close()
     return {

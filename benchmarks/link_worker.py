@@ -36,7 +36,6 @@ from typing import Any, TypeVar, cast
 
 import polars as pl
 
-from wholestory.identifiers import nhs_exprs, postcode_exprs, upn_exprs
 from wholestory.identity import (
     DETAILS,
     LOWER,
@@ -50,6 +49,7 @@ from wholestory.identity import (
     nodes_from,
     summarise,
 )
+from wholestory.records.identifiers import nhs_exprs, postcode_exprs, upn_exprs
 
 #: The record columns summarise reads.
 RECORD_COLUMNS = ("agency", "person_id", *DETAILS, "event_date")

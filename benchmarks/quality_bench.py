@@ -60,7 +60,7 @@ def _partnership(generator: str, size: int, seed: int) -> Path:
 def _evaluate(folder: Path, variant: str) -> dict[str, Any]:
     """Import ``folder`` into a scratch store and link it with one model ``variant``."""
     from wholestory.identity import (
-        Thresholds,
+        LinkThresholds,
         default_model,
         episode_agencies,
         evaluate_partnership,
@@ -93,7 +93,7 @@ def _evaluate(folder: Path, variant: str) -> dict[str, Any]:
             else:  # the product's own choice
                 settings = None
             result = evaluate_partnership(
-                store, folder, Thresholds(), retrain=settings is None, settings_json=settings
+                store, folder, LinkThresholds(), retrain=settings is None, settings_json=settings
             )
             origin = store.scalar("SELECT origin FROM ws_link_model ORDER BY id DESC LIMIT 1")
         finally:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from factories import event_row, write_csv
-from wholestory.identity import Thresholds, link_all
+from wholestory.identity import LinkThresholds, link_all
 from wholestory.ingest import ingest_paths
 from wholestory.store import Store
 from wholestory.store.imports import FEED, Arrival
@@ -66,7 +66,7 @@ def fed_child(store: Store, folder: Path) -> str:
     """The child known to the school and the GP by their feeds, linked; her id."""
     rows = [child_row(1, "SCHOOL"), child_row(2, "SCHOOL"), child_row(1, "GP")]
     ingest_paths(store, [write_csv(folder / "feeds.csv", rows)], arrival=Arrival(FEED, "cron"))
-    link_all(store, thresholds=Thresholds())
+    link_all(store, thresholds=LinkThresholds())
     return str(
         store.scalar("SELECT ws_person_id FROM ws_source_person WHERE key = 'SCHOOL:SCHOOL-P1'")
     )

@@ -15,8 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from wholestory.chronology.model import Chronology, Entry, Flag, Involved, Person, Source
-from wholestory.template import EVENT_GROUP_OF
+from wholestory.chronology.model import Chronology, Entry, Flag, Involved, Source, Subject
+from wholestory.records.template import EVENT_GROUP_OF
 
 CHILD = "Kacey Marlowe"
 MOTHER = Involved("WS-0000201", "Donna Marlowe", "VICTIM", "mother")
@@ -601,7 +601,7 @@ def _summary(entries: list[Entry]) -> dict[str, Any]:
 def make_chronology(as_of: dt.date = dt.date(2025, 1, 31)) -> Chronology:
     """The whole invented chronology, as :mod:`wholestory.chronology.building` would give it."""
     entries = _entries()
-    person = Person(
+    person = Subject(
         id="WS-0000200",
         names=[CHILD, "Kacey-Ann Marlowe", "Casey Marlow"],
         dates_of_birth=["2009-06-14"],

@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 from typing import Any
 
-from wholestory.template import COLUMNS
+from wholestory.records.template import COLUMNS
 
 
 def event_row(n: int = 1, **values: Any) -> dict[str, str]:

@@ -22,7 +22,7 @@ import itertools
 from pathlib import Path
 from typing import Final
 
-from wholestory.template import COLUMNS, RELATIONSHIP_COLUMNS
+from wholestory.records.template import COLUMNS, RELATIONSHIP_COLUMNS
 
 
 def nhs(stem: str) -> str:

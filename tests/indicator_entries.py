@@ -7,7 +7,7 @@ import itertools
 
 from wholestory.chronology.indicators import INDICATORS
 from wholestory.chronology.model import Entry, Flag, Involved, Source
-from wholestory.chronology.thresholds import Thresholds
+from wholestory.chronology.thresholds import IndicatorThresholds
 from wholestory.chronology.view import View
 
 AS_OF = dt.date(2026, 10, 31)
@@ -73,7 +73,7 @@ def entry(
 
 def flags(entries: list[Entry], born: str = "2012-01-01", **settings: object) -> dict[str, Flag]:
     """The flags these entries raise for a child born on ``born``, by code."""
-    t = Thresholds.from_mapping(dict(settings))
+    t = IndicatorThresholds.from_mapping(dict(settings))
     view = View(sorted(entries, key=lambda e: e.day), day(born), AS_OF)
     found = {}
     for code, ind in INDICATORS.items():

@@ -20,7 +20,7 @@ from wholestory.arrival import (
     standing,
     waiting_uploads,
 )
-from wholestory.identity import Thresholds, link_new, now_iso
+from wholestory.identity import LinkThresholds, link_new, now_iso
 from wholestory.ingest import ingest_paths
 from wholestory.store import Store
 from wholestory.store.imports import FEED, UPLOAD, Arrival
@@ -31,7 +31,7 @@ def _upload(store: Store, folder: Path, rows: list[dict[str, str]], by: str = "d
     since = now_iso()
     path = write_csv(folder / f"upload-{len(rows)}-{by}.csv", rows)
     ingest_paths(store, [path], arrival=Arrival(UPLOAD, by, rows[0]["agency"]))
-    link_new(store, since=since, thresholds=Thresholds())
+    link_new(store, since=since, thresholds=LinkThresholds())
     return since
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from wholestory.chronology import build
 from wholestory.chronology.building import NO_ACTION, build_entries
 from wholestory.chronology.material import Material, Member, Row
-from wholestory.chronology.thresholds import Thresholds
+from wholestory.chronology.thresholds import IndicatorThresholds
 
 CHILD, MOTHER, PARTNER = "WS-1", "WS-2", "WS-3"
 
@@ -143,10 +143,10 @@ def test_household_events_join_while_the_member_lives_with_the_child() -> None:
 def test_flags_only_for_children() -> None:
     rows = [row("POLICE", f"P{i}", CHILD, d, "MISSING_EPISODE") for i, d in
             enumerate(("2024-01-01", "2024-03-01", "2024-05-01"))]  # fmt: skip
-    child = build(material(rows), dt.date(2026, 10, 31), Thresholds())
+    child = build(material(rows), dt.date(2026, 10, 31), IndicatorThresholds())
     assert {f.code for f in child.flags} >= {"MISSING_REPEAT"}
     adult_rows = [r._replace(date_of_birth="1990-01-01") for r in rows]
-    adult = build(material(adult_rows), dt.date(2026, 10, 31), Thresholds())
+    adult = build(material(adult_rows), dt.date(2026, 10, 31), IndicatorThresholds())
     assert adult.flags == []
     assert adult.as_dict()["person"]["dates_of_birth"] == ["1990-01-01"]
 
@@ -154,9 +154,9 @@ def test_flags_only_for_children() -> None:
 def test_an_eighteenth_birthday_ends_childhood_but_not_the_flags_of_it() -> None:
     rows = [row("POLICE", f"P{i}", CHILD, d, "MISSING_EPISODE", dob="2008-10-31") for i, d in
             enumerate(("2024-01-01", "2024-03-01", "2024-05-01"))]  # fmt: skip
-    child = build(material(rows), dt.date(2026, 10, 30), Thresholds())
+    child = build(material(rows), dt.date(2026, 10, 30), IndicatorThresholds())
     assert child.is_child and child.flags
-    adult = build(material(rows), dt.date(2026, 10, 31), Thresholds())
+    adult = build(material(rows), dt.date(2026, 10, 31), IndicatorThresholds())
     assert not adult.is_child
     assert [f.as_dict() for f in adult.flags] == [f.as_dict() for f in child.flags]
     assert all(f.ages == "aged 15" and "Aged 15 at the time." in f.explanation
@@ -170,15 +170,17 @@ def test_a_pattern_from_the_eighteenth_birthday_on_is_not_flagged() -> None:
 
     later = dt.date(2030, 1, 1)
     on_birthday = build(material(missing("2026-07-01", "2026-09-01", "2026-10-31")), later,
-                        Thresholds())  # fmt: skip
+                        IndicatorThresholds())  # fmt: skip
     assert "MISSING_REPEAT" not in {f.code for f in on_birthday.flags}
-    eve = build(material(missing("2026-07-01", "2026-09-01", "2026-10-30")), later, Thresholds())
+    eve = build(
+        material(missing("2026-07-01", "2026-09-01", "2026-10-30")), later, IndicatorThresholds()
+    )
     f = next(f for f in eve.flags if f.code == "MISSING_REPEAT")
     assert (f.age_first, f.age_last) == (17, 17)
 
 
 def test_the_json_contract() -> None:
-    c = build(material(police_call_out()), dt.date(2026, 10, 31), Thresholds())
+    c = build(material(police_call_out()), dt.date(2026, 10, 31), IndicatorThresholds())
     data = c.as_dict()
     assert {"id", "names", "dates_of_birth", "source_records"} <= set(data["person"])
     assert data["person"]["source_records"] == [

@@ -17,7 +17,7 @@ from chronology_factory import make_chronology
 from wholestory.chronology.anonymise import anonymise
 from wholestory.chronology.display import show_date
 from wholestory.chronology.entries_csv import CSV_COLUMNS, to_csv_rows, write_chronology_csv
-from wholestory.chronology.model import Chronology, Person
+from wholestory.chronology.model import Chronology, Subject
 from wholestory.chronology.render import to_html, to_pdf
 from wholestory.chronology.timeline import timeline_svg
 from wholestory.chronology.vocabulary import agency_name
@@ -120,7 +120,7 @@ def test_text_is_escaped(chronology: Chronology) -> None:
 
 
 def test_an_empty_chronology_still_renders() -> None:
-    person = Person("WS-1", [], [], None, "U", [], [], {})
+    person = Subject("WS-1", [], [], None, "U", [], [], {})
     empty = Chronology(person, dt.date(2025, 1, 1), "2025-01-01", [], [], {}, [])
     out = to_html(empty)
     assert "No flags were raised" in out

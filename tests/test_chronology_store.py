@@ -20,8 +20,7 @@ from wholestory.chronology.stored import (
     stored_chronology,
 )
 from wholestory.cli.main import app
-from wholestory.identity import Thresholds as LinkThresholds
-from wholestory.identity import link_all
+from wholestory.identity import LinkThresholds, link_all
 from wholestory.ingest import ingest_paths
 from wholestory.store import Store, open_store, resolve_url
 from wholestory.synth import generate

@@ -1,7 +1,7 @@
 import polars as pl
 
-from wholestory.classify import FALLBACK, RULES, classify, classify_one
-from wholestory.template import EVENT_TYPES
+from wholestory.ingest.classify import FALLBACK, RULES, classify, classify_one
+from wholestory.records.template import EVENT_TYPES
 
 
 def test_every_rule_names_a_vocabulary_code() -> None:

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from factories import event_row, rows, write_csv
 from wholestory.cli.main import app
+from wholestory.records.template import COLUMNS
 from wholestory.store import Store
-from wholestory.template import COLUMNS
 
 runner = CliRunner()
 

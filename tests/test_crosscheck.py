@@ -13,10 +13,10 @@ import yaml
 
 from wholestory.crosscheck import Rates, make_partnership
 from wholestory.crosscheck.national_numbers import NhsNumbers, upn_check_letter
-from wholestory.identifiers import is_valid_nhs_number, is_valid_upn
 from wholestory.ingest import ingest_paths
+from wholestory.records.identifiers import is_valid_nhs_number, is_valid_upn
+from wholestory.records.template import COLUMNS, EVENT_TYPES, REQUIRED, ROLES
 from wholestory.store import Store
-from wholestory.template import COLUMNS, EVENT_TYPES, REQUIRED, ROLES
 
 END = dt.date(2025, 6, 30)
 PACKAGE = Path(__file__).parent.parent / "src" / "wholestory" / "crosscheck"

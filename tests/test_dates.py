@@ -4,7 +4,7 @@ import polars as pl
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wholestory.dates import parse_dates, precision_of
+from wholestory.records.dates import parse_dates, precision_of
 
 TODAY = dt.date(2026, 11, 26)
 

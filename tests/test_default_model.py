@@ -10,7 +10,12 @@ import pytest
 
 from family_case import TRUTH, write_family
 from wholestory.crosscheck import make_partnership
-from wholestory.identity import Thresholds, default_model, evaluate_partnership, fits_this_version
+from wholestory.identity import (
+    LinkThresholds,
+    default_model,
+    evaluate_partnership,
+    fits_this_version,
+)
 from wholestory.ingest import ingest_paths
 from wholestory.store import Store, open_store, resolve_url
 from wholestory.web.bootstrap import ensure_schema
@@ -61,7 +66,7 @@ def _quality(partnership: Path, settings_json: str, scratch: Path) -> tuple[floa
     try:
         ingest_paths(store, [partnership])
         found = evaluate_partnership(
-            store, partnership, Thresholds(), retrain=False, settings_json=settings_json
+            store, partnership, LinkThresholds(), retrain=False, settings_json=settings_json
         )
     finally:
         store.close()
@@ -92,7 +97,7 @@ def test_a_remade_model_links_as_well_as_the_shipped_one(tmp_path: Path) -> None
     try:
         ingest_paths(store, [family])
         found = evaluate_partnership(
-            store, family, Thresholds(), retrain=False, settings_json=remade.settings_json
+            store, family, LinkThresholds(), retrain=False, settings_json=remade.settings_json
         )
     finally:
         store.close()

@@ -12,7 +12,7 @@ from arrival_support import child_row, fed_child
 from factories import write_csv
 from wholestory.chronology.stored import build_all
 from wholestory.feed import held_back, run_feed
-from wholestory.identity import Thresholds
+from wholestory.identity import LinkThresholds
 from wholestory.store import Store
 from wholestory.store.imports import FEED, UPLOAD, Arrival
 
@@ -29,7 +29,7 @@ def test_a_feed_run_links_the_new_records_rebuilds_and_says_whom_to_tell(
 ) -> None:
     child = _known_child(store, tmp_path)
     housing = write_csv(tmp_path / "housing.csv", [child_row(1, "HOUSING")])
-    run = run_feed(store, [housing], Arrival(UPLOAD, "dot", "HOUSING"), thresholds=Thresholds())
+    run = run_feed(store, [housing], Arrival(UPLOAD, "dot", "HOUSING"), thresholds=LinkThresholds())
     assert run.result.totals()["inserted"] == 1 and run.changed
     assert run.linked is not None and run.linked.source_persons == 1
     assert (

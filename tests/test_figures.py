@@ -8,7 +8,7 @@ from pathlib import Path
 from factories import event_row, write_csv
 from wholestory.chronology.stored import build_all, flagged_children
 from wholestory.figures import partnership_figures, suppressed
-from wholestory.identity import Thresholds, link_all
+from wholestory.identity import LinkThresholds, link_all
 from wholestory.ingest import ingest_paths
 from wholestory.store import Store
 
@@ -48,7 +48,7 @@ def _rows() -> list[dict[str, str]]:
 
 def test_partnership_figures_count_records_children_and_flags(store: Store, tmp_path: Path) -> None:
     ingest_paths(store, [write_csv(tmp_path / "partnership.csv", _rows())])
-    link_all(store, thresholds=Thresholds())
+    link_all(store, thresholds=LinkThresholds())
     build_all(store)
     figures = partnership_figures(store)
 

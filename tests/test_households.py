@@ -23,8 +23,8 @@ from wholestory.identity import (
     refresh_sources,
 )
 from wholestory.ingest import ingest_paths
+from wholestory.records.template import RELATIONSHIP_COLUMNS
 from wholestory.store import Store
-from wholestory.template import RELATIONSHIP_COLUMNS
 
 _numbers = itertools.count(1)
 Link = tuple[str, str, str, str, str | None, str | None]

@@ -2,7 +2,7 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wholestory.identifiers import (
+from wholestory.records.identifiers import (
     check_nhs_numbers,
     check_postcodes,
     check_upns,

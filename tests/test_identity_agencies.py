@@ -12,7 +12,7 @@ from factories import event_row, write_csv
 from wholestory.cli.main import app
 from wholestory.identity import (
     AgenciesFileError,
-    Thresholds,
+    LinkThresholds,
     agency_duplicates,
     episode_agencies,
     link_all,
@@ -21,7 +21,7 @@ from wholestory.identity import (
     review_queue,
 )
 from wholestory.ingest import ingest_paths
-from wholestory.profiles import ProfileError, load_profile
+from wholestory.ingest.profiles import ProfileError, load_profile
 from wholestory.store import Store
 
 runner = CliRunner()
@@ -103,7 +103,7 @@ def test_an_episode_agency_attendances_become_one_child(store: Store, tmp_path: 
     (folder / "agencies.yaml").write_text("agencies:\n  ED: {person_ids: episode}\n")
     ingest_paths(store, [folder])
     assert episode_agencies(store) == {"ED"}
-    link_all(store, thresholds=Thresholds())
+    link_all(store, thresholds=LinkThresholds())
     assert _people(store) == [["ED:MRN1", "ED:MRN2", "ED:MRN3"]]
 
 
@@ -118,7 +118,7 @@ def test_without_the_setting_only_overwhelming_evidence_joins_an_agency_ids(
     """
     ingest_paths(store, [_attendances(tmp_path / "feed")])
     assert person_ids(store) == {}
-    link_all(store, thresholds=Thresholds())
+    link_all(store, thresholds=LinkThresholds())
     assert _people(store) == [["ED:MRN1", "ED:MRN2"], ["ED:MRN3"]]
     assert [(d.person_id, d.duplicate_person_id) for d in agency_duplicates(store, "ED")] == [
         ("MRN1", "MRN2")
@@ -171,7 +171,7 @@ def _duplicate_pupil(folder: Path) -> Path:
 
 def test_duplicates_are_listed_for_the_agency(store_env: Store, tmp_path: Path) -> None:
     ingest_paths(store_env, [_duplicate_pupil(tmp_path / "feed")])
-    link_all(store_env, thresholds=Thresholds())
+    link_all(store_env, thresholds=LinkThresholds())
     result = runner.invoke(app, ["duplicates", "school", "--json"])
     assert result.exit_code == 0, result.stderr
     found = json.loads(result.stdout)

@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from wholestory.cli.main import app
-from wholestory.identity import UPPER, Thresholds, evaluate_febrl, evaluate_partnership
+from wholestory.identity import UPPER, LinkThresholds, evaluate_febrl, evaluate_partnership
 from wholestory.ingest import ingest_paths
 from wholestory.store import Store
 from wholestory.synth import generate
@@ -64,7 +64,7 @@ def test_ten_thousand_children(store: Store, tmp_path: Path) -> None:
     folder = tmp_path / "partnership"
     generate(10_000, 11, folder)
     assert not ingest_paths(store, [folder]).failed
-    result = evaluate_partnership(store, folder, Thresholds())
+    result = evaluate_partnership(store, folder, LinkThresholds())
     assert result.precision >= 0.999, result
     assert result.recall >= 0.98, result
     assert result.checks["twins_merged"] == 0

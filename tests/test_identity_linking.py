@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from factories import event_row, write_csv
 from wholestory.cli.main import app
 from wholestory.identity import (
-    Thresholds,
+    LinkThresholds,
     TrainedModel,
     current_id,
     decide,
@@ -40,7 +40,7 @@ from wholestory.synth import generate
 from wholestory.web.bootstrap import ensure_schema
 
 runner = CliRunner()
-THRESHOLDS = Thresholds()
+THRESHOLDS = LinkThresholds()
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,6 @@ from typing import Any
 import polars as pl
 import pytest
 
-from wholestory.identifiers import nhs_check_digit
 from wholestory.identity import (
     LOWER,
     SOURCE_SCHEMA,
@@ -38,6 +37,7 @@ from wholestory.identity import (
     source_key,
     train,
 )
+from wholestory.records.identifiers import nhs_check_digit
 from wholestory.synth.identifiers import NhsNumbers, Upns, postcode
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from indicator_entries import entry, flags
 from wholestory.chronology.indicators import INDICATORS
-from wholestory.chronology.thresholds import Thresholds
+from wholestory.chronology.thresholds import IndicatorThresholds
 
 MOTHER, PARTNER = ("WS-M", "VICTIM"), ("WS-P", "SUSPECT")
 
@@ -318,27 +318,27 @@ def test_every_flag_names_its_entries_and_records() -> None:
 def test_thresholds_come_from_a_file(tmp_path: Path) -> None:
     settings = tmp_path / "indicators.yaml"
     settings.write_text("missing_episodes: 2\n")
-    t = Thresholds.load(settings)
+    t = IndicatorThresholds.load(settings)
     assert t.missing_episodes == 2 and t.year_days == 365
     settings.write_text("missing_episode: 2\n")
     with pytest.raises(ValueError, match="unknown indicator setting"):
-        Thresholds.load(settings)
+        IndicatorThresholds.load(settings)
     settings.write_text("missing_episodes: two\n")
     with pytest.raises(ValueError, match="whole number"):
-        Thresholds.load(settings)
+        IndicatorThresholds.load(settings)
 
 
 def test_the_packaged_defaults_are_those_of_the_specification() -> None:
-    assert Thresholds.load() == Thresholds()
+    assert IndicatorThresholds.load() == IndicatorThresholds()
 
 
 def test_a_broken_thresholds_file_is_named_in_plain_words(tmp_path: Path) -> None:
     settings = tmp_path / "indicators.yaml"
     settings.write_text("missing_episodes: [2\n")
     with pytest.raises(ValueError, match="is not valid YAML"):
-        Thresholds.load(settings)
+        IndicatorThresholds.load(settings)
     settings.write_text("- 2\n- 3\n")
     with pytest.raises(ValueError, match="'name: value' lines"):
-        Thresholds.load(settings)
+        IndicatorThresholds.load(settings)
     with pytest.raises(ValueError, match="cannot be read"):
-        Thresholds.load(tmp_path / "missing.yaml")
+        IndicatorThresholds.load(tmp_path / "missing.yaml")

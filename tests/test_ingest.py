@@ -8,7 +8,7 @@ from pathlib import Path
 
 from factories import event_row, rows, write_csv
 from wholestory.ingest import ingest_file, ingest_paths
-from wholestory.profiles import Profile
+from wholestory.ingest.profiles import Profile
 from wholestory.store import Store
 from wholestory.store.imports import list_quarantine
 

@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 
 from factories import event_row, rows, write_csv
 from wholestory.ingest import ingest_file
+from wholestory.records.template import COLUMNS
 from wholestory.store import Store
 from wholestory.store.imports import list_quarantine
-from wholestory.template import COLUMNS
 
 TODAY = dt.date(2026, 11, 26)
 

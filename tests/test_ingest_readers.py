@@ -10,7 +10,7 @@ import polars as pl
 from factories import event_row, write_csv
 from wholestory.ingest.reading import FastCsvTable, RowTable, open_table
 from wholestory.ingest.tables import _record_blocks
-from wholestory.template import COLUMNS
+from wholestory.records.template import COLUMNS
 
 TODAY = dt.date(2026, 11, 26)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from wholestory.ingest import ingest_file
-from wholestory.profiles import ProfileError, load_profile
+from wholestory.ingest.profiles import ProfileError, load_profile
 from wholestory.store import Store
 
 EXAMPLES = Path(__file__).parent.parent / "examples"

@@ -21,14 +21,14 @@ from factories import event_row, write_csv
 from wholestory.chronology.model import Source
 from wholestory.chronology.stored import build_all, chronology_of, stored_chronology
 from wholestory.ingest import ingest_file
+from wholestory.ingest.profiles import Profile
 from wholestory.ingest.validation import validate_events
-from wholestory.profiles import Profile
+from wholestory.records.template import COLUMNS, RESTRICTED_CODE
 from wholestory.sharing import FULL, RESTRICTED, ViewerTable, default_agreement, shape_entry
 from wholestory.sharing.decide import OWN_RECORDS, RESTRICTED_MARKER, RESTRICTED_TYPE
 from wholestory.store import Store
 from wholestory.store.imports import list_quarantine
 from wholestory.store.records import with_content_hash
-from wholestory.template import COLUMNS, RESTRICTED_CODE
 
 TODAY = dt.date(2026, 11, 30)
 GIRL = "GP:GP0101"

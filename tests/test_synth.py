@@ -14,13 +14,19 @@ from pathlib import Path
 import pytest
 import yaml
 
-from wholestory.identifiers import is_valid_nhs_number, is_valid_upn
+from wholestory.records.identifiers import is_valid_nhs_number, is_valid_upn
+from wholestory.records.template import (
+    COLUMNS,
+    EVENT_TYPES,
+    RELATIONSHIP_COLUMNS,
+    RELATIONSHIPS,
+    ROLES,
+)
 from wholestory.synth import AS_OF, PLAIN, Options, SynthSummary, generate
 from wholestory.synth.identifiers import POSTCODE_AREAS, NhsNumbers, Upns
 from wholestory.synth.names import NAME_VARIANTS
-from wholestory.synth.population import Person
+from wholestory.synth.population import SynthPerson
 from wholestory.synth.truth import CANONICAL, CODES, Fact, evaluate
-from wholestory.template import COLUMNS, EVENT_TYPES, RELATIONSHIP_COLUMNS, RELATIONSHIPS, ROLES
 
 CHILDREN = 500
 SEED = 11
@@ -502,7 +508,7 @@ def test_domestic_abuse_escalation_implies_the_child_is_a_victim(made: Partnersh
 # --- the reading of indicators.md that ground truth follows -------------------------------------
 
 
-CHILD = Person("T1", "child", "Ava", dt.date(2012, 1, 1), "F", "H1", "9990000000", [])
+CHILD = SynthPerson("T1", "child", "Ava", dt.date(2012, 1, 1), "F", "H1", "9990000000", [])
 
 
 def _fact(day: str, etype: str, event: str, agency: str = "POLICE", **extra: str) -> Fact:
@@ -568,7 +574,7 @@ def test_concerns_from_three_agencies_need_a_plan_to_be_connected() -> None:
 
 
 def test_exploitation_needs_two_signals_from_age_ten() -> None:
-    young = Person("T2", "child", "Leo", dt.date(2016, 6, 1), "M", "H1", "9990000001", [])
+    young = SynthPerson("T2", "child", "Leo", dt.date(2016, 6, 1), "M", "H1", "9990000001", [])
     signals = [
         _fact("2025-09-01", "MISSING_EPISODE", "e1"),
         _fact("2025-10-01", "EXPLOITATION_CONCERN", "e2"),

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from wholestory.chronology.stored import build_all, flagged_children, store_as_of
-from wholestory.identity import Thresholds as LinkThresholds
-from wholestory.identity import link_all
+from wholestory.identity import LinkThresholds, link_all
 from wholestory.ingest import ingest_paths
 from wholestory.store import Store
 from wholestory.store.imports import list_quarantine

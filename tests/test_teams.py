@@ -87,7 +87,7 @@ class Family:
 def _family(store: Store, folder: Path) -> Family:
     """The family imported by feed, linked and built; the girl's police team is CAIU."""
     from wholestory.chronology.stored import build_all
-    from wholestory.identity import Thresholds, link_all
+    from wholestory.identity import LinkThresholds, link_all
     from wholestory.ingest import ingest_paths
 
     rows = [
@@ -100,7 +100,7 @@ def _family(store: Store, folder: Path) -> Family:
         _boy(),
     ]
     ingest_paths(store, [write_csv(folder / "feeds.csv", rows)])
-    link_all(store, thresholds=Thresholds())
+    link_all(store, thresholds=LinkThresholds())
     build_all(store)
 
     def person(key: str) -> str:
@@ -275,7 +275,7 @@ def test_a_hand_upload_relates_its_team_only_like_breaking_glass(
 ) -> None:
     """Records are the basis of access: an upload naming a new team waits for a lead."""
     from wholestory.arrival import confirm_upload, waiting_uploads
-    from wholestory.identity import Thresholds, link_new, now_iso
+    from wholestory.identity import LinkThresholds, link_new, now_iso
     from wholestory.ingest import ingest_paths
     from wholestory.store.imports import UPLOAD, Arrival
 
@@ -287,7 +287,7 @@ def test_a_hand_upload_relates_its_team_only_like_breaking_glass(
             since = now_iso()
             path = write_csv(tmp_path / name, [row])
             ingest_paths(store, [path], arrival=Arrival(UPLOAD, "dot", "POLICE"))
-            link_new(store, since=since, thresholds=Thresholds())
+            link_new(store, since=since, thresholds=LinkThresholds())
 
         # Another police id for the girl, uploaded by hand, held by Response North.
         upload("new-id.csv", {**_girl(3, "POLICE", RESPONSE), "person_id": "POLICE-K2"})
@@ -313,7 +313,7 @@ def test_a_hand_upload_relates_its_team_only_like_breaking_glass(
 
 
 def test_the_grain_is_the_agreements() -> None:
-    from wholestory.template import KNOWN_AGENCIES
+    from wholestory.records.template import KNOWN_AGENCIES
 
     custom = parse(
         resources.files("wholestory.sharing")

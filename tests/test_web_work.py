@@ -352,7 +352,7 @@ def test_upload_reads_the_agency_of_xlsx_rows_too(
 ) -> None:
     import openpyxl
 
-    from wholestory.template import COLUMNS
+    from wholestory.records.template import COLUMNS
 
     rows = _rows("XL", 3)
     rows[0]["agency"] = "gp"

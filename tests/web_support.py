@@ -128,7 +128,7 @@ def seed(store: Store, folder: Path, children: int = 60, seed_number: int = 4) -
     """A partnership imported, linked and built, and one user per role."""
     from wholestory.access import TWO_FACTOR_REQUIRED
     from wholestory.chronology.stored import build_all
-    from wholestory.identity import Thresholds, link_all
+    from wholestory.identity import LinkThresholds, link_all
     from wholestory.ingest import ingest_paths
     from wholestory.synth import generate
     from wholestory.web.accounts.users import add_totp, add_user
@@ -136,7 +136,7 @@ def seed(store: Store, folder: Path, children: int = 60, seed_number: int = 4) -
     if not (folder / "manifest.json").exists():
         generate(children, seed_number, folder)
     ingest_paths(store, [folder])
-    link_all(store, thresholds=Thresholds())
+    link_all(store, thresholds=LinkThresholds())
     build_all(store)
     seeded = Seeded(store, folder)
     for username, agency, role in USERS:

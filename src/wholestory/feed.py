@@ -16,10 +16,10 @@ from typing import Any
 
 from wholestory.arrival import Notice, first_record_notices
 from wholestory.chronology.stored import refresh_after_feed
-from wholestory.identity import LinkSummary, Thresholds, link_new, now_iso
+from wholestory.identity import LinkSummary, LinkThresholds, link_new, now_iso
 from wholestory.ingest import IngestResult, ingest_paths
 from wholestory.ingest.pipeline import Progress
-from wholestory.profiles import Profile
+from wholestory.ingest.profiles import Profile
 from wholestory.store import Store
 from wholestory.store.imports import Arrival
 
@@ -49,7 +49,7 @@ def run_feed(
     profile: Profile | None = None,
     progress: Progress | None = None,
     link: bool = True,
-    thresholds: Thresholds | None = None,
+    thresholds: LinkThresholds | None = None,
 ) -> FeedRun:
     """Import files, link the people new or changed since and rebuild their chronologies.
 

@@ -16,12 +16,12 @@ from wholestory.chronology.building import build_entries, describe_person
 from wholestory.chronology.childhood import ADULT_ROLES, childhood_flags, is_child
 from wholestory.chronology.material import Material
 from wholestory.chronology.model import Chronology
-from wholestory.chronology.thresholds import Thresholds
+from wholestory.chronology.thresholds import IndicatorThresholds
 from wholestory.chronology.view import View
 
 
 def build(
-    material: Material, as_of: dt.date, thresholds: Thresholds, produced_at: str = ""
+    material: Material, as_of: dt.date, thresholds: IndicatorThresholds, produced_at: str = ""
 ) -> Chronology:
     """One person's chronology, as of a day (their death, if that came first).
 
@@ -66,4 +66,4 @@ def _name_of(material: Material, person: str) -> str:
     return ""
 
 
-__all__ = ["ADULT_ROLES", "Chronology", "Material", "Thresholds", "build", "is_child"]
+__all__ = ["ADULT_ROLES", "Chronology", "IndicatorThresholds", "Material", "build", "is_child"]

@@ -24,7 +24,7 @@ from typing import Any, Final
 from wholestory.chronology.display import event_label
 from wholestory.chronology.indicators import ace_evidence
 from wholestory.chronology.model import Entry
-from wholestory.chronology.thresholds import Thresholds
+from wholestory.chronology.thresholds import IndicatorThresholds
 from wholestory.chronology.view import CONCERNS, LOOKED_AFTER, PLANS, View
 from wholestory.chronology.vocabulary import agency_name
 
@@ -44,7 +44,7 @@ _SCHOOL_MOVES: Final = frozenset(
 )  # fmt: skip
 
 
-def summarise(view: View, t: Thresholds) -> dict[str, Any]:
+def summarise(view: View, t: IndicatorThresholds) -> dict[str, Any]:
     """The analysis summary of a chronology (plain data for JSON and every output)."""
     entries = view.entries
     return {

@@ -51,7 +51,7 @@ from dataclasses import replace
 from typing import Any, Final
 
 from wholestory.chronology.display import parse_iso
-from wholestory.chronology.model import Chronology, Entry, Flag, Involved, Person, Source
+from wholestory.chronology.model import Chronology, Entry, Flag, Involved, Source, Subject
 from wholestory.chronology.scrubbing import ScrubPlan, Who, make_plan, norm, scrub_text, unknown
 
 
@@ -171,9 +171,9 @@ def _walk_dict(value: dict[str, Any], plan: ScrubPlan) -> dict[str, Any]:
     return out
 
 
-def _person(person: Person, plan: ScrubPlan) -> Person:
+def _person(person: Subject, plan: ScrubPlan) -> Subject:
     year = _year(person.date_of_birth or "")
-    return Person(
+    return Subject(
         id="anonymised",
         names=[plan.subject.name],
         dates_of_birth=sorted({_year(d) for d in person.dates_of_birth} - {""}),

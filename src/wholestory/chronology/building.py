@@ -29,7 +29,7 @@ from typing import Final
 
 from wholestory.chronology.display import age_on
 from wholestory.chronology.material import Material, Member, Row
-from wholestory.chronology.model import Entry, Involved, Person, Source
+from wholestory.chronology.model import Entry, Involved, Source, Subject
 from wholestory.chronology.vocabulary import (
     AGENCY_PATTERNS,
     HOUSEHOLD_TYPES,
@@ -359,7 +359,7 @@ def _involved(rows: Sequence[Row], person: str, relations: dict[str, str]) -> li
     return list(seen.values())
 
 
-def describe_person(material: Material) -> Person:
+def describe_person(material: Material) -> Subject:
     """The person as every agency recorded them: names, dates of birth, ids, addresses.
 
     Names and addresses come from ordinary records only: a record its agency
@@ -372,7 +372,7 @@ def describe_person(material: Material) -> Person:
     ordinary = [r for r in own if not r.restricted]
     dobs = Counter(r.date_of_birth for r in own if r.date_of_birth)
     sexes = Counter(r.sex for r in own if r.sex)
-    return Person(
+    return Subject(
         id=material.person,
         names=list(dict.fromkeys(r.name for r in ordinary or own)),
         dates_of_birth=sorted(dobs),

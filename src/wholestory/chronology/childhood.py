@@ -24,7 +24,7 @@ from wholestory.chronology.display import age_on
 from wholestory.chronology.indicators import raise_flags
 from wholestory.chronology.material import Material
 from wholestory.chronology.model import Entry, Flag
-from wholestory.chronology.thresholds import Thresholds
+from wholestory.chronology.thresholds import IndicatorThresholds
 from wholestory.chronology.view import View
 
 #: Roles only an adult has in an event: a person with no date of birth who
@@ -34,7 +34,9 @@ ADULT_ROLES: Final = frozenset({"PARENT", "CARER"})
 NO_AGE: Final = "Age at the time not known: no full date of birth is recorded."
 
 
-def is_child(material: Material, dob: dt.date | None, as_of: dt.date, t: Thresholds) -> bool:
+def is_child(
+    material: Material, dob: dt.date | None, as_of: dt.date, t: IndicatorThresholds
+) -> bool:
     """Whether the person is a child on ``as_of``: under the age limit that day.
 
     With no date of birth anywhere, a person is taken for a child unless some
@@ -47,7 +49,7 @@ def is_child(material: Material, dob: dt.date | None, as_of: dt.date, t: Thresho
     return not any(r.role in ADULT_ROLES for r in material.rows if r.key in own)
 
 
-def adulthood(dob: dt.date, t: Thresholds) -> dt.date:
+def adulthood(dob: dt.date, t: IndicatorThresholds) -> dt.date:
     """The first day the person is no longer a child (the 18th birthday; 1 March for 29 Feb)."""
     year = dob.year + t.child_age_limit
     try:
@@ -57,7 +59,7 @@ def adulthood(dob: dt.date, t: Thresholds) -> dt.date:
 
 
 def childhood_flags(
-    view: View, material: Material, t: Thresholds, died: dt.date | None = None
+    view: View, material: Material, t: IndicatorThresholds, died: dt.date | None = None
 ) -> list[Flag]:
     """The flags of the person's childhood, each saying the age at which it happened.
 

@@ -143,8 +143,7 @@ def evaluate_store(store: Store, folder: Path) -> IndicatorScores:
 def evaluate_folder(store: Store, folder: Path) -> IndicatorScores:
     """Import, link and build a synthetic partnership in an empty ``store``, then score it."""
     from wholestory.chronology.stored import build_all
-    from wholestory.identity import Thresholds as LinkThresholds
-    from wholestory.identity import link_all
+    from wholestory.identity import LinkThresholds, link_all
     from wholestory.ingest import ingest_paths
 
     started = time.perf_counter()

@@ -2,7 +2,7 @@
 and the table that names them.
 
 Every rule reads a :class:`~wholestory.chronology.view.View` of one child's
-entries and the :class:`~wholestory.chronology.thresholds.Thresholds`, and
+entries and the :class:`~wholestory.chronology.thresholds.IndicatorThresholds`, and
 returns a :class:`~wholestory.chronology.model.Flag` or None. Each explanation
 quotes the threshold in force, so a flag reads the same as the rule that raised
 it. They are pure: the same entries and thresholds always give the same flags,
@@ -30,7 +30,7 @@ from wholestory.chronology.rule_helpers import (
 )
 
 # Re-exported (``as``) only until cli/chronology.py imports it from thresholds.
-from wholestory.chronology.thresholds import Thresholds
+from wholestory.chronology.thresholds import IndicatorThresholds
 from wholestory.chronology.view import (
     ACE_HOUSEHOLD,
     ACE_OWN,
@@ -45,7 +45,7 @@ from wholestory.chronology.vocabulary import agency_name
 from wholestory.words import count_words
 
 
-def da_escalation(v: View, t: Thresholds) -> Flag | None:
+def da_escalation(v: View, t: IndicatorThresholds) -> Flag | None:
     hits = windows(v.da_incidents(t), t.da_escalation_incidents, t.year_days)
     if not hits:
         return None
@@ -59,7 +59,7 @@ def da_escalation(v: View, t: Thresholds) -> Flag | None:
     )
 
 
-def child_da_victim(v: View, t: Thresholds) -> Flag | None:
+def child_da_victim(v: View, t: IndicatorThresholds) -> Flag | None:
     incidents = v.da_incidents(t)
     if not incidents:
         return None
@@ -79,7 +79,7 @@ def child_da_victim(v: View, t: Thresholds) -> Flag | None:
     )
 
 
-def marac_criteria(v: View, t: Thresholds) -> Flag | None:
+def marac_criteria(v: View, t: IndicatorThresholds) -> Flag | None:
     for e in v.entries:
         for s in e.sources:
             if s.event_type == "DASH_ASSESSMENT" and dash_yes(s.summary) >= t.marac_dash_yes:
@@ -110,7 +110,7 @@ def marac_criteria(v: View, t: Thresholds) -> Flag | None:
     return None
 
 
-def was_not_brought(v: View, t: Thresholds) -> Flag | None:
+def was_not_brought(v: View, t: IndicatorThresholds) -> Flag | None:
     missed = v.own(["APPOINTMENT_MISSED"], t.health_agencies)
     ind = INDICATORS["WAS_NOT_BROUGHT"]
     plans = [s for s in v.spells() if s.kind == "Child protection plan"]
@@ -148,7 +148,7 @@ def was_not_brought(v: View, t: Thresholds) -> Flag | None:
     return None
 
 
-def _nfa(e: Entry, t: Thresholds) -> bool:
+def _nfa(e: Entry, t: IndicatorThresholds) -> bool:
     return any(
         s.own
         and s.agency in t.social_care_agencies
@@ -160,7 +160,7 @@ def _nfa(e: Entry, t: Thresholds) -> bool:
     )
 
 
-def repeat_referral(v: View, t: Thresholds) -> Flag | None:
+def repeat_referral(v: View, t: IndicatorThresholds) -> Flag | None:
     ind = INDICATORS["REPEAT_REFERRAL"]
     referrals = v.own(["REFERRAL", "REFERRAL_NFA"], t.social_care_agencies)
     hits = windows(referrals, t.repeat_referrals, t.year_days)
@@ -188,7 +188,7 @@ def repeat_referral(v: View, t: Thresholds) -> Flag | None:
     return None
 
 
-def missing_repeat(v: View, t: Thresholds) -> Flag | None:
+def missing_repeat(v: View, t: IndicatorThresholds) -> Flag | None:
     hits = windows(v.own(["MISSING_EPISODE"]), t.missing_episodes, t.year_days)
     if not hits:
         return None
@@ -201,7 +201,7 @@ def missing_repeat(v: View, t: Thresholds) -> Flag | None:
     )
 
 
-def self_harm(v: View, t: Thresholds) -> Flag | None:
+def self_harm(v: View, t: IndicatorThresholds) -> Flag | None:
     found = v.own(["SELF_HARM"])
     if not found:
         return None
@@ -217,7 +217,7 @@ def self_harm(v: View, t: Thresholds) -> Flag | None:
     )
 
 
-def education_disruption(v: View, t: Thresholds) -> Flag | None:
+def education_disruption(v: View, t: IndicatorThresholds) -> Flag | None:
     ind = INDICATORS["EDUCATION_DISRUPTION"]
     for types, words, severity in (
         (["PERMANENT_EXCLUSION"], "Permanently excluded", "high"),
@@ -252,7 +252,7 @@ def education_disruption(v: View, t: Thresholds) -> Flag | None:
     return None
 
 
-def exploitation_risk(v: View, t: Thresholds) -> Flag | None:
+def exploitation_risk(v: View, t: IndicatorThresholds) -> Flag | None:
     def aged(day: dt.date) -> bool:
         age = v.age_on(day)
         return age is not None and t.exploitation_min_age <= age <= t.exploitation_max_age
@@ -279,7 +279,7 @@ def exploitation_risk(v: View, t: Thresholds) -> Flag | None:
     )
 
 
-def ace_evidence(v: View, t: Thresholds) -> dict[str, list[Entry]]:
+def ace_evidence(v: View, t: IndicatorThresholds) -> dict[str, list[Entry]]:
     """Each ACE category evidenced, with the entries that evidence it (worked out once)."""
     key = ("ace", t.household_ace_counts)
     if key not in v.cache:
@@ -288,7 +288,7 @@ def ace_evidence(v: View, t: Thresholds) -> dict[str, list[Entry]]:
     return found
 
 
-def _ace_evidence(v: View, t: Thresholds) -> dict[str, list[Entry]]:
+def _ace_evidence(v: View, t: IndicatorThresholds) -> dict[str, list[Entry]]:
     found: dict[str, list[Entry]] = {}
     for e in v.entries:
         for s in e.sources:
@@ -307,7 +307,7 @@ def _ace_evidence(v: View, t: Thresholds) -> dict[str, list[Entry]]:
     return {c: list({id(e): e for e in es}.values()) for c, es in found.items()}
 
 
-def ace_profile(v: View, t: Thresholds) -> Flag | None:
+def ace_profile(v: View, t: IndicatorThresholds) -> Flag | None:
     found = ace_evidence(v, t)
     if len(found) < t.ace_categories:
         return None
@@ -320,7 +320,7 @@ def ace_profile(v: View, t: Thresholds) -> Flag | None:
     )
 
 
-def unconnected_concerns(v: View, t: Thresholds) -> Flag | None:
+def unconnected_concerns(v: View, t: IndicatorThresholds) -> Flag | None:
     concerns = [
         (e.day, s.agency, e)
         for e in v.entries
@@ -350,7 +350,7 @@ def unconnected_concerns(v: View, t: Thresholds) -> Flag | None:
     return None
 
 
-def closed_then_escalated(v: View, t: Thresholds) -> Flag | None:
+def closed_then_escalated(v: View, t: IndicatorThresholds) -> Flag | None:
     closures = v.own(CLOSURES)
     high = v.own(HIGH)
     for c in closures:
@@ -457,7 +457,7 @@ INDICATORS: Final[dict[str, Indicator]] = {
 SEVERITY_ORDER: Final = {"high": 0, "medium": 1, "low": 2}
 
 
-def raise_flags(v: View, t: Thresholds) -> list[Flag]:
+def raise_flags(v: View, t: IndicatorThresholds) -> list[Flag]:
     """Every flag the entries raise, most serious first."""
     flags = [f for ind in INDICATORS.values() if (f := ind.rule(v, t)) is not None]
     return sorted(flags, key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.first, f.code))

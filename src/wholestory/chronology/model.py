@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Final
 
 from wholestory.chronology.display import parse_iso
-from wholestory.dates import precision_of_iso
+from wholestory.records.dates import precision_of_iso
 
 _MONTH_NAMES: Final = (
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -236,7 +236,7 @@ def age_words(first: int | None, last: int | None) -> str:
 
 
 @dataclass(slots=True)
-class Person:
+class Subject:
     """Who the chronology is about, as every agency recorded them."""
 
     id: str
@@ -253,7 +253,7 @@ class Person:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, p: dict[str, Any]) -> Person:
+    def from_dict(cls, p: dict[str, Any]) -> Subject:
         """The person again from their JSON (a missing field is empty)."""
         return cls(
             id=str(p.get("id", "")),
@@ -272,7 +272,7 @@ class Person:
 class Chronology:
     """One person's whole story: the facts, then what WholeStory reads into them."""
 
-    person: Person
+    person: Subject
     as_of: dt.date
     produced_at: str
     entries: list[Entry]
@@ -315,7 +315,7 @@ class Chronology:
         ``is_child`` is not in the JSON, so it comes back False.
         """
         return cls(
-            person=Person.from_dict(data.get("person", {})),
+            person=Subject.from_dict(data.get("person", {})),
             as_of=dt.date.fromisoformat(data["as_of"]),
             produced_at=str(data.get("produced_at", "")),
             entries=[Entry.from_dict(e) for e in data.get("entries", [])],

@@ -12,7 +12,7 @@ from typing import Final
 
 from wholestory.chronology.display import show_date
 from wholestory.chronology.model import Entry, Flag, Source
-from wholestory.chronology.thresholds import Thresholds
+from wholestory.chronology.thresholds import IndicatorThresholds
 from wholestory.chronology.view import View
 
 _DASH: Final = re.compile(r"(\d+)\s+(?:of\s+27\s+)?(?:questions\s+)?answered\s+yes", re.I)
@@ -21,7 +21,7 @@ DNA_WORDS: Final = re.compile(
 )
 
 
-Rule = Callable[[View, Thresholds], "Flag | None"]
+Rule = Callable[[View, IndicatorThresholds], "Flag | None"]
 
 
 @dataclass(frozen=True, slots=True)

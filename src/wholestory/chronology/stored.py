@@ -29,7 +29,7 @@ from wholestory.chronology.model import (
     Chronology,
     age_words,
 )
-from wholestory.chronology.thresholds import Thresholds
+from wholestory.chronology.thresholds import IndicatorThresholds
 from wholestory.identity import people_touched_since
 from wholestory.store.connection import Store
 
@@ -112,26 +112,26 @@ def chronology_of(
     store: Store,
     person: str,
     as_of: dt.date | None = None,
-    thresholds: Thresholds | None = None,
+    thresholds: IndicatorThresholds | None = None,
 ) -> Chronology:
     """One person's chronology, built now from the store (always current)."""
     return build(
         load_material(store, person),
         as_of or store_as_of(store),
-        thresholds or Thresholds.load(),
+        thresholds or IndicatorThresholds.load(),
     )
 
 
 def build_all(
     store: Store,
     as_of: dt.date | None = None,
-    thresholds: Thresholds | None = None,
+    thresholds: IndicatorThresholds | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> BuildSummary:
     """Build and store every person's chronology and flags, replacing the stored ones."""
     started = time.perf_counter()
     day = as_of or store_as_of(store)
-    t = thresholds or Thresholds.load()
+    t = thresholds or IndicatorThresholds.load()
     everyone = Everyone(store)
     persons = everyone.persons()
     built_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
@@ -160,13 +160,13 @@ def rebuild_people(
     store: Store,
     persons: Sequence[str],
     as_of: dt.date | None = None,
-    thresholds: Thresholds | None = None,
+    thresholds: IndicatorThresholds | None = None,
 ) -> int:
     """Rebuild and store the chronologies of some people (after a daily feed); returns how many."""
     if not persons:
         return 0
     day = as_of or store_as_of(store)
-    t = thresholds or Thresholds.load()
+    t = thresholds or IndicatorThresholds.load()
     built_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     totals = {"children": 0, "entries": 0, "flags": 0, "flagged": 0, "grown_up": 0}
     with store.transaction():
@@ -181,7 +181,7 @@ def _write(
     store: Store,
     materials: Iterable[Material],
     day: dt.date,
-    t: Thresholds,
+    t: IndicatorThresholds,
     built_at: str,
     totals: dict[str, int],
 ) -> None:

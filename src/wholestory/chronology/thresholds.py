@@ -2,7 +2,7 @@
 ``WHOLESTORY_INDICATORS``.
 
 Each indicator rule (:mod:`~wholestory.chronology.indicators`) reads its
-threshold from :class:`Thresholds` and quotes it in the flag's explanation, so a
+threshold from :class:`IndicatorThresholds` and quotes it in the flag's explanation, so a
 partnership that changes a number sees the change in every flag it raises.
 """
 
@@ -18,7 +18,7 @@ import yaml
 
 
 @dataclass(frozen=True, slots=True)
-class Thresholds:
+class IndicatorThresholds:
     """Every number an indicator uses. Defaults are those of indicators.md."""
 
     year_days: int = 365
@@ -49,7 +49,7 @@ class Thresholds:
     social_care_agencies: tuple[str, ...] = ("CSC",)
 
     @classmethod
-    def load(cls, path: Path | None = None) -> Thresholds:
+    def load(cls, path: Path | None = None) -> IndicatorThresholds:
         """The thresholds in ``path``, ``WHOLESTORY_INDICATORS``, or the packaged defaults."""
         chosen = path or (Path(p) if (p := os.environ.get("WHOLESTORY_INDICATORS")) else None)
         if chosen is None:
@@ -70,8 +70,8 @@ class Thresholds:
         return cls.from_mapping(values, origin)
 
     @classmethod
-    def from_mapping(cls, values: dict[str, Any], origin: str = "settings") -> Thresholds:
-        """Thresholds from a mapping; an unknown or mistyped key is a clear error."""
+    def from_mapping(cls, values: dict[str, Any], origin: str = "settings") -> IndicatorThresholds:
+        """IndicatorThresholds from a mapping; an unknown or mistyped key is a clear error."""
         known = {f.name: f for f in fields(cls)}
         unknown = sorted(set(values) - set(known))
         if unknown:

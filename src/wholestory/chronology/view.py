@@ -24,7 +24,7 @@ from typing import Any, Final
 
 from wholestory.chronology.display import age_on
 from wholestory.chronology.model import Entry
-from wholestory.chronology.thresholds import Thresholds
+from wholestory.chronology.thresholds import IndicatorThresholds
 
 # What the rules count
 
@@ -142,7 +142,7 @@ class View:
         wanted = frozenset(types)
         return [e for e in self.entries if e.household and wanted & set(e.event_types)]
 
-    def da_incidents(self, t: Thresholds) -> list[Entry]:
+    def da_incidents(self, t: IndicatorThresholds) -> list[Entry]:
         """Domestic abuse incidents the child was in, or (if counted) the household's."""
         found = self.own(["DA_INCIDENT"])
         if t.household_da_counts:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from wholestory.template import KNOWN_AGENCIES
+from wholestory.records.template import KNOWN_AGENCIES
 
 #: Event types by category: the template's vocabulary groups, plus positive events.
 CATEGORIES: Final[dict[str, frozenset[str]]] = {

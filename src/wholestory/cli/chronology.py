@@ -28,7 +28,7 @@ from wholestory.chronology.stored import (
     flags_up_to_age,
     stored_count,
 )
-from wholestory.chronology.thresholds import Thresholds
+from wholestory.chronology.thresholds import IndicatorThresholds
 from wholestory.cli.errors import fail
 from wholestory.exporting import write_bytes
 from wholestory.identity import ID_PREFIX
@@ -45,9 +45,9 @@ class Format(StrEnum):
     csv = "csv"
 
 
-def indicator_settings() -> Thresholds:
+def indicator_settings() -> IndicatorThresholds:
     try:
-        return Thresholds.load()
+        return IndicatorThresholds.load()
     except (OSError, ValueError, TypeError) as error:
         fail(f"Indicator settings could not be read: {error}")
 

@@ -25,8 +25,8 @@ from wholestory.identity import (
     Evaluation,
     LinkError,
     LinkSummary,
+    LinkThresholds,
     LookalikeSet,
-    Thresholds,
     decide,
     evaluate_febrl,
     evaluate_partnership,
@@ -45,9 +45,9 @@ from wholestory.words import count_words as _count
 console = Console(highlight=False)
 
 
-def link_settings() -> Thresholds:
+def link_settings() -> LinkThresholds:
     try:
-        return Thresholds.from_environment()
+        return LinkThresholds.from_environment()
     except (LinkError, ValueError) as error:
         fail(str(error))
 
@@ -85,7 +85,7 @@ def _say(message: str) -> None:
     Console(stderr=True, highlight=False).print(f"[dim]{message}…[/]")
 
 
-def _print_summary(summary: LinkSummary, thresholds: Thresholds) -> None:
+def _print_summary(summary: LinkSummary, thresholds: LinkThresholds) -> None:
     if summary.trained:
         console.print(f"Trained a new model on {summary.source_persons:,} people.")
     console.print(
@@ -381,7 +381,7 @@ def link_eval_command(
         console.print(f"  {name.replace('_', ' ')}: {value}")
 
 
-def _evaluate(dataset: str, thresholds: Thresholds) -> Evaluation:
+def _evaluate(dataset: str, thresholds: LinkThresholds) -> Evaluation:
     if dataset.lower() in ("febrl3", "febrl4"):
         name: Literal["febrl3", "febrl4"] = "febrl3" if dataset.lower() == "febrl3" else "febrl4"
         return evaluate_febrl(name, thresholds.upper)
@@ -394,7 +394,7 @@ def _evaluate(dataset: str, thresholds: Thresholds) -> Evaluation:
     return _evaluate_folder(directory, thresholds)
 
 
-def _evaluate_folder(directory: Path, thresholds: Thresholds) -> Evaluation:
+def _evaluate_folder(directory: Path, thresholds: LinkThresholds) -> Evaluation:
     from wholestory.ingest import ingest_paths
     from wholestory.store import open_store, resolve_url
     from wholestory.web.bootstrap import ensure_schema

@@ -24,14 +24,14 @@ from wholestory.identity import (
     AgenciesFileError,
     LinkError,
     LinkSummary,
-    Thresholds,
+    LinkThresholds,
     read_agencies_file,
     save_agency_settings,
 )
 from wholestory.ingest import IngestResult
 from wholestory.ingest.accounting import accounting_words
 from wholestory.ingest.pipeline import agency_settings
-from wholestory.profiles import Profile, ProfileError, load_profile
+from wholestory.ingest.profiles import Profile, ProfileError, load_profile
 from wholestory.store import Store
 from wholestory.store.imports import (
     FEED,
@@ -81,7 +81,7 @@ def ingest_command(
     """
     mapping = _load_profile(profile)
     try:  # a bad linking setting or agencies file is reported before anything is imported
-        thresholds = Thresholds.from_environment() if link else None
+        thresholds = LinkThresholds.from_environment() if link else None
         agency_settings(paths, mapping)
         said = read_agencies_file(agencies_file) if agencies_file else None
     except (LinkError, AgenciesFileError) as error:
@@ -142,7 +142,7 @@ def _feed(
     *,
     quiet: bool,
     link: bool,
-    thresholds: Thresholds | None = None,
+    thresholds: LinkThresholds | None = None,
 ) -> FeedRun:
     """The feed run (:func:`wholestory.feed.run_feed`), with a progress bar on a terminal."""
     arrival = Arrival(FEED, _who_runs())

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from wholestory.crosscheck.days import some_day
 from wholestory.crosscheck.happenings import Happening, Part, Window, clock, subject
-from wholestory.crosscheck.population import Household, Person
+from wholestory.crosscheck.population import CrosscheckPerson, Household
 
 
 def adolescence(household: Household, rng: random.Random, window: Window) -> list[Happening]:
@@ -34,7 +34,7 @@ def adolescence(household: Household, rng: random.Random, window: Window) -> lis
 
 
 def _camhs(
-    child: Person, rng: random.Random, window: Window, first: date, last: date
+    child: CrosscheckPerson, rng: random.Random, window: Window, first: date, last: date
 ) -> list[Happening]:
     day = some_day(rng, first, last)
     found = [
@@ -82,7 +82,9 @@ def _camhs(
     return found
 
 
-def _missing(child: Person, rng: random.Random, first: date, last: date) -> list[Happening]:
+def _missing(
+    child: CrosscheckPerson, rng: random.Random, first: date, last: date
+) -> list[Happening]:
     found: list[Happening] = []
     day = some_day(rng, first, last)
     for number in range(rng.randint(1, 5)):
@@ -112,7 +114,7 @@ def _missing(child: Person, rng: random.Random, first: date, last: date) -> list
 
 
 def _offending(
-    child: Person, rng: random.Random, window: Window, first: date, last: date
+    child: CrosscheckPerson, rng: random.Random, window: Window, first: date, last: date
 ) -> list[Happening]:
     day = some_day(rng, first, last)
     arrest = Happening(

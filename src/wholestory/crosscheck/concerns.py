@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from wholestory.crosscheck.adolescence import adolescence
 from wholestory.crosscheck.days import next_school_day, some_day
 from wholestory.crosscheck.happenings import Happening, Part, Window, arrivals, clock, subject
-from wholestory.crosscheck.population import Household, Person
+from wholestory.crosscheck.population import CrosscheckPerson, Household
 
 #: The stories the partnership tells; ``adolescence`` is kept importable from here.
 __all__ = [
@@ -44,11 +44,11 @@ _REFERRAL_SOURCES = {
 }
 
 
-def _children_on(household: Household, day: date) -> list[Person]:
+def _children_on(household: Household, day: date) -> list[CrosscheckPerson]:
     return [c for c in household.children if c.born_by(day) and c.age_on(day) < 18]
 
 
-def _resident_adults(household: Household, day: date) -> list[Person]:
+def _resident_adults(household: Household, day: date) -> list[CrosscheckPerson]:
     adults = [household.mother]
     partner = household.partner
     arrived = household.partner_arrived is None or household.partner_arrived <= day
@@ -75,8 +75,8 @@ def domestic_abuse(household: Household, rng: random.Random, window: Window) -> 
 
 def _incident(
     household: Household,
-    victim: Person,
-    perpetrator: Person,
+    victim: CrosscheckPerson,
+    perpetrator: CrosscheckPerson,
     rng: random.Random,
     window: Window,
     day: date,
@@ -182,8 +182,8 @@ def social_care(
 
 
 def _pathway(
-    child: Person,
-    parents: list[Person],
+    child: CrosscheckPerson,
+    parents: list[CrosscheckPerson],
     path: str,
     rng: random.Random,
     day: date,

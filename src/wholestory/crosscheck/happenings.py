@@ -14,14 +14,14 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from wholestory.crosscheck.population import Person
+from wholestory.crosscheck.population import CrosscheckPerson
 
 
 @dataclass(frozen=True)
 class Part:
     """One person's part in a happening, with a template role."""
 
-    person: Person
+    person: CrosscheckPerson
     role: str
 
 
@@ -38,7 +38,7 @@ class Happening:
     parts: list[Part] = field(default_factory=list)
     time: str = ""
 
-    def involves(self, person: Person) -> bool:
+    def involves(self, person: CrosscheckPerson) -> bool:
         return any(p.person is person for p in self.parts)
 
 
@@ -47,7 +47,7 @@ def subject(
     day: date,
     event_type: str,
     summary: str,
-    person: Person,
+    person: CrosscheckPerson,
     outcome: str = "",
     action: str = "",
 ) -> Happening:

@@ -22,7 +22,7 @@ YEAR = 365.25
 
 
 @dataclass
-class Person:
+class CrosscheckPerson:
     """One real (fictional) person, as they truly are."""
 
     true_id: str
@@ -58,7 +58,7 @@ class Household:
     """A family and its homes over time."""
 
     household_id: str
-    members: list[Person]
+    members: list[CrosscheckPerson]
     homes: list[tuple[date, Address]]  # (from, address), oldest first
     social_tenant: bool
     concerns: set[str] = field(default_factory=set)  # da, social_care, parent_mh, neglect
@@ -76,22 +76,22 @@ class Household:
         return [start for start, _ in self.homes[1:]]
 
     @property
-    def mother(self) -> Person:
+    def mother(self) -> CrosscheckPerson:
         return next(p for p in self.members if p.relation == "mother")
 
     @property
-    def partner(self) -> Person | None:
+    def partner(self) -> CrosscheckPerson | None:
         return next(
             (p for p in self.members if p.relation in ("father", "step_parent", "ex_partner")),
             None,
         )
 
     @property
-    def children(self) -> list[Person]:
+    def children(self) -> list[CrosscheckPerson]:
         return [p for p in self.members if p.kind == "child"]
 
     @property
-    def adults(self) -> list[Person]:
+    def adults(self) -> list[CrosscheckPerson]:
         return [p for p in self.members if p.kind == "adult"]
 
 
@@ -158,9 +158,9 @@ class Population:
         family: str,
         dob: date,
         origin: Origin,
-    ) -> Person:
+    ) -> CrosscheckPerson:
         self._people += 1
-        return Person(
+        return CrosscheckPerson(
             f"T{self._people:07d}",
             kind,
             relation,
@@ -197,7 +197,7 @@ class Population:
         children_family = self._children_family(
             rng, has_father and not step, birth_family, partner_family
         )
-        members: list[Person] = []
+        members: list[CrosscheckPerson] = []
         mother = self._person(
             household_id,
             kind="adult",
@@ -209,7 +209,7 @@ class Population:
             origin=origin,
         )
         members.append(mother)
-        partner: Person | None = None
+        partner: CrosscheckPerson | None = None
         if has_father:
             partner = self._person(
                 household_id,
@@ -258,7 +258,7 @@ class Population:
     def _mother_surname(
         self,
         rng: random.Random,
-        mother: Person,
+        mother: CrosscheckPerson,
         origin: Origin,
         birth_family: str,
         partner_family: str,
@@ -287,7 +287,7 @@ class Population:
         origin: Origin,
         father_origin: Origin,
         family: str,
-    ) -> list[Person]:
+    ) -> list[CrosscheckPerson]:
         count = rng.choices((1, 2, 3, 4, 5), (34, 36, 18, 9, 3))[0]
         births = [anchor]
         for _ in range(count * 3):
@@ -300,11 +300,11 @@ class Population:
                 and all(abs((candidate - b).days) > 300 for b in births)
             ):
                 births.append(candidate)
-        children: list[Person] = []
+        children: list[CrosscheckPerson] = []
         used: set[str] = set()
         for born in sorted(births):
             twins = 2 if rng.random() < self.rates.twins else 1
-            first: Person | None = None
+            first: CrosscheckPerson | None = None
             for _ in range(twins):
                 sex = rng.choice("FM")
                 name_origin = father_origin if rng.random() < 0.5 else origin
@@ -329,7 +329,7 @@ class Population:
 
     @staticmethod
     def _fresh_given(
-        rng: random.Random, origin: Origin, sex: str, used: set[str], twin: Person | None
+        rng: random.Random, origin: Origin, sex: str, used: set[str], twin: CrosscheckPerson | None
     ) -> str:
         """A name no sibling has; a twin's often shares the first letter (Ella and Emma)."""
         alliterate = twin is not None and rng.random() < 0.3
@@ -342,14 +342,16 @@ class Population:
             given += "e"
         return given
 
-    def _make_namesake(self, members: list[Person], namesake: _Namesake, anchor: date) -> None:
+    def _make_namesake(
+        self, members: list[CrosscheckPerson], namesake: _Namesake, anchor: date
+    ) -> None:
         child = next(c for c in members if c.kind == "child" and c.dob == anchor)
         child.given, child.sex = namesake.given, namesake.sex
         child.family = namesake.family
         self.planted["namesakes"] += 1
 
     def _maybe_junior(
-        self, rng: random.Random, members: list[Person], partner: Person | None
+        self, rng: random.Random, members: list[CrosscheckPerson], partner: CrosscheckPerson | None
     ) -> None:
         if partner is None or partner.relation != "father" or rng.random() >= self.rates.juniors:
             return
@@ -393,8 +395,13 @@ class Population:
         return concerns
 
     def _ex_partner(
-        self, rng: random.Random, household_id: str, mother: Person, origin: Origin, family: str
-    ) -> Person:
+        self,
+        rng: random.Random,
+        household_id: str,
+        mother: CrosscheckPerson,
+        origin: Origin,
+        family: str,
+    ) -> CrosscheckPerson:
         surname = family if rng.random() < 0.5 else origin.families.draw(rng)
         ex = self._person(
             household_id,

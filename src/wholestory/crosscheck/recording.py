@@ -29,7 +29,7 @@ from wholestory.crosscheck.noise import (
     strip_accents,
 )
 from wholestory.crosscheck.places import AddressStyle
-from wholestory.crosscheck.population import Household, Person
+from wholestory.crosscheck.population import CrosscheckPerson, Household
 from wholestory.crosscheck.variants import has_variant, known_as
 
 
@@ -39,7 +39,7 @@ class Registration:
 
     agency: str
     person_id: str
-    person: Person
+    person: CrosscheckPerson
     given: str
     dob: str
     nhs: str
@@ -109,7 +109,12 @@ class Settings:
 
 
 def _register(
-    ledger: Ledger, rng: random.Random, agency: str, person: Person, day: date, drift: float = 1.0
+    ledger: Ledger,
+    rng: random.Random,
+    agency: str,
+    person: CrosscheckPerson,
+    day: date,
+    drift: float = 1.0,
 ) -> Registration:
     """A new registration; ``drift`` above 1 makes a duplicate's details wander further."""
     habit = HABITS[agency]
@@ -198,7 +203,7 @@ class Registrations:
     )
     duplicates: int = 0
 
-    def add(self, index: int, person: Person, registration: Registration) -> None:
+    def add(self, index: int, person: CrosscheckPerson, registration: Registration) -> None:
         self.by_part[(index, person.true_id)] = registration
         held = self.by_person[(registration.agency, person.true_id)]
         if registration not in held:
@@ -234,7 +239,7 @@ def _episodes(
     indexes: list[int],
     ledger: Ledger,
     rng: random.Random,
-    person: Person,
+    person: CrosscheckPerson,
     settings: Settings,
 ) -> None:
     current: Registration | None = None
@@ -252,7 +257,7 @@ def _persons(
     indexes: list[int],
     ledger: Ledger,
     rng: random.Random,
-    person: Person,
+    person: CrosscheckPerson,
     settings: Settings,
 ) -> None:
     agency = happenings[indexes[0]].agency
@@ -279,7 +284,9 @@ def _persons(
     found.duplicates += 1
 
 
-def _again(happening: Happening, person: Person, rng: random.Random, end: date) -> Happening | None:
+def _again(
+    happening: Happening, person: CrosscheckPerson, rng: random.Random, end: date
+) -> Happening | None:
     """A second registration where the agency has only one event for the person."""
     room = (end - happening.day).days
     if room < 2:

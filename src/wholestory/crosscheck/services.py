@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from wholestory.crosscheck.happenings import Happening, Part, Window, arrivals, clock, subject
 from wholestory.crosscheck.national_numbers import PupilNumbers
-from wholestory.crosscheck.population import Household, Person
+from wholestory.crosscheck.population import CrosscheckPerson, Household
 
 _CONSULTATIONS = (
     "Seen with a chesty cough; advice given",
@@ -83,14 +83,14 @@ def gp(household: Household, rng: random.Random, window: Window) -> list[Happeni
     return found
 
 
-def _was_not_seen(person: Person) -> str:
+def _was_not_seen(person: CrosscheckPerson) -> str:
     if person.kind == "child":
         return "Was not brought to the booked appointment"
     return "Did not attend the booked appointment"
 
 
 def _immunisations(
-    child: Person, rng: random.Random, window: Window, missed: float
+    child: CrosscheckPerson, rng: random.Random, window: Window, missed: float
 ) -> list[Happening]:
     found: list[Happening] = []
     for weeks, what in ((8, "8-week"), (12, "12-week"), (16, "16-week"), (53, "one-year")):
@@ -135,7 +135,9 @@ def health_visiting(household: Household, rng: random.Random, window: Window) ->
     missed = _missed_rate(household) + 0.04
     for child in household.children:
         if child.twin_of and child.twin_of < child.true_id:
-            twin: Person | None = next(c for c in household.children if c.true_id == child.twin_of)
+            twin: CrosscheckPerson | None = next(
+                c for c in household.children if c.true_id == child.twin_of
+            )
         else:
             twin = None
         antenatal = child.dob - timedelta(days=rng.randint(40, 80))
@@ -206,7 +208,7 @@ def school(
 
 def _school_years(
     household: Household,
-    child: Person,
+    child: CrosscheckPerson,
     rng: random.Random,
     window: Window,
     schools: Schools,
@@ -246,7 +248,12 @@ def _school_years(
 
 
 def _school_year_worries(
-    child: Person, rng: random.Random, window: Window, year: int, reception: int, worried: bool
+    child: CrosscheckPerson,
+    rng: random.Random,
+    window: Window,
+    year: int,
+    reception: int,
+    worried: bool,
 ) -> list[Happening]:
     found: list[Happening] = []
     day = date(year + 1, rng.randint(1, 6), rng.randint(1, 28))

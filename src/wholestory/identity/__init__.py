@@ -90,7 +90,7 @@ if TYPE_CHECKING:
         summarise,
     )
     from wholestory.identity.splink_api import as_blocking_rule, duckdb_api
-    from wholestory.identity.thresholds import LOWER, UPPER, LinkError, Thresholds
+    from wholestory.identity.thresholds import LOWER, UPPER, LinkError, LinkThresholds
 
 #: Each exported name: the module behind the front door that holds it, and its name there.
 _EXPORTS: Final[dict[str, tuple[str, str]]] = {
@@ -121,7 +121,7 @@ _EXPORTS: Final[dict[str, tuple[str, str]]] = {
     "ModelOptions": ("comparisons", "ModelOptions"),
     "Node": ("contradictions", "Node"),
     "SOURCE_SCHEMA": ("sources", "SOURCE_SCHEMA"),
-    "Thresholds": ("thresholds", "Thresholds"),
+    "LinkThresholds": ("thresholds", "LinkThresholds"),
     "TrainedModel": ("model", "TrainedModel"),
     "UPPER": ("thresholds", "UPPER"),
     "agency_duplicates": ("duplicates", "agency_duplicates"),
@@ -204,11 +204,11 @@ __all__ = [
     "Evaluation",
     "LinkError",
     "LinkSummary",
+    "LinkThresholds",
     "LookalikeSet",
     "Member",
     "ModelOptions",
     "Node",
-    "Thresholds",
     "TrainedModel",
     "agency_duplicates",
     "as_blocking_rule",

@@ -20,7 +20,7 @@ from wholestory.identity.clusters import Edge, paused_gc
 from wholestory.identity.contradictions import Node
 from wholestory.identity.features import model_frame, with_episode_agencies
 from wholestory.identity.sources import load_sources
-from wholestory.identity.thresholds import Thresholds, same_agency_pair
+from wholestory.identity.thresholds import LinkThresholds, same_agency_pair
 from wholestory.store.connection import Store
 
 #: One empty set shared by every node without names: most hold one name or none.
@@ -110,7 +110,9 @@ def store_frame(store: Store, episodes: frozenset[str]) -> pl.DataFrame:
     return with_episode_agencies(model_frame(load_sources(store)), episodes)
 
 
-def clears_bar(pairs: pl.DataFrame, thresholds: Thresholds, episodes: frozenset[str]) -> pl.Series:
+def clears_bar(
+    pairs: pl.DataFrame, thresholds: LinkThresholds, episodes: frozenset[str]
+) -> pl.Series:
     """Whether each pair clears its bar: the upper threshold, or the same-agency one."""
     same = [same_agency_pair(a, b, episodes) for a, b in pairs.select("key_l", "key_r").iter_rows()]
     bar = pl.Series(same, dtype=pl.Boolean).replace_strict(
@@ -120,7 +122,7 @@ def clears_bar(pairs: pl.DataFrame, thresholds: Thresholds, episodes: frozenset[
 
 
 def vouched_pairs(
-    pairs: Iterable[tuple[Any, Any, Any]], thresholds: Thresholds, episodes: frozenset[str]
+    pairs: Iterable[tuple[Any, Any, Any]], thresholds: LinkThresholds, episodes: frozenset[str]
 ) -> list[tuple[str, str]]:
     """Pairs of one agency's ids strong enough (the upper threshold) to be one person when
     other links bring them together (see ``Clustering._all_vouched``)."""
@@ -149,7 +151,7 @@ def stored_pairs(store: Store, keys: Sequence[str], least: float) -> list[tuple[
 
 
 def automatic_edges(
-    pairs: pl.DataFrame, thresholds: Thresholds, episodes: frozenset[str]
+    pairs: pl.DataFrame, thresholds: LinkThresholds, episodes: frozenset[str]
 ) -> list[Edge]:
     """The scored pairs that clear their bar, as edges: links made without a person."""
     if pairs.is_empty():

@@ -25,7 +25,7 @@ from wholestory.identity.person_index import write_groups
 from wholestory.identity.runs import LinkSummary, count_pairs, finish_run, start_run
 from wholestory.identity.saved_models import latest_model
 from wholestory.identity.sources import load_sources, now_iso
-from wholestory.identity.thresholds import LinkError, Thresholds
+from wholestory.identity.thresholds import LinkError, LinkThresholds
 from wholestory.store.connection import Store
 
 DECISIONS: Final = ("same", "different")
@@ -57,7 +57,7 @@ def decide(
                 f"No person {key} in the store "
                 "(give AGENCY:PERSON_ID, as `wholestory review` lists them)."
             )
-    thresholds = Thresholds.from_environment()  # before anything is written
+    thresholds = LinkThresholds.from_environment()  # before anything is written
     pairs = _decided_pairs(store, key_l, key_r) if decision == "different" else [(key_l, key_r)]
     when = now_iso()
     # The decision and the regrouping it causes go in together: a decision that
@@ -100,7 +100,7 @@ def _decided_pairs(store: Store, key_l: str, key_r: str) -> list[tuple[str, str]
     return sorted({(min(a, b), max(a, b)) for a in mine for b in theirs})
 
 
-def _regroup(store: Store, keys: set[str], kind: str, thresholds: Thresholds) -> LinkSummary:
+def _regroup(store: Store, keys: set[str], kind: str, thresholds: LinkThresholds) -> LinkSummary:
     """Re-group the people holding ``keys`` from their stored pairs and all decisions."""
     started = time.perf_counter()
     previous = previous_people(store)

@@ -240,7 +240,7 @@ def build(
     from wholestory.identity.features import model_frame, with_episode_agencies
     from wholestory.identity.model import train
     from wholestory.identity.sources import load_sources, refresh_sources
-    from wholestory.identity.thresholds import Thresholds
+    from wholestory.identity.thresholds import LinkThresholds
     from wholestory.ingest import ingest_paths
     from wholestory.synth import generate
 
@@ -259,7 +259,7 @@ def build(
             trained = train([frame], ModelOptions(), from_shipped=False)
             say("Measuring it against the generator's truth")
             quality = evaluate_partnership(
-                store, folder, Thresholds(), retrain=False, settings_json=trained.settings_json
+                store, folder, LinkThresholds(), retrain=False, settings_json=trained.settings_json
             )
         finally:
             store.close()

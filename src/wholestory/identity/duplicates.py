@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Final
 
 from wholestory.identity.agencies import episode_agencies
-from wholestory.identity.thresholds import Thresholds
+from wholestory.identity.thresholds import LinkThresholds
 from wholestory.store.connection import Store
 
 #: The columns of the duplicates export, in order.
@@ -70,7 +70,7 @@ def agency_duplicates(store: Store, agency: str) -> list[Duplicate]:
         "ORDER BY s.ws_person_id, s.first_seen, s.person_id",
         [code, code],
     )
-    bar = Thresholds.from_environment().same_agency
+    bar = LinkThresholds.from_environment().same_agency
     by_person: dict[str, list[tuple[Any, ...]]] = {}
     for row in rows:
         by_person.setdefault(str(row[0]), []).append(row)

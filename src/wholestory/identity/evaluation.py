@@ -28,12 +28,12 @@ from wholestory.identity.model import train
 from wholestory.identity.queue import review_queue
 from wholestory.identity.saved_models import use_model
 from wholestory.identity.scoring import score_all
-from wholestory.identity.thresholds import Thresholds
+from wholestory.identity.thresholds import LinkThresholds
 from wholestory.store.connection import Store
 
 Pair = tuple[str, str]
 
-#: Thresholds FEBRL is also reported at, so the automatic one can be seen in context.
+#: LinkThresholds FEBRL is also reported at, so the automatic one can be seen in context.
 CURVE = (0.5, 0.9, 0.99, 0.999)
 
 
@@ -150,7 +150,7 @@ def read_truth(directory: Path) -> tuple[dict[str, str], dict[str, dict[str, str
 def evaluate_partnership(
     store: Store,
     directory: Path,
-    thresholds: Thresholds,
+    thresholds: LinkThresholds,
     *,
     retrain: bool = True,
     settings_json: str | None = None,

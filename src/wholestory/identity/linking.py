@@ -16,7 +16,7 @@ pairs between the thresholds, and refused links, wait for review.
 
 Callers import from the front door (:mod:`wholestory.identity`); the names
 this module held before the package was split (``decide``, ``LinkError``,
-``LinkSummary``, ``Thresholds``, ``review_queue``) still answer here for the
+``LinkSummary``, ``LinkThresholds``, ``review_queue``) still answer here for the
 callers not yet moved.
 """
 
@@ -49,7 +49,7 @@ from wholestory.identity.saved_models import latest_model, new_model, tf_source
 from wholestory.identity.scoring import PAIR_SCHEMA, score_all, score_new
 from wholestory.identity.sources import people_touched_since, refresh_sources
 from wholestory.identity.splink_api import DatabaseAPISubClass
-from wholestory.identity.thresholds import Thresholds
+from wholestory.identity.thresholds import LinkThresholds
 from wholestory.store.connection import Store
 
 
@@ -57,7 +57,7 @@ def link_all(
     store: Store,
     *,
     retrain: bool = False,
-    thresholds: Thresholds | None = None,
+    thresholds: LinkThresholds | None = None,
     progress: Callable[[str], None] | None = None,
     db_api: DatabaseAPISubClass | None = None,
 ) -> LinkSummary:
@@ -67,7 +67,7 @@ def link_all(
     very large partnerships: docs/identity-spark.md).
     """
     say = progress or (lambda _: None)
-    thresholds = thresholds or Thresholds.from_environment()
+    thresholds = thresholds or LinkThresholds.from_environment()
     started = time.perf_counter()
     summary = LinkSummary(kind="full")
     say("Reading people from the records")
@@ -122,7 +122,7 @@ def link_new(
     keys: Sequence[str] | None = None,
     *,
     since: str | None = None,
-    thresholds: Thresholds | None = None,
+    thresholds: LinkThresholds | None = None,
     db_api: DatabaseAPISubClass | None = None,
 ) -> LinkSummary | None:
     """Link people new or changed (``keys``, or records written ``since``) against everyone else.
@@ -132,7 +132,7 @@ def link_new(
     join them, form new people, or (rarely) bring two existing people together.
     """
     model = latest_model(store)
-    thresholds = thresholds or Thresholds.from_environment()
+    thresholds = thresholds or LinkThresholds.from_environment()
     started = time.perf_counter()
     summary = LinkSummary(kind="incremental")
     if keys is None:

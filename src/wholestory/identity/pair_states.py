@@ -15,14 +15,14 @@ from wholestory.identity.cluster_inputs import clears_bar
 from wholestory.identity.clusters import Clustering
 from wholestory.identity.contradictions import Node, settled_apart
 from wholestory.identity.sources import now_iso
-from wholestory.identity.thresholds import Thresholds
+from wholestory.identity.thresholds import LinkThresholds
 from wholestory.store.connection import Store
 
 
 def with_states(
     pairs: pl.DataFrame,
     clustering: Clustering,
-    thresholds: Thresholds,
+    thresholds: LinkThresholds,
     episodes: frozenset[str],
     nodes: dict[str, Node],
 ) -> pl.DataFrame:
@@ -85,7 +85,7 @@ def replace_pairs(
     store: Store,
     pairs: pl.DataFrame,
     clustering: Clustering,
-    thresholds: Thresholds,
+    thresholds: LinkThresholds,
     model_id: int,
     *,
     full: bool,

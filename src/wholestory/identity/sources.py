@@ -20,9 +20,9 @@ from typing import Final
 
 import polars as pl
 
+from wholestory.records.template import PERSON_DETAILS
 from wholestory.store.connection import Store
 from wholestory.store.records import stable_digest
-from wholestory.template import PERSON_DETAILS
 
 #: The detail columns of a source person, as linking reads them.
 DETAILS: Final[tuple[str, ...]] = PERSON_DETAILS

@@ -28,7 +28,7 @@ class LinkError(Exception):
 
 
 @dataclass(frozen=True)
-class Thresholds:
+class LinkThresholds:
     """The two decision thresholds, from the environment or the defaults above."""
 
     upper: float = UPPER
@@ -37,7 +37,7 @@ class Thresholds:
     same_agency: float = UPPER_SAME_AGENCY
 
     @classmethod
-    def from_environment(cls) -> Thresholds:
+    def from_environment(cls) -> LinkThresholds:
         upper = _probability("WHOLESTORY_LINK_UPPER", UPPER)
         lower = _probability("WHOLESTORY_LINK_LOWER", LOWER)
         same_agency = _probability("WHOLESTORY_LINK_UPPER_SAME_AGENCY", UPPER_SAME_AGENCY)

@@ -18,7 +18,7 @@ import os
 from dataclasses import dataclass
 from typing import Final
 
-from wholestory.template import MAX_CELL_CHARS
+from wholestory.records.template import MAX_CELL_CHARS
 
 CELL_ENV: Final = "WHOLESTORY_MAX_CELL_CHARS"
 UNPACKED_ENV: Final = "WHOLESTORY_MAX_UNPACKED_MB"

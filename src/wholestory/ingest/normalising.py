@@ -12,12 +12,12 @@ from typing import Final
 
 import polars as pl
 
-from wholestory.classify import classify
-from wholestory.dates import date_exprs
-from wholestory.identifiers import nhs_exprs, postcode_exprs, upn_exprs
+from wholestory.ingest.classify import classify
+from wholestory.ingest.profiles import Profile
 from wholestory.ingest.row_checks import NULL_STR, lookup, restricted_code, verdict, why
-from wholestory.profiles import Profile
-from wholestory.template import SEXES
+from wholestory.records.dates import date_exprs
+from wholestory.records.identifiers import nhs_exprs, postcode_exprs, upn_exprs
+from wholestory.records.template import SEXES
 
 _TIME_RE: Final = r"^([01]?[0-9]|2[0-3]):([0-5][0-9])(:[0-5][0-9])?$"
 

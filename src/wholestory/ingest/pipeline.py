@@ -18,6 +18,7 @@ from typing import Final, TypeVar
 
 from wholestory.identity import AGENCIES_FILE, AgencySettings, agencies
 from wholestory.ingest.accounting import FileResult, IngestResult
+from wholestory.ingest.profiles import Profile
 from wholestory.ingest.reading import (
     Chunk,
     FastPathUnavailable,
@@ -34,11 +35,10 @@ from wholestory.ingest.validation import (
     validate_relationships,
 )
 from wholestory.ingest.writer import ImportStart, InlineWriter, ProcessWriter, Writer
-from wholestory.profiles import Profile
+from wholestory.records.template import RELATIONSHIP_COLUMNS, REQUIRED
 from wholestory.store.connection import Store
 from wholestory.store.imports import Arrival, Held
 from wholestory.store.records import WriteCounts, keys_are_unique
-from wholestory.template import RELATIONSHIP_COLUMNS, REQUIRED
 
 CHUNK_ROWS: Final = 50_000
 #: Below this many bytes of input, starting a writer process costs more than it saves.

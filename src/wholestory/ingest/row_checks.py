@@ -12,10 +12,15 @@ from typing import Final
 
 import polars as pl
 
-from wholestory.dates import date_exprs
 from wholestory.ingest.limits import Limits
-from wholestory.profiles import Profile
-from wholestory.template import RESTRICTED_CODE, RESTRICTED_GENERIC, RESTRICTED_NO, RESTRICTED_YES
+from wholestory.ingest.profiles import Profile
+from wholestory.records.dates import date_exprs
+from wholestory.records.template import (
+    RESTRICTED_CODE,
+    RESTRICTED_GENERIC,
+    RESTRICTED_NO,
+    RESTRICTED_YES,
+)
 
 NULL_STR: Final = pl.lit(None, dtype=pl.String)
 

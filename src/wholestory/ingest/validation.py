@@ -29,9 +29,9 @@ from typing import Final
 
 import polars as pl
 
-from wholestory.dates import date_exprs
 from wholestory.ingest.limits import Limits, cut_cell
 from wholestory.ingest.normalising import PROVENANCE_KEYS, RECORD_FIELDS, normalise_events
+from wholestory.ingest.profiles import Profile
 from wholestory.ingest.row_checks import (
     common_problems,
     death_problem,
@@ -42,9 +42,8 @@ from wholestory.ingest.row_checks import (
     split,
     why,
 )
-from wholestory.profiles import Profile
-from wholestory.store.imports import Held
-from wholestory.template import (
+from wholestory.records.dates import date_exprs
+from wholestory.records.template import (
     AGENCY_CODE,
     COLUMNS,
     DEFAULT_ROLE,
@@ -54,6 +53,7 @@ from wholestory.template import (
     REQUIRED,
     ROLES,
 )
+from wholestory.store.imports import Held
 
 #: The store's row shapes, kept importable from here where callers import them.
 __all__ = [

@@ -21,7 +21,7 @@ import yaml
 
 from wholestory.access import ROLES
 from wholestory.chronology.vocabulary import CATEGORIES
-from wholestory.template import AGENCY_CODE, RESTRICTED_CODE
+from wholestory.records.template import AGENCY_CODE, RESTRICTED_CODE
 
 FULL, INVOLVEMENT, NONE = "full", "involvement", "none"
 #: What a viewer of another agency gets of a restricted record shown as a marker.

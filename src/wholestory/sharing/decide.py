@@ -21,6 +21,7 @@ from typing import Final
 from wholestory.access import NO_CASE_DATA
 from wholestory.chronology.model import Entry, Source
 from wholestory.chronology.vocabulary import agency_name, category_of
+from wholestory.records.template import RESTRICTED_GENERIC
 from wholestory.sharing.agreement import (
     ANY,
     FULL,
@@ -31,7 +32,6 @@ from wholestory.sharing.agreement import (
     Agreement,
     Rule,
 )
-from wholestory.template import RESTRICTED_GENERIC
 
 #: The built-in rules, so that every answer names the rule behind it.
 OWN_RECORDS: Final = Rule(

@@ -12,6 +12,7 @@ from typing import Any, Final
 
 from wholestory.access import NO_CASE_DATA, ROLES
 from wholestory.chronology.vocabulary import agency_name
+from wholestory.records.template import KNOWN_AGENCIES
 from wholestory.sharing.agreement import (
     ANY,
     EVENT_CATEGORIES,
@@ -25,7 +26,6 @@ from wholestory.sharing.agreement import (
 )
 from wholestory.sharing.decide import level_for
 from wholestory.sharing.story import SharedStory, sharing_of
-from wholestory.template import KNOWN_AGENCIES
 from wholestory.words import count_words
 
 #: Every category, in a steady order: the report asks about each.

@@ -1,6 +1,6 @@
 """The store: where records, quarantine and import accounting live.
 
-Django owns the schema (``wholestory.web.store``); the core reads and writes
+Django owns the schema (``wholestory.web.schema``); the core reads and writes
 it with plain SQL through :class:`Store`.
 """
 

@@ -31,7 +31,7 @@ from wholestory.synth.episodes import (
     spread,
 )
 from wholestory.synth.health import self_harm_episode
-from wholestory.synth.population import Person
+from wholestory.synth.population import SynthPerson
 from wholestory.synth.timeline import AS_OF, days, years
 
 
@@ -139,7 +139,7 @@ def ace_three(ctx: Ctx) -> None:
         ctx.design.allow(child, "CHILD_DA_VICTIM")
 
 
-def _concern(ctx: Ctx, child: Person, agency: str, day: dt.date) -> None:
+def _concern(ctx: Ctx, child: SynthPerson, agency: str, day: dt.date) -> None:
     """One agency's concern about ``child`` (or the household) on ``day``."""
     hh, story = ctx.household, ctx.story
     me = [(child, "SUBJECT")]

@@ -34,7 +34,7 @@ from typing import Final
 
 from wholestory.synth.episodes import Ctx, cp_conference, day_of, referral, sources
 from wholestory.synth.events import Story
-from wholestory.synth.population import Person
+from wholestory.synth.population import SynthPerson
 from wholestory.synth.timeline import AS_OF, days
 
 #: Plan kinds and the event type that starts each.
@@ -63,7 +63,7 @@ class Opened:
     """What :func:`open_plan` added: the plan kind, who is on it, how many events."""
 
     kind: str
-    children: tuple[Person, ...]
+    children: tuple[SynthPerson, ...]
     events: int
 
 
@@ -110,7 +110,7 @@ def undo(story: Story, opened: Opened) -> None:
     del story.events[len(story.events) - opened.events :]
 
 
-def _early_help(ctx: Ctx, day: dt.date, kids: list[Person]) -> dt.date:
+def _early_help(ctx: Ctx, day: dt.date, kids: list[SynthPerson]) -> dt.date:
     """A school's, health visitor's or GP's concern, then an early help plan with the family."""
     hh = ctx.household
     if hh.pupils_on(day):
@@ -126,7 +126,7 @@ def _early_help(ctx: Ctx, day: dt.date, kids: list[Person]) -> dt.date:
     return start
 
 
-def _child_in_need(ctx: Ctx, day: dt.date, kids: list[Person]) -> dt.date:
+def _child_in_need(ctx: Ctx, day: dt.date, kids: list[SynthPerson]) -> dt.date:
     """A referral, an assessment within weeks, and a child in need plan."""
     source = ctx.rng.choice(sources(ctx, day))
     referred = day_of(referral(ctx, day, kids, source, nfa=False), "CSC")
@@ -138,7 +138,7 @@ def _child_in_need(ctx: Ctx, day: dt.date, kids: list[Person]) -> dt.date:
     return start
 
 
-def _child_protection(ctx: Ctx, day: dt.date, kids: list[Person]) -> dt.date:
+def _child_protection(ctx: Ctx, day: dt.date, kids: list[SynthPerson]) -> dt.date:
     """A referral, strategy discussion, section 47 enquiry, conference, and a plan."""
     source = ctx.rng.choice(sources(ctx, day))
     referred = day_of(referral(ctx, day, kids, source, nfa=False), "CSC")
@@ -149,7 +149,7 @@ def _child_protection(ctx: Ctx, day: dt.date, kids: list[Person]) -> dt.date:
     return conference
 
 
-def _keep_going(ctx: Ctx, kind: str, start: dt.date, kids: list[Person]) -> None:
+def _keep_going(ctx: Ctx, kind: str, start: dt.date, kids: list[SynthPerson]) -> None:
     """Visits and reviews from the plan's start up to AS_OF: the plan is alive, not ended."""
     parts = ctx.sub(kids)
     agency = "EARLY_HELP" if kind == "eh" else "CSC"

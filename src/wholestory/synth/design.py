@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from wholestory.synth.population import Person
+from wholestory.synth.population import SynthPerson
 
 
 @dataclass(slots=True)
@@ -24,17 +24,17 @@ class Design:
     near: dict[str, dict[str, str]] = field(default_factory=dict)
     allowed: dict[str, set[str]] = field(default_factory=dict)
 
-    def plant(self, child: Person, code: str, note: str, *, required: bool = True) -> None:
+    def plant(self, child: SynthPerson, code: str, note: str, *, required: bool = True) -> None:
         """``code`` is planted in ``child``; unless ``required`` it may fail to take
         (a sibling born after the events, say)."""
         self.planted.setdefault(child.true_id, {})[code] = note
         if required:
             self.required.setdefault(child.true_id, set()).add(code)
 
-    def near_miss(self, child: Person, code: str, note: str) -> None:
+    def near_miss(self, child: SynthPerson, code: str, note: str) -> None:
         """Events deliberately just below ``code``'s threshold."""
         self.near.setdefault(child.true_id, {})[code] = note
 
-    def allow(self, child: Person, *codes: str) -> None:
+    def allow(self, child: SynthPerson, *codes: str) -> None:
         """Codes the planted events may also meet (they are then ``implied``)."""
         self.allowed.setdefault(child.true_id, set()).update(codes)

@@ -18,11 +18,11 @@ from itertools import pairwise
 from wholestory.synth.design import Design
 from wholestory.synth.events import Story, TrueEvent
 from wholestory.synth.places import home_elsewhere
-from wholestory.synth.population import Household, Person, Population, add_partner
+from wholestory.synth.population import Household, Population, SynthPerson, add_partner
 from wholestory.synth.timeline import AS_OF, days, next_school_day
 from wholestory.synth.wording import dash_summary, say
 
-Parts = list[tuple[Person, str]]
+Parts = list[tuple[SynthPerson, str]]
 
 
 class GroundTruthError(RuntimeError):
@@ -49,16 +49,16 @@ class Ctx:
         """A day ``low`` to ``high`` days after ``day``."""
         return day + dt.timedelta(days=self.rng.randint(low, high))
 
-    def kids(self, day: dt.date) -> list[Person]:
+    def kids(self, day: dt.date) -> list[SynthPerson]:
         """Children born by ``day``."""
         return self.household.children_on(day)
 
-    def sub(self, people: list[Person], role: str = "SUBJECT") -> Parts:
+    def sub(self, people: list[SynthPerson], role: str = "SUBJECT") -> Parts:
         """People in one role."""
         return [(p, role) for p in people]
 
 
-def perpetrator(ctx: Ctx, first: dt.date) -> Person:
+def perpetrator(ctx: Ctx, first: dt.date) -> SynthPerson:
     """The man who is the suspect from ``first``: usually the mother's partner at the
     time (mostly the children's father), sometimes a new partner who moved in."""
     hh, rng = ctx.household, ctx.rng
@@ -78,7 +78,7 @@ def perpetrator(ctx: Ctx, first: dt.date) -> Person:
     return _new_partner(ctx, ctx.after(split, 30, (first - split).days - 60), None)
 
 
-def _new_partner(ctx: Ctx, arrive: dt.date, leave: dt.date | None) -> Person:
+def _new_partner(ctx: Ctx, arrive: dt.date, leave: dt.date | None) -> SynthPerson:
     """A new partner from ``arrive``, gone by the time any later partner moves in."""
     later = [s.start for s in ctx.household.stays if s.start > arrive]
     if later and (leave is None or leave > min(later)):
@@ -86,7 +86,7 @@ def _new_partner(ctx: Ctx, arrive: dt.date, leave: dt.date | None) -> Person:
     return add_partner(ctx.population, ctx.rng, ctx.household, arrive, leave)
 
 
-def partner_leaves(ctx: Ctx, person: Person, day: dt.date) -> None:
+def partner_leaves(ctx: Ctx, person: SynthPerson, day: dt.date) -> None:
     """``person`` moves out on ``day`` (bail conditions, separation)."""
     for stay in ctx.household.stays:
         if stay.person is person and (stay.end is None or stay.end > day):
@@ -94,7 +94,7 @@ def partner_leaves(ctx: Ctx, person: Person, day: dt.date) -> None:
     person.own_home = home_elsewhere(ctx.population.world, ctx.rng)
 
 
-def da_incident(ctx: Ctx, day: dt.date, perp: Person, yes: int, csc: str) -> TrueEvent:
+def da_incident(ctx: Ctx, day: dt.date, perp: SynthPerson, yes: int, csc: str) -> TrueEvent:
     """A police call-out to a domestic incident and every agency's record of it.
 
     ``csc`` is what children's social care does: "referral" or "notify" (a case
@@ -139,7 +139,9 @@ def da_incident(ctx: Ctx, day: dt.date, perp: Person, yes: int, csc: str) -> Tru
     return event
 
 
-def _csc_response(ctx: Ctx, event: TrueEvent, day: dt.date, kids: list[Person], csc: str) -> None:
+def _csc_response(
+    ctx: Ctx, event: TrueEvent, day: dt.date, kids: list[SynthPerson], csc: str
+) -> None:
     """Social care's record of a domestic incident, part of the same true event."""
     if not kids:
         return
@@ -152,7 +154,7 @@ def _csc_response(ctx: Ctx, event: TrueEvent, day: dt.date, kids: list[Person], 
     event.records.append(record)
 
 
-def marac(ctx: Ctx, day: dt.date, perp: Person, key: str, agency: str = "POLICE") -> dt.date:
+def marac(ctx: Ctx, day: dt.date, perp: SynthPerson, key: str, agency: str = "POLICE") -> dt.date:
     """A Marac referral and the meeting that discusses it; returns the referral day."""
     hh = ctx.household
     kids = ctx.kids(day)
@@ -169,7 +171,9 @@ def marac(ctx: Ctx, day: dt.date, perp: Person, key: str, agency: str = "POLICE"
     return day
 
 
-def referral(ctx: Ctx, day: dt.date, kids: list[Person], source: str, *, nfa: bool) -> TrueEvent:
+def referral(
+    ctx: Ctx, day: dt.date, kids: list[SynthPerson], source: str, *, nfa: bool
+) -> TrueEvent:
     """A concern raised by ``source`` and the social care referral it becomes."""
     story = ctx.story
     event = story.add()
@@ -202,7 +206,7 @@ def referral(ctx: Ctx, day: dt.date, kids: list[Person], source: str, *, nfa: bo
     return event
 
 
-def _sees(ctx: Ctx, source: str, child: Person, day: dt.date) -> bool:
+def _sees(ctx: Ctx, source: str, child: SynthPerson, day: dt.date) -> bool:
     """Whether ``source`` would know ``child`` on ``day`` (schools their pupils...)."""
     at_school = ctx.household.school_at(child, day) is not None
     if source == "SCHOOL":
@@ -223,7 +227,7 @@ def sources(ctx: Ctx, day: dt.date) -> list[str]:
     return found
 
 
-def plan(ctx: Ctx, kind: str, start: dt.date, end: dt.date, kids: list[Person]) -> None:
+def plan(ctx: Ctx, kind: str, start: dt.date, end: dt.date, kids: list[SynthPerson]) -> None:
     """A child in need, early help or child protection plan with its start and end."""
     story, mother = ctx.story, ctx.household.mother
     parts = [*ctx.sub(kids), (mother, "PARENT")]
@@ -237,7 +241,7 @@ def plan(ctx: Ctx, kind: str, start: dt.date, end: dt.date, kids: list[Person]) 
 
 
 def assess_and_plan(
-    ctx: Ctx, referred: dt.date, kids: list[Person], kind: str, until: dt.date
+    ctx: Ctx, referred: dt.date, kids: list[SynthPerson], kind: str, until: dt.date
 ) -> tuple[dt.date, dt.date]:
     """Assessment within weeks of a referral, then a plan lasting ``until``.
 
@@ -269,7 +273,7 @@ def cp_conference(ctx: Ctx, referred: dt.date, parts: Parts) -> dt.date:
 
 
 def child_protection(
-    ctx: Ctx, referred: dt.date, kids: list[Person], category: str, length: int
+    ctx: Ctx, referred: dt.date, kids: list[SynthPerson], category: str, length: int
 ) -> tuple[dt.date, dt.date, dt.date]:
     """Strategy discussion, section 47, conference, plan, reviews, step-down, closure.
 
@@ -292,7 +296,7 @@ def child_protection(
     return conference, end, closed
 
 
-def missing(ctx: Ctx, child: Person, day: dt.date, key: str = "missing") -> None:
+def missing(ctx: Ctx, child: SynthPerson, day: dt.date, key: str = "missing") -> None:
     """A missing episode reported to police, and the return home interview."""
     parts: Parts = [(child, "SUBJECT")]
     if ctx.rng.random() < 0.5:
@@ -328,7 +332,7 @@ def household_note(
 
 
 def adult_contacts(
-    ctx: Ctx, person: Person, day: dt.date, agency: str, etype: str, key: str, count: int
+    ctx: Ctx, person: SynthPerson, day: dt.date, agency: str, etype: str, key: str, count: int
 ) -> None:
     """An adult's own contacts with their services: nothing on the children's records."""
     for i in range(count):
@@ -354,7 +358,7 @@ def spread(ctx: Ctx, k: int, span: tuple[int, int], gap: int, first_gap: int = 0
     raise GroundTruthError(f"cannot spread {k} events over {span}")
 
 
-def reception(ctx: Ctx, child: Person) -> dt.date:
+def reception(ctx: Ctx, child: SynthPerson) -> dt.date:
     """The day ``child`` first went on a school roll."""
     spells = ctx.household.schools.get(child.true_id, [])
     if not spells or spells[0].school is None:
@@ -362,7 +366,7 @@ def reception(ctx: Ctx, child: Person) -> dt.date:
     return spells[0].start
 
 
-def school_end(ctx: Ctx, child: Person) -> dt.date:
+def school_end(ctx: Ctx, child: SynthPerson) -> dt.date:
     """The day ``child`` leaves school (end of Year 11), or AS_OF."""
     for spell in ctx.household.schools.get(child.true_id, []):
         if spell.school is None:
@@ -370,7 +374,7 @@ def school_end(ctx: Ctx, child: Person) -> dt.date:
     return AS_OF
 
 
-def on_roll(ctx: Ctx, child: Person, first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
+def on_roll(ctx: Ctx, child: SynthPerson, first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
     """The window [first, last] narrowed to the child's time at school."""
     return max(first, reception(ctx, child) + days(30)), min(
         last, school_end(ctx, child) - days(30)

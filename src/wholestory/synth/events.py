@@ -19,7 +19,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
-from wholestory.synth.population import Household, Person
+from wholestory.synth.population import Household, SynthPerson
 from wholestory.synth.wording import say
 
 
@@ -31,7 +31,7 @@ class Record:
     day: dt.date
     etype: str
     summary: str
-    parts: list[tuple[Person, str]]  # (person, role)
+    parts: list[tuple[SynthPerson, str]]  # (person, role)
     action: str = ""
     outcome: str = ""
     time: str = ""
@@ -77,7 +77,7 @@ class Story:
         day: dt.date,
         etype: str,
         key: str,
-        parts: list[tuple[Person, str]],
+        parts: list[tuple[SynthPerson, str]],
         *,
         summary: str | None = None,
         outcome: str | None = None,
@@ -105,7 +105,7 @@ class Story:
         day: dt.date,
         etype: str,
         key: str,
-        parts: list[tuple[Person, str]],
+        parts: list[tuple[SynthPerson, str]],
         *,
         outcome: str | None = None,
         routine: bool = False,

@@ -18,11 +18,11 @@ from wholestory.synth.episodes import (
     sources,
     spread,
 )
-from wholestory.synth.population import Person
+from wholestory.synth.population import SynthPerson
 from wholestory.synth.timeline import AS_OF, days, years
 
 
-def _health_agency(ctx: Ctx, child: Person, day: dt.date, pair: tuple[str, str]) -> str:
+def _health_agency(ctx: Ctx, child: SynthPerson, day: dt.date, pair: tuple[str, str]) -> str:
     """One of ``pair`` that would see ``child`` on ``day`` (GP always can)."""
     agency = ctx.rng.choice(pair)
     at_school = ctx.household.school_at(child, day) is not None
@@ -40,12 +40,12 @@ _MISSED_KEYS: Final = {
 }
 
 
-def _missed(ctx: Ctx, child: Person, day: dt.date, pair: tuple[str, str]) -> None:
+def _missed(ctx: Ctx, child: SynthPerson, day: dt.date, pair: tuple[str, str]) -> None:
     agency = _health_agency(ctx, child, day, pair)
     ctx.story.once(agency, day, "APPOINTMENT_MISSED", _MISSED_KEYS[agency], [(child, "SUBJECT")])
 
 
-def _pair(ctx: Ctx, child: Person, day: dt.date) -> tuple[str, str]:
+def _pair(ctx: Ctx, child: SynthPerson, day: dt.date) -> tuple[str, str]:
     """At most two health agencies: so missed appointments never look multi-agency."""
     if child.age_at(day) < 4.0:
         return ("HEALTH_VISITING", "GP")
@@ -116,7 +116,7 @@ def self_harm(ctx: Ctx) -> None:
     ctx.design.plant(child, "SELF_HARM", f"self-harm presentation {first}")
 
 
-def self_harm_episode(ctx: Ctx, child: Person, first: dt.date) -> None:
+def self_harm_episode(ctx: Ctx, child: SynthPerson, first: dt.date) -> None:
     story, rng = ctx.story, ctx.rng
     me = [(child, "SUBJECT")]
     story.once("ED", first, "SELF_HARM", "self_harm", me)

@@ -197,7 +197,7 @@ from typing import Final
 from wholestory.synth.design import Design
 from wholestory.synth.episodes import Ctx, GroundTruthError
 from wholestory.synth.events import Story
-from wholestory.synth.population import Household, Person, Population
+from wholestory.synth.population import Household, Population, SynthPerson
 from wholestory.synth.routine import background
 from wholestory.synth.scenarios import SCENARIOS, Scenario
 from wholestory.synth.truth import ALTERNATIVES, CANONICAL, Chronicle, evaluate
@@ -300,7 +300,9 @@ def resolve(household: Household, story: Story, design: Design) -> list[Pattern]
     return patterns
 
 
-def _check(design: Design, child: Person, raised: frozenset[str], planted: dict[str, str]) -> None:
+def _check(
+    design: Design, child: SynthPerson, raised: frozenset[str], planted: dict[str, str]
+) -> None:
     """Stop if the true events do not say what the design meant."""
     missing = design.required.get(child.true_id, set()) - raised
     if missing:
@@ -313,7 +315,7 @@ def _check(design: Design, child: Person, raised: frozenset[str], planted: dict[
         _bug(design, child, f"unplanned {sorted(extra)} raised")
 
 
-def _bug(design: Design, child: Person, problem: str) -> None:
+def _bug(design: Design, child: SynthPerson, problem: str) -> None:
     raise GroundTruthError(f"{design.scenario or 'background'}: {child.true_id}: {problem}")
 
 

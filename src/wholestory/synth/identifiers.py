@@ -21,7 +21,7 @@ import random
 from typing import Final
 
 # The product's own checks: what the generator makes is what ingest accepts.
-from wholestory.identifiers import nhs_check_digit, upn_check_letter
+from wholestory.records.identifiers import nhs_check_digit, upn_check_letter
 
 #: Postcode areas used by no real UK postcode.
 POSTCODE_AREAS: Final[tuple[str, ...]] = ("XV", "XW", "XZ")

@@ -22,7 +22,7 @@ from wholestory.synth.histories import Deck, Pattern, new_story, resolve
 from wholestory.synth.identifiers import NhsNumbers, Upns
 from wholestory.synth.options import Options
 from wholestory.synth.places import World
-from wholestory.synth.population import Household, Person, Population, Spec, household_size
+from wholestory.synth.population import Household, Population, Spec, SynthPerson, household_size
 from wholestory.synth.recording import Recorder, Registry
 from wholestory.synth.scenarios import Scenario
 from wholestory.synth.writer import PartnershipWriter
@@ -59,7 +59,7 @@ class Partnership:
         self.recorder = Recorder(Registry(seed), writer, world, self.options)
         self.deck = Deck(seed)
         self.tally = Tally()
-        self._firstborns: deque[Person] = deque(maxlen=40)
+        self._firstborns: deque[SynthPerson] = deque(maxlen=40)
 
     def make(self, children: int, progress: Callable[[int], None] | None) -> Tally:
         """Make households until there are ``children`` children."""

@@ -17,7 +17,7 @@ from wholestory.synth.timeline import YEAR
 
 
 @dataclass(slots=True, eq=False)
-class Person:
+class SynthPerson:
     """One true person. Agencies each record them a little differently."""
 
     true_id: str
@@ -57,7 +57,7 @@ class Person:
 class Stay:
     """A partner of the mother living in the household from ``start`` to ``end``."""
 
-    person: Person
+    person: SynthPerson
     start: dt.date
     end: dt.date | None
 
@@ -81,10 +81,10 @@ class Household:
 
     number: int
     ident: str
-    mother: Person
-    children: list[Person]
-    fathers: dict[str, Person]  # child true_id -> biological father
-    adults: list[Person]
+    mother: SynthPerson
+    children: list[SynthPerson]
+    fathers: dict[str, SynthPerson]  # child true_id -> biological father
+    adults: list[SynthPerson]
     stays: list[Stay]
     homes: list[Home]
     schools: dict[str, list[SchoolSpell]]
@@ -102,13 +102,13 @@ class Household:
             current = home
         return current
 
-    def address_of(self, person: Person, day: dt.date) -> Home:
+    def address_of(self, person: SynthPerson, day: dt.date) -> Home:
         """Where ``person`` lived on ``day``: their own home once they have left."""
         if person.own_home is not None and not self.lives_here(person, day):
             return person.own_home
         return self.home_at(day)
 
-    def lives_here(self, person: Person, day: dt.date) -> bool:
+    def lives_here(self, person: SynthPerson, day: dt.date) -> bool:
         """Whether ``person`` was part of the household on ``day``."""
         if person is self.mother or person.kind == "child":
             return True
@@ -117,18 +117,18 @@ class Household:
             for s in self.stays
         )
 
-    def partner_at(self, day: dt.date) -> Person | None:
+    def partner_at(self, day: dt.date) -> SynthPerson | None:
         """The mother's partner living with her on ``day``, if any."""
         for stay in self.stays:
             if stay.start <= day and (stay.end is None or day < stay.end):
                 return stay.person
         return None
 
-    def children_on(self, day: dt.date) -> list[Person]:
+    def children_on(self, day: dt.date) -> list[SynthPerson]:
         """Children already born on ``day``."""
         return [c for c in self.children if c.dob <= day]
 
-    def school_at(self, child: Person, day: dt.date) -> School | None:
+    def school_at(self, child: SynthPerson, day: dt.date) -> School | None:
         """The school whose roll ``child`` was on, on ``day``."""
         current: School | None = None
         for spell in self.schools.get(child.true_id, []):
@@ -137,11 +137,11 @@ class Household:
             current = spell.school
         return current
 
-    def pupils_on(self, day: dt.date) -> list[Person]:
+    def pupils_on(self, day: dt.date) -> list[SynthPerson]:
         """Children on a school roll on ``day``."""
         return [c for c in self.children if self.school_at(c, day) is not None]
 
-    def set_schools_from(self, child: Person, day: dt.date, spells: list[SchoolSpell]) -> None:
+    def set_schools_from(self, child: SynthPerson, day: dt.date, spells: list[SchoolSpell]) -> None:
         """Replace ``child``'s school history from ``day`` on (an exclusion, home education)."""
         kept = [s for s in self.schools.get(child.true_id, []) if s.start < day]
         self.schools[child.true_id] = kept + spells
@@ -160,4 +160,4 @@ class Spec:
     youngest_min_age: float = 0.0
     quiet: bool = False  # background adds only routine events
     stable: bool = False  # no background separations or new partners
-    namesake: Person | None = None  # copy this child's name and birth date
+    namesake: SynthPerson | None = None  # copy this child's name and birth date

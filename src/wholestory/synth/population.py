@@ -9,7 +9,7 @@ marriage as a new surname.
 
 Households are built one at a time and dropped once written, which keeps the
 generator's memory flat however many children it makes. The records
-themselves (:class:`Person`, :class:`Household`, ...) are in
+themselves (:class:`SynthPerson`, :class:`Household`, ...) are in
 :mod:`wholestory.synth.people` and stay importable from here.
 """
 
@@ -21,7 +21,7 @@ from typing import Final
 
 from wholestory.synth import names
 from wholestory.synth.identifiers import NhsNumbers, Upns
-from wholestory.synth.people import Household, Person, SchoolSpell, Spec, Stay
+from wholestory.synth.people import Household, SchoolSpell, Spec, Stay, SynthPerson
 from wholestory.synth.places import Home, School, World, home_elsewhere, home_in
 from wholestory.synth.timeline import (
     AS_OF,
@@ -38,11 +38,11 @@ from wholestory.synth.timeline import (
 __all__ = [
     "TWIN_RATE",
     "Household",
-    "Person",
     "Population",
     "SchoolSpell",
     "Spec",
     "Stay",
+    "SynthPerson",
     "add_partner",
     "household_size",
 ]
@@ -80,12 +80,12 @@ class _Builder:
         self.number = number
         self.ident = ident
         self.count = 0
-        self.adults: list[Person] = []
+        self.adults: list[SynthPerson] = []
 
-    def person(self, kind: str, given: str, dob: dt.date, sex: str, family: str) -> Person:
+    def person(self, kind: str, given: str, dob: dt.date, sex: str, family: str) -> SynthPerson:
         """A new true person of this household with a fresh NHS number."""
         self.count += 1
-        return Person(
+        return SynthPerson(
             true_id=f"T{self.number:06d}-{self.count:02d}",
             kind=kind,
             given=given,
@@ -148,7 +148,7 @@ class _Builder:
         household: Household,
         dobs: list[dt.date],
         twins: set[int],
-        father: Person,
+        father: SynthPerson,
         married: bool,
         surname: str,
         maiden: str,
@@ -183,7 +183,7 @@ class _Builder:
             household.fathers[child.true_id] = father
         self.shared_names(household, father)
 
-    def shared_names(self, household: Household, father: Person) -> None:
+    def shared_names(self, household: Household, father: SynthPerson) -> None:
         """Now and then a son named after his father, or a daughter after her mother."""
         rng = self.rng
         for child in household.children:
@@ -198,7 +198,7 @@ class _Builder:
                 child.careful = household.mother.careful = True
                 return
 
-    def blend(self, household: Household, father: Person) -> bool:
+    def blend(self, household: Household, father: SynthPerson) -> bool:
         """Sometimes the youngest child is a new partner's: half-siblings, a stepfather."""
         rng = self.rng
         kids = household.children
@@ -218,7 +218,7 @@ class _Builder:
             self.marry(household, partner, arrive + days(rng.randint(200, 1500)))
         return True
 
-    def partner(self, mother: Person) -> Person:
+    def partner(self, mother: SynthPerson) -> SynthPerson:
         """A new man in the mother's life, added to the household's adults."""
         dob = mother.dob - years(self.rng.triangular(-6.0, 10.0, 2.0))
         partner = self.person(
@@ -227,7 +227,7 @@ class _Builder:
         self.adults.append(partner)
         return partner
 
-    def maybe_separate(self, household: Household, father: Person) -> None:
+    def maybe_separate(self, household: Household, father: SynthPerson) -> None:
         """Parents who separate; some mothers find a new partner, some marry him."""
         rng = self.rng
         youngest = household.children[-1].dob
@@ -252,7 +252,7 @@ class _Builder:
         if leave is not None:
             partner.own_home = self.own_home()
 
-    def marry(self, household: Household, partner: Person, wedding: dt.date) -> None:
+    def marry(self, household: Household, partner: SynthPerson, wedding: dt.date) -> None:
         """The mother takes her new husband's name; some children take it too."""
         if wedding > AS_OF - days(10):
             return
@@ -285,7 +285,7 @@ class _Builder:
         """A home of an adult who has left (or never lived with) the household."""
         return home_elsewhere(self.pop.world, self.rng)
 
-    def schools(self, household: Household, child: Person) -> list[SchoolSpell]:
+    def schools(self, household: Household, child: SynthPerson) -> list[SchoolSpell]:
         """Reception at four, secondary at eleven, a change of school after some moves."""
         world = self.pop.world
         reception, year7, leaves = school_years(child.dob)
@@ -363,11 +363,11 @@ def add_partner(
     household: Household,
     arrive: dt.date,
     leave: dt.date | None,
-) -> Person:
+) -> SynthPerson:
     """A new partner moving in after the household was built (a story needs one)."""
     number = len(household.adults) + len(household.children) + 1
     dob = household.mother.dob - years(rng.triangular(-6.0, 10.0, 2.0))
-    partner = Person(
+    partner = SynthPerson(
         true_id=f"T{household.number:06d}-{number:02d}",
         kind="adult",
         given=rng.choice(names.MEN),

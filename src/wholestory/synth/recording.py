@@ -33,7 +33,7 @@ from wholestory.synth.identifiers import Counter, invalid_nhs_variant
 from wholestory.synth.noise import familiar, short_address, surname_as_recorded, swapped_dob, typo
 from wholestory.synth.options import Options
 from wholestory.synth.places import Home, World
-from wholestory.synth.population import Household, Person
+from wholestory.synth.population import Household, SynthPerson
 from wholestory.synth.restricted import restricted_code
 from wholestory.synth.wording import UNTYPED, say
 from wholestory.synth.writer import PartnershipWriter
@@ -168,7 +168,7 @@ class Recorder:
                 self.writer.write("ground_truth/persons.csv", _person_row(person))
 
 
-def _person_row(person: Person) -> tuple[str, ...]:
+def _person_row(person: SynthPerson) -> tuple[str, ...]:
     return (
         person.true_id, person.kind, person.given, person.family, person.dob.isoformat(),
         person.sex, person.household_id, person.twin_of, person.nhs,
@@ -276,7 +276,7 @@ class _Job:
         fixed = _TEAM_OF.get((agency, record.etype))
         return fixed if fixed is not None else self.rng.choice(TEAMS[agency])
 
-    def _address(self, agency: str, person: Person, day: dt.date) -> tuple[str, str]:
+    def _address(self, agency: str, person: SynthPerson, day: dt.date) -> tuple[str, str]:
         if self.rng.random() >= STYLES[agency].address_rate:
             return "", ""
         home = self.hh.address_of(person, day)
@@ -287,7 +287,9 @@ class _Job:
                 postcode = postcode.replace(" ", "")
         return postcode, address
 
-    def _surname(self, agency: str, held: Held, person: Person, day: dt.date) -> tuple[str, str]:
+    def _surname(
+        self, agency: str, held: Held, person: SynthPerson, day: dt.date
+    ) -> tuple[str, str]:
         """(family name as recorded, other names) on ``day``."""
         true = held.stale or person.family_at(day)
         recorded = held.families.get(true)
@@ -305,7 +307,7 @@ class _Job:
             other = ";".join(dict.fromkeys(before))
         return recorded, other
 
-    def holding(self, agency: str, person: Person, day: dt.date) -> Held:
+    def holding(self, agency: str, person: SynthPerson, day: dt.date) -> Held:
         """The agency's record of ``person``, made on first meeting."""
         key = (agency, person.true_id)
         held = self.held.get(key)
@@ -313,7 +315,7 @@ class _Job:
             held = self._register(agency, person, self._meet(agency, person, day, self.rng), FIRST)
         return held
 
-    def attending(self, agency: str, person: Person, day: dt.date) -> Held:
+    def attending(self, agency: str, person: SynthPerson, day: dt.date) -> Held:
         """The record ``agency`` writes ``person``'s row of ``day`` under.
 
         Usually the one it holds; a new id for a repeat attendance at an
@@ -337,7 +339,7 @@ class _Job:
         held.home = home
         return held
 
-    def _register(self, agency: str, person: Person, held: Held, how: str) -> Held:
+    def _register(self, agency: str, person: SynthPerson, held: Held, how: str) -> Held:
         """``held`` becomes the agency's record of ``person`` from now on; ground truth notes it."""
         held.again = how != FIRST
         self.held[(agency, person.true_id)] = held
@@ -348,7 +350,7 @@ class _Job:
         )
         return held
 
-    def _drift(self, held: Held, person: Person, health: bool) -> Held:
+    def _drift(self, held: Held, person: SynthPerson, health: bool) -> Held:
         """A second registration differs in a detail: why the search missed the first.
 
         Another spelling of the given name, no NHS number or UPN to search by,
@@ -374,7 +376,7 @@ class _Job:
         return held
 
     def _meet(
-        self, agency: str, person: Person, day: dt.date, rng: random.Random | None = None
+        self, agency: str, person: SynthPerson, day: dt.date, rng: random.Random | None = None
     ) -> Held:
         """How ``agency`` records ``person`` on registering them (``rng``: the habits' stream
         unless given)."""
@@ -408,7 +410,7 @@ class _Job:
             stale=stale,
         )
 
-    def _dob(self, health: bool, person: Person, rng: random.Random) -> str:
+    def _dob(self, health: bool, person: SynthPerson, rng: random.Random) -> str:
         """The date of birth as held: sometimes missing outside health, sometimes swapped."""
         if person.careful:
             return person.dob.isoformat()
@@ -430,11 +432,11 @@ class _Job:
                     self._relationship(agency, child, related, relation)
 
     def _relatives(
-        self, child: Person, with_father: float, known: list[Person]
-    ) -> list[tuple[Person, str]]:
+        self, child: SynthPerson, with_father: float, known: list[SynthPerson]
+    ) -> list[tuple[SynthPerson, str]]:
         hh = self.hh
         father = hh.fathers[child.true_id]
-        out: list[tuple[Person, str]] = [(hh.mother, "MOTHER")]
+        out: list[tuple[SynthPerson, str]] = [(hh.mother, "MOTHER")]
         if self.rng.random() < with_father:
             out.append((father, "FATHER"))
         for stay in hh.stays:
@@ -447,7 +449,9 @@ class _Job:
                 out.append((sibling, "SIBLING" if same else "HALF_SIBLING"))
         return out
 
-    def _relationship(self, agency: str, child: Person, related: Person, relation: str) -> None:
+    def _relationship(
+        self, agency: str, child: SynthPerson, related: SynthPerson, relation: str
+    ) -> None:
         mine = self.holding(agency, child, dt.date.max).person_id
         theirs = self.holding(agency, related, dt.date.max).person_id
         self.rec.writer.write("relationships.csv", (agency, mine, theirs, relation))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from wholestory.synth.episodes import Ctx, adult_contacts, household_note, referral, sources
-from wholestory.synth.population import Person
+from wholestory.synth.population import SynthPerson
 from wholestory.synth.timeline import AS_OF, school_years
 
 #: Background concerns of one child are kept at least this many days apart.
@@ -47,7 +47,7 @@ class Calendar:
 
     booked: dict[str, list[dt.date]] = field(default_factory=dict)
 
-    def take(self, kids: list[Person], day: dt.date) -> bool:
+    def take(self, kids: list[SynthPerson], day: dt.date) -> bool:
         """Book ``day`` for ``kids`` if every one of them is free; whether booked."""
         if not kids or day > AS_OF:
             return False
@@ -65,7 +65,7 @@ def _visit(
     day: dt.date,
     etype: str,
     key: str,
-    child: Person,
+    child: SynthPerson,
     parent_share: float = 0.0,
 ) -> None:
     """A routine contact, sometimes with the mother recorded too."""
@@ -77,7 +77,7 @@ def _visit(
     ctx.story.once(agency, day, etype, key, parts, routine=True)
 
 
-def _health_visiting(ctx: Ctx, child: Person) -> None:
+def _health_visiting(ctx: Ctx, child: SynthPerson) -> None:
     """Birth notification and the four universal health visiting reviews."""
     rng, dob = ctx.rng, child.dob
     notified = min(ctx.after(dob, 1, 3), AS_OF)  # every child is known to someone
@@ -93,7 +93,7 @@ def _health_visiting(ctx: Ctx, child: Person) -> None:
             _visit(ctx, "HEALTH_VISITING", day, "APPOINTMENT_ATTENDED", key, child, mum)
 
 
-def _gp(ctx: Ctx, child: Person) -> None:
+def _gp(ctx: Ctx, child: SynthPerson) -> None:
     """Registration, the baby check, immunisations and a few ordinary consultations."""
     rng, dob = ctx.rng, child.dob
     _visit(ctx, "GP", ctx.after(dob, 20, 40), "CONTACT", "gp_registration", child)
@@ -106,7 +106,7 @@ def _gp(ctx: Ctx, child: Person) -> None:
         _visit(ctx, "GP", day, "APPOINTMENT_ATTENDED", "gp_check", child)
 
 
-def _school(ctx: Ctx, child: Person) -> None:
+def _school(ctx: Ctx, child: SynthPerson) -> None:
     """School starts and moves as the child's school history says; school nurse checks."""
     hh = ctx.household
     reception, year7, _ = school_years(child.dob)
@@ -217,7 +217,7 @@ def _worries(ctx: Ctx, calendar: Calendar) -> None:
             referral(ctx, day, kids, rng.choice(sources(ctx, day)), nfa=True)
 
 
-def _occasional(ctx: Ctx, child: Person, calendar: Calendar) -> None:
+def _occasional(ctx: Ctx, child: SynthPerson, calendar: Calendar) -> None:
     """A child's own occasional worries: ED visits, a missed appointment, a suspension."""
     rng, story = ctx.rng, ctx.story
     me = [(child, "SUBJECT")]

@@ -30,7 +30,7 @@ from typing import Final
 
 from wholestory.synth.agencies import HEALTH
 from wholestory.synth.events import Record, Story
-from wholestory.synth.population import Household, Person
+from wholestory.synth.population import Household, SynthPerson
 from wholestory.synth.timeline import AS_OF
 
 CODES: Final[tuple[str, ...]] = (
@@ -191,7 +191,7 @@ class Chronicle:
                 self.relevant = self.relevant or r.etype in _RELEVANT
             self.entries.append((event.ident, rows))
 
-    def facts_for(self, child: Person) -> list[Fact]:
+    def facts_for(self, child: SynthPerson) -> list[Fact]:
         """The child's chronology, as facts, oldest first."""
         me = child.true_id
         facts: list[Fact] = []
@@ -219,7 +219,7 @@ class Chronicle:
         return facts
 
 
-def evaluate(facts: list[Fact], child: Person, reading: Reading = CANONICAL) -> frozenset[str]:
+def evaluate(facts: list[Fact], child: SynthPerson, reading: Reading = CANONICAL) -> frozenset[str]:
     """The codes raised for a child with these facts, under ``reading``."""
     if not reading.household:
         facts = [f for f in facts if f.shared]
@@ -252,15 +252,15 @@ def _within(days: list[dt.date], k: int, window: int) -> bool:
     return any((days[i + k - 1] - days[i]).days <= window for i in range(len(days) - k + 1))
 
 
-def _da_escalation(facts: list[Fact], child: Person, r: Reading) -> bool:
+def _da_escalation(facts: list[Fact], child: SynthPerson, r: Reading) -> bool:
     return _within(_own_days(facts, ["DA_INCIDENT"]), 3, r.year)
 
 
-def _child_da_victim(facts: list[Fact], child: Person, r: Reading) -> bool:
+def _child_da_victim(facts: list[Fact], child: SynthPerson, r: Reading) -> bool:
     return bool(_own_days(facts, ["DA_INCIDENT"]))
 
 
-def _marac(facts: list[Fact], child: Person, r: Reading) -> bool:
+def _marac(facts: list[Fact], child: SynthPerson, r: Reading) -> bool:
     if any(f.etype == "DASH_ASSESSMENT" and dash_yes(f.summary) >= 14 for f in facts):
         return True
     referrals = [f for f in facts if f.own and f.etype == "MARAC_REFERRAL"]
@@ -290,7 +290,7 @@ def _plan_spells(
     return spells
 
 
-def _was_not_brought(facts: list[Fact], child: Person, r: Reading) -> bool:
+def _was_not_brought(facts: list[Fact], child: SynthPerson, r: Reading) -> bool:
     missed = _own_days(facts, ["APPOINTMENT_MISSED"], HEALTH)
     if _within(missed, 2, r.year):
         return True
@@ -300,7 +300,7 @@ def _was_not_brought(facts: list[Fact], child: Person, r: Reading) -> bool:
     return any(start <= day <= end for day in missed for start, end in plans)
 
 
-def _repeat_referral(facts: list[Fact], child: Person, r: Reading) -> bool:
+def _repeat_referral(facts: list[Fact], child: SynthPerson, r: Reading) -> bool:
     csc = frozenset({"CSC"})
     if _within(_own_days(facts, ["REFERRAL", "REFERRAL_NFA"], csc), 2, r.year):
         return True
@@ -319,15 +319,15 @@ def _repeat_referral(facts: list[Fact], child: Person, r: Reading) -> bool:
     return _within([day for day, _, _ in nfa], 3, r.two_years)
 
 
-def _missing_repeat(facts: list[Fact], child: Person, r: Reading) -> bool:
+def _missing_repeat(facts: list[Fact], child: SynthPerson, r: Reading) -> bool:
     return _within(_own_days(facts, ["MISSING_EPISODE"]), 3, r.year)
 
 
-def _self_harm(facts: list[Fact], child: Person, r: Reading) -> bool:
+def _self_harm(facts: list[Fact], child: SynthPerson, r: Reading) -> bool:
     return bool(_own_days(facts, ["SELF_HARM"]))
 
 
-def _education(facts: list[Fact], child: Person, r: Reading) -> bool:
+def _education(facts: list[Fact], child: SynthPerson, r: Reading) -> bool:
     own = [f for f in facts if f.own]
     if any(
         f.etype in ("PERMANENT_EXCLUSION", "ATTENDANCE_CONCERN", "CHILD_MISSING_EDUCATION")
@@ -349,7 +349,7 @@ def _education(facts: list[Fact], child: Person, r: Reading) -> bool:
     )
 
 
-def _exploitation(facts: list[Fact], child: Person, r: Reading) -> bool:
+def _exploitation(facts: list[Fact], child: SynthPerson, r: Reading) -> bool:
     def aged(day: dt.date) -> bool:
         age = child.age_at(AS_OF if r.age_on_as_of else day)
         return 10.0 <= age < 18.0
@@ -389,11 +389,11 @@ def ace_categories(facts: list[Fact], r: Reading = CANONICAL) -> set[str]:
     return found
 
 
-def _ace(facts: list[Fact], child: Person, r: Reading) -> bool:
+def _ace(facts: list[Fact], child: SynthPerson, r: Reading) -> bool:
     return len(ace_categories(facts, r)) >= 4
 
 
-def _unconnected(facts: list[Fact], child: Person, r: Reading) -> bool:
+def _unconnected(facts: list[Fact], child: SynthPerson, r: Reading) -> bool:
     types = CONCERNS_BROAD if r.broad else CONCERNS
     concerns = [f for f in facts if _mine(f, r) and f.etype in types]
     plans = _plan_spells(facts, r) + [
@@ -409,7 +409,7 @@ def _unconnected(facts: list[Fact], child: Person, r: Reading) -> bool:
     return False
 
 
-def _closed_then_escalated(facts: list[Fact], child: Person, r: Reading) -> bool:
+def _closed_then_escalated(facts: list[Fact], child: SynthPerson, r: Reading) -> bool:
     closures = [
         f.day for f in facts if f.own and f.etype in (CLOSURES_BROAD if r.broad else CLOSURES)
     ]
@@ -417,7 +417,7 @@ def _closed_then_escalated(facts: list[Fact], child: Person, r: Reading) -> bool
     return any(0 < (h - c).days <= r.half_year for c in closures for h in high)
 
 
-_Rule = Callable[[list[Fact], Person, Reading], bool]
+_Rule = Callable[[list[Fact], SynthPerson, Reading], bool]
 _RULES: Final[tuple[tuple[str, _Rule], ...]] = (
     ("DA_ESCALATION", _da_escalation),
     ("CHILD_DA_VICTIM", _child_da_victim),

@@ -15,8 +15,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Final
 
+from wholestory.records.template import COLUMNS, EVENT_TYPES, RELATIONSHIP_COLUMNS
 from wholestory.synth.agencies import AGENCIES
-from wholestory.template import COLUMNS, EVENT_TYPES, RELATIONSHIP_COLUMNS
 
 GROUND_TRUTH: Final = "ground_truth"
 #: Ground truth files and their columns.

@@ -44,7 +44,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
-    "wholestory.web.store",
+    "wholestory.web.schema",
     "wholestory.web.accounts",
     "wholestory.web.pages",
     "ninja",  # its Swagger UI files and page, for /api-docs (served here, not from a CDN)

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from wholestory.access import Viewer, facts_about, told_of_access
 from wholestory.chronology.display import show_date
+from wholestory.records.template import KNOWN_AGENCIES
 from wholestory.search import (
     GLASS_LIMIT,
     Found,
@@ -31,7 +32,6 @@ from wholestory.search import (
     search,
     visible_to,
 )
-from wholestory.template import KNOWN_AGENCIES
 from wholestory.web.pages.guard import audited, core_store, requires, viewer_of
 from wholestory.web.pages.limits import over_limit
 from wholestory.web.pages.stories import person_url

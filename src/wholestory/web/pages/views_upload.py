@@ -71,8 +71,8 @@ def rows_for_other_agencies(path: Path, agency: str) -> list[ForeignRow]:
     """Rows whose agency column names an agency other than ``agency`` (blank ones are left to
     ingest, which quarantines them). Raises ``UnreadableFileError`` for a file ingest would refuse.
     """
+    from wholestory.ingest.profiles import Profile
     from wholestory.ingest.reading import open_table
-    from wholestory.profiles import Profile
 
     table = open_table(path, careful=True)
     mapping = Profile().source_to_template(table.header)

@@ -4,7 +4,7 @@ from django.apps import AppConfig
 
 
 class StoreConfig(AppConfig):
-    name = "wholestory.web.store"
+    name = "wholestory.web.schema"
     label = "store"
     verbose_name = "WholeStory store"
     default_auto_field = "django.db.models.BigAutoField"

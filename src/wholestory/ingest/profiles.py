@@ -25,8 +25,8 @@ from typing import Any
 
 import yaml
 
-from wholestory.dates import TEMPLATE_FORMATS
-from wholestory.template import COLUMNS, RELATIONSHIP_COLUMNS
+from wholestory.records.dates import TEMPLATE_FORMATS
+from wholestory.records.template import COLUMNS, RELATIONSHIP_COLUMNS
 
 DATE_COLUMNS = ("event_date", "date_of_birth")
 _ALL_COLUMNS = frozenset(COLUMNS) | frozenset(RELATIONSHIP_COLUMNS)

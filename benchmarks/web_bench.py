@@ -151,7 +151,7 @@ def profile(url_text: str, person: str, repeats: int = 40) -> dict[str, Any]:
 
     # Wrapped at run time, in this process only: the module's code is not changed.
     guard.facts_about = timed("rules: facts about the person", guard.facts_about)
-    guard.record = timed("audit entry written", guard.record)
+    guard.audited = timed("audit entry written", guard.audited)
     views_person.load = timed("stored chronology (cached)", views_person.load)
     views_person.render = timed("template rendering", views_person.render)
     client = Client(HTTP_HOST="127.0.0.1")

@@ -39,7 +39,7 @@ from wholestory.chronology.stored import flagged_children
 from wholestory.search import RESULT_LIMIT, Query, QueryError, clean, decisions, find_people
 from wholestory.store import Store
 from wholestory.web.api.auth import BearerToken
-from wholestory.web.pages.guard import check_person, core_store, record, unknown_person, viewer_of
+from wholestory.web.pages.guard import audited, check_person, core_store, unknown_person, viewer_of
 from wholestory.web.pages.limits import over_limit
 from wholestory.web.pages.stories import load
 
@@ -222,7 +222,7 @@ def _refuse(
 ) -> Status[Any]:
     """Audit a refusal, then answer it with no data (503 if even the refusal cannot be audited)."""
     try:
-        record(request, "denied", person=person, reason=reason, outcome="denied", viewer=viewer)
+        audited(request, "denied", person=person, reason=reason, outcome="denied", viewer=viewer)
     except audit.AuditUnavailable:
         return Status(503, {"detail": UNAVAILABLE})
     return Status(status, {"detail": detail})
@@ -249,7 +249,7 @@ def _chronology(request: HttpRequest, find: Any, asked: str) -> Status[Any]:
     if loaded is None:
         return _refuse(request, viewer, "No such person.", person, 404, NOT_FOUND)
     try:
-        record(
+        audited(
             request,
             "view",
             person=person,
@@ -390,7 +390,7 @@ def search(
         terms = {k: v for k, v in terms.items() if not k.endswith("_name")}
         terms["name"] = " ".join(name.split())
     try:
-        record(
+        audited(
             request,
             "search",
             reason=decision.reason,
@@ -407,7 +407,7 @@ def _refuse_search(
 ) -> Status[Any]:
     """Audit a search that was not run, with its terms and why; then say why, with no data."""
     try:
-        record(
+        audited(
             request,
             "search",
             outcome="refused",
@@ -435,7 +435,7 @@ def flags(request: HttpRequest) -> Status[Any]:
         return _refuse(request, viewer, decision.reason, "", 403, decision.reason)
     children = flagged_children(core_store(), agency=viewer.agency, open_plan_first=True)
     try:
-        record(
+        audited(
             request,
             "view",
             reason=decision.reason,

@@ -82,7 +82,7 @@ def _viewer(request: HttpRequest) -> Viewer:
     )
 
 
-def record(
+def audited(
     request: HttpRequest,
     action: str,
     *,
@@ -93,7 +93,13 @@ def record(
     detail: dict[str, Any] | None = None,
     viewer: Viewer | None = None,
 ) -> audit.Entry:
-    """Write an audit entry now; raises :class:`wholestory.audit.AuditUnavailable` if it cannot."""
+    """Write the audit entry now, before anything is shown, and return it.
+
+    If it cannot be written, :class:`wholestory.audit.AuditUnavailable` is raised and
+    :class:`RefusalMiddleware` turns it into the refusal page (the API has its own
+    handler), so a view never goes on to show what was not audited, and never has to
+    remember to check.
+    """
     who = viewer or (viewer_of(request) if request.user.is_authenticated else None)
     return audit.append(
         core_store(),
@@ -109,16 +115,6 @@ def record(
             detail=detail or {},
         ),
     )
-
-
-def audited(request: HttpRequest, action: str, **what: Any) -> None:
-    """Write the audit entry before anything is shown.
-
-    If it cannot be written, :class:`wholestory.audit.AuditUnavailable` is raised and
-    :class:`RefusalMiddleware` turns it into the refusal page, so a view never goes on
-    to show what was not audited, and never has to remember to check.
-    """
-    record(request, action, **what)
 
 
 class RefusalMiddleware:

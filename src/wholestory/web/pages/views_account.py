@@ -19,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wholestory import audit
 from wholestory.access import CAPABILITIES, ROLES, may
-from wholestory.web.pages.guard import audited, record, unavailable, viewer_of
+from wholestory.web.pages.guard import audited, unavailable, viewer_of
 from wholestory.web.pages.limits import over_limit
 
 
@@ -50,7 +50,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             if user is not None:
                 login(request, user)
                 try:
-                    record(request, "login")
+                    audited(request, "login")
                 except audit.AuditUnavailable:
                     logout(request)
                     return unavailable(request)
@@ -79,7 +79,7 @@ def _next(request: HttpRequest) -> str:
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         with contextlib.suppress(audit.AuditUnavailable):  # signing out must always work
-            record(request, "logout")
+            audited(request, "logout")
     logout(request)
     return redirect(settings.LOGIN_URL)
 

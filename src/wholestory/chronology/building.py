@@ -37,6 +37,7 @@ from wholestory.chronology.vocabulary import (
     category_of,
     relation_words,
 )
+from wholestory.records.keys import split_key
 
 #: A household member's record counts from this many days before the first
 #: evidence of them living with the child to as many after the last: records
@@ -379,7 +380,7 @@ def describe_person(material: Material) -> Subject:
         date_of_birth=_most_agreed(dobs),
         sex=sexes.most_common(1)[0][0] if sexes else "",
         source_records=[
-            {"agency": k.split(":", 1)[0], "person_id": k.split(":", 1)[1]} for k in material.keys
+            dict(zip(("agency", "person_id"), split_key(k), strict=True)) for k in material.keys
         ],
         addresses=list(
             dict.fromkeys(

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from wholestory.chronology.indicators import INDICATORS
+from wholestory.records.keys import source_key
 from wholestory.store.connection import Store
 
 
@@ -75,7 +76,9 @@ def truth_of(
 ) -> tuple[dict[str, str], set[str], dict[str, set[str]], dict[str, set[str]]]:
     """(source key → true id, children, expected codes, near-miss codes) from ground truth."""
     truth = folder / "ground_truth"
-    owner = {f"{r['agency']}:{r['person_id']}": r["true_id"] for r in _rows(truth / "people.csv")}
+    owner = {
+        source_key(r["agency"], r["person_id"]): r["true_id"] for r in _rows(truth / "people.csv")
+    }
     children = {r["true_id"] for r in _rows(truth / "persons.csv") if r["kind"] == "child"}
     expected: dict[str, set[str]] = defaultdict(set)
     near: dict[str, set[str]] = defaultdict(set)

@@ -29,6 +29,8 @@ from typing import Any, Final, NamedTuple
 from wholestory.chronology.display import parse_iso, period_end
 from wholestory.chronology.vocabulary import HOUSEHOLD_TYPES
 from wholestory.identity import INVERSE
+from wholestory.identity.household_reading import links_from, people_of
+from wholestory.records.keys import key_agency, source_key, split_key
 from wholestory.store.connection import Store
 
 
@@ -64,7 +66,7 @@ class Row(NamedTuple):
 
     @property
     def key(self) -> str:
-        return f"{self.agency}:{self.person_id}"
+        return source_key(self.agency, self.person_id)
 
     @property
     def event(self) -> tuple[str, str]:
@@ -154,7 +156,7 @@ def _row(values: Sequence[Any], person: str) -> Row:
 
 def resolve_person(store: Store, agency: str, person_id: str) -> str | None:
     """The WholeStory id of an agency's person; their own key while unlinked; None if unknown."""
-    key = f"{agency.upper()}:{person_id}"
+    key = source_key(agency.upper(), person_id)
     found = store.query("SELECT ws_person_id FROM ws_source_person WHERE key = ?", [key])
     if found:
         return str(found[0][0]) if found[0][0] else key
@@ -204,7 +206,7 @@ def _records_of_keys(store: Store, keys: Sequence[str]) -> list[Row]:
     rows: list[Row] = []
     by_agency: dict[str, list[str]] = defaultdict(list)
     for key in keys:
-        agency, person_id = key.split(":", 1)
+        agency, person_id = split_key(key)
         by_agency[agency].append(person_id)
     for agency, ids in sorted(by_agency.items()):
         condition, params = store.keys_in("person_id", ids)
@@ -239,15 +241,7 @@ def _with_event_rows(store: Store, rows: list[Row]) -> list[Row]:
 
 def _named(store: Store, rows: list[Row]) -> list[Row]:
     """The rows with ``person`` set to the WholeStory id of their source person."""
-    keys = sorted({r.key for r in rows})
-    people: dict[str, str] = {}
-    if keys:
-        condition, params = store.keys_in("key", keys)
-        for key, ws in store.query(
-            f"SELECT key, ws_person_id FROM ws_source_person WHERE {condition}", params
-        ):
-            if ws:
-                people[str(key)] = str(ws)
+    people = people_of(store, (r.key for r in rows))
     return [r._replace(person=people.get(r.key, r.key)) for r in rows]
 
 
@@ -255,25 +249,8 @@ def _members(store: Store, person: str, keys: Sequence[str]) -> dict[str, Member
     """The person's household members, from the identity work's household links."""
     if not keys:
         return {}
-    in_a, params_a = store.keys_in("key_a", list(keys))
-    in_b, params_b = store.keys_in("key_b", list(keys))
-    links = store.query(
-        "SELECT key_a, key_b, basis, first_date, last_date FROM ws_household_link "
-        f"WHERE {in_a} OR {in_b}",
-        [*params_a, *params_b],
-    )
-    mine = set(keys)
-    pairs = [(a if a in mine else b, b if a in mine else a, f, la) for a, b, _, f, la in links]
-    pairs = [p for p in pairs if p[1] not in mine]
-    others = sorted({p[1] for p in pairs})
-    owner = {k: k for k in others}
-    if others:
-        condition, params = store.keys_in("key", others)
-        for key, ws in store.query(
-            f"SELECT key, ws_person_id FROM ws_source_person WHERE {condition}", params
-        ):
-            if ws:
-                owner[str(key)] = str(ws)
+    links = links_from(store, keys)
+    owner = people_of(store, (link.theirs for link in links))
     member_keys = _keys_of(store, sorted(set(owner.values())))
     words = _relationship_words(store, keys, [k for ks in member_keys.values() for k in ks])
     said = {
@@ -283,7 +260,10 @@ def _members(store: Store, person: str, keys: Sequence[str]) -> dict[str, Member
         for member, ks in member_keys.items()
     }
     return combine_members(
-        ((owner[theirs], said.get(owner[theirs], ""), f, la) for _, theirs, f, la in pairs),
+        (
+            (owner[t.theirs], said.get(owner[t.theirs], ""), t.first_date, t.last_date)
+            for t in links
+        ),
         exclude=person,
     )
 
@@ -294,7 +274,7 @@ def _relationship_words(
     """What each other key is to each of mine, from the relationships tables."""
     if not others:
         return {}
-    agencies = sorted({k.split(":", 1)[0] for k in [*mine, *others]})
+    agencies = sorted({key_agency(k) for k in [*mine, *others]})
     condition, params = store.keys_in("agency", agencies)
     rows = store.query(
         f"SELECT agency, person_id, related_person_id, relationship FROM ws_relationship "
@@ -310,7 +290,7 @@ def relationship_words(
     """(my key, their key) → what they are to me, read the right way round."""
     said: dict[tuple[str, str], set[str]] = defaultdict(set)
     for agency, one, other, word in rows:
-        a, b = f"{agency}:{one}", f"{agency}:{other}"
+        a, b = source_key(agency, one), source_key(agency, other)
         if a in mine and b in others:
             said[(a, b)].add(str(word))  # b is a's MOTHER
         if b in mine and a in others:
@@ -354,7 +334,7 @@ class Everyone:
         self.rows_by_key: dict[str, list[Row]] = defaultdict(list)
         self.rows_by_event: dict[tuple[str, str], list[Row]] = defaultdict(list)
         for values in store.query(f"SELECT {_COLUMNS} FROM ws_record"):
-            key = f"{values[0]}:{values[2]}"
+            key = source_key(values[0], values[2])
             row = _row(values, people.get(key, key))
             self.rows_by_key[key].append(row)
             if row.event_id:
@@ -373,7 +353,7 @@ class Everyone:
         for agency, one, other, word in store.query(
             "SELECT agency, person_id, related_person_id, relationship FROM ws_relationship"
         ):
-            a, b = f"{agency}:{one}", f"{agency}:{other}"
+            a, b = source_key(agency, one), source_key(agency, other)
             self.words[(a, b)].add(str(word))
             self.words[(b, a)].add(INVERSE.get(str(word), str(word)))
 

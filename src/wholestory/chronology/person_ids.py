@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from wholestory.chronology.material import resolve_person
 from wholestory.identity import current_id
+from wholestory.records.keys import source_key
 from wholestory.store import Store
 
 
 def agency_key(agency: str, person_id: str) -> str:
     """``AGENCY:ID``: how an agency's person is keyed (and named while unlinked)."""
-    return f"{agency.upper()}:{person_id}"
+    return source_key(agency.upper(), person_id)
 
 
 def asked_for(words: str, person_id: str | None = None) -> tuple[str | None, str]:

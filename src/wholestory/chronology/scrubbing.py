@@ -16,6 +16,7 @@ from typing import Final
 
 from wholestory.chronology.display import age_on, parse_iso
 from wholestory.chronology.model import Chronology
+from wholestory.records.keys import split_key
 
 YOUNG_PERSON_AGE: Final = 13
 TITLES: Final = ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr")
@@ -230,7 +231,7 @@ def _ids(chronology: Chronology) -> set[str]:
     for entry in chronology.entries:
         ids |= {s.person_id for s in entry.sources}
         ids |= {i.person for i in entry.involved}
-        ids |= {i.person.split(":", 1)[-1] for i in entry.involved}
+        ids |= {split_key(i.person)[1] or i.person for i in entry.involved}
     for member in chronology.household:
         ids |= {str(member.get(k) or "") for k in ("person", "person_id")}
     return {i for i in ids if len(i) >= 3}

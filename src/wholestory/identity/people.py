@@ -13,7 +13,7 @@ from typing import Any
 
 from wholestory.identity.features import describe_names
 from wholestory.identity.household_reading import household_members
-from wholestory.identity.sources import source_key
+from wholestory.records.keys import source_key
 from wholestory.store.connection import Store
 
 

@@ -20,6 +20,7 @@ from typing import Final
 
 import polars as pl
 
+from wholestory.records.keys import source_key, split_key
 from wholestory.records.template import PERSON_DETAILS
 from wholestory.store.connection import Store
 from wholestory.store.records import stable_digest
@@ -45,17 +46,6 @@ _STORED: Final[tuple[str, ...]] = (
     "first_seen",
     "last_seen",
 )
-
-
-def source_key(agency: str, person_id: str) -> str:
-    """The key of one agency's person. Agency codes never hold a colon, so it splits back."""
-    return f"{agency}:{person_id}"
-
-
-def split_key(key: str) -> tuple[str, str]:
-    """``AGENCY:PERSON_ID`` back into its two parts."""
-    agency, _, person_id = key.partition(":")
-    return agency, person_id
 
 
 @dataclass(frozen=True)

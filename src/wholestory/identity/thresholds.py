@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from typing import Final
 
-from wholestory.identity.sources import split_key
+from wholestory.records.keys import split_key
 
 #: Match probability at or above which a pair is linked without a person.
 UPPER: Final = 0.99

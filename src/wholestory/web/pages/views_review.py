@@ -23,6 +23,7 @@ from wholestory.access import Decision, Viewer, review_scope
 from wholestory.chronology.display import show_date
 from wholestory.chronology.vocabulary import agency_name
 from wholestory.identity import field_words, weight_words
+from wholestory.records.keys import key_agency, split_key
 from wholestory.store import Store
 from wholestory.web.pages.guard import audited, core_store, denied, requires, viewer_of
 from wholestory.web.pages.presenting import Pages, other_params, page_number
@@ -44,16 +45,12 @@ COMPARED: Final = (
 )
 
 
-def _agency_of(key: str) -> str:
-    return key.split(":", 1)[0]
-
-
 def _may_review(viewer: Viewer, item: dict[str, Any]) -> Decision:
     """Identity reviewers review pairs where one record is their agency's (all pairs for the
     partnership's): :func:`wholestory.access.may_review_pair`."""
     from wholestory.access import may_review_pair
 
-    return may_review_pair(viewer, {_agency_of(str(item["a"])), _agency_of(str(item["b"]))})
+    return may_review_pair(viewer, {key_agency(str(item["a"])), key_agency(str(item["b"]))})
 
 
 def _side(item: dict[str, Any], side: str) -> dict[str, Any]:
@@ -62,8 +59,8 @@ def _side(item: dict[str, Any], side: str) -> dict[str, Any]:
     name = " ".join(str(v) for v in (details.get("given_name"), details.get("family_name")) if v)
     return {
         "key": key,
-        "agency": agency_name(_agency_of(key)),
-        "person_id": key.split(":", 1)[1] if ":" in key else key,
+        "agency": agency_name(key_agency(key)),
+        "person_id": split_key(key)[1] if ":" in key else key,
         "ws": item.get(f"person_{side}") or "",
         "name": name or "No name recorded",
         "details": details,
@@ -261,7 +258,7 @@ def review_pair_view(request: HttpRequest, key_a: str, key_b: str) -> HttpRespon
     a, b = _side(item, "a"), _side(item, "b")
     # Only the two agencies' own records: which other agencies hold records is not
     # identity work, and would tell the reviewer who else is involved (issue 11, M2).
-    pair = {_agency_of(a["key"]), _agency_of(b["key"])}
+    pair = {key_agency(a["key"]), key_agency(b["key"])}
     a["held"] = _records_held(store, a["ws"], a["key"], pair)
     b["held"] = _records_held(store, b["ws"], b["key"], pair)
     return render(

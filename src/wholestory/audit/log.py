@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from wholestory.audit.actions import ACTIONS
 from wholestory.audit.chain import COLUMNS, GENESIS, Entry, Event, entry_hash, entry_of, key_rank
@@ -129,12 +129,23 @@ def _head(store: Store, lock: bool) -> tuple[int, str]:
     return int(rows[0][0]), str(rows[0][1])
 
 
+class Filters(TypedDict, total=False):
+    """What a reader of the log may narrow it by, for :func:`entries` and :func:`count` alike."""
+
+    person: str | None
+    actor: str | None
+    action: str | None
+    since: str | None
+    before: str | None
+    agency: str | None
+
+
 def _where(
-    person: str | None,
-    actor: str | None,
-    action: str | None,
-    since: str | None,
-    before: str | None,
+    person: str | None = None,
+    actor: str | None = None,
+    action: str | None = None,
+    since: str | None = None,
+    before: str | None = None,
     agency: str | None = None,
 ) -> tuple[str, list[Any]]:
     """The WHERE clause for the filters given (``since``/``before``: ISO times, UTC).
@@ -165,18 +176,13 @@ def _where(
 def entries(
     store: Store,
     *,
-    person: str | None = None,
-    actor: str | None = None,
-    action: str | None = None,
-    since: str | None = None,
-    before: str | None = None,
     limit: int | None = None,
     offset: int = 0,
     newest_first: bool = True,
-    agency: str | None = None,
+    **filters: Unpack[Filters],
 ) -> list[Entry]:
     """Entries, filtered by person, actor, action, time and an agency's lead's scope."""
-    condition, params = _where(person, actor, action, since, before, agency)
+    condition, params = _where(**filters)
     sql = f"SELECT {COLUMNS} FROM ws_audit{condition} ORDER BY seq"
     sql += " DESC" if newest_first else ""
     if limit:
@@ -184,16 +190,7 @@ def entries(
     return [entry_of(row) for row in store.query(sql, params)]
 
 
-def count(
-    store: Store,
-    *,
-    person: str | None = None,
-    actor: str | None = None,
-    action: str | None = None,
-    since: str | None = None,
-    before: str | None = None,
-    agency: str | None = None,
-) -> int:
+def count(store: Store, **filters: Unpack[Filters]) -> int:
     """How many entries the same filters as :func:`entries` keep."""
-    condition, params = _where(person, actor, action, since, before, agency)
+    condition, params = _where(**filters)
     return int(store.scalar(f"SELECT COUNT(*) FROM ws_audit{condition}", params) or 0)

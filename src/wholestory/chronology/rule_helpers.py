@@ -14,6 +14,7 @@ from wholestory.chronology.display import show_date
 from wholestory.chronology.model import Entry, Flag, Source
 from wholestory.chronology.thresholds import IndicatorThresholds
 from wholestory.chronology.view import View
+from wholestory.words import count_words
 
 _DASH: Final = re.compile(r"(\d+)\s+(?:of\s+27\s+)?(?:questions\s+)?answered\s+yes", re.I)
 DNA_WORDS: Final = re.compile(
@@ -49,8 +50,7 @@ def windows(entries: Sequence[Entry], k: int, days: int) -> list[Entry]:
 
 def months(days: int) -> str:
     """``365`` → ``12 months``; ``183`` → ``6 months``; ``730`` → ``24 months``."""
-    n = round(days / 30.44)
-    return f"{n} month{'s' if n != 1 else ''}"
+    return count_words(round(days / 30.44), "month")
 
 
 def when(day: dt.date) -> str:

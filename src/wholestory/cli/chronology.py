@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 import tempfile
@@ -18,7 +17,7 @@ from rich.table import Table
 from wholestory.access import ROLES
 from wholestory.chronology.indicators import INDICATORS
 from wholestory.chronology.model import Chronology
-from wholestory.chronology.person_ids import asked_for, person_named
+from wholestory.chronology.person_ids import asked_for
 from wholestory.chronology.stored import (
     BuildSummary,
     FlagsSettingError,
@@ -29,9 +28,9 @@ from wholestory.chronology.stored import (
     stored_count,
 )
 from wholestory.chronology.thresholds import IndicatorThresholds
-from wholestory.cli.errors import fail
+from wholestory.cli.errors import day_option, fail
+from wholestory.cli.naming import person_asked
 from wholestory.exporting import write_bytes
-from wholestory.identity import ID_PREFIX
 from wholestory.store import Store
 from wholestory.words import count_words as plural
 
@@ -52,32 +51,16 @@ def indicator_settings() -> IndicatorThresholds:
         fail(f"Indicator settings could not be read: {error}")
 
 
-def _as_of(text: str | None) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        fail(f"--as-of must be a date as YYYY-MM-DD, not '{text}'")
-
-
 def _person(store: Store, agency: str, person_id: str | None) -> str:
     """The WholeStory id (or unlinked agency key) the arguments name, or a clear error."""
-    agency_code, asked = asked_for(agency, person_id)  # AGENCY:PERSON_ID, as `flags` lists
-    if agency_code is None:
-        asked = asked.upper()
-        if not asked.startswith(ID_PREFIX):
-            fail(
-                f"Give the agency's own id for the person too (wholestory chronology {asked} ID), "
-                f"or a WholeStory id ({ID_PREFIX}...)."
-            )
-        found = person_named(store, None, asked)
-        if found is None:
-            fail(f"No person {asked} in the store.")
-        return found
-    found = person_named(store, agency_code, asked)
+    found = person_asked(store, "chronology", agency, person_id)
     if found is None:
-        fail(f"{agency_code.upper()} has no person {asked} in the store.")
+        agency_code, asked = asked_for(agency, person_id)  # AGENCY:PERSON_ID, as `flags` lists
+        fail(
+            f"{agency_code.upper()} has no person {asked} in the store."
+            if agency_code
+            else f"No person {asked.upper()} in the store."
+        )
     return found
 
 
@@ -136,7 +119,7 @@ def chronology_command(
     if out is not None:
         _check_out(out, force, f"chronology.{fmt.value}")
     viewer = _reader(reader) if reader else None
-    thresholds, day = indicator_settings(), _as_of(as_of)
+    thresholds, day = indicator_settings(), day_option(as_of, "--as-of")
     store = ready_store()
     try:
         chronology = chronology_of(store, _person(store, agency, person_id), day, thresholds)
@@ -208,7 +191,7 @@ def chronologies_command(
     """
     from wholestory.cli.store import ready_store
 
-    thresholds, day = indicator_settings(), _as_of(as_of)
+    thresholds, day = indicator_settings(), day_option(as_of, "--as-of")
     store = ready_store()
     try:
         summary = build_all(store, day, thresholds)
@@ -331,7 +314,7 @@ def review_pack_command(
     if out.exists() and any(out.iterdir()) and not force:
         fail(f"{out} is not empty; add --force to write into it")
     viewer = _reader(reader)
-    thresholds, day = indicator_settings(), _as_of(as_of)
+    thresholds, day = indicator_settings(), day_option(as_of, "--as-of")
     store = ready_store()
     try:
         chronology = chronology_of(store, _person(store, agency, person_id), day, thresholds)

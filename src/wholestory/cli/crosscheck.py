@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from wholestory.cli.errors import fail
+from wholestory.cli.errors import day_option, fail
 from wholestory.cli.progress import counting
 from wholestory.crosscheck import CrosscheckSummary, make_partnership
 from wholestory.words import count_words
@@ -53,7 +53,7 @@ def synth_crosscheck_command(
     the ones the linking was tuned on, so `wholestory link-eval --dataset
     OUT` on it measures linking on unfamiliar data. Synthetic only.
     """
-    last = _end_date(end)
+    last = day_option(end, "--end")
     summary = _run(out, families, seed, last, episode_share, duplicate_rate, force)
     console.print(
         f"Wrote {summary.rows:,} rows for {summary.families:,} households "
@@ -65,15 +65,6 @@ def synth_crosscheck_command(
         f"{count_words(summary.junior_pairs, 'father and son', 'fathers and sons')} of one name, "
         f"{count_words(summary.namesake_pairs, 'pair')} of namesakes."
     )
-
-
-def _end_date(text: str | None) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        fail(f"--end {text!r} is not a date written YYYY-MM-DD")
 
 
 def _run(

@@ -18,6 +18,7 @@ from rich.table import Table
 from wholestory.chronology.stored import build_all, refresh_for_keys, stored_count
 from wholestory.cli.errors import fail
 from wholestory.cli.ingest import _export
+from wholestory.cli.naming import person_asked
 from wholestory.cli.store import ready_store
 from wholestory.identity import (
     EXPORT_COLUMNS,
@@ -34,7 +35,6 @@ from wholestory.identity import (
     fields_for_and_against,
     link_all,
     lookalike_sets,
-    person_for_source,
     review_count,
     review_queue,
     view_person,
@@ -264,21 +264,14 @@ def person_command(
 
 
 def _find_person(store: Store, agency: str, person_id: str | None) -> Any:
-    if person_id is None:
-        ws_id = agency.upper()
-        if not ws_id.startswith(ID_PREFIX):
-            fail(
-                f"Give the agency's own id for the person too (wholestory person {ws_id} ID), "
-                f"or a WholeStory id ({ID_PREFIX}...)."
-            )
-    else:
-        found = person_for_source(store, agency.upper(), person_id)
-        if found is None:
-            fail(
-                f"{agency.upper()} {person_id} is not a linked person in the store "
-                "(run wholestory link after importing)."
-            )
-        ws_id = found
+    ws_id = person_asked(store, "person", agency, person_id)
+    if ws_id is None or not ws_id.startswith(ID_PREFIX):
+        if person_id is None:
+            fail(f"No person {agency.upper()} in the store.")
+        fail(
+            f"{agency.upper()} {person_id} is not a linked person in the store "
+            "(run wholestory link after importing)."
+        )
     view = view_person(store, ws_id)
     if view is None:
         fail(f"No person {ws_id} in the store.")

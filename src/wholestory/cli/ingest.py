@@ -12,11 +12,11 @@ from typing import Annotated
 import typer
 from rich import box
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from wholestory.arrival import Notice
 from wholestory.cli.errors import EXIT_BAD_INPUT, err_console, fail
+from wholestory.cli.progress import rows_per_file
 from wholestory.cli.store import ready_store
 from wholestory.exporting import write_csv
 from wholestory.feed import FeedRun, run_feed
@@ -148,22 +148,7 @@ def _feed(
     arrival = Arrival(FEED, _who_runs())
     if quiet or not sys.stderr.isatty():
         return run_feed(store, paths, arrival, profile=profile, link=link, thresholds=thresholds)
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("[bold]{task.description}"),
-        BarColumn(bar_width=None),
-        TextColumn("{task.completed:,} rows"),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
-        tasks: dict[Path, object] = {}
-
-        def progress(path: Path, rows: int) -> None:
-            if path not in tasks:
-                tasks[path] = bar.add_task(path.name, total=None)
-            bar.update(tasks[path], completed=rows)  # type: ignore[arg-type]
-
+    with rows_per_file() as progress:
         return run_feed(
             store,
             paths,
@@ -283,13 +268,7 @@ def quarantine_command(
     )
     columns = ["file", "row", "column", "reason", *(["resolved"] if include_resolved else [])]
     lines = [
-        [
-            e.file_name,
-            str(e.row_number),
-            e.columns,
-            e.reason,
-            *([(e.resolved_at or "")[:10]] if include_resolved else []),
-        ]
+        [*e.where_and_why(), *([(e.resolved_at or "")[:10]] if include_resolved else [])]
         for e in entries
     ]
     _show(title, columns, lines, total)

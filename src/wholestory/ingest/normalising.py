@@ -17,39 +17,21 @@ from wholestory.ingest.profiles import Profile
 from wholestory.ingest.row_checks import NULL_STR, lookup, restricted_code, verdict, why
 from wholestory.records.dates import date_exprs
 from wholestory.records.identifiers import nhs_exprs, postcode_exprs, upn_exprs
-from wholestory.records.template import SEXES
+from wholestory.records.template import COLUMNS, SEXES
 
 _TIME_RE: Final = r"^([01]?[0-9]|2[0-3]):([0-5][0-9])(:[0-5][0-9])?$"
 
-#: Columns of a validated event row, as the store holds them.
+#: What the store adds beside a template column: a date's approximation and first day,
+#: and whether the event type was inferred from the summary.
+_DERIVED: Final[dict[str, tuple[str, ...]]] = {
+    "event_date": ("event_date_approximate", "event_date_start"),
+    "event_type": ("event_type_inferred",),
+}
+
+#: Columns of a validated event row, as the store holds them: the template's, each
+#: followed by what is derived from it, then the row's provenance and its place in the file.
 RECORD_FIELDS: Final[tuple[str, ...]] = (
-    "agency",
-    "record_id",
-    "person_id",
-    "given_name",
-    "family_name",
-    "other_names",
-    "date_of_birth",
-    "sex",
-    "nhs_number",
-    "upn",
-    "postcode",
-    "address",
-    "role",
-    "event_id",
-    "event_date",
-    "event_date_approximate",
-    "event_date_start",
-    "event_time",
-    "event_type",
-    "event_type_inferred",
-    "summary",
-    "action",
-    "outcome",
-    "practitioner",
-    "team",
-    "date_of_death",
-    "restricted",
+    *(name for column in COLUMNS for name in (column, *_DERIVED.get(column, ()))),
     "provenance",
     "source_row",
 )

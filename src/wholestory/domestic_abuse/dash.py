@@ -1,0 +1,124 @@
+"""The Dash risk identification checklist as data: its forms, answers and score.
+
+Agencies use two forms of the checklist: SafeLives' 24-question risk identification
+checklist, and the police DASH (2009) form of 27 questions. Each question is answered
+yes, no or not known. The score is the count of "yes"; 14 or more is *visible high
+risk*, one of the four Marac referral criteria (``shared/spec/domestic-abuse.md``).
+A practitioner's professional judgement may raise a case to Marac whatever the score;
+it never lowers one, so a checklist with 14 "yes" answers meets the criterion
+whatever the practitioner recorded.
+
+The number 14 is a partnership setting, kept with the indicators' other numbers
+(``IndicatorThresholds.marac_dash_yes``); :data:`VISIBLE_HIGH_RISK` is its default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+#: The forms an agency may have used, and how many questions each asks.
+SAFELIVES_RIC_24: Final = "SAFELIVES_RIC_24"
+POLICE_DASH_27: Final = "POLICE_DASH_27"
+FORMS: Final[dict[str, int]] = {SAFELIVES_RIC_24: 24, POLICE_DASH_27: 27}
+
+YES, NO, NOT_KNOWN = "Y", "N", "NK"
+#: The answers a question may have, as the template writes them.
+ANSWERS: Final = (YES, NO, NOT_KNOWN)
+
+#: "Yes" answers at or above which a checklist is visible high risk (SafeLives).
+VISIBLE_HIGH_RISK: Final = 14
+
+#: Why a checklist meets the Marac criteria, in the words the lists use.
+BY_SCORE: Final = "visible high risk"
+BY_JUDGEMENT: Final = "professional judgement"
+
+
+class DashError(ValueError):
+    """A checklist that cannot be read; the message says which question and why."""
+
+
+def read_form(text: str) -> str:
+    """The form code as the template writes it, or :class:`DashError`."""
+    form = text.strip().upper()
+    if form not in FORMS:
+        raise DashError(f"form must be {' or '.join(FORMS)}, not '{text}'")
+    return form
+
+
+def read_answer(question: int, text: str) -> str:
+    """One answer (``Y``, ``N`` or ``NK``, in any case), or :class:`DashError` naming it."""
+    answer = text.strip().upper()
+    if answer not in ANSWERS:
+        shown = f"'{text}'" if text.strip() else "empty"
+        raise DashError(f"q{question} must be Y, N or NK, not {shown}")
+    return answer
+
+
+@dataclass(frozen=True, slots=True)
+class Checklist:
+    """One completed checklist: its form, every answer in order, and the judgement."""
+
+    form: str
+    answers: tuple[str, ...]
+    professional_judgement: bool = False
+
+    def __post_init__(self) -> None:
+        asked = FORMS.get(self.form)
+        if asked is None:
+            raise DashError(f"form must be {' or '.join(FORMS)}, not '{self.form}'")
+        if len(self.answers) != asked:
+            raise DashError(
+                f"{self.form} has {asked} questions; {len(self.answers)} answers were given"
+            )
+        for number, answer in enumerate(self.answers, start=1):
+            read_answer(number, answer)
+
+    @property
+    def score(self) -> int:
+        """The count of "yes" answers."""
+        return self.answers.count(YES)
+
+    @property
+    def not_known(self) -> int:
+        """Questions answered "not known": a score is a floor while any remain."""
+        return self.answers.count(NOT_KNOWN)
+
+    def visible_high_risk(self, threshold: int = VISIBLE_HIGH_RISK) -> bool:
+        """Whether the score alone meets the Marac criterion."""
+        return self.score >= threshold
+
+    def marac_basis(self, threshold: int = VISIBLE_HIGH_RISK) -> str | None:
+        """Why this checklist meets the Marac criteria, or ``None`` if it does not.
+
+        The score comes first: professional judgement raises a case, never lowers one,
+        and a high score needs no judgement to stand on.
+        """
+        if self.visible_high_risk(threshold):
+            return BY_SCORE
+        if self.professional_judgement:
+            return BY_JUDGEMENT
+        return None
+
+
+def checklist(
+    form: str, answers: list[str] | tuple[str, ...], professional_judgement: str | bool = False
+) -> Checklist:
+    """A checklist from the values a file or a form gives (``Y``/``N`` for the judgement)."""
+    judged = (
+        professional_judgement
+        if isinstance(professional_judgement, bool)
+        else _yes_no("professional_judgement", professional_judgement)
+    )
+    code = read_form(form)
+    read = tuple(read_answer(n, a) for n, a in enumerate(answers, start=1))
+    return Checklist(code, read, judged)
+
+
+def _yes_no(name: str, text: str) -> bool:
+    value = text.strip().upper()
+    if value in ("", "N"):
+        return False
+    if value == "Y":
+        return True
+    raise DashError(f"{name} must be Y or N, not '{text}'")

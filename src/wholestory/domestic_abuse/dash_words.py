@@ -22,9 +22,8 @@ import os
 from pathlib import Path
 from typing import Final
 
-import yaml
-
 from wholestory.domestic_abuse.dash import FORMS, POLICE_DASH_27, SAFELIVES_RIC_24, DashError
+from wholestory.settings_file import read_settings
 
 #: Where a partnership's licensed wording is read from, when set.
 WORDING_ENV: Final = "WHOLESTORY_DASH_WORDING"
@@ -73,14 +72,7 @@ def wording(path: Path | None = None) -> dict[str, tuple[str, ...]]:
 
 def _read(path: Path) -> dict[str, tuple[str, ...]]:
     """A wording file, checked, or :class:`DashError` saying what is wrong with it."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise DashError(
-            f"{path}: the Dash wording file cannot be read ({error.strerror})"
-        ) from None
-    except yaml.YAMLError as error:
-        raise DashError(f"{path}: the Dash wording file is not valid YAML ({error})") from None
+    data = read_settings(path, "Dash wording", DashError)
     if not isinstance(data, dict):
         raise DashError(
             f"{path}: give each form's questions under its code, like {SAFELIVES_RIC_24}:"

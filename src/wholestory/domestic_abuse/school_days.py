@@ -24,8 +24,12 @@ from typing import Any, Final
 
 import yaml
 
+from wholestory.settings_file import read_settings
+
 #: Where a partnership's own calendar is read from, when set.
 CALENDAR_ENV: Final = "WHOLESTORY_SCHOOL_CALENDAR"
+#: The calendar shipped with WholeStory, in this package.
+PACKAGED: Final = "school_calendar.yaml"
 #: The oldest age at which a child is still of school age for Encompass (reception to 17).
 OLDEST: Final = 17
 #: How far ahead a due time is looked for: a calendar this closed is a mistake in it.
@@ -89,23 +93,10 @@ def load_calendar(path: Path | None = None) -> SchoolCalendar:
     """The partnership's calendar: ``path``, else the file the environment names, else ours."""
     chosen = path or (Path(os.environ[CALENDAR_ENV]) if os.environ.get(CALENDAR_ENV) else None)
     if chosen is None:
-        text = resources.files("wholestory.domestic_abuse").joinpath("school_calendar.yaml")
-        return _calendar(_strings(text.read_text(encoding="utf-8")), "school_calendar.yaml")
-    try:
-        data = _strings(chosen.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise CalendarError(
-            f"{chosen}: the school calendar cannot be read ({error.strerror})"
-        ) from None
-    except yaml.YAMLError as error:
-        raise CalendarError(f"{chosen}: the school calendar is not valid YAML ({error})") from None
+        text = resources.files("wholestory.domestic_abuse").joinpath(PACKAGED).read_text()
+        return _calendar(yaml.load(text, Loader=yaml.BaseLoader), PACKAGED)  # builds no objects
+    data = read_settings(chosen, "school calendar", CalendarError, as_written=True)
     return _calendar(data, str(chosen))
-
-
-def _strings(text: str) -> Any:
-    """The YAML with every value as written (no dates made by YAML itself), so that a
-    wrong date is reported here, with its section, not as YAML's own error."""
-    return yaml.load(text, Loader=yaml.BaseLoader)  # BaseLoader builds no objects: safe
 
 
 def _calendar(data: Any, where: str) -> SchoolCalendar:

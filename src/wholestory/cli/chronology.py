@@ -29,7 +29,13 @@ from wholestory.chronology.stored import (
 )
 from wholestory.chronology.thresholds import IndicatorThresholds
 from wholestory.cli.errors import day_option, fail
-from wholestory.cli.naming import person_asked
+from wholestory.cli.naming import (
+    AgencyArgument,
+    AnonymiseOption,
+    AsOfOption,
+    PersonIdArgument,
+    person_asked,
+)
 from wholestory.exporting import write_bytes
 from wholestory.store import Store
 from wholestory.words import count_words as plural
@@ -73,28 +79,17 @@ def _check_out(out: Path, force: bool, example: str) -> None:
 
 
 def chronology_command(
-    agency: Annotated[str, typer.Argument(help="The agency code, or a WholeStory id (WS-...).")],
-    person_id: Annotated[
-        str | None, typer.Argument(help="The agency's own id for the person.")
-    ] = None,
+    agency: AgencyArgument,
+    person_id: PersonIdArgument = None,
     fmt: Annotated[
         Format, typer.Option("--format", help="json, html, pdf or csv.", case_sensitive=False)
     ] = Format.html,
     out: Annotated[
         Path | None, typer.Option("--out", help="The file to write; json prints if not given.")
     ] = None,
-    anonymise: Annotated[
-        bool,
-        typer.Option(
-            "--anonymise",
-            help="Names become roles ('the child', 'mother'); addresses and ids are removed.",
-        ),
-    ] = False,
+    anonymise: AnonymiseOption = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
-    as_of: Annotated[
-        str | None,
-        typer.Option("--as-of", help="Read the story as of this day (default: the newest record)."),
-    ] = None,
+    as_of: AsOfOption = None,
     reader: Annotated[
         str | None,
         typer.Option(
@@ -280,22 +275,16 @@ def _print_flags(children: list[dict[str, Any]], limit: int) -> None:
 
 
 def review_pack_command(
-    agency: Annotated[str, typer.Argument(help="The agency code, or a WholeStory id (WS-...).")],
-    person_id: Annotated[
-        str | None, typer.Argument(help="The agency's own id for the person.")
-    ] = None,
+    agency: AgencyArgument,
+    person_id: PersonIdArgument = None,
     out: Annotated[Path, typer.Option("--out", help="The folder to write the pack into.")] = Path(
         "review-pack"
     ),
-    anonymise: Annotated[
-        bool, typer.Option("--anonymise", help="Names become roles; addresses and ids removed.")
-    ] = False,
+    anonymise: AnonymiseOption = False,
     force: Annotated[
         bool, typer.Option("--force", help="Write into a folder that is not empty.")
     ] = False,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Read the story as of this day.")
-    ] = None,
+    as_of: AsOfOption = None,
     reader: Annotated[
         str,
         typer.Option(

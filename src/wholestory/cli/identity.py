@@ -18,7 +18,11 @@ from rich.table import Table
 from wholestory.chronology.stored import build_all, refresh_for_keys, stored_count
 from wholestory.cli.errors import fail
 from wholestory.cli.ingest import _export
-from wholestory.cli.naming import person_asked
+from wholestory.cli.naming import (
+    AgencyArgument,
+    PersonIdArgument,
+    person_asked,
+)
 from wholestory.cli.store import ready_store
 from wholestory.identity import (
     EXPORT_COLUMNS,
@@ -240,10 +244,8 @@ def decide_command(
 
 
 def person_command(
-    agency: Annotated[str, typer.Argument(help="The agency code, or a WholeStory id (WS-...).")],
-    person_id: Annotated[
-        str | None, typer.Argument(help="The agency's own id for the person.")
-    ] = None,
+    agency: AgencyArgument,
+    person_id: PersonIdArgument = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the person as JSON.")] = False,
 ) -> None:
     """Show one person: their WholeStory id, every agency's record of them, and why they link.

@@ -7,10 +7,31 @@ the commands never disagree with each other, or with the web app, on who an id n
 
 from __future__ import annotations
 
+from typing import Annotated
+
+import typer
+
 from wholestory.chronology.person_ids import asked_for, person_named
 from wholestory.cli.errors import fail
 from wholestory.identity import ID_PREFIX
 from wholestory.store import Store
+
+#: The two arguments every command about one person takes, and the options of a story.
+AgencyArgument = Annotated[
+    str, typer.Argument(help="The agency code, or a WholeStory id (WS-...).")
+]
+PersonIdArgument = Annotated[str | None, typer.Argument(help="The agency's own id for the person.")]
+AnonymiseOption = Annotated[
+    bool,
+    typer.Option(
+        "--anonymise",
+        help="Names become roles ('the child', 'mother'); addresses and ids are removed.",
+    ),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Read the story as of this day (default: the newest record)."),
+]
 
 
 def person_asked(store: Store, command: str, agency: str, person_id: str | None) -> str | None:

@@ -283,22 +283,12 @@ def _prepare_chunk(
     profile: Profile,
     today: dt.date,
 ) -> tuple[Chunk, Checked, bool]:
-    """Everything done to a chunk before it is written, in the reader thread."""
-    checked = _check_chunk(table, chunk, kind, mapping, profile, today)
-    return chunk, checked, kind == "events" and keys_are_unique(checked.good)
-
-
-def _check_chunk(
-    table: Table,
-    chunk: Chunk,
-    kind: str,
-    mapping: dict[int, str],
-    profile: Profile,
-    today: dt.date,
-) -> Checked:
+    """Everything done to a chunk before it is written, in the reader thread: its rows
+    checked, and whether its records' keys are unique within it (events only)."""
     if kind == "events":
-        return validate_events(chunk.frame, table.header, mapping, profile, today)
-    return validate_relationships(chunk.frame, table.header, mapping, profile)
+        checked = validate_events(chunk.frame, table.header, mapping, profile, today)
+        return chunk, checked, keys_are_unique(checked.good)
+    return chunk, validate_relationships(chunk.frame, table.header, mapping, profile), False
 
 
 def _malformed(table: Table, chunk: Chunk) -> list[Held]:

@@ -8,6 +8,7 @@ from wholestory.chronology import build
 from wholestory.chronology.building import NO_ACTION, build_entries
 from wholestory.chronology.material import Material, Member, Row
 from wholestory.chronology.thresholds import IndicatorThresholds
+from wholestory.records.keys import source_key
 
 CHILD, MOTHER, PARTNER = "WS-1", "WS-2", "WS-3"
 
@@ -35,7 +36,7 @@ def row(
         agency, record_id, f"{agency[:2]}-{person}", given, family, born, "F", None, None,
         "XZ1 1AA", "1 High Street", role, event_id, when, approximate,
         dt.date.fromisoformat(start), event_type, inferred, summary or event_type.lower(),
-        action, None, None, None, person,
+        action, None, None, None, person, key=source_key(agency, f"{agency[:2]}-{person}"),
     )  # fmt: skip
 
 

@@ -63,10 +63,9 @@ class Row(NamedTuple):
     person: str  # WholeStory id, or AGENCY:PERSON_ID while the source person is unlinked
     date_of_death: str | None = None  # YYYY-MM-DD, where the agency knows the person died
     restricted: str | None = None  # the restricted category code the agency marked it with
-
-    @property
-    def key(self) -> str:
-        return source_key(self.agency, self.person_id)
+    #: ``AGENCY:PERSON_ID`` (records/keys.py), made once when the row is read: a
+    #: chronology reads it tens of thousands of times.
+    key: str = ""
 
     @property
     def event(self) -> tuple[str, str]:
@@ -148,6 +147,7 @@ def _row(values: Sequence[Any], person: str) -> Row:
         person,
         None if values[23] is None else str(values[23]),
         None if values[24] is None else str(values[24]),
+        source_key(str(text[0]), str(text[2])),
     )
 
 

@@ -56,6 +56,14 @@ GOVERNANCE = "governance"
 #: Decides whether two agencies' records are one person (the link review queue), nothing else.
 IDENTITY = "identity"
 
+#: Domestic abuse (issue 13). An independent domestic violence adviser carries the victim's
+#: voice; the Marac coordinator prepares the list and the meetings, which the chair runs; the
+#: police Encompass officer sends schools their notices; a school's designated safeguarding
+#: lead receives them, for its own pupils only. Which sets each belongs to is decided where
+#: its capability is built, and said beside the set.
+IDVA, COORDINATOR, CHAIR = "idva", "coordinator", "chair"
+ENCOMPASS, DSL = "encompass", "dsl"
+
 #: Every role, in the words the interface uses.
 ROLES: Final[dict[str, str]] = {
     PRACTITIONER: "Practitioner",
@@ -68,6 +76,11 @@ ROLES: Final[dict[str, str]] = {
     DATA: "Data officer",
     IDENTITY: "Identity reviewer",
     GOVERNANCE: "Partnership information governance",
+    IDVA: "Independent domestic violence adviser",
+    COORDINATOR: "Marac coordinator",
+    CHAIR: "Marac chair",
+    ENCOMPASS: "Police Encompass officer",
+    DSL: "School designated safeguarding lead",
 }
 #: Roles whose access follows their agency's involvement.
 CASEWORK: Final = frozenset({PRACTITIONER, MANAGER, LEAD})

@@ -38,6 +38,11 @@ DEMO_USERS: Final[tuple[tuple[str, str, str, str], ...]] = (
     ("gia.governance", "PARTNERSHIP", "governance", "Information Governance"),
     ("dee.data", "CSC", "data", "Performance and Data"),
     ("ivy.identity", "PARTNERSHIP", "identity", "Business Unit"),
+    ("ida.idva", "DA_SERVICE", "idva", "IDVA Service"),
+    ("cody.coordinator", "PARTNERSHIP", "coordinator", "Marac"),
+    ("cal.chair", "POLICE", "chair", "Public Protection Unit"),
+    ("eve.encompass", "POLICE", "encompass", "Operation Encompass"),
+    ("dot.dsl", "SCHOOL", "dsl", "Safeguarding Team"),
 )
 
 

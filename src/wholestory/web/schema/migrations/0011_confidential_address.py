@@ -1,5 +1,7 @@
 # Issue 13 (domestic abuse). Filled in by the work that needs it; kept in one linear chain.
 
+from typing import ClassVar
+
 from django.db import migrations
 
 
@@ -8,4 +10,4 @@ class Migration(migrations.Migration):
         ("store", "0010_restricted"),
     ]
 
-    operations: list[migrations.operations.base.Operation] = []
+    operations: ClassVar[list[migrations.operations.base.Operation]] = []

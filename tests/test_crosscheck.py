@@ -20,6 +20,9 @@ from wholestory.store import Store
 
 END = dt.date(2025, 6, 30)
 PACKAGE = Path(__file__).parent.parent / "src" / "wholestory" / "crosscheck"
+#: All the cross-check may import from the rest of WholeStory: the input contract that
+#: any agency's export follows, and how CSV files are opened and closed together.
+SHARED = frozenset({"wholestory.records.template", "wholestory.records.csv_files"})
 
 
 def read(path: Path) -> list[dict[str, str]]:
@@ -187,9 +190,12 @@ def test_imports_nothing_from_the_main_generator() -> None:
         assert "nicknames" not in text, source
         for node in ast.walk(ast.parse(text)):
             if isinstance(node, ast.ImportFrom) and node.module:
-                assert not node.module.startswith("wholestory.") or node.module.startswith(
-                    "wholestory.crosscheck"
-                ), (source, node.module)
+                module = node.module
+                assert (
+                    not module.startswith("wholestory.")
+                    or module.startswith("wholestory.crosscheck")
+                    or module in SHARED
+                ), (source, module)
             if isinstance(node, ast.Import):
                 assert not any(a.name.startswith("wholestory") for a in node.names), source
 

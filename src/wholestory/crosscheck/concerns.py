@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from typing import Final
 
 from wholestory.crosscheck.adolescence import adolescence
 from wholestory.crosscheck.days import next_school_day, some_day
@@ -181,6 +182,41 @@ def social_care(
     return [h for h in found if window.holds(h.day)]
 
 
+#: A step of a social care pathway: days after the step before (a fixed number, or a
+#: range drawn at random), the event type, summary and outcome, and whether the whole
+#: family is part of it (otherwise the child alone).
+_Step = tuple[int | tuple[int, int], str, str, str, bool]
+
+_NFA: Final[tuple[_Step, ...]] = (
+    ((1, 3), "REFERRAL_NFA", "Information and advice given; no further action", "NFA", False),
+)
+_ASSESSMENT: Final[tuple[_Step, ...]] = (
+    ((2, 10), "ASSESSMENT", "Child and family assessment started", "ASSESSMENT", True),
+)
+_ASSESSED: Final[tuple[_Step, ...]] = (
+    ((20, 45), "ASSESSMENT_NFA", "Assessment completed; signposted to early help", "NFA", False),
+)
+_CHILD_PROTECTION: Final[tuple[_Step, ...]] = (
+    ((1, 5), "STRATEGY_DISCUSSION", "Strategy discussion with police and health", "", False),
+    ((1, 3), "S47_ENQUIRY", "Section 47 enquiry started", "", False),
+    ((12, 20), "CP_CONFERENCE", "Initial child protection conference", "PLAN", True),
+    (0, "CP_PLAN_START", "Child protection plan: emotional abuse", "PLAN", False),
+)
+_LOOKED_AFTER: Final[tuple[_Step, ...]] = (
+    ((40, 200), "LOOKED_AFTER_START", "Accommodated with foster carers under section 20",
+     "PLAN", False),
+)  # fmt: skip
+_STEPPED_DOWN: Final[tuple[_Step, ...]] = (
+    ((180, 540), "CP_PLAN_END", "Child protection plan ended; stepped down to child in need",
+     "CLOSED", False),
+)  # fmt: skip
+_CHILD_IN_NEED: Final[tuple[_Step, ...]] = (
+    ((150, 400), "CIN_PLAN_END", "Child in need plan ended", "CLOSED", False),
+    ((1, 14), "CASE_CLOSED", "Case closed", "CLOSED", False),
+)
+_CIN_START: Final = ("CIN_PLAN_START", "Child in need plan agreed with the family", "PLAN", True)
+
+
 def _pathway(
     child: CrosscheckPerson,
     parents: list[CrosscheckPerson],
@@ -190,97 +226,29 @@ def _pathway(
     source: str,
 ) -> list[Happening]:
     family = [Part(child, "SUBJECT")] + [Part(p, "PARENT") for p in parents]
+    found: list[Happening] = []
 
-    def step(
-        after: int, event_type: str, summary: str, outcome: str = "", whole: bool = False
-    ) -> Happening:
+    def take(*steps: _Step) -> list[Happening]:
+        """Each step in turn, its gap drawn as it is reached (so the draws keep their order)."""
         nonlocal day
-        day += timedelta(days=after)
-        return Happening(
-            "CSC", day, event_type, summary, outcome, "", family if whole else family[:1]
-        )
+        for after, event_type, summary, outcome, whole in steps:
+            day += timedelta(days=after if isinstance(after, int) else rng.randint(*after))
+            parts = family if whole else family[:1]
+            found.append(Happening("CSC", day, event_type, summary, outcome, "", parts))
+        return found
 
-    found = [step(0, "REFERRAL", _REFERRAL_SOURCES[source], "", True)]
+    take((0, "REFERRAL", _REFERRAL_SOURCES[source], "", True))
     if path == "nfa":
-        found.append(
-            step(
-                rng.randint(1, 3),
-                "REFERRAL_NFA",
-                "Information and advice given; no further action",
-                "NFA",
-            )
-        )
-        return found
-    found.append(
-        step(
-            rng.randint(2, 10),
-            "ASSESSMENT",
-            "Child and family assessment started",
-            "ASSESSMENT",
-            True,
-        )
-    )
+        return take(*_NFA)
+    take(*_ASSESSMENT)
     if path == "assessed":
-        found.append(
-            step(
-                rng.randint(20, 45),
-                "ASSESSMENT_NFA",
-                "Assessment completed; signposted to early help",
-                "NFA",
-            )
-        )
-        return found
+        return take(*_ASSESSED)
     if path == "cp":
-        found.append(
-            step(
-                rng.randint(1, 5),
-                "STRATEGY_DISCUSSION",
-                "Strategy discussion with police and health",
-                "",
-                False,
-            )
-        )
-        found.append(step(rng.randint(1, 3), "S47_ENQUIRY", "Section 47 enquiry started"))
-        found.append(
-            step(
-                rng.randint(12, 20),
-                "CP_CONFERENCE",
-                "Initial child protection conference",
-                "PLAN",
-                True,
-            )
-        )
-        found.append(step(0, "CP_PLAN_START", "Child protection plan: emotional abuse", "PLAN"))
+        take(*_CHILD_PROTECTION)
         if rng.random() < 0.08:
-            found.append(
-                step(
-                    rng.randint(40, 200),
-                    "LOOKED_AFTER_START",
-                    "Accommodated with foster carers under section 20",
-                    "PLAN",
-                )
-            )
-            return found
-        found.append(
-            step(
-                rng.randint(180, 540),
-                "CP_PLAN_END",
-                "Child protection plan ended; stepped down to child in need",
-                "CLOSED",
-            )
-        )
-    found.append(
-        step(
-            0 if path == "cp" else rng.randint(20, 45),
-            "CIN_PLAN_START",
-            "Child in need plan agreed with the family",
-            "PLAN",
-            True,
-        )
-    )
-    found.append(step(rng.randint(150, 400), "CIN_PLAN_END", "Child in need plan ended", "CLOSED"))
-    found.append(step(rng.randint(1, 14), "CASE_CLOSED", "Case closed", "CLOSED"))
-    return found
+            return take(*_LOOKED_AFTER)
+        take(*_STEPPED_DOWN)
+    return take((0 if path == "cp" else (20, 45), *_CIN_START), *_CHILD_IN_NEED)
 
 
 def other_referral(household: Household, rng: random.Random, window: Window) -> list[Happening]:

@@ -8,13 +8,13 @@ first time an agency has a row, and closed together at the end.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
-from types import TracebackType
-from typing import IO, Any, Final
+from typing import Any, Final
 
 from wholestory.crosscheck.habits import EPISODE_AGENCY
-from wholestory.crosscheck.rows import EVENT_COLUMNS, RELATIONSHIP_COLUMNS
+from wholestory.crosscheck.rows import EVENT_COLUMNS
+from wholestory.records.csv_files import CsvFiles
+from wholestory.records.template import RELATIONSHIP_COLUMNS
 
 PEOPLE_COLUMNS: Final = ("agency", "person_id", "true_id")
 PERSONS_COLUMNS: Final = (
@@ -33,32 +33,25 @@ def agencies_yaml() -> str:
     return f"agencies:\n  {EPISODE_AGENCY}: {{person_ids: episode}}\n"
 
 
-class FolderWriter:
+class FolderWriter(CsvFiles):
     """CSV writers for one partnership folder."""
 
     def __init__(self, folder: Path) -> None:
+        super().__init__()
         self.folder = folder
         (folder / "ground_truth").mkdir(parents=True, exist_ok=True)
         (folder / "agencies.yaml").write_text(agencies_yaml(), encoding="utf-8")
-        self._handles: list[IO[str]] = []
         self._agencies: dict[str, Any] = {}
         self.rows = 0
         self.relationships = 0
-        self._relationship = self._open(folder / "relationships.csv", RELATIONSHIP_COLUMNS)
-        self._people = self._open(folder / "ground_truth" / "people.csv", PEOPLE_COLUMNS)
-        self._persons = self._open(folder / "ground_truth" / "persons.csv", PERSONS_COLUMNS)
-
-    def _open(self, path: Path, header: tuple[str, ...]) -> Any:
-        handle = path.open("w", newline="", encoding="utf-8")
-        self._handles.append(handle)
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        return writer
+        self._relationship = self.open_csv(folder / "relationships.csv", RELATIONSHIP_COLUMNS)
+        self._people = self.open_csv(folder / "ground_truth" / "people.csv", PEOPLE_COLUMNS)
+        self._persons = self.open_csv(folder / "ground_truth" / "persons.csv", PERSONS_COLUMNS)
 
     def events(self, agency: str, rows: list[list[str]]) -> None:
         writer = self._agencies.get(agency)
         if writer is None:
-            writer = self._open(self.folder / f"{agency.lower()}.csv", EVENT_COLUMNS)
+            writer = self.open_csv(self.folder / f"{agency.lower()}.csv", EVENT_COLUMNS)
             self._agencies[agency] = writer
         writer.writerows(rows)
         self.rows += len(rows)
@@ -73,18 +66,3 @@ class FolderWriter:
 
     def files(self) -> list[str]:
         return sorted([f"{a.lower()}.csv" for a in self._agencies] + ["relationships.csv"])
-
-    def close(self) -> None:
-        for handle in self._handles:
-            handle.close()
-
-    def __enter__(self) -> FolderWriter:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -173,6 +173,35 @@ class Population:
             origin,
         )
 
+    def _adult(
+        self,
+        rng: random.Random,
+        household_id: str,
+        relation: str,
+        origin: Origin,
+        surname: str,
+        mother_dob: date,
+        older: tuple[float, float] | None = None,
+    ) -> CrosscheckPerson:
+        """A mother (born on ``mother_dob``) or a man ``older`` years older than her (drawn).
+
+        The given name is drawn before the age gap, as each draw's place in the seed's
+        sequence is what keeps a partnership the same for the same seed.
+        """
+        sex = "F" if relation == "mother" else "M"
+        given = origin.given(rng, sex, child=False)
+        dob = mother_dob if older is None else _years(mother_dob, -rng.uniform(*older))
+        return self._person(
+            household_id,
+            kind="adult",
+            relation=relation,
+            sex=sex,
+            given=given,
+            family=family_name_for(surname, sex),
+            dob=dob,
+            origin=origin,
+        )
+
     def household(self, index: int) -> Household:
         rng = self.rng
         household_id = f"H{index + 1:06d}"
@@ -198,28 +227,13 @@ class Population:
             rng, has_father and not step, birth_family, partner_family
         )
         members: list[CrosscheckPerson] = []
-        mother = self._person(
-            household_id,
-            kind="adult",
-            relation="mother",
-            sex="F",
-            given=origin.given(rng, "F", child=False),
-            family=family_name_for(birth_family, "F"),
-            dob=mother_dob,
-            origin=origin,
-        )
+        mother = self._adult(rng, household_id, "mother", origin, birth_family, mother_dob)
         members.append(mother)
         partner: CrosscheckPerson | None = None
         if has_father:
-            partner = self._person(
-                household_id,
-                kind="adult",
-                relation="step_parent" if step else "father",
-                sex="M",
-                given=father_origin.given(rng, "M", child=False),
-                family=family_name_for(partner_family, "M"),
-                dob=_years(mother_dob, -rng.uniform(-2, 7)),
-                origin=father_origin,
+            relation = "step_parent" if step else "father"
+            partner = self._adult(
+                rng, household_id, relation, father_origin, partner_family, mother_dob, (-2, 7)
             )
             members.append(partner)
         self._mother_surname(rng, mother, origin, birth_family, partner_family, has_father)
@@ -403,15 +417,6 @@ class Population:
         family: str,
     ) -> CrosscheckPerson:
         surname = family if rng.random() < 0.5 else origin.families.draw(rng)
-        ex = self._person(
-            household_id,
-            kind="adult",
-            relation="ex_partner",
-            sex="M",
-            given=origin.given(rng, "M", child=False),
-            family=family_name_for(surname, "M"),
-            dob=_years(mother.dob, -rng.uniform(-3, 8)),
-            origin=origin,
-        )
+        ex = self._adult(rng, household_id, "ex_partner", origin, surname, mother.dob, (-3, 8))
         ex.lives_elsewhere = self.borough.home(rng)
         return ex

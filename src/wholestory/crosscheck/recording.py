@@ -218,70 +218,65 @@ def register_household(
     settings: Settings,
 ) -> Registrations:
     """Give every part of every happening a registration; may add re-registration happenings."""
-    found = Registrations()
     at: dict[tuple[str, str], list[int]] = defaultdict(list)
     for index, happening in enumerate(happenings):
         for part in happening.parts:
             at[(happening.agency, part.person.true_id)].append(index)
     people = {p.true_id: p for p in household.members}
+    registering = _Registering(household, happenings, ledger, rng, settings)
     for (agency, true_id), indexes in at.items():
-        person = people[true_id]
         if agency == EPISODE_AGENCY:
-            _episodes(found, happenings, indexes, ledger, rng, person, settings)
+            registering.episodes(indexes, people[true_id])
         else:
-            _persons(found, household, happenings, indexes, ledger, rng, person, settings)
-    return found
+            registering.persons(indexes, people[true_id])
+    return registering.found
 
 
-def _episodes(
-    found: Registrations,
-    happenings: list[Happening],
-    indexes: list[int],
-    ledger: Ledger,
-    rng: random.Random,
-    person: CrosscheckPerson,
-    settings: Settings,
-) -> None:
-    current: Registration | None = None
-    for index in indexes:
-        day = happenings[index].day
-        if current is None or rng.random() < settings.episode_share:
-            current = _register(ledger, rng, EPISODE_AGENCY, person, day)
-        found.add(index, person, current)
+@dataclass
+class _Registering:
+    """One household's registrations as they are made, and what making them draws on."""
 
+    household: Household
+    happenings: list[Happening]
+    ledger: Ledger
+    rng: random.Random
+    settings: Settings
+    found: Registrations = field(default_factory=Registrations)
 
-def _persons(
-    found: Registrations,
-    household: Household,
-    happenings: list[Happening],
-    indexes: list[int],
-    ledger: Ledger,
-    rng: random.Random,
-    person: CrosscheckPerson,
-    settings: Settings,
-) -> None:
-    agency = happenings[indexes[0]].agency
-    first = _register(ledger, rng, agency, person, happenings[indexes[0]].day)
-    if rng.random() >= settings.duplicate_rate:
+    def episodes(self, indexes: list[int], person: CrosscheckPerson) -> None:
+        """The episode agency's ids: a new one for a share of the person's attendances."""
+        current: Registration | None = None
         for index in indexes:
-            found.add(index, person, first)
-        return
-    if len(indexes) == 1:
-        again = _again(happenings[indexes[0]], person, rng, settings.end)
-        if again is None:
-            found.add(indexes[0], person, first)
+            day = self.happenings[index].day
+            if current is None or self.rng.random() < self.settings.episode_share:
+                current = _register(self.ledger, self.rng, EPISODE_AGENCY, person, day)
+            self.found.add(index, person, current)
+
+    def persons(self, indexes: list[int], person: CrosscheckPerson) -> None:
+        """An agency's id for the person, and for a few a second one from a later date."""
+        happenings, rng, found = self.happenings, self.rng, self.found
+        agency = happenings[indexes[0]].agency
+        first = _register(self.ledger, rng, agency, person, happenings[indexes[0]].day)
+        if rng.random() >= self.settings.duplicate_rate:
+            for index in indexes:
+                found.add(index, person, first)
             return
-        happenings.append(again)
-        indexes = [*indexes, len(happenings) - 1]
-    days = [happenings[i].day for i in indexes]
-    moves = [m for m in household.moves() if days[0] < m]
-    split = next((k for k, d in enumerate(days) if moves and d >= moves[0]), 0)
-    if split == 0:
-        split = rng.randint(1, len(indexes) - 1)
-    second = _register(ledger, rng, agency, person, days[split], drift=3.0)
-    for k, index in enumerate(indexes):
-        found.add(index, person, first if k < split else second)
-    found.duplicates += 1
+        if len(indexes) == 1:
+            again = _again(happenings[indexes[0]], person, rng, self.settings.end)
+            if again is None:
+                found.add(indexes[0], person, first)
+                return
+            happenings.append(again)
+            indexes = [*indexes, len(happenings) - 1]
+        days = [happenings[i].day for i in indexes]
+        moves = [m for m in self.household.moves() if days[0] < m]
+        split = next((k for k, d in enumerate(days) if moves and d >= moves[0]), 0)
+        if split == 0:
+            split = rng.randint(1, len(indexes) - 1)
+        second = _register(self.ledger, rng, agency, person, days[split], drift=3.0)
+        for k, index in enumerate(indexes):
+            found.add(index, person, first if k < split else second)
+        found.duplicates += 1
 
 
 def _again(

@@ -1,9 +1,8 @@
 """Rows in the agency chronology template, from happenings and registrations.
 
-The columns are written out here from the published template
-(shared/spec/agency-template.md) rather than imported from the product, so
-that a change to the product's reading of the template shows up as a failing
-import test, not as a silently matching generator.
+The columns are the input contract's (:mod:`wholestory.records.template`), which
+the cross-check shares with the product as any agency's export does; what it
+does not share is the product's generator, so the rows' contents are its own.
 """
 
 from __future__ import annotations
@@ -17,33 +16,11 @@ from wholestory.crosscheck.names import ORIGINS
 from wholestory.crosscheck.noise import misspelt, postcode_as_written
 from wholestory.crosscheck.population import Household
 from wholestory.crosscheck.recording import Ledger, Registration, Registrations
+from wholestory.records.template import COLUMNS
 
-EVENT_COLUMNS: Final = (
-    "agency",
-    "record_id",
-    "person_id",
-    "given_name",
-    "family_name",
-    "other_names",
-    "date_of_birth",
-    "sex",
-    "nhs_number",
-    "upn",
-    "postcode",
-    "address",
-    "role",
-    "event_id",
-    "event_date",
-    "event_time",
-    "event_type",
-    "summary",
-    "action",
-    "outcome",
-    "practitioner",
-    "team",
-)
-
-RELATIONSHIP_COLUMNS: Final = ("agency", "person_id", "related_person_id", "relationship")
+#: The template's event columns up to ``team``: the two optional columns after it (a
+#: date of death, a restriction) are not part of what the cross-check measures.
+EVENT_COLUMNS: Final = COLUMNS[: COLUMNS.index("team") + 1]
 
 _RELATIONSHIP_OF: Final = {
     "mother": "MOTHER",

@@ -8,13 +8,12 @@ records only, so no indicator depends on them) and lists each in
 
 from __future__ import annotations
 
-import csv
 import json
 import random
 from pathlib import Path
-from types import TracebackType
-from typing import IO, Any, Final
+from typing import Any, Final
 
+from wholestory.records.csv_files import CsvFiles
 from wholestory.records.template import COLUMNS, EVENT_TYPES, RELATIONSHIP_COLUMNS
 from wholestory.synth.agencies import AGENCIES
 
@@ -47,13 +46,13 @@ def agency_file(agency: str) -> str:
     return f"{agency.lower()}.csv"
 
 
-class PartnershipWriter:
+class PartnershipWriter(CsvFiles):
     """Open CSV writers for every output file, with row counts."""
 
     def __init__(self, out: Path, seed: int) -> None:
+        super().__init__()
         self.out = out
         (out / GROUND_TRUTH).mkdir(parents=True, exist_ok=True)
-        self._handles: list[IO[str]] = []
         self.counts: dict[str, int] = {}
         self._writers: dict[str, Any] = {}
         for agency in AGENCIES:
@@ -69,11 +68,7 @@ class PartnershipWriter:
         self.bad_rows = 0
 
     def _open(self, name: str, header: tuple[str, ...]) -> None:
-        handle = (self.out / name).open("w", encoding="utf-8", newline="")
-        self._handles.append(handle)
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        self._writers[name] = writer
+        self._writers[name] = self.open_csv(self.out / name, header)
         self.counts[name] = 0
 
     def event_row(self, row: list[str], true_event: str, true_type: str, corruptible: bool) -> None:
@@ -133,18 +128,3 @@ class PartnershipWriter:
         body = {**details, "files": dict(sorted(self.counts.items()))}
         text = json.dumps(body, indent=2, sort_keys=True) + "\n"
         (self.out / "manifest.json").write_text(text, encoding="utf-8")
-
-    def close(self) -> None:
-        for handle in self._handles:
-            handle.close()
-
-    def __enter__(self) -> PartnershipWriter:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.close()

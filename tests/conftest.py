@@ -58,6 +58,7 @@ TABLES = (
     "ws_person",
     "ws_household_link",
     "ws_agency_setting",
+    "ws_marac_decision",
 )
 
 

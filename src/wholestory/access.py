@@ -95,12 +95,14 @@ NO_CASE_DATA: Final = frozenset({BOARD, ADMIN, DATA, GOVERNANCE})
 #: Roles that must use a second factor (TOTP): those that approve access, manage accounts or
 #: read the whole audit log, and data officers, whose uploads put records in (records are the
 #: basis of access, issue 11, H1).
-TWO_FACTOR_REQUIRED: Final = frozenset({LEAD, ADMIN, GOVERNANCE, DATA})
+#: The Marac coordinator and chair see every victim the partnership's records put on the
+#: referral list, whichever agency holds them: a second factor, as for others who see so widely.
+TWO_FACTOR_REQUIRED: Final = frozenset({LEAD, ADMIN, GOVERNANCE, DATA, COORDINATOR, CHAIR})
 #: Roles whose new accounts wait for a second person's approval (issue 11, M1): every role
 #: that can see an identifiable person (identity reviewers see both records of a pair), put
 #: records in or read the whole audit log.
 NEEDS_APPROVAL: Final = frozenset(
-    {PRACTITIONER, MANAGER, LEAD, REVIEWER, QA, DATA, GOVERNANCE, IDENTITY}
+    {PRACTITIONER, MANAGER, LEAD, REVIEWER, QA, DATA, GOVERNANCE, IDENTITY, COORDINATOR, CHAIR}
 )
 #: The agency code of partnership-wide accounts (reviewers, board, administrators...).
 PARTNERSHIP: Final = "PARTNERSHIP"
@@ -306,6 +308,14 @@ CAPABILITIES: Final[dict[str, tuple[str, frozenset[str]]]] = {
     "aggregates": ("see partnership figures", frozenset({MANAGER, LEAD, QA, BOARD})),
     "manage_users": ("manage users", frozenset({ADMIN})),
     "break_glass": ("break glass", frozenset({PRACTITIONER, MANAGER, LEAD, REVIEWER, QA})),
+    # The Marac coordinator prepares the referral list from the whole partnership's records:
+    # finding every victim who meets a criterion, whichever agency holds them, is the job,
+    # so the list is partnership-wide. The chair reads it to run the meeting. A victim's own
+    # records are still opened through may_see_person, like anyone's.
+    "marac": ("work on the Marac referral list", frozenset({COORDINATOR, CHAIR})),
+    # Accepting or declining a candidate is the coordinator's: they prepare the list the
+    # chair's meeting works from.
+    "marac_decide": ("decide on Marac candidates", frozenset({COORDINATOR})),
 }
 
 

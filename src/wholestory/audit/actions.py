@@ -45,6 +45,8 @@ class Action(StrEnum):
     APPROVE = "approve", "Approved access"
     REFUSE = "refuse", "Refused access"
     TEAM_SET = "team_set", "Moved to another team"
+    MARAC_LIST = "marac_list", "Looked at the Marac referral list"
+    MARAC_DECISION = "marac_decision", "Decided on a Marac candidate"
 
 
 #: What can be recorded, as plain strings (the values stored in the log).

@@ -18,6 +18,7 @@ from wholestory.cli import (
     demo,
     identity,
     ingest,
+    marac,
     serve,
     sharing,
     synth,
@@ -58,6 +59,7 @@ app.command("serve")(serve.serve_command)
 app.add_typer(users.user_app, name="user")
 app.add_typer(audit_cli.audit_app, name="audit")
 app.add_typer(sharing.sharing_app, name="sharing")
+app.add_typer(marac.marac_app, name="marac")
 
 
 def main() -> None:

@@ -470,3 +470,20 @@ class AuditHead(models.Model):
 
     class Meta:
         db_table = "ws_audit_head"
+
+
+class MaracDecision(models.Model):
+    """A Marac coordinator's decision on a candidate the records suggest (issue 13): accepted
+    for Marac or declined, with the reason (``wholestory.domestic_abuse.marac_decisions``)."""
+
+    candidate_key = models.TextField(unique=True, help_text="VICTIM|CRITERION|YYYY-MM-DD")
+    victim = models.TextField(help_text="The victim's WholeStory id (or AGENCY:PERSON_ID).")
+    criterion = models.CharField(max_length=32)
+    decision = models.CharField(max_length=16)
+    reason = models.TextField()
+    decided_by = models.TextField()
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "ws_marac_decision"
+        indexes = [models.Index(fields=["victim"], name="ws_marac_decision_victim")]

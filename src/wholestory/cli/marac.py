@@ -1,0 +1,76 @@
+"""``wholestory marac``: the Marac referral list, as the coordinator's page shows it.
+
+``marac candidates`` prints every victim whose records meet a criterion, the
+criterion, its evidence (record ids, which are also the chronology entries' ids) and
+the children in the household; then the referrals practitioners made, apart. The
+group leaves room for the quarterly dataset (``marac dataset``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from wholestory.chronology.thresholds import IndicatorThresholds
+from wholestory.cli.errors import fail
+from wholestory.cli.store import ready_store
+from wholestory.domestic_abuse import marac_words as words
+from wholestory.domestic_abuse.marac import ReferralList, referral_list
+from wholestory.domestic_abuse.marac_decisions import decisions
+
+console = Console(highlight=False, soft_wrap=True)
+
+marac_app = typer.Typer(
+    help="Marac: the referral list of victims whose records meet a referral criterion.",
+    no_args_is_help=True,
+)
+
+
+@marac_app.command("candidates")
+def marac_candidates_command(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (candidates and referrals) instead.")
+    ] = False,
+) -> None:
+    """Each victim who meets a Marac criterion: the criterion, its evidence and the children."""
+    try:
+        thresholds = IndicatorThresholds.load()
+    except ValueError as error:
+        fail(str(error))
+    store = ready_store()
+    try:
+        found = referral_list(store, thresholds)
+        made = decisions(store)
+    finally:
+        store.close()
+    if as_json:
+        data = found.as_dict()
+        for candidate in data["candidates"]:
+            decided = made.get(candidate["key"])
+            candidate["decision"] = decided.decision if decided else None
+        print(json.dumps(data, indent=2))
+        return
+    _print(found)
+
+
+def _print(found: ReferralList) -> None:
+    console.print(f"{words.CANDIDATES_HEADING} ({len(found.candidates)})", style="bold")
+    if not found.candidates:
+        console.print(words.NO_CANDIDATES)
+    for c in found.candidates:
+        console.print(f"{c.victim}  {c.words}, met {c.met_on}: {c.detail}", markup=False)
+        console.print(f"  evidence: {', '.join(c.evidence)}", markup=False)
+        if c.perpetrators:
+            console.print(f"  perpetrator: {', '.join(c.perpetrators)}", markup=False)
+        console.print(f"  children: {', '.join(c.children) or words.NO_CHILDREN}", markup=False)
+    console.print()
+    console.print(f"{words.REFERRALS_HEADING} ({len(found.referrals)})", style="bold")
+    if not found.referrals:
+        console.print(words.NO_REFERRALS)
+    for r in found.referrals:
+        console.print(f"{r.victim}  referred by {r.agency} on {r.day}", markup=False)
+        console.print(f"  evidence: {', '.join(r.evidence)}", markup=False)
+        console.print(f"  children: {', '.join(r.children) or words.NO_CHILDREN}", markup=False)

@@ -117,6 +117,15 @@ def test_the_last_referral_counts_and_the_perpetrator_must_be_the_same() -> None
     assert met(candidates([event(REFERRAL, DAY), other]), words.REPEAT) == []
 
 
+def test_a_referral_naming_no_perpetrator_is_about_her_last_incidents() -> None:
+    incident = event(INCIDENT, DAY - dt.timedelta(days=1))
+    referral = event(REFERRAL, DAY, suspect="")
+    again = event(INCIDENT, DAY + dt.timedelta(days=200))
+    assert met(candidates([incident, referral, again]), words.REPEAT) == ["WS-V"]
+    stranger = event(INCIDENT, DAY + dt.timedelta(days=200), suspect="WS-OTHER")
+    assert met(candidates([incident, referral, stranger]), words.REPEAT) == []
+
+
 # Dash
 
 

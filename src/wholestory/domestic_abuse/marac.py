@@ -33,14 +33,14 @@ from wholestory.chronology.rule_helpers import dash_yes
 from wholestory.chronology.thresholds import IndicatorThresholds
 from wholestory.domestic_abuse import dash as dash_module
 from wholestory.domestic_abuse import marac_words as words
-from wholestory.identity.household_reading import household_members, people_of
+from wholestory.domestic_abuse.marac_household import children_of
+from wholestory.identity.household_reading import people_of
 from wholestory.store.connection import Store
 
 #: The record types the list reads.
 INCIDENT, DASH, REFERRAL = "DA_INCIDENT", "DASH_ASSESSMENT", "MARAC_REFERRAL"
 #: Roles that put a child in an event (the child was there, or lives there).
 CHILD_ROLES: Final = frozenset({"PRESENT", "WITNESS", "HOUSEHOLD_MEMBER", "SIBLING", "VICTIM"})
-CHILD_AGE: Final = 18
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,7 +308,7 @@ def _repeats(events: Sequence[Event], t: IndicatorThresholds) -> list[Candidate]
     referrals: dict[tuple[str, str], list[Event]] = defaultdict(list)
     for e in events:
         if e.kind == REFERRAL:
-            for pair in _pairs(e):
+            for pair in _pairs(_named_perpetrator(e, events, t)):
                 referrals[pair].append(e)
     hits: dict[str, list[tuple[Event, Event, int]]] = defaultdict(list)
     for e in events:
@@ -329,6 +329,28 @@ def _repeats(events: Sequence[Event], t: IndicatorThresholds) -> list[Candidate]
             _candidate(victim, words.REPEAT, evidence, words.repeat_detail(gap, t.year_days))
         )
     return found
+
+
+def _named_perpetrator(referral: Event, events: Sequence[Event], t: IndicatorThresholds) -> Event:
+    """A referral that names no perpetrator is about the victim's latest incident's.
+
+    Some agencies record a Marac referral against the victim alone; the referral
+    follows an incident, so the perpetrator of her last incident before it (within
+    ``year_days``) is the one a repeat is counted against.
+    """
+    if referral.suspects:
+        return referral
+    earlier = [
+        e
+        for e in events
+        if e.kind == INCIDENT
+        and e.victims & referral.victims
+        and e.suspects
+        and 0 <= (referral.day - e.day).days <= t.year_days
+    ]
+    if not earlier:
+        return referral
+    return replace(referral, suspects=max(earlier, key=lambda e: e.day).suspects)
 
 
 def _pairs(event: Event) -> list[tuple[str, str]]:
@@ -358,9 +380,6 @@ def referrals(events: Sequence[Event]) -> list[Referral]:
     return sorted(found, key=lambda r: (-r.day.toordinal(), r.victim, r.agency))
 
 
-# The children
-
-
 def _children_named(events: Sequence[Event]) -> dict[str, set[str]]:
     """The people each victim's events name beside her: the children there or living there."""
     named: dict[str, set[str]] = defaultdict(set)
@@ -368,54 +387,3 @@ def _children_named(events: Sequence[Event]) -> dict[str, set[str]]:
         for victim in e.victims:
             named[victim] |= e.others
     return named
-
-
-def children_of(store: Store, victim: str, named: Iterable[str] = ()) -> tuple[str, ...]:
-    """The children (under 18 today) in the victim's household, or named in her events."""
-    members = {m.ws_person_id for m in household_members(store, victim)} | set(named)
-    members.discard(victim)
-    births = _births(store, sorted(members))
-    today = dt.date.today()
-    return tuple(sorted(p for p, born in births.items() if _age(born, today) < CHILD_AGE))
-
-
-def _births(store: Store, people: list[str]) -> dict[str, dt.date]:
-    """Each person's earliest recorded full date of birth; people with none are left out."""
-    if not people:
-        return {}
-    linked, params = store.keys_in("ws_person_id", people)
-    own, more = store.keys_in("key", people)
-    rows = store.query(
-        "SELECT COALESCE(ws_person_id, key), date_of_birth FROM ws_source_person "
-        f"WHERE ({linked} OR {own}) AND date_of_birth IS NOT NULL",
-        [*params, *more],
-    )
-    found: dict[str, dt.date] = {}
-    for person, text in rows:
-        try:
-            born = dt.date.fromisoformat(str(text))
-        except ValueError:
-            continue
-        found[str(person)] = min(born, found.get(str(person), born))
-    return found
-
-
-def _age(born: dt.date, on: dt.date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
-def names_of(store: Store, people: Sequence[str]) -> dict[str, str]:
-    """A name for each person, as the first of their agencies' records gives it."""
-    if not people:
-        return {}
-    linked, params = store.keys_in("ws_person_id", list(people))
-    own, more = store.keys_in("key", list(people))
-    rows = store.query(
-        "SELECT COALESCE(ws_person_id, key), given_name, family_name FROM ws_source_person "
-        f"WHERE {linked} OR {own} ORDER BY key",
-        [*params, *more],
-    )
-    found: dict[str, str] = {}
-    for person, given, family in rows:
-        found.setdefault(str(person), f"{given or ''} {family or ''}".strip())
-    return found

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 
-from wholestory.synth import current
+from wholestory.synth import current, marac_truth
 from wholestory.synth.design import Design
 from wholestory.synth.episodes import Ctx, GroundTruthError
 from wholestory.synth.events import Story
@@ -93,6 +93,8 @@ class Partnership:
             self.writer.write("ground_truth/patterns.csv", row)
             key = f"{pattern.kind}:{pattern.code}"
             tally.patterns[key] = tally.patterns.get(key, 0) + 1
+        for truth in marac_truth.rows(story):
+            self.writer.write(marac_truth.TRUTH_FILE, truth)
         habits = random.Random(f"habits:{self.seed}:{number}")
         marks = random.Random(f"restricted:{self.seed}:{number}")
         self.recorder.write(household, story, rng, habits, marks)

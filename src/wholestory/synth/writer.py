@@ -28,6 +28,7 @@ TRUTH_FILES: Final[dict[str, tuple[str, ...]]] = {
     "events.csv": ("agency", "record_id", "true_event_id", "true_event_type"),
     "patterns.csv": ("true_id", "code", "kind", "note"),
     "bad_rows.csv": ("agency", "record_id", "column", "problem"),
+    "marac_candidates.csv": ("true_id", "criterion", "note"),  # synth/marac_truth.py
 }  # fmt: skip
 #: Codes that look like an agency's own but are not in the template's vocabulary.
 BAD_CODES: Final = tuple(

@@ -1,0 +1,70 @@
+"""Who is around a Marac victim: the children in her household, and names to show.
+
+The Domestic Abuse Act 2021 s3 makes a child who sees, hears or experiences the
+abuse a victim in their own right, so every candidate on the referral list carries
+the children of the victim's household: those identity's household links put there
+(:mod:`wholestory.identity.household_reading`) and those the victim's own events name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Final
+
+from wholestory.identity.household_reading import household_members
+from wholestory.store.connection import Store
+
+#: Under this age (today) a member of the household is a child.
+CHILD_AGE: Final = 18
+
+
+def children_of(store: Store, victim: str, named: Iterable[str] = ()) -> tuple[str, ...]:
+    """The children (under 18 today) in the victim's household, or named in her events."""
+    members = {m.ws_person_id for m in household_members(store, victim)} | set(named)
+    members.discard(victim)
+    births = _births(store, sorted(members))
+    today = dt.date.today()
+    return tuple(sorted(p for p, born in births.items() if _age(born, today) < CHILD_AGE))
+
+
+def _births(store: Store, people: list[str]) -> dict[str, dt.date]:
+    """Each person's earliest recorded full date of birth; people with none are left out."""
+    if not people:
+        return {}
+    linked, params = store.keys_in("ws_person_id", people)
+    own, more = store.keys_in("key", people)
+    rows = store.query(
+        "SELECT COALESCE(ws_person_id, key), date_of_birth FROM ws_source_person "
+        f"WHERE ({linked} OR {own}) AND date_of_birth IS NOT NULL",
+        [*params, *more],
+    )
+    found: dict[str, dt.date] = {}
+    for person, text in rows:
+        try:
+            born = dt.date.fromisoformat(str(text))
+        except ValueError:
+            continue
+        found[str(person)] = min(born, found.get(str(person), born))
+    return found
+
+
+def _age(born: dt.date, on: dt.date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def names_of(store: Store, people: Sequence[str]) -> dict[str, str]:
+    """A name for each person, as the first of their agencies' records gives it."""
+    if not people:
+        return {}
+    linked, params = store.keys_in("ws_person_id", list(people))
+    own, more = store.keys_in("key", list(people))
+    rows = store.query(
+        "SELECT COALESCE(ws_person_id, key), given_name, family_name FROM ws_source_person "
+        f"WHERE {linked} OR {own} ORDER BY key",
+        [*params, *more],
+    )
+    found: dict[str, str] = {}
+    for person, given, family in rows:
+        found.setdefault(str(person), f"{given or ''} {family or ''}".strip())
+    return found

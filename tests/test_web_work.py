@@ -600,8 +600,8 @@ def test_a_password_link_expires_and_nobody_approves_their_own_account(site: See
     from django.test import Client as DjangoClient
     from django.utils import timezone
 
+    from wholestory.access import Viewer
     from wholestory.web.accounts.approval import (
-        Approver,
         approve_account,
         issue_password_link,
         request_account,
@@ -621,9 +621,9 @@ def test_a_password_link_expires_and_nobody_approves_their_own_account(site: See
     assert not User.objects.get(username="ira.identity").is_active
     assert request_account("gail.gov", "PARTNERSHIP", "governance", "", "gil.governance") == ""
     with pytest.raises(UserError, match="someone else must approve"):
-        approve_account("gail.gov", Approver("gil.governance", "PARTNERSHIP", "governance"))
+        approve_account("gail.gov", Viewer("gil.governance", "PARTNERSHIP", "governance"))
     with pytest.raises(UserError, match="information governance officer"):
-        approve_account("gail.gov", Approver("liz.school", "SCHOOL", "lead"))
+        approve_account("gail.gov", Viewer("liz.school", "SCHOOL", "lead"))
 
 
 # -- figures -----------------------------------------------------------------------------

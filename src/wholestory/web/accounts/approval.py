@@ -13,6 +13,9 @@ in as them and read chronologies. So, on the users pages:
   link, which is shown to the approver (or, for an account that needs no approval,
   to the administrator) and kept only as a hash, works once and expires;
 * the leads of an agency are told of every account made in it.
+
+The approver is the signed-in :class:`~wholestory.access.Viewer`, as the access rules
+see them, so approving asks the same rules (``leads_a_holding_agency``) as the pages do.
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from dataclasses import dataclass
 from typing import Final
 
 from django.contrib.auth.models import User
@@ -44,15 +46,6 @@ from wholestory.web.accounts.users import UserError, check_new_user, grant_revie
 
 #: How long a one-time password link works.
 LINK_DAYS: Final = 3
-
-
-@dataclass(frozen=True, slots=True)
-class Approver:
-    """The person approving: their username, agency and role."""
-
-    username: str
-    agency: str
-    role: str
 
 
 def _digest(token: str) -> str:
@@ -101,7 +94,7 @@ def request_account(username: str, agency: str, role: str, team: str, added_by: 
         return "" if waiting else issue_password_link(user, added_by)
 
 
-def may_approve_account(approver: Approver, membership: Membership) -> str:
+def may_approve_account(approver: Viewer, membership: Membership) -> str:
     """Why the approver may not approve this account, or "" when they may."""
     if not membership.waiting:
         return "This account is not waiting for approval."
@@ -116,7 +109,7 @@ def may_approve_account(approver: Approver, membership: Membership) -> str:
     return ""
 
 
-def approve_account(username: str, approver: Approver) -> str:
+def approve_account(username: str, approver: Viewer) -> str:
     """Open a waiting account; the one-time link for its user, shown once to the approver."""
     membership = Membership.objects.select_related("user").filter(user__username=username).first()
     if membership is None:
@@ -132,7 +125,7 @@ def approve_account(username: str, approver: Approver) -> str:
         return issue_password_link(membership.user, approver.username)
 
 
-def refuse_account(username: str, approver: Approver) -> None:
+def refuse_account(username: str, approver: Viewer) -> None:
     """Remove a waiting account the approver does not recognise: it never had a password,
     never signed in and saw nothing, so nothing of it is kept but the audit entry."""
     membership = Membership.objects.select_related("user").filter(user__username=username).first()
@@ -144,7 +137,7 @@ def refuse_account(username: str, approver: Approver) -> None:
     membership.user.delete()
 
 
-def waiting_accounts(approver: Approver) -> list[Membership]:
+def waiting_accounts(approver: Viewer) -> list[Membership]:
     """The accounts this approver may approve (their own requests are left out)."""
     found = Membership.objects.select_related("user").filter(waiting=True).order_by("user__id")
     return [m for m in found if not may_approve_account(approver, m)]
@@ -165,13 +158,11 @@ def request_grant(
     return grant
 
 
-def may_approve_grant(approver: Approver, grant: AccessGrant, agencies: set[str]) -> str:
+def may_approve_grant(approver: Viewer, grant: AccessGrant, agencies: set[str]) -> str:
     """Why the approver may not open this grant, or "" when they may."""
     if not grant.waiting:
         return "This access is not waiting for approval."
-    if not leads_a_holding_agency(
-        Viewer(approver.username, approver.agency, approver.role), agencies
-    ):
+    if not leads_a_holding_agency(approver, agencies):
         return (
             "Only a safeguarding lead of an agency holding records of this person can approve it."
         )
@@ -180,7 +171,7 @@ def may_approve_grant(approver: Approver, grant: AccessGrant, agencies: set[str]
     return ""
 
 
-def approve_grant(grant: AccessGrant, approver: Approver, agencies: set[str]) -> None:
+def approve_grant(grant: AccessGrant, approver: Viewer, agencies: set[str]) -> None:
     """Open a waiting grant; its days run from now, not from when it was asked for."""
     problem = may_approve_grant(approver, grant, agencies)
     if problem:
@@ -191,7 +182,7 @@ def approve_grant(grant: AccessGrant, approver: Approver, agencies: set[str]) ->
     grant.save(update_fields=["starts_at", "ends_at", "waiting", "approved_by"])
 
 
-def refuse_grant(grant: AccessGrant, approver: Approver, agencies: set[str]) -> None:
+def refuse_grant(grant: AccessGrant, approver: Viewer, agencies: set[str]) -> None:
     """Refuse a waiting grant: it never opens (the request stays in the audit log)."""
     problem = may_approve_grant(approver, grant, agencies)
     if problem:

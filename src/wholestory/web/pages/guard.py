@@ -33,6 +33,7 @@ from wholestory.access import (
     may_see_person,
     partnership_grain,
 )
+from wholestory.records.keys import split_key
 from wholestory.store import Store, open_store
 
 P = ParamSpec("P")
@@ -256,7 +257,7 @@ def own_id(viewer: Viewer, person: str) -> bool:
     Only for these may an unknown id say "not found": the agency's own ids are its
     own to know, and no other agency's id is involved.
     """
-    agency, _, rest = person.partition(":")
+    agency, rest = split_key(person)
     return bool(rest) and viewer.role in CASEWORK and agency.upper() == viewer.agency.upper()
 
 

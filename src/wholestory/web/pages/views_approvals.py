@@ -26,7 +26,6 @@ from wholestory.access import ROLES, Viewer, facts_about
 from wholestory.chronology.vocabulary import agency_name
 from wholestory.web.accounts.approval import (
     LINK_DAYS,
-    Approver,
     approve_account,
     approve_grant,
     link_user,
@@ -43,16 +42,12 @@ from wholestory.web.pages.guard import audited, core_store, requires, viewer_of
 from wholestory.web.pages.presenting import when
 
 
-def _approver(viewer: Viewer) -> Approver:
-    return Approver(viewer.username, viewer.agency, viewer.role)
-
-
 def _grants_for(viewer: Viewer) -> list[tuple[AccessGrant, set[str]]]:
     """Waiting grants this viewer may approve, each with the agencies holding the case."""
     store, out = core_store(), []
     for grant in AccessGrant.objects.select_related("user").filter(waiting=True).order_by("pk"):
         agencies = set(facts_about(store, grant.person).agencies)
-        if not may_approve_grant(_approver(viewer), grant, agencies):
+        if not may_approve_grant(viewer, grant, agencies):
             out.append((grant, agencies))
     return out
 
@@ -112,25 +107,24 @@ def _carry_out(
     verb: str, viewer: Viewer, username: str, grant: AccessGrant | None, agencies: set[str]
 ) -> str:
     """Approve or refuse the grant or the account; an approved account's one-time link."""
-    approver = _approver(viewer)
     if grant is not None:
-        (refuse_grant if verb == "refuse" else approve_grant)(grant, approver, agencies)
+        (refuse_grant if verb == "refuse" else approve_grant)(grant, viewer, agencies)
         return ""
     if verb == "refuse":
-        refuse_account(username, approver)
+        refuse_account(username, viewer)
         return ""
-    return approve_account(username, approver)
+    return approve_account(username, viewer)
 
 
 def _problem(viewer: Viewer, username: str, grant: AccessGrant | None, agencies: set[str]) -> str:
     """Why this viewer may not approve what they chose, or "" when they may."""
     if grant is not None:
-        return may_approve_grant(_approver(viewer), grant, agencies)
+        return may_approve_grant(viewer, grant, agencies)
     membership = Membership.objects.select_related("user").filter(user__username=username)
     found = membership.first() if username else None
     if found is None:
         return "Choose an account or an access to approve."
-    return may_approve_account(_approver(viewer), found)
+    return may_approve_account(viewer, found)
 
 
 def _page(
@@ -144,7 +138,7 @@ def _page(
             "role": ROLES.get(m.role, m.role),
             "added_by": m.added_by or "the server",
         }
-        for m in waiting_accounts(_approver(viewer))
+        for m in waiting_accounts(viewer)
     ]
     grants = [
         {

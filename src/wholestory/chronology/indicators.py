@@ -24,6 +24,7 @@ from wholestory.chronology.rule_helpers import (
     flag,
     months,
     people_in,
+    repeated,
     span,
     when,
     windows,
@@ -46,15 +47,13 @@ from wholestory.words import count_words
 
 
 def da_escalation(v: View, t: IndicatorThresholds) -> Flag | None:
-    hits = windows(v.da_incidents(t), t.da_escalation_incidents, t.year_days)
-    if not hits:
-        return None
-    return flag(
+    return repeated(
         INDICATORS["DA_ESCALATION"],
         "high",
-        hits,
-        f"{count_words(len(hits), 'domestic abuse incident')} involving the household {span(hits)} "
-        f"({t.da_escalation_incidents} in {months(t.year_days)} is the Marac escalation "
+        v.da_incidents(t),
+        (t.da_escalation_incidents, t.year_days),
+        "domestic abuse incident",
+        "{hits} involving the household {span} ({count} in {months} is the Marac escalation "
         "criterion).",
     )
 
@@ -123,16 +122,16 @@ def was_not_brought(v: View, t: IndicatorThresholds) -> Flag | None:
             f"A health appointment was missed on {when(on_plan[0].day)} while the child was on a "
             "child protection plan.",
         )
-    hits = windows(missed, t.missed_appointments, t.year_days)
-    if hits:
-        return flag(
-            ind,
-            "medium",
-            hits,
-            f"{count_words(len(hits), 'health appointment')} missed {span(hits)} "
-            f"({t.missed_appointments} in {months(t.year_days)} is the was-not-brought "
-            "threshold).",
-        )
+    often = repeated(
+        ind,
+        "medium",
+        missed,
+        (t.missed_appointments, t.year_days),
+        "health appointment",
+        "{hits} missed {span} ({count} in {months} is the was-not-brought threshold).",
+    )
+    if often:
+        return often
     for e in v.own(["CAMHS_DISCHARGE", "CASE_CLOSED"], t.health_agencies):
         discharge = [s for s in e.sources if s.own and s.agency in t.health_agencies]
         if any(
@@ -163,41 +162,32 @@ def _nfa(e: Entry, t: IndicatorThresholds) -> bool:
 def repeat_referral(v: View, t: IndicatorThresholds) -> Flag | None:
     ind = INDICATORS["REPEAT_REFERRAL"]
     referrals = v.own(["REFERRAL", "REFERRAL_NFA"], t.social_care_agencies)
-    hits = windows(referrals, t.repeat_referrals, t.year_days)
-    if hits:
-        return flag(
-            ind,
-            "medium",
-            hits,
-            f"{count_words(len(hits), 'referral')} to children's social care {span(hits)}, "
-            "each within "
-            f"{months(t.year_days)} of the one before (a re-referral).",
-        )
-    closed = [e for e in v.entries if _nfa(e, t)]
-    hits = windows(closed, t.nfa_outcomes, t.two_years_days)
-    if hits:
-        return flag(
-            ind,
-            "medium",
-            hits,
-            f"{count_words(len(hits), 'referral or assessment', 'referrals or assessments')} "
-            "ended in "
-            f"no further action {span(hits)}: each started again "
-            f"({t.nfa_outcomes} in {months(t.two_years_days)}).",
-        )
-    return None
+    return repeated(
+        ind,
+        "medium",
+        referrals,
+        (t.repeat_referrals, t.year_days),
+        "referral",
+        "{hits} to children's social care {span}, each within {months} of the one before "
+        "(a re-referral).",
+    ) or repeated(
+        ind,
+        "medium",
+        [e for e in v.entries if _nfa(e, t)],
+        (t.nfa_outcomes, t.two_years_days),
+        ("referral or assessment", "referrals or assessments"),
+        "{hits} ended in no further action {span}: each started again ({count} in {months}).",
+    )
 
 
 def missing_repeat(v: View, t: IndicatorThresholds) -> Flag | None:
-    hits = windows(v.own(["MISSING_EPISODE"]), t.missing_episodes, t.year_days)
-    if not hits:
-        return None
-    return flag(
+    return repeated(
         INDICATORS["MISSING_REPEAT"],
         "high",
-        hits,
-        f"{count_words(len(hits), 'missing episode')} {span(hits)} "
-        f"({t.missing_episodes} in {months(t.year_days)}).",
+        v.own(["MISSING_EPISODE"]),
+        (t.missing_episodes, t.year_days),
+        "missing episode",
+        "{hits} {span} ({count} in {months}).",
     )
 
 
@@ -227,15 +217,16 @@ def education_disruption(v: View, t: IndicatorThresholds) -> Flag | None:
         found = v.own(types)
         if found:
             return flag(ind, severity, found, f"{words} on {when(found[0].day)}.")
-    hits = windows(v.own(["SUSPENSION"]), t.suspensions, t.year_days)
-    if hits:
-        return flag(
-            ind,
-            "medium",
-            hits,
-            f"{count_words(len(hits), 'suspension')} from school {span(hits)} "
-            f"({t.suspensions} in {months(t.year_days)}).",
-        )
+    suspended = repeated(
+        ind,
+        "medium",
+        v.own(["SUSPENSION"]),
+        (t.suspensions, t.year_days),
+        "suspension",
+        "{hits} from school {span} ({count} in {months}).",
+    )
+    if suspended:
+        return suspended
     worries = v.own(["SUSPENSION", "ATTENDANCE_CONCERN", "PERMANENT_EXCLUSION"]) + [
         e for e in v.own(["CONCERN"], ["SCHOOL"])
     ]

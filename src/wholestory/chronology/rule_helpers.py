@@ -48,6 +48,29 @@ def windows(entries: Sequence[Entry], k: int, days: int) -> list[Entry]:
     return sorted(hit.values(), key=lambda e: e.day)
 
 
+def repeated(
+    ind: Indicator,
+    severity: str,
+    found: Sequence[Entry],
+    rule: tuple[int, int],
+    noun: str | tuple[str, str],
+    words: str,
+) -> Flag | None:
+    """A flag when ``rule[0]`` of ``found`` fall within ``rule[1]`` days of each other, else None.
+
+    ``words`` is the explanation, with ``{hits}`` (how many, of ``noun``: a word, or
+    it and its plural), ``{span}``, ``{count}`` and ``{months}`` filled in from the run
+    and the rule, so every "so many within so long" rule quotes its threshold alike.
+    """
+    count, days = rule
+    hits = windows(found, count, days)
+    if not hits:
+        return None
+    said = count_words(len(hits), *((noun,) if isinstance(noun, str) else noun))
+    explanation = words.format(hits=said, span=span(hits), count=count, months=months(days))
+    return flag(ind, severity, hits, explanation)
+
+
 def months(days: int) -> str:
     """``365`` → ``12 months``; ``183`` → ``6 months``; ``730`` → ``24 months``."""
     return count_words(round(days / 30.44), "month")

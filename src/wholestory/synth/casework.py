@@ -20,6 +20,7 @@ from wholestory.synth.episodes import (
     day_of,
     household_note,
     missing,
+    near_miss_all,
     on_roll,
     partner_leaves,
     perpetrator,
@@ -134,9 +135,8 @@ def ace(ctx: Ctx) -> None:
 def ace_three(ctx: Ctx) -> None:
     """Near miss ACE_PROFILE: three ACE categories."""
     categories = _ace_story(ctx, 3)
-    for child in ctx.household.children:
-        ctx.design.near_miss(child, "ACE_PROFILE", "3 ACE categories: " + ", ".join(categories))
-        ctx.design.allow(child, "CHILD_DA_VICTIM")
+    note = "3 ACE categories: " + ", ".join(categories)
+    near_miss_all(ctx, "ACE_PROFILE", note, "CHILD_DA_VICTIM")
 
 
 def _concern(ctx: Ctx, child: SynthPerson, agency: str, day: dt.date) -> None:

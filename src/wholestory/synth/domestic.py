@@ -16,6 +16,7 @@ from wholestory.synth.episodes import (
     da_incident,
     day_of,
     marac,
+    near_miss_all,
     partner_leaves,
     perpetrator,
     plant_all,
@@ -96,36 +97,40 @@ def marac_repeat(ctx: Ctx) -> None:
 
 def da_two(ctx: Ctx) -> None:
     """Near miss DA_ESCALATION: two incidents within a year."""
+    first, second, _ = _two_incidents(ctx, 700, (60, 300), (150, 300))
+    near_miss_all(ctx, "DA_ESCALATION", f"2 incidents: {first}, {second}", "CHILD_DA_VICTIM")
+
+
+def _two_incidents(
+    ctx: Ctx, room: int, gap: tuple[int, int], plan: tuple[int, int]
+) -> tuple[dt.date, dt.date, dt.date]:
+    """Two incidents ``gap`` days apart, the first at least ``room`` days before AS_OF.
+
+    The first is referred and a child in need plan follows, ending ``plan`` days
+    after the second; returns both days and the plan's end.
+    """
     kids, rng = ctx.household.children, ctx.rng
-    first = ctx.between(kids[-1].dob + days(60), AS_OF - days(700))
-    second = ctx.after(first, 60, 300)
+    first = ctx.between(kids[-1].dob + days(60), AS_OF - days(room))
+    second = ctx.after(first, *gap)
     perp = perpetrator(ctx, first)
     event = da_incident(ctx, first, perp, rng.randint(3, 11), "referral")
-    assess_and_plan(ctx, day_of(event, "CSC"), kids, "cin", ctx.after(second, 150, 300))
+    plan_end = ctx.after(second, *plan)
+    assess_and_plan(ctx, day_of(event, "CSC"), kids, "cin", plan_end)
     da_incident(ctx, second, perp, rng.randint(3, 11), "notify")
-    for child in kids:
-        ctx.design.near_miss(child, "DA_ESCALATION", f"2 incidents: {first}, {second}")
-        ctx.design.allow(child, "CHILD_DA_VICTIM")
+    return first, second, plan_end
 
 
 def da_three_spread(ctx: Ctx) -> None:
     """Near miss DA_ESCALATION: three incidents, never three within 12 months."""
     kids, rng = ctx.household.children, ctx.rng
-    first = ctx.between(kids[-1].dob + days(60), AS_OF - days(1300))
-    second = ctx.after(first, 60, 200)
-    perp = perpetrator(ctx, first)
-    event = da_incident(ctx, first, perp, rng.randint(3, 11), "referral")
-    plan_end = ctx.after(second, 150, 200)
-    assess_and_plan(ctx, day_of(event, "CSC"), kids, "cin", plan_end)
-    da_incident(ctx, second, perp, rng.randint(3, 11), "notify")
+    first, second, plan_end = _two_incidents(ctx, 1300, (60, 200), (150, 200))
     third = max(plan_end + days(230), second + days(440)) + days(rng.randint(0, 60))
     perp3 = perpetrator(ctx, third)
     event3 = da_incident(ctx, third, perp3, rng.randint(3, 11), "referral")
     referred = day_of(event3, "CSC")
     assess_and_plan(ctx, referred, kids, "eh", ctx.after(referred, 150, 250))
-    for child in kids:
-        ctx.design.near_miss(child, "DA_ESCALATION", f"3 incidents: {first}, {second}, {third}")
-        ctx.design.allow(child, "CHILD_DA_VICTIM")
+    note = f"3 incidents: {first}, {second}, {third}"
+    near_miss_all(ctx, "DA_ESCALATION", note, "CHILD_DA_VICTIM")
 
 
 def dash_13(ctx: Ctx) -> None:
@@ -133,6 +138,4 @@ def dash_13(ctx: Ctx) -> None:
     kids = ctx.household.children
     day = ctx.between(kids[-1].dob + days(60), AS_OF - days(420))
     single_incident(ctx, day, 13)
-    for child in kids:
-        ctx.design.near_miss(child, "MARAC_CRITERIA", f"DASH 13 yes on {day}")
-        ctx.design.allow(child, "CHILD_DA_VICTIM")
+    near_miss_all(ctx, "MARAC_CRITERIA", f"DASH 13 yes on {day}", "CHILD_DA_VICTIM")

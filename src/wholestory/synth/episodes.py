@@ -386,3 +386,10 @@ def plant_all(ctx: Ctx, code: str, note: str, *also: str) -> None:
     for child in ctx.household.children:
         ctx.design.plant(child, code, note)
         ctx.design.allow(child, *also)
+
+
+def near_miss_all(ctx: Ctx, code: str, note: str, *also: str) -> None:
+    """Mark every child as a near miss of ``code``, as :func:`plant_all` plants one."""
+    for child in ctx.household.children:
+        ctx.design.near_miss(child, code, note)
+        ctx.design.allow(child, *also)

@@ -22,6 +22,8 @@ from wholestory.access import (
     BOARD,
     CAPABILITIES,
     CASEWORK,
+    CHAIR,
+    COORDINATOR,
     DATA,
     GOVERNANCE,
     IDENTITY,
@@ -145,6 +147,8 @@ EXPECTED: dict[str, Expect] = {
     "api/v1/people/<ws_id>/chronology": api_person,
     "api/v1/search": roles(SEARCHERS, no=403),
     "api/v1/flags": roles({MANAGER, LEAD}),
+    "marac": roles({COORDINATOR, CHAIR}),  # the Marac referral list, partnership-wide
+    "marac/decide": roles({COORDINATOR}, ok=404),  # no candidate named: nothing to decide
     "api/v1/": everyone(404),
     "api/v1/^.*$": everyone(404),
 }

@@ -38,6 +38,7 @@ USERS: tuple[tuple[str, str, str], ...] = (
     ("ivy.police", "POLICE", "identity"),  # reviews pairs with a Police record (issue 11, M2)
     ("ian.identity", "PARTNERSHIP", "identity"),  # reviews every pair
     ("gil.governance", "PARTNERSHIP", "governance"),
+    ("cody.coordinator", "PARTNERSHIP", "coordinator"),  # the Marac referral list (issue 13)
 )
 #: The teams of the seeded users who have one, as the synthetic police records name them. The
 #: default agreement makes the police team-level: the practitioner is in a team that holds
@@ -161,7 +162,7 @@ def sign_in(client: object, username: str) -> None:
     """Sign a Django test client in, passing the second factor where the role needs one."""
     response = client.post("/login", {"username": username, "password": PASSWORD})  # type: ignore[attr-defined]
     assert response.status_code == 302, response.content[:500]
-    if username.startswith(("lee.", "liz.", "ada.", "gil.", "dot.")):
+    if username.startswith(("lee.", "liz.", "ada.", "gil.", "dot.", "cody.")):
         response = client.post("/two-factor", {"code": totp_code(username)})  # type: ignore[attr-defined]
         assert response.status_code == 302, response.content[:500]
 

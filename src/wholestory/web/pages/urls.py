@@ -15,6 +15,7 @@ from wholestory.web.pages import (
     views_duplicates,
     views_figures,
     views_flags,
+    views_marac,
     views_notifications,
     views_person,
     views_records,
@@ -48,4 +49,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *views_uploads.urls,
     *views_approvals.urls,
     *views_sharing.urls,
+    *views_marac.urls,
 ]

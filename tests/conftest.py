@@ -59,6 +59,7 @@ TABLES = (
     "ws_household_link",
     "ws_agency_setting",
     "ws_marac_decision",
+    "ws_confidential_address",
 )
 
 

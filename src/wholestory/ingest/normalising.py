@@ -13,8 +13,10 @@ from typing import Final
 import polars as pl
 
 from wholestory.ingest.classify import classify
+from wholestory.ingest.confidential import confidential_flag, set_aside
 from wholestory.ingest.profiles import Profile
 from wholestory.ingest.row_checks import NULL_STR, lookup, restricted_code, verdict, why
+from wholestory.records.confidential import CONFIDENTIAL_FIELDS
 from wholestory.records.dates import date_exprs
 from wholestory.records.identifiers import nhs_exprs, postcode_exprs, upn_exprs
 from wholestory.records.template import COLUMNS, SEXES
@@ -26,6 +28,7 @@ _TIME_RE: Final = r"^([01]?[0-9]|2[0-3]):([0-5][0-9])(:[0-5][0-9])?$"
 _DERIVED: Final[dict[str, tuple[str, ...]]] = {
     "event_date": ("event_date_approximate", "event_date_start"),
     "event_type": ("event_type_inferred",),
+    "address_confidential": CONFIDENTIAL_FIELDS,
 }
 
 #: Columns of a validated event row, as the store holds them: the template's, each
@@ -58,7 +61,7 @@ def normalise_events(
     nhs, nhs_problem = nhs_exprs(pl.col("nhs_number"))
     postcode, postcode_problem = postcode_exprs(pl.col("postcode"))
     upn, upn_problem = upn_exprs(pl.col("upn"))
-    rows = checked.lazy()
+    rows = set_aside(checked).lazy()
     rows = lookup(
         rows,
         "date_of_birth",
@@ -135,6 +138,8 @@ def normalise_events(
         opt(pl.col("practitioner")).alias("practitioner"),
         opt(pl.col("team")).alias("team"),
         pl.col("_death").alias("date_of_death"),
+        confidential_flag().alias("address_confidential"),
+        *CONFIDENTIAL_FIELDS,
         restricted_code().alias("restricted"),
         pl.when(warning_text != "").then(warning_text).alias("warnings"),
         "source_row",

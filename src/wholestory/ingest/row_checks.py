@@ -109,7 +109,9 @@ def split(frame: pl.LazyFrame, problems: dict[str, pl.Expr]) -> tuple[pl.DataFra
     )
     good = flagged.filter(~pl.col("_bad")).drop(*names, "_bad")
     columns, reasons = verdict({name: pl.col(f"_p_{name}") for name in problems})
-    keys = [c for c in ("agency", "record_id") if c in flagged.columns]
+    # The keys resolve a later correction; the mark keeps a confidential address out of
+    # the quarantined row (wholestory.ingest.confidential.hide_in_raw).
+    keys = [c for c in ("agency", "record_id", "address_confidential") if c in flagged.columns]
     bad = flagged.filter(pl.col("_bad")).select(
         "source_row", *keys, _columns=columns, _reason=reasons
     )

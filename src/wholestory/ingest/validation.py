@@ -29,6 +29,7 @@ from typing import Final
 
 import polars as pl
 
+from wholestory.ingest.confidential import confidential_problem, hide_in_raw
 from wholestory.ingest.limits import Limits, cut_cell
 from wholestory.ingest.normalising import PROVENANCE_KEYS, RECORD_FIELDS, normalise_events
 from wholestory.ingest.profiles import Profile
@@ -195,8 +196,11 @@ def validate_events(
     )
     problems["date_of_death"] = first(problems["date_of_death"], death_problem(profile, today))
     problems["restricted"] = first(problems["restricted"], restricted_problem())
+    problems["address_confidential"] = first(
+        problems["address_confidential"], confidential_problem()
+    )
     good, verdicts = split(data, problems)
-    rejected = _rejections(chunk, header, verdicts)
+    rejected = _rejections(chunk, header, verdicts, mapping)
     normalised, warnings = normalise_events(good, profile, today)
     return Checked(good=normalised, rejected=rejected, warnings=warnings)
 
@@ -221,17 +225,25 @@ def validate_relationships(
     good, verdicts = split(data, problems)
     return Checked(
         good=good.select(RELATIONSHIP_FIELDS),
-        rejected=_rejections(chunk, header, verdicts),
+        rejected=_rejections(chunk, header, verdicts, {}),
         warnings=0,
     )
 
 
-def _rejections(chunk: pl.DataFrame, header: list[str], bad: pl.DataFrame) -> list[Rejection]:
-    """Rejected rows, with their cells as read (looked up by source row)."""
+def _rejections(
+    chunk: pl.DataFrame, header: list[str], bad: pl.DataFrame, mapping: dict[int, str]
+) -> list[Rejection]:
+    """Rejected rows, with their cells as read (looked up by source row).
+
+    A row that says its address is confidential keeps it out of quarantine too.
+    """
     if bad.is_empty():
         return []
     originals = chunk.join(bad.select("source_row"), on="source_row", how="semi")
     cells = {row[-1]: list(row[:-1]) for row in originals.rows()}
+    if "address_confidential" in bad.columns:
+        for row, said in bad.select("source_row", "address_confidential").rows():
+            cells[row] = hide_in_raw(cells[row], mapping, str(said or ""))
     keys = bad.select(
         pl.col("agency") if "agency" in bad.columns else pl.lit(None, dtype=pl.String),
         pl.col("record_id") if "record_id" in bad.columns else pl.lit(None, dtype=pl.String),

@@ -27,6 +27,7 @@ from typing import Any, Protocol
 
 import polars as pl
 
+from wholestory.store import confidential
 from wholestory.store.connection import Store
 from wholestory.store.imports import (
     Arrival,
@@ -139,6 +140,8 @@ class InlineWriter:
             resolve_quarantine(self.store, str(agency), ids, self._import_id, self._start.now)
 
     def commit(self, counts: dict[str, int], now: str) -> None:
+        """Hide records at a confidential place (any agency's), then close the import."""
+        confidential.hide_places(self.store, now)
         finish_import(self.store, self._import_id, counts, now)
         self.store.commit()
         self._start = None

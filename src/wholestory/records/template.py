@@ -34,6 +34,7 @@ COLUMNS: Final[tuple[str, ...]] = (
     "practitioner",
     "team",
     "date_of_death",
+    "address_confidential",
     "restricted",
 )
 
@@ -220,6 +221,12 @@ RESTRICTED_YES: Final[frozenset[str]] = frozenset({"YES", "Y", "TRUE", "1"})
 #: Words (upper-cased) that say a record is ordinary, as a blank cell does: an export's
 #: yes/no column needs no rewriting.
 RESTRICTED_NO: Final[frozenset[str]] = frozenset({"NO", "N", "FALSE", "0"})
+
+#: Words (upper-cased) in ``address_confidential`` that hide the row's address: the
+#: template's ``Y`` and an export's other ways of saying yes.
+CONFIDENTIAL_YES: Final[frozenset[str]] = frozenset({"Y", "YES", "TRUE", "1"})
+#: Words (upper-cased) that leave an address as it is, as a blank cell does.
+CONFIDENTIAL_NO: Final[frozenset[str]] = frozenset({"N", "NO", "FALSE", "0"})
 
 #: The longest text we accept in one cell. A 100,000-character summary is a
 #: real (if unusual) case note; a multi-megabyte cell is a broken export.

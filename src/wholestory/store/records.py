@@ -16,6 +16,8 @@ from typing import Any, Final
 
 import polars as pl
 
+from wholestory.records.confidential import CONFIDENTIAL_FIELDS
+from wholestory.store import confidential
 from wholestory.store.connection import Store
 
 RECORD_TABLE: Final = "ws_record"
@@ -24,7 +26,7 @@ RELATIONSHIP_TABLE: Final = "ws_relationship"
 
 #: Columns added to the template after rows were first stored: part of a row's hash only
 #: when filled, so a row imported before the column existed is still unchanged on re-import.
-LATER_COLUMNS: Final = ("date_of_death", "restricted")
+LATER_COLUMNS: Final = ("date_of_death", "restricted", "address_confidential", *CONFIDENTIAL_FIELDS)
 
 #: Columns of ws_record the writer adds to a validated row (the primary key aside).
 RECORD_WRITE_COLUMNS_EXTRA: Final = ("row_hash", "import_id", "created_at", "updated_at")
@@ -108,14 +110,16 @@ def write_records(
     them all at once, which succeeds when none is in the store yet. Otherwise
     each row is looked up. Rows repeating an (agency, record_id) within the frame are
     applied in file order, one generation at a time, so the last one wins and
-    every earlier one is accounted for.
+    every earlier one is accounted for. A confidential address is part of the
+    row's hash but is written only to its own table (:mod:`wholestory.store.confidential`).
     """
     counts = WriteCounts()
     if frame.is_empty():
         return counts
-    frame = with_content_hash(frame)
+    frame, secret = confidential.split_off(with_content_hash(frame))
     stamps: dict[str, int | str] = {"import_id": import_id, "created_at": now, "updated_at": now}
     if unique_keys and store.try_insert_frame(RECORD_TABLE, frame, stamps):
+        confidential.keep(store, secret, now)
         return WriteCounts(inserted=frame.height)
     numbered = frame.with_columns(
         pl.int_range(pl.len()).over(["agency", "record_id"]).alias("_occurrence")
@@ -124,6 +128,7 @@ def write_records(
     for generation in range(generations):
         batch = numbered.filter(pl.col("_occurrence") == generation).drop("_occurrence")
         counts.add(_write_generation(store, batch, import_id, now))
+    confidential.keep(store, secret, now)
     return counts
 
 
@@ -177,7 +182,20 @@ def _write_generation(store: Store, batch: pl.DataFrame, import_id: int, now: st
             f"UPDATE {RECORD_TABLE} SET {assignments} WHERE id = ?",
             updates,
         )
+        _forget_unmarked(store, changed)
     return WriteCounts(inserted=new.height, updated=changed.height, unchanged=unchanged)
+
+
+def _forget_unmarked(store: Store, changed: pl.DataFrame) -> None:
+    """Records sent again without the confidential mark no longer keep an address apart;
+    those sent again with it lose the address from their history too."""
+    if "address_confidential" not in changed.columns:
+        return
+    marked = changed.filter(pl.col("address_confidential").fill_null(False))
+    confidential.hide_in_versions(store, marked["_pk"].to_list())
+    plain = changed.filter(pl.col("address_confidential").is_null())
+    for (agency,), group in plain.group_by(["agency"]):
+        confidential.forget(store, str(agency), group["record_id"].to_list())
 
 
 def _keep_versions(store: Store, pks: list[int], import_id: int, now: str) -> None:

@@ -84,6 +84,11 @@ class Record(models.Model):
         help_text="The restricted category code the agency marked the record with; "
         "null for an ordinary record.",
     )
+    address_confidential = models.BooleanField(
+        null=True,
+        help_text="True when the address is confidential: it is then only in "
+        "ws_confidential_address, and address and postcode here are empty.",
+    )
     provenance = models.JSONField(null=True)
     row_hash = models.CharField(max_length=32)
     source_row = models.IntegerField()
@@ -110,6 +115,29 @@ class Record(models.Model):
                 condition=models.Q(event_id__isnull=False),
             ),
         ]
+
+
+class ConfidentialAddress(models.Model):
+    """A confidential address (a refuge, a victim's new home), kept apart from its record.
+
+    Only ``wholestory.store.confidential.address_of`` reads it, for the recording
+    agency, the IDVA and the Marac coordinator (``access.sees_confidential_address``).
+    """
+
+    agency = models.CharField(max_length=32)
+    record_id = models.TextField()
+    address = models.TextField(null=True)
+    postcode = models.CharField(max_length=16, null=True)
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "ws_confidential_address"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "record_id"], name="ws_confidential_address_record"
+            )
+        ]
+        indexes = [models.Index(fields=["postcode"], name="ws_confidential_postcode")]
 
 
 class RecordVersion(models.Model):

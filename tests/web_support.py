@@ -10,11 +10,17 @@ agencies), all with :data:`PASSWORD`.
 from __future__ import annotations
 
 import contextlib
+import csv
+import datetime as dt
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Final
 
+from wholestory.records.keys import source_key
+from wholestory.records.template import COLUMNS
 from wholestory.store import Store, StoreURL, open_store
 from wholestory.store.url import django_database_settings
 from wholestory.web.bootstrap import setup_django
@@ -39,6 +45,10 @@ USERS: tuple[tuple[str, str, str], ...] = (
     ("ian.identity", "PARTNERSHIP", "identity"),  # reviews every pair
     ("gil.governance", "PARTNERSHIP", "governance"),
     ("cody.coordinator", "PARTNERSHIP", "coordinator"),  # the Marac referral list (issue 13)
+    # Safe addresses (issue 13): the perpetrator's probation officer must not learn the
+    # refuge; the domestic abuse service that recorded it may read it.
+    ("pip.probation", "PROBATION", "practitioner"),
+    ("dee.das", "DA_SERVICE", "practitioner"),
 )
 #: The teams of the seeded users who have one, as the synthetic police records name them. The
 #: default agreement makes the police team-level: the practitioner is in a team that holds
@@ -93,6 +103,7 @@ class Seeded:
     store: Store
     folder: Path
     users: dict[str, tuple[str, str]] = field(default_factory=dict)  # username -> (agency, role)
+    refuge: Refuge | None = None
 
     def person_known_to(self, agency: str, child: bool = True, team: str | None = None) -> str:
         """A WholeStory person whose records include ``agency``'s (a child by default).
@@ -110,6 +121,8 @@ class Seeded:
             "AND r.person_id = s.person_id AND r.team = ?)) ORDER BY s.ws_person_id LIMIT 1",
             [agency, child, team, team],
         )
+        if not row and child:  # probation, a domestic abuse service: adults' agencies
+            return self.person_known_to(agency, False, team)
         return str(row[0][0])
 
     def person_unknown_to(self, agency: str) -> str:
@@ -125,8 +138,91 @@ class Seeded:
         raise LookupError(f"everyone is known to {agency}")
 
 
-def seed(store: Store, folder: Path, children: int = 60, seed_number: int = 4) -> Seeded:
-    """A partnership imported, linked and built, and one user per role."""
+#: The refuge ``add_refuge`` records (synthetic: the XZ postcode area does not exist).
+REFUGE: Final = ("Flat 3, 27 Sorrel Gardens", "XZ9 4RF")
+#: Any trace of the refuge in a page: its street or its postcode, however spaced.
+REFUGE_TRACE: Final = re.compile(r"sorrel|xz9\s*4rf", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Refuge:
+    """Who ``add_refuge`` wrote records for, by their police keys, and the records themselves."""
+
+    victim: str
+    perpetrator: str
+    child: str
+    records: tuple[tuple[str, str], ...]  # (agency, record_id) of each record at the refuge
+
+
+def add_refuge(folder: Path) -> Refuge:
+    """The victim of the partnership's first police domestic incident flees with a child.
+
+    The domestic abuse service records her at a refuge, marked confidential; the
+    child's new school records him there unmarked; probation supervises the
+    perpetrator. Their details are copied from the police records, so linking
+    joins them to the people the police know.
+    """
+    with (folder / "police.csv").open(encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["event_type"] == "DA_INCIDENT"]
+    event = next(
+        e for e in dict.fromkeys(r["event_id"] for r in rows)
+        if {"VICTIM", "SUSPECT"} <= {r["role"] for r in rows if r["event_id"] == e}
+        and any(r["role"] in ("PRESENT", "HOUSEHOLD_MEMBER") for r in rows if r["event_id"] == e)
+    )  # fmt: skip
+    at = [r for r in rows if r["event_id"] == event]
+    victim = next(r for r in at if r["role"] == "VICTIM")
+    perpetrator = next(r for r in at if r["role"] == "SUSPECT")
+    child = next(r for r in at if r["role"] in ("PRESENT", "HOUSEHOLD_MEMBER"))
+    day = (dt.date.fromisoformat(victim["event_date"]) + dt.timedelta(days=9)).isoformat()
+    address, postcode = REFUGE
+    written = [
+        _moved(victim, "DA_SERVICE", "DAS-REFUGE-1", day, "DA_SERVICE_CONTACT", "VICTIM", "Y",
+               f"Moved with the children to {address}, {postcode}; safety plan agreed"),
+        _moved(child, "SCHOOL", "SCH-REFUGE-1", day, "ATTENDANCE_CONCERN", "SUBJECT", "",
+               "Joined the school; living at 27 Sorrel Gardens with mum"),
+        _moved(perpetrator, "PROBATION", "PRB-REFUGE-1", day, "RELEASE", "SUBJECT", "",
+               "Released on licence; no contact with the victim or the children",
+               address=perpetrator["address"], postcode=perpetrator["postcode"]),
+    ]  # fmt: skip
+    with (folder / "refuge.csv").open("w", encoding="utf-8", newline="") as handle:
+        out = csv.DictWriter(handle, fieldnames=list(COLUMNS))
+        out.writeheader()
+        out.writerows(written)
+    keys = [source_key("POLICE", r["person_id"]) for r in (victim, perpetrator, child)]
+    return Refuge(*keys, records=tuple((r["agency"], r["record_id"]) for r in written[:2]))
+
+
+def _moved(
+    person: dict[str, str],
+    agency: str,
+    record_id: str,
+    day: str,
+    event_type: str,
+    role: str,
+    confidential: str,
+    summary: str,
+    address: str = REFUGE[0],
+    postcode: str = REFUGE[1],
+) -> dict[str, str]:
+    """One agency's record of ``person`` (copied from a police record) on ``day``."""
+    row = dict.fromkeys(COLUMNS, "")
+    same = ("given_name", "family_name", "date_of_birth", "sex", "nhs_number")
+    row.update({c: person[c] for c in same})
+    row.update(
+        agency=agency, record_id=record_id, person_id=f"{record_id}-P", address=address,
+        postcode=postcode, role=role, event_date=day, event_type=event_type, summary=summary,
+        address_confidential=confidential,
+    )  # fmt: skip
+    return row
+
+
+def seed(
+    store: Store, folder: Path, children: int = 60, seed_number: int = 4, refuge: bool = False
+) -> Seeded:
+    """A partnership imported, linked and built, and one user per role.
+
+    With ``refuge``, :func:`add_refuge` adds a victim's confidential address (issue 13).
+    """
     from wholestory.access import TWO_FACTOR_REQUIRED
     from wholestory.chronology.stored import build_all
     from wholestory.identity import LinkThresholds, link_all
@@ -136,10 +232,12 @@ def seed(store: Store, folder: Path, children: int = 60, seed_number: int = 4) -
 
     if not (folder / "manifest.json").exists():
         generate(children, seed_number, folder)
+    if refuge:
+        seeded_refuge = add_refuge(folder)
     ingest_paths(store, [folder])
     link_all(store, thresholds=LinkThresholds())
     build_all(store)
-    seeded = Seeded(store, folder)
+    seeded = Seeded(store, folder, refuge=seeded_refuge if refuge else None)
     for username, agency, role in USERS:
         user = add_user(username, agency, role, PASSWORD, TEAMS.get(username, ""),
                         check_password=False)  # fmt: skip

@@ -319,6 +319,18 @@ CAPABILITIES: Final[dict[str, tuple[str, frozenset[str]]]] = {
 }
 
 
+#: Who reads a confidential address (a refuge, a victim's new home) besides the agency that
+#: recorded it: the IDVA, who works with the victim there, and the Marac coordinator, who
+#: plans her safety. Everyone else, whatever else they may see, reads "Confidential address"
+#: (shared/spec/domestic-abuse.md): a worker who can see the perpetrator must not learn it.
+SEES_CONFIDENTIAL_ADDRESSES: Final = frozenset({IDVA, COORDINATOR})
+
+
+def sees_confidential_address(viewer: Viewer, recorded_by: str) -> bool:
+    """Whether ``viewer`` may read a confidential address that ``recorded_by`` recorded."""
+    return viewer.agency == recorded_by or viewer.role in SEES_CONFIDENTIAL_ADDRESSES
+
+
 def may(viewer: Viewer, capability: str) -> Decision:
     """Whether the viewer's role has a capability (a page or action not about one person)."""
     what, roles = CAPABILITIES[capability]

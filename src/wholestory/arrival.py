@@ -332,7 +332,7 @@ def waiting_uploads(store: Store, agency: str) -> list[Upload]:
 #: What a lead sees of each uploaded record before confirming it.
 UPLOAD_COLUMNS: Final = (
     "record_id", "given_name", "family_name", "date_of_birth", "postcode", "address",
-    "event_date", "event_type", "summary",
+    "address_confidential", "event_date", "event_type", "summary",
 )  # fmt: skip
 
 

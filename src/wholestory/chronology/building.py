@@ -37,6 +37,7 @@ from wholestory.chronology.vocabulary import (
     category_of,
     relation_words,
 )
+from wholestory.records.confidential import SHOWN as CONFIDENTIAL_SHOWN
 from wholestory.records.keys import split_key
 
 #: A household member's record counts from this many days before the first
@@ -384,9 +385,11 @@ def describe_person(material: Material) -> Subject:
         ],
         addresses=list(
             dict.fromkeys(
-                ", ".join(p for p in (r.address, r.postcode) if p)
+                CONFIDENTIAL_SHOWN
+                if r.address_confidential
+                else ", ".join(p for p in (r.address, r.postcode) if p)
                 for r in sorted(ordinary, key=lambda r: r.day)
-                if r.address or r.postcode
+                if r.address or r.postcode or r.address_confidential
             )
         ),
         identifiers={

@@ -63,6 +63,7 @@ class Row(NamedTuple):
     person: str  # WholeStory id, or AGENCY:PERSON_ID while the source person is unlinked
     date_of_death: str | None = None  # YYYY-MM-DD, where the agency knows the person died
     restricted: str | None = None  # the restricted category code the agency marked it with
+    address_confidential: bool = False  # the address is kept apart (store/confidential.py)
     #: ``AGENCY:PERSON_ID`` (records/keys.py), made once when the row is read: a
     #: chronology reads it tens of thousands of times.
     key: str = ""
@@ -82,7 +83,7 @@ _COLUMNS: Final = (
     "agency, record_id, person_id, given_name, family_name, date_of_birth, sex, nhs_number, "
     "upn, postcode, address, role, event_id, event_date, event_date_approximate, "
     "event_date_start, event_type, event_type_inferred, summary, action, outcome, "
-    "practitioner, team, date_of_death, restricted"
+    "practitioner, team, date_of_death, restricted, address_confidential"
 )
 
 
@@ -147,6 +148,7 @@ def _row(values: Sequence[Any], person: str) -> Row:
         person,
         None if values[23] is None else str(values[23]),
         None if values[24] is None else str(values[24]),
+        bool(values[25]),
         source_key(str(text[0]), str(text[2])),
     )
 

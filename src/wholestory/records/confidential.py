@@ -13,6 +13,9 @@ from typing import Final
 #: Columns of a validated row that carry a confidential address to the store's own table.
 CONFIDENTIAL_FIELDS: Final = ("confidential_address", "confidential_postcode")
 
+#: What a page, a download or the API shows in place of a confidential address.
+SHOWN: Final = "Confidential address"
+
 #: What free text says in place of a confidential address or its postcode.
 HIDDEN: Final = "[confidential address]"
 

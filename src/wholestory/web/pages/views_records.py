@@ -17,10 +17,12 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from wholestory.access import Decision
+from wholestory.access import Decision, Viewer, sees_confidential_address
 from wholestory.chronology.vocabulary import agency_name
+from wholestory.records.confidential import SHOWN as CONFIDENTIAL_SHOWN
 from wholestory.sharing import FULL, RESTRICTED
 from wholestory.sharing.decide import RESTRICTED_WORDS
+from wholestory.store.confidential import address_of
 from wholestory.web.pages.guard import core_store, person_page, viewer_of
 from wholestory.web.pages.person_presenting import who_is
 from wholestory.web.pages.presenting import when
@@ -39,12 +41,16 @@ def record_view(
         return not_in_chronology(request)
     columns = [c for c, _ in RECORD_PAGE_ROWS]
     rows = store.query(
-        f"SELECT {', '.join(columns)} FROM ws_record WHERE agency = ? AND record_id = ?",
+        f"SELECT {', '.join(columns)}, address_confidential FROM ws_record "
+        "WHERE agency = ? AND record_id = ?",
         [agency, record_id],
     )
     if not rows:
         return not_in_chronology(request)
-    values = _as_shared(dict(zip(columns, rows[0], strict=True)), loaded.records[agency, record_id])
+    values = dict(zip(columns, rows[0][:-1], strict=True))
+    if rows[0][-1]:
+        values |= _confidential(store, viewer_of(request), agency, record_id)
+    values = _as_shared(values, loaded.records[agency, record_id])
     shown = [
         {"label": label, "value": _shown(values[column])}
         for column, label in RECORD_PAGE_ROWS
@@ -83,6 +89,23 @@ def _as_shared(values: dict[str, Any], level: str) -> dict[str, Any]:
         kept = {c: v for c, v in values.items() if c in _RESTRICTED_KEEPS}
         return {c: kept.get(c) for c in values} | {"event_type": RESTRICTED_WORDS}
     return {c: (None if c in _NOT_AT_INVOLVEMENT else v) for c, v in values.items()}
+
+
+def _confidential(store: Any, viewer: Viewer, agency: str, record_id: str) -> dict[str, Any]:
+    """A confidential address as this viewer may see it: the address, or only that there is one.
+
+    The address is read from its own table only for the recording agency, the IDVA and
+    the Marac coordinator (``access.sees_confidential_address``).
+    """
+    kept = (
+        address_of(store, agency, record_id) if sees_confidential_address(viewer, agency) else None
+    )
+    if kept is None:
+        return {"address": CONFIDENTIAL_SHOWN, "postcode": None}
+    return {
+        "address": f"{kept.address or ''} ({CONFIDENTIAL_SHOWN.lower()})",
+        "postcode": kept.postcode,
+    }
 
 
 def not_in_chronology(request: HttpRequest) -> HttpResponse:

@@ -9,6 +9,7 @@ group leaves room for the quarterly dataset (``marac dataset``).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Annotated
 
 import typer
@@ -61,16 +62,22 @@ def _print(found: ReferralList) -> None:
     if not found.candidates:
         console.print(words.NO_CANDIDATES)
     for c in found.candidates:
-        console.print(f"{c.victim}  {c.words}, met {c.met_on}: {c.detail}", markup=False)
-        console.print(f"  evidence: {', '.join(c.evidence)}", markup=False)
-        if c.perpetrators:
-            console.print(f"  perpetrator: {', '.join(c.perpetrators)}", markup=False)
-        console.print(f"  children: {', '.join(c.children) or words.NO_CHILDREN}", markup=False)
+        title = f"{c.victim}  {c.words}, met {c.met_on}: {c.detail}"
+        _case(title, c.evidence, c.children, c.perpetrators)
     console.print()
     console.print(f"{words.REFERRALS_HEADING} ({len(found.referrals)})", style="bold")
     if not found.referrals:
         console.print(words.NO_REFERRALS)
     for r in found.referrals:
-        console.print(f"{r.victim}  referred by {r.agency} on {r.day}", markup=False)
-        console.print(f"  evidence: {', '.join(r.evidence)}", markup=False)
-        console.print(f"  children: {', '.join(r.children) or words.NO_CHILDREN}", markup=False)
+        _case(f"{r.victim}  referred by {r.agency} on {r.day}", r.evidence, r.children)
+
+
+def _case(
+    title: str, evidence: Sequence[str], children: Sequence[str], perpetrators: Sequence[str] = ()
+) -> None:
+    """One victim's line, their evidence, the perpetrator if named, the household's children."""
+    console.print(title, markup=False)
+    console.print(f"  evidence: {', '.join(evidence)}", markup=False)
+    if perpetrators:
+        console.print(f"  perpetrator: {', '.join(perpetrators)}", markup=False)
+    console.print(f"  children: {', '.join(children) or words.NO_CHILDREN}", markup=False)

@@ -57,12 +57,11 @@ def names_of(store: Store, people: Sequence[str]) -> dict[str, str]:
     """A name for each person, as the first of their agencies' records gives it."""
     if not people:
         return {}
-    linked, params = store.keys_in("ws_person_id", list(people))
-    own, more = store.keys_in("key", list(people))
+    either, params = store.either_in(("ws_person_id", "key"), people)
     rows = store.query(
         "SELECT COALESCE(ws_person_id, key), given_name, family_name FROM ws_source_person "
-        f"WHERE {linked} OR {own} ORDER BY key",
-        [*params, *more],
+        f"WHERE {either} ORDER BY key",
+        params,
     )
     found: dict[str, str] = {}
     for person, given, family in rows:

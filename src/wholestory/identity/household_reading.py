@@ -183,12 +183,11 @@ def links_from(store: Store, keys: Sequence[str]) -> list[LinkFromOneSide]:
     if not keys:
         return []
     mine = set(keys)
-    in_a, params_a = store.keys_in("key_a", list(keys))
-    in_b, params_b = store.keys_in("key_b", list(keys))
+    either, params = store.either_in(("key_a", "key_b"), list(keys))
     rows = store.query(
         "SELECT key_a, key_b, basis, detail, first_date, last_date FROM ws_household_link "
-        f"WHERE {in_a} OR {in_b}",
-        [*params_a, *params_b],
+        f"WHERE {either}",
+        params,
     )
     return [
         LinkFromOneSide(a if a in mine else b, b if a in mine else a, basis, detail, first, last)

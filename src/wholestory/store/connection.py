@@ -212,6 +212,15 @@ class Store:
             return f"{column} IN (SELECT value FROM json_each(?))", [json.dumps(list(values))]
         return f"{column} = ANY(?)", [list(values)]
 
+    def either_in(self, columns: Sequence[str], values: Sequence[Any]) -> tuple[str, list[Any]]:
+        """``(a IN (...) OR b IN (...))``: rows where any of ``columns`` is among ``values``."""
+        conditions, params = [], []
+        for column in columns:
+            condition, more = self.keys_in(column, values)
+            conditions.append(condition)
+            params.extend(more)
+        return f"({' OR '.join(conditions)})", params
+
 
 def sqlite_pragmas(wait_seconds: float) -> tuple[str, ...]:
     """How every connection to an SQLite store is set up, whichever driver opens it."""

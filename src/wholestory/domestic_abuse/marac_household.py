@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Final
 
+from wholestory.domestic_abuse.school_days import age_on
 from wholestory.identity.household_reading import household_members
 from wholestory.store.connection import Store
 
@@ -23,21 +24,20 @@ def children_of(store: Store, victim: str, named: Iterable[str] = ()) -> tuple[s
     """The children (under 18 today) in the victim's household, or named in her events."""
     members = {m.ws_person_id for m in household_members(store, victim)} | set(named)
     members.discard(victim)
-    births = _births(store, sorted(members))
+    births = births_of(store, sorted(members))
     today = dt.date.today()
-    return tuple(sorted(p for p, born in births.items() if _age(born, today) < CHILD_AGE))
+    return tuple(sorted(p for p, born in births.items() if age_on(born, today) < CHILD_AGE))
 
 
-def _births(store: Store, people: list[str]) -> dict[str, dt.date]:
+def births_of(store: Store, people: list[str]) -> dict[str, dt.date]:
     """Each person's earliest recorded full date of birth; people with none are left out."""
     if not people:
         return {}
-    linked, params = store.keys_in("ws_person_id", people)
-    own, more = store.keys_in("key", people)
+    either, params = store.either_in(("ws_person_id", "key"), people)
     rows = store.query(
         "SELECT COALESCE(ws_person_id, key), date_of_birth FROM ws_source_person "
-        f"WHERE ({linked} OR {own}) AND date_of_birth IS NOT NULL",
-        [*params, *more],
+        f"WHERE {either} AND date_of_birth IS NOT NULL",
+        params,
     )
     found: dict[str, dt.date] = {}
     for person, text in rows:
@@ -47,10 +47,6 @@ def _births(store: Store, people: list[str]) -> dict[str, dt.date]:
             continue
         found[str(person)] = min(born, found.get(str(person), born))
     return found
-
-
-def _age(born: dt.date, on: dt.date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 def names_of(store: Store, people: Sequence[str]) -> dict[str, str]:

@@ -82,10 +82,11 @@ def of_school_age(born: dt.date, on: dt.date) -> bool:
     """
     start = school_year_start(on)
     in_reception_or_above = born <= dt.date(start - 4, 8, 31)
-    return in_reception_or_above and _age(born, on) <= OLDEST
+    return in_reception_or_above and age_on(born, on) <= OLDEST
 
 
-def _age(born: dt.date, on: dt.date) -> int:
+def age_on(born: dt.date, on: dt.date) -> int:
+    """Age in whole years on ``on``: a birthday counts from the day itself."""
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 

@@ -60,6 +60,7 @@ TABLES = (
     "ws_agency_setting",
     "ws_marac_decision",
     "ws_confidential_address",
+    "ws_encompass_notice",
 )
 
 

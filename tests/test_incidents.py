@@ -36,7 +36,7 @@ PEOPLE = {  # (agency, person id) -> (WholeStory id, given name, born)
 }
 
 
-def _row(n: int, agency: str, person: str, role: str, day: str, kind: str, **more: str) -> dict:  # type: ignore[type-arg]
+def record(n: int, agency: str, person: str, role: str, day: str, kind: str, **more: str) -> dict:  # type: ignore[type-arg]
     _, given, born = PEOPLE[agency, person]
     values = {
         "agency": agency, "record_id": f"{agency[:1]}{n}", "person_id": person, "role": role,
@@ -47,19 +47,22 @@ def _row(n: int, agency: str, person: str, role: str, day: str, kind: str, **mor
     return event_row(n, **values)
 
 
-def _load(store: Store, tmp_path: Path) -> None:
+def load(store: Store, tmp_path: Path, more: list[dict[str, str]] | None = None) -> None:
+    """Rhian's household and the incident, linked by hand; ``more`` records beside them."""
     incident = {"event_id": "INC1", "event_time": "22:10"}
     records = [
-        _row(1, "POLICE", "V1", "VICTIM", "2025-11-14", "DA_INCIDENT", **incident),
-        _row(2, "POLICE", "S1", "SUSPECT", "2025-11-14", "DA_INCIDENT", **incident),
-        _row(3, "POLICE", "C1", "PRESENT", "2025-11-14", "DA_INCIDENT", **incident),
-        _row(4, "SCHOOL", "SC1", "SUBJECT", "2025-09-03", "SCHOOL_START",
-             team="Ivydene Primary School"),
-        _row(5, "SCHOOL", "SC2", "SUBJECT", "2023-09-04", "SCHOOL_START", team="Wrenfield College"),
-        _row(6, "CSC", "CV1", "PARENT", "2024-02-01", "ASSESSMENT"),
-        _row(7, "CSC", "CM2", "SUBJECT", "2024-02-01", "ASSESSMENT"),
-        _row(8, "CSC", "CA3", "SUBJECT", "2025-07-01", "ASSESSMENT"),
-        _row(9, "CSC", "CJ4", "SIBLING", "2024-02-01", "ASSESSMENT"),
+        record(1, "POLICE", "V1", "VICTIM", "2025-11-14", "DA_INCIDENT", **incident),
+        record(2, "POLICE", "S1", "SUSPECT", "2025-11-14", "DA_INCIDENT", **incident),
+        record(3, "POLICE", "C1", "PRESENT", "2025-11-14", "DA_INCIDENT", **incident),
+        record(4, "SCHOOL", "SC1", "SUBJECT", "2025-09-03", "SCHOOL_START",
+               team="Ivydene Primary School"),
+        record(5, "SCHOOL", "SC2", "SUBJECT", "2023-09-04", "SCHOOL_START",
+               team="Wrenfield College"),
+        record(6, "CSC", "CV1", "PARENT", "2024-02-01", "ASSESSMENT"),
+        record(7, "CSC", "CM2", "SUBJECT", "2024-02-01", "ASSESSMENT"),
+        record(8, "CSC", "CA3", "SUBJECT", "2025-07-01", "ASSESSMENT"),
+        record(9, "CSC", "CJ4", "SIBLING", "2024-02-01", "ASSESSMENT"),
+        *(more or []),
     ]  # fmt: skip
     family = [
         {"agency": "CSC", "person_id": child, "related_person_id": "CV1", "relationship": "MOTHER"}
@@ -82,7 +85,7 @@ def _load(store: Store, tmp_path: Path) -> None:
 def test_every_child_of_the_household_is_named_with_age_and_school(
     store: Store, tmp_path: Path
 ) -> None:
-    _load(store, tmp_path)
+    load(store, tmp_path)
     (incident,) = police_incidents(store)
     assert (incident.key, incident.day, incident.at) == (
         "POLICE:INC1",
@@ -94,7 +97,8 @@ def test_every_child_of_the_household_is_named_with_age_and_school(
     children = {c.person: c for c in incident.children}
     assert sorted(children) == ["WS-A", "WS-C", "WS-M"]  # Joe, 20, is not a child
     kit, mae, ava = children["WS-C"], children["WS-M"], children["WS-A"]
-    assert (kit.name, kit.age, kit.named) == ("Kit Caddow", 9, True)
+    assert (kit.name, kit.age, kit.named, kit.role) == ("Kit Caddow", 9, True, "PRESENT")
+    assert incident.place == "XW4 7QT"  # the police recorded only the postcode
     assert kit.school is not None
     assert (kit.school.name, kit.school.known_from) == ("Ivydene Primary School", FROM_SCHOOL)
     assert (mae.age, mae.named) == (13, False)  # found through the household

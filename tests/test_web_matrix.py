@@ -33,6 +33,8 @@ from wholestory.access import (
     CHAIR,
     COORDINATOR,
     DATA,
+    DSL,
+    ENCOMPASS,
     GOVERNANCE,
     IDENTITY,
     LEAD,
@@ -158,6 +160,10 @@ EXPECTED: dict[str, Expect] = {
     "api/v1/flags": roles({MANAGER, LEAD}),
     "marac": roles({COORDINATOR, CHAIR}),  # the Marac referral list, partnership-wide
     "marac/decide": roles({COORDINATOR}, ok=404),  # no candidate named: nothing to decide
+    "encompass": roles({ENCOMPASS}),  # the police queue, partnership-wide
+    "encompass/send": roles({ENCOMPASS}, ok=404),  # no notice named: nothing to send
+    "encompass/school": roles({DSL}),  # a school's own pupils' notices
+    "encompass/ack/<str:token>": everyone(404),  # a one-time link; a wrong one shows nothing
     "api/v1/": everyone(404),
     "api/v1/^.*$": everyone(404),
 }

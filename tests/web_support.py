@@ -49,6 +49,8 @@ USERS: tuple[tuple[str, str, str], ...] = (
     # refuge; the domestic abuse service that recorded it may read it.
     ("pip.probation", "PROBATION", "practitioner"),
     ("dee.das", "DA_SERVICE", "practitioner"),
+    ("eve.encompass", "POLICE", "encompass"),  # Operation Encompass (issue 13)
+    ("dan.dsl", "SCHOOL", "dsl"),
 )
 #: The teams of the seeded users who have one, as the synthetic police records name them. The
 #: default agreement makes the police team-level: the practitioner is in a team that holds
@@ -260,7 +262,7 @@ def sign_in(client: object, username: str) -> None:
     """Sign a Django test client in, passing the second factor where the role needs one."""
     response = client.post("/login", {"username": username, "password": PASSWORD})  # type: ignore[attr-defined]
     assert response.status_code == 302, response.content[:500]
-    if username.startswith(("lee.", "liz.", "ada.", "gil.", "dot.", "cody.")):
+    if username.startswith(("lee.", "liz.", "ada.", "gil.", "dot.", "cody.", "eve.")):
         response = client.post("/two-factor", {"code": totp_code(username)})  # type: ignore[attr-defined]
         assert response.status_code == 302, response.content[:500]
 

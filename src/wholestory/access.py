@@ -97,13 +97,16 @@ NO_CASE_DATA: Final = frozenset({BOARD, ADMIN, DATA, GOVERNANCE})
 #: basis of access, issue 11, H1).
 #: The Marac coordinator and chair see every victim the partnership's records put on the
 #: referral list, whichever agency holds them: a second factor, as for others who see so widely.
-TWO_FACTOR_REQUIRED: Final = frozenset({LEAD, ADMIN, GOVERNANCE, DATA, COORDINATOR, CHAIR})
+TWO_FACTOR_REQUIRED: Final = frozenset(
+    {LEAD, ADMIN, GOVERNANCE, DATA, COORDINATOR, CHAIR, ENCOMPASS}
+)
 #: Roles whose new accounts wait for a second person's approval (issue 11, M1): every role
 #: that can see an identifiable person (identity reviewers see both records of a pair), put
 #: records in or read the whole audit log.
 NEEDS_APPROVAL: Final = frozenset(
-    {PRACTITIONER, MANAGER, LEAD, REVIEWER, QA, DATA, GOVERNANCE, IDENTITY, COORDINATOR, CHAIR}
-)
+    {PRACTITIONER, MANAGER, LEAD, REVIEWER, QA, DATA, GOVERNANCE, IDENTITY, COORDINATOR, CHAIR,
+     ENCOMPASS, DSL}
+)  # fmt: skip
 #: The agency code of partnership-wide accounts (reviewers, board, administrators...).
 PARTNERSHIP: Final = "PARTNERSHIP"
 
@@ -316,6 +319,11 @@ CAPABILITIES: Final[dict[str, tuple[str, frozenset[str]]]] = {
     # Accepting or declining a candidate is the coordinator's: they prepare the list the
     # chair's meeting works from.
     "marac_decide": ("decide on Marac candidates", frozenset({COORDINATOR})),
+    # Operation Encompass: the police officer tells every school of every incident, so the
+    # queue is partnership-wide; a school's designated safeguarding lead sees only notices
+    # for their own school's pupils (the view filters by the team on their account).
+    "encompass": ("send Operation Encompass notices", frozenset({ENCOMPASS})),
+    "encompass_school": ("receive Operation Encompass notices", frozenset({DSL})),
 }
 
 

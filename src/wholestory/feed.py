@@ -1,4 +1,5 @@
-"""A feed run: agency files in, their new people linked, the chronologies they touch rebuilt.
+"""A feed run: agency files in, their new people linked, the chronologies they touch rebuilt,
+and the Operation Encompass notices owed worked out again.
 
 ``wholestory ingest`` (an agency's feed, run on the server) and the upload page (a file
 put in by hand) both run a feed here, so what follows an import is the same however the
@@ -16,6 +17,7 @@ from typing import Any
 
 from wholestory.arrival import Notice, first_record_notices
 from wholestory.chronology.stored import refresh_after_feed
+from wholestory.domestic_abuse.encompass import refresh_notices
 from wholestory.identity import LinkSummary, LinkThresholds, link_new, now_iso
 from wholestory.ingest import IngestResult, ingest_paths
 from wholestory.ingest.pipeline import Progress
@@ -33,6 +35,7 @@ class FeedRun:
     linked: LinkSummary | None = None  # None: not linked (asked not to, or no model yet)
     rebuilt: int = 0
     notices: list[Notice] = field(default_factory=list)
+    encompass_owed: int = 0  # Operation Encompass notices owed, worked out again after linking
 
     @property
     def changed(self) -> bool:
@@ -65,6 +68,7 @@ def run_feed(
     run.linked = link_new(store, since=since, thresholds=thresholds)
     if run.linked is not None:
         run.rebuilt = refresh_after_feed(store, since)
+        run.encompass_owed = refresh_notices(store)
     run.notices = first_record_notices(store, since)
     return run
 

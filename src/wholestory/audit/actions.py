@@ -47,6 +47,10 @@ class Action(StrEnum):
     TEAM_SET = "team_set", "Moved to another team"
     MARAC_LIST = "marac_list", "Looked at the Marac referral list"
     MARAC_DECISION = "marac_decision", "Decided on a Marac candidate"
+    ENCOMPASS_QUEUE = "encompass_queue", "Looked at the Operation Encompass queue"
+    ENCOMPASS_SENT = "encompass_sent", "Sent an Operation Encompass notice"
+    ENCOMPASS_SCHOOL = "encompass_school", "Looked at a school's Encompass notices"
+    ENCOMPASS_ACKNOWLEDGED = "encompass_ack", "Acknowledged an Operation Encompass notice"
 
 
 #: What can be recorded, as plain strings (the values stored in the log).

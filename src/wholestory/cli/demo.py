@@ -18,6 +18,7 @@ from wholestory.cli.identity import _print_summary, link_settings
 from wholestory.cli.ingest import _print_result, _run
 from wholestory.cli.store import ready_store
 from wholestory.cli.synth import run_synth
+from wholestory.domestic_abuse.encompass import refresh_notices
 from wholestory.identity import link_all
 from wholestory.store import Store
 
@@ -68,6 +69,10 @@ def demo_command(
         _print_summary(linked, linking)
         console.print("\nBuilding every chronology and raising flags…")
         print_build(build_all(store, thresholds=indicators))
+        owed = refresh_notices(store)
+        console.print(
+            f"Operation Encompass: {owed:,} notices owed to schools (wholestory encompass)."
+        )
         _print_store_summary(store)
         _demo_pack(store, Path(f"{data}-review-pack"))
         _demo_users(store)

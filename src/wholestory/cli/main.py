@@ -16,6 +16,7 @@ from wholestory.cli import (
     chronology,
     crosscheck,
     demo,
+    encompass,
     identity,
     ingest,
     marac,
@@ -60,6 +61,7 @@ app.add_typer(users.user_app, name="user")
 app.add_typer(audit_cli.audit_app, name="audit")
 app.add_typer(sharing.sharing_app, name="sharing")
 app.add_typer(marac.marac_app, name="marac")
+app.command("encompass")(encompass.encompass_command)
 
 
 def main() -> None:

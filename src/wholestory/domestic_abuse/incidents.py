@@ -20,6 +20,7 @@ from typing import Any, Final
 from wholestory.domestic_abuse.marac_household import births_of, names_of
 from wholestory.domestic_abuse.school_days import age_on
 from wholestory.identity.household_reading import Member, household_members, people_of
+from wholestory.records.confidential import SHOWN as CONFIDENTIAL_SHOWN
 from wholestory.records.keys import source_key, split_key
 from wholestory.store.connection import Store
 
@@ -62,7 +63,14 @@ class ChildAffected:
     born: dt.date
     age: int
     school: School | None
-    named: bool  # named in the police record; False: found through the household
+    role: (
+        str | None
+    )  # their part in the police record (PRESENT...); None: found through the household
+
+    @property
+    def named(self) -> bool:
+        """Whether the police record names the child (else the household holds them)."""
+        return self.role is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +85,8 @@ class Incident:
     victims: tuple[str, ...]
     suspects: tuple[str, ...]
     children: tuple[ChildAffected, ...]
+    place: str  # the address recorded ("Confidential address" when it is one)
+    summary: str  # what happened, in the police's words
 
     @property
     def key(self) -> str:
@@ -111,16 +121,21 @@ def _events(store: Store, since: dt.date | None) -> dict[tuple[str, str], dict[s
     agencies, params = store.keys_in("agency", POLICE_AGENCIES)
     rows = store.query(
         "SELECT agency, COALESCE(event_id, 'record:' || record_id), event_date_start, "
-        "event_time, record_id, person_id, role FROM ws_record "
+        "event_time, record_id, person_id, role, address, postcode, address_confidential, "
+        "summary FROM ws_record "
         f"WHERE event_type = 'DA_INCIDENT' AND {agencies} AND event_date_start >= ?",
         [*params, str(since or dt.date.min)],
     )
     events: dict[tuple[str, str], dict[str, Any]] = {}
-    for agency, event, day, time, record_id, person_id, role in rows:
+    for agency, event, day, time, record_id, person_id, role, *place, summary in rows:
         e = events.setdefault(
             (str(agency), str(event)),
-            {"day": _date(day), "time": _time(time), "records": set(), "people": set()},
-        )
+            {"day": _date(day), "time": _time(time), "records": set(), "people": set(),
+             "place": "", "summary": str(summary)},
+        )  # fmt: skip
+        e["place"] = e["place"] or _place(*place)
+        if role == "VICTIM":
+            e["summary"] = str(summary)
         e["records"].add(source_key(str(agency), str(record_id)))
         e["people"].add((source_key(str(agency), str(person_id)), str(role)))
         if e["time"] is None:
@@ -170,16 +185,21 @@ def _incident(
 ) -> Incident:
     day: dt.date = e["day"]
     roles = [(people[k], role) for k, role in sorted(e["people"])]
-    named = {p for p, _ in roles}
+    named = {p: role for p, role in roles}
     children = []
-    for person in sorted(named | set(household)):
+    for person in sorted(set(named) | set(household)):
         born = births.get(person)
         if born is None or age_on(born, day) >= CHILD_AGE:
             continue
         school = school_on(schools.get(person, []), day)
         children.append(
             ChildAffected(
-                person, names.get(person, person), born, age_on(born, day), school, person in named
+                person,
+                names.get(person, person),
+                born,
+                age_on(born, day),
+                school,
+                named.get(person),
             )
         )
     adults = {p for p in named if p not in {c.person for c in children}}
@@ -192,6 +212,8 @@ def _incident(
         tuple(sorted({p for p, r in roles if r == "VICTIM"})),
         tuple(sorted({p for p, r in roles if r == "SUSPECT" and p in adults})),
         tuple(children),
+        e["place"],
+        e["summary"],
     )
 
 
@@ -241,6 +263,13 @@ def school_on(records: SchoolRecords, day: dt.date) -> School | None:
         return None
     recent = (day - recorded_on).days <= ON_ROLL_DAYS
     return School(name, FROM_SCHOOL if recent else LAST_KNOWN, recorded_on)
+
+
+def _place(address: str | None, postcode: str | None, confidential: bool | None) -> str:
+    """Where an incident was, as anyone may be told it: never a confidential address."""
+    if confidential:
+        return CONFIDENTIAL_SHOWN
+    return ", ".join(p for p in (address, postcode) if p)
 
 
 def _date(value: Any) -> dt.date:

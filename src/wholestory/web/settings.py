@@ -189,3 +189,19 @@ LOGGING: dict[str, Any] = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR"}},
 }
+
+# E-mail (Operation Encompass acknowledgement links). A server names its mail relay with
+# WHOLESTORY_EMAIL_HOST (and _PORT, _USER, _PASSWORD); without one, mail is written to the
+# console, which is enough for the demo and says plainly that no relay is set up. The
+# message carries only a one-time link, never anything about the child.
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("WHOLESTORY_EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("WHOLESTORY_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("WHOLESTORY_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("WHOLESTORY_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("WHOLESTORY_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = True
+DEFAULT_FROM_EMAIL = os.environ.get("WHOLESTORY_EMAIL_FROM", "wholestory@localhost")

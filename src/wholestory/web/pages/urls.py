@@ -13,6 +13,7 @@ from wholestory.web.pages import (
     views_by_agency,
     views_downloads,
     views_duplicates,
+    views_encompass,
     views_figures,
     views_flags,
     views_marac,
@@ -50,4 +51,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *views_approvals.urls,
     *views_sharing.urls,
     *views_marac.urls,
+    *views_encompass.urls,
 ]

@@ -515,3 +515,44 @@ class MaracDecision(models.Model):
     class Meta:
         db_table = "ws_marac_decision"
         indexes = [models.Index(fields=["victim"], name="ws_marac_decision_victim")]
+
+
+class EncompassNotice(models.Model):
+    """An Operation Encompass notice a child's school is owed after a police incident (issue 13).
+
+    Worked out after each feed (``wholestory.domestic_abuse.encompass.refresh_notices``);
+    what it says is frozen once sent. Times are local ``YYYY-MM-DDTHH:MM`` text, as the
+    school calendar counts them. Only the hash of the emailed link's token is kept.
+    """
+
+    incident = models.TextField(help_text="AGENCY:EVENT of the police incident")
+    child = models.TextField(help_text="The child's WholeStory id (or AGENCY:PERSON_ID)")
+    child_name = models.TextField()
+    date_of_birth = models.CharField(max_length=10)
+    age = models.IntegerField()
+    present = models.BooleanField()
+    school = models.TextField(null=True)
+    school_known_from = models.TextField()
+    incident_at = models.CharField(max_length=16)
+    due_at = models.CharField(max_length=16)
+    place = models.TextField()
+    what_happened = models.TextField()
+    records = models.TextField()
+    sent_at = models.CharField(max_length=16, null=True)
+    sent_by = models.TextField(null=True)
+    childs_voice = models.TextField(null=True)
+    acknowledged_at = models.CharField(max_length=16, null=True)
+    acknowledged_by = models.TextField(null=True)
+    token_hash = models.CharField(max_length=64, null=True)
+    token_expires = models.CharField(max_length=16, null=True)
+
+    class Meta:
+        db_table = "ws_encompass_notice"
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "child"], name="ws_encompass_notice_key")
+        ]
+        indexes = [
+            models.Index(fields=["due_at"], name="ws_encompass_due"),
+            models.Index(fields=["school", "due_at"], name="ws_encompass_school"),
+            models.Index(fields=["token_hash"], name="ws_encompass_token"),
+        ]

@@ -1,0 +1,102 @@
+"""Operation Encompass in a real browser (issue 13), with axe on every page.
+
+The police Encompass officer sends Kit's notice from the queue with his voice; the
+school's designated safeguarding lead signs in, reads it and acknowledges it. The
+records are test_incidents'; SQLite only (test_web_encompass covers PostgreSQL).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from browser_support import LiveServer, accessibility_violations, browser_page, chromium_path, shoot
+from test_incidents import load
+from web_support import PASSWORD, open_test_store, serving, totp_code
+from wholestory.domestic_abuse import encompass_words as words
+from wholestory.domestic_abuse.encompass import notice, refresh_notices
+
+pytestmark = pytest.mark.slow
+
+KIT = "POLICE:INC1|WS-C"
+
+
+@pytest.fixture(scope="module")
+def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    executable = chromium_path()
+    store = open_test_store("sqlite", request, tmp_path_factory.mktemp("encompass-browser"))
+    store.execute("DELETE FROM ws_source_person")
+    with serving(store.url):
+        from wholestory.web.accounts.users import add_totp, add_user
+
+        load(store, tmp_path_factory.mktemp("encompass-browser-files"))
+        refresh_notices(store)
+        officer = add_user("eve.encompass", "POLICE", "encompass", PASSWORD, "",
+                           check_password=False)  # fmt: skip
+        add_totp(officer)
+        add_user("ian.ivydene", "SCHOOL", "dsl", PASSWORD, "Ivydene Primary School",
+                 check_password=False)  # fmt: skip
+        server = LiveServer()
+        try:
+            yield store, server, executable
+        finally:
+            server.stop()
+    store.close()
+
+
+@pytest.fixture
+def page(site: tuple[Any, LiveServer, str]) -> Iterator[Any]:
+    yield from browser_page(site[2])
+
+
+def _sign_in(page: Any, server: LiveServer, username: str) -> None:
+    page.goto(f"{server.url}/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    if username.startswith("eve."):
+        page.get_by_label("Code").fill(totp_code(username))
+        page.get_by_role("button", name="Continue").click()
+
+
+def _accessible(page: Any) -> None:
+    violations = accessibility_violations(page)
+    assert not violations, [(v["id"], v["help"], len(v["nodes"])) for v in violations]
+
+
+def test_the_police_send_and_a_school_acknowledges_an_encompass_notice(
+    site: tuple[Any, LiveServer, str], page: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    store, server, _ = site
+    _sign_in(page, server, "eve.encompass")
+    page.goto(f"{server.url}/encompass")
+    expect(page.get_by_role("heading", name=words.TITLE)).to_be_visible()
+    _accessible(page)
+    shoot(page, "70-encompass-queue")
+    page.get_by_role("link", name="Send the notice for Kit Caddow").click()
+    page.get_by_label("The child's voice (optional)").fill("Kit said he hid upstairs")
+    _accessible(page)
+    shoot(page, "71-encompass-send")
+    page.get_by_role("button", name="Send to the school").click()
+    expect(page.get_by_role("heading", name=words.TITLE)).to_be_visible()
+    sent = notice(store, KIT)
+    assert sent is not None and sent.sent_by == "eve.encompass"
+
+    page.context.clear_cookies()
+    _sign_in(page, server, "ian.ivydene")
+    page.goto(f"{server.url}/encompass/school")
+    expect(page.get_by_role("heading", name=words.SCHOOL_TITLE)).to_be_visible()
+    assert "Kit said he hid upstairs" in page.content()
+    assert "Mae Caddow" not in page.content()  # another school's pupil
+    _accessible(page)
+    shoot(page, "72-encompass-school")
+    page.get_by_role("button", name="Acknowledge the notice for Kit Caddow").click()
+    expect(page.get_by_text(words.ACKNOWLEDGED)).to_be_visible()
+    _accessible(page)
+    shoot(page, "73-encompass-acknowledged")
+    done = notice(store, KIT)
+    assert done is not None and done.acknowledged_by == "ian.ivydene"

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 
 from wholestory import audit
-from wholestory.access import TWO_FACTOR_REQUIRED
+from wholestory.access import DSL, TWO_FACTOR_REQUIRED
 from wholestory.chronology.stored import flagged_children
 from wholestory.store import Store
 from wholestory.web.accounts.users import add_totp, add_user, authenticator_secret, grant_review
@@ -79,6 +79,8 @@ def make_demo_users(store: Store) -> DemoUsers | None:
         return None
     made: list[DemoUser] = []
     for username, agency, role, team in DEMO_USERS:
+        if role == DSL:
+            team = _busiest_school(store) or team
         password = secrets.token_urlsafe(12)  # 16 characters, about 96 bits
         user = add_user(username, agency, role, password, team)
         secret = otpauth = ""
@@ -113,6 +115,15 @@ def make_demo_users(store: Store) -> DemoUsers | None:
             ),
         )
     return DemoUsers(made, case)
+
+
+def _busiest_school(store: Store) -> str | None:
+    """The school owed the most Encompass notices: the demo's safeguarding lead works there."""
+    rows = store.query(
+        "SELECT school FROM ws_encompass_notice WHERE school IS NOT NULL "
+        "GROUP BY school ORDER BY COUNT(*) DESC, school LIMIT 1"
+    )
+    return str(rows[0][0]) if rows else None
 
 
 def _most_flagged_child(store: Store) -> str:

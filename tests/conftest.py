@@ -61,6 +61,7 @@ TABLES = (
     "ws_marac_decision",
     "ws_confidential_address",
     "ws_encompass_notice",
+    "ws_dash",
 )
 
 

@@ -238,3 +238,14 @@ def test_a_confidential_address_never_links_a_household(store: Store, tmp_path: 
     assert {link[2] for link in links} == {"event", "address"}  # the home they fled still links
     assert all(link[3] == HOME for link in links if link[2] == "address")
     assert _traces(store) == {}
+
+
+def test_an_address_recorded_without_a_postcode_is_hidden_by_its_words(
+    store: Store, tmp_path: Path
+) -> None:
+    _ingest(store, tmp_path / "das.csv", [_refuge(1)])
+    unmarked = _school(1) | {"address": "Flat 2, 9 Linden Row", "postcode": ""}
+    elsewhere = _school(2) | {"address": "Flat 2, 9 Linden Row", "postcode": "LS1 9ZZ"}
+    _ingest(store, tmp_path / "school.csv", [unmarked, elsewhere])
+    hidden = dict(store.query("SELECT record_id, address_confidential FROM ws_record"))
+    assert hidden == {"D1": True, "S1": True, "S2": None}  # S2: the same words, another postcode

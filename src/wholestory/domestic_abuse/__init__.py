@@ -1,8 +1,10 @@
 """Domestic abuse, with the victim and the children at the centre (issue 13).
 
-What is here so far: the Dash risk identification checklist as data (``dash``: its
-forms, answers, score and what it means for a Marac referral; ``dash_words``: the
-questions' short labels, and the partnership's own wording), and the school-day
-calendar that Operation Encompass notices fall due by (``school_days``). Marac,
-the Encompass notices themselves and safe addresses are still to come.
+Police incidents with every child of the household (``incidents``); the Marac
+referral list, decisions and its measure against ground truth (``marac*``); Operation
+Encompass notices and the school calendar they fall due by (``encompass``,
+``school_days``); the figures for the strategy and the board (``figures``); the Dash
+risk identification checklist as data (``dash``, ``dash_words``), imported from an
+agency's ``dash`` table (``wholestory.ingest.dash_rows``). Safe addresses are kept
+by the store (``wholestory.store.confidential``). Words are in ``*_words``.
 """

@@ -14,8 +14,13 @@ The number 14 is a partnership setting, kept with the indicators' other numbers
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
+
+from wholestory.records.keys import source_key
+from wholestory.store.connection import Store
 
 #: The forms an agency may have used, and how many questions each asks.
 SAFELIVES_RIC_24: Final = "SAFELIVES_RIC_24"
@@ -122,3 +127,45 @@ def _yes_no(name: str, text: str) -> bool:
     if value == "Y":
         return True
     raise DashError(f"{name} must be Y or N, not '{text}'")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredChecklist:
+    """A checklist as ``ws_dash`` keeps it, its people by ``AGENCY:PERSON_ID``."""
+
+    agency: str
+    record_id: str
+    event_id: str | None
+    victim: str
+    perpetrator: str | None
+    assessed_on: dt.date
+    form: str
+    score: int
+    not_known: int
+    professional_judgement: bool
+
+
+def stored_checklists(store: Store) -> list[StoredChecklist]:
+    """Every checklist agencies sent (the ``dash`` table), oldest first."""
+    rows = store.query(
+        "SELECT agency, record_id, event_id, victim_person_id, perpetrator_person_id, "
+        "assessed_on, form, score, not_known, professional_judgement FROM ws_dash "
+        "ORDER BY assessed_on, agency, record_id"
+    )
+    return [_stored(row) for row in rows]
+
+
+def _stored(row: Sequence[Any]) -> StoredChecklist:
+    agency, record_id, event_id, victim, perpetrator, day, form, score, not_known, judged = row
+    return StoredChecklist(
+        str(agency),
+        str(record_id),
+        event_id,
+        source_key(str(agency), str(victim)),
+        source_key(str(agency), str(perpetrator)) if perpetrator else None,
+        dt.date.fromisoformat(str(day)[:10]),
+        str(form),
+        int(score),
+        int(not_known),
+        bool(judged),
+    )

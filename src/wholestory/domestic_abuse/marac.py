@@ -25,16 +25,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
 from wholestory.chronology.rule_helpers import dash_yes
 from wholestory.chronology.thresholds import IndicatorThresholds
-from wholestory.domestic_abuse import dash as dash_module
 from wholestory.domestic_abuse import marac_words as words
+from wholestory.domestic_abuse.dash import stored_checklists
 from wholestory.domestic_abuse.marac_household import children_of
 from wholestory.identity.household_reading import people_of
+from wholestory.records.keys import source_key
 from wholestory.store.connection import Store
 
 #: The record types the list reads.
@@ -197,26 +198,25 @@ def _replace(event: Event, suspects: frozenset[str] | None) -> Event:
 
 
 def structured_dash(store: Store) -> list[Event]:
-    """Checklists from the ``dash`` table, once it is built (``dash.stored_checklists``)."""
-    reader: Callable[[Store], Iterable[Any]] | None = getattr(
-        dash_module, "stored_checklists", None
-    )
-    if reader is None:
-        return []
-    found = list(reader(store))
-    keys = people_of(store, {str(getattr(c, n)) for c in found for n in ("victim", "perpetrator")})
+    """Checklists from the ``dash`` table, as :func:`gather` reads events.
+
+    A checklist names its event when the agency gave one, so that it stands for the
+    free-text Dash record of the same event (:func:`gather`).
+    """
+    found = stored_checklists(store)
+    keys = people_of(store, {k for c in found for k in (c.victim, c.perpetrator) if k})
     return [
         Event(
-            str(getattr(c, "agency", "")),
-            str(getattr(c, "event_id", "") or getattr(c, "record_id", "")),
+            c.agency,
+            c.event_id or f"record:{c.record_id}",
             c.assessed_on,
             DASH,
-            (f"{getattr(c, 'agency', '')}:{getattr(c, 'record_id', '')}",),
-            frozenset({keys[str(c.victim)]}),
-            frozenset({keys[str(c.perpetrator)]}) if c.perpetrator else frozenset(),
+            (source_key(c.agency, c.record_id),),
+            frozenset({keys[c.victim]}),
+            frozenset({keys[c.perpetrator]}) if c.perpetrator else frozenset(),
             frozenset(),
-            int(c.score),
-            bool(c.professional_judgement),
+            c.score,
+            c.professional_judgement,
         )
         for c in found
     ]

@@ -18,6 +18,7 @@ from typing import Final, TypeVar
 
 from wholestory.identity import AGENCIES_FILE, AgencySettings, agencies
 from wholestory.ingest.accounting import FileResult, IngestResult
+from wholestory.ingest.dash_rows import validate_dash
 from wholestory.ingest.profiles import Profile
 from wholestory.ingest.reading import (
     Chunk,
@@ -35,7 +36,7 @@ from wholestory.ingest.validation import (
     validate_relationships,
 )
 from wholestory.ingest.writer import ImportStart, InlineWriter, ProcessWriter, Writer
-from wholestory.records.template import RELATIONSHIP_COLUMNS, REQUIRED
+from wholestory.records.template import DASH_REQUIRED, RELATIONSHIP_COLUMNS, REQUIRED
 from wholestory.store.connection import Store
 from wholestory.store.imports import Arrival, Held
 from wholestory.store.records import WriteCounts, keys_are_unique
@@ -162,7 +163,10 @@ def _layout(table: Table, profile: Profile) -> tuple[str, dict[int, str], list[s
     )
     if is_relationships:
         return "relationships", mapping, ignored
-    missing = [c for c in REQUIRED if c not in present]
+    kind, required = "events", REQUIRED
+    if {"victim_person_id", "assessed_on", "form"} & present and "event_date" not in present:
+        kind, required = "dash", DASH_REQUIRED
+    missing = [c for c in required if c not in present]
     if missing:
         wanted = [profile.columns.get(c, c) for c in missing]
         plural = "s" if len(missing) > 1 else ""
@@ -171,7 +175,7 @@ def _layout(table: Table, profile: Profile) -> tuple[str, dict[int, str], list[s
             f"required column{plural} missing from the header: {', '.join(wanted)}"
             + ("" if profile.columns else " (see the agency template, or use --profile)"),
         )
-    return "events", mapping, ignored
+    return kind, mapping, ignored
 
 
 @dataclass(frozen=True)
@@ -288,6 +292,8 @@ def _prepare_chunk(
     if kind == "events":
         checked = validate_events(chunk.frame, table.header, mapping, profile, today)
         return chunk, checked, keys_are_unique(checked.good)
+    if kind == "dash":
+        return chunk, validate_dash(chunk.frame, table.header, mapping, profile, today), False
     return chunk, validate_relationships(chunk.frame, table.header, mapping, profile), False
 
 

@@ -200,7 +200,7 @@ def validate_events(
         problems["address_confidential"], confidential_problem()
     )
     good, verdicts = split(data, problems)
-    rejected = _rejections(chunk, header, verdicts, mapping)
+    rejected = rejections(chunk, header, verdicts, mapping)
     normalised, warnings = normalise_events(good, profile, today)
     return Checked(good=normalised, rejected=rejected, warnings=warnings)
 
@@ -225,12 +225,12 @@ def validate_relationships(
     good, verdicts = split(data, problems)
     return Checked(
         good=good.select(RELATIONSHIP_FIELDS),
-        rejected=_rejections(chunk, header, verdicts, {}),
+        rejected=rejections(chunk, header, verdicts, {}),
         warnings=0,
     )
 
 
-def _rejections(
+def rejections(
     chunk: pl.DataFrame, header: list[str], bad: pl.DataFrame, mapping: dict[int, str]
 ) -> list[Rejection]:
     """Rejected rows, with their cells as read (looked up by source row).

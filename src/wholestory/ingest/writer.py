@@ -29,6 +29,7 @@ import polars as pl
 
 from wholestory.store import confidential
 from wholestory.store.connection import Store
+from wholestory.store.dash import write_checklists
 from wholestory.store.imports import (
     Arrival,
     Held,
@@ -122,6 +123,8 @@ class InlineWriter:
         if kind == "events":
             counts = write_records(self.store, good, self._import_id, now, unique)
             self._resolve(good)
+        elif kind == "dash":
+            counts = write_checklists(self.store, good, self._import_id, now)
         else:
             counts = write_relationships(self.store, good, self._import_id, now)
         quarantine_rows(self.store, self._start.file_name, held, self._import_id, now)

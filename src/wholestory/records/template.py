@@ -62,6 +62,31 @@ RELATIONSHIP_COLUMNS: Final[tuple[str, ...]] = (
     "relationship",
 )
 
+#: The most questions a Dash form asks (the police DASH 2009 form; SafeLives' asks 24).
+DASH_MOST_QUESTIONS: Final = 27
+#: Columns of the optional dash table, recognised by its header (domestic-abuse.md).
+DASH_COLUMNS: Final[tuple[str, ...]] = (
+    "agency",
+    "record_id",
+    "event_id",
+    "victim_person_id",
+    "perpetrator_person_id",
+    "assessed_on",
+    "form",
+    *(f"q{n}" for n in range(1, DASH_MOST_QUESTIONS + 1)),
+    "professional_judgement",
+    "practitioner",
+    "notes",
+)
+#: Columns of the dash table that must be present and filled on every row.
+DASH_REQUIRED: Final[tuple[str, ...]] = (
+    "agency",
+    "record_id",
+    "victim_person_id",
+    "assessed_on",
+    "form",
+)
+
 RELATIONSHIPS: Final[frozenset[str]] = frozenset(
     {
         "MOTHER",

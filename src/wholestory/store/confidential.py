@@ -33,12 +33,16 @@ CONFIDENTIAL_TABLE: Final = "ws_confidential_address"
 _RECORD_TABLE: Final = "ws_record"
 _VERSION_TABLE: Final = "ws_record_version"
 
-#: Records at a confidential place and not yet hidden.
+#: Records at a confidential place and not yet hidden: at its postcode; or, where the
+#: record or the confidential address has no postcode, at the same address as written.
+#: (No subquery refers to the outer row, so each is evaluated once, not once a record.)
 _AT_A_CONFIDENTIAL_PLACE: Final = (
     "r.address_confidential IS NULL AND ("
     f"r.postcode IN (SELECT postcode FROM {CONFIDENTIAL_TABLE} WHERE postcode IS NOT NULL) "
     f"OR LOWER(TRIM(r.address)) IN (SELECT LOWER(TRIM(address)) FROM {CONFIDENTIAL_TABLE} "
-    "WHERE address IS NOT NULL AND postcode IS NULL))"
+    "WHERE address IS NOT NULL AND postcode IS NULL) "
+    f"OR (r.postcode IS NULL AND LOWER(TRIM(r.address)) IN (SELECT LOWER(TRIM(address)) "
+    f"FROM {CONFIDENTIAL_TABLE} WHERE address IS NOT NULL)))"
 )
 
 

@@ -10,14 +10,16 @@ that the same event always looks the same across agencies.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Final
 
 from wholestory.synth.design import Design
 from wholestory.synth.events import Story, TrueEvent
-from wholestory.synth.places import home_elsewhere
+from wholestory.synth.places import home_elsewhere, home_in
 from wholestory.synth.population import Household, Population, SynthPerson, add_partner
 from wholestory.synth.timeline import AS_OF, days, next_school_day
 from wholestory.synth.wording import dash_summary, say
@@ -155,7 +157,10 @@ def _csc_response(
 
 
 def marac(ctx: Ctx, day: dt.date, perp: SynthPerson, key: str, agency: str = "POLICE") -> dt.date:
-    """A Marac referral and the meeting that discusses it; returns the referral day."""
+    """A Marac referral and the meeting that discusses it; returns the referral day.
+
+    After some meetings the mother and children flee to a refuge (:func:`flee`).
+    """
     hh = ctx.household
     kids = ctx.kids(day)
     parts: Parts = [(hh.mother, "VICTIM"), (perp, "SUSPECT"), *ctx.sub(kids, "HOUSEHOLD_MEMBER")]
@@ -168,7 +173,38 @@ def marac(ctx: Ctx, day: dt.date, perp: SynthPerson, key: str, agency: str = "PO
         "marac_meeting",
         [(hh.mother, "VICTIM"), *ctx.sub(kids, "HOUSEHOLD_MEMBER")],
     )
+    flee(ctx, meeting, perp)
     return day
+
+
+#: Of the households heard at Marac, the share whose mother and children then move to a
+#: refuge or a new home the perpetrator must not find (an assumption: SafeLives reports a
+#: minority of high-risk victims leaving to a refuge; the product only needs some).
+FLEE_SHARE: Final = 0.3
+
+
+def flee(ctx: Ctx, day: dt.date, perp: SynthPerson) -> None:
+    """Now and then, the mother and children move to a confidential address after ``day``.
+
+    A random stream of the household's own decides, so that no other story changes.
+    The perpetrator stays behind: he no longer lives with them. Agencies that know
+    (the police, the domestic abuse service, social care) mark the address
+    confidential; others record it unmarked (synth/recording.py).
+    """
+    hh = ctx.household
+    rng = random.Random(f"refuge:{hh.ident}:{day}")
+    if rng.random() >= FLEE_SHARE or any(h.confidential for h in hh.homes):
+        return
+    moved = day + dt.timedelta(days=rng.randint(3, 21))
+    world = ctx.population.world
+    home = home_in(world, rng, moved, rng.randrange(len(world.districts)))
+    hh.homes.append(dataclasses.replace(home, confidential=True))
+    hh.homes.sort(key=lambda h: h.start)
+    for stay in hh.stays:
+        if stay.person is perp and (stay.end is None or stay.end > moved):
+            stay.end = moved
+    if perp.own_home is None:
+        perp.own_home = hh.home_at(day)
 
 
 def referral(

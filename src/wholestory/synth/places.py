@@ -56,6 +56,7 @@ class Home:
     postcode: str
     address: str
     district: int
+    confidential: bool = False  # a refuge or a new home the perpetrator must not find
 
 
 def build_world(seed: int, children: int) -> World:

@@ -115,6 +115,11 @@ AGAIN: Final = "again"  # a second registration of someone the agency already he
 EPISODE_AGENCIES: Final = ("ED",)
 
 
+#: Agencies that know a family has fled, and mark the new address confidential; the
+#: others (a school, a GP) record it as any address, and WholeStory hides it for them.
+KNOW_THE_REFUGE: Final = frozenset({"POLICE", "DA_SERVICE", "CSC"})
+
+
 class Recorder:
     """Turns a household's story into agency rows and ground truth."""
 
@@ -166,6 +171,10 @@ class Recorder:
         for person in household.adults + household.children:
             if person.seen:
                 self.writer.write("ground_truth/persons.csv", _person_row(person))
+        for home in household.homes:
+            if home.confidential:
+                row = (household.ident, home.postcode, home.address, home.start.isoformat())
+                self.writer.write("ground_truth/confidential_addresses.csv", row)
 
 
 def _person_row(person: SynthPerson) -> tuple[str, ...]:
@@ -214,12 +223,13 @@ class _Job:
             worded, action, _ = say(self.marks, "gp_sexual_health")
             if typed:  # an untyped record keeps the words its type is inferred from
                 summary = worded
-        # A restricted row also fills date_of_death (empty) and restricted; others end at team.
-        marked = ["", restricted] if restricted else []
         for person, role in record.parts:
             held = self.attending(agency, person, record.day)
             family, other = self._surname(agency, held, person, record.day)
-            postcode, address = self._address(agency, person, record.day)
+            postcode, address, hidden = self._address(agency, person, record.day)
+            # A restricted or confidential row also fills date_of_death (empty),
+            # address_confidential and restricted; others end at team.
+            marked = ["", hidden, restricted] if restricted or hidden else []
             row = [
                 agency, self.rec.registry.record_id(agency), held.person_id, held.given, family,
                 other, held.dob, held.sex, held.nhs, held.upn, postcode, address, role, event_id,
@@ -276,16 +286,18 @@ class _Job:
         fixed = _TEAM_OF.get((agency, record.etype))
         return fixed if fixed is not None else self.rng.choice(TEAMS[agency])
 
-    def _address(self, agency: str, person: SynthPerson, day: dt.date) -> tuple[str, str]:
+    def _address(self, agency: str, person: SynthPerson, day: dt.date) -> tuple[str, str, str]:
+        """(postcode, address, "Y" where the agency marks the address confidential)."""
         if self.rng.random() >= STYLES[agency].address_rate:
-            return "", ""
+            return "", "", ""
         home = self.hh.address_of(person, day)
         postcode, address = home.postcode, home.address
         if agency == "ED":
             address = short_address(address)
             if self.rng.random() < 0.2:
                 postcode = postcode.replace(" ", "")
-        return postcode, address
+        hidden = "Y" if home.confidential and agency in KNOW_THE_REFUGE else ""
+        return postcode, address, hidden
 
     def _surname(
         self, agency: str, held: Held, person: SynthPerson, day: dt.date

@@ -29,6 +29,7 @@ TRUTH_FILES: Final[dict[str, tuple[str, ...]]] = {
     "patterns.csv": ("true_id", "code", "kind", "note"),
     "bad_rows.csv": ("agency", "record_id", "column", "problem"),
     "marac_candidates.csv": ("true_id", "criterion", "note"),  # synth/marac_truth.py
+    "confidential_addresses.csv": ("household_id", "postcode", "address", "from"),
 }  # fmt: skip
 #: Codes that look like an agency's own but are not in the template's vocabulary.
 BAD_CODES: Final = tuple(

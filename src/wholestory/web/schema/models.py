@@ -556,3 +556,38 @@ class EncompassNotice(models.Model):
             models.Index(fields=["school", "due_at"], name="ws_encompass_school"),
             models.Index(fields=["token_hash"], name="ws_encompass_token"),
         ]
+
+
+class DashChecklist(models.Model):
+    """A Dash risk identification checklist an agency sent or recorded here (issue 13).
+
+    ``answers`` are the form's answers in order (``Y,N,NK,...``); ``score`` counts the
+    yeses (14 or more is visible high risk). Written by ``wholestory.store.dash``.
+    """
+
+    agency = models.CharField(max_length=32)
+    record_id = models.TextField()
+    event_id = models.TextField(null=True)
+    victim_person_id = models.TextField()
+    perpetrator_person_id = models.TextField(null=True)
+    assessed_on = models.CharField(max_length=10)
+    form = models.CharField(max_length=20)
+    answers = models.TextField()
+    score = models.IntegerField()
+    not_known = models.IntegerField()
+    professional_judgement = models.BooleanField()
+    practitioner = models.TextField()
+    notes = models.TextField()
+    source_row = models.IntegerField()
+    row_hash = models.CharField(max_length=32)
+    import_run = models.ForeignKey(
+        ImportRun, on_delete=models.PROTECT, db_column="import_id", db_index=False, null=True
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "ws_dash"
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "record_id"], name="ws_dash_record")
+        ]
+        indexes = [models.Index(fields=["agency", "victim_person_id"], name="ws_dash_victim")]

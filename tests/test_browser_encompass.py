@@ -12,9 +12,10 @@ from typing import Any
 
 import pytest
 
-from browser_support import LiveServer, accessibility_violations, browser_page, chromium_path, shoot
+from browser_support import LiveServer, browser_page, chromium_path, shoot
 from test_incidents import load
-from web_support import PASSWORD, open_test_store, serving, totp_code
+from test_web_browser import accessible, sign_in
+from web_support import PASSWORD, open_test_store, serving
 from wholestory.domestic_abuse import encompass_words as words
 from wholestory.domestic_abuse.encompass import notice, refresh_notices
 
@@ -51,35 +52,20 @@ def page(site: tuple[Any, LiveServer, str]) -> Iterator[Any]:
     yield from browser_page(site[2])
 
 
-def _sign_in(page: Any, server: LiveServer, username: str) -> None:
-    page.goto(f"{server.url}/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    if username.startswith("eve."):
-        page.get_by_label("Code").fill(totp_code(username))
-        page.get_by_role("button", name="Continue").click()
-
-
-def _accessible(page: Any) -> None:
-    violations = accessibility_violations(page)
-    assert not violations, [(v["id"], v["help"], len(v["nodes"])) for v in violations]
-
-
 def test_the_police_send_and_a_school_acknowledges_an_encompass_notice(
     site: tuple[Any, LiveServer, str], page: Any
 ) -> None:
     from playwright.sync_api import expect
 
     store, server, _ = site
-    _sign_in(page, server, "eve.encompass")
+    sign_in(page, server, "eve.encompass")
     page.goto(f"{server.url}/encompass")
     expect(page.get_by_role("heading", name=words.TITLE)).to_be_visible()
-    _accessible(page)
+    accessible(page)
     shoot(page, "70-encompass-queue")
     page.get_by_role("link", name="Send the notice for Kit Caddow").click()
     page.get_by_label("The child's voice (optional)").fill("Kit said he hid upstairs")
-    _accessible(page)
+    accessible(page)
     shoot(page, "71-encompass-send")
     page.get_by_role("button", name="Send to the school").click()
     expect(page.get_by_role("heading", name=words.TITLE)).to_be_visible()
@@ -87,16 +73,16 @@ def test_the_police_send_and_a_school_acknowledges_an_encompass_notice(
     assert sent is not None and sent.sent_by == "eve.encompass"
 
     page.context.clear_cookies()
-    _sign_in(page, server, "ian.ivydene")
+    sign_in(page, server, "ian.ivydene")
     page.goto(f"{server.url}/encompass/school")
     expect(page.get_by_role("heading", name=words.SCHOOL_TITLE)).to_be_visible()
     assert "Kit said he hid upstairs" in page.content()
     assert "Mae Caddow" not in page.content()  # another school's pupil
-    _accessible(page)
+    accessible(page)
     shoot(page, "72-encompass-school")
     page.get_by_role("button", name="Acknowledge the notice for Kit Caddow").click()
     expect(page.get_by_text(words.ACKNOWLEDGED)).to_be_visible()
-    _accessible(page)
+    accessible(page)
     shoot(page, "73-encompass-acknowledged")
     done = notice(store, KIT)
     assert done is not None and done.acknowledged_by == "ian.ivydene"

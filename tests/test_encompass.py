@@ -153,3 +153,13 @@ def test_the_cli_lists_each_notice_with_child_school_incident_due_time_and_statu
     assert "Operation Encompass notices (1)" in overdue.output
     assert "Mae Caddow (WS-M)" in overdue.output and "Kit" not in overdue.output
     assert f"Wrenfield College (School from {LAST_KNOWN})" in overdue.output
+
+
+def test_a_refresh_from_a_later_day_leaves_earlier_notices_alone(
+    store: Store, tmp_path: Path
+) -> None:
+    _loaded(store, tmp_path)
+    assert refresh_notices(store, since=dt.date(2025, 12, 1)) == 0  # the incident is earlier
+    assert [n.key for n in notices(store)] == [KIT, MAE]  # kept, not worked out again
+    assert refresh_notices(store, since=dt.date(2026, 12, 1)) == 0
+    assert len(notices(store)) == 2

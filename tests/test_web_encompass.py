@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from test_incidents import load
-from web_support import PASSWORD, open_test_store, serving, totp_code
+from web_support import open_test_store, serving, signed_in
 from wholestory.domestic_abuse import encompass_words as words
 from wholestory.domestic_abuse.encompass import notice, refresh_notices
 from wholestory.domestic_abuse.incidents import LAST_KNOWN
@@ -36,30 +36,17 @@ USERS = (  # username, agency, role, team (a lead's school), e-mail
 def site(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Store, dict[str, Any]]]:
-    from wholestory.access import TWO_FACTOR_REQUIRED
-
     store = open_test_store(request.param, request, tmp_path_factory.mktemp("encompass"))
     store.execute("DELETE FROM ws_source_person")
     with serving(store.url):
         from django.contrib.auth.models import User
-        from django.test import Client, override_settings
-
-        from wholestory.web.accounts.users import add_totp, add_user
+        from django.test import override_settings
 
         load(store, tmp_path_factory.mktemp("encompass-files"))
         assert refresh_notices(store) == 2
-        clients = {}
-        for username, agency, role, team, email in USERS:
-            user = add_user(username, agency, role, PASSWORD, team, check_password=False)
-            User.objects.filter(pk=user.pk).update(email=email)
-            client = Client()
-            client.post("/login", {"username": username, "password": PASSWORD})
-            if role in TWO_FACTOR_REQUIRED:
-                add_totp(user)
-                client = Client()
-                client.post("/login", {"username": username, "password": PASSWORD})
-                client.post("/two-factor", {"code": totp_code(username)})
-            clients[username] = client
+        clients = signed_in([user[:4] for user in USERS])
+        for username, *_, email in USERS:
+            User.objects.filter(username=username).update(email=email)
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             yield store, clients
     store.close()

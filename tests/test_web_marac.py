@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from test_marac import load
-from web_support import PASSWORD, open_test_store, serving, totp_code
+from web_support import open_test_store, serving, signed_in
 from wholestory.domestic_abuse import marac_words as words
 from wholestory.store import Store
 
@@ -29,27 +29,11 @@ USERS = (
 def site(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Store, dict[str, Any]]]:
-    from wholestory.access import TWO_FACTOR_REQUIRED
-
     store = open_test_store(request.param, request, tmp_path_factory.mktemp("marac"))
     store.execute("DELETE FROM ws_source_person")
     with serving(store.url):
-        from django.test import Client
-
-        from wholestory.web.accounts.users import add_totp, add_user
-
         load(store, tmp_path_factory.mktemp("marac-files"))
-        clients = {}
-        for username, agency, role in USERS:
-            user = add_user(username, agency, role, PASSWORD, "", check_password=False)
-            client = Client()
-            client.post("/login", {"username": username, "password": PASSWORD})
-            if role in TWO_FACTOR_REQUIRED:
-                add_totp(user)
-                client = Client()
-                client.post("/login", {"username": username, "password": PASSWORD})
-                client.post("/two-factor", {"code": totp_code(username)})
-            clients[username] = client
+        clients = signed_in([(*user, "") for user in USERS])
         yield store, clients
     store.close()
 

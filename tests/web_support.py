@@ -249,6 +249,29 @@ def seed(
     return seeded
 
 
+def signed_in(users: list[tuple[str, str, str, str]]) -> dict[str, object]:
+    """A Django test client for each new user (username, agency, role, team), signed in.
+
+    A role that needs a second factor gets an authenticator and passes it.
+    """
+    from django.test import Client
+
+    from wholestory.access import TWO_FACTOR_REQUIRED
+    from wholestory.web.accounts.users import add_totp, add_user
+
+    clients: dict[str, object] = {}
+    for username, agency, role, team in users:
+        user = add_user(username, agency, role, PASSWORD, team, check_password=False)
+        if role in TWO_FACTOR_REQUIRED:
+            add_totp(user)
+        client = Client()
+        client.post("/login", {"username": username, "password": PASSWORD})
+        if role in TWO_FACTOR_REQUIRED:
+            client.post("/two-factor", {"code": totp_code(username)})
+        clients[username] = client
+    return clients
+
+
 def totp_code(username: str) -> str:
     """The current TOTP code of a seeded user's authenticator."""
     from django_otp.oath import totp

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 import sys
@@ -21,6 +22,7 @@ from wholestory.cli.synth import run_synth
 from wholestory.domestic_abuse.encompass import refresh_notices
 from wholestory.identity import link_all
 from wholestory.store import Store
+from wholestory.synth import AS_OF
 
 console = Console(highlight=False)
 
@@ -69,9 +71,12 @@ def demo_command(
         _print_summary(linked, linking)
         console.print("\nBuilding every chronology and raising flags…")
         print_build(build_all(store, thresholds=indicators))
-        owed = refresh_notices(store)
+        # The synthetic partnership's incidents end before the duty began (7 November
+        # 2025), so the demo works its last two years', for the queue to have something in it.
+        owed = refresh_notices(store, since=AS_OF - dt.timedelta(days=730))
         console.print(
-            f"Operation Encompass: {owed:,} notices owed to schools (wholestory encompass)."
+            f"Operation Encompass: {owed:,} notices owed for the partnership's last two years "
+            "(the queue shows them: wholestory encompass, or /encompass)."
         )
         _print_store_summary(store)
         _demo_pack(store, Path(f"{data}-review-pack"))

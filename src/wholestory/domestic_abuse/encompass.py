@@ -105,9 +105,9 @@ class Notice:
 _MINUTE: Final = "%Y-%m-%dT%H:%M"
 
 
-def owed(incident: Incident, calendar: SchoolCalendar) -> list[Notice]:
+def owed(incident: Incident, calendar: SchoolCalendar, since: dt.date = DUTY_FROM) -> list[Notice]:
     """The notices one incident owes: one for each child of school age that day."""
-    if incident.day < DUTY_FROM:
+    if incident.day < since:
         return []
     due = calendar.next_school_day_start(incident.at).strftime(_MINUTE)
     return [
@@ -135,15 +135,18 @@ def _notice(incident: Incident, child: ChildAffected, due: str) -> Notice:
     )
 
 
-def refresh_notices(store: Store, calendar: SchoolCalendar | None = None) -> int:
-    """Work out every notice owed and keep it; how many notices there are.
+def refresh_notices(
+    store: Store, calendar: SchoolCalendar | None = None, since: dt.date = DUTY_FROM
+) -> int:
+    """Work out every notice owed for incidents from ``since``, and keep it; how many there are.
 
     A notice not yet sent is rewritten from the records (its school may now be
-    known); a sent one is left as it was sent. A notification an agency recorded
-    marks its notice sent.
+    known); a sent one is left as it was sent, and so is any notice for an incident
+    before ``since``. A notification an agency recorded marks its notice sent.
     """
     calendar = calendar or load_calendar()
-    found = [n for i in police_incidents(store, since=DUTY_FROM) for n in owed(i, calendar)]
+    incidents = police_incidents(store, since=since)
+    found = [n for i in incidents for n in owed(i, calendar, since)]
     sent = {
         f"{incident}|{child}"
         for incident, child in store.query(
@@ -153,7 +156,10 @@ def refresh_notices(store: Store, calendar: SchoolCalendar | None = None) -> int
     recorded = _recorded_notifications(store, found)
     fresh = [_row(n, recorded.get(n.key)) for n in found if n.key not in sent]
     with store.transaction():
-        store.execute(f"DELETE FROM {TABLE} WHERE sent_at IS NULL")
+        store.execute(
+            f"DELETE FROM {TABLE} WHERE sent_at IS NULL AND incident_at >= ?",
+            [since.isoformat()],
+        )
         store.executemany(f"INSERT INTO {TABLE} ({_COLUMNS}) VALUES ({', '.join('?' * 18)})", fresh)
     return len(found)
 

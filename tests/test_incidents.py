@@ -33,6 +33,7 @@ PEOPLE = {  # (agency, person id) -> (WholeStory id, given name, born)
     ("CSC", "CM2"): ("WS-M", "Mae", "2012-02-02"),
     ("CSC", "CA3"): ("WS-A", "Ava", "2025-06-01"),
     ("CSC", "CJ4"): ("WS-J", "Joe", "2005-01-01"),
+    ("DA_SERVICE", "DV1"): ("WS-V", "Rhian", "1990-03-03"),
 }
 
 

@@ -32,6 +32,7 @@ from wholestory.access import (
     CASEWORK,
     CHAIR,
     COORDINATOR,
+    DASH_RECORDING_AGENCIES,
     DATA,
     DSL,
     ENCOMPASS,
@@ -95,6 +96,12 @@ def person_page(ok: int = 200) -> Expect:
     return expect
 
 
+def dash_form(who: Who, related: bool) -> int:
+    """Casework at an agency that records Dash here, about someone they may see."""
+    allowed = who.role in CASEWORK and who.agency in DASH_RECORDING_AGENCIES
+    return 200 if related and allowed else 403
+
+
 def break_glass(who: Who, related: bool) -> int:
     if who.role in NO_CASE_DATA or who.role not in CAPABILITIES["break_glass"][1]:
         return 403
@@ -132,6 +139,7 @@ EXPECTED: dict[str, Expect] = {
     "people/<str:person>/chronology.csv": person_page(),
     "people/<str:person>/break-glass": break_glass,
     "people/<str:person>/access-log": access_log,
+    "people/<str:person>/dash/new": dash_form,
     "people/<str:person>/records/<str:agency>/<path:record_id>": person_page(),
     "people/<str:agency>/<str:person_id>": everyone(302),
     "flags": roles({MANAGER, LEAD}),

@@ -82,8 +82,9 @@ ROLES: Final[dict[str, str]] = {
     ENCOMPASS: "Police Encompass officer",
     DSL: "School designated safeguarding lead",
 }
-#: Roles whose access follows their agency's involvement.
-CASEWORK: Final = frozenset({PRACTITIONER, MANAGER, LEAD})
+#: Roles whose access follows their agency's involvement. An IDVA works with the victims
+#: their service (DA_SERVICE) holds records of, as a practitioner does.
+CASEWORK: Final = frozenset({PRACTITIONER, MANAGER, LEAD, IDVA})
 #: Casework roles related to people through their own team's records at a team-level agency.
 #: Managers and safeguarding leads oversee the whole agency's work and are related at the
 #: agency's grain: a lead acts for the agency (confirming its uploads, reading who looked and
@@ -105,7 +106,7 @@ TWO_FACTOR_REQUIRED: Final = frozenset(
 #: records in or read the whole audit log.
 NEEDS_APPROVAL: Final = frozenset(
     {PRACTITIONER, MANAGER, LEAD, REVIEWER, QA, DATA, GOVERNANCE, IDENTITY, COORDINATOR, CHAIR,
-     ENCOMPASS, DSL}
+     ENCOMPASS, DSL, IDVA}
 )  # fmt: skip
 #: The agency code of partnership-wide accounts (reviewers, board, administrators...).
 PARTNERSHIP: Final = "PARTNERSHIP"
@@ -299,7 +300,7 @@ def _refusal(viewer: Viewer, grain: Grain) -> str:
 
 #: What each capability is, and who has it.
 CAPABILITIES: Final[dict[str, tuple[str, frozenset[str]]]] = {
-    "search": ("search for people", frozenset({PRACTITIONER, MANAGER, LEAD, REVIEWER, QA})),
+    "search": ("search for people", frozenset({PRACTITIONER, MANAGER, LEAD, IDVA, REVIEWER, QA})),
     "flags_dashboard": ("see the flags dashboard", frozenset({MANAGER, LEAD})),
     "link_review": ("decide on the link review queue", frozenset({IDENTITY})),
     "upload": ("upload an agency file", frozenset({DATA})),
@@ -310,7 +311,7 @@ CAPABILITIES: Final[dict[str, tuple[str, frozenset[str]]]] = {
     "agency_duplicates": ("see their agency's duplicate ids", frozenset({LEAD})),
     "aggregates": ("see partnership figures", frozenset({MANAGER, LEAD, QA, BOARD})),
     "manage_users": ("manage users", frozenset({ADMIN})),
-    "break_glass": ("break glass", frozenset({PRACTITIONER, MANAGER, LEAD, REVIEWER, QA})),
+    "break_glass": ("break glass", frozenset({PRACTITIONER, MANAGER, LEAD, IDVA, REVIEWER, QA})),
     # The Marac coordinator prepares the referral list from the whole partnership's records:
     # finding every victim who meets a criterion, whichever agency holds them, is the job,
     # so the list is partnership-wide. The chair reads it to run the meeting. A victim's own
@@ -332,6 +333,18 @@ CAPABILITIES: Final[dict[str, tuple[str, frozenset[str]]]] = {
 #: plans her safety. Everyone else, whatever else they may see, reads "Confidential address"
 #: (shared/spec/domestic-abuse.md): a worker who can see the perpetrator must not learn it.
 SEES_CONFIDENTIAL_ADDRESSES: Final = frozenset({IDVA, COORDINATOR})
+
+
+#: Agencies whose casework staff record a Dash checklist in WholeStory because they have no
+#: system of their own for it: the IDVA service, schools and health visitors (issue 13).
+DASH_RECORDING_AGENCIES: Final = frozenset({"DA_SERVICE", "SCHOOL", "HEALTH_VISITING"})
+
+
+def may_record_dash(viewer: Viewer) -> Decision:
+    """Whether ``viewer`` may record a Dash checklist here (for a person they may see)."""
+    if viewer.role in CASEWORK and viewer.agency in DASH_RECORDING_AGENCIES:
+        return allow("Your agency records Dash checklists in WholeStory.", "capability")
+    return deny("Dash checklists are recorded here by IDVA services, schools and health visitors.")
 
 
 def sees_confidential_address(viewer: Viewer, recorded_by: str) -> bool:

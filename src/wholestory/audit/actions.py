@@ -51,6 +51,7 @@ class Action(StrEnum):
     ENCOMPASS_SENT = "encompass_sent", "Sent an Operation Encompass notice"
     ENCOMPASS_SCHOOL = "encompass_school", "Looked at a school's Encompass notices"
     ENCOMPASS_ACKNOWLEDGED = "encompass_ack", "Acknowledged an Operation Encompass notice"
+    DASH_RECORDED = "dash_recorded", "Recorded a Dash risk checklist"
 
 
 #: What can be recorded, as plain strings (the values stored in the log).

@@ -37,13 +37,11 @@ def duplicates_command(
     For the agency to merge in its own system. Each line says why the two are
     one person: overwhelming evidence, or a person's decision.
     """
-    store = ready_store()
-    try:
-        found = agency_duplicates(store, agency)
-    except EpisodeAgencyError as error:
-        fail(str(error))
-    finally:
-        store.close()
+    with ready_store() as store:
+        try:
+            found = agency_duplicates(store, agency)
+        except EpisodeAgencyError as error:
+            fail(str(error))
     rows = [d.row() for d in found]
     if out is not None:
         _export(out, list(DUPLICATE_COLUMNS), rows, force, "duplicate")

@@ -102,11 +102,8 @@ def audit_verify_command(
             anchor = audit.read_anchor(text, keys)
         except audit.AnchorError as error:
             fail(f"{anchor_file} does not check: {error}", code=1)
-    store = ready_store()
-    try:
+    with ready_store() as store:
         result = audit.verify(store, keys=keys, anchor=anchor)
-    finally:
-        store.close()
     _report(result, as_json)
 
 
@@ -141,8 +138,7 @@ def audit_anchor_command(
             fail(f"{out} already exists: an anchor is never overwritten. Give a new name.")
         if not out.parent.is_dir():
             fail(f"there is no folder {out.parent} to write the anchor into.")
-    store = ready_store()
-    try:
+    with ready_store() as store:
         try:
             entry = audit.append(
                 store,
@@ -153,8 +149,6 @@ def audit_anchor_command(
         except audit.AuditUnavailable as error:
             fail(f"Nothing was done: {error}")
         result = audit.verify(store, keys=keys)
-    finally:
-        store.close()
     if not result.ok:
         err_console.print("No anchor was made: the log does not check.")
         _report(result, as_json=False)
@@ -194,13 +188,10 @@ def audit_list_command(
     """
     if action and action not in audit.ACTIONS:
         fail(f"Unknown action '{action}'. Actions: {', '.join(sorted(audit.ACTIONS))}")
-    store = ready_store()
-    try:
+    with ready_store() as store:
         found = audit.entries(store, person=person, actor=actor, action=action, limit=limit)
         filters = {k: v for k, v in (("person", person), ("actor", actor), ("action", action)) if v}
         record(store, "audit_view", "wholestory audit list", {**filters, "shown": len(found)})
-    finally:
-        store.close()
     if as_json:
         typer.echo(json.dumps([e.as_dict() for e in found], indent=2, ensure_ascii=False))
         return

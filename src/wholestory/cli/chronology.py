@@ -115,11 +115,8 @@ def chronology_command(
         _check_out(out, force, f"chronology.{fmt.value}")
     viewer = _reader(reader) if reader else None
     thresholds, day = indicator_settings(), day_option(as_of, "--as-of")
-    store = ready_store()
-    try:
+    with ready_store() as store:
         chronology = chronology_of(store, _person(store, agency, person_id), day, thresholds)
-    finally:
-        store.close()
     from wholestory.chronology.render import output
 
     sharing = None
@@ -187,11 +184,8 @@ def chronologies_command(
     from wholestory.cli.store import ready_store
 
     thresholds, day = indicator_settings(), day_option(as_of, "--as-of")
-    store = ready_store()
-    try:
+    with ready_store() as store:
         summary = build_all(store, day, thresholds)
-    finally:
-        store.close()
     if as_json:
         typer.echo(json.dumps(summary.as_dict(), indent=2))
         return
@@ -233,13 +227,10 @@ def flags_command(
         oldest = flags_up_to_age()
     except FlagsSettingError as error:
         fail(str(error))
-    store = ready_store()
-    try:
+    with ready_store() as store:
         if stored_count(store) == 0:
             fail("No chronologies have been built yet: run wholestory chronologies first.")
         children = flagged_children(store, code.upper() if code else None, up_to_age=oldest)
-    finally:
-        store.close()
     if as_json:
         typer.echo(json.dumps({"children": children, "count": len(children)}, indent=2))
         return
@@ -304,12 +295,9 @@ def review_pack_command(
         fail(f"{out} is not empty; add --force to write into it")
     viewer = _reader(reader)
     thresholds, day = indicator_settings(), day_option(as_of, "--as-of")
-    store = ready_store()
-    try:
+    with ready_store() as store:
         chronology = chronology_of(store, _person(store, agency, person_id), day, thresholds)
         files = write_pack(store, chronology, out, anonymise=anonymise, reader=viewer)
-    finally:
-        store.close()
     console.print(f"Wrote the review pack for {chronology.person.id} to {out}:")
     for path, what in files:
         console.print(f"  {path.name}: {what}")

@@ -60,8 +60,7 @@ def demo_command(
             f"{summary.people:,} people, {summary.rows:,} agency rows in {data}/"
         )
     linking, indicators = link_settings(), indicator_settings()  # settings checked first
-    store = ready_store()
-    try:
+    with ready_store() as store:
         result = _run(store, [data], None, quiet=False)
         _print_result(result, store.url.describe())
         if result.failed:
@@ -81,8 +80,6 @@ def demo_command(
         _print_store_summary(store)
         _demo_pack(store, Path(f"{data}-review-pack"))
         _demo_users(store)
-    finally:
-        store.close()
     if serve:
         _serve(port)
 

@@ -35,12 +35,9 @@ def encompass_command(
     except CalendarError as error:
         fail(str(error))
     now = dt.datetime.now()
-    store = ready_store()
-    try:
+    with ready_store() as store:
         refresh_notices(store, calendar)
         found = [n for n in notices(store) if not overdue or n.status(now) == "overdue"]
-    finally:
-        store.close()
     if as_json:
         print(json.dumps([n.as_dict(now) for n in found], indent=2))
         return

@@ -70,13 +70,10 @@ def link_command(
     `wholestory review`. People's decisions always win.
     """
     thresholds = link_settings()
-    store = ready_store()
-    try:
+    with ready_store() as store:
         say = None if as_json or not sys.stderr.isatty() else _say
         summary = link_all(store, retrain=retrain, thresholds=thresholds, progress=say)
         rebuilt = build_all(store) if stored_count(store) else None
-    finally:
-        store.close()
     if as_json:
         typer.echo(json.dumps(summary.as_dict(), indent=2))
         return
@@ -132,13 +129,10 @@ def review_command(
     """
     if ctx.invoked_subcommand is not None:
         return
-    store = ready_store()
-    try:
+    with ready_store() as store:
         sets = lookalike_sets(store)
         total = review_count(store)
         queue = review_queue(store, limit=None if as_json else max(0, limit))
-    finally:
-        store.close()
     if as_json:
         alike = [{"headline": s.headline, **asdict(s)} for s in sets]
         typer.echo(json.dumps({"total": total, "pairs": queue, "lookalikes": alike}, indent=2))
@@ -226,14 +220,14 @@ def decide_command(
 
     "different" is never overridden by the model; "same" is never split.
     """
-    store = ready_store()
-    try:
-        summary = decide(store, _key(a), _key(b), decision.lower(), reason, by or getpass.getuser())
-        refresh_for_keys(store, [_key(a), _key(b)])
-    except LinkError as error:
-        fail(str(error))
-    finally:
-        store.close()
+    with ready_store() as store:
+        try:
+            summary = decide(
+                store, _key(a), _key(b), decision.lower(), reason, by or getpass.getuser()
+            )
+            refresh_for_keys(store, [_key(a), _key(b)])
+        except LinkError as error:
+            fail(str(error))
     verb = "the same person" if decision.lower() == "same" else "different people"
     console.print(f"Recorded: {_key(a)} and {_key(b)} are {verb}.")
     if summary.merges or summary.splits or summary.new_people:
@@ -254,11 +248,8 @@ def person_command(
     or a WholeStory id (wholestory person WS-0000012); an id that was merged
     leads to the person it was merged into.
     """
-    store = ready_store()
-    try:
+    with ready_store() as store:
         view = _find_person(store, agency, person_id)
-    finally:
-        store.close()
     if as_json:
         typer.echo(json.dumps(view.as_dict(), indent=2, default=str))
         return
@@ -328,11 +319,8 @@ def people_export_command(
     force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
 ) -> None:
     """Write the person index: one row per (WholeStory id, agency, agency's person id)."""
-    store = ready_store()
-    try:
+    with ready_store() as store:
         rows = export_rows(store)
-    finally:
-        store.close()
     _export(out, list(EXPORT_COLUMNS), rows, force, "row")
 
 

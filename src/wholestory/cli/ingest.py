@@ -86,14 +86,11 @@ def ingest_command(
         said = read_agencies_file(agencies_file) if agencies_file else None
     except (LinkError, AgenciesFileError) as error:
         fail(str(error))
-    store = ready_store()
-    try:
+    with ready_store() as store:
         if said is not None:
             save_agency_settings(store, said)
         run = _feed(store, paths, mapping, quiet=as_json, link=link, thresholds=thresholds)
         _tell_leads(store, run.notices)
-    finally:
-        store.close()
     result, linked, refreshed = run.result, run.linked, run.rebuilt
     if as_json:
         payload = result.as_dict()
@@ -243,13 +240,10 @@ def quarantine_command(
     A row stays here until the agency sends the same record again in good
     order; that import marks it resolved (see them with --all).
     """
-    store = ready_store()
-    try:
+    with ready_store() as store:
         shown = None if (as_json or out) else limit
         entries = list_quarantine(store, shown, include_resolved)
         total = count_quarantine(store, include_resolved)
-    finally:
-        store.close()
     if out is not None:
         header, rows = quarantine_table(entries)
         _export(out, header, rows, force, "quarantined row")
@@ -289,12 +283,9 @@ def warnings_command(
     that does not exist. The event is in the store; the value is not used to
     match people until the agency corrects it.
     """
-    store = ready_store()
-    try:
+    with ready_store() as store:
         found = list_warnings(store, None if (as_json or out) else limit)
         total = count_warnings(store)
-    finally:
-        store.close()
     rows = [
         [w.agency, w.record_id, Path(w.file_name).name, str(w.row_number), w.warnings]
         for w in found

@@ -41,12 +41,9 @@ def marac_candidates_command(
         thresholds = IndicatorThresholds.load()
     except ValueError as error:
         fail(str(error))
-    store = ready_store()
-    try:
+    with ready_store() as store:
         found = referral_list(store, thresholds)
         made = decisions(store)
-    finally:
-        store.close()
     if as_json:
         data = found.as_dict()
         for candidate in data["candidates"]:

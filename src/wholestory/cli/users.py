@@ -204,8 +204,7 @@ def user_team_command(
     of them, so a move is a change of access: it is audited, with the old and the new
     team, and the agency's leads are told.
     """
-    store = ready_store()
-    try:
+    with ready_store() as store:
         user = _user(name)
         membership = getattr(user, "membership", None)
         if membership is None:
@@ -218,8 +217,6 @@ def user_team_command(
         _audit(store, "team_set", name, detail)
         membership.team = team
         membership.save(update_fields=["team"])
-    finally:
-        store.close()
     _tell_leads_of_move(name, membership.agency, before, team)
     console.print(f"{name} moved from {_team_words(before)} to {_team_words(team)}.")
 

@@ -149,19 +149,19 @@ def stored_checklists(store: Store) -> list[StoredChecklist]:
     """Every checklist agencies sent (the ``dash`` table), oldest first."""
     rows = store.query(
         "SELECT agency, record_id, event_id, victim_person_id, perpetrator_person_id, "
-        "assessed_on, form, score, not_known, professional_judgement FROM ws_dash "
+        "assessed_on, form, score, not_known, professional_judgement, recorded_in_app FROM ws_dash "
         "ORDER BY assessed_on, agency, record_id"
     )
     return [_stored(row) for row in rows]
 
 
 def _stored(row: Sequence[Any]) -> StoredChecklist:
-    agency, record_id, event_id, victim, perpetrator, day, form, score, not_known, judged = row
+    agency, record_id, event_id, victim, perpetrator, day, form, score, not_known, judged, app = row
     return StoredChecklist(
         str(agency),
         str(record_id),
         event_id,
-        source_key(str(agency), str(victim)),
+        str(victim) if app else source_key(str(agency), str(victim)),
         source_key(str(agency), str(perpetrator)) if perpetrator else None,
         dt.date.fromisoformat(str(day)[:10]),
         str(form),

@@ -6,12 +6,18 @@ it replaces the one before, as a record does; sent again the same it is left alo
 
 from __future__ import annotations
 
-from typing import Final
+import datetime as dt
+import json
+import secrets
+from typing import TYPE_CHECKING, Final
 
 import polars as pl
 
 from wholestory.store.connection import Store
 from wholestory.store.records import WriteCounts, stable_digest
+
+if TYPE_CHECKING:  # the store keeps what the capability scored; it does not score
+    from wholestory.domestic_abuse.dash import Checklist
 
 DASH_TABLE: Final = "ws_dash"
 _WRITTEN: Final = (
@@ -19,6 +25,10 @@ _WRITTEN: Final = (
     "assessed_on", "form", "answers", "score", "not_known", "professional_judgement",
     "practitioner", "notes", "source_row",
 )  # fmt: skip
+
+
+#: What a checklist from a file holds in the columns the app fills (no words, not in the app).
+_FROM_A_FILE: Final = {"victims_words": "{}", "recorded_in_app": False}
 
 
 def write_checklists(store: Store, frame: pl.DataFrame, import_id: int, now: str) -> WriteCounts:
@@ -42,10 +52,48 @@ def write_checklists(store: Store, frame: pl.DataFrame, import_id: int, now: str
             fresh.append((*row, import_id, now))
         else:
             changed.append((*row, import_id, now))
-    columns = ", ".join((*_WRITTEN, "row_hash", "import_id", "recorded_at"))
-    marks = ", ".join("?" * (len(_WRITTEN) + 3))
+    columns = ", ".join((*_WRITTEN, "row_hash", "import_id", "recorded_at", *_FROM_A_FILE))
+    marks = ", ".join("?" * (len(_WRITTEN) + 3 + len(_FROM_A_FILE)))
+    fresh = [(*row, *_FROM_A_FILE.values()) for row in fresh]
+    changed = [(*row, *_FROM_A_FILE.values()) for row in changed]
     keys = [(r[0], r[1]) for r in changed]
     store.executemany(f"DELETE FROM {DASH_TABLE} WHERE agency = ? AND record_id = ?", keys)
     store.executemany(f"INSERT INTO {DASH_TABLE} ({columns}) VALUES ({marks})", fresh + changed)
     counts.inserted, counts.updated = len(fresh), len(changed)
     return counts
+
+
+def record_checklist(
+    store: Store,
+    *,
+    agency: str,
+    practitioner: str,
+    victim: str,
+    checklist: Checklist,
+    assessed_on: dt.date,
+    words: dict[int, str],
+    notes: str,
+    now: str,
+) -> str:
+    """Keep a checklist recorded in the app; return its record id (``APP-...``).
+
+    ``victim`` is the WholeStory id of the person the practitioner opened; the
+    victim's words are kept beside each answer they were written for.
+    """
+    record_id = f"APP-{secrets.token_hex(6).upper()}"
+    values = {
+        "agency": agency, "record_id": record_id, "event_id": None, "victim_person_id": victim,
+        "perpetrator_person_id": None, "assessed_on": assessed_on.isoformat(),
+        "form": checklist.form, "answers": ",".join(checklist.answers),
+        "score": checklist.score, "not_known": checklist.not_known,
+        "professional_judgement": checklist.professional_judgement,
+        "practitioner": practitioner, "notes": notes, "source_row": 0,
+        "row_hash": "", "import_id": None, "recorded_at": now,
+        "victims_words": json.dumps({str(q): w for q, w in sorted(words.items()) if w.strip()}),
+        "recorded_in_app": True,
+    }  # fmt: skip
+    store.execute(
+        f"INSERT INTO {DASH_TABLE} ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+        list(values.values()),
+    )
+    return record_id

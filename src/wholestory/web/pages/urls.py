@@ -11,6 +11,7 @@ from wholestory.web.pages import (
     views_audit,
     views_break_glass,
     views_by_agency,
+    views_dash,
     views_downloads,
     views_duplicates,
     views_encompass,
@@ -52,4 +53,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *views_sharing.urls,
     *views_marac.urls,
     *views_encompass.urls,
+    *views_dash.urls,
 ]

@@ -578,6 +578,12 @@ class DashChecklist(models.Model):
     professional_judgement = models.BooleanField()
     practitioner = models.TextField()
     notes = models.TextField()
+    victims_words = models.TextField(
+        default="{}", help_text="JSON: question number to the victim's words, where written."
+    )
+    recorded_in_app = models.BooleanField(
+        default=False, help_text="True: recorded here; victim_person_id is then a WholeStory id."
+    )
     source_row = models.IntegerField()
     row_hash = models.CharField(max_length=32)
     import_run = models.ForeignKey(

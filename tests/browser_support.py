@@ -8,6 +8,7 @@ are kept in ``test-artifacts/screenshots/`` (git-ignored) for people to look at.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -50,6 +51,16 @@ class LiveServer:
 
     def stop(self) -> None:
         self.thread.terminate()
+
+
+@contextlib.contextmanager
+def live_server() -> Iterator[LiveServer]:
+    """The app served for a browser while the block runs."""
+    server = LiveServer()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def shoot(page: Any, name: str) -> Path:

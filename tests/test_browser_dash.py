@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from browser_support import LiveServer, browser_page, chromium_path, shoot
+from browser_support import LiveServer, browser_page, chromium_path, live_server, shoot
 from test_incidents import load, record
 from test_web_browser import accessible, sign_in
 from web_support import PASSWORD, open_test_store, serving
@@ -30,11 +30,8 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         contact = record(40, "DA_SERVICE", "DV1", "VICTIM", "2025-11-20", "DA_SERVICE_CONTACT")
         load(store, tmp_path_factory.mktemp("dash-browser-files"), [contact])
         add_user("ida.idva", "DA_SERVICE", "idva", PASSWORD, "IDVA Service", check_password=False)
-        server = LiveServer()
-        try:
+        with live_server() as server:
             yield store, server, executable
-        finally:
-            server.stop()
     store.close()
 
 

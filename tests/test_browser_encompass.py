@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from browser_support import LiveServer, browser_page, chromium_path, shoot
+from browser_support import LiveServer, browser_page, chromium_path, live_server, shoot
 from test_incidents import load
 from test_web_browser import accessible, sign_in
 from web_support import PASSWORD, open_test_store, serving
@@ -39,11 +39,8 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         add_totp(officer)
         add_user("ian.ivydene", "SCHOOL", "dsl", PASSWORD, "Ivydene Primary School",
                  check_password=False)  # fmt: skip
-        server = LiveServer()
-        try:
+        with live_server() as server:
             yield store, server, executable
-        finally:
-            server.stop()
     store.close()
 
 

@@ -20,6 +20,7 @@ from browser_support import (
     accessibility_violations,
     browser_page,
     chromium_path,
+    live_server,
     shoot,
 )
 from factories import event_row, write_csv
@@ -35,11 +36,8 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     with serving(store.url):
         seeded = seed(store, tmp_path_factory.mktemp("browser-partnership"))
         add_pairs_for_review(seeded, tmp_path_factory.mktemp("browser-review"))
-        server = LiveServer()
-        try:
+        with live_server() as server:
             yield seeded, server, executable
-        finally:
-            server.stop()
     store.close()
 
 

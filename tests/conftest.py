@@ -62,6 +62,12 @@ TABLES = (
     "ws_confidential_address",
     "ws_encompass_notice",
     "ws_dash",
+    "ws_marac_action",
+    "ws_marac_research_fact",
+    "ws_marac_research",
+    "ws_marac_case_person",
+    "ws_marac_case",
+    "ws_marac_meeting",
 )
 
 

@@ -68,6 +68,11 @@ def role_label(code: str) -> str:
     return code.replace("_", " ").lower()
 
 
+def as_day(value: object) -> dt.date:
+    """A date column's value as a date: PostgreSQL returns dates, SQLite returns text."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
 def parse_iso(text: str) -> dt.date | None:
     """The first day of an ISO date prefix (``2014``, ``2014-03``, ``2014-03-09``), or None."""
     text = text.strip().lstrip("~").strip()

@@ -171,13 +171,13 @@ def resolve_person(store: Store, agency: str, person_id: str) -> str | None:
 
 def load_material(store: Store, person: str) -> Material:
     """One person's material (``person`` is a WholeStory id or an unlinked AGENCY:PERSON_ID)."""
-    keys = _keys_of(store, [person]).get(person, [])
+    keys = keys_of(store, [person]).get(person, [])
     if ":" in person and not keys:
         keys = [person]
     own = _records_of_keys(store, keys)
     rows = _with_event_rows(store, own)
     members = _members(store, person, keys)
-    member_keys = _keys_of(store, list(members))
+    member_keys = keys_of(store, list(members))
     theirs = [
         r
         for r in _records_of_keys(store, [k for ks in member_keys.values() for k in ks])
@@ -187,7 +187,7 @@ def load_material(store: Store, person: str) -> Material:
     return Material(person, keys, _named(store, rows), _named(store, household_rows), members)
 
 
-def _keys_of(store: Store, people: Sequence[str]) -> dict[str, list[str]]:
+def keys_of(store: Store, people: Sequence[str]) -> dict[str, list[str]]:
     """Source keys of each WholeStory id."""
     if not people:
         return {}
@@ -253,7 +253,7 @@ def _members(store: Store, person: str, keys: Sequence[str]) -> dict[str, Member
         return {}
     links = links_from(store, keys)
     owner = people_of(store, (link.theirs for link in links))
-    member_keys = _keys_of(store, sorted(set(owner.values())))
+    member_keys = keys_of(store, sorted(set(owner.values())))
     words = _relationship_words(store, keys, [k for ks in member_keys.values() for k in ks])
     said = {
         member: ",".join(

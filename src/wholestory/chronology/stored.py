@@ -22,7 +22,7 @@ import polars as pl
 
 from wholestory.access import VISIBLE_TO_AGENCY
 from wholestory.chronology import build
-from wholestory.chronology.display import age_on, parse_iso
+from wholestory.chronology.display import age_on, as_day, parse_iso
 from wholestory.chronology.indicators import SEVERITY_ORDER
 from wholestory.chronology.material import Everyone, Material, load_material
 from wholestory.chronology.model import (
@@ -98,7 +98,7 @@ def store_as_of(store: Store, today: dt.date | None = None) -> dt.date:
     """
     today = today or dt.date.today()
     found = [
-        day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)[:10])
+        as_day(day)
         for day in (
             store.scalar("SELECT MAX(event_date_start) FROM ws_record"),
             store.scalar("SELECT MAX(date_of_death) FROM ws_record"),

@@ -2,8 +2,9 @@
 
 ``marac candidates`` prints every victim whose records meet a criterion, the
 criterion, its evidence (record ids, which are also the chronology entries' ids) and
-the children in the household; then the referrals practitioners made, apart. The
-group leaves room for the quarterly dataset (``marac dataset``).
+the children in the household; then the referrals practitioners made, apart.
+``marac dataset --quarter 2026Q3`` prints the SafeLives quarterly dataset beside the
+published national figures.
 """
 
 from __future__ import annotations
@@ -14,18 +15,26 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from wholestory.chronology.thresholds import IndicatorThresholds
 from wholestory.cli.errors import fail
 from wholestory.cli.store import ready_store
 from wholestory.domestic_abuse import marac_words as words
+from wholestory.domestic_abuse.figures import PopulationError
 from wholestory.domestic_abuse.marac import ReferralList, referral_list
+from wholestory.domestic_abuse.marac_dataset import (
+    QuarterError,
+    dataset_rows,
+    marac_dataset,
+    quarter_days,
+)
 from wholestory.domestic_abuse.marac_decisions import decisions
 
 console = Console(highlight=False, soft_wrap=True)
 
 marac_app = typer.Typer(
-    help="Marac: the referral list of victims whose records meet a referral criterion.",
+    help="Marac: the referral list, and the quarterly SafeLives dataset.",
     no_args_is_help=True,
 )
 
@@ -78,3 +87,30 @@ def _case(
     if perpetrators:
         console.print(f"  perpetrator: {', '.join(perpetrators)}", markup=False)
     console.print(f"  children: {', '.join(children) or words.NO_CHILDREN}", markup=False)
+
+
+@marac_app.command("dataset")
+def marac_dataset_command(
+    quarter: Annotated[
+        str, typer.Option("--quarter", help="The quarter, as 2026Q3.", show_default=False)
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead.")] = False,
+) -> None:
+    """The SafeLives Marac dataset for a quarter, beside the published national figures."""
+    try:
+        quarter_days(quarter)
+        with ready_store() as store:
+            data = marac_dataset(store, quarter)
+    except (QuarterError, PopulationError) as error:
+        fail(str(error))
+    if as_json:
+        print(json.dumps(data.as_dict(), indent=2))
+        return
+    table = Table(title=f"Marac dataset, {data.quarter} ({data.start} to {data.end})")
+    for heading in ("Measure", "Here", "National"):
+        table.add_column(heading)
+    for measure, here, national in dataset_rows(data):
+        table.add_row(measure, here, national)
+    console.print(table)
+    for note in data.notes:
+        console.print(note, markup=False)

@@ -94,7 +94,7 @@ def domestic_abuse_figures(store: Store, as_of: dt.date | None = None) -> Figure
     _count_incidents(incidents, months)
     _count_referrals(referrals, months)
     last_year = [e for e in referrals if (as_of - e.day).days < REPEAT_DAYS]
-    females, notes = _adult_females()
+    females, notes = adult_females()
     return Figures(
         as_of,
         [Month(m, **dict(c)) for m, c in sorted(months.items())],
@@ -133,7 +133,7 @@ def _count_referrals(referrals: list[Event], months: dict[str, Counter[str]]) ->
         last |= dict.fromkeys(e.victims, e.day)
 
 
-def _adult_females() -> tuple[int | None, list[str]]:
+def adult_females() -> tuple[int | None, list[str]]:
     """The partnership's adult women from its population file, or None and why not."""
     named = os.environ.get(POPULATION_ENV)
     if not named:

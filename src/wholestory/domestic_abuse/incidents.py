@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from wholestory.chronology.display import as_day
 from wholestory.domestic_abuse.marac_household import births_of, names_of
 from wholestory.domestic_abuse.school_days import age_on
 from wholestory.identity.household_reading import Member, household_members, people_of
@@ -130,7 +131,7 @@ def _events(store: Store, since: dt.date | None) -> dict[tuple[str, str], dict[s
     for agency, event, day, time, record_id, person_id, role, *place, summary in rows:
         e = events.setdefault(
             (str(agency), str(event)),
-            {"day": _date(day), "time": _time(time), "records": set(), "people": set(),
+            {"day": as_day(day), "time": _time(time), "records": set(), "people": set(),
              "place": "", "summary": str(summary)},
         )  # fmt: skip
         e["place"] = e["place"] or _place(*place)
@@ -241,7 +242,7 @@ def _school_records(store: Store, people: Sequence[str]) -> dict[str, SchoolReco
     ):
         owner = keys.get(source_key("SCHOOL", str(person_id)))
         if owner is not None:
-            found[owner].append((_date(day), str(event_type), str(team)))
+            found[owner].append((as_day(day), str(event_type), str(team)))
     for records in found.values():
         records.sort()
     return found
@@ -270,10 +271,6 @@ def _place(address: str | None, postcode: str | None, confidential: bool | None)
     if confidential:
         return CONFIDENTIAL_SHOWN
     return ", ".join(p for p in (address, postcode) if p)
-
-
-def _date(value: Any) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
 def _time(value: Any) -> dt.time | None:

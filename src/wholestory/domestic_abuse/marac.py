@@ -29,6 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
+from wholestory.chronology.display import as_day
 from wholestory.chronology.rule_helpers import dash_yes
 from wholestory.chronology.thresholds import IndicatorThresholds
 from wholestory.domestic_abuse import marac_words as words
@@ -161,7 +162,7 @@ def _event(
         return frozenset(keys[f"{r[0]}:{r[2]}"] for r in rows if str(r[3]) in roles)
 
     day = rows[0][5]
-    day = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)[:10])
+    day = as_day(day)
     victims = who({"VICTIM"}) or (who({"SUBJECT"}) if kind != INCIDENT else frozenset())
     score = max(dash_yes(str(r[7])) for r in rows) if kind == DASH else None
     return Event(

@@ -66,3 +66,38 @@ def repeat_detail(gap: int, days: int) -> str:
         f"abuse between the same victim and perpetrator {gap} days after the last Marac "
         f"referral (within {days} days is a repeat)"
     )
+
+
+# Meetings, research and actions
+
+MEETINGS_TITLE: Final = "Marac meetings"
+MEETING_THAT_DAY: Final = "There is already a Marac meeting on that day"
+NO_SUCH_MEETING: Final = "There is no such Marac meeting"
+ALREADY_ON_MEETING: Final = "This victim is already on the meeting's list"
+NOT_ON_OFFER: Final = "This case is no longer waiting for a meeting; it may have been added"
+ACTION_INCOMPLETE: Final = "Enter the agency, the owner and the action"
+DUE_MISSING: Final = "Enter the day the action is due, for example 27 3 2027"
+DAY_MISSING: Final = "Enter the day of the meeting, for example 27 3 2027"
+NOT_YOUR_RECORD: Final = "You can share only your own agency's records"
+WITHHELD_REASON_MISSING: Final = "Say why your agency is not sharing the facts you left unticked"
+CONFIDENTIALITY: Final = (
+    "Everything shared at this meeting is confidential. It is shared to keep the victim and "
+    "the children safe, is used only for that, and is not passed on without the agreement "
+    "of the agency that shared it. Agencies do not contact the victim: the IDVA does."
+)
+#: The agenda's sections, in SafeLives' suggested order.
+AGENDA: Final[dict[str, str]] = {
+    "confidentiality": "1. Confidentiality statement, read and signed",
+    "open_actions": "2. Actions from earlier meetings not yet completed",
+    "children": "3. Cases with children",
+    "adults": "4. Cases with no children in the household",
+    "twelve_months": "5. Cases reaching 12 months since their referral, for review",
+    "other": "6. Other business",
+}
+PARTS: Final[dict[str, str]] = {
+    "VICTIM": "The victim",
+    "PERPETRATOR": "The perpetrator",
+    "CHILD": "A child in the household",
+}
+NO_OFFERS: Final = "No accepted candidate or practitioner's referral is waiting for a meeting."
+NOTHING_HELD: Final = "Your agency holds no records of this case's people."

@@ -597,3 +597,100 @@ class DashChecklist(models.Model):
             models.UniqueConstraint(fields=["agency", "record_id"], name="ws_dash_record")
         ]
         indexes = [models.Index(fields=["agency", "victim_person_id"], name="ws_dash_victim")]
+
+
+class MaracMeeting(models.Model):
+    """A Marac meeting the coordinator builds (issue 13): its day, and the confidentiality
+    statement read and signed at its start (``wholestory.domestic_abuse.marac_meetings``)."""
+
+    held_on = models.CharField(max_length=10, help_text="YYYY-MM-DD")
+    created_by = models.TextField()
+    created_at = models.DateTimeField()
+    confidentiality_by = models.TextField(null=True)
+    confidentiality_at = models.DateTimeField(null=True)
+
+    class Meta:
+        db_table = "ws_marac_meeting"
+        indexes = [models.Index(fields=["held_on"], name="ws_marac_meeting_day")]
+
+
+class MaracCase(models.Model):
+    """A victim's case on a meeting's list: why it came, who referred it and when."""
+
+    meeting = models.ForeignKey(MaracMeeting, on_delete=models.PROTECT, db_column="meeting_id")
+    victim = models.TextField(help_text="The victim's WholeStory id (or AGENCY:PERSON_ID).")
+    criterion = models.CharField(max_length=32)
+    source = models.TextField(help_text="The candidate's key, or the referral's AGENCY:RECORD.")
+    referred_by = models.CharField(max_length=32)
+    referred_on = models.CharField(max_length=10)
+    repeat = models.BooleanField()
+    added_by = models.TextField()
+    added_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "ws_marac_case"
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "victim"], name="ws_marac_case_victim")
+        ]
+
+
+class MaracCasePerson(models.Model):
+    """Who a case is about: the victim, each perpetrator and every child in the household."""
+
+    case = models.ForeignKey(MaracCase, on_delete=models.PROTECT, db_column="case_id")
+    person = models.TextField()
+    part = models.CharField(max_length=16, help_text="VICTIM, PERPETRATOR or CHILD")
+
+    class Meta:
+        db_table = "ws_marac_case_person"
+        indexes = [models.Index(fields=["person"], name="ws_marac_case_who")]
+
+
+class MaracResearch(models.Model):
+    """One agency's research on a case before the meeting: its opinion, kept apart from facts."""
+
+    case = models.ForeignKey(MaracCase, on_delete=models.PROTECT, db_column="case_id")
+    agency = models.CharField(max_length=32)
+    opinion = models.TextField()
+    withheld_reason = models.TextField(help_text="Why the facts not shared were kept back.")
+    completed_by = models.TextField()
+    completed_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "ws_marac_research"
+        constraints = [
+            models.UniqueConstraint(fields=["case", "agency"], name="ws_marac_research_agency")
+        ]
+
+
+class MaracResearchFact(models.Model):
+    """A fact from one of the agency's records, and whether the agency shared it."""
+
+    research = models.ForeignKey(MaracResearch, on_delete=models.PROTECT, db_column="research_id")
+    record = models.TextField(help_text="AGENCY:RECORD_ID")
+    person = models.TextField()
+    part = models.CharField(max_length=16)
+    day = models.CharField(max_length=10)
+    fact = models.TextField()
+    shared = models.BooleanField()
+
+    class Meta:
+        db_table = "ws_marac_research_fact"
+
+
+class MaracAction(models.Model):
+    """An action from a case's plan: an agency, an owner, a due date and its completion."""
+
+    case = models.ForeignKey(MaracCase, on_delete=models.PROTECT, db_column="case_id")
+    agency = models.CharField(max_length=32)
+    owner = models.TextField()
+    action = models.TextField()
+    due_on = models.CharField(max_length=10)
+    completed_on = models.CharField(max_length=10, null=True)
+    completed_by = models.TextField(null=True)
+    created_by = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "ws_marac_action"
+        indexes = [models.Index(fields=["case"], name="ws_marac_action_case")]

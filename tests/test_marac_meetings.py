@@ -35,7 +35,12 @@ from wholestory.domestic_abuse.marac_meetings import (
     offers,
     read_confidentiality,
 )
-from wholestory.domestic_abuse.marac_research import ResearchError, prefill, research_of, save_research
+from wholestory.domestic_abuse.marac_research import (
+    ResearchError,
+    prefill,
+    research_of,
+    save_research,
+)
 from wholestory.identity import refresh_sources
 from wholestory.ingest import ingest_paths
 from wholestory.store import Store
@@ -117,7 +122,9 @@ def test_a_case_within_12_months_of_an_earlier_referral_is_a_repeat(db: Store) -
 def test_the_agenda_is_in_the_suggested_order(db: Store) -> None:
     first = create_meeting(db, dt.date(2025, 2, 20), BY)
     old = add_case(db, first.id, adult_only("WS-OLD", dt.date(2024, 3, 1)), BY)
-    open_one = add_action(db, old.id, "HOUSING", "Hana Housing", "Sanctuary scheme", dt.date(2025, 3, 1), BY)
+    open_one = add_action(
+        db, old.id, "HOUSING", "Hana Housing", "Sanctuary scheme", dt.date(2025, 3, 1), BY
+    )
     done = add_action(db, old.id, "POLICE", "PC Lee", "Flag the address", dt.date(2025, 3, 1), BY)
     complete_action(db, done.id, dt.date(2025, 2, 25), "pc.lee")
     complete_action(db, done.id, dt.date(2025, 2, 28), "someone.else")  # kept as first recorded
@@ -160,7 +167,9 @@ def test_research_is_prefilled_from_the_agencys_own_records_and_nothing_is_share
         ("POLICE:P6", "PERPETRATOR"), ("POLICE:P2", "PERPETRATOR"), ("POLICE:P3", "CHILD"),
     ]  # fmt: skip
     assert not any(f.shared for f in police)
-    assert "15 of 27 questions answered yes" in next(f.fact for f in police if f.record == "POLICE:P4")
+    assert "15 of 27 questions answered yes" in next(
+        f.fact for f in police if f.record == "POLICE:P4"
+    )
     assert [f.record for f in prefill(db, case, "GP")] == ["GP:G1"]
     assert prefill(db, case, "SCHOOL") == []
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from test_marac import load
+from marac_support import load
 from web_support import open_test_store, serving, signed_in
 from wholestory.domestic_abuse import marac_words as words
 from wholestory.store import Store

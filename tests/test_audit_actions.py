@@ -28,3 +28,16 @@ def test_an_unknown_action_is_refused() -> None:
     """Only a typed action is recorded, so every entry has words to show."""
     with pytest.raises(ValueError, match="unknown audit action"):
         audit.append(Store.__new__(Store), audit.Event(actor="a", action="no_such_action"))
+
+
+def test_every_action_fits_the_logs_column() -> None:
+    """PostgreSQL refuses a value longer than its column (SQLite does not), and a refused
+    audit entry refuses the page: an action's code must fit ``ws_audit.action``."""
+    from wholestory.web.bootstrap import setup_django
+
+    setup_django()
+    from wholestory.web.schema.models import AuditEntry
+
+    width = AuditEntry._meta.get_field("action").max_length
+    assert width
+    assert [a.value for a in audit.Action if len(a.value) > width] == []

@@ -6,7 +6,8 @@ import datetime as dt
 
 from wholestory.chronology import build
 from wholestory.chronology.building import NO_ACTION, build_entries
-from wholestory.chronology.material import Material, Member, Row
+from wholestory.chronology.material import Material, Member
+from wholestory.chronology.rows import Row
 from wholestory.chronology.thresholds import IndicatorThresholds
 from wholestory.records.keys import source_key
 

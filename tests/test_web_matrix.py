@@ -38,6 +38,7 @@ from wholestory.access import (
     ENCOMPASS,
     GOVERNANCE,
     IDENTITY,
+    IDVA,
     LEAD,
     MANAGER,
     NO_CASE_DATA,
@@ -168,6 +169,14 @@ EXPECTED: dict[str, Expect] = {
     "api/v1/flags": roles({MANAGER, LEAD}),
     "marac": roles({COORDINATOR, CHAIR}),  # the Marac referral list, partnership-wide
     "marac/decide": roles({COORDINATOR}, ok=404),  # no candidate named: nothing to decide
+    "marac/meetings": roles({COORDINATOR, CHAIR}),
+    "marac/meetings/<int:meeting_id>": roles({COORDINATOR, CHAIR}),  # the agenda
+    "marac/meetings/<int:meeting_id>/add": everyone(405),  # changes are POSTs
+    "marac/meetings/<int:meeting_id>/confidentiality": everyone(405),
+    "marac/cases/<int:case_id>/actions": everyone(405),
+    "marac/cases/<int:case_id>/research": roles({MANAGER, LEAD, IDVA}),  # each agency's own
+    "marac/actions/<int:action_id>/done": everyone(405),
+    "marac/research": roles({MANAGER, LEAD, IDVA}),
     "encompass": roles({ENCOMPASS}),  # the police queue, partnership-wide
     "encompass/send": roles({ENCOMPASS}, ok=404),  # no notice named: nothing to send
     "encompass/school": roles({DSL}),  # a school's own pupils' notices
@@ -235,6 +244,22 @@ def _people(seeded: Seeded, who: Who) -> tuple[str, str]:
     return granted, other
 
 
+#: The Marac meeting, case and action the seeded partnership has (web_support.add_marac_case).
+MARAC_IDS = (
+    ("meeting_id", "ws_marac_meeting"),
+    ("case_id", "ws_marac_case"),
+    ("action_id", "ws_marac_action"),
+)
+
+
+#: The Marac meeting, case and action the seeded partnership has (web_support.add_marac_case).
+MARAC_IDS = (
+    ("meeting_id", "ws_marac_meeting"),
+    ("case_id", "ws_marac_case"),
+    ("action_id", "ws_marac_action"),
+)
+
+
 def _fill(pattern: str, seeded: Seeded, person: str, who: Who) -> str:
     """A concrete URL for a route and a person (their record at the user's agency first)."""
     store = seeded.store
@@ -258,6 +283,7 @@ def _fill(pattern: str, seeded: Seeded, person: str, who: Who) -> str:
         "key_b": "GP:NOBODY",
         "username": "pat.police",
         "token": "no-such-link",
+        **{name: str(store.scalar(f"SELECT MIN(id) FROM {table}")) for name, table in MARAC_IDS},
     }
     if "records/" in pattern:
         values["agency"], values["record_id"] = str(record_agency), str(record_id)

@@ -240,6 +240,8 @@ def seed(
     link_all(store, thresholds=LinkThresholds())
     build_all(store)
     seeded = Seeded(store, folder, refuge=seeded_refuge if refuge else None)
+    if refuge:
+        add_marac_case(store, seeded_refuge)
     for username, agency, role in USERS:
         user = add_user(username, agency, role, PASSWORD, TEAMS.get(username, ""),
                         check_password=False)  # fmt: skip
@@ -247,6 +249,26 @@ def seed(
             add_totp(user)
         seeded.users[username] = (agency, role)
     return seeded
+
+
+def add_marac_case(store: Store, refuge: Refuge) -> None:
+    """A Marac meeting a week from today hearing the refuge's victim, her child and the
+    perpetrator, with an action for the DA service and its research, every fact shared
+    (the refuge's own record among them)."""
+    from wholestory.domestic_abuse import marac_words
+    from wholestory.domestic_abuse.marac_meetings import Offer, add_action, add_case, create_meeting
+    from wholestory.domestic_abuse.marac_research import prefill, save_research
+    from wholestory.identity.household_reading import people_of
+
+    ws = people_of(store, [refuge.victim, refuge.perpetrator, refuge.child])
+    today = dt.date.today()
+    meeting = create_meeting(store, today + dt.timedelta(days=7), "cody.coordinator")
+    offer = Offer("seeded", ws[refuge.victim], marac_words.PROFESSIONAL_JUDGEMENT, "DA_SERVICE",
+                  today, (ws[refuge.perpetrator],), (ws[refuge.child],))  # fmt: skip
+    case = add_case(store, meeting.id, offer, "cody.coordinator")
+    add_action(store, case.id, "DA_SERVICE", "Dee", "Safety plan review", today, "cody.coordinator")
+    facts = prefill(store, case, "DA_SERVICE")
+    save_research(store, case, "DA_SERVICE", [f.record for f in facts], "High risk", "", "dee.das")
 
 
 def signed_in(users: list[tuple[str, str, str, str]]) -> dict[str, object]:

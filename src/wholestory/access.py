@@ -320,6 +320,15 @@ CAPABILITIES: Final[dict[str, tuple[str, frozenset[str]]]] = {
     # Accepting or declining a candidate is the coordinator's: they prepare the list the
     # chair's meeting works from.
     "marac_decide": ("decide on Marac candidates", frozenset({COORDINATOR})),
+    # Meetings: the coordinator builds them (puts cases on); the coordinator and the chair
+    # record the confidentiality statement, the action plans and their completion.
+    "marac_build": ("build Marac meetings", frozenset({COORDINATOR})),
+    "marac_meeting": ("run Marac meetings", frozenset({COORDINATOR, CHAIR})),
+    # Each agency's representative researches the cases on a meeting's list in their
+    # agency's own records (SafeLives' research form): leads and managers, who oversee the
+    # agency's work, and the IDVA for the DA service. The list of cases is shared with them
+    # in advance, as the coordinator circulates it.
+    "marac_research": ("research Marac cases for their agency", frozenset({MANAGER, LEAD, IDVA})),
     # Operation Encompass: the police officer tells every school of every incident, so the
     # queue is partnership-wide; a school's designated safeguarding lead sees only notices
     # for their own school's pupils (the view filters by the team on their account).
@@ -345,6 +354,18 @@ def may_record_dash(viewer: Viewer) -> Decision:
     if viewer.role in CASEWORK and viewer.agency in DASH_RECORDING_AGENCIES:
         return allow("Your agency records Dash checklists in WholeStory.", "capability")
     return deny("Dash checklists are recorded here by IDVA services, schools and health visitors.")
+
+
+def may_complete_marac_action(viewer: Viewer, agency: str) -> Decision:
+    """Whether ``viewer`` may record an action done: who runs the meeting, or the agency's own."""
+    if may(viewer, "marac_meeting").allowed:
+        return allow("The Marac coordinator and chair record the actions.", "capability")
+    if may(viewer, "marac_research").allowed and viewer.agency == agency:
+        return allow("Your agency owns this action.", "capability")
+    return deny(
+        "Only the agency that owns an action, or the Marac coordinator or chair, may record "
+        "it done."
+    )
 
 
 def sees_confidential_address(viewer: Viewer, recorded_by: str) -> bool:

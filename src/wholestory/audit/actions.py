@@ -52,6 +52,9 @@ class Action(StrEnum):
     ENCOMPASS_SCHOOL = "encompass_school", "Looked at a school's Encompass notices"
     ENCOMPASS_ACKNOWLEDGED = "encompass_ack", "Acknowledged an Operation Encompass notice"
     DASH_RECORDED = "dash_recorded", "Recorded a Dash risk checklist"
+    MARAC_MEETING = "marac_meeting", "Looked at a Marac meeting"
+    MARAC_MEETING_CHANGED = "marac_changed", "Changed a Marac meeting or its actions"
+    MARAC_RESEARCH = "marac_research", "Looked at or completed Marac research"
 
 
 #: What can be recorded, as plain strings (the values stored in the log).

@@ -28,8 +28,9 @@ from dataclasses import dataclass
 from typing import Final
 
 from wholestory.chronology.display import age_on
-from wholestory.chronology.material import Material, Member, Row
+from wholestory.chronology.material import Material, Member
 from wholestory.chronology.model import Entry, Involved, Source, Subject
+from wholestory.chronology.rows import Row
 from wholestory.chronology.vocabulary import (
     AGENCY_PATTERNS,
     HOUSEHOLD_TYPES,

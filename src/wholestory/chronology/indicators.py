@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Final
 
+from wholestory.chronology.checklists import JUDGEMENT_WORDS
 from wholestory.chronology.display import event_label
 from wholestory.chronology.model import Entry, Flag
 from wholestory.chronology.rule_helpers import (
@@ -89,6 +90,17 @@ def marac_criteria(v: View, t: IndicatorThresholds) -> Flag | None:
                     f"A DASH risk checklist on {when(e.day)} recorded {dash_yes(s.summary)} "
                     f"'yes' answers ({t.marac_dash_yes} or more meets the Marac referral "
                     "criterion).",
+                )
+    for e in v.entries:
+        for s in e.sources:
+            if s.event_type == "DASH_ASSESSMENT" and JUDGEMENT_WORDS in s.summary:
+                return flag(
+                    INDICATORS["MARAC_CRITERIA"],
+                    "high",
+                    [e],
+                    f"A Dash risk checklist on {when(e.day)} scored {dash_yes(s.summary)} 'yes' "
+                    "answers, and the practitioner refers to Marac on professional judgement "
+                    "(judgement raises a case, whatever the score).",
                 )
     referrals = v.own(["MARAC_REFERRAL"]) + v.household(["MARAC_REFERRAL"])
     for incident in v.da_incidents(t):

@@ -24,59 +24,16 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final, NamedTuple
+from typing import Any, Final
 
+from wholestory.chronology.checklists import Checklists
 from wholestory.chronology.display import parse_iso, period_end
+from wholestory.chronology.rows import Row
 from wholestory.chronology.vocabulary import HOUSEHOLD_TYPES
 from wholestory.identity import INVERSE
 from wholestory.identity.household_reading import links_from, people_of
 from wholestory.records.keys import key_agency, source_key, split_key
 from wholestory.store.connection import Store
-
-
-class Row(NamedTuple):
-    """One agency record, with the WholeStory person it belongs to."""
-
-    agency: str
-    record_id: str
-    person_id: str
-    given_name: str
-    family_name: str
-    date_of_birth: str | None
-    sex: str | None
-    nhs_number: str | None
-    upn: str | None
-    postcode: str | None
-    address: str | None
-    role: str
-    event_id: str | None
-    event_date: str
-    approximate: bool
-    day: dt.date
-    event_type: str
-    inferred: bool
-    summary: str
-    action: str | None
-    outcome: str | None
-    practitioner: str | None
-    team: str | None
-    person: str  # WholeStory id, or AGENCY:PERSON_ID while the source person is unlinked
-    date_of_death: str | None = None  # YYYY-MM-DD, where the agency knows the person died
-    restricted: str | None = None  # the restricted category code the agency marked it with
-    address_confidential: bool = False  # the address is kept apart (store/confidential.py)
-    #: ``AGENCY:PERSON_ID`` (records/keys.py), made once when the row is read: a
-    #: chronology reads it tens of thousands of times.
-    key: str = ""
-
-    @property
-    def event(self) -> tuple[str, str]:
-        """The agency's event this row is part of: its event_id, or the row alone."""
-        return (self.agency, self.event_id or f"record:{self.record_id}")
-
-    @property
-    def name(self) -> str:
-        return f"{self.given_name} {self.family_name}".strip()
-
 
 #: ``ws_record`` columns in :class:`Row` order (``person`` is added after reading).
 _COLUMNS: Final = (
@@ -174,8 +131,7 @@ def load_material(store: Store, person: str) -> Material:
     keys = keys_of(store, [person]).get(person, [])
     if ":" in person and not keys:
         keys = [person]
-    own = _records_of_keys(store, keys)
-    rows = _with_event_rows(store, own)
+    rows = _with_event_rows(store, _records_of_keys(store, keys))
     members = _members(store, person, keys)
     member_keys = keys_of(store, list(members))
     theirs = [
@@ -184,7 +140,16 @@ def load_material(store: Store, person: str) -> Material:
         if r.event_type in HOUSEHOLD_TYPES
     ]
     household_rows = _with_event_rows(store, theirs)
+    victims = [*keys, person, *_keys_and_ids(member_keys)]
+    checklists = Checklists.about(store, victims, [*rows, *household_rows])
+    rows = checklists.apply(rows, [*keys, person], lambda _: person)
+    household_rows = checklists.apply(household_rows, _keys_and_ids(member_keys), lambda v: v)
     return Material(person, keys, _named(store, rows), _named(store, household_rows), members)
+
+
+def _keys_and_ids(keys: dict[str, list[str]]) -> list[str]:
+    """Each member's WholeStory id and source keys, as a checklist names its victim."""
+    return [x for person, ks in keys.items() for x in (person, *ks)]
 
 
 def keys_of(store: Store, people: Sequence[str]) -> dict[str, list[str]]:
@@ -351,6 +316,7 @@ class Everyone:
             self.links[a].append((b, first, last))
             self.links[b].append((a, first, last))
         self.people = people
+        self.checklists = Checklists.everything(store)
         self.words: dict[tuple[str, str], set[str]] = defaultdict(set)
         for agency, one, other, word in store.query(
             "SELECT agency, person_id, related_person_id, relationship FROM ws_relationship"
@@ -367,7 +333,7 @@ class Everyone:
         """One person's material, the same as :func:`load_material` would read."""
         keys = sorted(self.keys_by_person.get(person, []))
         own = [r for k in keys for r in self.rows_by_key.get(k, [])]
-        rows = self._with_events(own)
+        rows = self.checklists.apply(self._with_events(own), [*keys, person], lambda _: person)
         links = [
             (self.people.get(other, other), f, la)
             for k in keys
@@ -395,7 +361,12 @@ class Everyone:
             for r in self.rows_by_key.get(k, [])
             if r.event_type in HOUSEHOLD_TYPES
         ]
-        return Material(person, keys, rows, self._with_events(theirs), members)
+        household = self.checklists.apply(
+            self._with_events(theirs),
+            [x for m in members for x in (m, *self.keys_by_person.get(m, []))],
+            lambda v: self.people.get(v, v),
+        )
+        return Material(person, keys, rows, household, members)
 
     def _with_events(self, rows: list[Row]) -> list[Row]:
         seen = {(r.agency, r.record_id) for r in rows}

@@ -16,7 +16,7 @@ from wholestory.chronology.thresholds import IndicatorThresholds
 from wholestory.chronology.view import View
 from wholestory.words import count_words
 
-_DASH: Final = re.compile(r"(\d+)\s+(?:of\s+27\s+)?(?:questions\s+)?answered\s+yes", re.I)
+_DASH: Final = re.compile(r"(\d+)\s+(?:of\s+2[47]\s+)?(?:questions\s+)?answered\s+yes", re.I)
 DNA_WORDS: Final = re.compile(
     r"\b(dna|did not attend|not brought|non-attendance|not attending)\b", re.I
 )

@@ -145,12 +145,26 @@ class StoredChecklist:
     professional_judgement: bool
 
 
-def stored_checklists(store: Store) -> list[StoredChecklist]:
-    """Every checklist agencies sent (the ``dash`` table), oldest first."""
+def stored_checklists(
+    store: Store, victim_ids: Sequence[str] | None = None, record_ids: Sequence[str] | None = None
+) -> list[StoredChecklist]:
+    """Every checklist kept (sent in a ``dash`` table or recorded here), oldest first.
+
+    With ``victim_ids`` (agencies' person ids and WholeStory ids), only those whose
+    victim has one of them; with ``record_ids``, only those with one of those ids.
+    """
+    where, params = "", list[Any]()
+    for column, wanted in (("victim_person_id", victim_ids), ("record_id", record_ids)):
+        if wanted is not None:
+            if not wanted:
+                return []
+            condition, params = store.keys_in(column, list(wanted))
+            where = f"WHERE {condition} "
     rows = store.query(
         "SELECT agency, record_id, event_id, victim_person_id, perpetrator_person_id, "
         "assessed_on, form, score, not_known, professional_judgement, recorded_in_app FROM ws_dash "
-        "ORDER BY assessed_on, agency, record_id"
+        f"{where}ORDER BY assessed_on, agency, record_id",
+        params,
     )
     return [_stored(row) for row in rows]
 

@@ -18,6 +18,7 @@ from wholestory.web.pages import (
     views_figures,
     views_flags,
     views_marac,
+    views_marac_meetings,
     views_notifications,
     views_person,
     views_records,
@@ -52,6 +53,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *views_approvals.urls,
     *views_sharing.urls,
     *views_marac.urls,
+    *views_marac_meetings.urls,
     *views_encompass.urls,
     *views_dash.urls,
 ]

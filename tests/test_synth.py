@@ -23,11 +23,14 @@ from wholestory.records.template import (
     ROLES,
 )
 from wholestory.synth import AS_OF, PLAIN, Options, SynthSummary, generate
+from wholestory.synth.dash_rows import DASH_FILE
 from wholestory.synth.identifiers import POSTCODE_AREAS, NhsNumbers, Upns
 from wholestory.synth.names import NAME_VARIANTS
 from wholestory.synth.population import SynthPerson
 from wholestory.synth.truth import CANONICAL, CODES, Fact, evaluate
 
+#: Files of the partnership that are not agencies' event records.
+NOT_RECORDS = {"relationships.csv", DASH_FILE}
 CHILDREN = 500
 SEED = 11
 REQUIRED_AGENCIES = (
@@ -64,7 +67,7 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Partnership:
     out = tmp_path_factory.mktemp("partnership")
     summary = generate(CHILDREN, SEED, out)
     truth = out / "ground_truth"
-    rows = [r for f in sorted(out.glob("*.csv")) if f.name != "relationships.csv" for r in _read(f)]
+    rows = [r for f in sorted(out.glob("*.csv")) if f.name not in NOT_RECORDS for r in _read(f)]
     return Partnership(
         out=out,
         summary=summary,
@@ -637,7 +640,7 @@ def test_a_few_teenagers_gp_consultations_are_marked_restricted(larger: Path) ->
         for r in _read(larger / "ground_truth" / "people.csv")
     }
     persons = {r["true_id"]: r for r in _read(larger / "ground_truth" / "persons.csv")}
-    every = [r for f in sorted(larger.glob("*.csv")) if f.name != "relationships.csv"
+    every = [r for f in sorted(larger.glob("*.csv")) if f.name not in NOT_RECORDS
              for r in _read(f)]  # fmt: skip
     marked = [r for r in every if r.get("restricted")]
     gp = [r for r in every if r["agency"] == "GP"]
@@ -694,7 +697,7 @@ def test_the_habits_can_be_turned_off_and_nothing_else_changes(tmp_path: Path) -
                 r["postcode"],
             )
             for f in sorted(folder.glob("*.csv"))
-            if f.name != "relationships.csv"
+            if f.name not in NOT_RECORDS
             for r in _read(f)
         }
 

@@ -72,11 +72,27 @@ def check_confidential(store: Store, folder: Path) -> int:
     return len(refuges)
 
 
+def check_dash(store: Store, folder: Path) -> int:
+    """Every police checklist is kept, scored as its Dash record's free text says."""
+    with (folder / "police_dash.csv").open(encoding="utf-8") as f:
+        sent = {r["record_id"]: r for r in csv.DictReader(f)}
+    kept = dict(store.query("SELECT record_id, score FROM ws_dash WHERE agency = 'POLICE'"))
+    assert set(kept) == set(sent)
+    said = dict(store.query(
+        "SELECT record_id, summary FROM ws_record WHERE agency = 'POLICE' AND "
+        "event_type = 'DASH_ASSESSMENT'"))  # fmt: skip
+    for record_id, score in kept.items():
+        assert f"{score} of 27 questions answered yes" in said[record_id], record_id
+        assert sum(sent[record_id][f"q{q}"] == "Y" for q in range(1, 28)) == score
+    return len(kept)
+
+
 def test_small_partnership_round_trip(store: Store, tmp_path: Path) -> None:
     folder = tmp_path / "partnership"
     generate(300, 11, folder)
     check_partnership(store, folder)
     check_confidential(store, folder)
+    assert check_dash(store, folder) > 10
 
 
 @pytest.mark.slow
@@ -86,6 +102,7 @@ def test_ten_thousand_children_every_row_accounted_for(store: Store, tmp_path: P
     check_partnership(store, folder)
     refresh_sources(store)
     assert check_confidential(store, folder) > 10  # about 0.3 a 100 children
+    assert check_dash(store, folder) > 500
 
 
 def test_a_live_partnership_has_flagged_children_with_and_without_an_open_plan(

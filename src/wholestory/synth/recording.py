@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from wholestory.synth.agencies import STYLES, TEAMS
+from wholestory.synth.dash_rows import DASH_FILE, dash_row
 from wholestory.synth.events import Record, Story, TrueEvent
 from wholestory.synth.identifiers import Counter, invalid_nhs_variant
 from wholestory.synth.noise import familiar, short_address, surname_as_recorded, swapped_dob, typo
@@ -35,6 +36,7 @@ from wholestory.synth.options import Options
 from wholestory.synth.places import Home, World
 from wholestory.synth.population import Household, SynthPerson
 from wholestory.synth.restricted import restricted_code
+from wholestory.synth.truth import dash_yes
 from wholestory.synth.wording import UNTYPED, say
 from wholestory.synth.writer import PartnershipWriter
 
@@ -237,6 +239,20 @@ class _Job:
                 *marked,
             ]  # fmt: skip
             self.rec.writer.event_row(row, event.ident, record.etype, corruptible)
+            if record.etype == "DASH_ASSESSMENT" and agency == "POLICE" and role == "VICTIM":
+                self._dash(record, row[1], event_id, held.person_id, practitioner)
+
+    def _dash(
+        self, record: Record, record_id: str, event_id: str, victim: str, practitioner: str
+    ) -> None:
+        """The police's structured checklist of a Dash record (synth/dash_rows.py)."""
+        suspects = [
+            p for p, role in (record.joins.parts if record.joins else []) if role == "SUSPECT"
+        ]
+        held = self.held.get(("POLICE", suspects[0].true_id)) if suspects else None
+        row = dash_row(record_id, event_id, victim, held.person_id if held else "", record.day,
+                       dash_yes(record.summary), practitioner)  # fmt: skip
+        self.rec.writer.write(DASH_FILE, row)
 
     def _event_id(self, record: Record) -> str:
         """The agency's event id: shared by the rows of a record and by joined records."""

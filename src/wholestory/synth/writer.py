@@ -1,4 +1,5 @@
-"""CSV output: one file per agency, relationships, the agencies file, ground truth, a manifest.
+"""CSV output: one file per agency, the police's dash table, relationships, the agencies file,
+ground truth, a manifest.
 
 Rows are written as households are generated, so memory stays flat. The
 writer also plants the deliberately bad rows (about one in 2,000, on routine
@@ -14,8 +15,9 @@ from pathlib import Path
 from typing import Any, Final
 
 from wholestory.records.csv_files import CsvFiles
-from wholestory.records.template import COLUMNS, EVENT_TYPES, RELATIONSHIP_COLUMNS
+from wholestory.records.template import COLUMNS, DASH_COLUMNS, EVENT_TYPES, RELATIONSHIP_COLUMNS
 from wholestory.synth.agencies import AGENCIES
+from wholestory.synth.dash_rows import DASH_FILE
 
 GROUND_TRUTH: Final = "ground_truth"
 #: Ground truth files and their columns.
@@ -60,6 +62,7 @@ class PartnershipWriter(CsvFiles):
         for agency in AGENCIES:
             self._open(agency_file(agency), COLUMNS)
         self._open("relationships.csv", RELATIONSHIP_COLUMNS)
+        self._open(DASH_FILE, DASH_COLUMNS)
         for name, header in TRUTH_FILES.items():
             self._open(f"{GROUND_TRUTH}/{name}", header)
         for name in AGENCIES:

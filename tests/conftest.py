@@ -68,6 +68,7 @@ TABLES = (
     "ws_marac_case_person",
     "ws_marac_case",
     "ws_marac_meeting",
+    "ws_marac_list",
 )
 
 

@@ -26,6 +26,7 @@ from wholestory.domestic_abuse.encompass import (
     notice,
     notices,
     owed,
+    queue,
     refresh_notices,
     timeliness,
 )
@@ -99,6 +100,16 @@ def test_sent_acknowledged_once_by_link_and_counted_for_the_board(
     assert month.share_on_time == 0.5
     refresh_notices(store)  # a sent notice keeps what it said
     assert notice(store, KIT) == acknowledged
+
+
+def test_the_queue_puts_what_is_not_sent_first_a_page_at_a_time(
+    store: Store, tmp_path: Path
+) -> None:
+    _loaded(store, tmp_path)
+    assert [n.key for n in queue(store)[0]] == [KIT, MAE]  # the earliest due first
+    mark_sent(store, KIT, "pc.encompass", "", SATURDAY)
+    assert [n.key for n in queue(store)[0]] == [MAE, KIT]  # sent: after those not sent
+    assert ([n.key for n in queue(store, 1, 1)[0]], queue(store, 1, 1)[1]) == ([KIT], 2)
 
 
 def test_a_notification_an_agency_recorded_counts_as_sent(store: Store, tmp_path: Path) -> None:

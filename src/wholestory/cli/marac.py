@@ -22,7 +22,7 @@ from wholestory.cli.errors import fail
 from wholestory.cli.store import ready_store
 from wholestory.domestic_abuse import marac_words as words
 from wholestory.domestic_abuse.figures import PopulationError
-from wholestory.domestic_abuse.marac import ReferralList, referral_list
+from wholestory.domestic_abuse.marac import ReferralList
 from wholestory.domestic_abuse.marac_dataset import (
     QuarterError,
     dataset_rows,
@@ -30,6 +30,7 @@ from wholestory.domestic_abuse.marac_dataset import (
     quarter_days,
 )
 from wholestory.domestic_abuse.marac_decisions import decisions
+from wholestory.domestic_abuse.marac_kept import kept_referral_list
 
 console = Console(highlight=False, soft_wrap=True)
 
@@ -51,7 +52,7 @@ def marac_candidates_command(
     except ValueError as error:
         fail(str(error))
     with ready_store() as store:
-        found = referral_list(store, thresholds)
+        found = kept_referral_list(store, thresholds)
         made = decisions(store)
     if as_json:
         data = found.as_dict()

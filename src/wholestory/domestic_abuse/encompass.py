@@ -211,6 +211,17 @@ def notices(store: Store, *, school: str | None = None, unsent: bool = False) ->
     return [_read(row) for row in rows]
 
 
+def queue(store: Store, offset: int = 0, limit: int | None = None) -> tuple[list[Notice], int]:
+    """The police queue: notices not yet sent, the earliest due first, then those sent;
+    ``limit`` of them from ``offset``, and how many there are in all."""
+    page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+    rows = store.query(
+        f"SELECT {_COLUMNS} FROM {TABLE} ORDER BY CASE WHEN sent_at IS NULL THEN 0 ELSE 1 END, "
+        f"due_at, incident, child{page}"
+    )
+    return [_read(row) for row in rows], int(store.scalar(f"SELECT COUNT(*) FROM {TABLE}"))
+
+
 def notice(store: Store, key: str) -> Notice | None:
     """One notice by its key, or None."""
     incident, _, child = key.partition("|")

@@ -132,6 +132,23 @@ class ReferralList:
             "referrals": [r.as_dict() for r in self.referrals],
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ReferralList:
+        """The list back from :meth:`as_dict` (the kept list, ``marac_kept``)."""
+        return cls(
+            [
+                Candidate(c["victim"], c["criterion"], dt.date.fromisoformat(c["met_on"]),
+                          c["detail"], tuple(c["evidence"]), tuple(c["perpetrators"]),
+                          tuple(c["children"]))
+                for c in data["candidates"]
+            ],
+            [
+                Referral(r["victim"], r["agency"], dt.date.fromisoformat(r["day"]),
+                         tuple(r["evidence"]), tuple(r["perpetrators"]), tuple(r["children"]))
+                for r in data["referrals"]
+            ],
+        )  # fmt: skip
+
 
 # Reading the store
 

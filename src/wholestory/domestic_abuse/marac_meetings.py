@@ -19,9 +19,11 @@ from dataclasses import dataclass
 from typing import Final
 
 from wholestory.chronology.display import as_day
+from wholestory.chronology.thresholds import IndicatorThresholds
 from wholestory.domestic_abuse import marac_words as words
-from wholestory.domestic_abuse.marac import REFERRAL, Event, ReferralList, gather, referral_list
+from wholestory.domestic_abuse.marac import REFERRAL, Event, ReferralList, gather
 from wholestory.domestic_abuse.marac_decisions import decisions
+from wholestory.domestic_abuse.marac_kept import kept_referral_list
 from wholestory.identity.sources import now_iso
 from wholestory.store.connection import Store
 
@@ -167,7 +169,7 @@ def offers(store: Store, found: ReferralList | None = None) -> list[Offer]:
 
     A candidate goes on a meeting only once the coordinator accepted it (with a reason).
     """
-    found = found or referral_list(store)
+    found = found or kept_referral_list(store, IndicatorThresholds.load())
     made = decisions(store)
     taken = {str(r[0]) for r in store.query("SELECT source FROM ws_marac_case")}
     out = [

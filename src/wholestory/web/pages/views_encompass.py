@@ -36,8 +36,10 @@ from wholestory.domestic_abuse.encompass import (
     mark_sent,
     notice,
     notices,
+    queue,
 )
 from wholestory.web.pages.guard import audited, core_store, requires, viewer_of
+from wholestory.web.pages.presenting import PAGE_SIZE, Pages, other_params, page_number
 
 TEMPLATES = "pages/domestic_abuse/"
 
@@ -56,11 +58,14 @@ class SendForm(forms.Form):
 @requires("encompass")
 def queue_view(request: HttpRequest) -> HttpResponse:
     """Every notice owed, overdue and due first, then those sent."""
-    audited(request, Action.ENCOMPASS_QUEUE, target="/encompass")
+    number = page_number(request)
+    audited(request, Action.ENCOMPASS_QUEUE, target="/encompass", detail={"page": number})
     now = dt.datetime.now()
-    found = notices(core_store())
-    ordered = sorted(found, key=lambda n: (n.sent_at is not None, n.due_at))
-    context = {"words": words, "notices": [_shown(n, now) for n in ordered]}
+    found, total = queue(core_store(), (number - 1) * PAGE_SIZE, PAGE_SIZE)
+    pages = Pages(number, total, total, other_params(request))
+    if pages.number != number:  # asked past the end: the last page
+        found, total = queue(core_store(), pages.offset, PAGE_SIZE)
+    context = {"words": words, "notices": [_shown(n, now) for n in found], "pages": pages}
     return render(request, TEMPLATES + "encompass_queue.html", context)
 
 

@@ -21,12 +21,15 @@ from django.urls import URLPattern, path
 from django.views.decorators.cache import never_cache
 
 from wholestory.audit.actions import Action
+from wholestory.chronology.thresholds import IndicatorThresholds
 from wholestory.domestic_abuse import marac_words as words
-from wholestory.domestic_abuse.marac import Candidate, ReferralList, referral_list
+from wholestory.domestic_abuse.marac import Candidate, ReferralList
 from wholestory.domestic_abuse.marac_decisions import Decision, decide, decisions
 from wholestory.domestic_abuse.marac_household import names_of
+from wholestory.domestic_abuse.marac_kept import kept_referral_list
 from wholestory.records.keys import split_key
 from wholestory.web.pages.guard import audited, core_store, requires
+from wholestory.web.pages.presenting import Pages, other_params, page_number
 
 
 class MaracDecisionForm(forms.Form):
@@ -53,10 +56,25 @@ class MaracDecisionForm(forms.Form):
 @requires("marac")
 def marac_list_view(request: HttpRequest) -> HttpResponse:
     """Every candidate and every practitioner's referral, each with its evidence and children."""
-    audited(request, Action.MARAC_LIST, target="/marac")
     store = core_store()
-    found = referral_list(store)
-    return render(request, "pages/domestic_abuse/marac_list.html", _context(found, store))
+    found = kept_referral_list(store, IndicatorThresholds.load())
+    total = len(found.candidates) + len(found.referrals)
+    pages = Pages(page_number(request), total, total, other_params(request))
+    start, end = pages.offset, pages.offset + pages.size
+    shown = ReferralList(
+        found.candidates[start:end],
+        found.referrals[
+            max(0, start - len(found.candidates)) : max(0, end - len(found.candidates))
+        ],
+    )
+    audited(request, Action.MARAC_LIST, target="/marac", detail={"page": pages.number})
+    context = _context(shown, store) | {
+        "pages": pages,
+        "more_candidates": bool(found.candidates) and not shown.candidates,
+        "more_referrals": bool(found.referrals) and not shown.referrals,
+        "counts": (len(found.candidates), len(found.referrals)),
+    }
+    return render(request, "pages/domestic_abuse/marac_list.html", context)
 
 
 @never_cache
@@ -65,7 +83,8 @@ def marac_decide_view(request: HttpRequest) -> HttpResponse:
     """Accept or decline one candidate, with a reason (the GOV.UK error summary if missing)."""
     key = str(request.GET.get("candidate", ""))
     store = core_store()
-    found = {c.key: c for c in referral_list(store).candidates}.get(key)
+    listed = kept_referral_list(store, IndicatorThresholds.load()).candidates
+    found = {c.key: c for c in listed}.get(key)
     if found is None:
         audited(request, Action.VIEW, target=request.get_full_path(), outcome="not_found")
         return render(request, "pages/domestic_abuse/marac_gone.html", {"words": words}, status=404)

@@ -694,3 +694,20 @@ class MaracAction(models.Model):
     class Meta:
         db_table = "ws_marac_action"
         indexes = [models.Index(fields=["case"], name="ws_marac_action_case")]
+
+
+class MaracListKept(models.Model):
+    """The Marac referral list as last worked out, and what it was worked out from.
+
+    Finding every victim who meets a criterion reads every domestic abuse record and
+    each victim's household: seconds for a large partnership. It is worked out once
+    after the records, the links or the checklists change and kept here, so the
+    coordinator's page reads it (``wholestory.domestic_abuse.marac_kept``).
+    """
+
+    fingerprint = models.CharField(max_length=64)
+    built_at = models.DateTimeField()
+    body = models.TextField(help_text="JSON: ReferralList.as_dict()")
+
+    class Meta:
+        db_table = "ws_marac_list"

@@ -6,6 +6,7 @@
     python -m benchmarks.run quality    # linking quality on two generators, by store size
     python -m benchmarks.run web        # the chronology page, 20 users on loopback
     python -m benchmarks.run chronology # one child's chronology; every child's of 100,000
+    python -m benchmarks.run da         # the Marac list and Encompass queue, 100,000 children
 
 Each benchmark owns a section of docs/benchmarks.md between markers, so
 running one leaves the others' last results in place.
@@ -18,7 +19,14 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import chronology_bench, ingest_bench, link_bench, quality_bench, web_bench
+from benchmarks import (
+    chronology_bench,
+    da_bench,
+    ingest_bench,
+    link_bench,
+    quality_bench,
+    web_bench,
+)
 from benchmarks.machine import describe
 
 DOC = Path(__file__).parent.parent / "docs" / "benchmarks.md"
@@ -40,6 +48,10 @@ BENCHMARKS: dict[str, tuple[str, Callable[[], str]]] = {
     "web": (
         "Web: the chronology page of a child with 2,000 entries, 20 users on loopback",
         web_bench.measure,
+    ),
+    "da": (
+        "Domestic abuse: the Marac referral list and the Encompass queue, 100,000 children",
+        da_bench.measure,
     ),
 }
 

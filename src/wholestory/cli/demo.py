@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import secrets
@@ -20,11 +21,22 @@ from wholestory.cli.ingest import _print_result, _run
 from wholestory.cli.store import ready_store
 from wholestory.cli.synth import run_synth
 from wholestory.domestic_abuse.encompass import refresh_notices
+from wholestory.domestic_abuse.marac_meetings import (
+    MeetingError,
+    add_case,
+    create_meeting,
+    meetings,
+    offers,
+)
 from wholestory.identity import link_all
 from wholestory.store import Store
 from wholestory.synth import AS_OF
 
 console = Console(highlight=False)
+
+
+#: How many referrals the demo's Marac meeting hears (SafeLives: about 15 a meeting).
+DEMO_CASES = 8
 
 
 def demo_command(
@@ -77,11 +89,28 @@ def demo_command(
             f"Operation Encompass: {owed:,} notices owed for the partnership's last two years "
             "(the queue shows them: wholestory encompass, or /encompass)."
         )
+        _demo_meeting(store)
         _print_store_summary(store)
         _demo_pack(store, Path(f"{data}-review-pack"))
         _demo_users(store)
     if serve:
         _serve(port)
+
+
+def _demo_meeting(store: Store) -> None:
+    """A Marac meeting two weeks from today with the latest practitioners' referrals on it,
+    for the coordinator's agenda and the agencies' research lists (made once)."""
+    if meetings(store):
+        return
+    made = create_meeting(store, dt.date.today() + dt.timedelta(days=14), "demo")
+    waiting = sorted(offers(store), key=lambda o: o.referred_on, reverse=True)
+    for offer in waiting[:DEMO_CASES]:
+        with contextlib.suppress(MeetingError):  # one victim referred twice: one case
+            add_case(store, made.id, offer, "demo")
+    console.print(
+        f"Marac: a meeting on {made.held_on:%d %B %Y} with the latest referrals on it "
+        "(/marac/meetings; each agency researches them at /marac/research)."
+    )
 
 
 def _demo_users(store: Store) -> None:

@@ -16,16 +16,12 @@ import json
 import os
 import random
 import sys
-import time
-from typing import Any
-from urllib.parse import urlsplit
 
 from django_otp.oath import totp
-from locust import HttpUser, between, constant, events, task
-from locust.env import Environment
+from locust import HttpUser, between, constant, task
 
 from benchmarks.web_load import PASSWORD
-from benchmarks.web_locust import _failures, _on_request, _phase, _samples, _stats
+from benchmarks.web_locust import _on_request, run
 
 _numbers = itertools.count(0)
 _KEYS: dict[str, str] = json.loads(os.environ.get("DA_BENCH_KEYS", "{}"))
@@ -63,38 +59,12 @@ class Worker(HttpUser):
                 response.failure(f"{name} answered {response.status_code}")
 
 
-def run(host: str, users: int, warmup: float, seconds: float) -> dict[str, Any]:
-    if urlsplit(host).hostname not in ("127.0.0.1", "::1", "localhost"):
-        raise SystemExit(f"the benchmark only asks loopback addresses, not {host}")
-    env = Environment(user_classes=[Worker], host=host, events=events)
-    runner = env.create_local_runner()
-    started = time.monotonic()
-    runner.start(users, spawn_rate=users)
-    time.sleep(warmup)
-    _phase["name"] = "measured"
-    print("phase measured", flush=True)
-    measured_from = time.monotonic()
-    time.sleep(seconds)
-    _phase["name"] = "after"
-    print("phase after", flush=True)
-    measured = time.monotonic() - measured_from
-    runner.quit()
-    out: dict[str, Any] = {"users": users, "seconds": measured}
-    for key, samples in _samples.items():
-        phase, _, name = key.partition(":")
-        if phase == "measured":
-            failed = _failures.get(key, 0)
-            out.setdefault("measured", {})[name] = _stats(samples, failed, measured)
-    out["wall_seconds"] = time.monotonic() - started
-    return out
-
-
 def main(argv: list[str]) -> None:
     host, users, warmup, seconds, think_min, think_max = argv
     Worker.wait_time = (
         between(float(think_min), float(think_max)) if float(think_max) > 0 else constant(0)
     )
-    print(json.dumps(run(host, int(users), float(warmup), float(seconds))), flush=True)
+    print(json.dumps(run(host, int(users), float(warmup), float(seconds), Worker)), flush=True)
 
 
 if __name__ == "__main__":

@@ -105,10 +105,13 @@ def _stats(samples: list[float], failures: int, seconds: float) -> dict[str, flo
     }
 
 
-def run(host: str, users: int, warmup: float, seconds: float) -> dict[str, Any]:
+def run(
+    host: str, users: int, warmup: float, seconds: float, user: type[HttpUser] | None = None
+) -> dict[str, Any]:
+    """``users`` simulated users of the ``user`` class (practitioners by default) on ``host``."""
     if urlsplit(host).hostname not in ("127.0.0.1", "::1", "localhost"):
         raise SystemExit(f"the web benchmark only asks loopback addresses, not {host}")
-    env = Environment(user_classes=[Practitioner], host=host, events=events)
+    env = Environment(user_classes=[user or Practitioner], host=host, events=events)
     runner = env.create_local_runner()
     started = time.monotonic()
     runner.start(users, spawn_rate=users)

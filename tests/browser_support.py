@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -95,3 +95,34 @@ def browser_page(executable: str) -> Iterator[Any]:
         yield context.new_page()
         context.close()
         browser.close()
+
+
+@contextlib.contextmanager
+def browser_site(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    name: str,
+    fill: Callable[[Any, Path], object],
+    users: Sequence[tuple[str, str, str, str]],
+) -> Iterator[tuple[Any, LiveServer, str]]:
+    """A journey's site: an SQLite store ``fill`` loads, ``users`` (username, agency, role,
+    team; a second factor where the role needs one) and the live server, with Chromium."""
+    from web_support import PASSWORD, open_test_store, serving
+
+    executable = chromium_path()
+    store = open_test_store("sqlite", request, tmp_path_factory.mktemp(name))
+    store.execute("DELETE FROM ws_source_person")
+    try:
+        with serving(store.url):
+            from wholestory.access import TWO_FACTOR_REQUIRED
+            from wholestory.web.accounts.users import add_totp, add_user
+
+            fill(store, tmp_path_factory.mktemp(f"{name}-files"))
+            for username, agency, role, team in users:
+                user = add_user(username, agency, role, PASSWORD, team, check_password=False)
+                if role in TWO_FACTOR_REQUIRED:
+                    add_totp(user)
+            with live_server() as server:
+                yield store, server, executable
+    finally:
+        store.close()

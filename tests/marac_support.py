@@ -8,9 +8,14 @@ incident. The DA service referred her to Marac on 1 February 2025.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from factories import event_row, write_csv
+from web_support import open_test_store, serving, signed_in
 from wholestory.identity import rebuild_household_links, refresh_sources
 from wholestory.ingest import ingest_paths
 from wholestory.store import Store
@@ -59,3 +64,26 @@ def load(store: Store, tmp_path: Path) -> None:
         [(ws, key) for key, ws in linked.items()],
     )
     rebuild_household_links(store)
+
+
+def loaded(store: Store, tmp_path: Path) -> Store:
+    """The store emptied of people and household links, then this partnership loaded."""
+    store.execute("DELETE FROM ws_household_link")
+    store.execute("DELETE FROM ws_source_person")
+    load(store, tmp_path)
+    return store
+
+
+def marac_site(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    users: tuple[tuple[str, str, str], ...],
+) -> Iterator[tuple[Store, dict[str, Any]]]:
+    """A module's site on ``request.param``'s database: this partnership, and a signed-in
+    client for each of ``users`` (username, agency, role)."""
+    store = open_test_store(request.param, request, tmp_path_factory.mktemp("marac"))
+    store.execute("DELETE FROM ws_source_person")
+    with serving(store.url):
+        load(store, tmp_path_factory.mktemp("marac-files"))
+        yield store, signed_in([(*user, "") for user in users])
+    store.close()

@@ -6,33 +6,29 @@ SQLite only (test_web_dash covers PostgreSQL); the family is test_incidents'.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from browser_support import LiveServer, browser_page, chromium_path, live_server, shoot
+from browser_support import LiveServer, browser_page, browser_site, shoot
 from test_incidents import load, record
 from test_web_browser import accessible, sign_in
-from web_support import PASSWORD, open_test_store, serving
 from wholestory.domestic_abuse.dash_words import SAFELIVES_LABELS
 
 pytestmark = pytest.mark.slow
 
 
+def _filled(store: Any, folder: Path) -> None:
+    contact = record(40, "DA_SERVICE", "DV1", "VICTIM", "2025-11-20", "DA_SERVICE_CONTACT")
+    load(store, folder, [contact])
+
+
 @pytest.fixture(scope="module")
 def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    executable = chromium_path()
-    store = open_test_store("sqlite", request, tmp_path_factory.mktemp("dash-browser"))
-    store.execute("DELETE FROM ws_source_person")
-    with serving(store.url):
-        from wholestory.web.accounts.users import add_user
-
-        contact = record(40, "DA_SERVICE", "DV1", "VICTIM", "2025-11-20", "DA_SERVICE_CONTACT")
-        load(store, tmp_path_factory.mktemp("dash-browser-files"), [contact])
-        add_user("ida.idva", "DA_SERVICE", "idva", PASSWORD, "IDVA Service", check_password=False)
-        with live_server() as server:
-            yield store, server, executable
-    store.close()
+    users = [("ida.idva", "DA_SERVICE", "idva", "IDVA Service")]
+    with browser_site(request, tmp_path_factory, "dash-browser", _filled, users) as site:
+        yield site
 
 
 @pytest.fixture

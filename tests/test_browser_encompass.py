@@ -8,14 +8,14 @@ records are test_incidents'; SQLite only (test_web_encompass covers PostgreSQL).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from browser_support import LiveServer, browser_page, chromium_path, live_server, shoot
+from browser_support import LiveServer, browser_page, browser_site, shoot
 from test_incidents import load
 from test_web_browser import accessible, sign_in
-from web_support import PASSWORD, open_test_store, serving
 from wholestory.domestic_abuse import encompass_words as words
 from wholestory.domestic_abuse.encompass import notice, refresh_notices
 
@@ -24,24 +24,17 @@ pytestmark = pytest.mark.slow
 KIT = "POLICE:INC1|WS-C"
 
 
+def _filled(store: Any, folder: Path) -> None:
+    load(store, folder)
+    refresh_notices(store)
+
+
 @pytest.fixture(scope="module")
 def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    executable = chromium_path()
-    store = open_test_store("sqlite", request, tmp_path_factory.mktemp("encompass-browser"))
-    store.execute("DELETE FROM ws_source_person")
-    with serving(store.url):
-        from wholestory.web.accounts.users import add_totp, add_user
-
-        load(store, tmp_path_factory.mktemp("encompass-browser-files"))
-        refresh_notices(store)
-        officer = add_user("eve.encompass", "POLICE", "encompass", PASSWORD, "",
-                           check_password=False)  # fmt: skip
-        add_totp(officer)
-        add_user("ian.ivydene", "SCHOOL", "dsl", PASSWORD, "Ivydene Primary School",
-                 check_password=False)  # fmt: skip
-        with live_server() as server:
-            yield store, server, executable
-    store.close()
+    users = [("eve.encompass", "POLICE", "encompass", ""),
+             ("ian.ivydene", "SCHOOL", "dsl", "Ivydene Primary School")]  # fmt: skip
+    with browser_site(request, tmp_path_factory, "encompass-browser", _filled, users) as site:
+        yield site
 
 
 @pytest.fixture

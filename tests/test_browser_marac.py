@@ -12,10 +12,9 @@ from typing import Any
 
 import pytest
 
-from browser_support import LiveServer, browser_page, chromium_path, live_server, shoot
+from browser_support import LiveServer, browser_page, browser_site, shoot
 from marac_support import load
 from test_web_browser import accessible, sign_in
-from web_support import PASSWORD, open_test_store, serving
 from wholestory.domestic_abuse import marac_words as words
 
 pytestmark = pytest.mark.slow
@@ -24,19 +23,12 @@ MEETING_DAY = dt.date.today() + dt.timedelta(days=14)
 
 @pytest.fixture(scope="module")
 def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    executable = chromium_path()
-    store = open_test_store("sqlite", request, tmp_path_factory.mktemp("marac-browser"))
-    store.execute("DELETE FROM ws_source_person")
-    with serving(store.url):
-        from wholestory.web.accounts.users import add_totp, add_user
-
-        load(store, tmp_path_factory.mktemp("marac-browser-files"))
-        for username, agency, role in (("cody.coordinator", "PARTNERSHIP", "coordinator"),
-                                       ("lee.lead", "POLICE", "lead")):  # fmt: skip
-            add_totp(add_user(username, agency, role, PASSWORD, "", check_password=False))
-        with live_server() as server:
-            yield store, server, executable
-    store.close()
+    users = [
+        ("cody.coordinator", "PARTNERSHIP", "coordinator", ""),
+        ("lee.lead", "POLICE", "lead", ""),
+    ]
+    with browser_site(request, tmp_path_factory, "marac-browser", load, users) as site:
+        yield site
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from factories import write_csv
-from marac_support import load
+from marac_support import loaded
 from wholestory.chronology import build
 from wholestory.chronology.material import Everyone
 from wholestory.chronology.model import Chronology
@@ -32,10 +32,7 @@ AS_OF = dt.date(2026, 6, 1)
 
 @pytest.fixture
 def db(store: Store, tmp_path: Path) -> Store:
-    store.execute("DELETE FROM ws_household_link")
-    store.execute("DELETE FROM ws_source_person")
-    load(store, tmp_path)
-    return store
+    return loaded(store, tmp_path)
 
 
 def both(store: Store, person: str) -> Chronology:

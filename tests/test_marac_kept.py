@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from factories import event_row, write_csv
-from marac_support import load
+from marac_support import loaded
 from wholestory.chronology.thresholds import IndicatorThresholds
 from wholestory.domestic_abuse import marac, marac_kept
 from wholestory.domestic_abuse.dash import checklist
@@ -27,10 +27,7 @@ from wholestory.store.dash import record_checklist
 
 @pytest.fixture
 def db(store: Store, tmp_path: Path) -> Store:
-    store.execute("DELETE FROM ws_household_link")
-    store.execute("DELETE FROM ws_source_person")
-    load(store, tmp_path)
-    return store
+    return loaded(store, tmp_path)
 
 
 def worked_out(monkeypatch: pytest.MonkeyPatch) -> list[int]:

@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from factories import event_row, write_csv
-from marac_support import load
+from marac_support import load, loaded
 from wholestory.cli.main import app
 from wholestory.domestic_abuse import marac_words as words
 from wholestory.domestic_abuse.marac_dataset import QuarterError, marac_dataset, quarter_days
@@ -51,10 +51,7 @@ BY = "cody.coordinator"
 
 @pytest.fixture
 def db(store: Store, tmp_path: Path) -> Store:
-    store.execute("DELETE FROM ws_household_link")
-    store.execute("DELETE FROM ws_source_person")
-    load(store, tmp_path)
-    return store
+    return loaded(store, tmp_path)
 
 
 def adult_only(victim: str, day: dt.date, source: str = "") -> Offer:

@@ -15,8 +15,7 @@ from typing import Any
 
 import pytest
 
-from marac_support import load
-from web_support import open_test_store, serving, signed_in
+from marac_support import marac_site
 from wholestory.domestic_abuse import marac_words as words
 from wholestory.store import Store
 
@@ -34,13 +33,7 @@ SOURCE = "referral|DA_SERVICE:D1|WS-V"
 def site(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Store, dict[str, Any]]]:
-    store = open_test_store(request.param, request, tmp_path_factory.mktemp("meetings"))
-    store.execute("DELETE FROM ws_source_person")
-    with serving(store.url):
-        load(store, tmp_path_factory.mktemp("meeting-files"))
-        clients = signed_in([(*user, "") for user in USERS])
-        yield store, clients
-    store.close()
+    yield from marac_site(request, tmp_path_factory, USERS)
 
 
 def actions(store: Store, action: str) -> list[str]:

@@ -295,12 +295,24 @@ def signed_in(users: list[tuple[str, str, str, str]]) -> dict[str, object]:
 
 
 def totp_code(username: str) -> str:
-    """The current TOTP code of a seeded user's authenticator."""
-    from django_otp.oath import totp
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    """The current TOTP code of a seeded user's authenticator.
 
-    device = TOTPDevice.objects.get(user__username=username)
-    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+    Read from the store the site is serving (``WHOLESTORY_DATABASE_URL``, set by
+    :func:`serving`) rather than through Django's connection: a browser journey calls
+    this from Playwright's greenlet, where Django may still hold the connection of an
+    earlier module's store.
+    """
+    from django_otp.oath import totp
+
+    from wholestory.store import resolve_url
+
+    with open_store(resolve_url(os.environ["WHOLESTORY_DATABASE_URL"])) as store:
+        key, step, t0, digits, drift = store.query(
+            "SELECT d.key, d.step, d.t0, d.digits, d.drift FROM otp_totp_totpdevice d "
+            "JOIN auth_user u ON u.id = d.user_id WHERE u.username = ?",
+            [username],
+        )[0]
+    return f"{totp(bytes.fromhex(str(key)), int(step), int(t0), int(digits), int(drift)):06d}"
 
 
 def sign_in(client: object, username: str) -> None:

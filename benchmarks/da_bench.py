@@ -153,7 +153,8 @@ def render(
         f"(then kept), read back in {ready['list_kept_seconds'] * 1000:.0f} ms.",
         "",
         f"{USERS} users on loopback (half coordinators on the referral list, half "
-        "Encompass officers on the queue, each reading its first three pages of 50), "
+        "Encompass officers on the queue, each reading its first three pages: 25 victims or "
+        "50 notices a page), "
         f"{WARMUP_S:.0f} s warm-up, then {SECONDS:.0f} s measured; `wholestory serve` "
         "with its default workers and threads, SQLite.",
         "",

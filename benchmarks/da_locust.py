@@ -17,7 +17,6 @@ import os
 import random
 import sys
 
-from django_otp.oath import totp
 from locust import HttpUser, between, constant, task
 
 from benchmarks.web_load import PASSWORD
@@ -41,6 +40,8 @@ class Worker(HttpUser):
         token = self.client.cookies.get("csrftoken", "")
         signed = {"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token}
         self.client.post("/login", name="login", allow_redirects=False, data=signed)
+        from django_otp.oath import totp  # after locust's monkey-patching, not before
+
         code = f"{totp(bytes.fromhex(_KEYS[self.username])):06d}"
         token = self.client.cookies.get("csrftoken", "")
         with self.client.post("/two-factor", name="two-factor", allow_redirects=False,

@@ -342,3 +342,21 @@ def test_a_broken_thresholds_file_is_named_in_plain_words(tmp_path: Path) -> Non
         IndicatorThresholds.load(settings)
     with pytest.raises(ValueError, match="cannot be read"):
         IndicatorThresholds.load(tmp_path / "missing.yaml")
+
+
+def test_the_current_thresholds_are_read_again_when_the_file_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages ask for the partnership's thresholds on every request; the file is parsed
+    once, and again as soon as it is changed."""
+    assert IndicatorThresholds.current() == IndicatorThresholds()
+    settings = tmp_path / "indicators.yaml"
+    settings.write_text("da_escalation_incidents: 4\n")
+    monkeypatch.setenv("WHOLESTORY_INDICATORS", str(settings))
+    first = IndicatorThresholds.current()
+    assert first.da_escalation_incidents == 4 and IndicatorThresholds.current() is first
+    settings.write_text("da_escalation_incidents: 5\nyear_days: 366\n")
+    assert IndicatorThresholds.current().da_escalation_incidents == 5
+    settings.unlink()
+    with pytest.raises(ValueError, match="cannot be read"):
+        IndicatorThresholds.current()

@@ -16,6 +16,9 @@ from typing import Any
 
 import yaml
 
+#: The thresholds :meth:`IndicatorThresholds.current` last read, by file, time and size.
+_CURRENT: dict[tuple[str, int, int], IndicatorThresholds] = {}
+
 
 @dataclass(frozen=True, slots=True)
 class IndicatorThresholds:
@@ -68,6 +71,21 @@ class IndicatorThresholds:
         if not isinstance(values, dict):
             raise ValueError(f"{origin} must hold settings as 'name: value' lines")
         return cls.from_mapping(values, origin)
+
+    @classmethod
+    def current(cls) -> IndicatorThresholds:
+        """The partnership's thresholds (:meth:`load`), read again only when the file
+        changes: a page that needs them does not parse YAML on every request."""
+        named = os.environ.get("WHOLESTORY_INDICATORS", "")
+        try:
+            seen = Path(named).stat() if named else None
+        except OSError:
+            return cls.load()  # says what is wrong with the file
+        key = (named, seen.st_mtime_ns if seen else 0, seen.st_size if seen else 0)
+        if key not in _CURRENT:
+            _CURRENT.clear()
+            _CURRENT[key] = cls.load()
+        return _CURRENT[key]
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any], origin: str = "settings") -> IndicatorThresholds:

@@ -169,7 +169,7 @@ def offers(store: Store, found: ReferralList | None = None) -> list[Offer]:
 
     A candidate goes on a meeting only once the coordinator accepted it (with a reason).
     """
-    found = found or kept_referral_list(store, IndicatorThresholds.load())
+    found = found or kept_referral_list(store, IndicatorThresholds.current())
     made = decisions(store)
     taken = {str(r[0]) for r in store.query("SELECT source FROM ws_marac_case")}
     out = [

@@ -31,6 +31,11 @@ from wholestory.records.keys import split_key
 from wholestory.web.pages.guard import audited, core_store, requires
 from wholestory.web.pages.presenting import Pages, other_params, page_number
 
+#: Victims a page of the list shows: each comes with its evidence, perpetrators and children.
+LIST_PAGE = 25
+#: Evidence links shown on the list for one victim; the decision page shows them all.
+EVIDENCE_SHOWN = 5
+
 
 class MaracDecisionForm(forms.Form):
     decision = forms.ChoiceField(
@@ -57,9 +62,9 @@ class MaracDecisionForm(forms.Form):
 def marac_list_view(request: HttpRequest) -> HttpResponse:
     """Every candidate and every practitioner's referral, each with its evidence and children."""
     store = core_store()
-    found = kept_referral_list(store, IndicatorThresholds.load())
+    found = kept_referral_list(store, IndicatorThresholds.current())
     total = len(found.candidates) + len(found.referrals)
-    pages = Pages(page_number(request), total, total, other_params(request))
+    pages = Pages(page_number(request), total, total, other_params(request), size=LIST_PAGE)
     start, end = pages.offset, pages.offset + pages.size
     shown = ReferralList(
         found.candidates[start:end],
@@ -83,7 +88,7 @@ def marac_decide_view(request: HttpRequest) -> HttpResponse:
     """Accept or decline one candidate, with a reason (the GOV.UK error summary if missing)."""
     key = str(request.GET.get("candidate", ""))
     store = core_store()
-    listed = kept_referral_list(store, IndicatorThresholds.load()).candidates
+    listed = kept_referral_list(store, IndicatorThresholds.current()).candidates
     found = {c.key: c for c in listed}.get(key)
     if found is None:
         audited(request, Action.VIEW, target=request.get_full_path(), outcome="not_found")
@@ -107,7 +112,7 @@ def marac_decide_view(request: HttpRequest) -> HttpResponse:
         return redirect("marac")
     audited(request, Action.VIEW, person=found.victim, target=request.get_full_path())
     names = names_of(store, [found.victim])
-    context = {"candidate": _candidate(found, names, {}), "form": form, "words": words}
+    context = {"candidate": _candidate(found, names, {}, None), "form": form, "words": words}
     return render(request, "pages/domestic_abuse/marac_decide.html", context)
 
 
@@ -125,7 +130,8 @@ def _context(found: ReferralList, store: Any) -> dict[str, Any]:
                 "victim": _person(r.victim, names),
                 "agency": r.agency,
                 "day": r.day,
-                "evidence": [_evidence(r.victim, e) for e in r.evidence],
+                "evidence": [_evidence(r.victim, e) for e in r.evidence[:EVIDENCE_SHOWN]],
+                "more_evidence": max(0, len(r.evidence) - EVIDENCE_SHOWN),
                 "perpetrators": [_person(p, names) for p in r.perpetrators],
                 "children": [_person(p, names) for p in r.children],
             }
@@ -134,14 +140,20 @@ def _context(found: ReferralList, store: Any) -> dict[str, Any]:
     }
 
 
-def _candidate(c: Candidate, names: dict[str, str], made: dict[str, Decision]) -> dict[str, Any]:
+def _candidate(
+    c: Candidate,
+    names: dict[str, str],
+    made: dict[str, Decision],
+    shown: int | None = EVIDENCE_SHOWN,
+) -> dict[str, Any]:
     return {
         "key": c.key,
         "victim": _person(c.victim, names),
         "criterion": c.words,
         "met_on": c.met_on,
         "detail": c.detail,
-        "evidence": [_evidence(c.victim, e) for e in c.evidence],
+        "evidence": [_evidence(c.victim, e) for e in c.evidence[:shown]],
+        "more_evidence": len(c.evidence[shown:]) if shown is not None else 0,
         "perpetrators": [_person(p, names) for p in c.perpetrators],
         "children": [_person(p, names) for p in c.children],
         "decision": made.get(c.key),

@@ -48,15 +48,22 @@ _read: dict[tuple[str, str, str], ReferralList] = {}
 
 def kept_referral_list(store: Store, thresholds: IndicatorThresholds | None = None) -> ReferralList:
     """The referral list: the kept one while nothing it depends on changed, else worked out."""
+    return kept_with_version(store, thresholds)[0]
+
+
+def kept_with_version(
+    store: Store, thresholds: IndicatorThresholds | None = None
+) -> tuple[ReferralList, str]:
+    """The referral list, and a version that changes whenever the list may have."""
     t = thresholds or IndicatorThresholds()
     now = fingerprint(store, t)
     kept = store.query(f"SELECT fingerprint, built_at FROM {TABLE} ORDER BY id DESC LIMIT 1")
     if kept and kept[0][0] == now:
         key = (store.url.raw, now, str(kept[0][1]))
-        if key in _read:
-            return _read[key]
-        body = store.scalar(f"SELECT body FROM {TABLE} WHERE fingerprint = ?", [now])
-        return _remember(key, ReferralList.from_dict(json.loads(str(body))))
+        if key not in _read:
+            body = store.scalar(f"SELECT body FROM {TABLE} WHERE fingerprint = ?", [now])
+            _remember(key, ReferralList.from_dict(json.loads(str(body))))
+        return _read[key], "|".join(key)
     found = referral_list(store, t)
     built = now_iso()
     with store.transaction():
@@ -65,7 +72,7 @@ def kept_referral_list(store: Store, thresholds: IndicatorThresholds | None = No
             f"INSERT INTO {TABLE} (fingerprint, built_at, body) VALUES (?, ?, ?)",
             [now, built, json.dumps(found.as_dict())],
         )
-    return found
+    return found, "|".join((store.url.raw, now, built))
 
 
 def _remember(key: tuple[str, str, str], found: ReferralList) -> ReferralList:

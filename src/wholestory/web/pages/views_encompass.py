@@ -39,9 +39,11 @@ from wholestory.domestic_abuse.encompass import (
     queue,
 )
 from wholestory.web.pages.guard import audited, core_store, requires, viewer_of
-from wholestory.web.pages.presenting import PAGE_SIZE, Pages, other_params, page_number
+from wholestory.web.pages.presenting import Pages, other_params, page_number
 
 TEMPLATES = "pages/domestic_abuse/"
+#: Notices a page of the queue shows, those not sent first.
+QUEUE_PAGE = 25
 
 
 class SendForm(forms.Form):
@@ -61,10 +63,10 @@ def queue_view(request: HttpRequest) -> HttpResponse:
     number = page_number(request)
     audited(request, Action.ENCOMPASS_QUEUE, target="/encompass", detail={"page": number})
     now = dt.datetime.now()
-    found, total = queue(core_store(), (number - 1) * PAGE_SIZE, PAGE_SIZE)
-    pages = Pages(number, total, total, other_params(request))
+    found, total = queue(core_store(), (number - 1) * QUEUE_PAGE, QUEUE_PAGE)
+    pages = Pages(number, total, total, other_params(request), size=QUEUE_PAGE)
     if pages.number != number:  # asked past the end: the last page
-        found, total = queue(core_store(), pages.offset, PAGE_SIZE)
+        found, total = queue(core_store(), pages.offset, QUEUE_PAGE)
     context = {"words": words, "notices": [_shown(n, now) for n in found], "pages": pages}
     return render(request, TEMPLATES + "encompass_queue.html", context)
 

@@ -11,6 +11,7 @@ evidence link opens the record through the person pages' own guard.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django import forms
@@ -26,7 +27,7 @@ from wholestory.domestic_abuse import marac_words as words
 from wholestory.domestic_abuse.marac import Candidate, ReferralList
 from wholestory.domestic_abuse.marac_decisions import Decision, decide, decisions
 from wholestory.domestic_abuse.marac_household import names_of
-from wholestory.domestic_abuse.marac_kept import kept_referral_list
+from wholestory.domestic_abuse.marac_kept import kept_referral_list, kept_with_version
 from wholestory.records.keys import split_key
 from wholestory.web.pages.guard import audited, core_store, requires
 from wholestory.web.pages.presenting import Pages, other_params, page_number
@@ -62,18 +63,25 @@ class MaracDecisionForm(forms.Form):
 def marac_list_view(request: HttpRequest) -> HttpResponse:
     """Every candidate and every practitioner's referral, each with its evidence and children."""
     store = core_store()
-    found = kept_referral_list(store, IndicatorThresholds.current())
+    found, version = kept_with_version(store, IndicatorThresholds.current())
     total = len(found.candidates) + len(found.referrals)
     pages = Pages(page_number(request), total, total, other_params(request), size=LIST_PAGE)
     start, end = pages.offset, pages.offset + pages.size
+    first = len(found.candidates)  # the referrals follow the candidates, page after page
     shown = ReferralList(
         found.candidates[start:end],
-        found.referrals[
-            max(0, start - len(found.candidates)) : max(0, end - len(found.candidates))
-        ],
+        found.referrals[max(0, start - first) : max(0, end - first)],
     )
     audited(request, Action.MARAC_LIST, target="/marac", detail={"page": pages.number})
-    context = _context(shown, store) | {
+    rows = functools.cache(lambda: _context(shown, store))
+    decided = store.query("SELECT COUNT(*), MAX(decided_at) FROM ws_marac_decision")[0]
+    context = {
+        "words": words,
+        # The rows are rendered once per version of the list, page and decisions, and kept
+        # (the template's cache); they are worked out only when not kept.
+        "version": f"{version}|{pages.number}|{decided[0]}|{decided[1]}",
+        "candidates": lambda: rows()["candidates"],
+        "referrals": lambda: rows()["referrals"],
         "pages": pages,
         "more_candidates": bool(found.candidates) and not shown.candidates,
         "more_referrals": bool(found.referrals) and not shown.referrals,

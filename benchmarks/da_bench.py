@@ -153,8 +153,7 @@ def render(
         f"(then kept), read back in {ready['list_kept_seconds'] * 1000:.0f} ms.",
         "",
         f"{USERS} users on loopback (half coordinators on the referral list, half "
-        "Encompass officers on the queue, each reading its first three pages: 25 victims or "
-        "50 notices a page), "
+        "Encompass officers on the queue, each reading its first three pages of 25), "
         f"{WARMUP_S:.0f} s warm-up, then {SECONDS:.0f} s measured; `wholestory serve` "
         "with its default workers and threads, SQLite.",
         "",

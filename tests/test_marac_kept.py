@@ -20,6 +20,7 @@ from wholestory.domestic_abuse import marac, marac_kept
 from wholestory.domestic_abuse.dash import checklist
 from wholestory.domestic_abuse.marac import ReferralList, referral_list
 from wholestory.domestic_abuse.marac_kept import kept_referral_list
+from wholestory.identity.runs import LinkSummary, finish_run, start_run
 from wholestory.ingest import ingest_paths
 from wholestory.store import Store
 from wholestory.store.dash import record_checklist
@@ -80,3 +81,54 @@ def test_it_is_read_back_until_something_it_depends_on_changes(
     assert kept_referral_list(db, stricter) == referral_list(db, stricter)
     assert len(calls) == 4
     assert kept_referral_list(db, stricter) == referral_list(db, stricter) and len(calls) == 4
+
+
+def test_a_change_of_who_lives_with_whom_is_noticed_without_a_run(
+    db: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A feed that brings nobody new may still add or remove a household link, alone."""
+    calls = worked_out(monkeypatch)
+    first = kept_referral_list(db)
+    assert first.candidates and db.scalar("SELECT COUNT(*) FROM ws_household_link")
+    columns = "key_a, key_b, basis, detail, first_date, last_date"
+    oldest = db.query(f"SELECT id, {columns} FROM ws_household_link ORDER BY id LIMIT 1")[0]
+
+    # Removed, and written again as it was: the same number of links, a newer one.
+    db.execute("DELETE FROM ws_household_link WHERE id = ?", [oldest[0]])
+    db.execute(f"INSERT INTO ws_household_link ({columns}) VALUES (?, ?, ?, ?, ?, ?)", oldest[1:])
+    assert kept_referral_list(db) == first and len(calls) == 2
+
+    # Removed alone: the newest link is the same, one fewer.
+    db.execute("DELETE FROM ws_household_link WHERE id = (SELECT MIN(id) FROM ws_household_link)")
+    assert kept_referral_list(db) == referral_list(db) and len(calls) == 3
+    assert kept_referral_list(db) and len(calls) == 3
+
+
+def test_a_list_read_while_a_linking_run_works_is_worked_out_again_when_it_ends(
+    db: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = worked_out(monkeypatch)
+    run = start_run(db, "full", None)
+    kept_referral_list(db)
+    assert kept_referral_list(db) is not None and len(calls) == 1
+    finish_run(db, run, LinkSummary(kind="full"))
+    kept_referral_list(db)
+    assert len(calls) == 2
+
+
+def test_a_link_decision_is_noticed(db: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A replaced decision keeps the number of decisions: its new row is what shows."""
+    calls = worked_out(monkeypatch)
+    kept_referral_list(db)
+    db.execute(
+        "INSERT INTO ws_link_decision (key_l, key_r, decision, reason, decided_by, decided_at) "
+        "VALUES ('A:1', 'B:1', 'different', 'checked', 'rev', '2026-01-01T00:00:00+00:00')"
+    )
+    kept_referral_list(db)
+    db.execute("DELETE FROM ws_link_decision")
+    db.execute(
+        "INSERT INTO ws_link_decision (key_l, key_r, decision, reason, decided_by, decided_at) "
+        "VALUES ('A:1', 'B:1', 'same', 'checked again', 'rev', '2026-01-02T00:00:00+00:00')"
+    )
+    kept_referral_list(db)
+    assert len(calls) == 3

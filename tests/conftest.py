@@ -69,6 +69,7 @@ TABLES = (
     "ws_marac_case",
     "ws_marac_meeting",
     "ws_marac_list",
+    "ws_change",
 )
 
 

@@ -19,6 +19,7 @@ from typing import Final
 from wholestory.chronology.thresholds import IndicatorThresholds
 from wholestory.domestic_abuse.marac import ReferralList, referral_list
 from wholestory.identity.sources import now_iso
+from wholestory.store.changes import HOUSEHOLD_LINKS, version_sql
 from wholestory.store.connection import Store
 
 TABLE: Final = "ws_marac_list"
@@ -27,14 +28,14 @@ TABLE: Final = "ws_marac_list"
 #: replaced checklist or decision is deleted and written anew, and ids are never
 #: reused), so their newest id says whether anything changed. A linking run writes its
 #: row first and its finish last, so both are read: a list worked out halfway through a
-#: run is worked out again when the run finishes. Household links change in linking
-#: runs and, for a feed that brought nobody new, alone: their newest id and their number
-#: (the number is the one count, about 5 ms at 100,000 children).
+#: run is worked out again when the run finishes. Household links are rewritten in
+#: place, by linking runs and by feeds that bring nobody new; their writers count each
+#: change (``ws_change``).
 _STATE_SQL: Final = (
     "SELECT (SELECT MAX(id) FROM ws_import), (SELECT MAX(id) FROM ws_link_run), "
     "(SELECT finished_at FROM ws_link_run ORDER BY id DESC LIMIT 1), "
     "(SELECT MAX(id) FROM ws_link_decision), (SELECT MAX(id) FROM ws_dash), "
-    "(SELECT MAX(id) FROM ws_household_link), (SELECT COUNT(*) FROM ws_household_link), "
+    f"{version_sql(HOUSEHOLD_LINKS)}, "
     f"(SELECT fingerprint FROM {TABLE} ORDER BY id DESC LIMIT 1), "
     f"(SELECT built_at FROM {TABLE} ORDER BY id DESC LIMIT 1)"
 )

@@ -26,6 +26,7 @@ import polars as pl
 
 from wholestory.identity.addresses import compact_postcode, normalised_address
 from wholestory.records.keys import source_key_sql
+from wholestory.store.changes import HOUSEHOLD_LINKS, count_change
 from wholestory.store.connection import Store
 
 #: An address where more distinct people than this were recorded is a hostel,
@@ -102,6 +103,7 @@ def rebuild_household_links(store: Store) -> int:
     with store.transaction():
         store.execute("DELETE FROM ws_household_link")
         store.insert_frame("ws_household_link", links)
+        count_change(store, HOUSEHOLD_LINKS)
     return links.height
 
 
@@ -134,6 +136,7 @@ def update_household_links(store: Store, keys: Sequence[str]) -> int:
             condition, params = store.keys_in(column, touched)
             store.execute(f"DELETE FROM ws_household_link WHERE {condition}", params)
         store.insert_frame("ws_household_link", mine)
+        count_change(store, HOUSEHOLD_LINKS)
     return mine.height
 
 

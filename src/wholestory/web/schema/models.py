@@ -412,6 +412,19 @@ class HouseholdLink(models.Model):
         indexes = [models.Index(fields=["key_b"], name="ws_household_link_b")]
 
 
+class DataChange(models.Model):
+    """How often a kind of data that kept results are read from has changed (store/changes.py)."""
+
+    topic = models.CharField(
+        max_length=32, primary_key=True, help_text="What changed, e.g. household_links"
+    )
+    version = models.BigIntegerField(help_text="How many times it has changed")
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "ws_change"
+
+
 class ChronologyRecord(models.Model):
     """A person's built chronology, stored so that pages read it rather than rebuild it.
 

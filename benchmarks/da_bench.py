@@ -177,6 +177,8 @@ def render(
                 f"{TARGET_P95_MS:.0f} ms **{'met' if ok else 'not met'}** "
                 f"({s['p95_ms']:,.0f} ms)."
             )
+        for reason, count in result.get("failure_reasons", {}).items():
+            verdicts.append(f"- {label}: {count:,} failed with {reason}")
     return [*lines, "", *verdicts]
 
 

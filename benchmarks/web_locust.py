@@ -29,6 +29,8 @@ from benchmarks.web_bench import PASSWORD, USERNAME
 _numbers = itertools.count(1)
 _samples: dict[str, list[float]] = {}
 _failures: dict[str, int] = {}
+#: Why requests failed, counted (the first words of each failure), for the results.
+_reasons: dict[str, int] = {}
 _phase = {"name": "warmup"}
 
 
@@ -44,6 +46,9 @@ def _on_request(
     request_type: str, name: str, response_time: float, exception: Any, **_: Any
 ) -> None:
     _record(name, float(response_time), exception is not None)
+    if exception is not None:
+        reason = f"{name}: {str(exception)[:100]}"
+        _reasons[reason] = _reasons.get(reason, 0) + 1
 
 
 class Practitioner(HttpUser):
@@ -131,6 +136,7 @@ def run(
         if phase in ("measured", "warmup"):
             out.setdefault(phase, {})[name] = _stats(samples, _failures.get(key, 0), span)
     out["wall_seconds"] = time.monotonic() - started
+    out["failure_reasons"] = dict(sorted(_reasons.items(), key=lambda kv: -kv[1])[:10])
     return out
 
 

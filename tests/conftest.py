@@ -70,6 +70,7 @@ TABLES = (
     "ws_marac_meeting",
     "ws_marac_list",
     "ws_change",
+    "ws_need",
 )
 
 

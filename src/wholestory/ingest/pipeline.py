@@ -19,6 +19,7 @@ from typing import Final, TypeVar
 from wholestory.identity import AGENCIES_FILE, AgencySettings, agencies
 from wholestory.ingest.accounting import FileResult, IngestResult
 from wholestory.ingest.dash_rows import validate_dash
+from wholestory.ingest.needs_rows import validate_needs
 from wholestory.ingest.profiles import Profile
 from wholestory.ingest.reading import (
     Chunk,
@@ -36,7 +37,12 @@ from wholestory.ingest.validation import (
     validate_relationships,
 )
 from wholestory.ingest.writer import ImportStart, InlineWriter, ProcessWriter, Writer
-from wholestory.records.template import DASH_REQUIRED, RELATIONSHIP_COLUMNS, REQUIRED
+from wholestory.records.template import (
+    DASH_REQUIRED,
+    NEEDS_REQUIRED,
+    RELATIONSHIP_COLUMNS,
+    REQUIRED,
+)
 from wholestory.store.connection import Store
 from wholestory.store.imports import Arrival, Held
 from wholestory.store.records import WriteCounts, keys_are_unique
@@ -166,6 +172,8 @@ def _layout(table: Table, profile: Profile) -> tuple[str, dict[int, str], list[s
     kind, required = "events", REQUIRED
     if {"victim_person_id", "assessed_on", "form"} & present and "event_date" not in present:
         kind, required = "dash", DASH_REQUIRED
+    elif {"need", "recorded_on"} <= present and "event_date" not in present:
+        kind, required = "needs", NEEDS_REQUIRED
     missing = [c for c in required if c not in present]
     if missing:
         wanted = [profile.columns.get(c, c) for c in missing]
@@ -294,6 +302,8 @@ def _prepare_chunk(
         return chunk, checked, keys_are_unique(checked.good)
     if kind == "dash":
         return chunk, validate_dash(chunk.frame, table.header, mapping, profile, today), False
+    if kind == "needs":
+        return chunk, validate_needs(chunk.frame, table.header, mapping, profile, today), False
     return chunk, validate_relationships(chunk.frame, table.header, mapping, profile), False
 
 

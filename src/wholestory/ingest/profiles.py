@@ -26,10 +26,10 @@ from typing import Any
 import yaml
 
 from wholestory.records.dates import TEMPLATE_FORMATS
-from wholestory.records.template import COLUMNS, DASH_COLUMNS, RELATIONSHIP_COLUMNS
+from wholestory.records.template import COLUMNS, DASH_COLUMNS, NEEDS_COLUMNS, RELATIONSHIP_COLUMNS
 
 DATE_COLUMNS = ("event_date", "date_of_birth")
-_ALL_COLUMNS = frozenset(COLUMNS) | frozenset(RELATIONSHIP_COLUMNS) | frozenset(DASH_COLUMNS)
+_ALL_COLUMNS = frozenset((*COLUMNS, *RELATIONSHIP_COLUMNS, *DASH_COLUMNS, *NEEDS_COLUMNS))
 
 
 class ProfileError(ValueError):

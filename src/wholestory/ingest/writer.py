@@ -39,6 +39,7 @@ from wholestory.store.imports import (
     resolve_quarantine,
     start_import,
 )
+from wholestory.store.needs import write_needs
 from wholestory.store.records import WriteCounts, write_records, write_relationships
 from wholestory.store.url import resolve_url
 
@@ -125,6 +126,8 @@ class InlineWriter:
             self._resolve(good)
         elif kind == "dash":
             counts = write_checklists(self.store, good, self._import_id, now)
+        elif kind == "needs":
+            counts = write_needs(self.store, good, self._import_id, now)
         else:
             counts = write_relationships(self.store, good, self._import_id, now)
         quarantine_rows(self.store, self._start.file_name, held, self._import_id, now)

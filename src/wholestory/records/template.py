@@ -87,6 +87,29 @@ DASH_REQUIRED: Final[tuple[str, ...]] = (
     "form",
 )
 
+#: Columns of the optional needs table: a person's communication, information and
+#: engagement needs, as the agency knows them (agency-template.md, assurance.md).
+NEEDS_COLUMNS: Final[tuple[str, ...]] = (
+    "agency",
+    "record_id",
+    "person_id",
+    "need",
+    "detail",
+    "recorded_on",
+    "review_on",
+    "practitioner",
+)
+#: Columns of the needs table that must be present and filled on every row.
+NEEDS_REQUIRED: Final[tuple[str, ...]] = ("agency", "record_id", "person_id", "need", "recorded_on")
+#: The needs the template names; the words for each are ``engagement/words.py``'s.
+NEEDS: Final[tuple[str, ...]] = (
+    "INTERPRETER", "BSL", "EASY_READ", "LARGE_PRINT", "BRAILLE", "ADVOCATE", "CONTACT_METHOD",
+    "TIMES_PLACES", "TRUSTED_ADULT", "NEURODIVERGENCE", "LEARNING_DISABILITY",
+    "TRAUMA_INFORMED", "OTHER",
+)  # fmt: skip
+#: Needs that mean nothing without their detail: the language, how to make contact, what to avoid.
+NEEDS_WITH_DETAIL: Final = frozenset({"INTERPRETER", "CONTACT_METHOD", "TRAUMA_INFORMED", "OTHER"})
+
 RELATIONSHIPS: Final[frozenset[str]] = frozenset(
     {
         "MOTHER",

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Final
 import polars as pl
 
 from wholestory.store.connection import Store
-from wholestory.store.records import WriteCounts, stable_digest
+from wholestory.store.records import WriteCounts
+from wholestory.store.replacing import insert_rows, write_replacing
 
 if TYPE_CHECKING:  # the store keeps what the capability scored; it does not score
     from wholestory.domestic_abuse.dash import Checklist
@@ -33,34 +34,7 @@ _FROM_A_FILE: Final = {"victims_words": "{}", "recorded_in_app": False}
 
 def write_checklists(store: Store, frame: pl.DataFrame, import_id: int, now: str) -> WriteCounts:
     """Insert new checklists, replace changed ones, count the unchanged."""
-    if frame.is_empty():
-        return WriteCounts()
-    frame = frame.unique(subset=["agency", "record_id"], keep="last", maintain_order=True)
-    hashes = stable_digest(frame, [c for c in _WRITTEN if c != "source_row"])
-    frame = frame.with_columns(hashes.alias("row_hash"))
-    old = dict(
-        ((str(a), str(r)), str(h))
-        for a, r, h in store.query(f"SELECT agency, record_id, row_hash FROM {DASH_TABLE}")
-    )
-    counts = WriteCounts()
-    fresh, changed = [], []
-    for row in frame.select(*_WRITTEN, "row_hash").rows():
-        before = old.get((str(row[0]), str(row[1])))
-        if before == row[-1]:
-            counts.unchanged += 1
-        elif before is None:
-            fresh.append((*row, import_id, now))
-        else:
-            changed.append((*row, import_id, now))
-    columns = ", ".join((*_WRITTEN, "row_hash", "import_id", "recorded_at", *_FROM_A_FILE))
-    marks = ", ".join("?" * (len(_WRITTEN) + 3 + len(_FROM_A_FILE)))
-    fresh = [(*row, *_FROM_A_FILE.values()) for row in fresh]
-    changed = [(*row, *_FROM_A_FILE.values()) for row in changed]
-    keys = [(r[0], r[1]) for r in changed]
-    store.executemany(f"DELETE FROM {DASH_TABLE} WHERE agency = ? AND record_id = ?", keys)
-    store.executemany(f"INSERT INTO {DASH_TABLE} ({columns}) VALUES ({marks})", fresh + changed)
-    counts.inserted, counts.updated = len(fresh), len(changed)
-    return counts
+    return write_replacing(store, DASH_TABLE, frame, _WRITTEN, import_id, now, _FROM_A_FILE)
 
 
 def record_checklist(
@@ -92,8 +66,5 @@ def record_checklist(
         "victims_words": json.dumps({str(q): w for q, w in sorted(words.items()) if w.strip()}),
         "recorded_in_app": True,
     }  # fmt: skip
-    store.execute(
-        f"INSERT INTO {DASH_TABLE} ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
-        list(values.values()),
-    )
+    insert_rows(store, DASH_TABLE, list(values), [list(values.values())])
     return record_id

@@ -513,7 +513,8 @@ class AuditHead(models.Model):
         db_table = "ws_audit_head"
 
 
-# The domestic abuse tables live in their own module; imported here so Django finds them.
+# The domestic abuse and engagement tables live in their own modules; imported here so
+# Django finds them.
 from wholestory.web.schema.domestic_abuse import (  # noqa: E402
     DashChecklist,
     EncompassNotice,
@@ -526,6 +527,7 @@ from wholestory.web.schema.domestic_abuse import (  # noqa: E402
     MaracResearch,
     MaracResearchFact,
 )
+from wholestory.web.schema.engagement import NeedRecord  # noqa: E402
 
 __all__ = [
     "DashChecklist",
@@ -538,4 +540,5 @@ __all__ = [
     "MaracMeeting",
     "MaracResearch",
     "MaracResearchFact",
+    "NeedRecord",
 ]

@@ -1,0 +1,97 @@
+"""A person's communication, information and engagement needs, as every agency recorded them.
+
+The Accessible Information Standard asks that needs be identified, recorded, flagged,
+shared, met and reviewed. WholeStory shares and flags them: each view of the person
+(page, PDF, review pack, API) shows them first, with who recorded each, when, at which
+agency, and when it is due for review; a need past its review date is marked, not
+hidden, because an old need is more often still true than not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from wholestory.engagement import words
+from wholestory.store.connection import Store
+from wholestory.store.needs import NEEDS_TABLE
+
+_COLUMNS = (
+    "n.agency, n.record_id, n.person_id, n.need, n.detail, n.recorded_on, n.review_on, "
+    "n.practitioner, n.recorded_in_app, n.recorded_by"
+)
+
+
+@dataclass(frozen=True)
+class Need:
+    """One agency's record of one need of the person."""
+
+    agency: str
+    record_id: str
+    person_id: str
+    need: str
+    detail: str
+    recorded_on: str
+    review_on: str | None
+    practitioner: str
+    recorded_in_app: bool
+    recorded_by: str
+
+    @property
+    def words(self) -> str:
+        return words.NEED_WORDS.get(self.need, self.need)
+
+    @property
+    def detail_label(self) -> str:
+        return words.DETAIL_LABELS.get(self.need, words.DETAIL_LABEL)
+
+    def past_review(self, today: dt.date) -> bool:
+        """True when its review day has gone by (a need with no review day never is)."""
+        return self.review_on is not None and self.review_on < today.isoformat()
+
+    def review_words(self, today: dt.date) -> str:
+        """When it is due for review, in words, saying so when that day has gone by."""
+        if self.review_on is None:
+            return words.NO_REVIEW_DATE
+        day = dt.date.fromisoformat(self.review_on).strftime("%-d %B %Y")
+        return (words.PAST_REVIEW if self.past_review(today) else words.REVIEW_DUE).format(day=day)
+
+    def as_dict(self, today: dt.date) -> dict[str, Any]:
+        """For JSON (the API, ``wholestory needs --json``): the fields, and the words."""
+        return {
+            **asdict(self),
+            "words": self.words,
+            "past_review": self.past_review(today),
+        }
+
+
+def needs_of_person(store: Store, person: str) -> list[Need]:
+    """Every need recorded of the WholeStory person ``person``, by any agency, newest first."""
+    rows = store.query(
+        f"SELECT {_COLUMNS} FROM {NEEDS_TABLE} n JOIN ws_source_person s "
+        "ON s.agency = n.agency AND s.person_id = n.person_id WHERE s.ws_person_id = ? "
+        "ORDER BY n.recorded_on DESC, n.agency, n.record_id",
+        [person],
+    )
+    return [_need(row) for row in rows]
+
+
+def needs_of_source(store: Store, agency: str, person_id: str) -> list[Need]:
+    """The needs one agency recorded of its own person (``AGENCY PERSON_ID``), newest first."""
+    rows = store.query(
+        f"SELECT {_COLUMNS} FROM {NEEDS_TABLE} n WHERE n.agency = ? AND n.person_id = ? "
+        "ORDER BY n.recorded_on DESC, n.record_id",
+        [agency, person_id],
+    )
+    return [_need(row) for row in rows]
+
+
+def _need(row: tuple[Any, ...]) -> Need:
+    values = [str(v) if v is not None else None for v in row]
+    return Need(
+        agency=str(values[0]), record_id=str(values[1]), person_id=str(values[2]),
+        need=str(values[3]), detail=values[4] or "", recorded_on=str(values[5]),
+        review_on=values[6], practitioner=values[7] or "", recorded_in_app=bool(row[8]),
+        recorded_by=values[9] or "",
+    )  # fmt: skip

@@ -1,0 +1,54 @@
+"""Engagement needs in the store (``ws_need``): written as agencies send them or recorded here.
+
+A need is one agency's record (agency, record_id): sent again with other words it
+replaces the one before, as a record does; sent again the same it is left alone. A
+need recorded in the app gets a record id of its own (``APP-...``) and says who
+recorded it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Final
+
+import polars as pl
+
+from wholestory.store.connection import Store
+from wholestory.store.records import WriteCounts
+from wholestory.store.replacing import insert_rows, write_replacing
+
+NEEDS_TABLE: Final = "ws_need"
+#: Columns of a need as ws_need holds it, from a file or the app.
+NEED_FIELDS: Final = (
+    "agency", "record_id", "person_id", "need", "detail", "recorded_on", "review_on",
+    "practitioner", "source_row",
+)  # fmt: skip
+#: What a need from a file holds in the columns the app fills.
+_FROM_A_FILE: Final = {"recorded_in_app": False, "recorded_by": ""}
+
+
+def write_needs(store: Store, frame: pl.DataFrame, import_id: int, now: str) -> WriteCounts:
+    """Insert new needs, replace changed ones, count the unchanged."""
+    return write_replacing(store, NEEDS_TABLE, frame, NEED_FIELDS, import_id, now, _FROM_A_FILE)
+
+
+def record_need(
+    store: Store,
+    *,
+    agency: str,
+    person_id: str,
+    need: str,
+    detail: str,
+    review_on: dt.date | None,
+    recorded_by: str,
+    today: dt.date,
+    now: str,
+) -> str:
+    """Keep a need recorded in the app for the agency's person; return its record id."""
+    record_id = f"APP-{secrets.token_hex(6).upper()}"
+    review = review_on.isoformat() if review_on else None
+    row = (agency, record_id, person_id, need, detail, today.isoformat(), review, recorded_by, 0)
+    columns = (*NEED_FIELDS, "row_hash", "import_id", "recorded_at", *_FROM_A_FILE)
+    insert_rows(store, NEEDS_TABLE, columns, [(*row, "", None, now, True, recorded_by)])
+    return record_id

@@ -1,0 +1,42 @@
+"""The engagement tables (issue 14): each person's communication, information and
+engagement needs, as agencies sent or recorded them (``wholestory.engagement``).
+
+Kept apart from ``models.py``, which imports them so that Django registers them with
+the ``store`` app.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class NeedRecord(models.Model):
+    """One agency's record of one need of one person (the template's ``needs`` table)."""
+
+    agency = models.CharField(max_length=32)
+    record_id = models.TextField(help_text="The agency's id; APP-... when recorded here.")
+    person_id = models.TextField(help_text="The agency's own id for the person.")
+    need = models.CharField(max_length=32, help_text="INTERPRETER, BSL, EASY_READ, ...")
+    detail = models.TextField(help_text="The language, how to make contact, what to avoid...")
+    recorded_on = models.CharField(max_length=10, help_text="YYYY-MM-DD")
+    review_on = models.CharField(max_length=10, null=True, help_text="YYYY-MM-DD")
+    practitioner = models.TextField(help_text="Who recorded it, as the agency names them.")
+    recorded_in_app = models.BooleanField(default=False)
+    recorded_by = models.TextField(help_text="The user who recorded it here; empty from a file.")
+    source_row = models.IntegerField()
+    row_hash = models.CharField(max_length=32)
+    import_run = models.ForeignKey(
+        "store.ImportRun",
+        on_delete=models.PROTECT,
+        db_column="import_id",
+        db_index=False,
+        null=True,
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "ws_need"
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "record_id"], name="ws_need_record")
+        ]
+        indexes = [models.Index(fields=["agency", "person_id"], name="ws_need_person")]

@@ -9,6 +9,7 @@ them, newest first, with a need past its review day marked.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 from factories import write_csv
@@ -74,9 +75,7 @@ def test_needs_are_kept_and_bad_rows_quarantined_with_their_reason(
     assert (changed["inserted"], changed["updated"]) == (0, 1)
 
 
-def test_a_persons_needs_come_from_every_agency_newest_first(
-    store: Store, tmp_path: Path
-) -> None:
+def test_a_persons_needs_come_from_every_agency_newest_first(store: Store, tmp_path: Path) -> None:
     _ingest(store, tmp_path, [need(1, "INTERPRETER", "Polish"), need(2, "CONTACT_METHOD",
             "Text first, never a home visit unannounced", agency="HEALTH_VISITING",
             person_id="HV7", recorded_on="2026-05-01", review_on="2026-06-01")])  # fmt: skip
@@ -106,3 +105,36 @@ def test_a_persons_needs_come_from_every_agency_newest_first(
         "No review date set"
     )
     assert needs_of_source(store, "GP", "OTHER") == [advocate]
+
+
+def test_the_cli_shows_a_persons_needs_from_every_agency(store_env: Store, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from wholestory.cli.main import app
+
+    _ingest(store_env, tmp_path, [need(1, "INTERPRETER", "Polish"), need(2, "TRUSTED_ADULT",
+            "Her aunt", agency="SCHOOL", person_id="S9", recorded_on="2025-09-01",
+            review_on="2026-01-10")])  # fmt: skip
+    store_env.execute(
+        "INSERT INTO ws_source_person (key, agency, person_id, names, details_hash, "
+        "ws_person_id) VALUES ('CSC:C1', 'CSC', 'C1', '{}', '', 'WS-1'), "
+        "('SCHOOL:S9', 'SCHOOL', 'S9', '{}', '', 'WS-1')"
+    )
+    runner = CliRunner()
+    shown = runner.invoke(app, ["needs", "csc", "C1"])
+    assert shown.exit_code == 0, shown.output
+    assert "How to work with this family: CSC:C1 (WS-1)" in shown.output
+    assert "- Needs an interpreter (language: Polish)" in shown.output
+    assert "- Trusted adult (detail: Her aunt)" in shown.output
+    assert (
+        "SCHOOL, recorded 2025-09-01 by Sam Worker; Review overdue: it was due on 10 January 2026"
+        in (shown.output)
+    )
+    data = json.loads(runner.invoke(app, ["needs", "SCHOOL", "S9", "--json"]).output)
+    assert data["person"] == "WS-1"
+    assert {(n["agency"], n["need"], n["past_review"]) for n in data["needs"]} == {
+        ("CSC", "INTERPRETER", False),
+        ("SCHOOL", "TRUSTED_ADULT", True),
+    }
+    unknown = runner.invoke(app, ["needs", "CSC", "NOBODY"])
+    assert unknown.exit_code != 0 and "No person CSC:NOBODY in the store" in unknown.output

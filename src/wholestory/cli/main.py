@@ -20,6 +20,7 @@ from wholestory.cli import (
     identity,
     ingest,
     marac,
+    needs,
     serve,
     sharing,
     synth,
@@ -62,6 +63,7 @@ app.add_typer(audit_cli.audit_app, name="audit")
 app.add_typer(sharing.sharing_app, name="sharing")
 app.add_typer(marac.marac_app, name="marac")
 app.command("encompass")(encompass.encompass_command)
+app.command("needs")(needs.needs_command)
 
 
 def main() -> None:

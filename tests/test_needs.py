@@ -15,6 +15,7 @@ from pathlib import Path
 from factories import write_csv
 from wholestory.engagement.needs import needs_of_person, needs_of_source
 from wholestory.ingest import ingest_paths
+from wholestory.records.confidential import HIDDEN
 from wholestory.records.template import NEEDS_COLUMNS
 from wholestory.store import Store
 from wholestory.store.imports import list_quarantine
@@ -138,3 +139,21 @@ def test_the_cli_shows_a_persons_needs_from_every_agency(store_env: Store, tmp_p
     }
     unknown = runner.invoke(app, ["needs", "CSC", "NOBODY"])
     assert unknown.exit_code != 0 and "No person CSC:NOBODY in the store" in unknown.output
+
+
+def test_a_confidential_place_named_in_a_need_is_hidden(store: Store, tmp_path: Path) -> None:
+    """An agency may write where a victim now lives into a need: it is hidden, as in records."""
+    _ingest(store, tmp_path, [need(1, "TIMES_PLACES", "Meet her at 14 Larch Close, LS6 2QT only")])
+    store.execute(
+        "INSERT INTO ws_source_person (key, agency, person_id, names, details_hash, "
+        "ws_person_id) VALUES ('CSC:C1', 'CSC', 'C1', '{}', '', 'WS-1')"
+    )
+    assert needs_of_person(store, "WS-1")[0].detail == "Meet her at 14 Larch Close, LS6 2QT only"
+    store.execute(
+        "INSERT INTO ws_confidential_address (agency, record_id, address, postcode, recorded_at) "
+        "VALUES ('DA_SERVICE', 'R1', '14 Larch Close, Leeds', 'LS6 2QT', '2026-01-01 00:00:00')"
+    )
+    (hidden,) = needs_of_person(store, "WS-1")
+    assert "Larch" not in hidden.detail and "2QT" not in hidden.detail
+    assert hidden.detail.startswith("Meet her at ") and HIDDEN in hidden.detail
+    assert needs_of_source(store, "CSC", "C1") == [hidden]

@@ -10,10 +10,14 @@ hidden, because an old need is more often still true than not.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from wholestory.engagement import words
+from wholestory.records.confidential import hide_in_text
+from wholestory.store.confidential import every_place
 from wholestory.store.connection import Store
 from wholestory.store.needs import NEEDS_TABLE
 
@@ -68,13 +72,29 @@ class Need:
 
 def needs_of_person(store: Store, person: str) -> list[Need]:
     """Every need recorded of the WholeStory person ``person``, by any agency, newest first."""
+    return needs_of_people(store, [person]).get(person, [])
+
+
+def needs_of_people(store: Store, people: Sequence[str]) -> dict[str, list[Need]]:
+    """Each of ``people``'s needs (WholeStory ids), newest first; those with none are left out.
+
+    A need's detail is free text: any mention of a confidential place (a refuge, a
+    victim's new home) is hidden, as it is in the records of everyone at that place.
+    """
+    if not people:
+        return {}
+    condition, params = store.keys_in("s.ws_person_id", sorted(set(people)))
     rows = store.query(
-        f"SELECT {_COLUMNS} FROM {NEEDS_TABLE} n JOIN ws_source_person s "
-        "ON s.agency = n.agency AND s.person_id = n.person_id WHERE s.ws_person_id = ? "
+        f"SELECT s.ws_person_id, {_COLUMNS} FROM {NEEDS_TABLE} n JOIN ws_source_person s "
+        f"ON s.agency = n.agency AND s.person_id = n.person_id WHERE {condition} "
         "ORDER BY n.recorded_on DESC, n.agency, n.record_id",
-        [person],
+        params,
     )
-    return [_need(row) for row in rows]
+    places = every_place(store)
+    found: dict[str, list[Need]] = {}
+    for row in rows:
+        found.setdefault(str(row[0]), []).append(_need(row[1:], places))
+    return found
 
 
 def needs_of_source(store: Store, agency: str, person_id: str) -> list[Need]:
@@ -84,14 +104,15 @@ def needs_of_source(store: Store, agency: str, person_id: str) -> list[Need]:
         "ORDER BY n.recorded_on DESC, n.record_id",
         [agency, person_id],
     )
-    return [_need(row) for row in rows]
+    places = every_place(store)
+    return [_need(row, places) for row in rows]
 
 
-def _need(row: tuple[Any, ...]) -> Need:
+def _need(row: tuple[Any, ...], places: re.Pattern[str] | None) -> Need:
     values = [str(v) if v is not None else None for v in row]
     return Need(
         agency=str(values[0]), record_id=str(values[1]), person_id=str(values[2]),
-        need=str(values[3]), detail=values[4] or "", recorded_on=str(values[5]),
-        review_on=values[6], practitioner=values[7] or "", recorded_in_app=bool(row[8]),
-        recorded_by=values[9] or "",
+        need=str(values[3]), detail=hide_in_text(values[4], places) or "",
+        recorded_on=str(values[5]), review_on=values[6], practitioner=values[7] or "",
+        recorded_in_app=bool(row[8]), recorded_by=values[9] or "",
     )  # fmt: skip

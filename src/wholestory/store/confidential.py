@@ -171,3 +171,21 @@ def address_of(store: Store, agency: str, record_id: str) -> ConfidentialAddress
         return None
     address, postcode = rows[0]
     return ConfidentialAddress(agency, record_id, address, postcode)
+
+
+#: The pattern of every confidential place, by store and the table's state: built again
+#: only when an address is added or removed.
+_every_place: dict[tuple[str, int, int], re.Pattern[str] | None] = {}
+
+
+def every_place(store: Store) -> re.Pattern[str] | None:
+    """Every confidential place in the partnership as one pattern, for free text that is not
+    a record's (an engagement need's detail may name where a victim now lives)."""
+    count, newest = store.query(f"SELECT COUNT(*), MAX(id) FROM {CONFIDENTIAL_TABLE}")[0]
+    key = (store.url.raw, int(count or 0), int(newest or 0))
+    if key not in _every_place:
+        rows = store.query(f"SELECT address, postcode FROM {CONFIDENTIAL_TABLE}")
+        parts = [p.pattern for a, c in rows if (p := hiding_pattern(a, c)) is not None]
+        _every_place.clear()
+        _every_place[key] = re.compile("|".join(parts), re.IGNORECASE) if parts else None
+    return _every_place[key]

@@ -27,8 +27,10 @@ from django.views.decorators.cache import never_cache
 
 from wholestory.access import LEAD, Decision
 from wholestory.chronology.display import parse_iso, period_end, show_date
+from wholestory.engagement import words as needs_words
 from wholestory.store import Store
 from wholestory.web.pages.guard import core_store, person_page, viewer_of
+from wholestory.web.pages.needs_presenting import family
 from wholestory.web.pages.person_presenting import (
     death,
     flags,
@@ -111,10 +113,14 @@ def person_view(request: HttpRequest, person: str, decision: Decision) -> HttpRe
         return render(request, "pages/people/missing.html", status=404)
     data = loaded.data
     viewer = viewer_of(request)
+    who = who_is(data)
     context = {
         "person": person,
         "person_url": person_url(person),
-        "who": who_is(data),
+        "who": who,
+        # Read on every view, not kept with the story: a need recorded now shows now.
+        "family": family(store, person, who["name"], data),
+        "needs_words": needs_words,
         "reason": decision.reason,
         "basis": decision.basis,
         # A lead whose agency holds this person's records (the access log's own rule).

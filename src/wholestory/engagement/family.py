@@ -1,0 +1,58 @@
+"""How to work with this family: the needs of a person and of everyone in their household.
+
+A child's worker needs to know that the mother needs an interpreter as much as what the
+child needs. Every view of a person (page, PDF, review pack, API) shows the same list,
+the person first and then each household member the chronology names, with the needs
+each agency recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from wholestory.engagement.needs import Need, needs_of_people
+from wholestory.store.connection import Store
+
+#: How the person themselves is named in the list.
+THIS_PERSON = "this person"
+
+
+@dataclass(frozen=True)
+class Member:
+    """One person of the family and what they need; ``relation`` is to the person viewed."""
+
+    person: str
+    name: str
+    relation: str
+    needs: tuple[Need, ...]
+
+    def as_dict(self, today: dt.date) -> dict[str, Any]:
+        return {
+            "person": self.person,
+            "name": self.name,
+            "relation": self.relation,
+            "needs": [n.as_dict(today) for n in self.needs],
+        }
+
+
+def family_needs(
+    store: Store, person: str, name: str, household: Sequence[Mapping[str, Any]]
+) -> list[Member]:
+    """The person's needs, then each household member's (the chronology's ``household``
+    list: ``person``, ``name``, ``relation``); only those with a need recorded."""
+    members = [(person, name, THIS_PERSON)] + [
+        (str(m["person"]), str(m.get("name") or ""), str(m.get("relation") or "household member"))
+        for m in household
+        if m.get("person") and m["person"] != person
+    ]
+    found = needs_of_people(store, [p for p, _, _ in members])
+    seen: set[str] = set()
+    out = []
+    for who, named, relation in members:
+        if who in found and who not in seen:
+            seen.add(who)
+            out.append(Member(who, named, relation.replace("_", " "), tuple(found[who])))
+    return out

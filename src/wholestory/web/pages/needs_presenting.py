@@ -1,0 +1,45 @@
+"""The family's engagement needs, ready for the person pages' templates (issue 14).
+
+What is shown is the core's (:func:`wholestory.engagement.family.family_needs`); this
+only words it for a page: agency names, dates as the chronology shows them, and the
+review marked when it is overdue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from wholestory.chronology.display import show_date
+from wholestory.chronology.vocabulary import agency_name
+from wholestory.engagement.family import family_needs
+from wholestory.engagement.needs import Need
+from wholestory.store.connection import Store
+from wholestory.web.pages.stories import person_url
+
+
+def family(store: Store, person: str, name: str, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each member of the family with a need recorded, the person viewed first."""
+    today = dt.date.today()
+    return [
+        {
+            "name": m.name or "Name not recorded",
+            "relation": m.relation,
+            "url": person_url(m.person) if m.person != person else "",
+            "needs": [_need(n, today) for n in m.needs],
+        }
+        for m in family_needs(store, person, name, data.get("household", []))
+    ]
+
+
+def _need(n: Need, today: dt.date) -> dict[str, Any]:
+    return {
+        "words": n.words,
+        "label": n.detail_label,
+        "detail": n.detail,
+        "agency": agency_name(n.agency),
+        "recorded": show_date(n.recorded_on),
+        "by": n.recorded_by or n.practitioner or "not named",
+        "review": n.review_words(today),
+        "overdue": n.past_review(today),
+    }

@@ -194,6 +194,10 @@ class Flag:
         """The age at which the pattern happened: "aged 14", "aged 14 to 15", or ""."""
         return age_words(self.age_first, self.age_last)
 
+    def heading(self) -> tuple[str, str, str, str, str]:
+        """Code, title, severity, first and last day: how every table of flags begins a row."""
+        return self.code, self.title, self.severity, self.first.isoformat(), self.last.isoformat()
+
     def as_dict(self) -> dict[str, Any]:
         """The flag in the JSON contract."""
         return {

@@ -119,16 +119,7 @@ def _flags(c: Chronology) -> tuple[list[str], list[list[str]]]:
         "code", "title", "severity", "first_date", "last_date", "ages", "explanation", "evidence"
     ]  # fmt: skip
     rows = [
-        [
-            f.code,
-            f.title,
-            f.severity,
-            f.first.isoformat(),
-            f.last.isoformat(),
-            f.ages,
-            f.explanation,
-            "; ".join(f"{a} {r}" for a, r in f.evidence),
-        ]
+        [*f.heading(), f.ages, f.explanation, "; ".join(f"{a} {r}" for a, r in f.evidence)]
         for f in c.flags
     ]
     return header, rows

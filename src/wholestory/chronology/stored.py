@@ -15,7 +15,7 @@ import os
 import time
 import zlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, Final
 
 import polars as pl
@@ -76,16 +76,7 @@ class BuildSummary:
     seconds: float
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "people": self.people,
-            "children": self.children,
-            "entries": self.entries,
-            "flags": self.flags,
-            "flagged_children": self.flagged_children,
-            "flagged_grown_up": self.flagged_grown_up,
-            "as_of": self.as_of,
-            "seconds": round(self.seconds, 2),
-        }
+        return {**asdict(self), "seconds": round(self.seconds, 2)}
 
 
 def store_as_of(store: Store, today: dt.date | None = None) -> dt.date:
@@ -212,19 +203,7 @@ def _write(
         )
         for f in c.flags:
             evidence = json.dumps([{"agency": a, "record_id": r} for a, r in f.evidence])
-            flags.append(
-                (
-                    c.person.id,
-                    f.code,
-                    f.title,
-                    f.severity,
-                    f.first.isoformat(),
-                    f.last.isoformat(),
-                    f.explanation,
-                    evidence,
-                    open_plan,
-                )
-            )
+            flags.append((c.person.id, *f.heading(), f.explanation, evidence, open_plan))
         totals["children"] += child
         totals["entries"] += len(c.entries)
         totals["flags"] += len(c.flags) if child else 0

@@ -14,7 +14,7 @@ from typing import Final
 
 from wholestory.domestic_abuse.school_days import age_on
 from wholestory.identity.household_reading import household_members
-from wholestory.store.connection import Store
+from wholestory.store.connection import Row, Store
 
 #: Under this age (today) a member of the household is a child.
 CHILD_AGE: Final = 18
@@ -31,14 +31,7 @@ def children_of(store: Store, victim: str, named: Iterable[str] = ()) -> tuple[s
 
 def births_of(store: Store, people: list[str]) -> dict[str, dt.date]:
     """Each person's earliest recorded full date of birth; people with none are left out."""
-    if not people:
-        return {}
-    either, params = store.either_in(("ws_person_id", "key"), people)
-    rows = store.query(
-        "SELECT COALESCE(ws_person_id, key), date_of_birth FROM ws_source_person "
-        f"WHERE {either} AND date_of_birth IS NOT NULL",
-        params,
-    )
+    rows = _source_records(store, people, "date_of_birth", "AND date_of_birth IS NOT NULL")
     found: dict[str, dt.date] = {}
     for person, text in rows:
         try:
@@ -51,15 +44,21 @@ def births_of(store: Store, people: list[str]) -> dict[str, dt.date]:
 
 def names_of(store: Store, people: Sequence[str]) -> dict[str, str]:
     """A name for each person, as the first of their agencies' records gives it."""
-    if not people:
-        return {}
-    either, params = store.either_in(("ws_person_id", "key"), people)
-    rows = store.query(
-        "SELECT COALESCE(ws_person_id, key), given_name, family_name FROM ws_source_person "
-        f"WHERE {either} ORDER BY key",
-        params,
-    )
     found: dict[str, str] = {}
-    for person, given, family in rows:
+    for person, given, family in _source_records(
+        store, people, "given_name, family_name", "ORDER BY key"
+    ):
         found.setdefault(str(person), f"{given or ''} {family or ''}".strip())
     return found
+
+
+def _source_records(store: Store, people: Sequence[str], columns: str, rest: str) -> list[Row]:
+    """Each person (linked, or an agency's ``AGENCY:ID``) with ``columns`` of their records."""
+    if not people:
+        return []
+    either, params = store.either_in(("ws_person_id", "key"), people)
+    return store.query(
+        f"SELECT COALESCE(ws_person_id, key), {columns} FROM ws_source_person "
+        f"WHERE {either} {rest}",
+        params,
+    )

@@ -13,30 +13,21 @@ from typing import Any, Final
 from wholestory.access import NO_CASE_DATA, ROLES
 from wholestory.chronology.vocabulary import agency_name
 from wholestory.records.template import KNOWN_AGENCIES
-from wholestory.sharing.agreement import (
-    ANY,
-    EVENT_CATEGORIES,
-    FULL,
-    INVOLVEMENT,
-    NONE,
-    RESTRICTED,
-    TEAM,
-    Agreement,
-    Rule,
-)
+from wholestory.sharing import agreement as isa
+from wholestory.sharing.agreement import Agreement, Rule
 from wholestory.sharing.decide import level_for
 from wholestory.sharing.story import SharedStory, sharing_of
 from wholestory.words import count_words
 
 #: Every category, in a steady order: the report asks about each.
-_CATEGORIES = tuple(sorted(EVENT_CATEGORIES))
+_CATEGORIES = tuple(sorted(isa.EVENT_CATEGORIES))
 #: The roles whose sharing the report spells out, in this order.
 _CASE_ROLES = tuple(role for role in ROLES if role not in NO_CASE_DATA)
 
 
 def agencies_of(agreement: Agreement) -> list[str]:
     """Every agency the report speaks about: the template's and any the agreement names."""
-    named = {a for rule in agreement.rules for a in (*rule.sources, *rule.viewers) if a != ANY}
+    named = {a for rule in agreement.rules for a in (*rule.sources, *rule.viewers) if a != isa.ANY}
     named |= {a for members in agreement.groups.values() for a in members}
     return list(KNOWN_AGENCIES) + sorted(named - set(KNOWN_AGENCIES))
 
@@ -75,7 +66,7 @@ def restricted_sentence(agreement: Agreement) -> str:
 def relationship_sentence(agreement: Agreement) -> str:
     """How holding records relates an agency's staff to a person, in words."""
     team = sorted(agreement.team_agencies)
-    if agreement.relationship_default == TEAM:
+    if agreement.relationship_default == isa.TEAM:
         return "Staff see a person their own team holds records of, in every agency."
     if not team:
         return "Staff see a person their agency holds records of, in every agency."
@@ -159,9 +150,9 @@ def sentence(
     about = f" about {_or(list(categories))}" if categories else ""
     through = " about an adult in a child's household" if household else ""
     entries = f"{whose} entries{about}{through}"
-    if level == FULL:
+    if level == isa.FULL:
         what = f"{entries} as they were written"
-    elif level == INVOLVEMENT:
+    elif level == isa.INVOLVEMENT:
         what = f"the date, type and outcome of {entries}, not what was written"
     else:
         what = f"nothing of {entries}"
@@ -187,10 +178,10 @@ def _and(items: list[str]) -> str:
 
 #: What each level shows of a record, in the words an entry carries.
 LEVEL_WORDS: Final = {
-    FULL: "As recorded",
-    INVOLVEMENT: "Date, type and outcome only",
-    RESTRICTED: "A restricted record: only that it exists, and when",
-    NONE: "Not shown",
+    isa.FULL: "As recorded",
+    isa.INVOLVEMENT: "Date, type and outcome only",
+    isa.RESTRICTED: "A restricted record: only that it exists, and when",
+    isa.NONE: "Not shown",
 }
 
 

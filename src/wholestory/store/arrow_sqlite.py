@@ -76,15 +76,10 @@ class ArrowSqliteStore(Store):
         frame.columns = list(schema)
         return frame.select(pl.col(name).cast(dtype) for name, dtype in schema.items())
 
-    def insert_frame(
-        self,
-        table: str,
-        frame: pl.DataFrame,
-        constants: Mapping[str, int | str] | None = None,
+    def _insert_rows(
+        self, table: str, frame: pl.DataFrame, constants: dict[str, int | str]
     ) -> None:
         """Bulk insert through Arrow: no Python object per cell."""
-        if frame.is_empty():
-            return
         if constants:
             frame = frame.with_columns(pl.lit(v).alias(k) for k, v in constants.items())
         cursor = self._conn.cursor()

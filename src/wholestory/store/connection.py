@@ -156,9 +156,13 @@ class Store:
         timestamp). On SQLite they are written into the statement once rather
         than bound for each row; on PostgreSQL rows go in with ``COPY``.
         """
-        if frame.is_empty():
-            return
-        constants = dict(constants or {})
+        if not frame.is_empty():
+            self._insert_rows(table, frame, dict(constants or {}))
+
+    def _insert_rows(
+        self, table: str, frame: pl.DataFrame, constants: dict[str, int | str]
+    ) -> None:
+        """Write a frame's rows, each with ``constants``: what each driver does its own way."""
         names = ", ".join([*frame.columns, *constants])
         if self.backend == "sqlite":
             literals = [_sql_literal(v) for v in constants.values()]

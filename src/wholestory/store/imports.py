@@ -5,14 +5,18 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 import polars as pl
 
 from wholestory.store.connection import Store
+from wholestory.store.json_fields import FILE_AND_ROW, as_json
 
 IMPORT_TABLE = "ws_import"
 QUARANTINE_TABLE = "ws_quarantine"
+
+#: A quarantined row's fields as its JSON names them (the rest keep their own names).
+_QUARANTINE_JSON: Final = {**FILE_AND_ROW, "raw": "row_as_read", "created_at": "quarantined_at"}
 
 #: A quarantined row as stored: (row number, columns at fault, reason, raw JSON,
 #: raw hash, agency, record_id). The last two may be None (a row too broken to tell).
@@ -33,16 +37,7 @@ class QuarantineEntry:
     resolved_at: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "file": self.file_name,
-            "row": self.row_number,
-            "columns": self.columns,
-            "reason": self.reason,
-            "row_as_read": self.raw,
-            "quarantined_at": self.created_at,
-            "resolved_at": self.resolved_at,
-        }
+        return as_json(self, _QUARANTINE_JSON)
 
     def where_and_why(self) -> list[str]:
         """File, row, column and reason: how every list of the quarantine begins a row."""

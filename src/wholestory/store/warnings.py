@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from wholestory.store.connection import Store
+from wholestory.store.json_fields import as_json
 
 
 @dataclass(frozen=True)
@@ -27,13 +28,7 @@ class RecordWarning:
     warnings: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "agency": self.agency,
-            "record_id": self.record_id,
-            "file": self.file_name,
-            "row": self.row_number,
-            "warnings": self.warnings,
-        }
+        return as_json(self)
 
 
 def _has_warnings(store: Store) -> str:

@@ -18,15 +18,10 @@ import polars as pl
 
 from wholestory.domestic_abuse.dash import ANSWERS, FORMS, YES
 from wholestory.ingest.profiles import Profile
-from wholestory.ingest.row_checks import common_problems, first, lookup, prepared, split, why
-from wholestory.ingest.validation import Checked, mapped_frame, rejections
+from wholestory.ingest.row_checks import agency_problems, first, lookup, prepared, why
+from wholestory.ingest.validation import Checked, checked, mapped_frame
 from wholestory.records.dates import date_exprs
-from wholestory.records.template import (
-    AGENCY_CODE,
-    DASH_COLUMNS,
-    DASH_MOST_QUESTIONS,
-    DASH_REQUIRED,
-)
+from wholestory.records.template import DASH_COLUMNS, DASH_MOST_QUESTIONS, DASH_REQUIRED
 
 QUESTIONS: Final = tuple(f"q{n}" for n in range(1, DASH_MOST_QUESTIONS + 1))
 #: Columns of a checklist as ws_dash holds it.
@@ -56,11 +51,7 @@ def validate_dash(
         professional_judgement=pl.col("professional_judgement").str.to_uppercase(),
         **{q: pl.col(q).str.to_uppercase() for q in QUESTIONS},
     )
-    problems = common_problems(DASH_COLUMNS, DASH_REQUIRED)
-    problems["agency"] = first(
-        problems["agency"],
-        why(~pl.col("agency").str.contains(AGENCY_CODE), "not an agency code (POLICE, GP, ...)"),
-    )
+    problems = agency_problems(DASH_COLUMNS, DASH_REQUIRED)
     problems["assessed_on"] = first(
         problems["assessed_on"],
         pl.col("_day_problem"),
@@ -81,8 +72,7 @@ def validate_dash(
         why(~pl.col("professional_judgement").is_in(["", "Y", "N"]),
             pl.format("'{}' is not Y or N", pl.col("professional_judgement"))),
     )  # fmt: skip
-    good, verdicts = split(data, problems)
-    return Checked(good=_scored(good), rejected=rejections(chunk, header, verdicts, {}), warnings=0)
+    return checked(chunk, header, data, problems, _scored)
 
 
 def _answer_problem(q: str, number: int) -> pl.Expr:

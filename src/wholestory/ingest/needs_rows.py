@@ -17,11 +17,10 @@ import polars as pl
 
 from wholestory.engagement import words
 from wholestory.ingest.profiles import Profile
-from wholestory.ingest.row_checks import common_problems, first, lookup, prepared, split, why
-from wholestory.ingest.validation import Checked, mapped_frame, rejections
+from wholestory.ingest.row_checks import agency_problems, first, lookup, prepared, why
+from wholestory.ingest.validation import Checked, checked, mapped_frame
 from wholestory.records.dates import date_exprs
 from wholestory.records.template import (
-    AGENCY_CODE,
     NEEDS,
     NEEDS_COLUMNS,
     NEEDS_REQUIRED,
@@ -51,11 +50,7 @@ def validate_needs(
     data = data.with_columns(
         agency=pl.col("agency").str.to_uppercase(), need=pl.col("need").str.to_uppercase()
     )
-    problems = common_problems(NEEDS_COLUMNS, NEEDS_REQUIRED)
-    problems["agency"] = first(
-        problems["agency"],
-        why(~pl.col("agency").str.contains(AGENCY_CODE), "not an agency code (POLICE, GP, ...)"),
-    )
+    problems = agency_problems(NEEDS_COLUMNS, NEEDS_REQUIRED)
     problems["need"] = first(
         problems["need"],
         why((pl.col("need") != "") & ~pl.col("need").is_in(NEEDS),
@@ -74,12 +69,15 @@ def validate_needs(
         problems["review_on"],
         why(pl.col("_review_on") < pl.col("_recorded_on"), "is before the need was recorded"),
     )
-    good, verdicts = split(data, problems)
-    kept = good.with_columns(
+    return checked(chunk, header, data, problems, _kept)
+
+
+def _kept(good: pl.DataFrame) -> pl.DataFrame:
+    """Good rows as ws_need holds them: the days as read, no review day when none was given."""
+    return good.with_columns(
         recorded_on=pl.col("_recorded_on"),
         review_on=pl.when(pl.col("review_on") != "").then(pl.col("_review_on")),
     ).select(NEED_FIELDS)
-    return Checked(good=kept, rejected=rejections(chunk, header, verdicts, {}), warnings=0)
 
 
 def _detail_missing() -> pl.Expr:

@@ -16,6 +16,7 @@ from wholestory.ingest.limits import Limits
 from wholestory.ingest.profiles import Profile
 from wholestory.records.dates import date_exprs
 from wholestory.records.template import (
+    AGENCY_CODE,
     RESTRICTED_CODE,
     RESTRICTED_GENERIC,
     RESTRICTED_NO,
@@ -67,6 +68,20 @@ def common_problems(columns: tuple[str, ...], required: tuple[str, ...]) -> dict
         if column in required:
             checks.append(why(pl.col(column) == "", "required, but empty"))
         problems[column] = first(*checks)
+    return problems
+
+
+def agency_problems(
+    columns: tuple[str, ...],
+    required: tuple[str, ...],
+    not_a_code: str = "not an agency code (POLICE, GP, ...)",
+) -> dict[str, pl.Expr]:
+    """:func:`common_problems`, and an agency that is not a code (why: ``not_a_code``): how
+    every table of agencies' records begins its checks."""
+    problems = common_problems(columns, required)
+    problems["agency"] = first(
+        problems["agency"], why(~pl.col("agency").str.contains(AGENCY_CODE), not_a_code)
+    )
     return problems
 
 

@@ -23,7 +23,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -34,6 +34,7 @@ from wholestory.ingest.limits import Limits, cut_cell
 from wholestory.ingest.normalising import PROVENANCE_KEYS, RECORD_FIELDS, normalise_events
 from wholestory.ingest.profiles import Profile
 from wholestory.ingest.row_checks import (
+    agency_problems,
     common_problems,
     death_problem,
     first,
@@ -171,13 +172,8 @@ def validate_events(
         .otherwise(pl.col("role").str.to_uppercase()),
         event_type=pl.col("event_type").str.to_uppercase(),
     )
-    problems = common_problems(COLUMNS, REQUIRED)
-    problems["agency"] = first(
-        problems["agency"],
-        why(
-            ~pl.col("agency").str.contains(AGENCY_CODE),
-            "an agency code is letters, digits and _ such as CSC",
-        ),
+    problems = agency_problems(
+        COLUMNS, REQUIRED, "an agency code is letters, digits and _ such as CSC"
     )
     problems["event_date"] = first(problems["event_date"], pl.col("_event_date_problem"))
     problems["role"] = first(
@@ -222,12 +218,20 @@ def validate_relationships(
             pl.format("'{}' is not a relationship in the template", relationship),
         ),
     )
+    return checked(chunk, header, data, problems, lambda good: good.select(RELATIONSHIP_FIELDS))
+
+
+def checked(
+    chunk: pl.DataFrame,
+    header: list[str],
+    data: pl.LazyFrame,
+    problems: dict[str, pl.Expr],
+    keep: Callable[[pl.DataFrame], pl.DataFrame],
+) -> Checked:
+    """Good rows as ``keep`` makes them for their table, bad ones with their cells as read:
+    how every table but events ends its checks (none of them only warns)."""
     good, verdicts = split(data, problems)
-    return Checked(
-        good=good.select(RELATIONSHIP_FIELDS),
-        rejected=rejections(chunk, header, verdicts, {}),
-        warnings=0,
-    )
+    return Checked(good=keep(good), rejected=rejections(chunk, header, verdicts, {}), warnings=0)
 
 
 def rejections(

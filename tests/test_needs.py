@@ -86,7 +86,7 @@ def test_a_persons_needs_come_from_every_agency_newest_first(store: Store, tmp_p
         "('HEALTH_VISITING:HV7', 'HEALTH_VISITING', 'HV7', '{}', '', 'WS-1'), "
         "('GP:OTHER', 'GP', 'OTHER', '{}', '', 'WS-2')"
     )
-    record_need(store, agency="GP", person_id="OTHER", need="ADVOCATE", detail="",
+    record_need(store, agency="GP", person="WS-2", need="ADVOCATE", detail="",
                 review_on=None, recorded_by="gp.lead", today=TODAY,
                 now="2026-11-30 10:00:00+00:00")  # fmt: skip
     found = needs_of_person(store, "WS-1")
@@ -105,7 +105,7 @@ def test_a_persons_needs_come_from_every_agency_newest_first(store: Store, tmp_p
     assert advocate.record_id.startswith("APP-") and advocate.review_words(TODAY) == (
         "No review date set"
     )
-    assert needs_of_source(store, "GP", "OTHER") == [advocate]
+    assert needs_of_source(store, "GP", "OTHER") == []  # kept by WholeStory id, not GP's
 
 
 def test_the_cli_shows_a_persons_needs_from_every_agency(store_env: Store, tmp_path: Path) -> None:

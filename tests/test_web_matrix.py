@@ -104,6 +104,11 @@ def dash_form(who: Who, related: bool) -> int:
     return 200 if related and allowed else 403
 
 
+def needs_form(who: Who, related: bool) -> int:
+    """Anyone who works with people records a need of someone they may see."""
+    return 200 if related and who.role in CASEWORK else 403
+
+
 def break_glass(who: Who, related: bool) -> int:
     if who.role in NO_CASE_DATA or who.role not in CAPABILITIES["break_glass"][1]:
         return 403
@@ -142,6 +147,8 @@ EXPECTED: dict[str, Expect] = {
     "people/<str:person>/break-glass": break_glass,
     "people/<str:person>/access-log": access_log,
     "people/<str:person>/dash/new": dash_form,
+    "people/<str:person>/needs/new": needs_form,
+    "people/<str:person>/needs/<str:record_id>": person_page(ok=404),  # no such need
     "people/<str:person>/records/<str:agency>/<path:record_id>": person_page(),
     "people/<str:agency>/<str:person_id>": everyone(302),
     "flags": roles({MANAGER, LEAD}),
@@ -253,14 +260,6 @@ MARAC_IDS = (
 )
 
 
-#: The Marac meeting, case and action the seeded partnership has (web_support.add_marac_case).
-MARAC_IDS = (
-    ("meeting_id", "ws_marac_meeting"),
-    ("case_id", "ws_marac_case"),
-    ("action_id", "ws_marac_action"),
-)
-
-
 def _fill(pattern: str, seeded: Seeded, person: str, who: Who) -> str:
     """A concrete URL for a route and a person (their record at the user's agency first)."""
     store = seeded.store
@@ -284,6 +283,7 @@ def _fill(pattern: str, seeded: Seeded, person: str, who: Who) -> str:
         "key_b": "GP:NOBODY",
         "username": "pat.police",
         "token": "no-such-link",
+        "record_id": "APP-NO-SUCH-NEED",  # a record's route names a real one, below
         **{name: str(store.scalar(f"SELECT MIN(id) FROM {table}")) for name, table in MARAC_IDS},
     }
     if "records/" in pattern:

@@ -27,6 +27,8 @@ from wholestory.store import Store
 USERS = (
     ("pat.police", "POLICE", "practitioner"),
     ("hal.housing", "HOUSING", "practitioner"),
+    ("gil.gp", "GP", "practitioner"),
+    ("bo.board", "PARTNERSHIP", "board"),
 )
 NEEDS = [
     {"agency": "POLICE", "record_id": "N1", "person_id": "V1", "need": "INTERPRETER",
@@ -86,3 +88,87 @@ def test_someone_who_cannot_see_the_child_sees_none_of_it(
     response = clients["hal.housing"].get("/people/WS-C")
     assert response.status_code == 403
     assert "Tigrinya" not in response.content.decode()
+
+
+def _form(client: Any, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return str(response.content.decode())
+
+
+def test_a_worker_records_a_need_and_it_shows_first(site: tuple[Store, dict[str, Any]]) -> None:
+    store, clients = site
+    client = clients["pat.police"]
+    page = client.get("/people/WS-P").content.decode()
+    assert 'href="/people/WS-P/needs/new"' in page
+    assert "Record a communication or engagement need" in _form(client, "/people/WS-P/needs/new")
+
+    missing = client.post("/people/WS-P/needs/new", {"need": "INTERPRETER", "detail": " "})
+    body = missing.content.decode()
+    assert missing.status_code == 400 and "govuk-error-summary" in body
+    assert "Enter the language: the need means nothing without it" in body
+    past = client.post("/people/WS-P/needs/new", {"need": "BSL", "review_on": "2020-01-01"})
+    assert past.status_code == 400 and words.REVIEW_IN_PAST in past.content.decode()
+
+    done = client.post("/people/WS-P/needs/new",
+                       {"need": "CONTACT_METHOD", "detail": "Phone after 6pm; not at work",
+                        "review_on": "2099-06-01"})  # fmt: skip
+    assert done.status_code == 302 and done["Location"] == "/people/WS-P#needs-title"
+    page = client.get("/people/WS-P").content.decode()
+    own = page[page.index(words.HEADING) : page.index('href="/people/WS-V"')]
+    assert "How to make contact" in own and "How: Phone after 6pm; not at work" in own
+    assert "by pat.police" in own and "Review by 1 June 2099" in own
+    in_app = "SELECT record_id FROM ws_need WHERE recorded_in_app = ? AND person_id = 'WS-P'"
+    (record,) = [str(r) for (r,) in store.query(in_app, [True])]
+    assert f'href="/people/WS-P/needs/{record}"' in own
+    logged = store.query(
+        "SELECT actor, person, detail FROM ws_audit WHERE action = 'need_recorded'"
+    )
+    assert [(a, p) for a, p, _ in logged] == [("pat.police", "WS-P")]
+    assert "CONTACT_METHOD" in str(logged[0][2])
+
+    # Changed by the agency that recorded it; the change shows and is audited.
+    change = {"need": "CONTACT_METHOD", "detail": "Text first", "review_on": ""}
+    changed = client.post(f"/people/WS-P/needs/{record}", change)
+    assert changed.status_code == 302
+    after = client.get("/people/WS-P").content.decode()
+    assert "How: Text first" in after and "Phone after 6pm" not in after
+    assert "No review date set" in after
+    assert store.scalar("SELECT COUNT(*) FROM ws_audit WHERE action = 'need_changed'") == 1
+
+
+def test_a_need_from_a_file_cannot_be_changed_here(site: tuple[Store, dict[str, Any]]) -> None:
+    store, clients = site
+    client = clients["pat.police"]
+    page = client.get("/people/WS-C").content.decode()
+    assert 'href="/people/WS-V/needs/N1"' not in page and "/needs/N2" not in page
+    refused = client.get("/people/WS-V/needs/N1")
+    assert refused.status_code == 403
+    assert "came from the agency&#x27;s own system: change it there" in refused.content.decode()
+    unchanged = client.post("/people/WS-V/needs/N1", {"need": "BSL"})
+    assert unchanged.status_code == 403
+    assert store.scalar("SELECT need FROM ws_need WHERE record_id = 'N1'") == "INTERPRETER"
+
+
+def test_only_the_agency_that_recorded_a_need_here_changes_it(
+    site: tuple[Store, dict[str, Any]],
+) -> None:
+    store, clients = site
+    made = clients["pat.police"].post("/people/WS-V/needs/new", {"need": "ADVOCATE"})
+    assert made.status_code == 302
+    advocate = "SELECT record_id FROM ws_need WHERE person_id = 'WS-V' AND need = 'ADVOCATE'"
+    record = str(store.scalar(advocate))
+    gp = clients["gil.gp"]
+    page = gp.get("/people/WS-V").content.decode()
+    assert "Needs an advocate" in page and f"/needs/{record}" not in page
+    refused = gp.post(f"/people/WS-V/needs/{record}", {"need": "BSL"})
+    assert refused.status_code == 403
+    assert "Only the agency that recorded a need changes it" in refused.content.decode()
+    assert store.scalar(f"SELECT need FROM ws_need WHERE record_id = '{record}'") == "ADVOCATE"
+
+
+def test_a_board_member_records_no_need(site: tuple[Store, dict[str, Any]]) -> None:
+    store, clients = site
+    before = store.scalar("SELECT COUNT(*) FROM ws_need")
+    assert clients["bo.board"].post("/people/WS-V/needs/new", {"need": "BSL"}).status_code == 403
+    assert store.scalar("SELECT COUNT(*) FROM ws_need") == before

@@ -356,6 +356,26 @@ def may_record_dash(viewer: Viewer) -> Decision:
     return deny("Dash checklists are recorded here by IDVA services, schools and health visitors.")
 
 
+def may_record_need(viewer: Viewer) -> Decision:
+    """Whether ``viewer`` may record a person's engagement need (for a person they may see):
+    anyone who works with people, since any of them may be the one who learns it."""
+    if viewer.role in CASEWORK:
+        return allow("You work with the people your agency is involved with.", "capability")
+    return deny("Engagement needs are recorded by practitioners, managers, leads and IDVAs.")
+
+
+def may_change_need(viewer: Viewer, agency: str, recorded_in_app: bool) -> Decision:
+    """Whether ``viewer`` may change a need: one their own agency recorded here. A need from
+    an agency's file is changed in that agency's system, or the next file undoes it."""
+    if not may_record_need(viewer).allowed:
+        return may_record_need(viewer)
+    if not recorded_in_app:
+        return deny("This need came from the agency's own system: change it there.")
+    if agency != viewer.agency:
+        return deny("Only the agency that recorded a need changes it.")
+    return allow("Your agency recorded this need here.", "capability")
+
+
 def may_complete_marac_action(viewer: Viewer, agency: str) -> Decision:
     """Whether ``viewer`` may record an action done: who runs the meeting, or the agency's own."""
     if may(viewer, "marac_meeting").allowed:

@@ -55,6 +55,8 @@ class Action(StrEnum):
     MARAC_MEETING = "marac_meeting", "Looked at a Marac meeting"
     MARAC_MEETING_CHANGED = "marac_changed", "Changed a Marac meeting or its actions"
     MARAC_RESEARCH = "marac_research", "Looked at or completed Marac research"
+    NEED_RECORDED = "need_recorded", "Recorded an engagement need"
+    NEED_CHANGED = "need_changed", "Changed an engagement need"
 
 
 #: What can be recorded, as plain strings (the values stored in the log).

@@ -83,13 +83,20 @@ def needs_of_people(store: Store, people: Sequence[str]) -> dict[str, list[Need]
     """
     if not people:
         return {}
-    condition, params = store.keys_in("s.ws_person_id", sorted(set(people)))
+    asked = sorted(set(people))
+    through, by_source = store.keys_in("s.ws_person_id", asked)
+    directly, by_id = store.keys_in("n.person_id", asked)
     rows = store.query(
+        # An agency's file names its own id for the person; the app names the WholeStory id.
         f"SELECT s.ws_person_id, {_COLUMNS} FROM {NEEDS_TABLE} n JOIN ws_source_person s "
-        f"ON s.agency = n.agency AND s.person_id = n.person_id WHERE {condition} "
-        "ORDER BY n.recorded_on DESC, n.agency, n.record_id",
-        params,
+        f"ON s.agency = n.agency AND s.person_id = n.person_id "
+        f"WHERE {through} AND n.recorded_in_app = ? "
+        f"UNION ALL SELECT n.person_id, {_COLUMNS} FROM {NEEDS_TABLE} n "
+        f"WHERE {directly} AND n.recorded_in_app = ?",
+        [*by_source, False, *by_id, True],
     )
+    rows.sort(key=lambda r: (str(r[1]), str(r[2])))  # by agency and record,
+    rows.sort(key=lambda r: str(r[6]), reverse=True)  # within the newest recorded first
     places = every_place(store)
     found: dict[str, list[Need]] = {}
     for row in rows:

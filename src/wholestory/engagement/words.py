@@ -37,3 +37,14 @@ DETAIL_LABELS: Final[dict[str, str]] = {
     "TRAUMA_INFORMED": "What helps and what to avoid",
 }
 DETAIL_LABEL: Final = "Detail"
+
+# The form that records a need in the app (GOV.UK error messages: say what to do).
+FORM_TITLE: Final = "Record a communication or engagement need"
+FORM_CHANGE_TITLE: Final = "Change a communication or engagement need"
+CHOOSE_NEED: Final = "Choose the need"
+ENTER_DETAIL: Final = "Enter the {what}: the need means nothing without it"
+REVIEW_IN_PAST: Final = "The review date must be today or later"
+RECORD: Final = "Record the need"
+SAVE: Final = "Save the change"
+RECORD_LINK: Final = "Record a communication or engagement need"
+CHANGE_LINK: Final = "Change"

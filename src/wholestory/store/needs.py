@@ -37,7 +37,7 @@ def record_need(
     store: Store,
     *,
     agency: str,
-    person_id: str,
+    person: str,
     need: str,
     detail: str,
     review_on: dt.date | None,
@@ -45,10 +45,43 @@ def record_need(
     today: dt.date,
     now: str,
 ) -> str:
-    """Keep a need recorded in the app for the agency's person; return its record id."""
+    """Keep a need recorded in the app; return its record id (``APP-...``).
+
+    ``person`` is the WholeStory id of the person the practitioner opened, kept as the
+    need's ``person_id`` (an agency's file keeps its own id there).
+    """
     record_id = f"APP-{secrets.token_hex(6).upper()}"
     review = review_on.isoformat() if review_on else None
-    row = (agency, record_id, person_id, need, detail, today.isoformat(), review, recorded_by, 0)
+    row = (agency, record_id, person, need, detail, today.isoformat(), review, recorded_by, 0)
     columns = (*NEED_FIELDS, "row_hash", "import_id", "recorded_at", *_FROM_A_FILE)
     insert_rows(store, NEEDS_TABLE, columns, [(*row, "", None, now, True, recorded_by)])
     return record_id
+
+
+def change_need(
+    store: Store,
+    *,
+    agency: str,
+    record_id: str,
+    need: str,
+    detail: str,
+    review_on: dt.date | None,
+    changed_by: str,
+    now: str,
+) -> bool:
+    """Change a need the app recorded for ``agency``; False if there is no such need."""
+    review = review_on.isoformat() if review_on else None
+    with store.transaction():
+        found = store.scalar(
+            f"SELECT COUNT(*) FROM {NEEDS_TABLE} WHERE agency = ? AND record_id = ? "
+            "AND recorded_in_app = ?",
+            [agency, record_id, True],
+        )
+        if not found:
+            return False
+        store.execute(
+            f"UPDATE {NEEDS_TABLE} SET need = ?, detail = ?, review_on = ?, recorded_by = ?, "
+            "practitioner = ?, recorded_at = ? WHERE agency = ? AND record_id = ?",
+            [need, detail, review, changed_by, changed_by, now, agency, record_id],
+        )
+    return True

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import quote
 
+from wholestory.access import Viewer, may_change_need
 from wholestory.chronology.display import show_date
 from wholestory.chronology.vocabulary import agency_name
 from wholestory.engagement.family import family_needs
@@ -18,22 +20,32 @@ from wholestory.store.connection import Store
 from wholestory.web.pages.stories import person_url
 
 
-def family(store: Store, person: str, name: str, data: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each member of the family with a need recorded, the person viewed first."""
+def family(
+    store: Store, viewer: Viewer, person: str, name: str, data: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Each member of the family with a need recorded, the person viewed first; a need the
+    viewer's agency recorded here has a link to change it."""
     today = dt.date.today()
     return [
         {
             "name": m.name or "Name not recorded",
             "relation": m.relation,
             "url": person_url(m.person) if m.person != person else "",
-            "needs": [_need(n, today) for n in m.needs],
+            "needs": [_need(n, today, _change_url(viewer, m.person, n)) for n in m.needs],
         }
         for m in family_needs(store, person, name, data.get("household", []))
     ]
 
 
-def _need(n: Need, today: dt.date) -> dict[str, Any]:
+def _change_url(viewer: Viewer, person: str, n: Need) -> str:
+    if not may_change_need(viewer, n.agency, n.recorded_in_app).allowed:
+        return ""
+    return f"{person_url(person)}/needs/{quote(n.record_id, safe='')}"
+
+
+def _need(n: Need, today: dt.date, change_url: str) -> dict[str, Any]:
     return {
+        "change_url": change_url,
         "words": n.words,
         "label": n.detail_label,
         "detail": n.detail,

@@ -19,6 +19,7 @@ from wholestory.web.pages import (
     views_flags,
     views_marac,
     views_marac_meetings,
+    views_needs,
     views_notifications,
     views_person,
     views_records,
@@ -56,4 +57,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *views_marac_meetings.urls,
     *views_encompass.urls,
     *views_dash.urls,
+    *views_needs.urls,
 ]

@@ -25,7 +25,7 @@ from django.urls import URLPattern, path
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 
-from wholestory.access import LEAD, Decision
+from wholestory.access import LEAD, Decision, may_record_dash, may_record_need
 from wholestory.chronology.display import parse_iso, period_end, show_date
 from wholestory.engagement import words as needs_words
 from wholestory.store import Store
@@ -119,8 +119,10 @@ def person_view(request: HttpRequest, person: str, decision: Decision) -> HttpRe
         "person_url": person_url(person),
         "who": who,
         # Read on every view, not kept with the story: a need recorded now shows now.
-        "family": family(store, person, who["name"], data),
+        "family": family(store, viewer, person, who["name"], data),
         "needs_words": needs_words,
+        "may_record_need": may_record_need(viewer).allowed,
+        "may_record_dash": may_record_dash(viewer).allowed,
         "reason": decision.reason,
         "basis": decision.basis,
         # A lead whose agency holds this person's records (the access log's own rule).

@@ -23,13 +23,13 @@ import contextlib
 import multiprocessing
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 import polars as pl
 
 from wholestory.store import confidential
 from wholestory.store.connection import Store
-from wholestory.store.dash import write_checklists
+from wholestory.store.dash import CHECKLISTS
 from wholestory.store.imports import (
     Arrival,
     Held,
@@ -39,9 +39,12 @@ from wholestory.store.imports import (
     resolve_quarantine,
     start_import,
 )
-from wholestory.store.needs import write_needs
+from wholestory.store.needs import NEEDS
 from wholestory.store.records import WriteCounts, write_records, write_relationships
 from wholestory.store.url import resolve_url
+
+#: The kinds of table a later file replaces record by record, and where each is kept.
+_REPLACEABLE: Final = {"dash": CHECKLISTS, "needs": NEEDS}
 
 
 @dataclass(frozen=True)
@@ -124,10 +127,8 @@ class InlineWriter:
         if kind == "events":
             counts = write_records(self.store, good, self._import_id, now, unique)
             self._resolve(good)
-        elif kind == "dash":
-            counts = write_checklists(self.store, good, self._import_id, now)
-        elif kind == "needs":
-            counts = write_needs(self.store, good, self._import_id, now)
+        elif kind in _REPLACEABLE:
+            counts = _REPLACEABLE[kind].write(self.store, good, self._import_id, now)
         else:
             counts = write_relationships(self.store, good, self._import_id, now)
         quarantine_rows(self.store, self._start.file_name, held, self._import_id, now)

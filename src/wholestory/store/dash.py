@@ -11,11 +11,8 @@ import json
 import secrets
 from typing import TYPE_CHECKING, Final
 
-import polars as pl
-
 from wholestory.store.connection import Store
-from wholestory.store.records import WriteCounts
-from wholestory.store.replacing import insert_rows, write_replacing
+from wholestory.store.replacing import Replaceable, insert_rows
 
 if TYPE_CHECKING:  # the store keeps what the capability scored; it does not score
     from wholestory.domestic_abuse.dash import Checklist
@@ -26,15 +23,10 @@ _WRITTEN: Final = (
     "assessed_on", "form", "answers", "score", "not_known", "professional_judgement",
     "practitioner", "notes", "source_row",
 )  # fmt: skip
-
-
-#: What a checklist from a file holds in the columns the app fills (no words, not in the app).
-_FROM_A_FILE: Final = {"victims_words": "{}", "recorded_in_app": False}
-
-
-def write_checklists(store: Store, frame: pl.DataFrame, import_id: int, now: str) -> WriteCounts:
-    """Insert new checklists, replace changed ones, count the unchanged."""
-    return write_replacing(store, DASH_TABLE, frame, _WRITTEN, import_id, now, _FROM_A_FILE)
+#: Checklists as agencies send them: from a file, no victim's words, not recorded in the app.
+CHECKLISTS: Final = Replaceable(
+    DASH_TABLE, _WRITTEN, {"victims_words": "{}", "recorded_in_app": False}
+)
 
 
 def record_checklist(

@@ -12,11 +12,8 @@ import datetime as dt
 import secrets
 from typing import Final
 
-import polars as pl
-
 from wholestory.store.connection import Store
-from wholestory.store.records import WriteCounts
-from wholestory.store.replacing import insert_rows, write_replacing
+from wholestory.store.replacing import Replaceable, insert_rows
 
 NEEDS_TABLE: Final = "ws_need"
 #: Columns of a need as ws_need holds it, from a file or the app.
@@ -24,13 +21,8 @@ NEED_FIELDS: Final = (
     "agency", "record_id", "person_id", "need", "detail", "recorded_on", "review_on",
     "practitioner", "source_row",
 )  # fmt: skip
-#: What a need from a file holds in the columns the app fills.
-_FROM_A_FILE: Final = {"recorded_in_app": False, "recorded_by": ""}
-
-
-def write_needs(store: Store, frame: pl.DataFrame, import_id: int, now: str) -> WriteCounts:
-    """Insert new needs, replace changed ones, count the unchanged."""
-    return write_replacing(store, NEEDS_TABLE, frame, NEED_FIELDS, import_id, now, _FROM_A_FILE)
+#: Needs as agencies send them: from a file, so not recorded in the app by anyone.
+NEEDS: Final = Replaceable(NEEDS_TABLE, NEED_FIELDS, {"recorded_in_app": False, "recorded_by": ""})
 
 
 def record_need(
@@ -53,7 +45,7 @@ def record_need(
     record_id = f"APP-{secrets.token_hex(6).upper()}"
     review = review_on.isoformat() if review_on else None
     row = (agency, record_id, person, need, detail, today.isoformat(), review, recorded_by, 0)
-    columns = (*NEED_FIELDS, "row_hash", "import_id", "recorded_at", *_FROM_A_FILE)
+    columns = (*NEED_FIELDS, "row_hash", "import_id", "recorded_at", *NEEDS.from_a_file)
     insert_rows(store, NEEDS_TABLE, columns, [(*row, "", None, now, True, recorded_by)])
     return record_id
 

@@ -157,3 +157,21 @@ def test_a_confidential_place_named_in_a_need_is_hidden(store: Store, tmp_path: 
     assert "Larch" not in hidden.detail and "2QT" not in hidden.detail
     assert hidden.detail.startswith("Meet her at ") and HIDDEN in hidden.detail
     assert needs_of_source(store, "CSC", "C1") == [hidden]
+
+
+def test_the_chronology_command_gives_out_the_familys_needs(
+    store_env: Store, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from marac_support import loaded
+    from wholestory.cli.main import app
+
+    loaded(store_env, tmp_path)
+    _ingest(store_env, tmp_path, [need(1, "INTERPRETER", "Farsi", agency="POLICE",
+            person_id="V1", recorded_on="2025-01-10")])  # fmt: skip
+    result = CliRunner().invoke(app, ["chronology", "POLICE", "C1", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    (mother,) = json.loads(result.output)["needs"]
+    assert mother["person"] == "WS-V" and mother["relation"] == "adult in the household"
+    assert [(n["need"], n["detail"]) for n in mother["needs"]] == [("INTERPRETER", "Farsi")]

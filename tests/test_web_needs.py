@@ -10,10 +10,12 @@ child sees none of it.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pypdfium2
 import pytest
 
 from factories import event_row, write_csv
@@ -172,3 +174,27 @@ def test_a_board_member_records_no_need(site: tuple[Store, dict[str, Any]]) -> N
     before = store.scalar("SELECT COUNT(*) FROM ws_need")
     assert clients["bo.board"].post("/people/WS-V/needs/new", {"need": "BSL"}).status_code == 403
     assert store.scalar("SELECT COUNT(*) FROM ws_need") == before
+
+
+def test_the_api_and_the_pdf_carry_the_familys_needs(site: tuple[Store, dict[str, Any]]) -> None:
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    from wholestory.web.accounts.models import ApiToken
+
+    _, clients = site
+    token = ApiToken.issue(User.objects.get(username="pat.police"))
+    # By the police's own id: this hand-linked family has no WholeStory person rows.
+    asked = "/api/v1/people/POLICE/C1/chronology"
+    answer = Client().get(asked, HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert answer.status_code == 200, answer.content
+    found = answer.json()["needs"]
+    needs = {(m["name"], n["need"], n["detail"]) for m in found for n in m["needs"]}
+    assert ("Alex Testcase", "INTERPRETER", "Tigrinya") in needs
+    assert ("Kit Testcase", "TRUSTED_ADULT", "Mrs Okafor, his class teacher") in needs
+    pdf = clients["pat.police"].get("/people/WS-C/chronology.pdf")
+    assert pdf.status_code == 200
+    document = pypdfium2.PdfDocument(io.BytesIO(b"".join(pdf.streaming_content)
+                                                if pdf.streaming else pdf.content))  # fmt: skip
+    text = " ".join(document[0].get_textpage().get_text_range().split())
+    assert "How to work with this family" in text and "Tigrinya" in text

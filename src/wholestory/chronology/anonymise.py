@@ -19,6 +19,8 @@ copy; the original is never changed. What it chose, and why:
   titles (Mr, Mrs, Ms, Miss, Mx, Dr).
 * **Practitioners are removed, their teams kept.** The review is about the
   system, not individual workers, and a team tells the reader which service.
+* **Engagement needs are kept** (how to work with the family is part of the
+  learning), each person named by their role; who recorded them goes.
 * **Identifiers are removed.** Addresses (whole, and each part of them),
   postcodes, NHS numbers, UPNs, telephone numbers and e-mail addresses go,
   whether held in a field or written in the text (recognised by their shape as
@@ -132,6 +134,7 @@ _REMOVED_KEYS: Final = frozenset(
         "family_name",
         "other_names",
         "wholestory_id",
+        "recorded_by",
     }
 )
 
@@ -201,4 +204,16 @@ def anonymise(chronology: Chronology) -> Chronology:
         summary=_walk(chronology.summary, plan),
         household=_walk(chronology.household, plan),
         is_child=chronology.is_child,
+        needs=_needs(chronology, plan),
     )
+
+
+def _needs(chronology: Chronology, plan: ScrubPlan) -> list[dict[str, Any]]:
+    """The family's needs kept, the people in them named by their role, never by name."""
+    out = []
+    for member in chronology.needs:
+        person = str(member.get("person") or "")
+        who = plan.subject if person == chronology.person.id else plan.people.get(person)
+        rest = _walk({k: v for k, v in member.items() if k not in ("person", "name")}, plan)
+        out.append({**rest, "person": "", "name": (who or unknown()).name})
+    return out

@@ -284,6 +284,9 @@ class Chronology:
     summary: dict[str, Any]
     household: list[dict[str, Any]]
     is_child: bool = False  # under the age limit on the as-of date (flags need not be)
+    #: How to work with this family: each member's engagement needs, read when the
+    #: chronology is given out (``engagement.family.with_family_needs``), never kept with it.
+    needs: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def died(self) -> bool:
@@ -307,6 +310,7 @@ class Chronology:
             "as_of": self.as_of.isoformat(),
             "produced_at": self.produced_at,
             "household": self.household,
+            "needs": self.needs,
             "summary": self.summary,
             "flags": [f.as_dict() for f in self.flags],
             "entries": [e.as_dict() for e in self.entries],
@@ -326,4 +330,5 @@ class Chronology:
             flags=[Flag.from_dict(f) for f in data.get("flags", [])],
             summary=dict(data.get("summary", {})),
             household=list(data.get("household", [])),
+            needs=list(data.get("needs", [])),
         )

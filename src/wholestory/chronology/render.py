@@ -176,7 +176,27 @@ def _context(chronology: Chronology, anonymised: bool) -> dict[str, Any]:
         "tables": summary_tables(chronology, refs),
         "timeline": Markup(timeline_svg(chronology, subject=child["name"])),
         "household": _household(chronology, refs),
+        "needs": [_member(m) for m in chronology.needs],
         "entries": [_entry(e, n) for n, e in enumerate(chronology.entries, start=1)],
+    }
+
+
+def _member(member: dict[str, Any]) -> dict[str, Any]:
+    """One family member's needs, as the report words them (from ``Member.as_dict``)."""
+    return {
+        "name": member.get("name") or "Name not recorded",
+        "relation": member.get("relation", ""),
+        "needs": [
+            {
+                "words": n.get("words", ""),
+                "detail": n.get("detail", ""),
+                "agency": agency_name(str(n.get("agency", ""))),
+                "recorded_on": show_date(str(n.get("recorded_on", ""))),
+                "by": n.get("recorded_by") or n.get("practitioner") or "",
+                "review": n.get("review", ""),
+            }
+            for n in member.get("needs", [])
+        ],
     }
 
 

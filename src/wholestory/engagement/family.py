@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from wholestory.chronology.model import Chronology
 from wholestory.engagement.needs import Need, needs_of_people
 from wholestory.store.connection import Store
 
@@ -56,3 +57,20 @@ def family_needs(
             seen.add(who)
             out.append(Member(who, named, relation.replace("_", " "), tuple(found[who])))
     return out
+
+
+def with_family_needs(store: Store, chronology: Chronology, today: dt.date) -> Chronology:
+    """``chronology`` with its family's needs as they stand now, for giving it out (a file,
+    a review pack): needs change between builds, so they are never kept with it."""
+    names = chronology.person.names
+    members = family_needs(store, chronology.person.id, names[0] if names else "",
+                           chronology.household)  # fmt: skip
+    return replace(chronology, needs=[m.as_dict(today) for m in members])
+
+
+def needs_as_json(store: Store, data: Mapping[str, Any], today: dt.date) -> list[dict[str, Any]]:
+    """The same for a chronology already in its JSON form (the API's answer)."""
+    person = data.get("person", {})
+    names = person.get("names") or [""]
+    members = family_needs(store, str(person.get("id", "")), names[0], data.get("household", []))
+    return [m.as_dict(today) for m in members]

@@ -67,6 +67,7 @@ class Need:
             **asdict(self),
             "words": self.words,
             "past_review": self.past_review(today),
+            "review": self.review_words(today),
         }
 
 

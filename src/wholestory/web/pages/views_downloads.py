@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from wholestory.access import Decision
+from wholestory.engagement.family import with_family_needs
 from wholestory.web.pages.guard import core_store, person_page, viewer_of
 from wholestory.web.pages.stories import load
 from wholestory.web.pages.views_records import not_in_chronology
@@ -22,10 +24,12 @@ def _download(request: HttpRequest, person: str, fmt: str) -> HttpResponse:
     """The person's chronology in ``fmt``, as an attachment named for them."""
     from wholestory.chronology.render import output
 
-    loaded = load(core_store(), person, viewer_of(request))  # the same chronology the page shows
+    store = core_store()
+    loaded = load(store, person, viewer_of(request))  # the same chronology the page shows
     if loaded is None:
         return not_in_chronology(request)
-    made = output(loaded.chronology(), fmt, sharing=loaded.sharing_words(), person=person)
+    chronology = with_family_needs(store, loaded.chronology(), timezone.localdate())
+    made = output(chronology, fmt, sharing=loaded.sharing_words(), person=person)
     response = HttpResponse(made.data, content_type=made.content_type)
     response["Content-Disposition"] = f'attachment; filename="{made.file_name}"'
     return response

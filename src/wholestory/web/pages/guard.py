@@ -17,7 +17,7 @@ from functools import wraps
 from typing import Any, Concatenate, ParamSpec
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -118,8 +118,29 @@ def audited(
     )
 
 
+class RefusedError(Exception):
+    """The viewer may not do what they asked: :class:`RefusalMiddleware` audits the refusal
+    and shows its page, so a view states the rule once and never returns a refusal."""
+
+    def __init__(self, decision: Decision, person: str = "") -> None:
+        super().__init__(decision.reason)
+        self.decision, self.person = decision, person
+
+
+def insist(decision: Decision, person: str = "") -> None:
+    """Go on only if ``decision`` allows; otherwise the audited refusal page (``RefusedError``)."""
+    if not decision.allowed:
+        raise RefusedError(decision, person)
+
+
+def submitted(request: HttpRequest) -> QueryDict | None:
+    """A form's data when it was sent, else None (the form is shown empty, unchecked)."""
+    return request.POST if request.method == "POST" else None
+
+
 class RefusalMiddleware:
-    """Turns an audit log that cannot be written into the refusal page, in one place.
+    """Turns a refusal (``RefusedError``) or an audit log that cannot be written into its page, in
+    one place.
 
     The API has its own handler for the same exception (``web/api/api.py``).
     """
@@ -133,6 +154,8 @@ class RefusalMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, audit.AuditUnavailable):
             return unavailable(request)
+        if isinstance(exception, RefusedError):
+            return denied(request, exception.decision, person=exception.person)
         return None
 
 

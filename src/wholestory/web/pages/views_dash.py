@@ -33,7 +33,14 @@ from wholestory.domestic_abuse.dash import (
 )
 from wholestory.domestic_abuse.dash_words import wording
 from wholestory.store.dash import record_checklist
-from wholestory.web.pages.guard import audited, core_store, denied, person_page, viewer_of
+from wholestory.web.pages.guard import (
+    audited,
+    core_store,
+    insist,
+    person_page,
+    submitted,
+    viewer_of,
+)
 from wholestory.web.pages.stories import person_url
 
 FORM = SAFELIVES_RIC_24
@@ -86,10 +93,8 @@ class DashForm(forms.Form):
 def dash_view(request: HttpRequest, person: str, decision: Decision) -> HttpResponse:
     """The checklist form about ``person``; recorded, it shows the score and what it means."""
     viewer = viewer_of(request)
-    allowed = may_record_dash(viewer)
-    if not allowed.allowed:
-        return denied(request, allowed, person=person)
-    form = DashForm(request.POST if request.method == "POST" else None)
+    insist(may_record_dash(viewer), person)
+    form = DashForm(submitted(request))
     context: dict[str, Any] = {"form": form, "person": person, "back": person_url(person)}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -29,7 +29,7 @@ from wholestory.domestic_abuse.marac_decisions import Decision, decide, decision
 from wholestory.domestic_abuse.marac_household import names_of
 from wholestory.domestic_abuse.marac_kept import kept_referral_list, kept_with_version
 from wholestory.records.keys import split_key
-from wholestory.web.pages.guard import audited, core_store, requires
+from wholestory.web.pages.guard import audited, core_store, requires, submitted
 from wholestory.web.pages.presenting import Pages, other_params, page_number
 
 #: Victims a page of the list shows: each comes with its evidence, perpetrators and children.
@@ -101,7 +101,7 @@ def marac_decide_view(request: HttpRequest) -> HttpResponse:
     if found is None:
         audited(request, Action.VIEW, target=request.get_full_path(), outcome="not_found")
         return render(request, "pages/domestic_abuse/marac_gone.html", {"words": words}, status=404)
-    form = MaracDecisionForm(request.POST if request.method == "POST" else None)
+    form = MaracDecisionForm(submitted(request))
     if request.method == "POST" and form.is_valid():
         decision, reason = form.cleaned_data["decision"], form.cleaned_data["reason"]
         audited(

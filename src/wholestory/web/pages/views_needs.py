@@ -27,7 +27,14 @@ from wholestory.engagement import words
 from wholestory.engagement.needs import needs_of_person
 from wholestory.records.template import NEEDS_WITH_DETAIL
 from wholestory.store.needs import change_need, record_need
-from wholestory.web.pages.guard import audited, core_store, denied, person_page, viewer_of
+from wholestory.web.pages.guard import (
+    audited,
+    core_store,
+    insist,
+    person_page,
+    submitted,
+    viewer_of,
+)
 from wholestory.web.pages.stories import person_url
 
 
@@ -76,10 +83,8 @@ class NeedForm(forms.Form):
 def need_new_view(request: HttpRequest, person: str, decision: Decision) -> HttpResponse:
     """Record a need of ``person``; done, back to their page, where it shows first."""
     viewer = viewer_of(request)
-    allowed = may_record_need(viewer)
-    if not allowed.allowed:
-        return denied(request, allowed, person=person)
-    form = NeedForm(request.POST if request.method == "POST" else None)
+    insist(may_record_need(viewer), person)
+    form = NeedForm(submitted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         audited(request, Action.NEED_RECORDED, person=person, detail={"need": data["need"]})
@@ -103,11 +108,9 @@ def need_change_view(
                  None)  # fmt: skip
     if found is None:
         return render(request, "pages/people/missing.html", status=404)
-    allowed = may_change_need(viewer, found.agency, found.recorded_in_app)
-    if not allowed.allowed:
-        return denied(request, allowed, person=person)
+    insist(may_change_need(viewer, found.agency, found.recorded_in_app), person)
     initial = {"need": found.need, "detail": found.detail, "review_on": found.review_on}
-    form = NeedForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = NeedForm(submitted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         audited(request, Action.NEED_CHANGED, person=person,

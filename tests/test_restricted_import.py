@@ -22,7 +22,7 @@ from wholestory.chronology.model import Source
 from wholestory.chronology.stored import build_all, chronology_of, stored_chronology
 from wholestory.ingest import ingest_file
 from wholestory.ingest.profiles import Profile
-from wholestory.ingest.validation import validate_events
+from wholestory.ingest.validation import Reading, validate_events
 from wholestory.records.template import COLUMNS, RESTRICTED_CODE
 from wholestory.sharing import FULL, RESTRICTED, ViewerTable, default_agreement, shape_entry
 from wholestory.sharing.decide import OWN_RECORDS, RESTRICTED_MARKER, RESTRICTED_TYPE
@@ -158,7 +158,8 @@ def test_every_value_is_a_code_ordinary_or_quarantined_never_lost(values: list[s
         },
         schema={**{f"c{i}": pl.String for i in range(len(COLUMNS))}, "source_row": pl.Int64},
     )
-    checked = validate_events(chunk, list(COLUMNS), dict(enumerate(COLUMNS)), Profile(), TODAY)
+    reading = Reading(list(COLUMNS), dict(enumerate(COLUMNS)), Profile(), TODAY)
+    checked = validate_events(chunk, reading)
     kept = dict(zip(checked.good["source_row"], checked.good["restricted"], strict=True))
     rejected = {r.row for r in checked.rejected}
     for row, value in enumerate(values, start=2):

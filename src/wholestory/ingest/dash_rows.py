@@ -11,15 +11,13 @@ SafeLives' 24 questions or the police's 27, each of its questions answered ``Y``
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Final
 
 import polars as pl
 
 from wholestory.domestic_abuse.dash import ANSWERS, FORMS, YES
-from wholestory.ingest.profiles import Profile
-from wholestory.ingest.row_checks import agency_problems, first, lookup, prepared, why
-from wholestory.ingest.validation import Checked, checked, mapped_frame
+from wholestory.ingest.row_checks import agency_problems, first, lookup, why
+from wholestory.ingest.validation import Checked, Reading, checked
 from wholestory.records.dates import date_exprs
 from wholestory.records.template import DASH_COLUMNS, DASH_MOST_QUESTIONS, DASH_REQUIRED
 
@@ -32,17 +30,12 @@ DASH_FIELDS: Final = (
 )  # fmt: skip
 
 
-def validate_dash(
-    chunk: pl.DataFrame,
-    header: list[str],
-    mapping: dict[int, str],
-    profile: Profile,
-    today: dt.date,
-) -> Checked:
+def validate_dash(chunk: pl.DataFrame, reading: Reading) -> Checked:
     """Validate and score a chunk of the dash table (positional columns plus source_row)."""
-    day = date_exprs(pl.col("assessed_on"), profile.formats_for("assessed_on"), today)
+    formats = reading.profile.formats_for("assessed_on")
+    day = date_exprs(pl.col("assessed_on"), formats, reading.today)
     data = lookup(
-        prepared(mapped_frame(chunk, mapping), profile, DASH_COLUMNS),
+        reading.rows(chunk, DASH_COLUMNS),
         "assessed_on",
         {"_day": day.iso, "_precision": day.precision, "_day_problem": day.problem},
     ).with_columns(
@@ -72,7 +65,7 @@ def validate_dash(
         why(~pl.col("professional_judgement").is_in(["", "Y", "N"]),
             pl.format("'{}' is not Y or N", pl.col("professional_judgement"))),
     )  # fmt: skip
-    return checked(chunk, header, data, problems, _scored)
+    return checked(chunk, reading.header, data, problems, _scored)
 
 
 def _answer_problem(q: str, number: int) -> pl.Expr:

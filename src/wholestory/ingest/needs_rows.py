@@ -16,9 +16,8 @@ import datetime as dt
 import polars as pl
 
 from wholestory.engagement import words
-from wholestory.ingest.profiles import Profile
-from wholestory.ingest.row_checks import agency_problems, first, lookup, prepared, why
-from wholestory.ingest.validation import Checked, checked, mapped_frame
+from wholestory.ingest.row_checks import agency_problems, first, lookup, why
+from wholestory.ingest.validation import Checked, Reading, checked
 from wholestory.records.dates import date_exprs
 from wholestory.records.template import (
     NEEDS,
@@ -29,18 +28,12 @@ from wholestory.records.template import (
 from wholestory.store.needs import NEED_FIELDS
 
 
-def validate_needs(
-    chunk: pl.DataFrame,
-    header: list[str],
-    mapping: dict[int, str],
-    profile: Profile,
-    today: dt.date,
-) -> Checked:
+def validate_needs(chunk: pl.DataFrame, reading: Reading) -> Checked:
     """Validate a chunk of the needs table (positional columns plus source_row)."""
-    data = prepared(mapped_frame(chunk, mapping), profile, NEEDS_COLUMNS)
-    for column, latest in (("recorded_on", today), ("review_on", dt.date.max)):
+    data = reading.rows(chunk, NEEDS_COLUMNS)
+    for column, latest in (("recorded_on", reading.today), ("review_on", dt.date.max)):
         # A need is recorded on a day gone by; its review is planned, so any day ahead will do.
-        day = date_exprs(pl.col(column), profile.formats_for(column), latest)
+        day = date_exprs(pl.col(column), reading.profile.formats_for(column), latest)
         data = lookup(
             data,
             column,
@@ -69,7 +62,7 @@ def validate_needs(
         problems["review_on"],
         why(pl.col("_review_on") < pl.col("_recorded_on"), "is before the need was recorded"),
     )
-    return checked(chunk, header, data, problems, _kept)
+    return checked(chunk, reading.header, data, problems, _kept)
 
 
 def _kept(good: pl.DataFrame) -> pl.DataFrame:

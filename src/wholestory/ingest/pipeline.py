@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, TypeVar
 
+import polars as pl
+
 from wholestory.identity import AGENCIES_FILE, AgencySettings, agencies
 from wholestory.ingest.accounting import FileResult, IngestResult
 from wholestory.ingest.dash_rows import validate_dash
@@ -31,6 +33,7 @@ from wholestory.ingest.reading import (
 )
 from wholestory.ingest.validation import (
     Checked,
+    Reading,
     Rejection,
     raw_json,
     validate_events,
@@ -297,14 +300,17 @@ def _prepare_chunk(
 ) -> tuple[Chunk, Checked, bool]:
     """Everything done to a chunk before it is written, in the reader thread: its rows
     checked, and whether its records' keys are unique within it (events only)."""
-    if kind == "events":
-        checked = validate_events(chunk.frame, table.header, mapping, profile, today)
-        return chunk, checked, keys_are_unique(checked.good)
-    if kind == "dash":
-        return chunk, validate_dash(chunk.frame, table.header, mapping, profile, today), False
-    if kind == "needs":
-        return chunk, validate_needs(chunk.frame, table.header, mapping, profile, today), False
-    return chunk, validate_relationships(chunk.frame, table.header, mapping, profile), False
+    checked = VALIDATORS[kind](chunk.frame, Reading(table.header, mapping, profile, today))
+    return chunk, checked, kind == "events" and keys_are_unique(checked.good)
+
+
+#: How each kind of table's rows are checked.
+VALIDATORS: Final[dict[str, Callable[[pl.DataFrame, Reading], Checked]]] = {
+    "events": validate_events,
+    "relationships": validate_relationships,
+    "dash": validate_dash,
+    "needs": validate_needs,
+}
 
 
 def _malformed(table: Table, chunk: Chunk) -> list[Held]:

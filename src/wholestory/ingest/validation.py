@@ -146,15 +146,25 @@ def mapped_frame(chunk: pl.DataFrame, mapping: dict[int, str]) -> pl.DataFrame:
     )
 
 
-def validate_events(
-    chunk: pl.DataFrame,
-    header: list[str],
-    mapping: dict[int, str],
-    profile: Profile,
-    today: dt.date,
-) -> Checked:
+@dataclass(frozen=True)
+class Reading:
+    """How one file is read: its header as written, which of its columns is which template
+    column, the agency's profile, and the day dates are checked against."""
+
+    header: list[str]
+    mapping: dict[int, str]
+    profile: Profile
+    today: dt.date
+
+    def rows(self, chunk: pl.DataFrame, columns: tuple[str, ...]) -> pl.LazyFrame:
+        """The chunk in the template's ``columns``: trimmed, constants filled, codes mapped."""
+        return prepared(mapped_frame(chunk, self.mapping), self.profile, columns)
+
+
+def validate_events(chunk: pl.DataFrame, reading: Reading) -> Checked:
     """Validate and normalise a chunk of event rows (positional columns plus source_row)."""
-    data = prepared(mapped_frame(chunk, mapping), profile, COLUMNS)
+    profile, today = reading.profile, reading.today
+    data = reading.rows(chunk, COLUMNS)
     event_date = date_exprs(pl.col("event_date"), profile.formats_for("event_date"), today)
     data = lookup(
         data,
@@ -196,16 +206,14 @@ def validate_events(
         problems["address_confidential"], confidential_problem()
     )
     good, verdicts = split(data, problems)
-    rejected = rejections(chunk, header, verdicts, mapping)
+    rejected = rejections(chunk, reading.header, verdicts, reading.mapping)
     normalised, warnings = normalise_events(good, profile, today)
     return Checked(good=normalised, rejected=rejected, warnings=warnings)
 
 
-def validate_relationships(
-    chunk: pl.DataFrame, header: list[str], mapping: dict[int, str], profile: Profile
-) -> Checked:
+def validate_relationships(chunk: pl.DataFrame, reading: Reading) -> Checked:
     """Validate a chunk of the optional relationships table."""
-    data = prepared(mapped_frame(chunk, mapping), profile, RELATIONSHIP_COLUMNS).with_columns(
+    data = reading.rows(chunk, RELATIONSHIP_COLUMNS).with_columns(
         agency=pl.col("agency").str.to_uppercase(),
         relationship=pl.col("relationship").str.to_uppercase(),
     )
@@ -218,7 +226,8 @@ def validate_relationships(
             pl.format("'{}' is not a relationship in the template", relationship),
         ),
     )
-    return checked(chunk, header, data, problems, lambda good: good.select(RELATIONSHIP_FIELDS))
+    keep = lambda good: good.select(RELATIONSHIP_FIELDS)  # noqa: E731
+    return checked(chunk, reading.header, data, problems, keep)
 
 
 def checked(

@@ -20,7 +20,7 @@ import pytest
 from chronology_factory import CHILD, MOTHER, make_chronology
 from wholestory.chronology.model import Chronology
 from wholestory.chronology.render import output, to_html
-from wholestory.engagement.family import THIS_PERSON, Member
+from wholestory.engagement.family import THIS_PERSON, Member, engagement_of
 from wholestory.engagement.needs import Need
 
 TODAY = dt.date(2025, 1, 31)
@@ -90,3 +90,15 @@ def test_a_chronology_without_needs_has_no_section() -> None:
         'id="needs"' not in html
         and json.loads(output(make_chronology(), "json").data)["needs"] == []
     )
+
+
+def test_the_report_has_the_engagement_section(chronology: Chronology) -> None:
+    members = [Member(chronology.person.id, CHILD, THIS_PERSON, ())]
+    section = engagement_of(chronology.person.id, [e.as_dict() for e in chronology.entries],
+                            members)  # fmt: skip
+    assert section["by_agency"], "the factory child has appointments"
+    given = dataclasses.replace(chronology, summary={**chronology.summary, "engagement": section})
+    html = to_html(given)
+    assert "Engagement: appointments by agency" in html
+    assert "Missed appointments in a row, and what followed" in html
+    assert json.loads(output(given, "json").data)["summary"]["engagement"] == section

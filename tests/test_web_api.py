@@ -110,6 +110,7 @@ def test_chronology_by_agency_id_is_the_chronology_json(
     site: Seeded, tokens: dict[str, str]
 ) -> None:
     from wholestory.chronology.stored import chronology_of
+    from wholestory.engagement.family import engagement_json
     from wholestory.sharing import default_agreement
     from wholestory.sharing.story import share
 
@@ -124,7 +125,10 @@ def test_chronology_by_agency_id_is_the_chronology_json(
     assert all(f["evidence"] for f in data["flags"])
     # The chronology as a police practitioner may see it under the sharing agreement (issue 18).
     fresh = chronology_of(site.store, person, dt.date.fromisoformat(data["as_of"]))
-    shared = share(fresh, default_agreement(), "POLICE", "practitioner").as_dict()
+    seen = share(fresh, default_agreement(), "POLICE", "practitioner").as_dict()
+    # With the family's needs and the engagement section as they stand now (issue 14).
+    shared = engagement_json(site.store, seen, dt.date.today())
+    assert shared["summary"]["engagement"]["by_agency"] and "needs" in shared
     expected = json.loads(json.dumps(shared, default=str))
     data.pop("produced_at"), expected.pop("produced_at")
     assert data == expected

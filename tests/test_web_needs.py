@@ -198,3 +198,29 @@ def test_the_api_and_the_pdf_carry_the_familys_needs(site: tuple[Store, dict[str
                                                 if pdf.streaming else pdf.content))  # fmt: skip
     text = " ".join(document[0].get_textpage().get_text_range().split())
     assert "How to work with this family" in text and "Tigrinya" in text
+
+
+def test_the_page_shows_how_appointments_went(
+    site: tuple[Store, dict[str, Any]], tmp_path: Path
+) -> None:
+    store, clients = site
+    rows = [
+        event_row(910 + n, agency="GP", record_id=f"E{n}", person_id="GE1", role="SUBJECT",
+                  event_date=day, event_type=kind, given_name="Eli", family_name="Engage",
+                  date_of_birth="2019-02-02", summary=summary)
+        for n, (day, kind, summary) in enumerate([
+            ("2025-03-01", "APPOINTMENT_MISSED", "Was not brought to the asthma review"),
+            ("2025-04-01", "APPOINTMENT_MISSED", "Was not brought again"),
+            ("2025-04-20", "CONTACT", "Letter to mother: discharged from the asthma clinic"),
+            ("2025-06-01", "APPOINTMENT_ATTENDED", "Seen with an interpreter"),
+        ])
+    ]  # fmt: skip
+    assert not ingest_paths(store, [write_csv(tmp_path / "eli.csv", rows)], None).failed
+    refresh_sources(store, ["GP:GE1"])
+    store.execute("UPDATE ws_source_person SET ws_person_id = 'WS-E' WHERE key = 'GP:GE1'")
+    body = clients["gil.gp"].get("/people/WS-E").content.decode()
+    section = body[body.index('id="engagement-title"') : body.index("How each agency became")]
+    assert "Engagement: appointments by agency" in section
+    assert ">1</td>" in section and ">2</td>" in section  # attended once, missed twice
+    assert "1 Mar 2025 to 1 Apr 2025" in section
+    assert "20 Apr 2025: Letter to mother: discharged from the asthma clinic" in section

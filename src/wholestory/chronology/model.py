@@ -285,7 +285,7 @@ class Chronology:
     household: list[dict[str, Any]]
     is_child: bool = False  # under the age limit on the as-of date (flags need not be)
     #: How to work with this family: each member's engagement needs, read when the
-    #: chronology is given out (``engagement.family.with_family_needs``), never kept with it.
+    #: chronology is given out (``engagement.family.with_engagement``), never kept with it.
     needs: list[dict[str, Any]] = field(default_factory=list)
 
     @property

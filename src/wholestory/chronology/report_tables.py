@@ -324,5 +324,42 @@ def summary_tables(chronology: Chronology, refs: Refs) -> list[Table]:
                 tables.append(_with_extras(build(value), value, refs))
             else:
                 tables.append(build(value))
-    tables += [generic_table(k, v, refs) for k, v in summary.items() if k not in known]
+    tables += engagement_tables(summary.get("engagement") or {})
+    others = known.keys() | {"engagement"}
+    tables += [generic_table(k, v, refs) for k, v in summary.items() if k not in others]
     return tables
+
+
+def engagement_tables(value: dict[str, Any]) -> list[Table]:
+    """The engagement section (``engagement.analysis``): appointments by agency, runs of
+    missed ones and what followed, and attendance around each adjustment."""
+    if not value:
+        return []
+    counts = ("attended", "missed", "cancelled")
+    agencies = [
+        [agency_name(a), *(str(t.get(k, 0)) for k in counts)]
+        for a, t in value.get("by_agency", {}).items()
+    ]
+    runs = [
+        [agency_name(r["agency"]), f"{show_date(r['first'])} to {show_date(r['last'])}",
+         str(r["missed"]), ", ".join(r["needs_in_force"]) or "None recorded",
+         f"{show_date(r['followed_by']['date'])}: {r['followed_by']['summary']}"
+         if r.get("followed_by") else "Nothing recorded within 90 days"]
+        for r in value.get("runs", [])
+    ]  # fmt: skip
+    around = [
+        [a["need"], agency_name(a["agency"]), show_date(a["recorded_on"]),
+         *(f"{a[side]['attended']} attended, {a[side]['missed']} missed"
+           for side in ("before", "after"))]
+        for a in value.get("adjustments", [])
+    ]  # fmt: skip
+    return [
+        Table("engagement", "Engagement: appointments by agency",
+              ["Agency", "Attended", "Missed", "Cancelled or no access"], agencies,
+              numeric={1, 2, 3}),
+        Table("engagement_runs", "Missed appointments in a row, and what followed",
+              ["Agency", "When", "Missed", "Needs in force", "What followed"], runs),
+        Table("engagement_adjustments",
+              "Appointments in the 6 months before and after each need was recorded",
+              ["Need", "Agency", "Recorded", "Before", "After"], around),
+    ]  # fmt: skip

@@ -37,7 +37,7 @@ from wholestory.cli.naming import (
     PersonIdArgument,
     person_asked,
 )
-from wholestory.engagement.family import with_family_needs
+from wholestory.engagement.family import with_engagement
 from wholestory.exporting import write_bytes
 from wholestory.store import Store
 from wholestory.words import count_words as plural
@@ -119,7 +119,7 @@ def chronology_command(
     thresholds, day = indicator_settings(), day_option(as_of, "--as-of")
     with ready_store() as store:
         chronology = chronology_of(store, _person(store, agency, person_id), day, thresholds)
-        chronology = with_family_needs(store, chronology, dt.date.today())
+        chronology = with_engagement(store, chronology, dt.date.today())
     from wholestory.chronology.render import output
 
     sharing = None
@@ -300,7 +300,7 @@ def review_pack_command(
     thresholds, day = indicator_settings(), day_option(as_of, "--as-of")
     with ready_store() as store:
         chronology = chronology_of(store, _person(store, agency, person_id), day, thresholds)
-        chronology = with_family_needs(store, chronology, dt.date.today())
+        chronology = with_engagement(store, chronology, dt.date.today())
         files = write_pack(store, chronology, out, anonymise=anonymise, reader=viewer)
     console.print(f"Wrote the review pack for {chronology.person.id} to {out}:")
     for path, what in files:

@@ -28,7 +28,7 @@ from wholestory.domestic_abuse.marac_meetings import (
     meetings,
     offers,
 )
-from wholestory.engagement.family import with_family_needs
+from wholestory.engagement.family import with_engagement
 from wholestory.identity import link_all
 from wholestory.store import Store
 from wholestory.synth import AS_OF
@@ -184,7 +184,7 @@ def _demo_pack(store: Store, out: Path) -> None:
         console.print(f"\n{out}/ holds other files: no sample review pack written there.")
         return
     person = children[0]["person"]
-    write_pack(store, with_family_needs(store, chronology_of(store, person), AS_OF), out)
+    write_pack(store, with_engagement(store, chronology_of(store, person), AS_OF), out)
     console.print(
         f"\nA sample rapid review pack for {person} (the child with the most serious flags) "
         f"is in {out}/: open chronology.html or chronology.pdf."

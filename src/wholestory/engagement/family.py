@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from wholestory.chronology.model import Chronology
+from wholestory.engagement.analysis import contacts_of_json, engagement
 from wholestory.engagement.needs import Need, needs_of_people
 from wholestory.store.connection import Store
 
@@ -59,18 +60,38 @@ def family_needs(
     return out
 
 
-def with_family_needs(store: Store, chronology: Chronology, today: dt.date) -> Chronology:
-    """``chronology`` with its family's needs as they stand now, for giving it out (a file,
-    a review pack): needs change between builds, so they are never kept with it."""
+def with_engagement(store: Store, chronology: Chronology, today: dt.date) -> Chronology:
+    """``chronology`` as it is given out (a file, a review pack): with its family's needs and
+    the summary's engagement section as they stand now. Needs change between builds, so
+    neither is kept with the stored chronology."""
     names = chronology.person.names
     members = family_needs(store, chronology.person.id, names[0] if names else "",
                            chronology.household)  # fmt: skip
-    return replace(chronology, needs=[m.as_dict(today) for m in members])
+    section = engagement_of(chronology.person.id, [e.as_dict() for e in chronology.entries],
+                            members)  # fmt: skip
+    return replace(
+        chronology,
+        needs=[m.as_dict(today) for m in members],
+        summary={**chronology.summary, "engagement": section},
+    )
 
 
-def needs_as_json(store: Store, data: Mapping[str, Any], today: dt.date) -> list[dict[str, Any]]:
+def engagement_json(store: Store, data: Mapping[str, Any], today: dt.date) -> dict[str, Any]:
     """The same for a chronology already in its JSON form (the API's answer)."""
     person = data.get("person", {})
-    names = person.get("names") or [""]
-    members = family_needs(store, str(person.get("id", "")), names[0], data.get("household", []))
-    return [m.as_dict(today) for m in members]
+    who, names = str(person.get("id", "")), person.get("names") or [""]
+    members = family_needs(store, who, names[0], data.get("household", []))
+    section = engagement_of(who, data.get("entries", []), members)
+    return {
+        **data,
+        "needs": [m.as_dict(today) for m in members],
+        "summary": {**data.get("summary", {}), "engagement": section},
+    }
+
+
+def engagement_of(
+    person: str, entries: Sequence[Mapping[str, Any]], members: Sequence[Member]
+) -> dict[str, Any]:
+    """The engagement section from the entries' JSON and the person's own needs."""
+    own = next((m.needs for m in members if m.person == person), ())
+    return engagement(contacts_of_json(entries), own).as_dict()

@@ -36,7 +36,7 @@ from wholestory.access import (
 )
 from wholestory.chronology.person_ids import agency_key, person_named
 from wholestory.chronology.stored import flagged_children
-from wholestory.engagement.family import needs_as_json
+from wholestory.engagement.family import engagement_json
 from wholestory.search import RESULT_LIMIT, Query, QueryError, clean, decisions, find_people
 from wholestory.store import Store
 from wholestory.web.api.auth import BearerToken
@@ -261,8 +261,7 @@ def _chronology(request: HttpRequest, find: Any, asked: str) -> Status[Any]:
     except audit.AuditUnavailable:
         return Status(503, {"detail": UNAVAILABLE})
     # How to work with this family, as it stands now (never kept with the chronology).
-    needs = needs_as_json(store, loaded.data, timezone.localdate())
-    return Status(200, {**loaded.data, "needs": needs})
+    return Status(200, engagement_json(store, loaded.data, timezone.localdate()))
 
 
 #: How many people a missing id's stand-in is drawn from (the first, by WholeStory id).

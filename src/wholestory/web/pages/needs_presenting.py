@@ -13,28 +13,32 @@ from urllib.parse import quote
 
 from wholestory.access import Viewer, may_change_need
 from wholestory.chronology.display import show_date
+from wholestory.chronology.report_tables import engagement_tables
 from wholestory.chronology.vocabulary import agency_name
-from wholestory.engagement.family import family_needs
+from wholestory.engagement.family import engagement_of, family_needs
 from wholestory.engagement.needs import Need
 from wholestory.store.connection import Store
 from wholestory.web.pages.stories import person_url
 
 
-def family(
+def family_and_engagement(
     store: Store, viewer: Viewer, person: str, name: str, data: dict[str, Any]
-) -> list[dict[str, Any]]:
-    """Each member of the family with a need recorded, the person viewed first; a need the
-    viewer's agency recorded here has a link to change it."""
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Each member of the family with a need recorded, the person viewed first (a need the
+    viewer's agency recorded here has a link to change it); and the engagement section."""
     today = dt.date.today()
-    return [
+    members = family_needs(store, person, name, data.get("household", []))
+    family = [
         {
             "name": m.name or "Name not recorded",
             "relation": m.relation,
             "url": person_url(m.person) if m.person != person else "",
             "needs": [_need(n, today, _change_url(viewer, m.person, n)) for n in m.needs],
         }
-        for m in family_needs(store, person, name, data.get("household", []))
+        for m in members
     ]
+    section = engagement_of(person, data.get("entries", []), members)
+    return family, {"tables": engagement_tables(section)} if section["by_agency"] else {}
 
 
 def _change_url(viewer: Viewer, person: str, n: Need) -> str:

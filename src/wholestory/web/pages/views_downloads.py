@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from wholestory.access import Decision
-from wholestory.engagement.family import with_family_needs
+from wholestory.engagement.family import with_engagement
 from wholestory.web.pages.guard import core_store, person_page, viewer_of
 from wholestory.web.pages.stories import load
 from wholestory.web.pages.views_records import not_in_chronology
@@ -28,7 +28,7 @@ def _download(request: HttpRequest, person: str, fmt: str) -> HttpResponse:
     loaded = load(store, person, viewer_of(request))  # the same chronology the page shows
     if loaded is None:
         return not_in_chronology(request)
-    chronology = with_family_needs(store, loaded.chronology(), timezone.localdate())
+    chronology = with_engagement(store, loaded.chronology(), timezone.localdate())
     made = output(chronology, fmt, sharing=loaded.sharing_words(), person=person)
     response = HttpResponse(made.data, content_type=made.content_type)
     response["Content-Disposition"] = f'attachment; filename="{made.file_name}"'

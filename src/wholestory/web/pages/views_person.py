@@ -30,7 +30,7 @@ from wholestory.chronology.display import parse_iso, period_end, show_date
 from wholestory.engagement import words as needs_words
 from wholestory.store import Store
 from wholestory.web.pages.guard import core_store, person_page, viewer_of
-from wholestory.web.pages.needs_presenting import family
+from wholestory.web.pages.needs_presenting import family_and_engagement
 from wholestory.web.pages.person_presenting import (
     death,
     flags,
@@ -114,12 +114,14 @@ def person_view(request: HttpRequest, person: str, decision: Decision) -> HttpRe
     data = loaded.data
     viewer = viewer_of(request)
     who = who_is(data)
+    family, engagement = family_and_engagement(store, viewer, person, who["name"], data)
     context = {
         "person": person,
         "person_url": person_url(person),
         "who": who,
         # Read on every view, not kept with the story: a need recorded now shows now.
-        "family": family(store, viewer, person, who["name"], data),
+        "family": family,
+        "engagement": engagement,
         "needs_words": needs_words,
         "may_record_need": may_record_need(viewer).allowed,
         "may_record_dash": may_record_dash(viewer).allowed,

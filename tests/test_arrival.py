@@ -12,7 +12,8 @@ from pathlib import Path
 
 from arrival_support import child_row, fed_child
 from factories import write_csv
-from wholestory.access import LEAD, PRACTITIONER, Viewer, facts_about, may_see_person
+from wholestory.access import LEAD, PRACTITIONER, Viewer, may_see_person
+from wholestory.access_facts import facts_about
 from wholestory.arrival import (
     confirm_upload,
     first_record_notices,

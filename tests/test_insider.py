@@ -13,7 +13,7 @@ import pytest
 
 from web_support import Seeded, open_test_store, seed, serving, sign_in
 from wholestory import audit
-from wholestory.access import facts_about
+from wholestory.access_facts import facts_about
 from wholestory.reasons import GROUNDS, ReasonError, check_reason
 from wholestory.search import GLASS_LIMIT, Query, QueryError, break_glass_search, clean
 

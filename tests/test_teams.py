@@ -32,11 +32,11 @@ from wholestory.access import (
     Facts,
     Grain,
     Viewer,
-    facts_about,
     may_see_person,
     partnership_grain,
     team_key,
 )
+from wholestory.access_facts import facts_about
 from wholestory.sharing import holds_relationship, parse
 from wholestory.sharing.agreement import AGREEMENT_ENV, TEAM, default_agreement
 from wholestory.sharing.decide import _team

@@ -155,7 +155,7 @@ def child_name(seeded: Seeded, person: str) -> tuple[str, str]:
 
 def stranger(seeded: Seeded) -> str:
     """Someone the police do not know of (nor a child of their household), the school does."""
-    from wholestory.access import facts_about
+    from wholestory.access_facts import facts_about
 
     for (person,) in seeded.store.query(
         "SELECT ws_person_id FROM ws_chronology WHERE is_child ORDER BY ws_person_id"

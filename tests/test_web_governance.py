@@ -95,7 +95,7 @@ def test_a_lead_reads_only_their_agencys_part_of_the_audit_log(site: Seeded, sig
     """Issue 11, L2: a lead sees their own agency's people's entries and entries about
     people their agency holds records of, never another agency's searches; the partnership's
     information governance officer sees the whole log, and no case data."""
-    from wholestory.access import facts_about
+    from wholestory.access_facts import facts_about
 
     signed("pat.police").get("/search?family_name=Policeterm")
     signed("sam.school").get("/search?family_name=Schoolterm")

@@ -444,7 +444,7 @@ def _state(store: Store) -> tuple[object, ...]:
 
 def _case_for_school_only(seeded: Seeded) -> str:
     """A person the school holds records of and the police do not, not yet granted to anyone."""
-    from wholestory.access import facts_about
+    from wholestory.access_facts import facts_about
 
     granted = seeded.person_known_to("SCHOOL")
     for (person,) in seeded.store.query("SELECT ws_person_id FROM ws_chronology ORDER BY 1"):

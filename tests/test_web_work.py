@@ -151,7 +151,8 @@ def test_a_lead_sees_their_own_agency_duplicates_only(site: Seeded, signed: Sign
 def test_flags_dashboard_is_scoped_to_the_agency_and_puts_no_plan_first(
     site: Seeded, signed: Sign
 ) -> None:
-    from wholestory.access import Viewer, facts_about, may_see_person
+    from wholestory.access import Viewer, may_see_person
+    from wholestory.access_facts import facts_about
 
     store = site.store
     flagged = [
@@ -421,7 +422,7 @@ def test_a_one_row_upload_naming_a_child_is_like_breaking_glass_until_a_lead_con
     glass, the child is not on their flags dashboard, the other agencies' leads are told,
     the page says how the police became involved, and a police lead confirms it."""
     from arrival_support import one_row_file, row_naming
-    from wholestory.access import facts_about
+    from wholestory.access_facts import facts_about
     from wholestory.web.accounts.models import Notification
 
     police = {c["person"] for c in flagged_for_agency(site.store, "POLICE")}

@@ -129,7 +129,7 @@ class Seeded:
 
     def person_unknown_to(self, agency: str) -> str:
         """A person with no records at ``agency`` and no household child known to it."""
-        from wholestory.access import facts_about
+        from wholestory.access_facts import facts_about
 
         for (person,) in self.store.query(
             "SELECT ws_person_id FROM ws_chronology ORDER BY ws_person_id"

@@ -33,7 +33,7 @@ not because of a job title. Each function returns a :class:`Decision` whose
 
 This module is pure: the facts it decides on (which agencies and teams hold
 records, the agreement's grain, which grants are open) are gathered by
-:func:`facts_about` and the web layer.
+:func:`wholestory.access_facts.facts_about` and the web layer.
 """
 
 from __future__ import annotations
@@ -44,7 +44,6 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from wholestory.chronology.vocabulary import agency_name
-from wholestory.store.connection import Store
 
 PRACTITIONER, MANAGER, LEAD = "practitioner", "manager", "lead"
 REVIEWER, QA, BOARD, ADMIN = "reviewer", "qa", "board", "admin"
@@ -460,37 +459,8 @@ def review_scope(viewer: Viewer) -> str | None:
     return None if viewer.agency == WHOLE_PARTNERSHIP else viewer.agency
 
 
-def facts_about(store: Store, person: str) -> Facts:
-    """The agencies holding records of a person, and of the children in their household.
-
-    A record uploaded by hand counts fully only once a lead of its agency confirms it
-    (:mod:`wholestory.arrival`); a household child's unconfirmed records do not count.
-    At the agencies the agreement in force makes team-level, the teams holding the
-    records too: one more query each for the person and the household's children,
-    asking only those agencies' records for their distinct teams.
-    """
-    from wholestory.arrival import holding
-
-    grain = partnership_grain()
-    asked = None if grain.every_agency else grain.team_agencies
-    # An unlinked AGENCY:PERSON_ID counts through its records, like anyone else: an id
-    # that names no one must not look like a person its agency holds (issue 11, L3).
-    mine = holding(store, [person], asked)
-    children = holding(store, _household_children(store, person), asked)
-    return Facts(
-        person,
-        mine.confirmed | frozenset(mine.waiting),
-        children.confirmed,
-        mine.waiting,
-        grain,
-        mine.teams,
-        mine.waiting_teams,
-        children.teams,
-    )
-
-
 #: The people an agency's managers and leads see (the flags dashboard), as SQL: the rule of
-#: :func:`may_see_person` at the agency's grain over :func:`facts_about`, for every person at
+#: :func:`may_see_person` at the agency's grain over ``access_facts.facts_about``, for everyone at
 #: once. Records of the agency's own, or of a child in the household; a hand upload counts
 #: once a lead of the agency confirms it. Written twice because a dashboard cannot ask the
 #: Python rule person by person; kept here beside it, and ``tests/test_web_work.py``
@@ -517,26 +487,3 @@ WITH mine AS (
     FROM ws_source_person s JOIN near n ON n.key = s.key
 )
 """
-
-
-#: The children (as the stored chronologies know them) linked by a household link to a
-#: person: ``household_people`` and the chronology's ``is_child`` in one query.
-_HOUSEHOLD_CHILDREN: Final = """
-WITH mine AS (SELECT key FROM ws_source_person WHERE ws_person_id = ?), near AS (
-    SELECT h.key_b AS key FROM ws_household_link h JOIN mine m ON h.key_a = m.key
-    UNION SELECT h.key_a FROM ws_household_link h JOIN mine m ON h.key_b = m.key
-)
-SELECT c.ws_person_id FROM ws_chronology c WHERE c.is_child AND c.ws_person_id <> ?
-AND c.ws_person_id IN (
-    SELECT COALESCE(s.ws_person_id, n.key) FROM near n LEFT JOIN ws_source_person s ON s.key = n.key
-)
-"""
-
-
-def _household_children(store: Store, person: str) -> list[str]:
-    """Children (as the stored chronologies know them) linked to the person's household.
-
-    The same people as ``chronology.stored.household_people`` then ``is_child``, in one
-    query rather than four: this runs on every look at a person.
-    """
-    return [str(p) for (p,) in store.query(_HOUSEHOLD_CHILDREN, [person, person])]

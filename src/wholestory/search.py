@@ -21,7 +21,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any, Final
 
-from wholestory.access import Decision, Viewer, facts_about, may_see_person
+from wholestory.access import Decision, Viewer, may_see_person
+from wholestory.access_facts import facts_about
 from wholestory.store.connection import Store
 
 #: The most source persons one query reads: a query this broad needs more words.

@@ -292,7 +292,7 @@ def flagged_children(
     young people up to that age. ``code`` keeps only children with that flag;
     ``agency`` only the children that agency may see (records of its own, or
     of a child in the household; records uploaded by hand count once a lead of the
-    agency confirms them, as in :func:`wholestory.access.facts_about`). By default
+    agency confirms them, as in :func:`wholestory.access_facts.facts_about`). By default
     high severity comes first, then no open plan; ``open_plan_first`` puts children
     with no plan open first (the dashboard: who may be slipping between agencies).
     """

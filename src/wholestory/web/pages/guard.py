@@ -28,11 +28,11 @@ from wholestory.access import (
     Decision,
     Facts,
     Viewer,
-    facts_about,
     may,
     may_see_person,
     partnership_grain,
 )
+from wholestory.access_facts import facts_about
 from wholestory.records.keys import split_key
 from wholestory.store import Store, open_store
 

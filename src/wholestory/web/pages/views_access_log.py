@@ -12,7 +12,8 @@ from django.urls import URLPattern, path
 from django.views.decorators.cache import never_cache
 
 from wholestory import audit
-from wholestory.access import ROLES, facts_about, may_see_who_looked
+from wholestory.access import ROLES, may_see_who_looked
+from wholestory.access_facts import facts_about
 from wholestory.chronology.vocabulary import agency_name
 from wholestory.sharing.words import levels_words
 from wholestory.web.pages.guard import audited, core_store, denied, viewer_of

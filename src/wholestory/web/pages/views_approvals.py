@@ -22,7 +22,8 @@ from django.urls import URLPattern, path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from wholestory.access import ROLES, Viewer, facts_about
+from wholestory.access import ROLES, Viewer
+from wholestory.access_facts import facts_about
 from wholestory.chronology.vocabulary import agency_name
 from wholestory.web.accounts.approval import (
     LINK_DAYS,

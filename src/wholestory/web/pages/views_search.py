@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from wholestory.access import Viewer, facts_about, told_of_access
+from wholestory.access import Viewer, told_of_access
+from wholestory.access_facts import facts_about
 from wholestory.chronology.display import show_date
 from wholestory.records.template import KNOWN_AGENCIES
 from wholestory.search import (

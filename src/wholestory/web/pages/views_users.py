@@ -23,7 +23,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from wholestory.access import PARTNERSHIP, REVIEWER, ROLES, TWO_FACTOR_REQUIRED, facts_about
+from wholestory.access import PARTNERSHIP, REVIEWER, ROLES, TWO_FACTOR_REQUIRED
+from wholestory.access_facts import facts_about
 from wholestory.chronology.vocabulary import agency_name
 from wholestory.web.accounts.users import UserError, add_totp, check_agency, check_username
 from wholestory.web.pages.guard import audited, core_store, requires, viewer_of

@@ -11,6 +11,7 @@ The truth of each person is kept here; how agencies write it is elsewhere.
 from __future__ import annotations
 
 import random
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -65,12 +66,8 @@ class Household:
     partner_arrived: date | None = None  # a step-parent moving in, within the window
 
     def home_on(self, day: date) -> Address:
-        current = self.homes[0][1]
-        for start, address in self.homes:
-            if start > day:
-                break
-            current = address
-        return current
+        moved_in = bisect_right(self.homes, day, key=lambda home: home[0])
+        return self.homes[max(moved_in - 1, 0)][1]
 
     def moves(self) -> list[date]:
         return [start for start, _ in self.homes[1:]]
@@ -125,27 +122,21 @@ def _between(rng: random.Random, first: date, last: date) -> date:
     return first + timedelta(days=rng.randint(0, (last - first).days))
 
 
+@dataclass(eq=False)
 class Population:
     """Makes households one at a time; the only state carried is a namesake waiting."""
 
-    def __init__(
-        self,
-        rng: random.Random,
-        borough: Borough,
-        nhs: NhsNumbers,
-        start: date,
-        end: date,
-        rates: Rates,
-    ) -> None:
-        self.rng = rng
-        self.borough = borough
-        self.nhs = nhs
-        self.start = start
-        self.end = end
-        self.rates = rates
-        self._people = 0
-        self._namesake: _Namesake | None = None
-        self.planted: dict[str, int] = {"twins": 0, "juniors": 0, "namesakes": 0}
+    rng: random.Random
+    borough: Borough
+    nhs: NhsNumbers
+    start: date
+    end: date
+    rates: Rates
+    _people: int = field(default=0, init=False)
+    _namesake: _Namesake | None = field(default=None, init=False)
+    planted: dict[str, int] = field(
+        default_factory=lambda: {"twins": 0, "juniors": 0, "namesakes": 0}, init=False
+    )
 
     def _person(
         self,

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Concatenate, ParamSpec
 
 from wholestory.synth.population import Household, SynthPerson
 from wholestory.synth.wording import say
@@ -54,6 +56,21 @@ class TrueEvent:
 
     ident: str
     records: list[Record] = field(default_factory=list)
+
+
+_Args = ParamSpec("_Args")
+
+
+def _known_to_one(
+    make: Callable[Concatenate[Story, _Args], Record],
+) -> Callable[Concatenate[Story, _Args], TrueEvent]:
+    """Story.once from Story.record, so that the two take their arguments alike."""
+
+    def once(story: Story, /, *args: _Args.args, **kwargs: _Args.kwargs) -> TrueEvent:
+        """A true event known to one agency only (the common case)."""
+        return story.add(make(story, *args, **kwargs))
+
+    return once
 
 
 class Story:
@@ -99,20 +116,6 @@ class Story:
             joins=joins,
         )
 
-    def once(
-        self,
-        agency: str,
-        day: dt.date,
-        etype: str,
-        key: str,
-        parts: list[tuple[SynthPerson, str]],
-        *,
-        outcome: str | None = None,
-        routine: bool = False,
-        fill: dict[str, str] | None = None,
-    ) -> TrueEvent:
-        """A true event known to one agency only (the common case)."""
-        record = self.record(
-            agency, day, etype, key, parts, outcome=outcome, routine=routine, fill=fill
-        )
-        return self.add(record)
+    #: A true event known to one agency only (the common case): :meth:`record`'s
+    #: arguments, its one record added as a new event.
+    once = _known_to_one(record)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from django.db import models
 
+from wholestory.web.schema.bases import Decision, ReplaceableRecord
 
-class MaracDecision(models.Model):
+
+class MaracDecision(Decision):
     """A Marac coordinator's decision on a candidate the records suggest (issue 13): accepted
     for Marac or declined, with the reason (``wholestory.domestic_abuse.marac_decisions``)."""
 
@@ -18,9 +20,6 @@ class MaracDecision(models.Model):
     victim = models.TextField(help_text="The victim's WholeStory id (or AGENCY:PERSON_ID).")
     criterion = models.CharField(max_length=32)
     decision = models.CharField(max_length=16)
-    reason = models.TextField()
-    decided_by = models.TextField()
-    decided_at = models.DateTimeField()
 
     class Meta:
         db_table = "ws_marac_decision"
@@ -68,7 +67,7 @@ class EncompassNotice(models.Model):
         ]
 
 
-class DashChecklist(models.Model):
+class DashChecklist(ReplaceableRecord):
     """A Dash risk identification checklist an agency sent or recorded here (issue 13).
 
     ``answers`` are the form's answers in order (``Y,N,NK,...``); ``score`` counts the
@@ -94,16 +93,6 @@ class DashChecklist(models.Model):
     recorded_in_app = models.BooleanField(
         default=False, help_text="True: recorded here; victim_person_id is then a WholeStory id."
     )
-    source_row = models.IntegerField()
-    row_hash = models.CharField(max_length=32)
-    import_run = models.ForeignKey(
-        "store.ImportRun",
-        on_delete=models.PROTECT,
-        db_column="import_id",
-        db_index=False,
-        null=True,
-    )
-    recorded_at = models.DateTimeField()
 
     class Meta:
         db_table = "ws_dash"
@@ -148,10 +137,18 @@ class MaracCase(models.Model):
         ]
 
 
-class MaracCasePerson(models.Model):
-    """Who a case is about: the victim, each perpetrator and every child in the household."""
+class CasePart(models.Model):
+    """What belongs to one case on a meeting's list: its people, research and actions."""
 
     case = models.ForeignKey(MaracCase, on_delete=models.PROTECT, db_column="case_id")
+
+    class Meta:
+        abstract = True
+
+
+class MaracCasePerson(CasePart):
+    """Who a case is about: the victim, each perpetrator and every child in the household."""
+
     person = models.TextField()
     part = models.CharField(max_length=16, help_text="VICTIM, PERPETRATOR or CHILD")
 
@@ -160,10 +157,9 @@ class MaracCasePerson(models.Model):
         indexes = [models.Index(fields=["person"], name="ws_marac_case_who")]
 
 
-class MaracResearch(models.Model):
+class MaracResearch(CasePart):
     """One agency's research on a case before the meeting: its opinion, kept apart from facts."""
 
-    case = models.ForeignKey(MaracCase, on_delete=models.PROTECT, db_column="case_id")
     agency = models.CharField(max_length=32)
     opinion = models.TextField()
     withheld_reason = models.TextField(help_text="Why the facts not shared were kept back.")
@@ -192,10 +188,9 @@ class MaracResearchFact(models.Model):
         db_table = "ws_marac_research_fact"
 
 
-class MaracAction(models.Model):
+class MaracAction(CasePart):
     """An action from a case's plan: an agency, an owner, a due date and its completion."""
 
-    case = models.ForeignKey(MaracCase, on_delete=models.PROTECT, db_column="case_id")
     agency = models.CharField(max_length=32)
     owner = models.TextField()
     action = models.TextField()

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from django.db import models
 
+from wholestory.web.schema.bases import ReplaceableRecord
 
-class NeedRecord(models.Model):
+
+class NeedRecord(ReplaceableRecord):
     """One agency's record of one need of one person (the template's ``needs`` table)."""
 
     agency = models.CharField(max_length=32)
@@ -23,16 +25,6 @@ class NeedRecord(models.Model):
     practitioner = models.TextField(help_text="Who recorded it, as the agency names them.")
     recorded_in_app = models.BooleanField(default=False)
     recorded_by = models.TextField(help_text="The user who recorded it here; empty from a file.")
-    source_row = models.IntegerField()
-    row_hash = models.CharField(max_length=32)
-    import_run = models.ForeignKey(
-        "store.ImportRun",
-        on_delete=models.PROTECT,
-        db_column="import_id",
-        db_index=False,
-        null=True,
-    )
-    recorded_at = models.DateTimeField()
 
     class Meta:
         db_table = "ws_need"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from wholestory.web.schema.bases import Decision, PersonDetails
+
 
 class ImportRun(models.Model):
     """One file read by one ingest: what came in, and what happened to every row."""
@@ -39,7 +41,7 @@ class ImportRun(models.Model):
         db_table = "ws_import"
 
 
-class Record(models.Model):
+class Record(PersonDetails):
     """One person's part in one agency event: one row of the agency template.
 
     Template-named columns hold the trusted, normalised value. What the agency
@@ -55,13 +57,7 @@ class Record(models.Model):
     person_id = models.TextField()
     given_name = models.TextField()
     family_name = models.TextField()
-    other_names = models.TextField(null=True)
-    date_of_birth = models.CharField(max_length=10, null=True)
-    sex = models.TextField(null=True)
-    nhs_number = models.CharField(max_length=10, null=True)
-    upn = models.CharField(max_length=13, null=True)
-    postcode = models.CharField(max_length=8, null=True)
-    address = models.TextField(null=True)
+    # other_names, date_of_birth, sex, nhs_number, upn, postcode, address: PersonDetails
     role = models.CharField(max_length=32)
     event_id = models.TextField(null=True)
     event_date = models.CharField(max_length=10)
@@ -289,7 +285,7 @@ class Person(models.Model):
         db_table = "ws_person"
 
 
-class SourcePerson(models.Model):
+class SourcePerson(PersonDetails):
     """One agency's person (agency, person_id): the details linking compares, and whose they are.
 
     The details are read from that agency's records: the latest value of each
@@ -301,13 +297,7 @@ class SourcePerson(models.Model):
     person_id = models.TextField()
     given_name = models.TextField(null=True)
     family_name = models.TextField(null=True)
-    other_names = models.TextField(null=True)
-    date_of_birth = models.CharField(max_length=10, null=True)
-    sex = models.TextField(null=True)
-    nhs_number = models.CharField(max_length=10, null=True)
-    upn = models.CharField(max_length=13, null=True)
-    postcode = models.CharField(max_length=8, null=True)
-    address = models.TextField(null=True)
+    # other_names, date_of_birth, sex, nhs_number, upn, postcode, address: PersonDetails
     names = models.JSONField(default=dict, help_text="Every given and family name recorded.")
     details_hash = models.CharField(max_length=32)
     first_seen = models.CharField(max_length=10, null=True)
@@ -375,15 +365,12 @@ class LookalikeRecord(models.Model):
         indexes = [models.Index(fields=["set_id"], name="ws_lookalike_set")]
 
 
-class LinkDecision(models.Model):
+class LinkDecision(Decision):
     """A person's decision that two source persons are the same or different. It always wins."""
 
     key_l = models.TextField()
     key_r = models.TextField()
     decision = models.CharField(max_length=9)
-    reason = models.TextField()
-    decided_by = models.TextField()
-    decided_at = models.DateTimeField()
 
     class Meta:
         db_table = "ws_link_decision"

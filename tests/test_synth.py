@@ -26,11 +26,12 @@ from wholestory.synth import AS_OF, PLAIN, Options, SynthSummary, generate
 from wholestory.synth.dash_rows import DASH_FILE
 from wholestory.synth.identifiers import POSTCODE_AREAS, NhsNumbers, Upns
 from wholestory.synth.names import NAME_VARIANTS
+from wholestory.synth.needs_rows import NEEDS_FILE
 from wholestory.synth.population import SynthPerson
 from wholestory.synth.truth import CANONICAL, CODES, Fact, evaluate
 
 #: Files of the partnership that are not agencies' event records.
-NOT_RECORDS = {"relationships.csv", DASH_FILE}
+NOT_RECORDS = {"relationships.csv", DASH_FILE, NEEDS_FILE}
 CHILDREN = 500
 SEED = 11
 REQUIRED_AGENCIES = (

@@ -87,12 +87,28 @@ def check_dash(store: Store, folder: Path) -> int:
     return len(kept)
 
 
+def check_needs(store: Store, folder: Path) -> int:
+    """Every need the agencies sent is kept, of the true person the ground truth names."""
+    with (folder / "ground_truth" / "needs.csv").open(encoding="utf-8") as f:
+        truth = {
+            (r["agency"], r["record_id"]): (r["true_id"], r["need"]) for r in csv.DictReader(f)
+        }
+    with (folder / "ground_truth" / "people.csv").open(encoding="utf-8") as f:
+        who = {(r["agency"], r["person_id"]): r["true_id"] for r in csv.DictReader(f)}
+    kept = store.query("SELECT agency, record_id, person_id, need FROM ws_need")
+    assert {(str(a), str(r)) for a, r, _, _ in kept} == set(truth)
+    for agency, record_id, person_id, need in kept:
+        assert truth[(agency, record_id)] == (who[(agency, person_id)], need)
+    return len(kept)
+
+
 def test_small_partnership_round_trip(store: Store, tmp_path: Path) -> None:
     folder = tmp_path / "partnership"
     generate(300, 11, folder)
     check_partnership(store, folder)
     check_confidential(store, folder)
     assert check_dash(store, folder) > 10
+    assert check_needs(store, folder) > 10
 
 
 @pytest.mark.slow
@@ -103,6 +119,7 @@ def test_ten_thousand_children_every_row_accounted_for(store: Store, tmp_path: P
     refresh_sources(store)
     assert check_confidential(store, folder) > 10  # about 0.3 a 100 children
     assert check_dash(store, folder) > 500
+    assert check_needs(store, folder) > 500
 
 
 def test_a_live_partnership_has_flagged_children_with_and_without_an_open_plan(

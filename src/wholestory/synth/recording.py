@@ -31,6 +31,8 @@ from wholestory.synth.agencies import STYLES, TEAMS
 from wholestory.synth.dash_rows import DASH_FILE, dash_row
 from wholestory.synth.events import Record, Story, TrueEvent
 from wholestory.synth.identifiers import Counter, invalid_nhs_variant
+from wholestory.synth.needs_rows import NEEDS_FILE, needs_rows
+from wholestory.synth.needs_rows import TRUTH_FILE as NEEDS_TRUTH
 from wholestory.synth.noise import familiar, short_address, surname_as_recorded, swapped_dob, typo
 from wholestory.synth.options import Options
 from wholestory.synth.places import Home, World
@@ -173,6 +175,10 @@ class Recorder:
         for person in household.adults + household.children:
             if person.seen:
                 self.writer.write("ground_truth/persons.csv", _person_row(person))
+        ids = {key: held.person_id for key, held in job.held.items()}
+        for need, truth in needs_rows(household, ids.keys(), ids):
+            self.writer.write(NEEDS_FILE, need)
+            self.writer.write(NEEDS_TRUTH, truth)
         for home in household.homes:
             if home.confidential:
                 row = (household.ident, home.postcode, home.address, home.start.isoformat())

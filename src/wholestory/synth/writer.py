@@ -15,9 +15,17 @@ from pathlib import Path
 from typing import Any, Final
 
 from wholestory.records.csv_files import CsvFiles
-from wholestory.records.template import COLUMNS, DASH_COLUMNS, EVENT_TYPES, RELATIONSHIP_COLUMNS
+from wholestory.records.template import (
+    COLUMNS,
+    DASH_COLUMNS,
+    EVENT_TYPES,
+    NEEDS_COLUMNS,
+    RELATIONSHIP_COLUMNS,
+)
 from wholestory.synth.agencies import AGENCIES
 from wholestory.synth.dash_rows import DASH_FILE
+from wholestory.synth.needs_rows import NEEDS_FILE
+from wholestory.synth.needs_rows import TRUTH_COLUMNS as NEEDS_TRUTH_COLUMNS
 
 GROUND_TRUTH: Final = "ground_truth"
 #: Ground truth files and their columns.
@@ -32,6 +40,7 @@ TRUTH_FILES: Final[dict[str, tuple[str, ...]]] = {
     "bad_rows.csv": ("agency", "record_id", "column", "problem"),
     "marac_candidates.csv": ("true_id", "criterion", "note"),  # synth/marac_truth.py
     "confidential_addresses.csv": ("household_id", "postcode", "address", "from"),
+    "needs.csv": NEEDS_TRUTH_COLUMNS,  # synth/needs_rows.py
 }  # fmt: skip
 #: Codes that look like an agency's own but are not in the template's vocabulary.
 BAD_CODES: Final = tuple(
@@ -63,6 +72,7 @@ class PartnershipWriter(CsvFiles):
             self._open(agency_file(agency), COLUMNS)
         self._open("relationships.csv", RELATIONSHIP_COLUMNS)
         self._open(DASH_FILE, DASH_COLUMNS)
+        self._open(NEEDS_FILE, NEEDS_COLUMNS)
         for name, header in TRUTH_FILES.items():
             self._open(f"{GROUND_TRUTH}/{name}", header)
         for name in AGENCIES:

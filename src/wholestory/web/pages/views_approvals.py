@@ -39,6 +39,7 @@ from wholestory.web.accounts.approval import (
 )
 from wholestory.web.accounts.models import AccessGrant, Membership
 from wholestory.web.accounts.users import UserError
+from wholestory.web.pages.fields import required_text
 from wholestory.web.pages.guard import audited, core_store, requires, viewer_of
 from wholestory.web.pages.presenting import when
 
@@ -162,19 +163,14 @@ def _page(
 
 
 class WelcomeForm(forms.Form):
-    password = forms.CharField(
-        label="Choose a password",
-        help_text="At least 12 characters, not a common password. Nobody else will know it.",
-        max_length=200,
+    password = required_text(
+        "Choose a password",
+        200,
+        "Choose a password",
+        "At least 12 characters, not a common password. Nobody else will know it.",
         strip=False,
-        error_messages={"required": "Choose a password"},
     )
-    again = forms.CharField(
-        label="Type it again",
-        max_length=200,
-        strip=False,
-        error_messages={"required": "Type the password again"},
-    )
+    again = required_text("Type it again", 200, "Type the password again", strip=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

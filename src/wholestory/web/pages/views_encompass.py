@@ -38,6 +38,7 @@ from wholestory.domestic_abuse.encompass import (
     notices,
     queue,
 )
+from wholestory.web.pages.fields import optional_textarea
 from wholestory.web.pages.guard import audited, core_store, requires, viewer_of
 from wholestory.web.pages.presenting import Pages, other_params, page_number
 
@@ -47,12 +48,10 @@ QUEUE_PAGE = 25
 
 
 class SendForm(forms.Form):
-    childs_voice = forms.CharField(
-        label="The child's voice (optional)",
-        help_text="What the child said or how they seemed, in their words where you have them.",
-        max_length=4000,
-        required=False,
-        widget=forms.Textarea,
+    childs_voice = optional_textarea(
+        "The child's voice (optional)",
+        "What the child said or how they seemed, in their words where you have them.",
+        4000,
     )
 
 

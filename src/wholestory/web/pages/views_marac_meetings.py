@@ -11,6 +11,8 @@ share, and for what they did not, how much and why, never the facts themselves.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django import forms
@@ -49,6 +51,7 @@ from wholestory.domestic_abuse.marac_research import (
     research_of,
     save_research,
 )
+from wholestory.web.pages.fields import optional_textarea, required_text
 from wholestory.web.pages.guard import audited, core_store, denied, requires, viewer_of
 
 
@@ -58,31 +61,50 @@ class MeetingForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    agency = forms.CharField(label="Agency", max_length=32,
-                             error_messages={"required": words.ACTION_INCOMPLETE})  # fmt: skip
-    owner = forms.CharField(label="Owner", max_length=200,
-                            error_messages={"required": words.ACTION_INCOMPLETE})  # fmt: skip
-    action = forms.CharField(label="Action", max_length=2000, widget=forms.Textarea,
-                             error_messages={"required": words.ACTION_INCOMPLETE})  # fmt: skip
+    agency = required_text("Agency", 32, words.ACTION_INCOMPLETE)
+    owner = required_text("Owner", 200, words.ACTION_INCOMPLETE)
+    action = required_text("Action", 2000, words.ACTION_INCOMPLETE, widget=forms.Textarea)
     due_on = forms.DateField(label="Due", error_messages={
         "required": words.DUE_MISSING, "invalid": words.DUE_MISSING})  # fmt: skip
 
 
 class ResearchForm(forms.Form):
-    opinion = forms.CharField(
-        label="Your agency's professional opinion (optional)",
-        help_text="Kept apart from the facts: what your agency thinks, and why.",
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea,
+    opinion = optional_textarea(
+        "Your agency's professional opinion (optional)",
+        "Kept apart from the facts: what your agency thinks, and why.",
+        5000,
     )
-    withheld_reason = forms.CharField(
-        label="Why your agency is not sharing the facts left unticked",
-        help_text="Needed whenever a fact is not shared. Nothing is shared unless you tick it.",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea,
+    withheld_reason = optional_textarea(
+        "Why your agency is not sharing the facts left unticked",
+        "Needed whenever a fact is not shared. Nothing is shared unless you tick it.",
+        2000,
     )
+
+
+#: A page of this area given the number of its meeting, case or action.
+NumberedView = Callable[[HttpRequest, int], HttpResponse]
+
+
+def _change(capability: str) -> Callable[[NumberedView], NumberedView]:
+    """A form's POST that changes a meeting, for ``capability``: never cached, never a GET."""
+
+    def wrap(view: NumberedView) -> NumberedView:
+        return never_cache(require_POST(requires(capability)(view)))
+
+    return wrap
+
+
+def _with_case(view: Callable[[HttpRequest, Case], HttpResponse]) -> NumberedView:
+    """The page of the case its address numbers, or the page saying there is no such case."""
+
+    @wraps(view)
+    def looked_up(request: HttpRequest, case_id: int) -> HttpResponse:
+        found = case(core_store(), case_id)
+        if found is None:
+            return _gone(request)
+        return view(request, found)
+
+    return looked_up
 
 
 # The coordinator's and chair's pages
@@ -162,9 +184,7 @@ def _agenda_context(request: HttpRequest, meeting_id: int, **more: Any) -> dict[
     }  # fmt: skip
 
 
-@never_cache
-@require_POST
-@requires("marac_build")
+@_change("marac_build")
 def add_case_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Put an accepted candidate or a practitioner's referral on the meeting."""
     store = core_store()
@@ -183,9 +203,7 @@ def add_case_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return redirect("marac-meeting", meeting_id=meeting_id)
 
 
-@never_cache
-@require_POST
-@requires("marac_meeting")
+@_change("marac_meeting")
 def confidentiality_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Record that the confidentiality statement was read and signed."""
     store = core_store()
@@ -197,24 +215,19 @@ def confidentiality_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return redirect("marac-meeting", meeting_id=meeting_id)
 
 
-@never_cache
-@require_POST
-@requires("marac_meeting")
-def add_action_view(request: HttpRequest, case_id: int) -> HttpResponse:
+@_change("marac_meeting")
+@_with_case
+def add_action_view(request: HttpRequest, found: Case) -> HttpResponse:
     """Add an action to a case's plan (the error summary if a part is missing)."""
-    store = core_store()
-    found = case(store, case_id)
-    if found is None:
-        return _gone(request)
     form = ActionForm(request.POST)
     if not form.is_valid():
-        context = _agenda_context(request, found.meeting, action_form=form, action_case=case_id)
+        context = _agenda_context(request, found.meeting, action_form=form, action_case=found.id)
         return render(request, "pages/domestic_abuse/marac_meeting.html", context, status=400)
     data = form.cleaned_data
     audited(request, Action.MARAC_MEETING_CHANGED, person=found.victim, target=request.path,
             detail={"action_for": data["agency"], "due": data["due_on"].isoformat()})  # fmt: skip
-    add_action(store, case_id, data["agency"], data["owner"], data["action"], data["due_on"],
-               request.user.get_username())  # fmt: skip
+    add_action(core_store(), found.id, data["agency"], data["owner"], data["action"],
+               data["due_on"], request.user.get_username())  # fmt: skip
     return redirect("marac-meeting", meeting_id=found.meeting)
 
 
@@ -283,12 +296,10 @@ def _agency_actions(store: Any, agency: str, today: dt.date) -> list[dict[str, A
 
 @never_cache
 @requires("marac_research")
-def research_view(request: HttpRequest, case_id: int) -> HttpResponse:
+@_with_case
+def research_view(request: HttpRequest, found: Case) -> HttpResponse:
     """The agency's research form: its facts ticked to share, its opinion apart, and why not."""
     store = core_store()
-    found = case(store, case_id)
-    if found is None:
-        return _gone(request)
     agency = viewer_of(request).agency
     facts = prefill(store, found, agency)
     form = ResearchForm(request.POST if request.method == "POST" else None)
@@ -308,7 +319,7 @@ def research_view(request: HttpRequest, case_id: int) -> HttpResponse:
             return redirect("marac-research-list")
     else:
         audited(request, Action.MARAC_RESEARCH, person=found.victim, target=request.path)
-    kept = research_of(store, [case_id]).get(case_id, {}).get(agency)
+    kept = research_of(store, [found.id]).get(found.id, {}).get(agency)
     if kept and request.method != "POST":
         ticked = {f.record for f in kept.shared}
         form = ResearchForm(initial={"opinion": kept.opinion,

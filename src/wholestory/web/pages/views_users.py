@@ -27,23 +27,21 @@ from wholestory.access import PARTNERSHIP, REVIEWER, ROLES, TWO_FACTOR_REQUIRED
 from wholestory.access_facts import facts_about
 from wholestory.chronology.vocabulary import agency_name
 from wholestory.web.accounts.users import UserError, add_totp, check_agency, check_username
+from wholestory.web.pages.fields import required_text
 from wholestory.web.pages.guard import audited, core_store, requires, viewer_of
 from wholestory.web.pages.presenting import when
 
 
 class AddUserForm(forms.Form):
-    username = forms.CharField(
-        label="Username",
-        max_length=150,
-        help_text="Usually first name and last name, like sam.jones",
-        error_messages={"required": "Enter a username"},
+    username = required_text(
+        "Username", 150, "Enter a username", "Usually first name and last name, like sam.jones"
     )
-    agency = forms.CharField(
-        label="Agency code",
-        max_length=32,
-        help_text="As in the agency template, like POLICE, SCHOOL or GP. PARTNERSHIP for "
+    agency = required_text(
+        "Agency code",
+        32,
+        "Enter the agency code",
+        "As in the agency template, like POLICE, SCHOOL or GP. PARTNERSHIP for "
         "reviewers, quality assurance, board members and administrators.",
-        error_messages={"required": "Enter the agency code"},
     )
     team = forms.CharField(label="Team (optional)", max_length=200, required=False)
     role = forms.ChoiceField(
@@ -70,11 +68,11 @@ class AddUserForm(forms.Form):
 
 class GrantForm(forms.Form):
     reviewer = forms.ChoiceField(label="Reviewer", error_messages={"required": "Select a reviewer"})
-    person = forms.CharField(
-        label="WholeStory id of the case",
-        max_length=32,
-        help_text="Like WS-0000123, from the review's terms of reference.",
-        error_messages={"required": "Enter the WholeStory id"},
+    person = required_text(
+        "WholeStory id of the case",
+        32,
+        "Enter the WholeStory id",
+        "Like WS-0000123, from the review's terms of reference.",
     )
     days = forms.IntegerField(
         label="Days of access",
@@ -88,11 +86,11 @@ class GrantForm(forms.Form):
             "max_value": "Access can last at most 90 days",
         },
     )
-    reason = forms.CharField(
-        label="Reason",
-        max_length=2000,
-        help_text="For example, the rapid review this access is for.",
-        error_messages={"required": "Enter the reason for the access"},
+    reason = required_text(
+        "Reason",
+        2000,
+        "Enter the reason for the access",
+        "For example, the rapid review this access is for.",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -11,6 +11,7 @@ from rich.console import Console
 
 from wholestory.cli.errors import fail
 from wholestory.cli.ingest import _export, _show
+from wholestory.cli.options import Force, command_group
 from wholestory.cli.store import ready_store
 from wholestory.identity import (
     DUPLICATE_COLUMNS,
@@ -30,7 +31,7 @@ def duplicates_command(
     out: Annotated[
         Path | None, typer.Option("--out", help="Write the list to this CSV file for the agency.")
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
+    force: Force = False,
 ) -> None:
     """List an agency's duplicate ids: two of its ids that WholeStory holds as one person.
 
@@ -61,9 +62,8 @@ def duplicates_command(
     _show(title, ["WholeStory id", "ids", "name", "born", "why one person"], shown, len(found))
 
 
-link_model_app = typer.Typer(
-    help="The linking model that ships with WholeStory, for stores too small to train on.",
-    no_args_is_help=True,
+link_model_app = command_group(
+    "The linking model that ships with WholeStory, for stores too small to train on."
 )
 
 

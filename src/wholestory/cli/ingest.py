@@ -16,6 +16,7 @@ from rich.table import Table
 
 from wholestory.arrival import Notice
 from wholestory.cli.errors import EXIT_BAD_INPUT, err_console, fail
+from wholestory.cli.options import Force, send_back
 from wholestory.cli.progress import rows_per_file
 from wholestory.cli.store import ready_store
 from wholestory.exporting import write_csv
@@ -224,12 +225,9 @@ def _sentence(t: dict[str, int]) -> str:
 
 def quarantine_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the rows as JSON.")] = False,
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", help="Write the rows to a CSV file to send back to the agency."),
-    ] = None,
+    out: Annotated[Path | None, send_back("rows")] = None,
     limit: Annotated[int, typer.Option(help="Show at most this many rows on screen.")] = 50,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
+    force: Force = False,
     include_resolved: Annotated[
         bool,
         typer.Option("--all", help="Include rows already resolved by a corrected import."),
@@ -270,12 +268,9 @@ def quarantine_command(
 
 def warnings_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the records as JSON.")] = False,
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", help="Write the records to a CSV file to send back to the agency."),
-    ] = None,
+    out: Annotated[Path | None, send_back("records")] = None,
     limit: Annotated[int, typer.Option(help="Show at most this many records on screen.")] = 50,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
+    force: Force = False,
 ) -> None:
     """List records that went in with a warning: a value kept as recorded but not trusted.
 

@@ -19,6 +19,7 @@ from rich.table import Table
 
 from wholestory.chronology.thresholds import IndicatorThresholds
 from wholestory.cli.errors import fail
+from wholestory.cli.options import command_group
 from wholestory.cli.store import ready_store
 from wholestory.domestic_abuse import marac_words as words
 from wholestory.domestic_abuse.figures import PopulationError
@@ -34,10 +35,7 @@ from wholestory.domestic_abuse.marac_kept import kept_referral_list
 
 console = Console(highlight=False, soft_wrap=True)
 
-marac_app = typer.Typer(
-    help="Marac: the referral list, and the quarterly SafeLives dataset.",
-    no_args_is_help=True,
-)
+marac_app = command_group("Marac: the referral list, and the quarterly SafeLives dataset.")
 
 
 @marac_app.command("candidates")

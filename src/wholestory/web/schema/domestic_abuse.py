@@ -1,8 +1,8 @@
 """The domestic abuse tables (issue 13): Marac decisions, meetings, cases, research and
 actions, the kept referral list, Operation Encompass notices and Dash checklists.
 
-Kept apart from ``models.py`` (the records, linking, chronologies and the audit log),
-which imports them so that Django registers them with the ``store`` app.
+Kept apart from ``models.py`` (the records, linking and chronologies), which imports
+them so that Django registers them with the ``store`` app.
 """
 
 from __future__ import annotations

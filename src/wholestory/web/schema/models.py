@@ -460,48 +460,9 @@ class FlagRecord(models.Model):
         ]
 
 
-class AuditEntry(models.Model):
-    """One entry of the append-only, hash-chained audit log (see ``wholestory.audit``).
-
-    The database refuses UPDATE and DELETE on this table (triggers in the
-    migration); ``wholestory audit verify`` checks the chain without trusting it.
-    """
-
-    seq = models.BigIntegerField(primary_key=True)
-    at = models.CharField(max_length=40)
-    actor = models.TextField()
-    agency = models.CharField(max_length=32)
-    role = models.CharField(max_length=16)
-    action = models.CharField(max_length=16)
-    person = models.CharField(max_length=200)
-    target = models.TextField()
-    reason = models.TextField()
-    outcome = models.CharField(max_length=16)
-    detail = models.TextField()
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
-
-    class Meta:
-        db_table = "ws_audit"
-        indexes = [
-            models.Index(fields=["person"], name="ws_audit_person"),
-            models.Index(fields=["actor"], name="ws_audit_actor"),
-        ]
-
-
-class AuditHead(models.Model):
-    """The last entry's number and hash, so removing the newest entries is caught."""
-
-    id = models.IntegerField(primary_key=True)
-    seq = models.BigIntegerField()
-    hash = models.CharField(max_length=64)
-
-    class Meta:
-        db_table = "ws_audit_head"
-
-
-# The domestic abuse and engagement tables live in their own modules; imported here so
-# Django finds them.
+# The audit log's, the domestic abuse and the engagement tables live in their own modules;
+# imported here so Django finds them.
+from wholestory.web.schema.audit import AuditEntry, AuditHead  # noqa: E402
 from wholestory.web.schema.domestic_abuse import (  # noqa: E402
     DashChecklist,
     EncompassNotice,
@@ -517,6 +478,8 @@ from wholestory.web.schema.domestic_abuse import (  # noqa: E402
 from wholestory.web.schema.engagement import NeedRecord  # noqa: E402
 
 __all__ = [
+    "AuditEntry",
+    "AuditHead",
     "DashChecklist",
     "EncompassNotice",
     "MaracAction",

@@ -27,14 +27,7 @@ from wholestory.engagement import words
 from wholestory.engagement.needs import needs_of_person
 from wholestory.records.template import NEEDS_WITH_DETAIL
 from wholestory.store.needs import change_need, record_need
-from wholestory.web.pages.guard import (
-    audited,
-    core_store,
-    insist,
-    person_page,
-    submitted,
-    viewer_of,
-)
+from wholestory.web.pages import guard
 from wholestory.web.pages.stories import person_url
 
 
@@ -79,17 +72,17 @@ class NeedForm(forms.Form):
 
 
 @never_cache
-@person_page("view")
+@guard.person_page("view")
 def need_new_view(request: HttpRequest, person: str, decision: Decision) -> HttpResponse:
     """Record a need of ``person``; done, back to their page, where it shows first."""
-    viewer = viewer_of(request)
-    insist(may_record_need(viewer), person)
-    form = NeedForm(submitted(request))
+    viewer = guard.viewer_of(request)
+    guard.insist(may_record_need(viewer), person)
+    form = NeedForm(guard.submitted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        audited(request, Action.NEED_RECORDED, person=person, detail={"need": data["need"]})
+        guard.audited(request, Action.NEED_RECORDED, person=person, detail={"need": data["need"]})
         record_need(
-            core_store(), agency=viewer.agency, person=person, need=data["need"],
+            guard.core_store(), agency=viewer.agency, person=person, need=data["need"],
             detail=data["detail"], review_on=data["review_on"], recorded_by=viewer.username,
             today=timezone.localdate(), now=timezone.now().isoformat(),
         )  # fmt: skip
@@ -98,25 +91,25 @@ def need_new_view(request: HttpRequest, person: str, decision: Decision) -> Http
 
 
 @never_cache
-@person_page("view")
+@guard.person_page("view")
 def need_change_view(
     request: HttpRequest, person: str, decision: Decision, record_id: str
 ) -> HttpResponse:
     """Change a need the viewer's agency recorded here of ``person``."""
-    viewer = viewer_of(request)
-    found = next((n for n in needs_of_person(core_store(), person) if n.record_id == record_id),
-                 None)  # fmt: skip
+    viewer = guard.viewer_of(request)
+    needs = needs_of_person(guard.core_store(), person)
+    found = next((n for n in needs if n.record_id == record_id), None)
     if found is None:
         return render(request, "pages/people/missing.html", status=404)
-    insist(may_change_need(viewer, found.agency, found.recorded_in_app), person)
+    guard.insist(may_change_need(viewer, found.agency, found.recorded_in_app), person)
     initial = {"need": found.need, "detail": found.detail, "review_on": found.review_on}
-    form = NeedForm(submitted(request), initial=initial)
+    form = NeedForm(guard.submitted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        audited(request, Action.NEED_CHANGED, person=person,
+        guard.audited(request, Action.NEED_CHANGED, person=person,
                 detail={"need": data["need"], "record": record_id})  # fmt: skip
         change_need(
-            core_store(), agency=viewer.agency, record_id=record_id, need=data["need"],
+            guard.core_store(), agency=viewer.agency, record_id=record_id, need=data["need"],
             detail=data["detail"], review_on=data["review_on"], changed_by=viewer.username,
             now=timezone.now().isoformat(),
         )  # fmt: skip

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from wholestory.chronology.display import as_day
-from wholestory.domestic_abuse.marac_household import births_of, names_of
 from wholestory.domestic_abuse.school_days import age_on
 from wholestory.identity.household_reading import Member, household_members, people_of
+from wholestory.identity.people import births_of, names_of
 from wholestory.records.confidential import SHOWN as CONFIDENTIAL_SHOWN
 from wholestory.records.keys import source_key, split_key
 from wholestory.store.connection import Store

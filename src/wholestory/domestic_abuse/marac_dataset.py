@@ -25,9 +25,9 @@ from typing import Any, Final
 from wholestory.chronology.display import age_on, as_day
 from wholestory.domestic_abuse.figures import RECOMMENDED_PER_10K, adult_females
 from wholestory.domestic_abuse.marac import REFERRAL, Event, read_events
-from wholestory.domestic_abuse.marac_household import births_of
 from wholestory.domestic_abuse.marac_meetings import REPEAT_DAYS, is_repeat
 from wholestory.identity.household_reading import people_of
+from wholestory.identity.people import births_of
 from wholestory.records.keys import source_key
 from wholestory.store.connection import Store
 

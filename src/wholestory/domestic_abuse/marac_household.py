@@ -1,4 +1,4 @@
-"""Who is around a Marac victim: the children in her household, and names to show.
+"""Who is around a Marac victim: the children in her household.
 
 The Domestic Abuse Act 2021 s3 makes a child who sees, hears or experiences the
 abuse a victim in their own right, so every candidate on the referral list carries
@@ -9,12 +9,13 @@ the children of the victim's household: those identity's household links put the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Final
 
 from wholestory.domestic_abuse.school_days import age_on
 from wholestory.identity.household_reading import household_members
-from wholestory.store.connection import Row, Store
+from wholestory.identity.people import births_of
+from wholestory.store.connection import Store
 
 #: Under this age (today) a member of the household is a child.
 CHILD_AGE: Final = 18
@@ -27,38 +28,3 @@ def children_of(store: Store, victim: str, named: Iterable[str] = ()) -> tuple[s
     births = births_of(store, sorted(members))
     today = dt.date.today()
     return tuple(sorted(p for p, born in births.items() if age_on(born, today) < CHILD_AGE))
-
-
-def births_of(store: Store, people: list[str]) -> dict[str, dt.date]:
-    """Each person's earliest recorded full date of birth; people with none are left out."""
-    rows = _source_records(store, people, "date_of_birth", "AND date_of_birth IS NOT NULL")
-    found: dict[str, dt.date] = {}
-    for person, text in rows:
-        try:
-            born = dt.date.fromisoformat(str(text))
-        except ValueError:
-            continue
-        found[str(person)] = min(born, found.get(str(person), born))
-    return found
-
-
-def names_of(store: Store, people: Sequence[str]) -> dict[str, str]:
-    """A name for each person, as the first of their agencies' records gives it."""
-    found: dict[str, str] = {}
-    for person, given, family in _source_records(
-        store, people, "given_name, family_name", "ORDER BY key"
-    ):
-        found.setdefault(str(person), f"{given or ''} {family or ''}".strip())
-    return found
-
-
-def _source_records(store: Store, people: Sequence[str], columns: str, rest: str) -> list[Row]:
-    """Each person (linked, or an agency's ``AGENCY:ID``) with ``columns`` of their records."""
-    if not people:
-        return []
-    either, params = store.either_in(("ws_person_id", "key"), people)
-    return store.query(
-        f"SELECT COALESCE(ws_person_id, key), {columns} FROM ws_source_person "
-        f"WHERE {either} {rest}",
-        params,
-    )

@@ -7,14 +7,16 @@ field by field, and whether a machine or a person made it.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from wholestory.identity.features import describe_names
 from wholestory.identity.household_reading import household_members
 from wholestory.records.keys import source_key
-from wholestory.store.connection import Store
+from wholestory.store.connection import Row, Store
 
 
 @dataclass(frozen=True)
@@ -217,3 +219,38 @@ def export_rows(store: Store) -> list[list[str]]:
         "ORDER BY ws_person_id, agency, person_id"
     )
     return [["" if v is None else str(v) for v in row] for row in rows]
+
+
+def births_of(store: Store, people: list[str]) -> dict[str, dt.date]:
+    """Each person's earliest recorded full date of birth; people with none are left out."""
+    rows = _source_records(store, people, "date_of_birth", "AND date_of_birth IS NOT NULL")
+    found: dict[str, dt.date] = {}
+    for person, text in rows:
+        try:
+            born = dt.date.fromisoformat(str(text))
+        except ValueError:
+            continue
+        found[str(person)] = min(born, found.get(str(person), born))
+    return found
+
+
+def names_of(store: Store, people: Sequence[str]) -> dict[str, str]:
+    """A name for each person, as the first of their agencies' records gives it."""
+    found: dict[str, str] = {}
+    for person, given, family in _source_records(
+        store, people, "given_name, family_name", "ORDER BY key"
+    ):
+        found.setdefault(str(person), f"{given or ''} {family or ''}".strip())
+    return found
+
+
+def _source_records(store: Store, people: Sequence[str], columns: str, rest: str) -> list[Row]:
+    """Each person (linked, or an agency's ``AGENCY:ID``) with ``columns`` of their records."""
+    if not people:
+        return []
+    either, params = store.either_in(("ws_person_id", "key"), people)
+    return store.query(
+        f"SELECT COALESCE(ws_person_id, key), {columns} FROM ws_source_person "
+        f"WHERE {either} {rest}",
+        params,
+    )

@@ -26,8 +26,8 @@ from wholestory.chronology.thresholds import IndicatorThresholds
 from wholestory.domestic_abuse import marac_words as words
 from wholestory.domestic_abuse.marac import Candidate, ReferralList
 from wholestory.domestic_abuse.marac_decisions import Decision, decide, decisions
-from wholestory.domestic_abuse.marac_household import names_of
 from wholestory.domestic_abuse.marac_kept import kept_referral_list, kept_with_version
+from wholestory.identity.people import names_of
 from wholestory.records.keys import split_key
 from wholestory.web.pages.guard import audited, core_store, requires, submitted
 from wholestory.web.pages.presenting import Pages, other_params, page_number

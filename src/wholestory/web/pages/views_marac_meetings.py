@@ -26,7 +26,6 @@ from django.views.decorators.http import require_POST
 from wholestory.access import may, may_complete_marac_action
 from wholestory.audit.actions import Action
 from wholestory.domestic_abuse import marac_words as words
-from wholestory.domestic_abuse.marac_household import names_of
 from wholestory.domestic_abuse.marac_meetings import (
     Case,
     MeetingError,
@@ -51,6 +50,7 @@ from wholestory.domestic_abuse.marac_research import (
     research_of,
     save_research,
 )
+from wholestory.identity.people import names_of
 from wholestory.web.pages.fields import optional_textarea, required_text
 from wholestory.web.pages.guard import audited, core_store, denied, requires, viewer_of
 

@@ -31,6 +31,8 @@ USERS = (
     ("hal.housing", "HOUSING", "practitioner"),
     ("gil.gp", "GP", "practitioner"),
     ("bo.board", "PARTNERSHIP", "board"),
+    ("lia.lead", "POLICE", "lead"),
+    ("rey.reviewer", "PARTNERSHIP", "reviewer"),
 )
 NEEDS = [
     {"agency": "POLICE", "record_id": "N1", "person_id": "V1", "need": "INTERPRETER",
@@ -224,3 +226,41 @@ def test_the_page_shows_how_appointments_went(
     assert ">1</td>" in section and ">2</td>" in section  # attended once, missed twice
     assert "1 Mar 2025 to 1 Apr 2025" in section
     assert "20 Apr 2025: Letter to mother: discharged from the asthma clinic" in section
+
+
+def test_a_lead_sees_the_needs_past_their_review_at_home(
+    site: tuple[Store, dict[str, Any]],
+) -> None:
+    store, clients = site
+    body = clients["lia.lead"].get("/").content.decode()
+    section = body[body.index('id="needs-review"') :]
+    assert "Needs past their review at Police" in section
+    assert 'href="/people/WS-V"' in section and "Needs an interpreter" in section
+    assert "10 Jul 2025" in section  # the mother's interpreter, due for review then
+    assert "Trusted adult" not in section  # the child's is due in 2099
+    logged = store.query("SELECT detail FROM ws_audit WHERE actor = 'lia.lead' AND target = '/'")
+    assert logged and "WS-V" in str(logged[-1][0])
+    assert 'id="needs-review"' not in clients["pat.police"].get("/").content.decode()
+
+
+def test_a_reviewer_sees_their_cases_at_home(site: tuple[Store, dict[str, Any]]) -> None:
+    from django.contrib.auth.models import User
+
+    from wholestory.web.accounts.users import grant_review
+
+    store, clients = site
+    reviewer = User.objects.get(username="rey.reviewer")
+    assert "No case is granted to you now" in clients["rey.reviewer"].get("/").content.decode()
+    grant_review(reviewer, "WS-C", 30, "ada.admin", "Rapid review of Kit's case")
+    grant_review(reviewer, "WS-V", 3, "ada.admin", "His mother's part", waiting=True)
+    body = clients["rey.reviewer"].get("/").content.decode()
+    cases = body[body.index('id="cases"') :]
+    assert "You see the cases granted to you" in body
+    mother, kit = cases.index("WS-V"), cases.index("WS-C")
+    assert mother < kit  # the grant ending soonest first
+    assert 'href="/people/WS-C">Kit Testcase</a>' in cases
+    assert "Rapid review of Kit&#x27;s case" in cases and "Waiting for approval" in cases
+    logged = store.query(
+        "SELECT detail FROM ws_audit WHERE actor = 'rey.reviewer' AND target = '/'"
+    )
+    assert "WS-C" in str(logged[-1][0]) and "WS-V" in str(logged[-1][0])

@@ -17,6 +17,7 @@ from typing import Any
 
 from wholestory.engagement import words
 from wholestory.records.confidential import hide_in_text
+from wholestory.records.keys import source_key_sql
 from wholestory.store.confidential import every_place
 from wholestory.store.connection import Store
 from wholestory.store.needs import NEEDS_TABLE
@@ -124,3 +125,25 @@ def _need(row: tuple[Any, ...], places: re.Pattern[str] | None) -> Need:
         recorded_on=str(values[5]), review_on=values[6], practitioner=values[7] or "",
         recorded_in_app=bool(row[8]), recorded_by=values[9] or "",
     )  # fmt: skip
+
+
+def past_review(
+    store: Store, agency: str, today: dt.date, offset: int = 0, limit: int = 25
+) -> tuple[list[tuple[str, Need]], int]:
+    """The needs ``agency`` recorded whose review day has gone by, the longest overdue first,
+    each with its person's WholeStory id (or ``AGENCY:ID`` before linking); and how many."""
+    late = "n.agency = ? AND n.review_on IS NOT NULL AND n.review_on < ?"
+    whose = (
+        "CASE WHEN n.recorded_in_app = ? THEN n.person_id ELSE "
+        f"COALESCE(s.ws_person_id, {source_key_sql('n.agency', 'n.person_id')}) END"
+    )
+    rows = store.query(
+        f"SELECT {whose}, {_COLUMNS} FROM {NEEDS_TABLE} n LEFT JOIN ws_source_person s "
+        f"ON s.agency = n.agency AND s.person_id = n.person_id AND n.recorded_in_app = ? "
+        f"WHERE {late} ORDER BY n.review_on, n.record_id LIMIT {int(limit)} OFFSET {int(offset)}",
+        [True, False, agency, today.isoformat()],
+    )
+    total = store.scalar(f"SELECT COUNT(*) FROM {NEEDS_TABLE} n WHERE {late}",
+                         [agency, today.isoformat()])  # fmt: skip
+    places = every_place(store)
+    return [(str(row[0]), _need(row[1:], places)) for row in rows], int(total or 0)

@@ -17,6 +17,7 @@ from wholestory.web.pages import (
     views_encompass,
     views_figures,
     views_flags,
+    views_home,
     views_marac,
     views_marac_meetings,
     views_needs,
@@ -32,6 +33,7 @@ from wholestory.web.pages import (
 )
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    *views_home.urls,
     *views_account.urls,
     # A person's pages: /people/AGENCY/ID (views_by_agency) would match every two-part
     # person path, so it comes after them all.

@@ -18,8 +18,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wholestory import audit
-from wholestory.access import CAPABILITIES, ROLES, may
-from wholestory.web.pages.guard import audited, unavailable, viewer_of
+from wholestory.web.pages.guard import audited, unavailable
 from wholestory.web.pages.limits import over_limit
 
 
@@ -105,21 +104,12 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/two_factor.html", {"form": form, "error": error})
 
 
-@login_required
-def home_view(request: HttpRequest) -> HttpResponse:
-    """What this user can do, in their role's words."""
-    viewer = viewer_of(request)
-    can = {name: may(viewer, name).allowed for name in CAPABILITIES}
-    return render(request, "pages/home.html", {"can": can, "role": ROLES.get(viewer.role, "")})
-
-
 def health_view(request: HttpRequest) -> JsonResponse:
     """For the load balancer: the app is up (no data, no session)."""
     return JsonResponse({"status": "ok"})
 
 
 urls: list[URLPattern] = [
-    path("", home_view, name="home"),
     path("login", login_view, name="login"),
     path("logout", logout_view, name="logout"),
     path("two-factor", two_factor_view, name="two-factor"),

@@ -20,6 +20,7 @@ import pytest
 from chronology_factory import CHILD, MOTHER, make_chronology
 from wholestory.chronology.model import Chronology
 from wholestory.chronology.render import output, to_html
+from wholestory.engagement.analysis import contacts_of_json
 from wholestory.engagement.family import THIS_PERSON, Member, engagement_of
 from wholestory.engagement.needs import Need
 
@@ -94,8 +95,8 @@ def test_a_chronology_without_needs_has_no_section() -> None:
 
 def test_the_report_has_the_engagement_section(chronology: Chronology) -> None:
     members = [Member(chronology.person.id, CHILD, THIS_PERSON, ())]
-    section = engagement_of(chronology.person.id, [e.as_dict() for e in chronology.entries],
-                            members)  # fmt: skip
+    contacts = contacts_of_json([e.as_dict() for e in chronology.entries])
+    section = engagement_of(chronology.person.id, contacts, members)
     assert section["by_agency"], "the factory child has appointments"
     given = dataclasses.replace(chronology, summary={**chronology.summary, "engagement": section})
     html = to_html(given)

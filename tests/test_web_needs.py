@@ -10,6 +10,7 @@ child sees none of it.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +26,7 @@ from wholestory.identity import refresh_sources
 from wholestory.ingest import ingest_paths
 from wholestory.records.template import NEEDS_COLUMNS
 from wholestory.store import Store
+from wholestory.store.needs import record_need
 
 USERS = (
     ("pat.police", "POLICE", "practitioner"),
@@ -232,12 +234,22 @@ def test_a_lead_sees_the_needs_past_their_review_at_home(
     site: tuple[Store, dict[str, Any]],
 ) -> None:
     store, clients = site
+    # A need the police recorded here of someone only the GP holds (as after breaking glass).
+    store.execute(
+        "INSERT INTO ws_source_person (key, agency, person_id, names, details_hash, "
+        "ws_person_id, given_name, family_name) "
+        "VALUES ('GP:Z1', 'GP', 'Z1', '{}', '', 'WS-Z', 'Zed', 'Hidden')"
+    )
+    record_need(store, agency="POLICE", person="WS-Z", need="BSL", detail="",
+                review_on=dt.date(2025, 1, 1), recorded_by="pat.police",
+                today=dt.date(2024, 6, 1), now="2024-06-01 10:00:00+00:00")  # fmt: skip
     body = clients["lia.lead"].get("/").content.decode()
     section = body[body.index('id="needs-review"') :]
     assert "Needs past their review at Police" in section
     assert 'href="/people/WS-V"' in section and "Needs an interpreter" in section
     assert "10 Jul 2025" in section  # the mother's interpreter, due for review then
     assert "Trusted adult" not in section  # the child's is due in 2099
+    assert "WS-Z" not in section and "Zed Hidden" not in section  # not theirs to see
     logged = store.query("SELECT detail FROM ws_audit WHERE actor = 'lia.lead' AND target = '/'")
     assert logged and "WS-V" in str(logged[-1][0])
     assert 'id="needs-review"' not in clients["pat.police"].get("/").content.decode()

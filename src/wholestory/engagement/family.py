@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from wholestory.chronology.model import Chronology
-from wholestory.engagement.analysis import contacts_of_json, engagement
+from wholestory.engagement.analysis import Contact, contacts_of_json, engagement
 from wholestory.engagement.needs import Need, needs_of_people
 from wholestory.store.connection import Store
 
@@ -67,8 +67,8 @@ def with_engagement(store: Store, chronology: Chronology, today: dt.date) -> Chr
     names = chronology.person.names
     members = family_needs(store, chronology.person.id, names[0] if names else "",
                            chronology.household)  # fmt: skip
-    section = engagement_of(chronology.person.id, [e.as_dict() for e in chronology.entries],
-                            members)  # fmt: skip
+    contacts = contacts_of_json([e.as_dict() for e in chronology.entries])
+    section = engagement_of(chronology.person.id, contacts, members)
     return replace(
         chronology,
         needs=[m.as_dict(today) for m in members],
@@ -81,7 +81,7 @@ def engagement_json(store: Store, data: Mapping[str, Any], today: dt.date) -> di
     person = data.get("person", {})
     who, names = str(person.get("id", "")), person.get("names") or [""]
     members = family_needs(store, who, names[0], data.get("household", []))
-    section = engagement_of(who, data.get("entries", []), members)
+    section = engagement_of(who, contacts_of_json(data.get("entries", [])), members)
     return {
         **data,
         "needs": [m.as_dict(today) for m in members],
@@ -90,8 +90,9 @@ def engagement_json(store: Store, data: Mapping[str, Any], today: dt.date) -> di
 
 
 def engagement_of(
-    person: str, entries: Sequence[Mapping[str, Any]], members: Sequence[Member]
+    person: str, contacts: Sequence[Contact], members: Sequence[Member]
 ) -> dict[str, Any]:
-    """The engagement section from the entries' JSON and the person's own needs."""
+    """The engagement section from the person's contacts (``analysis.contacts_of_json``,
+    which a page keeps per build) and their own needs."""
     own = next((m.needs for m in members if m.person == person), ())
-    return engagement(contacts_of_json(entries), own).as_dict()
+    return engagement(contacts, own).as_dict()

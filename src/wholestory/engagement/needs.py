@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from wholestory.chronology.model import long_date
 from wholestory.engagement import words
 from wholestory.records.confidential import hide_in_text
 from wholestory.records.keys import source_key_sql
@@ -59,7 +60,7 @@ class Need:
         """When it is due for review, in words, saying so when that day has gone by."""
         if self.review_on is None:
             return words.NO_REVIEW_DATE
-        day = dt.date.fromisoformat(self.review_on).strftime("%-d %B %Y")
+        day = long_date(dt.date.fromisoformat(self.review_on))
         return (words.PAST_REVIEW if self.past_review(today) else words.REVIEW_DUE).format(day=day)
 
     def as_dict(self, today: dt.date) -> dict[str, Any]:

@@ -18,16 +18,16 @@ from wholestory.chronology.vocabulary import agency_name
 from wholestory.engagement.family import engagement_of, family_needs
 from wholestory.engagement.needs import Need
 from wholestory.store.connection import Store
-from wholestory.web.pages.stories import person_url
+from wholestory.web.pages.stories import Loaded, person_url
 
 
 def family_and_engagement(
-    store: Store, viewer: Viewer, person: str, name: str, data: dict[str, Any]
+    store: Store, viewer: Viewer, person: str, name: str, loaded: Loaded
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Each member of the family with a need recorded, the person viewed first (a need the
     viewer's agency recorded here has a link to change it); and the engagement section."""
     today = dt.date.today()
-    members = family_needs(store, person, name, data.get("household", []))
+    members = family_needs(store, person, name, loaded.data.get("household", []))
     family = [
         {
             "name": m.name or "Name not recorded",
@@ -37,7 +37,7 @@ def family_and_engagement(
         }
         for m in members
     ]
-    section = engagement_of(person, data.get("entries", []), members)
+    section = engagement_of(person, loaded.contacts(), members)
     return family, {"tables": engagement_tables(section)} if section["by_agency"] else {}
 
 

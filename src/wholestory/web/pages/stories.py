@@ -34,6 +34,7 @@ from wholestory.chronology.timeline import (
     timeline_svg,
 )
 from wholestory.chronology.vocabulary import agency_name
+from wholestory.engagement.analysis import Contact, contacts_of_json
 from wholestory.sharing import partnership_agreement
 from wholestory.sharing.story import SharedStory, share
 from wholestory.sharing.words import entry_words
@@ -72,6 +73,7 @@ class Loaded:
     #: every viewer of one class allowed to see it, and rendering 100 rows and the picture is
     #: most of a page's cost.
     _stories: OrderedDict[str, str] = field(default_factory=OrderedDict)
+    _contacts: list[Contact] | None = None
 
     def story(self, query: str, render_story: Callable[[], str]) -> str:
         with self._lock:
@@ -92,6 +94,14 @@ class Loaded:
     def sharing_words(self) -> dict[str, str]:
         """How each entry was shared with this viewer class, in words, by entry id."""
         return {e["id"]: entry_words(e["sharing"]) for e in self.data["entries"] if "sharing" in e}
+
+    def contacts(self) -> list[Contact]:
+        """The person's own records as engagement reads them: read from the entries once a
+        build (about 7 ms for 2,000 entries), for the page's engagement section."""
+        with self._lock:
+            if self._contacts is None:
+                self._contacts = contacts_of_json(self.data.get("entries", []))
+            return self._contacts
 
     def timeline(self) -> tuple[str, dict[str, str]]:
         """The timeline SVG fit for the page (no inline style), and its axis for the script."""

@@ -114,7 +114,7 @@ def person_view(request: HttpRequest, person: str, decision: Decision) -> HttpRe
     data = loaded.data
     viewer = viewer_of(request)
     who = who_is(data)
-    family, engagement = family_and_engagement(store, viewer, person, who["name"], data)
+    family, engagement = family_and_engagement(store, viewer, person, who["name"], loaded)
     context = {
         "person": person,
         "person_url": person_url(person),

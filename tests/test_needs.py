@@ -138,7 +138,7 @@ def test_the_cli_shows_a_persons_needs_from_every_agency(store_env: Store, tmp_p
         ("SCHOOL", "TRUSTED_ADULT", True),
     }
     unknown = runner.invoke(app, ["needs", "CSC", "NOBODY"])
-    assert unknown.exit_code != 0 and "No person CSC:NOBODY in the store" in unknown.output
+    assert unknown.exit_code != 0 and "CSC has no person NOBODY in the store" in unknown.output
 
 
 def test_a_confidential_place_named_in_a_need_is_hidden(store: Store, tmp_path: Path) -> None:

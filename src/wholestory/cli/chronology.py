@@ -18,7 +18,6 @@ from rich.table import Table
 from wholestory.access import ROLES
 from wholestory.chronology.indicators import INDICATORS
 from wholestory.chronology.model import Chronology
-from wholestory.chronology.person_ids import asked_for
 from wholestory.chronology.stored import (
     BuildSummary,
     FlagsSettingError,
@@ -35,11 +34,10 @@ from wholestory.cli.naming import (
     AnonymiseOption,
     AsOfOption,
     PersonIdArgument,
-    person_asked,
+    person_or_fail,
 )
 from wholestory.engagement.family import with_engagement
 from wholestory.exporting import write_bytes
-from wholestory.store import Store
 from wholestory.words import count_words as plural
 
 console = Console(highlight=False)
@@ -57,19 +55,6 @@ def indicator_settings() -> IndicatorThresholds:
         return IndicatorThresholds.load()
     except (OSError, ValueError, TypeError) as error:
         fail(f"Indicator settings could not be read: {error}")
-
-
-def _person(store: Store, agency: str, person_id: str | None) -> str:
-    """The WholeStory id (or unlinked agency key) the arguments name, or a clear error."""
-    found = person_asked(store, "chronology", agency, person_id)
-    if found is None:
-        agency_code, asked = asked_for(agency, person_id)  # AGENCY:PERSON_ID, as `flags` lists
-        fail(
-            f"{agency_code.upper()} has no person {asked} in the store."
-            if agency_code
-            else f"No person {asked.upper()} in the store."
-        )
-    return found
 
 
 def _check_out(out: Path, force: bool, example: str) -> None:
@@ -118,7 +103,9 @@ def chronology_command(
     viewer = _reader(reader) if reader else None
     thresholds, day = indicator_settings(), day_option(as_of, "--as-of")
     with ready_store() as store:
-        chronology = chronology_of(store, _person(store, agency, person_id), day, thresholds)
+        chronology = chronology_of(
+            store, person_or_fail(store, "chronology", agency, person_id), day, thresholds
+        )
         chronology = with_engagement(store, chronology, dt.date.today())
     from wholestory.chronology.render import output
 
@@ -299,7 +286,9 @@ def review_pack_command(
     viewer = _reader(reader)
     thresholds, day = indicator_settings(), day_option(as_of, "--as-of")
     with ready_store() as store:
-        chronology = chronology_of(store, _person(store, agency, person_id), day, thresholds)
+        chronology = chronology_of(
+            store, person_or_fail(store, "chronology", agency, person_id), day, thresholds
+        )
         chronology = with_engagement(store, chronology, dt.date.today())
         files = write_pack(store, chronology, out, anonymise=anonymise, reader=viewer)
     console.print(f"Wrote the review pack for {chronology.person.id} to {out}:")

@@ -47,3 +47,16 @@ def person_asked(store: Store, command: str, agency: str, person_id: str | None)
                 f"or a WholeStory id ({ID_PREFIX}...)."
             )
     return person_named(store, agency_code, asked)
+
+
+def person_or_fail(store: Store, command: str, agency: str, person_id: str | None) -> str:
+    """The WholeStory id (or unlinked agency key) the arguments name, or a clear error."""
+    found = person_asked(store, command, agency, person_id)
+    if found is None:
+        agency_code, asked = asked_for(agency, person_id)  # AGENCY:PERSON_ID, as `flags` lists
+        fail(
+            f"{agency_code.upper()} has no person {asked} in the store."
+            if agency_code
+            else f"No person {asked.upper()} in the store."
+        )
+    return found

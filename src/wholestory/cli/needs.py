@@ -1,8 +1,8 @@
-"""``wholestory needs AGENCY PERSON_ID``: how to work with this person, from every agency.
+"""``wholestory needs AGENCY PERSON_ID`` (or a WholeStory id): how to work with this person.
 
-The agency's id is followed to the WholeStory person it was linked to, so the needs
-every agency recorded of them are shown, newest first; before linking, the agency's
-own. A need past its review day says so.
+The person is named as every command names one (``cli/naming.py``). A linked person's
+needs are every agency's, newest first; before linking, the agency's own. A need past
+its review day says so.
 """
 
 from __future__ import annotations
@@ -14,38 +14,36 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from wholestory.cli.errors import fail
+from wholestory.chronology.person_ids import asked_for
+from wholestory.cli.naming import AgencyArgument, PersonIdArgument, person_or_fail
 from wholestory.cli.store import ready_store
 from wholestory.engagement import words
 from wholestory.engagement.needs import Need, needs_of_person, needs_of_source
-from wholestory.identity.people import person_for_source
-from wholestory.records.keys import source_key
+from wholestory.identity import ID_PREFIX
+from wholestory.records.keys import source_key, split_key
 
 console = Console(highlight=False, soft_wrap=True)
 
 
 def needs_command(
-    agency: Annotated[str, typer.Argument(help="The agency's code, e.g. CSC.")],
-    person_id: Annotated[str, typer.Argument(help="The agency's own id for the person.")],
+    agency: AgencyArgument,
+    person_id: PersonIdArgument = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead.")] = False,
 ) -> None:
     """A person's communication, information and engagement needs, as every agency recorded them."""
-    agency = agency.strip().upper()
     today = dt.date.today()
     with ready_store() as store:
-        known = store.scalar(
-            "SELECT COUNT(*) FROM ws_source_person WHERE key = ?", [source_key(agency, person_id)]
-        )
-        person = person_for_source(store, agency, person_id)
+        person = person_or_fail(store, "needs", agency, person_id)
+        linked = person.startswith(ID_PREFIX)
         found = (
-            needs_of_person(store, person) if person else needs_of_source(store, agency, person_id)
+            needs_of_person(store, person) if linked else needs_of_source(store, *split_key(person))
         )
-    if not known and not found:
-        fail(f"No person {source_key(agency, person_id)} in the store.")
     if as_json:
         print(json.dumps({"person": person, "needs": [n.as_dict(today) for n in found]}, indent=2))
         return
-    who = f"{source_key(agency, person_id)}" + (f" ({person})" if person else "")
+    agency_code, asked = asked_for(agency, person_id)
+    named = source_key(agency_code.upper(), asked) if agency_code else person
+    who = f"{named} ({person})" if named != person else named
     console.print(f"{words.HEADING}: {who}", style="bold", markup=False)
     if not found:
         console.print(words.NONE_RECORDED)

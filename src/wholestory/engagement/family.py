@@ -76,12 +76,20 @@ def with_engagement(store: Store, chronology: Chronology, today: dt.date) -> Chr
     )
 
 
-def engagement_json(store: Store, data: Mapping[str, Any], today: dt.date) -> dict[str, Any]:
-    """The same for a chronology already in its JSON form (the API's answer)."""
+def engagement_json(
+    store: Store,
+    data: Mapping[str, Any],
+    today: dt.date,
+    contacts: Sequence[Contact] | None = None,
+) -> dict[str, Any]:
+    """The same for a chronology already in its JSON form (the API's answer); ``contacts``
+    when the caller keeps them (``contacts_of_json`` of its entries)."""
     person = data.get("person", {})
     who, names = str(person.get("id", "")), person.get("names") or [""]
     members = family_needs(store, who, names[0], data.get("household", []))
-    section = engagement_of(who, contacts_of_json(data.get("entries", [])), members)
+    if contacts is None:
+        contacts = contacts_of_json(data.get("entries", []))
+    section = engagement_of(who, contacts, members)
     return {
         **data,
         "needs": [m.as_dict(today) for m in members],

@@ -261,7 +261,8 @@ def _chronology(request: HttpRequest, find: Any, asked: str) -> Status[Any]:
     except audit.AuditUnavailable:
         return Status(503, {"detail": UNAVAILABLE})
     # How to work with this family, as it stands now (never kept with the chronology).
-    return Status(200, engagement_json(store, loaded.data, timezone.localdate()))
+    answer = engagement_json(store, loaded.data, timezone.localdate(), loaded.contacts())
+    return Status(200, answer)
 
 
 #: How many people a missing id's stand-in is drawn from (the first, by WholeStory id).

@@ -460,8 +460,9 @@ class FlagRecord(models.Model):
         ]
 
 
-# The audit log's, the domestic abuse and the engagement tables live in their own modules;
+# The alert, audit log, domestic abuse and engagement tables live in their own modules;
 # imported here so Django finds them.
+from wholestory.web.schema.alerts import AlertRecipient, AlertRecord, FlagRaised  # noqa: E402
 from wholestory.web.schema.audit import AuditEntry, AuditHead  # noqa: E402
 from wholestory.web.schema.domestic_abuse import (  # noqa: E402
     DashChecklist,
@@ -478,10 +479,13 @@ from wholestory.web.schema.domestic_abuse import (  # noqa: E402
 from wholestory.web.schema.engagement import NeedRecord  # noqa: E402
 
 __all__ = [
+    "AlertRecipient",
+    "AlertRecord",
     "AuditEntry",
     "AuditHead",
     "DashChecklist",
     "EncompassNotice",
+    "FlagRaised",
     "MaracAction",
     "MaracCase",
     "MaracCasePerson",

@@ -71,6 +71,9 @@ TABLES = (
     "ws_marac_list",
     "ws_change",
     "ws_need",
+    "ws_alert_recipient",
+    "ws_alert",
+    "ws_flag_raised",
 )
 
 

@@ -23,6 +23,7 @@ import polars as pl
 from wholestory.access import VISIBLE_TO_AGENCY
 from wholestory.chronology import build
 from wholestory.chronology.display import age_on, as_day, parse_iso
+from wholestory.chronology.flag_history import flags_now, keep_raised
 from wholestory.chronology.indicators import SEVERITY_ORDER
 from wholestory.chronology.material import Everyone, Material, load_material
 from wholestory.chronology.model import (
@@ -128,6 +129,8 @@ def build_all(
     built_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     totals = {"children": 0, "entries": 0, "flags": 0, "flagged": 0, "grown_up": 0}
     with store.transaction():
+        first = stored_count(store) == 0  # a store's first build raises nothing new
+        before = flags_now(store)
         store.execute("DELETE FROM ws_flag")
         store.execute("DELETE FROM ws_chronology")
         for start in range(0, len(persons), CHUNK):
@@ -135,6 +138,8 @@ def build_all(
             _write(store, chunk, day, t, built_at, totals)
             if progress:
                 progress(min(start + CHUNK, len(persons)), len(persons))
+        if not first:
+            keep_raised(store, before, None, built_at)
     return BuildSummary(
         people=len(persons),
         children=totals["children"],
@@ -161,10 +166,12 @@ def rebuild_people(
     built_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     totals = {"children": 0, "entries": 0, "flags": 0, "flagged": 0, "grown_up": 0}
     with store.transaction():
+        before = flags_now(store, persons)
         condition, params = store.keys_in("ws_person_id", list(persons))
         store.execute(f"DELETE FROM ws_flag WHERE {condition}", params)
         store.execute(f"DELETE FROM ws_chronology WHERE {condition}", params)
         _write(store, [load_material(store, p) for p in persons], day, t, built_at, totals)
+        keep_raised(store, before, persons, built_at)
     return len(persons)
 
 

@@ -333,6 +333,9 @@ CAPABILITIES: Final[dict[str, tuple[str, frozenset[str]]]] = {
     # for their own school's pupils (the view filters by the team on their account).
     "encompass": ("send Operation Encompass notices", frozenset({ENCOMPASS})),
     "encompass_school": ("receive Operation Encompass notices", frozenset({DSL})),
+    # Alerts bring a child's history to the people who work with the child (issue 14): an
+    # alert goes to a casework user who may see the child, and is read by them alone.
+    "alerts": ("read alerts about the children they work with", CASEWORK),
 }
 
 
@@ -385,6 +388,15 @@ def may_complete_marac_action(viewer: Viewer, agency: str) -> Decision:
         "Only the agency that owns an action, or the Marac coordinator or chair, may record "
         "it done."
     )
+
+
+def may_read_alert(told: bool, sees: Decision) -> Decision:
+    """Whether the viewer may read an alert: it was sent to them, and they may see the child
+    now (access can end after an alert is sent). A refusal reads the same whether or not
+    the alert exists, so an alert's id says nothing to anyone else."""
+    if not told or not sees.allowed:
+        return deny("There is no alert for you with that number.")
+    return allow(f"The alert was sent to you. {sees.reason}", sees.basis)
 
 
 def sees_confidential_address(viewer: Viewer, recorded_by: str) -> bool:

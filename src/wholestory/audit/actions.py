@@ -57,6 +57,8 @@ class Action(StrEnum):
     MARAC_RESEARCH = "marac_research", "Looked at or completed Marac research"
     NEED_RECORDED = "need_recorded", "Recorded an engagement need"
     NEED_CHANGED = "need_changed", "Changed an engagement need"
+    ALERT_SENT = "alert_sent", "Was sent an alert"
+    ALERTS_READ = "alerts_read", "Looked at their alerts"
 
 
 #: What can be recorded, as plain strings (the values stored in the log).

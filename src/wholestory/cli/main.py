@@ -13,6 +13,7 @@ import typer
 
 from wholestory.cli import (
     agencies,
+    alerts,
     chronology,
     crosscheck,
     demo,
@@ -64,6 +65,7 @@ app.add_typer(sharing.sharing_app, name="sharing")
 app.add_typer(marac.marac_app, name="marac")
 app.command("encompass")(encompass.encompass_command)
 app.command("needs")(needs.needs_command)
+app.command("alerts")(alerts.alerts_command)
 
 
 def main() -> None:

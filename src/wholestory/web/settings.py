@@ -190,10 +190,12 @@ LOGGING: dict[str, Any] = {
     "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR"}},
 }
 
-# E-mail (Operation Encompass acknowledgement links). A server names its mail relay with
-# WHOLESTORY_EMAIL_HOST (and _PORT, _USER, _PASSWORD); without one, mail is written to the
-# console, which is enough for the demo and says plainly that no relay is set up. The
-# message carries only a one-time link, never anything about the child.
+# E-mail (Operation Encompass acknowledgement links, alert digests). A server names its mail
+# relay with WHOLESTORY_EMAIL_HOST (and _PORT, _USER, _PASSWORD); without one, mail is written
+# to the console, which is enough for the demo and says plainly that no relay is set up. A
+# message carries only a link and counts, never anything about a child. WHOLESTORY_SITE_URL
+# is where people reach this server, for links in mail sent without a request (after a feed).
+SITE_URL = os.environ.get("WHOLESTORY_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
     if os.environ.get("WHOLESTORY_EMAIL_HOST")

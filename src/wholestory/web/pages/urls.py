@@ -7,6 +7,7 @@ from django.urls import URLPattern, URLResolver
 from wholestory.web.pages import (
     views_access_log,
     views_account,
+    views_alerts,
     views_approvals,
     views_audit,
     views_break_glass,
@@ -60,4 +61,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *views_encompass.urls,
     *views_dash.urls,
     *views_needs.urls,
+    *views_alerts.urls,
 ]

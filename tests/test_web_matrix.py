@@ -189,6 +189,11 @@ EXPECTED: dict[str, Expect] = {
     "encompass/send": roles({ENCOMPASS}, ok=404),  # no notice named: nothing to send
     "encompass/school": roles({DSL}),  # a school's own pupils' notices
     "encompass/ack/<str:token>": everyone(404),  # a one-time link; a wrong one shows nothing
+    # An alert is read only by a casework user it was sent to who may see the child now: each
+    # user was sent one about each of their two people (site, below), and the one about the
+    # person they are not related to is refused like an alert that does not exist.
+    "alerts": roles(CASEWORK),
+    "alerts/<int:alert>": lambda who, related: 200 if related and who.role in CASEWORK else 403,
     "api/v1/": everyone(404),
     "api/v1/^.*$": everyone(404),
 }
@@ -228,6 +233,7 @@ def site(
 
         reviewer = User.objects.get(username="rey.reviewer")
         grant_review(reviewer, seeded.person_known_to("SCHOOL"), 7, "ada.admin", "case review")
+        _send_alerts(seeded)
         clients, tokens = {}, {}
         for username, _, _ in USERS:
             client = Client()
@@ -250,6 +256,25 @@ def _people(seeded: Seeded, who: Who) -> tuple[str, str]:
         )
     )
     return granted, other
+
+
+def _send_alerts(seeded: Seeded) -> None:
+    """An alert about each of every user's two people, as sent to them: the one about the
+    person they are not related to stands for an alert whose access has since ended."""
+    store = seeded.store
+    for n, (username, agency, role) in enumerate(USERS):
+        for m, person in enumerate(_people(seeded, Who(username, agency, role))):
+            store.execute(
+                "INSERT INTO ws_alert (rule, ws_person_id, agency, record, code, raised_at) "
+                "VALUES ('NEW_FLAG', ?, '', '', ?, '2026-12-01 09:00:00+00:00')",
+                [person, f"CODE_{n}_{m}"],
+            )
+            alert = store.scalar("SELECT MAX(id) FROM ws_alert")
+            store.execute(
+                "INSERT INTO ws_alert_recipient (alert_id, username, why, told_at) "
+                "VALUES (?, ?, 'lead', '2026-12-01 09:00:00+00:00')",
+                [alert, username],
+            )
 
 
 #: The Marac meeting, case and action the seeded partnership has (web_support.add_marac_case).
@@ -285,6 +310,13 @@ def _fill(pattern: str, seeded: Seeded, person: str, who: Who) -> str:
         "token": "no-such-link",
         "record_id": "APP-NO-SUCH-NEED",  # a record's route names a real one, below
         **{name: str(store.scalar(f"SELECT MIN(id) FROM {table}")) for name, table in MARAC_IDS},
+        "alert": str(
+            store.scalar(
+                "SELECT a.id FROM ws_alert a JOIN ws_alert_recipient r ON r.alert_id = a.id "
+                "WHERE r.username = ? AND a.ws_person_id = ?",
+                [who.username, person],
+            )
+        ),
     }
     if "records/" in pattern:
         values["agency"], values["record_id"] = str(record_agency), str(record_id)

@@ -14,6 +14,7 @@ from wholestory.chronology.vocabulary import agency_name
 #: menu shows a role exactly the pages its rules allow.
 MENU: tuple[tuple[str, str, str], ...] = (
     ("/search", "Search", "search"),
+    ("/alerts", "Alerts", "alerts"),
     ("/flags", "Flags", "flags_dashboard"),
     ("/upload", "Upload", "upload"),
     ("/uploads", "Uploads", "confirm_upload"),

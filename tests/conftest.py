@@ -71,6 +71,7 @@ TABLES = (
     "ws_marac_list",
     "ws_change",
     "ws_need",
+    "ws_lead_professional",
     "ws_alert_recipient",
     "ws_alert",
     "ws_flag_raised",

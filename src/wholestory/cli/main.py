@@ -20,6 +20,7 @@ from wholestory.cli import (
     encompass,
     identity,
     ingest,
+    leads,
     marac,
     needs,
     serve,
@@ -65,6 +66,7 @@ app.add_typer(sharing.sharing_app, name="sharing")
 app.add_typer(marac.marac_app, name="marac")
 app.command("encompass")(encompass.encompass_command)
 app.command("needs")(needs.needs_command)
+app.command("lead")(leads.lead_command)
 app.command("alerts")(alerts.alerts_command)
 
 

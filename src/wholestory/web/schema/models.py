@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from wholestory.engagement.leads import PLAN_EVENTS
 from wholestory.web.schema.bases import Decision, PersonDetails
 
 
@@ -109,6 +110,13 @@ class Record(PersonDetails):
                 fields=["agency", "event_id"],
                 name="ws_record_agency_event",
                 condition=models.Q(event_id__isnull=False),
+            ),
+            # What arrived since a user's last visit (home pages); plan records (leads.py).
+            models.Index(fields=["created_at"], name="ws_record_created"),
+            models.Index(
+                fields=["agency", "person_id"],
+                name="ws_record_plan",
+                condition=models.Q(event_type__in=PLAN_EVENTS),
             ),
         ]
 
@@ -476,7 +484,7 @@ from wholestory.web.schema.domestic_abuse import (  # noqa: E402
     MaracResearch,
     MaracResearchFact,
 )
-from wholestory.web.schema.engagement import NeedRecord  # noqa: E402
+from wholestory.web.schema.engagement import LeadProfessional, NeedRecord  # noqa: E402
 
 __all__ = [
     "AlertRecipient",
@@ -486,6 +494,7 @@ __all__ = [
     "DashChecklist",
     "EncompassNotice",
     "FlagRaised",
+    "LeadProfessional",
     "MaracAction",
     "MaracCase",
     "MaracCasePerson",

@@ -7,6 +7,7 @@ import itertools
 
 from wholestory.chronology.indicators import INDICATORS
 from wholestory.chronology.model import Entry, Flag, Involved, Source
+from wholestory.chronology.rows import RecordedNeed
 from wholestory.chronology.thresholds import IndicatorThresholds
 from wholestory.chronology.view import View
 
@@ -27,6 +28,7 @@ def entry(
     summary: str = "",
     outcome: str = "",
     involved: tuple[tuple[str, str], ...] = (),
+    action: str = "",
 ) -> Entry:
     """An entry on ``when`` with one record per type (the child's own unless ``own=False``)."""
     n = next(_numbers)
@@ -42,7 +44,7 @@ def entry(
             event_type=t,
             inferred=False,
             summary=summary or t.replace("_", " ").lower(),
-            action="",
+            action=action,
             outcome=outcome,
             practitioner="",
             team="",
@@ -71,10 +73,16 @@ def entry(
     )
 
 
-def flags(entries: list[Entry], born: str = "2012-01-01", **settings: object) -> dict[str, Flag]:
-    """The flags these entries raise for a child born on ``born``, by code."""
+def flags(
+    entries: list[Entry],
+    born: str = "2012-01-01",
+    needs: tuple[RecordedNeed, ...] = (),
+    **settings: object,
+) -> dict[str, Flag]:
+    """The flags these entries raise for a child born on ``born`` (with ``needs`` recorded
+    of the child or of those who took part), by code."""
     t = IndicatorThresholds.from_mapping(dict(settings))
-    view = View(sorted(entries, key=lambda e: e.day), day(born), AS_OF)
+    view = View(sorted(entries, key=lambda e: e.day), day(born), AS_OF, needs)
     found = {}
     for code, ind in INDICATORS.items():
         raised = ind.rule(view, t)

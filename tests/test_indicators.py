@@ -15,6 +15,10 @@ MOTHER, PARTNER = ("WS-M", "VICTIM"), ("WS-P", "SUSPECT")
 
 #: The indicators' specification, in the shared folder beside the checkout.
 SPEC = Path(__file__).parents[2] / "shared" / "spec" / "indicators.md"
+#: Where the product's own words describe every indicator it raises.
+DOCS = Path(__file__).parents[1] / "docs" / "chronology.md"
+#: Codes an issue added after the specification's twelve (each in DOCS).
+LATER = frozenset({"NEEDS_NOT_MET"})  # issue 14
 
 
 def test_every_code_of_the_specification_is_built() -> None:
@@ -26,8 +30,10 @@ def test_every_code_of_the_specification_is_built() -> None:
         )
     text = SPEC.read_text(encoding="utf-8")
     codes = set(INDICATORS)
-    assert {c for c in codes if f"`{c}`" in text} == codes
-    assert len(codes) == 12
+    assert {c for c in codes if f"`{c}`" in text} == codes - LATER
+    assert len(codes - LATER) == 12 and codes >= LATER
+    documented = DOCS.read_text(encoding="utf-8")
+    assert {c for c in codes if f"| `{c}` |" in documented} == codes
 
 
 # DA_ESCALATION and CHILD_DA_VICTIM

@@ -34,7 +34,7 @@ def build(
     if died is not None:
         as_of = min(as_of, died)
     entries, relations = build_entries(material, dob, died)
-    view = View(entries, dob, as_of)
+    view = View(entries, dob, as_of, material.needs)
     child = is_child(material, dob, as_of, thresholds)
     flags = childhood_flags(view, material, thresholds, died)
     household = [

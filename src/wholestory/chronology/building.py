@@ -30,7 +30,7 @@ from typing import Final
 from wholestory.chronology.display import age_on
 from wholestory.chronology.material import Material, Member
 from wholestory.chronology.model import Entry, Involved, Source, Subject
-from wholestory.chronology.rows import Row
+from wholestory.chronology.rows import Row, dates_of_birth
 from wholestory.chronology.vocabulary import (
     AGENCY_PATTERNS,
     HOUSEHOLD_TYPES,
@@ -156,7 +156,7 @@ def build_entries(
     own_events = _events(material.rows, mine, household=False)
     seen = {(e.agency, r.record_id) for e in own_events for r in e.rows}
     theirs = [r for r in material.household_rows if (r.agency, r.record_id) not in seen]
-    born = _dates_of_birth([*material.rows, *material.household_rows])
+    born = dates_of_birth([*material.rows, *material.household_rows])
     household = [
         e
         for e in _events(theirs, mine, household=True)
@@ -173,18 +173,6 @@ def build_entries(
     ]
     entries.sort(key=lambda e: (e.day, e.agency, e.id))
     return entries, relations
-
-
-def _dates_of_birth(rows: Iterable[Row]) -> dict[str, dt.date]:
-    """Each person's full date of birth, as their records first give it."""
-    found: dict[str, dt.date] = {}
-    for r in rows:
-        if r.person not in found and r.date_of_birth and len(r.date_of_birth) == 10:
-            try:
-                found[r.person] = dt.date.fromisoformat(r.date_of_birth)
-            except ValueError:
-                continue
-    return found
 
 
 def _by_age(member: dt.date | None, child: dt.date | None) -> str:

@@ -80,7 +80,9 @@ def childhood_flags(
         return []
     as_of = view.as_of if end is None else min(view.as_of, end - dt.timedelta(days=1))
     childhood = (
-        view if len(kept) == len(view.entries) and as_of == view.as_of else View(kept, dob, as_of)
+        view
+        if len(kept) == len(view.entries) and as_of == view.as_of
+        else View(kept, dob, as_of, view.needs)
     )
     return [aged(f, dob) for f in raise_flags(childhood, t)]
 

@@ -1,5 +1,6 @@
-"""The twelve indicators of ../shared/spec/indicators.md, one pure function each,
-and the table that names them.
+"""The indicators of ../shared/spec/indicators.md, one pure function each, and the table
+that names them: the specification's twelve, and ``NEEDS_NOT_MET`` (issue 14, its rule in
+:mod:`~wholestory.chronology.needs_met`).
 
 Every rule reads a :class:`~wholestory.chronology.view.View` of one child's
 entries and the :class:`~wholestory.chronology.thresholds.IndicatorThresholds`, and
@@ -18,6 +19,7 @@ from typing import Final
 from wholestory.chronology.checklists import JUDGEMENT_WORDS
 from wholestory.chronology.display import event_label
 from wholestory.chronology.model import Entry, Flag
+from wholestory.chronology.needs_met import needs_not_met as _needs_not_met
 from wholestory.chronology.rule_helpers import (
     DNA_WORDS,
     Indicator,
@@ -373,6 +375,10 @@ def closed_then_escalated(v: View, t: IndicatorThresholds) -> Flag | None:
     return None
 
 
+def needs_not_met(v: View, t: IndicatorThresholds) -> Flag | None:
+    return _needs_not_met(INDICATORS["NEEDS_NOT_MET"], v, t)
+
+
 def _closure_words(event_type: str, agency: str) -> str:
     return {
         "CASE_CLOSED": f"Case closed by {agency_name(agency)}",
@@ -453,6 +459,12 @@ INDICATORS: Final[dict[str, Indicator]] = {
             "Closed, then escalated",
             "Drift and premature closure findings in reviews",
             closed_then_escalated,
+        ),
+        Indicator(
+            "NEEDS_NOT_MET",
+            "A recorded need not shown as met",
+            "NHS Accessible Information Standard (DAPB1605): meet the need at every contact",
+            needs_not_met,
         ),
     )
 }

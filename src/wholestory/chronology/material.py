@@ -15,25 +15,31 @@ A person's material holds:
 * their household members, with what each is to them and when;
 * those members' records of the kinds that touch a child (domestic abuse, a
   parent's mental illness, substance misuse or imprisonment, moves,
-  evictions, new partners), with the other rows of those events.
+  evictions, new partners), with the other rows of those events;
+* the communication and engagement needs agencies recorded of the person and of
+  everyone with a row in their events (a mother at her baby's health visit), which
+  the ``NEEDS_NOT_MET`` indicator reads against the contacts that followed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from wholestory.chronology.checklists import Checklists
 from wholestory.chronology.display import parse_iso, period_end
-from wholestory.chronology.rows import Row
+from wholestory.chronology.rows import RecordedNeed, Row, dates_of_birth
 from wholestory.chronology.vocabulary import HOUSEHOLD_TYPES
 from wholestory.identity import INVERSE
 from wholestory.identity.household_reading import links_from, people_of
 from wholestory.records.keys import key_agency, source_key, split_key
 from wholestory.store.connection import Store
+
+if TYPE_CHECKING:
+    from wholestory.engagement.needs import Need
 
 #: ``ws_record`` columns in :class:`Row` order (``person`` is added after reading).
 _COLUMNS: Final = (
@@ -71,6 +77,8 @@ class Material:
     rows: list[Row]  # own records and the other rows of their events
     household_rows: list[Row]  # members' records that touch a child, and their events' rows
     members: dict[str, Member] = field(default_factory=dict)
+    #: Needs of the person and of everyone with a row in ``rows``, oldest recorded first.
+    needs: list[RecordedNeed] = field(default_factory=list)
 
 
 def _row(values: Sequence[Any], person: str) -> Row:
@@ -142,9 +150,37 @@ def load_material(store: Store, person: str) -> Material:
     household_rows = _with_event_rows(store, theirs)
     victims = [*keys, person, *_keys_and_ids(member_keys)]
     checklists = Checklists.about(store, victims, [*rows, *household_rows])
-    rows = checklists.apply(rows, [*keys, person], lambda _: person)
+    rows = _named(store, checklists.apply(rows, [*keys, person], lambda _: person))
     household_rows = checklists.apply(household_rows, _keys_and_ids(member_keys), lambda v: v)
-    return Material(person, keys, _named(store, rows), _named(store, household_rows), members)
+    # engagement.needs imports chronology.model: imported here, not at the top, so that
+    # importing either package first works.
+    from wholestory.engagement.needs import needs_of_people
+
+    found = needs_of_people(store, [person, *{r.person for r in rows}])
+    needs = story_needs(person, rows, found)
+    return Material(person, keys, rows, _named(store, household_rows), members, needs)
+
+
+def story_needs(
+    person: str, rows: Sequence[Row], found: Mapping[str, Sequence[Need]]
+) -> list[RecordedNeed]:
+    """The needs ``found`` (by WholeStory id) of ``person`` and of everyone in ``rows``."""
+    born = dates_of_birth(rows)
+    needs = [
+        RecordedNeed(
+            person=who,
+            own=who == person,
+            need=n.need,
+            detail=n.detail,
+            agency=n.agency,
+            record_id=n.record_id,
+            recorded_on=dt.date.fromisoformat(n.recorded_on),
+            born=born.get(who),
+        )
+        for who in dict.fromkeys([person, *(r.person for r in rows)])
+        for n in found.get(who, ())
+    ]
+    return sorted(needs, key=lambda n: (n.recorded_on, n.agency, n.record_id, n.person))
 
 
 def _keys_and_ids(keys: dict[str, list[str]]) -> list[str]:
@@ -317,6 +353,9 @@ class Everyone:
             self.links[b].append((a, first, last))
         self.people = people
         self.checklists = Checklists.everything(store)
+        from wholestory.engagement.needs import every_need  # see load_material
+
+        self.needs = every_need(store)
         self.words: dict[tuple[str, str], set[str]] = defaultdict(set)
         for agency, one, other, word in store.query(
             "SELECT agency, person_id, related_person_id, relationship FROM ws_relationship"
@@ -366,7 +405,8 @@ class Everyone:
             [x for m in members for x in (m, *self.keys_by_person.get(m, []))],
             lambda v: self.people.get(v, v),
         )
-        return Material(person, keys, rows, household, members)
+        needs = story_needs(person, rows, self.needs)
+        return Material(person, keys, rows, household, members, needs)
 
     def _with_events(self, rows: list[Row]) -> list[Row]:
         seen = {(r.agency, r.record_id) for r in rows}

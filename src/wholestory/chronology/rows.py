@@ -1,4 +1,5 @@
-"""One agency record as a chronology reads it: the row, with the WholeStory person it is about.
+"""One agency record as a chronology reads it: the row, with the WholeStory person it is about;
+and a need an agency recorded of someone in the story.
 
 Read from the store by :mod:`wholestory.chronology.material`; a Dash checklist no
 record stands for becomes a row too (:mod:`wholestory.chronology.checklists`).
@@ -7,6 +8,8 @@ record stands for becomes a row too (:mod:`wholestory.chronology.checklists`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import NamedTuple
 
 
@@ -52,3 +55,35 @@ class Row(NamedTuple):
     @property
     def name(self) -> str:
         return f"{self.given_name} {self.family_name}".strip()
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedNeed:
+    """A communication or engagement need an agency recorded of someone in the story.
+
+    A chronology reads the needs of its person and of everyone who took part in their
+    events (a mother at her baby's health visit), because the ``NEEDS_NOT_MET`` indicator
+    asks whether the contacts that followed met them. ``born`` is the person's date of birth
+    as their records give it, so a child's need is told apart from a parent's.
+    """
+
+    person: str  # WholeStory id, or AGENCY:PERSON_ID while unlinked
+    own: bool  # the chronology's own person's need
+    need: str  # the template's code: INTERPRETER, BSL, EASY_READ...
+    detail: str  # the language of an interpreter, and so on (a confidential place hidden)
+    agency: str
+    record_id: str
+    recorded_on: dt.date
+    born: dt.date | None
+
+
+def dates_of_birth(rows: Iterable[Row]) -> dict[str, dt.date]:
+    """Each person's full date of birth, as their records first give it."""
+    found: dict[str, dt.date] = {}
+    for r in rows:
+        if r.person not in found and r.date_of_birth and len(r.date_of_birth) == 10:
+            try:
+                found[r.person] = dt.date.fromisoformat(r.date_of_birth)
+            except ValueError:
+                continue
+    return found

@@ -44,6 +44,9 @@ class IndicatorThresholds:
     unconnected_agencies: int = 3
     marac_open_days: int = 365
     closed_escalation_days: int = 183
+    needs_unmet_contacts: int = 2
+    needs_window_days: int = 365
+    carers_needs_count: bool = True
     child_age_limit: int = 18
     health_agencies: tuple[str, ...] = (
         "GP", "HEALTH_VISITING", "SCHOOL_NURSING", "ED", "CAMHS", "ADULT_MH", "MIDWIFERY",

@@ -24,6 +24,7 @@ from typing import Any, Final
 
 from wholestory.chronology.display import age_on
 from wholestory.chronology.model import Entry
+from wholestory.chronology.rows import RecordedNeed
 from wholestory.chronology.thresholds import IndicatorThresholds
 
 # What the rules count
@@ -110,11 +111,17 @@ class View:
     """One child's entries, with the questions every rule asks of them."""
 
     def __init__(
-        self, entries: Sequence[Entry], date_of_birth: dt.date | None, as_of: dt.date
+        self,
+        entries: Sequence[Entry],
+        date_of_birth: dt.date | None,
+        as_of: dt.date,
+        needs: Sequence[RecordedNeed] = (),
     ) -> None:
         self.entries = list(entries)
         self.date_of_birth = date_of_birth
         self.as_of = as_of
+        #: Needs recorded of the child and of those who took part in their events.
+        self.needs = tuple(needs)
         # The child's own records by type, with the position of their entry: rules ask
         # "which entries hold an own record of these types" dozens of times.
         self._own: dict[str, list[tuple[int, str]]] = {}

@@ -89,14 +89,31 @@ def needs_of_people(store: Store, people: Sequence[str]) -> dict[str, list[Need]
     asked = sorted(set(people))
     through, by_source = store.keys_in("s.ws_person_id", asked)
     directly, by_id = store.keys_in("n.person_id", asked)
+    return _needs_by_person(store, (through, by_source), (directly, by_id))
+
+
+def every_need(store: Store) -> dict[str, list[Need]]:
+    """Every linked person's needs, as :func:`needs_of_people` gives each, read at once.
+
+    The nightly build of every chronology reads them so (the ``NEEDS_NOT_MET`` indicator
+    reads the needs of everyone in a person's story); a page reads one person's.
+    """
+    return _needs_by_person(store, ("s.ws_person_id IS NOT NULL", []), ("1 = 1", []))
+
+
+def _needs_by_person(
+    store: Store, through: tuple[str, list[Any]], directly: tuple[str, list[Any]]
+) -> dict[str, list[Need]]:
+    """Needs by WholeStory id, newest first, where ``through`` picks the linked people whose
+    agencies' needs are read and ``directly`` the people whose needs the app recorded."""
     rows = store.query(
         # An agency's file names its own id for the person; the app names the WholeStory id.
         f"SELECT s.ws_person_id, {_COLUMNS} FROM {NEEDS_TABLE} n JOIN ws_source_person s "
         f"ON s.agency = n.agency AND s.person_id = n.person_id "
-        f"WHERE {through} AND n.recorded_in_app = ? "
+        f"WHERE {through[0]} AND n.recorded_in_app = ? "
         f"UNION ALL SELECT n.person_id, {_COLUMNS} FROM {NEEDS_TABLE} n "
-        f"WHERE {directly} AND n.recorded_in_app = ?",
-        [*by_source, False, *by_id, True],
+        f"WHERE {directly[0]} AND n.recorded_in_app = ?",
+        [*through[1], False, *directly[1], True],
     )
     rows.sort(key=lambda r: (str(r[1]), str(r[2])))  # by agency and record,
     rows.sort(key=lambda r: str(r[6]), reverse=True)  # within the newest recorded first

@@ -23,6 +23,7 @@ from wholestory.web.bootstrap import ensure_schema
 # The web app under test: plain HTTP on the test client's host, static files from the package.
 os.environ.setdefault("WHOLESTORY_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("WHOLESTORY_SSL_REDIRECT", "0")
+os.environ.setdefault("WHOLESTORY_EMAIL_BACKEND", "memory")  # mail.outbox, not the console
 os.environ.setdefault("WHOLESTORY_LOGIN_RATE", "10000")  # one test checks the real limit
 os.environ.setdefault("WHOLESTORY_STATIC_ROOT", tempfile.mkdtemp(prefix="wholestory-static-"))
 # Test mode: a fixed, public audit key (real ones come from the environment; see audit.py).

@@ -1,5 +1,5 @@
 """A feed run: agency files in, their new people linked, the chronologies they touch rebuilt,
-and the Operation Encompass notices owed worked out again.
+the Operation Encompass notices owed worked out again, and the alerts raised.
 
 ``wholestory ingest`` (an agency's feed, run on the server) and the upload page (a file
 put in by hand) both run a feed here, so what follows an import is the same however the
@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from wholestory.alerts.rules import before_rebuild
+from wholestory.alerts.running import AlertRun, after_feed
+from wholestory.alerts.settings import AlertSettings
 from wholestory.arrival import Notice, first_record_notices
 from wholestory.chronology.stored import refresh_after_feed
 from wholestory.domestic_abuse.encompass import refresh_notices
@@ -36,6 +39,7 @@ class FeedRun:
     rebuilt: int = 0
     notices: list[Notice] = field(default_factory=list)
     encompass_owed: int = 0  # Operation Encompass notices owed, worked out again after linking
+    alerts: AlertRun = field(default_factory=AlertRun)  # the alerts it raised, and who was told
 
     @property
     def changed(self) -> bool:
@@ -53,13 +57,15 @@ def run_feed(
     progress: Progress | None = None,
     link: bool = True,
     thresholds: LinkThresholds | None = None,
+    alert_settings: AlertSettings | None = None,
 ) -> FeedRun:
     """Import files, link the people new or changed since and rebuild their chronologies.
 
     A file that fails leaves nothing behind and does not stop the others. Linking
     waits for a trained model on a partnership-sized store (``linked`` is then None);
     the notices for the leads already involved are gathered whenever linking was
-    asked for and records changed, for the caller to keep.
+    asked for and records changed, for the caller to keep. The alerts are raised once
+    the chronologies are rebuilt, and kept and told here; their emails are the caller's.
     """
     since = now_iso()
     run = FeedRun(ingest_paths(store, paths, profile, progress=progress, arrival=arrival), since)
@@ -67,8 +73,10 @@ def run_feed(
         return run
     run.linked = link_new(store, since=since, thresholds=thresholds)
     if run.linked is not None:
+        before = before_rebuild(store, since)
         run.rebuilt = refresh_after_feed(store, since)
         run.encompass_owed = refresh_notices(store)
+        run.alerts = after_feed(store, since, before, alert_settings)
     run.notices = first_record_notices(store, since)
     return run
 

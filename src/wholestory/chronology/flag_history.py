@@ -10,6 +10,7 @@ flag would be new, and none would be news.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from wholestory.store.connection import Store
@@ -30,20 +31,23 @@ def flags_now(store: Store, persons: Sequence[str] | None = None) -> FlagSet:
     return {(str(p), str(c)) for p, c in rows}
 
 
-def keep_raised(store: Store, before: FlagSet, persons: Sequence[str] | None, built_at: str) -> int:
+def keep_raised(store: Store, before: FlagSet, persons: Sequence[str] | None) -> int:
     """Record the flags the rebuild just written raised that were not in ``before``.
 
     Called inside the rebuild's transaction, so a reader sees the flags and their
-    history change together. Returns how many were new.
+    history change together. Each is kept with the time now, to the microsecond (a build's
+    own time is to the second, and could read as before a feed that started in the same
+    second). Returns how many were new.
     """
     after = flags_now(store, persons)
     new = sorted(after - before)
     if not new:
         return 0
     severity = _severities(store, new)
+    now = dt.datetime.now(dt.UTC).isoformat(sep=" ")
     store.executemany(
         "INSERT INTO ws_flag_raised (ws_person_id, code, severity, raised_at) VALUES (?, ?, ?, ?)",
-        [(p, c, severity.get((p, c), ""), built_at) for p, c in new],
+        [(p, c, severity.get((p, c), ""), now) for p, c in new],
     )
     return len(new)
 

@@ -139,7 +139,7 @@ def build_all(
             if progress:
                 progress(min(start + CHUNK, len(persons)), len(persons))
         if not first:
-            keep_raised(store, before, None, built_at)
+            keep_raised(store, before, None)
     return BuildSummary(
         people=len(persons),
         children=totals["children"],
@@ -171,7 +171,7 @@ def rebuild_people(
         store.execute(f"DELETE FROM ws_flag WHERE {condition}", params)
         store.execute(f"DELETE FROM ws_chronology WHERE {condition}", params)
         _write(store, [load_material(store, p) for p in persons], day, t, built_at, totals)
-        keep_raised(store, before, persons, built_at)
+        keep_raised(store, before, persons)
     return len(persons)
 
 

@@ -195,9 +195,12 @@ LOGGING: dict[str, Any] = {
 # to the console, which is enough for the demo and says plainly that no relay is set up. A
 # message carries only a link and counts, never anything about a child. WHOLESTORY_SITE_URL
 # is where people reach this server, for links in mail sent without a request (after a feed).
+# The tests keep mail in memory (WHOLESTORY_EMAIL_BACKEND=memory), to read what was sent.
 SITE_URL = os.environ.get("WHOLESTORY_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend"
+    "django.core.mail.backends.locmem.EmailBackend"
+    if os.environ.get("WHOLESTORY_EMAIL_BACKEND") == "memory"
+    else "django.core.mail.backends.smtp.EmailBackend"
     if os.environ.get("WHOLESTORY_EMAIL_HOST")
     else "django.core.mail.backends.console.EmailBackend"
 )

@@ -5,58 +5,115 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('store', '0024_need'),
+        ("store", "0024_need"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AlertRecord',
+            name="AlertRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rule', models.CharField(help_text='NEW_INVOLVEMENT, SOMETHING_NEW, NEW_FLAG', max_length=24)),
-                ('ws_person', models.CharField(db_column='ws_person_id', max_length=200)),
-                ('agency', models.CharField(help_text='The agency whose record arrived; empty for a new flag.', max_length=32)),
-                ('record', models.TextField(help_text='AGENCY:record_id of the record that met the rule.')),
-                ('code', models.CharField(help_text="The new flag's code; empty otherwise.", max_length=32)),
-                ('raised_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "rule",
+                    models.CharField(
+                        help_text="NEW_INVOLVEMENT, SOMETHING_NEW, NEW_FLAG", max_length=24
+                    ),
+                ),
+                ("ws_person", models.CharField(db_column="ws_person_id", max_length=200)),
+                (
+                    "agency",
+                    models.CharField(
+                        help_text="The agency whose record arrived; empty for a new flag.",
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "record",
+                    models.TextField(help_text="AGENCY:record_id of the record that met the rule."),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="The new flag's code; empty otherwise.", max_length=32
+                    ),
+                ),
+                ("raised_at", models.DateTimeField()),
             ],
             options={
-                'db_table': 'ws_alert',
-                'indexes': [models.Index(fields=['raised_at'], name='ws_alert_raised')],
-                'constraints': [models.UniqueConstraint(fields=('rule', 'ws_person', 'agency', 'record', 'code'), name='ws_alert_once')],
+                "db_table": "ws_alert",
+                "indexes": [models.Index(fields=["raised_at"], name="ws_alert_raised")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("rule", "ws_person", "agency", "record", "code"),
+                        name="ws_alert_once",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='FlagRaised',
+            name="FlagRaised",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ws_person', models.CharField(db_column='ws_person_id', max_length=200)),
-                ('code', models.CharField(max_length=32)),
-                ('severity', models.CharField(max_length=8)),
-                ('raised_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ws_person", models.CharField(db_column="ws_person_id", max_length=200)),
+                ("code", models.CharField(max_length=32)),
+                ("severity", models.CharField(max_length=8)),
+                ("raised_at", models.DateTimeField()),
             ],
             options={
-                'db_table': 'ws_flag_raised',
-                'indexes': [models.Index(fields=['raised_at'], name='ws_flag_raised_at'), models.Index(fields=['ws_person'], name='ws_flag_raised_person')],
+                "db_table": "ws_flag_raised",
+                "indexes": [
+                    models.Index(fields=["raised_at"], name="ws_flag_raised_at"),
+                    models.Index(fields=["ws_person"], name="ws_flag_raised_person"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AlertRecipient',
+            name="AlertRecipient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('username', models.CharField(max_length=150)),
-                ('why', models.CharField(help_text='worker, lead_professional or lead', max_length=24)),
-                ('told_at', models.DateTimeField()),
-                ('emailed_at', models.DateTimeField(null=True)),
-                ('read_at', models.DateTimeField(null=True)),
-                ('alert', models.ForeignKey(db_column='alert_id', on_delete=django.db.models.deletion.CASCADE, to='store.alertrecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("username", models.CharField(max_length=150)),
+                (
+                    "why",
+                    models.CharField(help_text="worker, lead_professional or lead", max_length=24),
+                ),
+                ("told_at", models.DateTimeField()),
+                ("emailed_at", models.DateTimeField(null=True)),
+                ("read_at", models.DateTimeField(null=True)),
+                (
+                    "alert",
+                    models.ForeignKey(
+                        db_column="alert_id",
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="store.alertrecord",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'ws_alert_recipient',
-                'indexes': [models.Index(fields=['username', 'read_at'], name='ws_alert_recipient_user')],
-                'constraints': [models.UniqueConstraint(fields=('alert', 'username'), name='ws_alert_recipient_once')],
+                "db_table": "ws_alert_recipient",
+                "indexes": [
+                    models.Index(fields=["username", "read_at"], name="ws_alert_recipient_user")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("alert", "username"), name="ws_alert_recipient_once"
+                    )
+                ],
             },
         ),
     ]

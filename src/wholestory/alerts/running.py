@@ -1,0 +1,30 @@
+"""Raising, keeping and telling the alerts of one feed, in that order."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from wholestory.alerts.recipients import Told, tell
+from wholestory.alerts.rules import Alert, BeforeFeed, keep_alerts, raise_alerts
+from wholestory.alerts.settings import AlertSettings
+from wholestory.store import Store
+
+
+@dataclass
+class AlertRun:
+    """What one feed's alerts were: every rule met, the ones new now, and who was told."""
+
+    alerts: list[Alert] = field(default_factory=list)
+    kept: list[int] = field(default_factory=list)  # ids of the alerts not raised before
+    told: list[Told] = field(default_factory=list)
+
+
+def after_feed(
+    store: Store, since: str, before: BeforeFeed, settings: AlertSettings | None = None
+) -> AlertRun:
+    """Raise, keep and tell the alerts of what arrived since ``since``."""
+    now = dt.datetime.now(dt.UTC)
+    alerts = raise_alerts(store, since, before, settings)
+    kept = keep_alerts(store, alerts, now)
+    return AlertRun(alerts, kept, tell(store, kept, now))

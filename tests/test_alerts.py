@@ -236,3 +236,35 @@ def test_each_user_gets_one_email_of_counts_and_a_link_and_no_child(
     assert "/alerts" in sue.body
     names = {"Keeley", "Marchbank", keeley}
     assert not any(n in m.body or n in m.subject for m in mail.outbox for n in names)
+
+
+def test_the_commands_say_what_a_feed_raised_and_for_whom(
+    store_env: Store, keeley: str, tmp_path: Path
+) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from wholestory.cli.main import app
+
+    runner = CliRunner()
+    feed = write_csv(tmp_path / "police.csv", [
+        child_row(3, "POLICE", event_date=_day(0), event_type="MISSING_EPISODE", role="SUBJECT"),
+    ])  # fmt: skip
+    ran = runner.invoke(app, ["ingest", str(feed), "--json"])
+    assert ran.exit_code == 0, ran.output
+    said = json.loads(ran.output)["alerts"]
+    told = {u for _, u, _ in _told(store_env)}
+    assert said == {"raised": 2, "users_told": len(told), "emails": len(told)}
+    listed = runner.invoke(app, ["alerts", "--json"])
+    assert listed.exit_code == 0, listed.output
+    alerts = json.loads(listed.output)
+    assert sorted(a["rule"] for a in alerts) == [NEW_FLAG, SOMETHING_NEW]
+    assert {t["user"] for a in alerts for t in a["told"]} == told
+    sue = runner.invoke(app, ["alerts", "--user", "sue.social"])
+    assert sue.exit_code == 0 and "2 alerts from the last feed" in sue.output
+    assert keeley in sue.output and "sue.social (lead_professional)" in sue.output
+    nobody = runner.invoke(app, ["alerts", "--user", "yas.lead"])
+    assert "No alerts for yas.lead" in nobody.output
+    entries = store_env.scalar("SELECT COUNT(*) FROM ws_audit WHERE action = 'alerts_read'")
+    assert entries == 3  # each listing audited

@@ -14,6 +14,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from wholestory.alerts.settings import AlertSettings, AlertSettingsError
 from wholestory.arrival import Notice
 from wholestory.cli.errors import EXIT_BAD_INPUT, err_console, fail
 from wholestory.cli.options import Force, send_back
@@ -42,6 +43,7 @@ from wholestory.store.imports import (
     quarantine_table,
 )
 from wholestory.store.warnings import count_warnings, list_warnings
+from wholestory.web.accounts.alert_mail import send_digests
 from wholestory.words import count_words as _count
 
 console = Console(highlight=False)
@@ -85,18 +87,22 @@ def ingest_command(
         thresholds = LinkThresholds.from_environment() if link else None
         agency_settings(paths, mapping)
         said = read_agencies_file(agencies_file) if agencies_file else None
-    except (LinkError, AgenciesFileError) as error:
+        alerting = AlertSettings.load()
+    except (LinkError, AgenciesFileError, AlertSettingsError) as error:
         fail(str(error))
     with ready_store() as store:
         if said is not None:
             save_agency_settings(store, said)
-        run = _feed(store, paths, mapping, quiet=as_json, link=link, thresholds=thresholds)
+        run = _feed(store, paths, mapping, quiet=as_json, link=link, thresholds=thresholds,
+                    alerting=alerting)  # fmt: skip
         _tell_leads(store, run.notices)
+        emailed = send_digests(store) if run.alerts.told else 0
     result, linked, refreshed = run.result, run.linked, run.rebuilt
     if as_json:
         payload = result.as_dict()
         payload["linking"] = linked.as_dict() if linked else None
         payload["chronologies_rebuilt"] = refreshed
+        payload["alerts"] = _alerts_dict(run, emailed)
         typer.echo(json.dumps(payload, indent=2))
     else:
         _print_result(result, store.url.describe())
@@ -104,8 +110,24 @@ def ingest_command(
             _print_linked(linked)
         if refreshed:
             console.print(f"Rebuilt {_count(refreshed, 'chronology')} touched by the import.")
+        if run.alerts.kept:
+            console.print(_alert_words(run, emailed))
     if result.failed:
         raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _alerts_dict(run: FeedRun, emailed: int) -> dict[str, int]:
+    told = {t.username for t in run.alerts.told}
+    return {"raised": len(run.alerts.kept), "users_told": len(told), "emails": emailed}
+
+
+def _alert_words(run: FeedRun, emailed: int) -> str:
+    told = {t.username for t in run.alerts.told}
+    return (
+        f"Raised {_count(len(run.alerts.kept), 'alert')}, told "
+        f"{_count(len(told), 'user')} who may see the child and emailed "
+        f"{_count(emailed, 'digest')} (wholestory alerts lists them)."
+    )
 
 
 def _print_linked(summary: LinkSummary) -> None:
@@ -141,16 +163,19 @@ def _feed(
     quiet: bool,
     link: bool,
     thresholds: LinkThresholds | None = None,
+    alerting: AlertSettings | None = None,
 ) -> FeedRun:
     """The feed run (:func:`wholestory.feed.run_feed`), with a progress bar on a terminal."""
     arrival = Arrival(FEED, _who_runs())
     if quiet or not sys.stderr.isatty():
-        return run_feed(store, paths, arrival, profile=profile, link=link, thresholds=thresholds)
+        return run_feed(store, paths, arrival, profile=profile, link=link, thresholds=thresholds,
+                        alert_settings=alerting)  # fmt: skip
     with rows_per_file() as progress:
         return run_feed(
             store,
             paths,
             arrival,
+            alert_settings=alerting,
             profile=profile,
             progress=progress,
             link=link,

@@ -199,8 +199,10 @@ class IngestOutcome:
 def _ingest(store: Store, saved: Path, arrival: Arrival) -> IngestOutcome:
     """Feed one saved file in (:func:`wholestory.feed.run_feed`) and say what it did; then
     tell the leads of agencies already involved with anyone the file brings a new agency
-    to, and the uploader's own leads that an upload waits for them."""
+    to, and the uploader's own leads that an upload waits for them; email the alerts'
+    digests."""
     from wholestory.feed import held_back, run_feed
+    from wholestory.web.accounts.alert_mail import send_digests
 
     run = run_feed(store, [saved], arrival)
     totals = run.result.totals()
@@ -217,6 +219,8 @@ def _ingest(store: Store, saved: Path, arrival: Arrival) -> IngestOutcome:
     if run.changed:
         keep(run.notices)
         _tell_own_leads(arrival, saved.name, totals)
+    if run.alerts.told:
+        send_digests(store)
     return outcome
 
 

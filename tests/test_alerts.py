@@ -10,11 +10,11 @@ plan), and her third missing episode in a year (a new flag).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from alert_support import add_keeley, day, feed, tellings
 from arrival_support import child_row
 from factories import write_csv
 from web_support import serving
@@ -26,94 +26,26 @@ from wholestory.alerts.settings import (
     AlertSettingsError,
 )
 from wholestory.chronology.stored import build_all
-from wholestory.feed import FeedRun, run_feed
-from wholestory.identity import LinkThresholds, link_all
-from wholestory.ingest import ingest_paths
+from wholestory.feed import run_feed
+from wholestory.identity import LinkThresholds
 from wholestory.store import Store
 from wholestory.store.imports import FEED, Arrival
 
-TODAY = dt.date.today()
-
-
-def _day(days_ago: int) -> str:
-    return (TODAY - dt.timedelta(days=days_ago)).isoformat()
-
-
-#: (username, agency, role, practitioner name)
-USERS = (
-    ("sue.social", "CSC", "practitioner", "S. Okafor"),  # Keeley's social worker
-    ("cal.lead", "CSC", "lead", ""),
-    ("hal.housing", "HOUSING", "practitioner", "H. Worker"),  # writes the housing record
-    ("hope.lead", "HOUSING", "lead", ""),
-    ("gail.lead", "GP", "lead", ""),
-    ("sam.lead", "SCHOOL", "lead", ""),
-    ("paul.lead", "POLICE", "lead", ""),
-    ("yas.lead", "YOUTH_JUSTICE", "lead", ""),  # knows nothing of Keeley
-    ("sid.school", "SCHOOL", "practitioner", "H. Worker"),  # the same name, another agency
-)
-
-
-def _users(store: Store) -> None:
-    from wholestory.web.accounts.users import add_user
-
-    with serving(store.url):
-        for username, agency, role, name in USERS:
-            add_user(username, agency, role, "not-a-real-password-1", check_password=False)
-            store.execute(
-                "UPDATE ws_membership SET practitioner_name = ? WHERE user_id = "
-                "(SELECT id FROM auth_user WHERE username = ?)",
-                [name, username],
-            )
-        from django.contrib.auth.models import User
-
-        for username, *_ in USERS:
-            User.objects.filter(username=username).update(email=f"{username}@example.org")
-
 
 @pytest.fixture
-def keeley(store: Store, tmp_path: Path) -> Iterator[str]:
-    """Keeley, known to the school and the GP, on a plan at CSC, with two missing episodes."""
-    rows = [
-        child_row(1, "SCHOOL", event_date=_day(200), event_type="SCHOOL_START", role="SUBJECT"),
-        child_row(1, "GP", event_date=_day(150), event_type="APPOINTMENT_ATTENDED", role="SUBJECT"),
-        child_row(1, "CSC", event_date=_day(100), event_type="CP_PLAN_START", role="SUBJECT",
-                  practitioner="S. Okafor", team="Safeguarding Team A"),
-        child_row(1, "POLICE", event_date=_day(90), event_type="MISSING_EPISODE", role="SUBJECT"),
-        child_row(2, "POLICE", event_date=_day(60), event_type="MISSING_EPISODE", role="SUBJECT"),
-    ]  # fmt: skip
-    ingest_paths(store, [write_csv(tmp_path / "base.csv", rows)], arrival=Arrival(FEED, "cron"))
-    link_all(store, thresholds=LinkThresholds())
-    build_all(store)
-    _users(store)
-    yield str(
-        store.scalar("SELECT ws_person_id FROM ws_source_person WHERE key = 'SCHOOL:SCHOOL-P1'")
-    )
-
-
-def _feed(store: Store, tmp_path: Path, rows: list[dict[str, str]], name: str = "feed") -> FeedRun:
-    path = write_csv(tmp_path / f"{name}.csv", rows)
-    return run_feed(store, [path], Arrival(FEED, "cron"), thresholds=LinkThresholds())
-
-
-def _told(store: Store) -> set[tuple[str, str, str]]:
-    return {
-        (str(rule), str(user), str(why))
-        for rule, user, why in store.query(
-            "SELECT a.rule, r.username, r.why FROM ws_alert_recipient r "
-            "JOIN ws_alert a ON a.id = r.alert_id"
-        )
-    }
+def keeley(store: Store, tmp_path: Path) -> str:
+    return add_keeley(store, tmp_path)
 
 
 def test_a_days_feed_raises_each_rule_for_the_events_that_meet_it(
     store: Store, keeley: str, tmp_path: Path
 ) -> None:
-    run = _feed(store, tmp_path, [
-        child_row(1, "HOUSING", event_date=_day(1), event_type="HOMELESSNESS", role="SUBJECT",
+    run = feed(store, tmp_path, [
+        child_row(1, "HOUSING", event_date=day(1), event_type="HOMELESSNESS", role="SUBJECT",
                   practitioner="H. Worker"),
-        child_row(2, "HOUSING", event_date=_day(0), event_type="CONTACT", role="SUBJECT"),
-        child_row(3, "POLICE", event_date=_day(0), event_type="MISSING_EPISODE", role="SUBJECT"),
-        child_row(4, "CSC", event_date=_day(0), event_type="CONTACT", role="SUBJECT"),
+        child_row(2, "HOUSING", event_date=day(0), event_type="CONTACT", role="SUBJECT"),
+        child_row(3, "POLICE", event_date=day(0), event_type="MISSING_EPISODE", role="SUBJECT"),
+        child_row(4, "CSC", event_date=day(0), event_type="CONTACT", role="SUBJECT"),
     ])  # fmt: skip
     assert sorted((a.rule, a.agency, a.record, a.code) for a in run.alerts.alerts) == [
         (NEW_FLAG, "", "", "MISSING_REPEAT"),  # the third in a year
@@ -121,7 +53,7 @@ def test_a_days_feed_raises_each_rule_for_the_events_that_meet_it(
         (SOMETHING_NEW, "POLICE", "POLICE:POLICE-R3", ""),  # not CSC's own contact
     ]
     assert {a.person for a in run.alerts.alerts} == {keeley}
-    assert _told(store) == {
+    assert tellings(store) == {
         # the housing worker who wrote the record, and housing's lead; not the school's
         # practitioner of the same name
         (NEW_INVOLVEMENT, "hal.housing", "worker"),
@@ -138,10 +70,10 @@ def test_a_days_feed_raises_each_rule_for_the_events_that_meet_it(
         (NEW_FLAG, "paul.lead", "lead"),
     }
     sent = store.scalar("SELECT COUNT(*) FROM ws_audit WHERE action = 'alert_sent'")
-    assert sent == len(_told(store))  # each telling audited
+    assert sent == len(tellings(store))  # each telling audited
 
-    again = _feed(store, tmp_path, [
-        child_row(3, "POLICE", event_date=_day(0), event_type="MISSING_EPISODE", role="SUBJECT",
+    again = feed(store, tmp_path, [
+        child_row(3, "POLICE", event_date=day(0), event_type="MISSING_EPISODE", role="SUBJECT",
                   summary="Missing overnight, found at a friend's"),
     ], "again")  # fmt: skip
     assert again.alerts.kept == [] and again.alerts.told == []  # each alert is sent once
@@ -154,12 +86,12 @@ def test_no_one_is_told_of_a_child_they_may_not_see(
     from wholestory.access_facts import facts_about
     from wholestory.alerts.recipients import users
 
-    _feed(store, tmp_path, [
-        child_row(3, "POLICE", event_date=_day(0), event_type="MISSING_EPISODE", role="SUBJECT"),
+    feed(store, tmp_path, [
+        child_row(3, "POLICE", event_date=day(0), event_type="MISSING_EPISODE", role="SUBJECT"),
     ])  # fmt: skip
     facts, now = facts_about(store, keeley), dt.datetime.now(dt.UTC)
     may = {u.username for u in users(store) if may_see_person(u.viewer(), facts, now).allowed}
-    told = {u for _, u, _ in _told(store)}
+    told = {u for _, u, _ in tellings(store)}
     assert told and told <= may
     assert "yas.lead" not in told and "yas.lead" not in may
 
@@ -170,8 +102,8 @@ def test_a_child_not_on_a_plan_without_a_high_flag_raises_nothing_new(
     store.execute("DELETE FROM ws_record WHERE agency IN ('CSC', 'POLICE')")  # no plan
     build_all(store)
     assert not store.scalar("SELECT COUNT(*) FROM ws_flag")  # no flag (two missing: exploitation)
-    run = _feed(store, tmp_path, [
-        child_row(5, "SCHOOL", event_date=_day(0), event_type="SUSPENSION", role="SUBJECT"),
+    run = feed(store, tmp_path, [
+        child_row(5, "SCHOOL", event_date=day(0), event_type="SUSPENSION", role="SUBJECT"),
     ])  # fmt: skip
     assert [a.rule for a in run.alerts.alerts] == []
 
@@ -182,9 +114,7 @@ def test_rules_a_partnership_turns_off_are_not_run(
     path = tmp_path / "alerts.yaml"
     path.write_text("rules:\n  NEW_FLAG: off\nwatched_events: [ED_ATTENDANCE]\n")
     settings = AlertSettings.load(path)
-    rows = [
-        child_row(3, "POLICE", event_date=_day(0), event_type="MISSING_EPISODE", role="SUBJECT")
-    ]
+    rows = [child_row(3, "POLICE", event_date=day(0), event_type="MISSING_EPISODE", role="SUBJECT")]
     run = run_feed(store, [write_csv(tmp_path / "f.csv", rows)], Arrival(FEED, "cron"),
                    thresholds=LinkThresholds(), alert_settings=settings)  # fmt: skip
     assert run.alerts.alerts == []  # the flag's rule is off, and a missing episode not watched
@@ -218,16 +148,16 @@ def test_each_user_gets_one_email_of_counts_and_a_link_and_no_child(
 
     from wholestory.web.accounts.alert_mail import send_digests
 
-    _feed(store, tmp_path, [
-        child_row(1, "HOUSING", event_date=_day(1), event_type="HOMELESSNESS", role="SUBJECT",
+    feed(store, tmp_path, [
+        child_row(1, "HOUSING", event_date=day(1), event_type="HOMELESSNESS", role="SUBJECT",
                   practitioner="H. Worker"),
-        child_row(3, "POLICE", event_date=_day(0), event_type="MISSING_EPISODE", role="SUBJECT"),
+        child_row(3, "POLICE", event_date=day(0), event_type="MISSING_EPISODE", role="SUBJECT"),
     ])  # fmt: skip
     mail.outbox = []
     with serving(store.url):
-        assert send_digests(store) == len({u for _, u, _ in _told(store)})
+        assert send_digests(store) == len({u for _, u, _ in tellings(store)})
         assert send_digests(store) == 0  # sent once
-    told = {u for _, u, _ in _told(store)}
+    told = {u for _, u, _ in tellings(store)}
     assert sorted(m.to[0] for m in mail.outbox) == sorted(f"{u}@example.org" for u in told)
     assert "yas.lead@example.org" not in {m.to[0] for m in mail.outbox}  # may not see her
     sue = next(m for m in mail.outbox if m.to == ["sue.social@example.org"])
@@ -249,12 +179,12 @@ def test_the_commands_say_what_a_feed_raised_and_for_whom(
 
     runner = CliRunner()
     feed = write_csv(tmp_path / "police.csv", [
-        child_row(3, "POLICE", event_date=_day(0), event_type="MISSING_EPISODE", role="SUBJECT"),
+        child_row(3, "POLICE", event_date=day(0), event_type="MISSING_EPISODE", role="SUBJECT"),
     ])  # fmt: skip
     ran = runner.invoke(app, ["ingest", str(feed), "--json"])
     assert ran.exit_code == 0, ran.output
     said = json.loads(ran.output)["alerts"]
-    told = {u for _, u, _ in _told(store_env)}
+    told = {u for _, u, _ in tellings(store_env)}
     assert said == {"raised": 2, "users_told": len(told), "emails": len(told)}
     listed = runner.invoke(app, ["alerts", "--json"])
     assert listed.exit_code == 0, listed.output

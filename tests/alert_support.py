@@ -56,7 +56,15 @@ def add_users(store: Store) -> None:
 
 
 def add_keeley(store: Store, tmp_path: Path) -> str:
-    """Keeley, known to the school and the GP, on a plan at CSC, with two missing episodes."""
+    """Keeley's records (:func:`add_keeley_records`) and the users; her id."""
+    keeley = add_keeley_records(store, tmp_path)
+    add_users(store)
+    return keeley
+
+
+def add_keeley_records(store: Store, tmp_path: Path) -> str:
+    """Keeley, known to the school and the GP, on a plan at CSC, with two missing episodes,
+    linked and her chronology built; her id."""
     rows = [
         child_row(1, "SCHOOL", event_date=day(200), event_type="SCHOOL_START", role="SUBJECT"),
         child_row(1, "GP", event_date=day(150), event_type="APPOINTMENT_ATTENDED", role="SUBJECT"),
@@ -68,7 +76,6 @@ def add_keeley(store: Store, tmp_path: Path) -> str:
     ingest_paths(store, [write_csv(tmp_path / "base.csv", rows)], arrival=Arrival(FEED, "cron"))
     link_all(store, thresholds=LinkThresholds())
     build_all(store)
-    add_users(store)
     return str(
         store.scalar("SELECT ws_person_id FROM ws_source_person WHERE key = 'SCHOOL:SCHOOL-P1'")
     )

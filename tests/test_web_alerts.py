@@ -41,7 +41,7 @@ def test_an_alert_brings_the_history_to_the_worker_and_no_one_else(
         body = listed.content.decode()
         assert body.count("Keeley Marchbank") == 2 and body.count(">New</strong>") == 2
         assert f'href="/alerts/{ids[SOMETHING_NEW]}"' in body
-        assert "Police" in body  # where the new event is
+        assert "at Police" in body  # where the new event is
         page = sue.get(f"/alerts/{ids[SOMETHING_NEW]}")  # type: ignore[attr-defined]
         assert page.status_code == 200
         text = page.content.decode()

@@ -8,6 +8,7 @@ Opening one is audited as a view of the child before anything is shown, and mark
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -18,7 +19,7 @@ from django.views.decorators.cache import never_cache
 
 from wholestory.access import Viewer, deny, may_read_alert, may_see_person
 from wholestory.access_facts import facts_about
-from wholestory.alerts.digest import digest
+from wholestory.alerts.digest import Digest, digest
 from wholestory.alerts.reading import Received, alerts_for, mark_read, received
 from wholestory.alerts.words import RULE_TITLES, WHY
 from wholestory.audit.actions import Action
@@ -27,7 +28,7 @@ from wholestory.chronology.vocabulary import agency_name
 from wholestory.identity.people import names_of
 from wholestory.web.pages import guard
 from wholestory.web.pages.needs_presenting import family_and_engagement
-from wholestory.web.pages.presenting import Pages, other_params, page_number, when
+from wholestory.web.pages.presenting import Pages, other_params, page_number, severity_tag, when
 from wholestory.web.pages.stories import load, person_url, record_url
 
 TEMPLATES = "pages/alerts/"
@@ -73,7 +74,7 @@ def _what(a: Received) -> str:
 
         found = INDICATORS.get(a.code)
         return str(found.title) if found else a.code
-    return agency_name(a.agency) if a.agency else ""
+    return f"at {agency_name(a.agency)}" if a.agency else ""
 
 
 @never_cache
@@ -108,10 +109,17 @@ def _context(store: Any, viewer: Viewer, a: Received) -> dict[str, Any]:
         "why": WHY.get(a.why, ""),
         "person_url": person_url(a.person),
         "record_url": record_url(a.person, agency, record_id) if record_id else "",
-        "brief": digest(data, as_of),
+        "brief": _shown(digest(data, as_of)),
         "as_of": show_date(as_of.isoformat()),
         "family": family,
     }
+
+
+def _shown(brief: Digest) -> Digest:
+    """The brief as pages show it: dates in words, each flag with its severity's colour."""
+    flags = [{**f, "tag": severity_tag(f["severity"])} for f in brief.flags]
+    recent = [{**e, "date": show_date(e["date"])} for e in brief.recent]
+    return replace(brief, flags=flags, recent=recent)
 
 
 urls: list[URLPattern] = [

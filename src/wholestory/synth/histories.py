@@ -181,6 +181,25 @@ closed_teen (self-harm, SELF_HARM implied, or a single missing episode).
 days after closure). No other story has a high-severity event within 213
 days after any closure, nor after a referral or assessment closed NFA.
 
+NEEDS_NOT_MET (issue 14): a need a record can show was met (an interpreter, BSL, easy
+read, large print, braille, an advocate), recorded of the child, or of an adult at the
+child's own contacts they had a row in (appointments attended or missed, contacts,
+assessments, ED attendances, mental health and domestic abuse service contacts, child
+protection conferences, Dash checklists), and then 2 such contacts in a row, after the
+day it was recorded and within 12 months of it, whose records do not say it was met (a
+contact that says so starts the count again). Needs are known only once a household's
+records are written, so this code is read then (:mod:`wholestory.synth.unmet_needs`,
+the reading in :mod:`wholestory.synth.needs_truth`), with the needs ``needs.csv`` holds:
+the household's own (an interpreter for about one household in twenty, at random days)
+and the plants, which add no event and change no other row. *Planted*: the mother's
+need, recorded 31-90 days before her child's contacts she took part in, three of them
+within 300 days where they allow (else two); or a child's own need, aged 4 or over.
+*Near misses*: one contact short (the next more than 445 days after), every contact
+saying the need was met, or the mother's need when she was at none of the contacts.
+*Implied*: a child whose contacts with a parent follow the household's own need. Only
+these last may fall near the window's edge (their days are drawn, not placed), and
+they are read under the documented reading.
+
 Plans (CIN, CP, early help) of the stories above always have start and end
 records and end before the as-of date. On top of them, a few households have a
 plan still open on the as-of date (:mod:`wholestory.synth.current`), kept only

@@ -15,11 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Collection
-from typing import Final
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
 
 from wholestory.synth.people import Household, SynthPerson
 from wholestory.synth.timeline import AS_OF
+
+if TYPE_CHECKING:
+    from wholestory.synth.writer import PartnershipWriter
 
 NEEDS_FILE: Final = "needs.csv"
 TRUTH_FILE: Final = "ground_truth/needs.csv"
@@ -47,36 +51,76 @@ RECORDERS: Final = {
 }
 
 
-def needs_rows(
-    household: Household, held: Collection[tuple[str, str]], person_ids: dict[tuple[str, str], str]
-) -> list[tuple[list[str], tuple[str, ...]]]:
-    """Each need of the household's people: its row of ``needs.csv`` and its ground truth."""
-    rng = random.Random(f"needs:{household.ident}")
-    language = rng.choice(LANGUAGES) if rng.random() < INTERPRETER_SHARE else ""
-    out: list[tuple[list[str], tuple[str, ...]]] = []
+@dataclass(frozen=True, slots=True)
+class TrueNeed:
+    """One need as it truly is: whose, what, and recorded by which agency on which day.
+
+    The ground truth of ``NEEDS_NOT_MET`` (:mod:`wholestory.synth.needs_truth`) reads these.
+    """
+
+    person: SynthPerson
+    agency: str
+    record_id: str
+    need: str
+    detail: str
+    recorded: dt.date
+
+    def row(self, person_id: str) -> list[str]:
+        """Its row of ``needs.csv``, in ``NEEDS_COLUMNS`` order, reviewed a year later."""
+        review = self.recorded + dt.timedelta(days=365)
+        day, practitioner = self.recorded.isoformat(), "Synthetic practitioner"
+        return [self.agency, self.record_id, person_id, self.need, self.detail, day,
+                review.isoformat(), practitioner]  # fmt: skip
+
+    def truth(self) -> tuple[str, ...]:
+        """Its row of ``ground_truth/needs.csv``."""
+        return (self.person.true_id, self.agency, self.record_id, self.need)
+
+
+def write_needs(
+    writer: PartnershipWriter,
+    household: Household,
+    ids: Mapping[tuple[str, str], str],
+    planted: Sequence[TrueNeed] = (),
+) -> list[TrueNeed]:
+    """Write the household's needs and ``planted`` ones (``NEEDS_NOT_MET``), each as the
+    agency holds its person (``ids``: by agency and true id); returns them all."""
+    needs = [*household_needs(household, ids.keys()), *planted]
+    for need in needs:
+        writer.write(NEEDS_FILE, need.row(ids[(need.agency, need.person.true_id)]))
+        writer.write(TRUTH_FILE, need.truth())
+    return needs
+
+
+def household_needs(household: Household, held: Collection[tuple[str, str]]) -> list[TrueNeed]:
+    """Each need of the household's people who are held by an agency that records needs."""
+    language = household_language(household)
+    out: list[TrueNeed] = []
     for person in household.adults + household.children:
         agency = next((a for a in RECORDERS[person.kind] if (a, person.true_id) in held), None)
         if not person.seen or agency is None:
             continue
-        mine = random.Random(f"needs:{person.true_id}")
-        chosen = [("INTERPRETER", language)] if language and person.kind == "adult" else []
-        options = ADULT_NEEDS if person.kind == "adult" else CHILD_NEEDS
-        chosen += [(need, detail) for need, share, detail in options if mine.random() < share]
-        for n, (need, detail) in enumerate(chosen, start=1):
+        for n, (need, detail, recorded) in enumerate(drawn(person, language), start=1):
             record_id = f"NEED-{household.ident}-{person.true_id}-{n}"
-            row = _row(mine, person, agency, person_ids[(agency, person.true_id)], record_id,
-                       need, detail)  # fmt: skip
-            out.append((row, (person.true_id, agency, record_id, need)))
+            out.append(TrueNeed(person, agency, record_id, need, detail, recorded))
     return out
 
 
-def _row(
-    rng: random.Random, person: SynthPerson, agency: str, person_id: str, record_id: str,
-    need: str, detail: str,
-) -> list[str]:  # fmt: skip
-    """One row in ``NEEDS_COLUMNS`` order."""
+def drawn(person: SynthPerson, language: str) -> list[tuple[str, str, dt.date]]:
+    """The needs ``person`` has, each with the day it is recorded, from their own stream:
+    whether an agency holds them to record it or not (``household_needs`` asks that)."""
+    mine = random.Random(f"needs:{person.true_id}")
+    chosen = [("INTERPRETER", language)] if language and person.kind == "adult" else []
+    options = ADULT_NEEDS if person.kind == "adult" else CHILD_NEEDS
+    chosen += [(need, detail) for need, share, detail in options if mine.random() < share]
     earliest = max(person.dob, AS_OF - dt.timedelta(days=3 * 365))
-    recorded = earliest + dt.timedelta(days=rng.randint(0, (AS_OF - earliest).days))
-    review = recorded + dt.timedelta(days=365)
-    return [agency, record_id, person_id, need, detail, recorded.isoformat(),
-            review.isoformat(), "Synthetic practitioner"]  # fmt: skip
+    return [
+        (need, detail, earliest + dt.timedelta(days=mine.randint(0, (AS_OF - earliest).days)))
+        for need, detail in chosen
+    ]
+
+
+def household_language(household: Household) -> str:
+    """The language the household's adults need an interpreter for, or ""."""
+    rng = random.Random(f"needs:{household.ident}")
+    return rng.choice(LANGUAGES) if rng.random() < INTERPRETER_SHARE else ""

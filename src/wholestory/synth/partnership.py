@@ -14,12 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 
-from wholestory.synth import current, marac_truth
+from wholestory.synth import current, marac_truth, unmet_needs
 from wholestory.synth.design import Design
 from wholestory.synth.episodes import Ctx, GroundTruthError
 from wholestory.synth.events import Story
 from wholestory.synth.histories import Deck, Pattern, new_story, resolve
 from wholestory.synth.identifiers import NhsNumbers, Upns
+from wholestory.synth.needs_rows import write_needs
 from wholestory.synth.options import Options
 from wholestory.synth.places import World
 from wholestory.synth.population import Household, Population, Spec, SynthPerson, household_size
@@ -88,22 +89,29 @@ class Partnership:
         story, design = new_story(rng, household, self.population, scenario)
         patterns = resolve(household, story, design)
         self._open_plan(number, household, story, design, patterns, scenario is not None)
-        for pattern in patterns:
-            row = (pattern.true_id, pattern.code, pattern.kind, pattern.note)
-            self.writer.write("ground_truth/patterns.csv", row)
-            key = f"{pattern.kind}:{pattern.code}"
-            tally.patterns[key] = tally.patterns.get(key, 0) + 1
+        self._patterns(patterns)
         for truth in marac_truth.rows(story):
             self.writer.write(marac_truth.TRUTH_FILE, truth)
         habits = random.Random(f"habits:{self.seed}:{number}")
         marks = random.Random(f"restricted:{self.seed}:{number}")
-        self.recorder.write(household, story, rng, habits, marks)
+        needs_plan = unmet_needs.plan(self.seed, number, household, story)
+        ids = self.recorder.write(household, story, rng, habits, marks)
+        needs = write_needs(self.writer, household, ids, needs_plan.needs if needs_plan else ())
+        self._patterns(unmet_needs.patterns(household, story, needs, needs_plan))
         if not all(child.seen for child in household.children):
             raise GroundTruthError(f"{household.ident}: a child has no record in any agency")
         tally.people += sum(1 for p in household.adults + household.children if p.seen)
         tally.children += len(household.children)
         if scenario is None and spec.namesake is None:
             self._firstborns.append(household.children[0])
+
+    def _patterns(self, patterns: list[Pattern]) -> None:
+        """Rows of ``ground_truth/patterns.csv``, counted for the summary."""
+        for pattern in patterns:
+            row = (pattern.true_id, pattern.code, pattern.kind, pattern.note)
+            self.writer.write("ground_truth/patterns.csv", row)
+            key = f"{pattern.kind}:{pattern.code}"
+            self.tally.patterns[key] = self.tally.patterns.get(key, 0) + 1
 
     def _open_plan(
         self,

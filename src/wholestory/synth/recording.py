@@ -31,8 +31,6 @@ from wholestory.synth.agencies import STYLES, TEAMS
 from wholestory.synth.dash_rows import DASH_FILE, dash_row
 from wholestory.synth.events import Record, Story, TrueEvent
 from wholestory.synth.identifiers import Counter, invalid_nhs_variant
-from wholestory.synth.needs_rows import NEEDS_FILE, needs_rows
-from wholestory.synth.needs_rows import TRUTH_FILE as NEEDS_TRUTH
 from wholestory.synth.noise import familiar, short_address, surname_as_recorded, swapped_dob, typo
 from wholestory.synth.options import Options
 from wholestory.synth.places import Home, World
@@ -147,8 +145,9 @@ class Recorder:
         rng: random.Random,
         habits: random.Random | None = None,
         marks: random.Random | None = None,
-    ) -> None:
-        """Every record of every event, in date order, then relationships and persons.
+    ) -> dict[tuple[str, str], str]:
+        """Every record of every event, in date order, then relationships and persons;
+        returns the person id each agency holds each person under (by agency and true id).
 
         ``habits`` is the random stream for new ids (episodes, registrations
         again), ``marks`` the one for restricted records; by default each one
@@ -175,14 +174,11 @@ class Recorder:
         for person in household.adults + household.children:
             if person.seen:
                 self.writer.write("ground_truth/persons.csv", _person_row(person))
-        ids = {key: held.person_id for key, held in job.held.items()}
-        for need, truth in needs_rows(household, ids.keys(), ids):
-            self.writer.write(NEEDS_FILE, need)
-            self.writer.write(NEEDS_TRUTH, truth)
         for home in household.homes:
             if home.confidential:
                 row = (household.ident, home.postcode, home.address, home.start.isoformat())
                 self.writer.write("ground_truth/confidential_addresses.csv", row)
+        return {key: held.person_id for key, held in job.held.items()}
 
 
 def _person_row(person: SynthPerson) -> tuple[str, ...]:

@@ -31,16 +31,21 @@ def restricted_code(record: Record, rng: random.Random) -> str:
     Only a routine GP consultation of a child alone, aged 15 to 17, can be
     marked; ``rng`` is drawn on for those records and no others.
     """
+    if not may_be_marked(record):
+        return ""
+    return "SEXUAL_HEALTH" if rng.random() < SEXUAL_HEALTH_SHARE else ""
+
+
+def may_be_marked(record: Record) -> bool:
+    """Whether ``record`` is one an agency may mark (its words are then rewritten)."""
     if (
         record.agency != "GP"
         or record.etype != "APPOINTMENT_ATTENDED"
         or not record.routine
         or len(record.parts) != 1
     ):
-        return ""
+        return False
     person, role = record.parts[0]
     if role != "SUBJECT" or person.kind != "child":
-        return ""
-    if not AGES[0] <= person.age_at(record.day) < AGES[1]:
-        return ""
-    return "SEXUAL_HEALTH" if rng.random() < SEXUAL_HEALTH_SHARE else ""
+        return False
+    return AGES[0] <= person.age_at(record.day) < AGES[1]

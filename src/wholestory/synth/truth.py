@@ -24,12 +24,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
 from wholestory.synth.agencies import HEALTH
 from wholestory.synth.events import Record, Story
+from wholestory.synth.needs_rows import TrueNeed
+from wholestory.synth.needs_truth import CODE as NEEDS_CODE
+from wholestory.synth.needs_truth import needs_not_met
 from wholestory.synth.population import Household, SynthPerson
 from wholestory.synth.timeline import AS_OF
 
@@ -46,6 +49,7 @@ CODES: Final[tuple[str, ...]] = (
     "ACE_PROFILE",
     "UNCONNECTED_CONCERNS",
     "CLOSED_THEN_ESCALATED",
+    NEEDS_CODE,
 )
 
 #: Concerns for UNCONNECTED_CONCERNS: events that show an agency was worried.
@@ -141,6 +145,8 @@ class Fact:
     outcome: str
     victims: frozenset[str]
     suspects: frozenset[str]
+    people: frozenset[str] = frozenset()  # everyone with a row in the record
+    action: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +218,8 @@ class Chronicle:
                     outcome=r.outcome,
                     victims=r.with_role("VICTIM"),
                     suspects=r.with_role("SUSPECT"),
+                    people=people,
+                    action=r.action,
                 )
                 for r, people, adult in rows
             )
@@ -219,13 +227,20 @@ class Chronicle:
         return facts
 
 
-def evaluate(facts: list[Fact], child: SynthPerson, reading: Reading = CANONICAL) -> frozenset[str]:
-    """The codes raised for a child with these facts, under ``reading``."""
+def evaluate(
+    facts: list[Fact],
+    child: SynthPerson,
+    reading: Reading = CANONICAL,
+    needs: Sequence[TrueNeed] = (),
+) -> frozenset[str]:
+    """The codes raised for a child with these facts, under ``reading``; ``NEEDS_NOT_MET``
+    with the ``needs`` recorded of the household (known once its records are written)."""
     if not reading.household:
         facts = [f for f in facts if f.shared]
+    unmet = {NEEDS_CODE} if needs and needs_not_met(facts, child, reading.year, needs) else set()
     if not any(f.etype in _RELEVANT for f in facts):
-        return frozenset()
-    return frozenset(code for code, rule in _RULES if rule(facts, child, reading))
+        return frozenset(unmet)
+    return frozenset(unmet | {code for code, rule in _RULES if rule(facts, child, reading)})
 
 
 def dash_yes(summary: str) -> int:

@@ -197,3 +197,28 @@ def test_demo_users_are_made_once_and_only_in_demo_mode(
         assert TOTPDevice.objects.filter(user=stored).exists() == (u.role in TWO_FACTOR_REQUIRED)
     assert len({u.password for u in made.users}) == len(made.users)
     assert make_demo_users(accounts) is None  # the second time: nothing made, nothing shown
+
+
+def test_a_user_is_matched_to_the_practitioner_name_their_agency_sends(accounts: Store) -> None:
+    """Issue 14: their home page lists the children allocated to that name at their agency."""
+    import json
+
+    from django.contrib.auth.models import User
+
+    added = _add("jo.smith", "practitioner", STRONG, "--practitioner", "  Jo   Smith ")
+    assert added.exit_code == 0, added.output
+    assert "Their CSC records' practitioner name: Jo Smith" in added.output
+    assert User.objects.get(username="jo.smith").membership.practitioner_name == "Jo Smith"
+    changed = runner.invoke(app, ["user", "practitioner", "jo.smith", "J. Smith (SW)"])
+    assert changed.exit_code == 0, changed.output
+    assert "jo.smith is matched to CSC's practitioner name: J. Smith (SW)" in changed.output
+    listed = json.loads(runner.invoke(app, ["user", "list", "--json"]).stdout)
+    assert listed[0]["practitioner_name"] == "J. Smith (SW)"
+    cleared = runner.invoke(app, ["user", "practitioner", "jo.smith", ""])
+    assert "no longer matched" in cleared.output
+    logged = [(e.action, e.detail) for e in audit.entries(accounts, newest_first=False)]
+    assert logged[0][0] == "user_added" and '"practitioner":"Jo Smith"' in logged[0][1]
+    assert [a for a, _ in logged[1:]] == ["practitioner_set", "practitioner_set"]
+    assert '"from":"Jo Smith"' in logged[1][1] and '"to":"J. Smith (SW)"' in logged[1][1]
+    missing = runner.invoke(app, ["user", "practitioner", "nobody", "X"])
+    assert missing.exit_code == 2 and "no user called 'nobody'" in missing.output

@@ -166,6 +166,7 @@ EXPECTED: dict[str, Expect] = {
     "users/add": roles({ADMIN}),
     "users/grant": roles({ADMIN}),
     "users/<str:username>/authenticator": roles({ADMIN}),
+    "users/<str:username>/practitioner": roles({ADMIN}),
     "figures": roles({MANAGER, LEAD, QA, BOARD}),
     "sharing": everyone(200),  # the agreement in words: no one's data (issue 18)
     "api-docs": everyone(200),  # the API's Swagger UI page: the schema, no one's data

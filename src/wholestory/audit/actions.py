@@ -57,6 +57,9 @@ class Action(StrEnum):
     MARAC_RESEARCH = "marac_research", "Looked at or completed Marac research"
     NEED_RECORDED = "need_recorded", "Recorded an engagement need"
     NEED_CHANGED = "need_changed", "Changed an engagement need"
+    LEAD_SET = "lead_set", "Set a lead professional"
+    LEAD_ENDED = "lead_ended", "Ended a lead professional"
+    PRACTITIONER_SET = "practitioner_set", "Matched a user to a practitioner name"
     ALERT_SENT = "alert_sent", "Was sent an alert"
     ALERTS_READ = "alerts_read", "Looked at their alerts"
 

@@ -27,6 +27,13 @@ if TYPE_CHECKING:
 
 console = Console(highlight=False, soft_wrap=True)
 
+#: The name agencies' records give the user as a practitioner, on commands that set it.
+PRACTITIONER_HELP = typer.Option(
+    "--practitioner",
+    help="Their name as their agency's records give it (its practitioner column): "
+    "their home page lists the children they are the allocated worker for.",
+)
+
 user_app = typer.Typer(
     help="Add users, set passwords and issue API tokens (agency, team and role for each).",
     no_args_is_help=True,
@@ -94,6 +101,7 @@ def user_add_command(
         ),
     ],
     team: Annotated[str, typer.Option("--team", help="Their team, in their agency's words.")] = "",
+    practitioner: Annotated[str, PRACTITIONER_HELP] = "",
     password_stdin: Annotated[
         bool,
         typer.Option("--password-stdin", help="Read the password from the first line of stdin."),
@@ -106,7 +114,12 @@ def user_add_command(
     """
     password = _read_password(password_stdin)
     store = ready_store()  # sets Django up: import the accounts only after this
-    from wholestory.web.accounts.users import UserError, add_user, check_new_user
+    from wholestory.web.accounts.users import (
+        UserError,
+        add_user,
+        check_new_user,
+        set_practitioner_name,
+    )
 
     try:
         try:
@@ -114,14 +127,20 @@ def user_add_command(
         except UserError as error:
             fail(str(error))
         # Recorded before the user exists, so no account is ever made unaudited.
-        _audit(store, "user_added", name, {"agency": agency, "role": role, "team": team})
+        practitioner = " ".join(practitioner.split())
+        _audit(store, "user_added", name, {"agency": agency, "role": role, "team": team,
+                                           "practitioner": practitioner})  # fmt: skip
         user = add_user(name, agency, role, password, team, check_password=False)
+        if practitioner:
+            set_practitioner_name(user, practitioner)
         _tell_leads_of(name, agency, role)
     finally:
         store.close()
     from wholestory.access import ROLES, TWO_FACTOR_REQUIRED
 
     console.print(f"Added {name}: {ROLES[role]}, {agency.upper()}" + (f", {team}" if team else ""))
+    if practitioner:
+        console.print(f"Their {agency.upper()} records' practitioner name: {practitioner}")
     if role in TWO_FACTOR_REQUIRED:
         for line in authenticator_lines(user):
             console.print(line)
@@ -221,6 +240,40 @@ def user_team_command(
     console.print(f"{name} moved from {_team_words(before)} to {_team_words(team)}.")
 
 
+@user_app.command("practitioner")
+def user_practitioner_command(
+    name: Annotated[str, typer.Argument(help="The username.")],
+    practitioner: Annotated[
+        str,
+        typer.Argument(help="Their name as their agency's records give it ('' to unmatch them)."),
+    ],
+) -> None:
+    """Match a user to the practitioner name their agency's records give them.
+
+    Their home page then lists the children they are the allocated worker for: open plans
+    at their own agency whose practitioner is this name (case and spacing do not matter),
+    and alerts reach them as that worker. Audited, with the old and the new name.
+    """
+    from wholestory.web.accounts.users import set_practitioner_name
+
+    with ready_store() as store:
+        user = _user(name)
+        membership = getattr(user, "membership", None)
+        if membership is None:
+            fail(
+                f"{name} has no agency, so no practitioner name. Add them with: wholestory user add"
+            )
+        wanted = " ".join(practitioner.split())
+        before = membership.practitioner_name
+        _audit(store, "practitioner_set", name,
+               {"agency": membership.agency, "from": before, "to": wanted})  # fmt: skip
+        set_practitioner_name(user, wanted)
+    if wanted:
+        console.print(f"{name} is matched to {membership.agency}'s practitioner name: {wanted}")
+    else:
+        console.print(f"{name} is no longer matched to a practitioner name.")
+
+
 def _team_words(team: str) -> str:
     return f"the {team}" if team else "no team"
 
@@ -274,6 +327,7 @@ def user_list_command(
                 "username": user.username,
                 "agency": membership.agency if membership else "",
                 "team": membership.team if membership else "",
+                "practitioner_name": membership.practitioner_name if membership else "",
                 "role": membership.role if membership else "",
                 "second_factor": user.pk in with_totp,
                 "api_tokens": ApiToken.objects.filter(user=user, revoked=False).count(),

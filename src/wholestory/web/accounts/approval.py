@@ -63,7 +63,9 @@ def tell_leads(agency: str, message: str, url: str = "/approvals") -> None:
         Notification.objects.create(agency=agency, person="", message=message, url=url)
 
 
-def request_account(username: str, agency: str, role: str, team: str, added_by: str) -> str:
+def request_account(
+    username: str, agency: str, role: str, team: str, added_by: str, *, practitioner: str = ""
+) -> str:
     """An account asked for on the users page; the one-time link when it needs no approval.
 
     The account has no password. One that could see case data waits, unable to sign
@@ -77,8 +79,9 @@ def request_account(username: str, agency: str, role: str, team: str, added_by: 
         user.is_active = not waiting
         user.save(update_fields=["is_active"])
         Membership.objects.create(
-            user=user, agency=agency, team=team, role=role, added_by=added_by, waiting=waiting
-        )
+            user=user, agency=agency, team=team, role=role, added_by=added_by, waiting=waiting,
+            practitioner_name=" ".join(practitioner.split()),
+        )  # fmt: skip
         approver = "a safeguarding lead of your agency" if agency != PARTNERSHIP else ""
         tell_leads(
             agency,

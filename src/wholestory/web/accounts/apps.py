@@ -8,3 +8,8 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = "WholeStory accounts"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from wholestory.web.accounts import visits
+
+        visits.connect()

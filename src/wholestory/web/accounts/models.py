@@ -16,7 +16,8 @@ from wholestory.access import ROLES
 
 
 class Membership(models.Model):
-    """A user's agency, team and role."""
+    """A user's agency, team and role, the practitioner name agencies know them by, and when
+    they last visited."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership"
@@ -29,6 +30,12 @@ class Membership(models.Model):
     added_by = models.TextField(default="", db_default="")
     approved_by = models.TextField(default="", db_default="")
     waiting = models.BooleanField(default=False, db_default=False)
+    # The name the agency's records give this user as a practitioner ("" when not matched):
+    # their allocations are the children they are the worker for (engagement.leads).
+    practitioner_name = models.TextField(default="", db_default="")
+    # When they signed in before this visit (their last sign-in's time, kept at sign-in by
+    # accounts.visits), so a home page shows what is new since their last visit.
+    previous_visit = models.DateTimeField(null=True)
 
     class Meta:
         db_table = "ws_membership"

@@ -101,6 +101,12 @@ def add_user(
     return user
 
 
+def set_practitioner_name(user: User, name: str) -> None:
+    """Match ``user`` to the practitioner name their agency's records give them ("" for
+    none): they are the worker of that name's allocations at their own agency only."""
+    Membership.objects.filter(user=user).update(practitioner_name=" ".join(name.split()))
+
+
 def authenticator_secret(device: TOTPDevice) -> str:
     """The device's secret as an authenticator app takes it typed in (base32, unpadded)."""
     return base64.b32encode(device.bin_key).decode().rstrip("=")

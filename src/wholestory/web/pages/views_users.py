@@ -1,5 +1,5 @@
 """The users pages: everyone who can sign in, asking for an account, a reviewer's access to
-one case, and a new authenticator.
+one case, a new authenticator, and the practitioner name agencies' records give a user.
 
 Administrators manage accounts but open no case data and choose no password (issue 11,
 M1): an account that could see case data, and a reviewer's access, wait for a second
@@ -31,6 +31,12 @@ from wholestory.web.pages.fields import required_text
 from wholestory.web.pages.guard import audited, core_store, requires, viewer_of
 from wholestory.web.pages.presenting import when
 
+#: What a practitioner name is for, on both forms that set it.
+PRACTITIONER_HINT = (
+    "Their name as their agency's records give it, in the practitioner column. Their home "
+    "page then lists the children their agency's open plans allocate to them."
+)
+
 
 class AddUserForm(forms.Form):
     username = required_text(
@@ -44,6 +50,12 @@ class AddUserForm(forms.Form):
         "reviewers, quality assurance, board members and administrators.",
     )
     team = forms.CharField(label="Team (optional)", max_length=200, required=False)
+    practitioner = forms.CharField(
+        label="Practitioner name (optional)",
+        max_length=200,
+        required=False,
+        help_text=PRACTITIONER_HINT,
+    )
     role = forms.ChoiceField(
         label="Role",
         choices=list(ROLES.items()),
@@ -64,6 +76,12 @@ class AddUserForm(forms.Form):
             return check_agency(str(self.cleaned_data["agency"]))
         except UserError as problem:
             raise ValidationError(str(problem)) from problem
+
+
+class PractitionerForm(forms.Form):
+    practitioner = forms.CharField(
+        label="Practitioner name", max_length=200, required=False, help_text=PRACTITIONER_HINT
+    )
 
 
 class GrantForm(forms.Form):
@@ -124,6 +142,8 @@ def _users_list() -> list[dict[str, Any]]:
                 "username": user.username,
                 "agency": agency_name(membership.agency) if membership else "",
                 "team": membership.team if membership else "",
+                "practitioner": membership.practitioner_name if membership else "",
+                "member": membership is not None,
                 "role": ROLES.get(role, role),
                 "needs_two_factor": role in TWO_FACTOR_REQUIRED,
                 "two_factor": user.pk in with_device,
@@ -158,13 +178,14 @@ def add_user_view(request: HttpRequest) -> HttpResponse:
             request,
             "user_added",
             target="/users/add",
-            detail={k: data[k] for k in ("username", "agency", "team", "role")},
+            detail={k: data[k] for k in ("username", "agency", "team", "role", "practitioner")},
         )
         try:
             by = request.user.get_username()
             token = request_account(
-                data["username"], data["agency"], data["role"], data["team"], by
-            )
+                data["username"], data["agency"], data["role"], data["team"], by,
+                practitioner=data["practitioner"],
+            )  # fmt: skip
         except UserError as error:
             form.add_error(None, str(error))
         else:
@@ -242,6 +263,39 @@ def authenticator_view(request: HttpRequest, username: str) -> HttpResponse:
 @never_cache
 @requires("manage_users")
 @require_http_methods(["GET", "POST"])
+def practitioner_view(request: HttpRequest, username: str) -> HttpResponse:
+    """Match a user to the practitioner name their agency's records give them (issue 14):
+    they are then the worker of that name's allocations at their own agency. Audited first,
+    with the old and the new name; empty unmatches them."""
+    from wholestory.web.accounts.users import set_practitioner_name
+
+    user = User.objects.filter(username=username).select_related("membership").first()
+    membership = getattr(user, "membership", None) if user else None
+    if user is None or membership is None:
+        return render(request, "pages/work/user_missing.html", status=404)
+    initial = {"practitioner": membership.practitioner_name}
+    form = PractitionerForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        wanted = " ".join(str(form.cleaned_data["practitioner"]).split())
+        audited(request, "practitioner_set", target=f"/users/{username}/practitioner",
+                detail={"user": username, "agency": membership.agency,
+                        "from": membership.practitioner_name, "to": wanted})  # fmt: skip
+        set_practitioner_name(user, wanted)
+        messages.success(
+            request,
+            f"{username} is matched to the practitioner name {wanted}."
+            if wanted
+            else f"{username} is no longer matched to a practitioner name.",
+        )
+        return redirect("/users")
+    context = {"form": form, "for_user": username, "agency": agency_name(membership.agency)}
+    return render(request, "pages/work/user_practitioner.html", context,
+                  status=400 if form.errors else 200)  # fmt: skip
+
+
+@never_cache
+@requires("manage_users")
+@require_http_methods(["GET", "POST"])
 def grant_view(request: HttpRequest) -> HttpResponse:
     """Ask for time-limited review access to one named case, by its WholeStory id only.
 
@@ -288,4 +342,5 @@ urls: list[URLPattern] = [
     path("users/add", add_user_view, name="user-add"),
     path("users/grant", grant_view, name="user-grant"),
     path("users/<str:username>/authenticator", authenticator_view, name="user-authenticator"),
+    path("users/<str:username>/practitioner", practitioner_view, name="user-practitioner"),
 ]

@@ -31,7 +31,9 @@ def read(path: Path) -> list[dict[str, str]]:
 
 
 def event_files(folder: Path) -> list[Path]:
-    return [p for p in sorted(folder.glob("*.csv")) if p.name != "relationships.csv"]
+    return [
+        p for p in sorted(folder.glob("*.csv")) if p.name not in ("relationships.csv", "needs.csv")
+    ]
 
 
 @pytest.fixture(scope="module")

@@ -1,20 +1,27 @@
 """NEEDS_NOT_MET at its boundaries (issue 14): a recorded need in force, and the next
 contacts show no sign it was met. The pattern fires; one contact short, a contact that
 shows the sign, a day past the window, a need recorded after the contacts, a need no
-record can show, and a parent who was not there do not.
+record can show, and a parent who was not there do not. Then from an agency's needs
+table to the stored flag, and measured on the independent generator's partnership (the
+product's generator is measured with every code in ``test_chronology_store.py``).
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from factories import event_row, write_csv
 from indicator_entries import day, entry, flags
+from wholestory.chronology.evaluation import evaluate_store
 from wholestory.chronology.model import Entry, Involved
 from wholestory.chronology.needs_met import languages
 from wholestory.chronology.rows import RecordedNeed
 from wholestory.chronology.stored import build_all, chronology_of, stored_chronology
+from wholestory.crosscheck import make_partnership
 from wholestory.identity import LinkThresholds, link_all
 from wholestory.ingest import ingest_paths
 from wholestory.records.template import NEEDS_COLUMNS, RELATIONSHIP_COLUMNS
@@ -235,3 +242,31 @@ def test_a_needs_table_raises_the_flag_on_the_stored_chronology(
     assert {e["record_id"] for e in flag["evidence"]} == {"HV1", "HV3"}
     fresh = chronology_of(store, baby).as_dict()
     assert [f for f in fresh["flags"] if f["code"] == CODE] == [flag]
+
+
+# -- measured against the independent generator ------------------------------------------------
+
+
+@pytest.mark.slow
+def test_measured_on_the_crosscheck_partnership(store: Store, tmp_path: Path) -> None:
+    """The cross-check plants its own cases (crosscheck/needs.py), read from the rule's
+    description, not from the product: every code it plants reaches 0.95 precision and
+    recall on its partnership, imported, linked and built as in use, no near miss raised."""
+    folder = tmp_path / "crosscheck"
+    make_partnership(folder, 500, 3, end=dt.date(2026, 6, 30))
+    assert not ingest_paths(store, [folder]).failed
+    link_all(store, thresholds=LinkThresholds())
+    build_all(store)
+    scores = evaluate_store(store, folder)
+    planted = {r["code"] for r in _read(folder / "ground_truth" / "patterns.csv")}
+    assert CODE in planted
+    for code in planted:
+        s = scores.codes[code]
+        assert s.tp >= 20, code
+        assert s.precision >= 0.95 and s.recall >= 0.95, (code, scores.misses)
+        assert s.near_misses and s.near_miss_raised == 0, code
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))

@@ -1,8 +1,9 @@
 """The partnership folder, written as it is made so memory stays flat.
 
 One CSV per agency, ``relationships.csv``, ``agencies.yaml`` (which agencies
-give an id per episode), and ``ground_truth/`` with who each agency id really
-is and each true person's kind, household and twin. Files are opened the
+give an id per episode), the needs agencies recorded (``needs.csv``), and
+``ground_truth/`` with who each agency id really is, each true person's kind, household
+and twin, and the indicator patterns planted (``patterns.csv``). Files are opened the
 first time an agency has a row, and closed together at the end.
 """
 
@@ -14,9 +15,12 @@ from typing import Any, Final
 from wholestory.crosscheck.habits import EPISODE_AGENCY
 from wholestory.crosscheck.rows import EVENT_COLUMNS
 from wholestory.records.csv_files import CsvFiles
-from wholestory.records.template import RELATIONSHIP_COLUMNS
+from wholestory.records.template import NEEDS_COLUMNS, RELATIONSHIP_COLUMNS
 
 PEOPLE_COLUMNS: Final = ("agency", "person_id", "true_id")
+#: The indicator patterns planted, as the product's evaluation reads them.
+PATTERN_COLUMNS: Final = ("true_id", "code", "kind", "note")
+NEEDS_FILE: Final = "needs.csv"
 PERSONS_COLUMNS: Final = (
     "true_id",
     "kind",
@@ -47,6 +51,8 @@ class FolderWriter(CsvFiles):
         self._relationship = self.open_csv(folder / "relationships.csv", RELATIONSHIP_COLUMNS)
         self._people = self.open_csv(folder / "ground_truth" / "people.csv", PEOPLE_COLUMNS)
         self._persons = self.open_csv(folder / "ground_truth" / "persons.csv", PERSONS_COLUMNS)
+        self._needs = self.open_csv(folder / NEEDS_FILE, NEEDS_COLUMNS)
+        self._patterns = self.open_csv(folder / "ground_truth" / "patterns.csv", PATTERN_COLUMNS)
 
     def events(self, agency: str, rows: list[list[str]]) -> None:
         writer = self._agencies.get(agency)
@@ -64,5 +70,11 @@ class FolderWriter(CsvFiles):
         self._people.writerows(people)
         self._persons.writerows(persons)
 
+    def need(self, row: list[str], patterns: list[list[str]]) -> None:
+        """A need as its agency exports it, and the patterns it plants (crosscheck/needs.py)."""
+        self._needs.writerow(row)
+        self._patterns.writerows(patterns)
+
     def files(self) -> list[str]:
-        return sorted([f"{a.lower()}.csv" for a in self._agencies] + ["relationships.csv"])
+        agencies = [f"{a.lower()}.csv" for a in self._agencies]
+        return sorted([*agencies, "relationships.csv", NEEDS_FILE])

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from wholestory.crosscheck import concerns, services
+from wholestory.crosscheck import concerns, needs, services
 from wholestory.crosscheck.habits import EPISODE_AGENCY
 from wholestory.crosscheck.happenings import Happening, Window
 from wholestory.crosscheck.national_numbers import NhsNumbers
@@ -26,6 +26,7 @@ from wholestory.crosscheck.recording import Ledger, Settings, register_household
 from wholestory.crosscheck.rows import event_rows, practitioners, relationship_rows
 
 WINDOW_DAYS = 3653  # about ten years of records
+NEEDS_STREAM = "wholestory-crosscheck-needs"
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,10 @@ def make_partnership(
         for index in range(families):
             household = population.household(index)
             happenings = _stories(household, rng, window, schools)
+            # A need planted now and then, on a stream of its own (see crosscheck/needs.py).
+            case = needs.plan(
+                household, happenings, random.Random(f"{NEEDS_STREAM}:{seed}:{index}")
+            )
             registrations = register_household(household, happenings, ledger, rng, settings)
             by_agency: dict[str, list[list[str]]] = {}
             for number, happening in enumerate(happenings):
@@ -135,6 +140,9 @@ def make_partnership(
             for agency in sorted(by_agency):
                 writer.events(agency, by_agency[agency])
             writer.relationship_rows(relationship_rows(household, registrations))
+            patterns = needs.settle(case, household, happenings) if case else []
+            if case and patterns:
+                writer.need(needs.need_row(case, happenings, registrations, index), patterns)
             people = [
                 [agency, r.person_id, true_id]
                 for (agency, true_id), regs in registrations.by_person.items()

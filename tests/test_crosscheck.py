@@ -218,3 +218,28 @@ def test_a_small_partnership_goes_in_with_nothing_quarantined(store: Store, tmp_
     assert all(f.balanced() for f in result.files)
     assert store.scalar("SELECT COUNT(*) FROM ws_record") == summary.rows
     assert store.scalar("SELECT COUNT(*) FROM ws_relationship") == summary.relationships
+
+
+def test_planted_needs_change_nothing_else(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The needs the cross-check plants (crosscheck/needs.py) draw on a stream of their own:
+    without them every file is the same, but for a near miss's notes gaining its words."""
+    from wholestory.crosscheck import needs
+
+    make_partnership(tmp_path / "with", 200, 4, end=END)
+    monkeypatch.setattr(needs, "PLANT_RATE", 0.0)
+    monkeypatch.setattr(needs, "NEAR_RATE", 0.0)
+    make_partnership(tmp_path / "without", 200, 4, end=END)
+    assert read(tmp_path / "without" / "needs.csv") == []
+    assert read(tmp_path / "with" / "needs.csv")
+    changed = 0
+    for path in sorted((tmp_path / "without").rglob("*.csv")):
+        name = path.relative_to(tmp_path / "without")
+        if str(name) in ("needs.csv", "ground_truth/patterns.csv"):
+            continue
+        before, after = read(path), read(tmp_path / "with" / name)
+        assert len(before) == len(after), name
+        for old, new in zip(before, after, strict=True):
+            if old != new:
+                changed += 1
+                assert {k for k in old if old[k] != new[k]} == {"action"}, name
+    assert changed

@@ -111,12 +111,15 @@ def _read_records(store: Store, keys: Sequence[str] | None) -> pl.DataFrame:
 
 
 def people_touched_since(store: Store, since: str) -> list[str]:
-    """Keys of people with a record, or a relationship, written or changed since ``since``."""
+    """Keys of people with a record, a relationship, or a need from an agency's file (the
+    ``NEEDS_NOT_MET`` indicator reads needs) written or changed since ``since``."""
     rows = store.query(
         "SELECT agency, person_id FROM ws_record WHERE updated_at >= ? "
         "UNION SELECT agency, person_id FROM ws_relationship WHERE created_at >= ? "
-        "UNION SELECT agency, related_person_id FROM ws_relationship WHERE created_at >= ?",
-        [since, since, since],
+        "UNION SELECT agency, related_person_id FROM ws_relationship WHERE created_at >= ? "
+        "UNION SELECT agency, person_id FROM ws_need WHERE recorded_at >= ? "
+        "AND recorded_in_app = ?",
+        [since, since, since, since, False],
     )
     return sorted({source_key(str(a), str(p)) for a, p in rows})
 

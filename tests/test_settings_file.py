@@ -28,6 +28,17 @@ def test_a_file_that_is_not_text_is_named(tmp_path: Path) -> None:
         read_settings(binary, "calendar", SettingsError)
 
 
+def test_a_file_that_is_not_yaml_is_named_with_the_fault_on_one_line(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("days: [2026-01-01\nname: x\n", encoding="utf-8")
+    with pytest.raises(SettingsError) as raised:
+        read_settings(broken, "calendar", SettingsError)
+    assert str(raised.value) == (
+        f"{broken}: the calendar is not valid YAML (expected ',' or ']', but got ':' "
+        "(line 2, column 5))"
+    )
+
+
 def test_values_come_as_written_when_asked(tmp_path: Path) -> None:
     settings = tmp_path / "s.yaml"
     settings.write_text("day: 2026-11-16\ncount: 3\n")

@@ -30,4 +30,17 @@ def read_settings(
     except UnicodeDecodeError:
         raise error(f"{path}: the {what} is not UTF-8 text") from None
     except yaml.YAMLError as problem:
-        raise error(f"{path}: the {what} is not valid YAML ({problem})") from None
+        raise error(f"{path}: the {what} is not valid YAML ({yaml_fault(problem)})") from None
+
+
+def yaml_fault(problem: yaml.YAMLError) -> str:
+    """What PyYAML found wrong, on one line with where: "expected ',' or ']' (line 2, column 1)".
+
+    PyYAML's own message spans several lines and quotes the file, which a one-line error
+    (and a log) reads badly; the line and column are what the writer of the file needs.
+    """
+    if isinstance(problem, yaml.MarkedYAMLError) and problem.problem:
+        mark = problem.problem_mark or problem.context_mark
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        return f"{problem.problem}{where}"
+    return " ".join(str(problem).split())

@@ -149,6 +149,8 @@ EXPECTED: dict[str, Expect] = {
     "people/<str:person>/dash/new": dash_form,
     "people/<str:person>/needs/new": needs_form,
     "people/<str:person>/needs/<str:record_id>": person_page(ok=404),  # no such need
+    # Who is allocated and who leads: read by anyone who may see the person; set by a lead.
+    "people/<str:person>/lead": person_page(),
     "people/<str:person>/records/<str:agency>/<path:record_id>": person_page(),
     "people/<str:agency>/<str:person_id>": everyone(302),
     "flags": roles({MANAGER, LEAD}),

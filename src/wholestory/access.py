@@ -436,6 +436,19 @@ def may_see_who_looked(viewer: Viewer, facts: Facts) -> Decision:
     return capability
 
 
+def may_set_lead_professional(viewer: Viewer, facts: Facts) -> Decision:
+    """Whether the viewer may set or end a person's lead professional here (issue 14): the
+    leads of agencies holding confirmed records of them, who answer for their agency's part
+    in what the agencies agreed, since it overrides every agency's records. Managers read
+    it but ask their lead: they oversee their agency's work, not who leads across agencies."""
+    if viewer.role != LEAD:
+        return deny(f"{ROLES.get(viewer.role, viewer.role)}s may not set a lead professional.")
+    if not leads_a_holding_agency(viewer, facts.agencies - set(facts.unconfirmed)):
+        return deny("Only the safeguarding leads of agencies holding this person's records "
+                    "set their lead professional.")  # fmt: skip
+    return allow(f"{agency_name(viewer.agency)} holds this person's records.", "capability")
+
+
 def told_of_access(facts: Facts) -> list[str]:
     """The agencies whose leads are told when someone reaches the person from outside
     (breaking glass, a break-glass search that showed them): every agency holding records

@@ -20,6 +20,10 @@ NO_LEAD: Final = (
     "No lead professional: no plan is open at any agency, and no safeguarding lead has set one."
 )
 NOT_NAMED: Final = "Worker not named"
+LEAD_NOT_SHARED: Final = (
+    "The lead professional is at an agency whose plan records the information sharing "
+    "agreement does not share with you."
+)
 #: Each plan that allocates a worker, as the pages say it.
 PLAN_WORDS: Final[dict[str, str]] = {
     "CP_PLAN": "child protection plan",

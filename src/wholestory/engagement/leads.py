@@ -107,12 +107,15 @@ class Allocation:
     plan: str  # 'CP_PLAN', 'CIN_PLAN', 'LOOKED_AFTER', 'EARLY_HELP', or 'SET_HERE'
     since: dt.date
     source: str  # 'records' or 'app'
+    # The plan's start record is restricted (ADOPTION, say): only its agency reads its
+    # worker, as only it reads the record (the pages shape an allocation as its record).
+    restricted: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         """For JSON (``wholestory lead --json``)."""
         return {"person": self.person, "agency": self.agency, "practitioner": self.practitioner,
                 "team": self.team, "plan": self.plan, "since": self.since.isoformat(),
-                "source": self.source}  # fmt: skip
+                "source": self.source, "restricted": self.restricted}  # fmt: skip
 
 
 def lead_order(a: Allocation) -> tuple[Any, ...]:
@@ -166,7 +169,8 @@ def from_records(store: Store, people: Sequence[str]) -> list[Allocation]:
     condition, params = _people_condition(store, people, "s")
     rows = store.query(
         "SELECT COALESCE(s.ws_person_id, s.key), r.agency, r.event_type, r.practitioner, "
-        "r.team, r.event_date_start, r.record_id FROM ws_source_person s JOIN ws_record r "
+        "r.team, r.event_date_start, r.record_id, r.restricted FROM ws_source_person s "
+        "JOIN ws_record r "
         f"ON r.agency = s.agency AND r.person_id = s.person_id WHERE {condition} "
         f"AND {open_start_sql('r')}",
         params,
@@ -176,12 +180,13 @@ def from_records(store: Store, people: Sequence[str]) -> list[Allocation]:
 
 def newest_per_plan(rows: Sequence[Sequence[Any]]) -> list[Allocation]:
     """Allocations from rows of (person, agency, start type, practitioner, team, day,
-    record id): per person, agency and plan, the newest start only."""
+    record id, restricted): per person, agency and plan, the newest start only."""
     newest: dict[tuple[str, str, str], tuple[dt.date, str, Allocation]] = {}
-    for person, agency, kind, practitioner, team, day, record in rows:
+    for person, agency, kind, practitioner, team, day, record, restricted in rows:
         plan = _STARTS[str(kind)]
         found = Allocation(str(person), str(agency), str(practitioner or "").strip(),
-                           str(team or "").strip(), plan, _day(day), RECORDS)  # fmt: skip
+                           str(team or "").strip(), plan, _day(day), RECORDS,
+                           bool(restricted))  # fmt: skip
         key, rank = (found.person, found.agency, plan), (found.since, str(record))
         if key not in newest or rank > newest[key][:2]:
             newest[key] = (*rank, found)

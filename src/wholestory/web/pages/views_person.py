@@ -30,6 +30,7 @@ from wholestory.chronology.display import parse_iso, period_end, show_date
 from wholestory.engagement import words as needs_words
 from wholestory.store import Store
 from wholestory.web.pages.guard import core_store, person_page, viewer_of
+from wholestory.web.pages.lead_presenting import lead_summary
 from wholestory.web.pages.needs_presenting import family_and_engagement
 from wholestory.web.pages.person_presenting import (
     death,
@@ -123,6 +124,7 @@ def person_view(request: HttpRequest, person: str, decision: Decision) -> HttpRe
         "family": family,
         "engagement": engagement,
         "needs_words": needs_words,
+        "lead": lead_summary(store, viewer, person),
         "may_record_need": may_record_need(viewer).allowed,
         "may_record_dash": may_record_dash(viewer).allowed,
         "reason": decision.reason,

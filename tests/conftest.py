@@ -76,6 +76,8 @@ TABLES = (
     "ws_alert_recipient",
     "ws_alert",
     "ws_flag_raised",
+    "ws_assurance_case",
+    "ws_assurance_programme",
 )
 
 

@@ -46,7 +46,7 @@ def plan(agency: str, person: str, kind: str, day: str, worker: str = "", team: 
 #: Each agency person and the WholeStory person they are.
 LINKS = {
     "CSC:A1": "WS-A", "EARLY_HELP:EA1": "WS-A", "CSC:B1": "WS-B", "EARLY_HELP:C1": "WS-C",
-    "CSC:D1": "WS-D", "CSC:E1": "WS-E", "CSC:M1": "WS-M",
+    "CSC:D1": "WS-D", "CSC:E1": "WS-E", "CSC:M1": "WS-M", "CSC:F1": "WS-F",
 }  # fmt: skip
 RECORDS_ROWS = [
     # A: a child in need plan, then a child protection plan (both open); early help ended.
@@ -71,6 +71,8 @@ RECORDS_ROWS = [
     # chronology counts it. An end at another agency does not close a plan.
     plan("CSC", "M1", "CIN_PLAN_START", "2024-02-02", "Jo Smith", role="PARENT"),
     plan("POLICE", "PM1", "CIN_PLAN_END", "2024-03-03", "PC Nobody"),
+    # F: known to children's social care, with no plan at all.
+    plan("CSC", "F1", "REFERRAL", "2024-01-01", "Jo Smith"),
     # U: never linked; asked by its agency key.
     plan("CSC", "U1", "CIN_PLAN_START", "2024-04-04", "Jo Smith"),
 ]
@@ -200,3 +202,62 @@ def test_the_cli_prints_the_lead_and_every_allocation(linked: Store, store_env: 
     assert nobody.exit_code == 0 and "No lead professional" in nobody.output
     unknown = runner.invoke(app, ["lead", "CSC", "NOBODY"])
     assert unknown.exit_code != 0 and "CSC has no person NOBODY in the store" in unknown.output
+
+
+def _chronology(store: Store, person: str, severity: str | None, flags: list[list[str]]) -> None:
+    """A stored chronology's row and its flags, as the home lists read them (no content)."""
+    store.execute(
+        "INSERT INTO ws_chronology (ws_person_id, as_of, built_at, display_name, is_child, "
+        "entry_count, flag_count, top_severity, open_plan, content) VALUES "
+        "(?, '2026-01-01', '2026-01-01 00:00:00+00:00', ?, ?, 1, ?, ?, ?, ?)",
+        [person, f"Child {person}", True, len(flags), severity, False, b""],
+    )
+    for n, agencies in enumerate(flags):
+        evidence = json.dumps([{"agency": a, "record_id": "X"} for a in agencies])
+        store.execute(
+            "INSERT INTO ws_flag (ws_person_id, code, title, severity, first_date, last_date, "
+            "explanation, evidence, open_plan, built_at) VALUES (?, ?, ?, ?, '2025-01-01', ?, "
+            "'', ?, ?, '2026-01-01 00:00:00+00:00')",
+            [person, f"F{n}", f"Flag {n}", severity, f"2025-0{n + 1}-01", evidence, False],
+        )
+
+
+def test_the_leads_lists_page_in_the_database_and_leave_out_who_has_a_plan(
+    linked: Store,
+) -> None:
+    from wholestory.engagement.caseloads import news_since, unled_concerns, unplanned_high
+
+    _chronology(linked, "WS-F", "high", [["SCHOOL", "POLICE"], ["SCHOOL"]])
+    _chronology(linked, "WS-D", "high", [["GP"]])  # its plan ended the day it began
+    _chronology(linked, "WS-A", "high", [["GP", "ED"]])  # child protection plan open
+    _chronology(linked, "WS-B", "high", [["GP", "ED"]])  # a child in need plan open again
+    _chronology(linked, "WS-M", None, [])
+    first, total = unplanned_high(linked, "CSC", 0, 1)
+    assert [c.person for c in first] == ["WS-F"] and total == 2 and first[0].count == 2
+    assert first[0].flags == ["Flag 1", "Flag 0"]  # the latest evidence first
+    second, total = unplanned_high(linked, "CSC", 1, 1)
+    assert [c.person for c in second] == ["WS-D"] and total == 2
+    assert unplanned_high(linked, "CSC", 5, 1) == ([], 2)  # past the end: still counted
+    assert unplanned_high(linked, "SCHOOL", 0, 25) == ([], 0)  # the school knows none of them
+    unled, total = unled_concerns(linked, "CSC")
+    assert [(c.person, c.agencies) for c in unled] == [("WS-F", {"POLICE": 1, "SCHOOL": 2})]
+    set_lead(linked, "WS-F", "CSC", "Jo Smith", "", "liz.lead")
+    assert unled_concerns(linked, "CSC") == ([], 0)
+    linked.execute("UPDATE ws_record SET created_at = '2020-01-01 00:00:00+00:00'")
+    linked.execute("UPDATE ws_record SET created_at = '2030-01-01 00:00:00+00:00' "
+                   "WHERE agency = 'POLICE'")  # fmt: skip
+    news, total = news_since(linked, "CSC", "2029-12-31 00:00:00+00:00")
+    assert [(c.person, c.agencies, c.count) for c in news] == [("WS-M", {"POLICE": 1}, 1)]
+    assert total == 1 and news_since(linked, "POLICE", "2029-12-31 00:00:00+00:00") == ([], 0)
+    assert news_since(linked, "CSC", "2030-06-01 00:00:00+00:00") == ([], 0)
+
+
+def test_where_news_starts() -> None:
+    from wholestory.engagement.caseloads import news_window_start
+
+    now = dt.datetime(2026, 12, 5, 12, 0, tzinfo=dt.UTC)
+    visit = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
+    assert news_window_start(visit, now, 30) == "2026-12-01 09:30:00+00:00"
+    assert news_window_start(None, now, 30) == "2026-11-05 12:00:00+00:00"
+    long_ago = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    assert news_window_start(long_ago, now, 30) == "2026-11-05 12:00:00+00:00"

@@ -112,3 +112,23 @@ def words_set_title() -> str:
     from wholestory.engagement.lead_words import SET_TITLE
 
     return SET_TITLE
+
+
+def test_an_allocation_is_shown_as_the_agreement_shows_its_record() -> None:
+    """In full; at involvement without the worker; a restricted one only to its agency."""
+    import datetime as dt
+
+    from wholestory.access import Viewer
+    from wholestory.engagement.leads import RECORDS, Allocation
+    from wholestory.web.pages.lead_presenting import shown_allocations
+
+    day = dt.date(2025, 1, 1)
+    adopted = Allocation("WS-1", "CSC", "Jo Smith", "Adoption Team", "LOOKED_AFTER", day,
+                         RECORDS, restricted=True)  # fmt: skip
+    health = Allocation("WS-1", "GP", "Dr Who", "Surgery", "EARLY_HELP", day, RECORDS)
+    police = Viewer("pat", "POLICE", "practitioner")
+    shown = shown_allocations(police, [adopted, health])
+    assert [(r["agency"], r["worker"], r["lead"]) for r in shown] == [("GP practice", "", False)]
+    assert shown[0]["line"] == "GP practice: early help plan since 1 January 2025"
+    own = shown_allocations(Viewer("jo", "CSC", "practitioner"), [adopted])
+    assert own[0]["worker"] == "Jo Smith" and own[0]["lead"]

@@ -47,18 +47,20 @@ def when(moment: dt.datetime | str, *, seconds: bool = False) -> str:
     return timezone.localtime(at).strftime(shown)
 
 
-def page_number(request: HttpRequest) -> int:
-    """The page asked for (the first when none, or nonsense, is asked for)."""
+def page_number(request: HttpRequest, param: str = "page") -> int:
+    """The page asked for (the first when none, or nonsense, is asked for). A page showing
+    several lists names each list's page by a ``param`` of its own."""
     try:
-        return max(1, int(request.GET.get("page", "1")))
+        return max(1, int(request.GET.get(param, "1")))
     except ValueError:
         return 1
 
 
-def other_params(request: HttpRequest) -> str:
-    """The query without its page, to keep the filters from page to page."""
+def other_params(request: HttpRequest, param: str = "page") -> str:
+    """The query without its page, to keep the filters (and other lists' pages) from page
+    to page."""
     params = request.GET.copy()
-    params.pop("page", None)
+    params.pop(param, None)
     encoded = params.urlencode()
     return f"{encoded}&" if encoded else ""
 
@@ -73,6 +75,7 @@ class Pages:
     query: str  # the other query parameters, to keep filters across pages
     size: int = PAGE_SIZE
     numbers: list[int] = field(default_factory=list)
+    param: str = "page"  # the query parameter naming the page (one per list on a page)
 
     def __post_init__(self) -> None:
         last = self.last

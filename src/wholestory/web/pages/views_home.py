@@ -1,12 +1,17 @@
 """Each user's home page (issue 14): what they can do, and the lists their role works from.
 
+- A practitioner (or an IDVA) sees the children they are the allocated worker for (their
+  agency's open plans under the practitioner name they are matched to), and the children
+  their agency knows with what other agencies sent since their last visit, newest first.
+- A manager sees their team's children (the open plans allocated to their team) and the
+  needs their agency recorded whose review day has gone by.
+- A safeguarding lead sees children with a high-severity flag and no plan, children with
+  no lead professional but concerns at several agencies, and the needs past review.
 - A reviewer sees the cases granted to them, each with when the grant ends, the one
   ending soonest first (before, a reviewer had to search for their own case).
-- A manager or safeguarding lead sees the needs their agency recorded whose review day
-  has gone by, the longest overdue first, of the people they may see.
 
-Each list is paged and audited as a view of the people it shows, before it is shown.
-The lists for practitioners (their children, what is new since their last visit) and
+Each list is paged, the most urgent first, and audited as a view of the people it shows,
+before it is shown, leaving out anyone the viewer may not see (``home_lists``). The lists
 for the partnership roles are not built yet.
 """
 
@@ -23,25 +28,22 @@ from django.views.decorators.cache import never_cache
 
 from wholestory.access import (
     CAPABILITIES,
+    IDVA,
     LEAD,
     MANAGER,
+    PRACTITIONER,
     REVIEWER,
     ROLES,
     Viewer,
     may,
-    may_see_person,
 )
-from wholestory.access_facts import facts_about
 from wholestory.chronology.display import show_date
 from wholestory.chronology.vocabulary import agency_name
-from wholestory.engagement.needs import past_review
+from wholestory.engagement.needs import Need, past_review
 from wholestory.identity.people import names_of
-from wholestory.web.pages import guard
-from wholestory.web.pages.presenting import Pages, other_params, page_number, when
+from wholestory.web.pages import guard, home_lists
+from wholestory.web.pages.presenting import when
 from wholestory.web.pages.stories import person_url
-
-#: Rows a home page list shows at a time.
-LIST_SIZE = 25
 
 
 @never_cache
@@ -49,15 +51,28 @@ LIST_SIZE = 25
 def home_view(request: HttpRequest) -> HttpResponse:
     """What this user can do, in their role's words, and the lists their role works from."""
     viewer = guard.viewer_of(request)
+    membership = getattr(request.user, "membership", None)
     context: dict[str, Any] = {
         "can": {name: may(viewer, name).allowed for name in CAPABILITIES},
         "role": ROLES.get(viewer.role, ""),
         "reviewer": viewer.role == REVIEWER,
+        # For the alerts area to fill (issue 14, part 3): the user's unread alerts, shown
+        # at the top of a practitioner's lists. None until then: the template shows nothing.
+        "unread_alerts": None,
     }
     if viewer.role == REVIEWER:
         context["cases"] = _cases(request, viewer)
+    if viewer.role in (PRACTITIONER, IDVA) and membership is not None:
+        context["mine"] = home_lists.worker_list(request, viewer, membership.practitioner_name)
+        context["news"] = home_lists.news_list(request, viewer, membership.previous_visit)
+    if viewer.role == MANAGER:
+        context["team"] = home_lists.team_list(request, viewer)
+    if viewer.role == LEAD:
+        context["unplanned"] = home_lists.unplanned_list(request, viewer)
+        context["unled"] = home_lists.unled_list(request, viewer)
     if viewer.role in (MANAGER, LEAD):
         context |= _needs_past_review(request, viewer)
+    context["agency"] = agency_name(viewer.agency) if viewer.agency else ""
     return render(request, "pages/home.html", context)
 
 
@@ -87,21 +102,16 @@ def _cases(request: HttpRequest, viewer: Viewer) -> list[dict[str, Any]]:
 
 
 def _needs_past_review(request: HttpRequest, viewer: Viewer) -> dict[str, Any]:
-    """The agency's needs past review, a page of them; the look is audited first."""
-    store, today, asked = guard.core_store(), timezone.localdate(), page_number(request)
-    found, total = past_review(store, viewer.agency, today, (asked - 1) * LIST_SIZE, LIST_SIZE)
-    pages = Pages(asked, total, total, other_params(request), size=LIST_SIZE)
-    if pages.number != asked:  # past the last page: show the last
-        found, _ = past_review(store, viewer.agency, today, pages.offset, LIST_SIZE)
-    # A need the agency recorded here of someone seen through breaking glass, say, names a
-    # person the lead may not see: it is left out, as search leaves such people out.
-    now = timezone.now()
-    found = [(p, n) for p, n in found
-             if may_see_person(viewer, facts_about(store, p), now).allowed]  # fmt: skip
-    people = [p for p, _ in found]
-    guard.audited(request, "view", target="/", viewer=viewer,
-                  detail={"page": pages.number, "people": people})  # fmt: skip
-    names = names_of(store, people)
+    """The agency's needs past review, the longest overdue first, a page of them. A need
+    the agency recorded here of someone seen through breaking glass, say, names a person
+    the lead may not see: it is left out, as search leaves such people out."""
+    store, today = guard.core_store(), timezone.localdate()
+
+    def fetch(offset: int, limit: int) -> tuple[list[tuple[str, Need]], int]:
+        return past_review(store, viewer.agency, today, offset, limit)
+
+    found, pages = home_lists.paged(request, viewer, "needs", fetch, lambda row: row[0])
+    names = names_of(store, [p for p, _ in found])
     rows = [
         {
             "name": names.get(p) or p,
@@ -112,8 +122,7 @@ def _needs_past_review(request: HttpRequest, viewer: Viewer) -> dict[str, Any]:
         }
         for p, n in found
     ]
-    return {"needs_list": True, "past_review": rows, "past_review_pages": pages,
-            "agency": agency_name(viewer.agency)}  # fmt: skip
+    return {"needs_list": True, "past_review": rows, "past_review_pages": pages}
 
 
 urls: list[URLPattern] = [

@@ -468,9 +468,10 @@ class FlagRecord(models.Model):
         ]
 
 
-# The alert, audit log, domestic abuse and engagement tables live in their own modules;
-# imported here so Django finds them.
+# The alert, assurance, audit log, domestic abuse and engagement tables live in their own
+# modules; imported here so Django finds them.
 from wholestory.web.schema.alerts import AlertRecipient, AlertRecord, FlagRaised  # noqa: E402
+from wholestory.web.schema.assurance import AuditCase, AuditProgramme  # noqa: E402
 from wholestory.web.schema.audit import AuditEntry, AuditHead  # noqa: E402
 from wholestory.web.schema.domestic_abuse import (  # noqa: E402
     DashChecklist,
@@ -489,8 +490,10 @@ from wholestory.web.schema.engagement import LeadProfessional, NeedRecord  # noq
 __all__ = [
     "AlertRecipient",
     "AlertRecord",
+    "AuditCase",
     "AuditEntry",
     "AuditHead",
+    "AuditProgramme",
     "DashChecklist",
     "EncompassNotice",
     "FlagRaised",

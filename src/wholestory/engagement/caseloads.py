@@ -8,8 +8,9 @@ can be written in SQL, so a home page costs the same at 100,000 children as at 1
   manager's "the team's children"): their open allocations (:mod:`.leads`) whose
   practitioner, or team, is the one named. A team's children are its allocations, not
   every child of whom the team holds a record: at the police or a hospital that would
-  be thousands of children the team met once. Most urgent first: the plan's level
-  (child protection first), then the child's most serious flag, then the newest.
+  be thousands of children the team met once. Most urgent first, in the order a lead is
+  picked in (one a safeguarding lead set here, then child protection, looked after, child
+  in need, early help), then the child's most serious flag, then the newest.
 - **News** (:func:`news_since`): the children an agency holds records of who have new
   records from other agencies since a moment (the user's last visit), the newest news
   first, with how many came from each agency. A restricted record is not counted: that
@@ -127,7 +128,7 @@ def allocated_to(
 
 
 def _urgency(c: Allocated) -> tuple[Any, ...]:
-    """The plan's level (child protection first), the most serious flag, the newest."""
+    """The allocation's place in the lead's order, the most serious flag, the newest."""
     a = c.allocation
     severity = SEVERITY_ORDER.get(c.top_severity or "", 9)
     return (lead_order(a)[0], severity, -a.since.toordinal(), c.name, a.person)

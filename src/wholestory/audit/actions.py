@@ -62,6 +62,9 @@ class Action(StrEnum):
     PRACTITIONER_SET = "practitioner_set", "Matched a user to a practitioner name"
     ALERT_SENT = "alert_sent", "Was sent an alert"
     ALERTS_READ = "alerts_read", "Looked at their alerts"
+    QA_PROGRAMME_SET = "qa_programme_set", "Set up an audit programme and chose its cases"
+    QA_PROGRAMME = "qa_programme", "Looked at an audit programme's cases"
+    QA_MEASURES = "qa_measures", "Worked out the practice-quality measures"
 
 
 #: What can be recorded, as plain strings (the values stored in the log).

@@ -14,6 +14,7 @@ import typer
 from wholestory.cli import (
     agencies,
     alerts,
+    assurance,
     chronology,
     crosscheck,
     demo,
@@ -68,6 +69,8 @@ app.command("encompass")(encompass.encompass_command)
 app.command("needs")(needs.needs_command)
 app.command("lead")(leads.lead_command)
 app.command("alerts")(alerts.alerts_command)
+app.add_typer(assurance.programme_app, name="audit-programme")
+app.command("practice-measures")(assurance.practice_measures_command)
 
 
 def main() -> None:

@@ -1,5 +1,5 @@
-"""A social worker reads an alert through to the chronology, in a real browser (issue 14),
-with axe on each page.
+"""A social worker's home page after a feed, and an alert read through to the chronology,
+in a real browser (issue 14), with axe on each page.
 
 Her plan's child, Keeley, goes missing for the third time in a year; the police record
 arrives in a day's feed. SQLite only (test_web_alerts covers PostgreSQL).
@@ -59,6 +59,15 @@ def test_a_worker_reads_an_alert_through_to_the_chronology(
 
     store, server, _ = site
     sign_in(page, server, "sue.social")
+    unread = page.get_by_role("table").filter(has_text="A new flag")
+    expect(page.get_by_role("heading", name="Your unread alerts (2)")).to_be_visible()
+    expect(unread).to_contain_text("Keeley Marchbank")
+    mine = page.get_by_role("table").filter(has_text="Child protection")
+    expect(mine).to_contain_text("Keeley Marchbank")  # the child she is the worker for
+    news = page.get_by_role("table").filter(has_text="New flags: Repeatedly missing")
+    expect(news).to_contain_text("Police")
+    accessible(page)
+    shoot(page, "90-home-after-feed")
     page.get_by_role("link", name="Alerts").first.click()
     expect(page.get_by_role("heading", name="Alerts", exact=True)).to_be_visible()
     expect(page.get_by_text("New").first).to_be_visible()

@@ -36,6 +36,14 @@ def test_an_alert_brings_the_history_to_the_worker_and_no_one_else(
     assert set(ids) == {SOMETHING_NEW, NEW_FLAG}
     with serving(store.url):
         sue = _client("sue.social")  # her social worker, the lead professional
+        home = sue.get("/").content.decode()  # type: ignore[attr-defined]
+        unread = home[home.index("Your unread alerts (2)") :]
+        unread = unread[: unread.index("<h2")]
+        assert unread.count("Keeley Marchbank") == 2 and "A new flag" in unread
+        assert home.index("Your unread alerts") < home.index("Children you are the worker for")
+        news = home[home.index('id="news"') :]
+        assert "Keeley Marchbank" in news and "Police (3)" in news  # a first visit: 30 days
+        assert "New flags: Repeatedly missing" in news
         listed = sue.get("/alerts")  # type: ignore[attr-defined]
         assert listed.status_code == 200
         body = listed.content.decode()

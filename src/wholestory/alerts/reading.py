@@ -50,6 +50,17 @@ def alerts_for(store: Store, username: str, offset: int, limit: int) -> tuple[li
     return [_received(r) for r in rows], total
 
 
+def unread_for(store: Store, username: str, offset: int, limit: int) -> tuple[list[Received], int]:
+    """A page of the user's unread alerts, the newest first, and how many are unread."""
+    rows = store.query(
+        f"SELECT {_COLUMNS} FROM ws_alert_recipient r JOIN ws_alert a ON a.id = r.alert_id "
+        "WHERE r.username = ? AND r.read_at IS NULL ORDER BY a.raised_at DESC, a.id DESC "
+        f"LIMIT {int(limit)} OFFSET {int(offset)}",
+        [username],
+    )
+    return [_received(r) for r in rows], unread_count(store, username)
+
+
 def unread_count(store: Store, username: str) -> int:
     return int(
         store.scalar(

@@ -30,6 +30,16 @@ WHY: Final = {
 MAIL_SUBJECT: Final = "WholeStory: new alerts for you"
 
 
+def about(agency: str, code: str) -> str:
+    """What an alert is about, after the child's name: the new flag, or where the news is."""
+    from wholestory.chronology.indicators import flag_title
+    from wholestory.chronology.vocabulary import agency_name
+
+    if code:
+        return flag_title(code)
+    return f"at {agency_name(agency)}" if agency else ""
+
+
 def mail_body(counts: Mapping[str, int], link: str) -> str:
     """The digest email: how many alerts of each kind, and where to read them; no names."""
     kinds = ", ".join(count_words(n, *RULE_NOUNS[rule]) for rule, n in sorted(counts.items()))

@@ -58,3 +58,22 @@ def _severities(store: Store, pairs: list[tuple[str, str]]) -> dict[tuple[str, s
         f"SELECT ws_person_id, code, severity FROM ws_flag WHERE {condition}", params
     )
     return {(str(p), str(c)): str(s) for p, c, s in rows}
+
+
+def raised_since(store: Store, persons: Sequence[str], since: str) -> dict[str, list[str]]:
+    """The codes of the flags first raised on each of these people since ``since`` (a store
+    timestamp, as ``engagement.caseloads.news_window_start`` gives it)."""
+    if not persons:
+        return {}
+    condition, params = store.keys_in("ws_person_id", list(persons))
+    rows = store.query(
+        "SELECT ws_person_id, code FROM ws_flag_raised "
+        f"WHERE raised_at >= ? AND {condition} ORDER BY raised_at, code",
+        [since, *params],
+    )
+    found: dict[str, list[str]] = {}
+    for person, code in rows:
+        codes = found.setdefault(str(person), [])
+        if str(code) not in codes:
+            codes.append(str(code))
+    return found

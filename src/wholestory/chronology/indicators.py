@@ -472,6 +472,12 @@ INDICATORS: Final[dict[str, Indicator]] = {
 SEVERITY_ORDER: Final = {"high": 0, "medium": 1, "low": 2}
 
 
+def flag_title(code: str) -> str:
+    """A flag's title in words, by its code (the code itself for one this version lacks)."""
+    found = INDICATORS.get(code)
+    return found.title if found else code
+
+
 def raise_flags(v: View, t: IndicatorThresholds) -> list[Flag]:
     """Every flag the entries raise, most serious first."""
     flags = [f for ind in INDICATORS.values() if (f := ind.rule(v, t)) is not None]

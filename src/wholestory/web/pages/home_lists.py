@@ -21,6 +21,8 @@ from django.utils import timezone
 from wholestory.access import Viewer, may_see_person, partnership_grain, team_bound
 from wholestory.access_facts import facts_about
 from wholestory.chronology.display import show_date
+from wholestory.chronology.flag_history import raised_since
+from wholestory.chronology.indicators import flag_title
 from wholestory.chronology.vocabulary import agency_name
 from wholestory.engagement import lead_words
 from wholestory.engagement.caseloads import (
@@ -115,15 +117,15 @@ def news_list(
         return news_since(store, viewer.agency, since, offset, limit, team=team)
 
     shown, pages = paged(request, viewer, "news", fetch, lambda c: c.person)
+    flagged = raised_since(store, [c.person for c in shown], since)
     rows = [
         {
             "name": c.name or c.person,
             "url": person_url(c.person),
             "latest": when(c.latest),
             "news": ", ".join(f"{agency_name(a)} ({n})" for a, n in c.agencies.items()),
-            # For the alerts area to fill (issue 14, part 3): the flags raised on this child
-            # since the visit. Empty until then; the template shows them when there are any.
-            "new_flags": [],
+            # The flags first raised on the child since the visit (chronology.flag_history).
+            "new_flags": [flag_title(code) for code in flagged.get(c.person, [])],
         }
         for c in shown
     ]
@@ -169,3 +171,29 @@ def unled_list(request: HttpRequest, viewer: Viewer) -> dict[str, Any]:
 
     shown, pages = paged(request, viewer, "unled", fetch, lambda c: c.person)
     return {"rows": _flagged(shown), "pages": pages}
+
+
+def unread_alerts(request: HttpRequest, viewer: Viewer) -> dict[str, Any]:
+    """The user's unread alerts, the newest first: the child, what, and the way to read it."""
+    from wholestory.alerts.reading import unread_for
+    from wholestory.alerts.words import RULE_TITLES, about
+    from wholestory.identity.people import names_of
+
+    store = guard.core_store()
+
+    def fetch(offset: int, limit: int) -> tuple[list[Any], int]:
+        return unread_for(store, viewer.username, offset, limit)
+
+    shown, pages = paged(request, viewer, "alerts", fetch, lambda a: a.person)
+    names = names_of(store, [a.person for a in shown])
+    rows = [
+        {
+            "url": f"/alerts/{a.id}",
+            "name": names.get(a.person) or a.person,
+            "title": RULE_TITLES.get(a.rule, a.rule),
+            "about": about(a.agency, a.code),
+            "when": when(str(a.raised_at)),
+        }
+        for a in shown
+    ]
+    return {"rows": rows, "pages": pages, "total": pages.total}

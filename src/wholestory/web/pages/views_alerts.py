@@ -21,10 +21,9 @@ from wholestory.access import Viewer, deny, may_read_alert, may_see_person
 from wholestory.access_facts import facts_about
 from wholestory.alerts.digest import Digest, digest
 from wholestory.alerts.reading import Received, alerts_for, mark_read, received
-from wholestory.alerts.words import RULE_TITLES, WHY
+from wholestory.alerts.words import RULE_TITLES, WHY, about
 from wholestory.audit.actions import Action
 from wholestory.chronology.display import parse_iso, show_date
-from wholestory.chronology.vocabulary import agency_name
 from wholestory.identity.people import names_of
 from wholestory.web.pages import guard
 from wholestory.web.pages.needs_presenting import family_and_engagement
@@ -62,19 +61,10 @@ def _row(a: Received, name: str) -> dict[str, Any]:
         "url": f"/alerts/{a.id}",
         "title": RULE_TITLES.get(a.rule, a.rule),
         "name": name,
-        "what": _what(a),
+        "what": about(a.agency, a.code),
         "when": when(str(a.raised_at)),
         "unread": a.unread,
     }
-
-
-def _what(a: Received) -> str:
-    if a.code:
-        from wholestory.chronology.indicators import INDICATORS
-
-        found = INDICATORS.get(a.code)
-        return str(found.title) if found else a.code
-    return f"at {agency_name(a.agency)}" if a.agency else ""
 
 
 @never_cache

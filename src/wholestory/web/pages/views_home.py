@@ -7,6 +7,7 @@
   needs their agency recorded whose review day has gone by.
 - A safeguarding lead sees children with a high-severity flag and no plan, children with
   no lead professional but concerns at several agencies, and the needs past review.
+- Everyone who receives alerts sees their unread alerts first.
 - A reviewer sees the cases granted to them, each with when the grant ends, the one
   ending soonest first (before, a reviewer had to search for their own case).
 
@@ -56,10 +57,9 @@ def home_view(request: HttpRequest) -> HttpResponse:
         "can": {name: may(viewer, name).allowed for name in CAPABILITIES},
         "role": ROLES.get(viewer.role, ""),
         "reviewer": viewer.role == REVIEWER,
-        # For the alerts area to fill (issue 14, part 3): the user's unread alerts, shown
-        # at the top of a practitioner's lists. None until then: the template shows nothing.
-        "unread_alerts": None,
     }
+    if may(viewer, "alerts").allowed:  # the unread alerts first, above every other list
+        context["unread_alerts"] = home_lists.unread_alerts(request, viewer)
     if viewer.role == REVIEWER:
         context["cases"] = _cases(request, viewer)
     if viewer.role in (PRACTITIONER, IDVA) and membership is not None:

@@ -114,7 +114,7 @@ class Record(PersonDetails):
             # What arrived since a user's last visit (home pages); plan records (leads.py).
             models.Index(fields=["created_at"], name="ws_record_created"),
             models.Index(
-                fields=["agency", "person_id"],
+                fields=["agency", "person_id", "event_type", "event_date_start"],
                 name="ws_record_plan",
                 condition=models.Q(event_type__in=PLAN_EVENTS),
             ),
@@ -316,7 +316,11 @@ class SourcePerson(PersonDetails):
 
     class Meta:
         db_table = "ws_source_person"
-        indexes = [models.Index(fields=["ws_person"], name="ws_source_person_ws")]
+        indexes = [
+            models.Index(fields=["ws_person"], name="ws_source_person_ws"),
+            # Whom an agency holds records of (the home pages' lists), from the index alone.
+            models.Index(fields=["agency", "ws_person"], name="ws_source_person_agency"),
+        ]
 
 
 class PersonEvent(models.Model):

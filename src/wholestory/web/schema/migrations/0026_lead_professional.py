@@ -1,5 +1,6 @@
 # The lead professional (issue 14): one set in the app by a safeguarding lead, with its
-# history; the indexes the allocations and the home pages' news read.
+# history; the indexes the allocations and the home pages' lists read: plan records (covering
+# what the open-plan rule asks), records by when they arrived, people by agency.
 
 from django.db import migrations, models
 
@@ -76,8 +77,12 @@ class Migration(migrations.Migration):
                         ),
                     )
                 ),
-                fields=["agency", "person_id"],
+                fields=["agency", "person_id", "event_type", "event_date_start"],
                 name="ws_record_plan",
             ),
+        ),
+        migrations.AddIndex(
+            model_name="sourceperson",
+            index=models.Index(fields=["agency", "ws_person"], name="ws_source_person_agency"),
         ),
     ]

@@ -165,6 +165,9 @@ def story_needs(
     person: str, rows: Sequence[Row], found: Mapping[str, Sequence[Need]]
 ) -> list[RecordedNeed]:
     """The needs ``found`` (by WholeStory id) of ``person`` and of everyone in ``rows``."""
+    whose = [p for p in dict.fromkeys([person, *(r.person for r in rows)]) if p in found]
+    if not whose:
+        return []  # most stories: nobody in them has a need recorded
     born = dates_of_birth(rows)
     needs = [
         RecordedNeed(
@@ -177,8 +180,8 @@ def story_needs(
             recorded_on=dt.date.fromisoformat(n.recorded_on),
             born=born.get(who),
         )
-        for who in dict.fromkeys([person, *(r.person for r in rows)])
-        for n in found.get(who, ())
+        for who in whose
+        for n in found[who]
     ]
     return sorted(needs, key=lambda n: (n.recorded_on, n.agency, n.record_id, n.person))
 

@@ -118,9 +118,10 @@ def _needs_by_person(
     rows.sort(key=lambda r: (str(r[1]), str(r[2])))  # by agency and record,
     rows.sort(key=lambda r: str(r[6]), reverse=True)  # within the newest recorded first
     places = every_place(store)
+    hidden: dict[str, str] = {}  # details repeat ("Polish"): each is searched for places once
     found: dict[str, list[Need]] = {}
     for row in rows:
-        found.setdefault(str(row[0]), []).append(_need(row[1:], places))
+        found.setdefault(str(row[0]), []).append(_need(row[1:], places, hidden))
     return found
 
 
@@ -135,11 +136,21 @@ def needs_of_source(store: Store, agency: str, person_id: str) -> list[Need]:
     return [_need(row, places) for row in rows]
 
 
-def _need(row: tuple[Any, ...], places: re.Pattern[str] | None) -> Need:
+def _need(
+    row: tuple[Any, ...], places: re.Pattern[str] | None, hidden: dict[str, str] | None = None
+) -> Need:
+    """A need from its row, any confidential place in its detail hidden (``hidden`` keeps
+    what each detail became, for a caller reading many)."""
     values = [str(v) if v is not None else None for v in row]
+    text = values[4] or ""
+    detail = hidden.get(text) if hidden is not None else None
+    if detail is None:
+        detail = hide_in_text(text, places) or ""
+        if hidden is not None:
+            hidden[text] = detail
     return Need(
         agency=str(values[0]), record_id=str(values[1]), person_id=str(values[2]),
-        need=str(values[3]), detail=hide_in_text(values[4], places) or "",
+        need=str(values[3]), detail=detail,
         recorded_on=str(values[5]), review_on=values[6], practitioner=values[7] or "",
         recorded_in_app=bool(row[8]), recorded_by=values[9] or "",
     )  # fmt: skip

@@ -167,6 +167,13 @@ def test_a_mothers_need_counts_at_the_childs_contacts_she_took_part_in() -> None
     assert CODE not in flags(both, needs=(sister,))
     unknown = need(person=MOTHER)  # age not known: an adult, as household records read it
     assert CODE in flags(both, needs=(unknown,))
+    for e in both:
+        e.involved = [Involved(MOTHER, "Mother Test", "PARENT", "")]  # not known to be family
+    f = flags(both, needs=(mothers,))[CODE]
+    assert f.explanation.startswith(
+        "A need for an interpreter (Polish) of an adult who took part, recorded by Health "
+        "visiting on 10 Jan 2021: the next 2 contacts they took part in ("
+    )
 
 
 def test_the_oldest_unmet_need_is_named_and_the_others_counted() -> None:

@@ -181,14 +181,14 @@ def _explanation(
         "",
     )
     if need.own:
-        whose, present = "A need for", ""
+        what, present = f"A need for {asks}", ""
     elif relation:
-        whose, present = f"The {relation}'s need for", f" the {relation} took part in"
+        what, present = f"The {relation}'s need for {asks}", f" the {relation} took part in"
     else:
-        whose, present = "The need of an adult who took part for", " they took part in"
+        what, present = f"A need for {asks} of an adult who took part", " they took part in"
     contacts = "; ".join(f"{agency_name(e.agency)} on {when(e.day)}" for e in run)
     said = (
-        f"{whose} {asks}, recorded by {agency_name(need.agency)} on {when(need.recorded_on)}: "
+        f"{what}, recorded by {agency_name(need.agency)} on {when(need.recorded_on)}: "
         f"the next {count_words(len(run), 'contact')}{present} ({contacts}) show no sign it "
         f"was met ({len(run)} in a row within {months(t.needs_window_days)} of its recording)."
     )

@@ -88,6 +88,7 @@ def test_a_contact_showing_the_sign_starts_the_count_again() -> None:
     after = [visit("2021-02-01"), met, visit("2021-03-15"), visit("2021-04-20")]
     f = flags(after, needs=(need(),))[CODE]
     assert f.entries == (after[2].id, after[3].id)
+    assert ": after a contact that showed it, the next 2 contacts (" in f.explanation
 
 
 def test_the_language_itself_is_a_sign_and_so_is_language_line() -> None:

@@ -166,7 +166,11 @@ def needs_not_met(ind: Indicator, v: View, t: IndicatorThresholds) -> Flag | Non
     if not unmet:
         return None
     need, run = unmet[0]
-    return flag(ind, "medium", run, _explanation(need, run, len(unmet) - 1, t))
+    after = next(e for e in v.own(CONTACTS) if need.recorded_on < e.day and _applies(e, need))
+    said = _explanation(need, run, len(unmet) - 1, t)
+    if after is not run[0]:
+        said = said.replace(": the next", ": after a contact that showed it, the next", 1)
+    return flag(ind, "medium", run, said)
 
 
 def _explanation(

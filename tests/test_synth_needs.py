@@ -97,7 +97,8 @@ def test_plants_change_no_other_row(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     for name in ("needs.csv", "ground_truth/needs.csv", "ground_truth/patterns.csv"):
         before, after = _read(tmp_path / "without" / name), _read(tmp_path / "with" / name)
         assert all(row in after for row in before), name
-        assert all(r.get("code") == CODE or "-U" in r["record_id"] for r in after if r not in before)
+        added = [r for r in after if r not in before]
+        assert all(r.get("code") == CODE or "-U" in r["record_id"] for r in added), name
     changed = 0
     for path in sorted((tmp_path / "without").glob("*.csv")):
         if path.name in (NEEDS_FILE, DASH_FILE, "relationships.csv"):

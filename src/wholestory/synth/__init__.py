@@ -12,6 +12,12 @@ were deliberately broken. Output depends only on (children, seed) and the
 date is fixed and every random choice comes from a seeded generator, so the
 same arguments give byte-identical files.
 
+With ``feed_days``, the records of the partnership's last days are held back from the
+agency files into ``feed/``, the delivery a daily feed would bring, and
+``ground_truth/alerts.csv`` says which alerts that feed must raise
+(:mod:`wholestory.synth.feed`, :mod:`wholestory.synth.alert_truth`); the base and the
+feed together hold exactly the rows written without one.
+
 The data is as messy as real exports in the ways linking must see through:
 nicknames, slips, swapped dates, stale surnames; twins, a parent and child
 sharing a name, unrelated namesakes born the same day; new ED ids for about
@@ -31,6 +37,7 @@ from pathlib import Path
 from typing import Final
 
 from wholestory.synth.agencies import AGENCIES
+from wholestory.synth.feed import FEED, FEED_DAYS, feed_file, feed_start
 from wholestory.synth.options import PLAIN, Options
 from wholestory.synth.partnership import Partnership
 from wholestory.synth.places import build_world
@@ -40,6 +47,8 @@ from wholestory.synth.writer import PartnershipWriter, agency_file
 
 __all__ = [
     "AS_OF",
+    "FEED",
+    "FEED_DAYS",
     "GENERATOR_VERSION",
     "MAX_CHILDREN",
     "PLAIN",
@@ -72,6 +81,9 @@ class SynthSummary:
     episode_ids: int = 0  # ED ids made for a repeat attendance
     second_ids: int = 0  # ids made registering someone an agency already held
     open_plans: dict[str, int] = field(default_factory=dict)  # plan start type -> children
+    feed_days: int = 0  # days held back in feed/ (0: no feed)
+    feed_rows: int = 0  # event rows in feed/ (counted in rows and per_agency too)
+    alerts: dict[str, int] = field(default_factory=dict)  # rule -> alerts the feed must raise
 
 
 def generate(
@@ -82,6 +94,7 @@ def generate(
     *,
     force: bool = False,
     options: Options | None = None,
+    feed_days: int = 0,
 ) -> SynthSummary:
     """Write a synthetic partnership of ``children`` children into ``out``.
 
@@ -90,20 +103,31 @@ def generate(
     replaced by new ones. ``progress`` is called with the number of children
     made so far, about every thousand children, and once at the end.
     ``options`` sets the habits of real data (:class:`Options`); the default
-    is realistic, :data:`PLAIN` turns them all off.
+    is realistic, :data:`PLAIN` turns them all off. ``feed_days`` (0: none) holds the
+    records of that many days up to AS_OF back in ``feed/`` (:mod:`wholestory.synth.feed`).
     """
     _check_arguments(children, out, force)
+    start = feed_start(feed_days) if feed_days else None
     habits = options or Options()
     out.mkdir(parents=True, exist_ok=True)
-    with PartnershipWriter(out, seed) as writer:
+    with PartnershipWriter(out, seed, start) as writer:
         partnership = Partnership(seed, build_world(seed, children), writer, habits)
         tally = partnership.make(children, progress)
         ids = partnership.recorder.ids
         writer.agencies(EPISODE_AGENCIES if habits.ed_new_id_share > 0 else ())
-        per_agency = {a: writer.counts[agency_file(a)] for a in AGENCIES}
+        per_agency = {a: writer.agency_rows(a) for a in AGENCIES}
         open_plans = dict(sorted(tally.open_plans.items()))
+        feed_rows = sum(writer.counts.get(feed_file(agency_file(a)), 0) for a in AGENCIES)
+        alerts = dict(sorted(tally.alerts.items()))
+        feed = (
+            {FEED: {"days": feed_days, "from": start.isoformat(), "rows": feed_rows,
+                    "alerts": alerts}}
+            if start
+            else {}
+        )  # fmt: skip
         writer.manifest(
             {
+                **feed,
                 "generator": "wholestory.synth",
                 "version": GENERATOR_VERSION,
                 "seed": seed,
@@ -136,6 +160,9 @@ def generate(
         episode_ids=ids[EPISODE],
         second_ids=ids[AGAIN],
         open_plans=open_plans,
+        feed_days=feed_days,
+        feed_rows=feed_rows,
+        alerts=alerts,
     )
 
 

@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import random
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
 from wholestory.synth import current, marac_truth, unmet_needs
+from wholestory.synth.alert_truth import alert_rows
 from wholestory.synth.design import Design
 from wholestory.synth.episodes import Ctx, GroundTruthError
 from wholestory.synth.events import Story
+from wholestory.synth.feed import ALERTS_FILE
 from wholestory.synth.histories import Deck, Pattern, new_story, resolve
 from wholestory.synth.identifiers import NhsNumbers, Upns
-from wholestory.synth.needs_rows import write_needs
+from wholestory.synth.needs_rows import TrueNeed, write_needs
 from wholestory.synth.options import Options
 from wholestory.synth.places import World
 from wholestory.synth.population import Household, Population, Spec, SynthPerson, household_size
@@ -45,6 +47,7 @@ class Tally:
     people: int = 0
     patterns: dict[str, int] = field(default_factory=dict)
     open_plans: dict[str, int] = field(default_factory=dict)  # plan kind -> children on one
+    alerts: dict[str, int] = field(default_factory=dict)  # rule -> alerts the feed must raise
 
 
 class Partnership:
@@ -98,12 +101,23 @@ class Partnership:
         ids = self.recorder.write(household, story, rng, habits, marks)
         needs = write_needs(self.writer, household, ids, needs_plan.needs if needs_plan else ())
         self._patterns(unmet_needs.patterns(household, story, needs, needs_plan))
+        self._alerts(household, story, needs)
         if not all(child.seen for child in household.children):
             raise GroundTruthError(f"{household.ident}: a child has no record in any agency")
         tally.people += sum(1 for p in household.adults + household.children if p.seen)
         tally.children += len(household.children)
         if scenario is None and spec.namesake is None:
             self._firstborns.append(household.children[0])
+
+    def _alerts(self, household: Household, story: Story, needs: Sequence[TrueNeed]) -> None:
+        """With a feed, the alerts its records must raise for the household's children."""
+        start, writer = self.writer.feed_from, self.writer
+        if start is None:
+            return
+        for row in alert_rows(household, story, writer.written, start, needs):
+            writer.write(ALERTS_FILE, row)
+            self.tally.alerts[row[0]] = self.tally.alerts.get(row[0], 0) + 1
+        writer.written.clear()
 
     def _patterns(self, patterns: list[Pattern]) -> None:
         """Rows of ``ground_truth/patterns.csv``, counted for the summary."""

@@ -240,7 +240,9 @@ class _Job:
                 date_text, time, typed, summary, action, record.outcome, practitioner, team,
                 *marked,
             ]  # fmt: skip
-            self.rec.writer.event_row(row, event.ident, record.etype, corruptible)
+            self.rec.writer.event_row(
+                row, event.ident, record.etype, corruptible, record.day, person.true_id
+            )
             if record.etype == "DASH_ASSESSMENT" and agency == "POLICE" and role == "VICTIM":
                 self._dash(record, row[1], event_id, held.person_id, practitioner)
 

@@ -1,5 +1,6 @@
 """CSV output: one file per agency, the police's dash table, relationships, the agencies file,
-ground truth, a manifest.
+ground truth, a manifest; with a feed (:mod:`wholestory.synth.feed`), the agency files of
+its days beside them.
 
 Rows are written as households are generated, so memory stays flat. The
 writer also plants the deliberately bad rows (about one in 2,000, on routine
@@ -9,6 +10,7 @@ records only, so no indicator depends on them) and lists each in
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import random
 from pathlib import Path
@@ -24,6 +26,7 @@ from wholestory.records.template import (
 )
 from wholestory.synth.agencies import AGENCIES
 from wholestory.synth.dash_rows import DASH_FILE
+from wholestory.synth.feed import ALERT_COLUMNS, ALERTS_FILE, FEED, Written, feed_file
 from wholestory.synth.needs_rows import NEEDS_FILE
 from wholestory.synth.needs_rows import TRUTH_COLUMNS as NEEDS_TRUTH_COLUMNS
 
@@ -62,7 +65,7 @@ def agency_file(agency: str) -> str:
 class PartnershipWriter(CsvFiles):
     """Open CSV writers for every output file, with row counts."""
 
-    def __init__(self, out: Path, seed: int) -> None:
+    def __init__(self, out: Path, seed: int, feed_from: dt.date | None = None) -> None:
         super().__init__()
         self.out = out
         (out / GROUND_TRUTH).mkdir(parents=True, exist_ok=True)
@@ -70,6 +73,13 @@ class PartnershipWriter(CsvFiles):
         self._writers: dict[str, Any] = {}
         for agency in AGENCIES:
             self._open(agency_file(agency), COLUMNS)
+        self.feed_from = feed_from  # rows of this day on go to feed/; None: no feed
+        self.written: list[Written] = []  # a household's rows, kept while there is a feed
+        if feed_from is not None:
+            (out / FEED).mkdir(exist_ok=True)
+            for agency in AGENCIES:
+                self._open(feed_file(agency_file(agency)), COLUMNS)
+            self._open(ALERTS_FILE, ALERT_COLUMNS)
         self._open("relationships.csv", RELATIONSHIP_COLUMNS)
         self._open(DASH_FILE, DASH_COLUMNS)
         self._open(NEEDS_FILE, NEEDS_COLUMNS)
@@ -86,15 +96,34 @@ class PartnershipWriter(CsvFiles):
         self._writers[name] = self.open_csv(self.out / name, header)
         self.counts[name] = 0
 
-    def event_row(self, row: list[str], true_event: str, true_type: str, corruptible: bool) -> None:
-        """One agency row and its ground-truth event; now and then a bad row."""
+    def event_row(
+        self,
+        row: list[str],
+        true_event: str,
+        true_type: str,
+        corruptible: bool,
+        day: dt.date,
+        person: str,
+    ) -> None:
+        """One agency row and its ground-truth event; now and then a bad row.
+
+        ``day`` is the record's true day, ``person`` the true id of the row's person. With
+        a feed, a row of its days goes to the feed's file of the agency, and every row is
+        kept in :attr:`written` for the alerts' truth until the household's is written.
+        """
         agency = row[0]
         self._countdown -= 1
-        if corruptible and self._countdown <= 0:
+        bad = corruptible and self._countdown <= 0
+        if bad:
             self._corrupt(row)
             self._countdown = self._bad_rng.randint(*_BAD_EVERY)
-        self._writers[agency].writerow(row)
-        self.counts[agency_file(agency)] += 1
+        name = agency_file(agency)
+        if self.feed_from is not None:
+            self.written.append(Written(person, agency, row[1], day, true_type, bad))
+            if day >= self.feed_from:
+                name = feed_file(name)
+        self._writers[name].writerow(row)
+        self.counts[name] += 1
         self._writers["ground_truth/events.csv"].writerow((agency, row[1], true_event, true_type))
         self.counts["ground_truth/events.csv"] += 1
 
@@ -132,6 +161,11 @@ class PartnershipWriter(CsvFiles):
         body = "\n".join(lines) + "\n" if episode else "agencies: {}\n"
         (self.out / AGENCIES_FILE).write_text(body, encoding="utf-8")
         self._others.append(AGENCIES_FILE)
+
+    def agency_rows(self, agency: str) -> int:
+        """The rows written for ``agency``: its base file's and its feed's."""
+        name = agency_file(agency)
+        return self.counts[name] + self.counts.get(feed_file(name), 0)
 
     def files(self) -> list[Path]:
         """Every file written, the manifest included."""

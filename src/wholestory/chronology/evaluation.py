@@ -87,13 +87,12 @@ def truth_of(
     return owner, children, dict(expected), dict(near)
 
 
-def score(
-    folder: Path,
-    keys_of_person: Mapping[str, Iterable[str]],
-    flags_of_person: Mapping[str, set[str]],
-) -> IndicatorScores:
-    """Per-code precision and recall of the flags against the planted patterns."""
-    owner, children, expected, near = truth_of(folder)
+def people_of_children(
+    keys_of_person: Mapping[str, Iterable[str]], owner: Mapping[str, str], children: set[str]
+) -> dict[str, str]:
+    """Each true child's WholeStory person: the one holding most of the child's agency
+    person keys (``owner``: key to true id), so that linking errors count against what is
+    measured on people, as they would in use."""
     person_of_child: dict[str, str] = {}
     best: dict[str, int] = {}
     for person, keys in keys_of_person.items():
@@ -101,6 +100,17 @@ def score(
         for child, n in counts.items():
             if child in children and n > best.get(child, 0):
                 best[child], person_of_child[child] = n, person
+    return person_of_child
+
+
+def score(
+    folder: Path,
+    keys_of_person: Mapping[str, Iterable[str]],
+    flags_of_person: Mapping[str, set[str]],
+) -> IndicatorScores:
+    """Per-code precision and recall of the flags against the planted patterns."""
+    owner, children, expected, near = truth_of(folder)
+    person_of_child = people_of_children(keys_of_person, owner, children)
     codes = {code: CodeScore() for code in INDICATORS}
     result = IndicatorScores(len(children), codes)
     for child in sorted(children):

@@ -184,7 +184,8 @@ def test_demo_users_are_made_once_and_only_in_demo_mode(
     monkeypatch.setattr(settings, "DEMO", True)
     made = make_demo_users(accounts)
     assert made is not None
-    assert sorted(u.role for u in made.users) == sorted(ROLES)
+    # One user per role, and a second practitioner: a social worker with plans (issue 14).
+    assert sorted(u.role for u in made.users) == sorted([*ROLES, "practitioner"])
     assert {u.agency for u in made.users if u.role in ("practitioner", "manager", "lead")} == {
         "POLICE",
         "SCHOOL",

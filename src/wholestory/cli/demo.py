@@ -29,9 +29,13 @@ from wholestory.domestic_abuse.marac_meetings import (
     offers,
 )
 from wholestory.engagement.family import with_engagement
+from wholestory.feed import run_feed
 from wholestory.identity import link_all
 from wholestory.store import Store
-from wholestory.synth import AS_OF
+from wholestory.store.imports import FEED as FEED_ARRIVAL
+from wholestory.store.imports import Arrival
+from wholestory.synth import AS_OF, FEED, FEED_DAYS
+from wholestory.web.accounts.alert_mail import send_digests
 
 console = Console(highlight=False)
 
@@ -67,7 +71,7 @@ def demo_command(
     if data.exists() and any(data.iterdir()):
         console.print(f"Using the synthetic partnership already in {data}/")
     else:
-        summary = run_synth(data, children, seed, force=False)
+        summary = run_synth(data, children, seed, force=False, feed_days=FEED_DAYS)
         console.print(
             f"Made a synthetic partnership: {summary.children:,} children, "
             f"{summary.people:,} people, {summary.rows:,} agency rows in {data}/"
@@ -94,8 +98,27 @@ def demo_command(
         _print_store_summary(store)
         _demo_pack(store, Path(f"{data}-review-pack"))
         _demo_users(store)
+        _demo_feed(store, data / FEED)
     if serve:
         _serve(port)
+
+
+def _demo_feed(store: Store, folder: Path) -> None:
+    """The partnership's last days, held back by the generator, arriving as a feed once the
+    users exist: alerts are raised for them, told in the app and emailed (to the console)."""
+    files = sorted(folder.glob("*.csv")) if folder.is_dir() else []
+    if not files:
+        return
+    console.print(f"\nThe last {FEED_DAYS} days arrive as a feed ({folder}/)…")
+    run = run_feed(store, files, Arrival(FEED_ARRIVAL, "demo"), thresholds=link_settings())
+    _print_result(run.result, store.url.describe())
+    told = {t.username for t in run.alerts.told}
+    emailed = send_digests(store) if told else 0
+    console.print(
+        f"Alerts: {len(run.alerts.kept):,} raised, {len(told):,} users told and "
+        f"{emailed:,} emailed (to this console: no mail relay is set). Each user reads "
+        "theirs at /alerts and on their home page; wholestory alerts lists them."
+    )
 
 
 def _demo_meeting(store: Store) -> None:

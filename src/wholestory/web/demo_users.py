@@ -24,11 +24,20 @@ from wholestory import audit
 from wholestory.access import DSL, TWO_FACTOR_REQUIRED
 from wholestory.chronology.stored import flagged_children
 from wholestory.store import Store
-from wholestory.web.accounts.users import add_totp, add_user, authenticator_secret, grant_review
+from wholestory.web.accounts.users import (
+    add_totp,
+    add_user,
+    authenticator_secret,
+    grant_review,
+    set_practitioner_name,
+)
 
 #: (username, agency, role, team)
 DEMO_USERS: Final[tuple[tuple[str, str, str, str], ...]] = (
     ("pat.practitioner", "POLICE", "practitioner", "Public Protection Unit"),
+    # A social worker: matched to the children's social care worker with the most plans, in
+    # their team, so the home page lists the children she is the worker for (issue 14).
+    ("sam.social", "CSC", "practitioner", ""),
     ("meg.manager", "SCHOOL", "manager", "Safeguarding Team"),
     ("lee.lead", "CSC", "lead", "Front Door (MASH)"),
     ("rey.reviewer", "PARTNERSHIP", "reviewer", "Business Unit"),
@@ -78,11 +87,16 @@ def make_demo_users(store: Store) -> DemoUsers | None:
     if demo_users_exist():
         return None
     made: list[DemoUser] = []
+    worker, worker_team = _busiest_social_worker(store)
     for username, agency, role, team in DEMO_USERS:
         if role == DSL:
             team = _busiest_school(store) or team
+        if username == "sam.social":
+            team = worker_team
         password = secrets.token_urlsafe(12)  # 16 characters, about 96 bits
         user = add_user(username, agency, role, password, team)
+        if username == "sam.social" and worker:
+            set_practitioner_name(user, worker)
         secret = otpauth = ""
         if role in TWO_FACTOR_REQUIRED:
             device = add_totp(user)
@@ -115,6 +129,17 @@ def make_demo_users(store: Store) -> DemoUsers | None:
             ),
         )
     return DemoUsers(made, case)
+
+
+def _busiest_social_worker(store: Store) -> tuple[str, str]:
+    """The children's social care worker (and their team) whose name starts the most plans."""
+    rows = store.query(
+        "SELECT practitioner, COALESCE(team, '') FROM ws_record WHERE agency = 'CSC' "
+        "AND event_type IN ('CP_PLAN_START', 'CIN_PLAN_START', 'LOOKED_AFTER_START') "
+        "AND practitioner IS NOT NULL GROUP BY practitioner, COALESCE(team, '') "
+        "ORDER BY COUNT(*) DESC, practitioner LIMIT 1"
+    )
+    return (str(rows[0][0]), str(rows[0][1])) if rows else ("", "")
 
 
 def _busiest_school(store: Store) -> str | None:

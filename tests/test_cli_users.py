@@ -184,8 +184,9 @@ def test_demo_users_are_made_once_and_only_in_demo_mode(
     monkeypatch.setattr(settings, "DEMO", True)
     made = make_demo_users(accounts)
     assert made is not None
-    # One user per role, and a second practitioner: a social worker with plans (issue 14).
-    assert sorted(u.role for u in made.users) == sorted([*ROLES, "practitioner"])
+    # One user per role, a second practitioner (a social worker with plans) and a second
+    # lead (a school's, told of children starting school whom others know): issue 14.
+    assert sorted(u.role for u in made.users) == sorted([*ROLES, "practitioner", "lead"])
     assert {u.agency for u in made.users if u.role in ("practitioner", "manager", "lead")} == {
         "POLICE",
         "SCHOOL",

@@ -40,6 +40,9 @@ DEMO_USERS: Final[tuple[tuple[str, str, str, str], ...]] = (
     ("sam.social", "CSC", "practitioner", ""),
     ("meg.manager", "SCHOOL", "manager", "Safeguarding Team"),
     ("lee.lead", "CSC", "lead", "Front Door (MASH)"),
+    # A school's safeguarding lead: told when a child other agencies know starts at a school
+    # (issue 14's new involvement), the alert the demo's feed raises most.
+    ("sol.lead", "SCHOOL", "lead", "Safeguarding Team"),
     ("rey.reviewer", "PARTNERSHIP", "reviewer", "Business Unit"),
     ("quinn.qa", "PARTNERSHIP", "qa", "Quality and Impact"),
     ("bea.board", "PARTNERSHIP", "board", "Quality and Impact Executive"),

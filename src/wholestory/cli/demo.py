@@ -36,6 +36,7 @@ from wholestory.store.imports import FEED as FEED_ARRIVAL
 from wholestory.store.imports import Arrival
 from wholestory.synth import AS_OF, FEED, FEED_DAYS
 from wholestory.web.accounts.alert_mail import send_digests
+from wholestory.words import count_words
 
 console = Console(highlight=False)
 
@@ -115,9 +116,10 @@ def _demo_feed(store: Store, folder: Path) -> None:
     told = {t.username for t in run.alerts.told}
     emailed = send_digests(store) if told else 0
     console.print(
-        f"Alerts: {len(run.alerts.kept):,} raised, {len(told):,} users told and "
-        f"{emailed:,} emailed (to this console: no mail relay is set). Each user reads "
-        "theirs at /alerts and on their home page; wholestory alerts lists them."
+        f"Alerts: {count_words(len(run.alerts.kept), 'alert')} raised, "
+        f"{count_words(len(told), 'user')} told and {count_words(emailed, 'digest')} emailed "
+        "(to this console: no mail relay is set). Each user reads theirs at /alerts and on "
+        "their home page; wholestory alerts lists them."
     )
 
 

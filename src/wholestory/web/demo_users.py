@@ -98,6 +98,8 @@ def make_demo_users(store: Store) -> DemoUsers | None:
             team = worker_team
         password = secrets.token_urlsafe(12)  # 16 characters, about 96 bits
         user = add_user(username, agency, role, password, team)
+        user.email = f"{username}@wholestory.invalid"  # a reserved domain: the console shows it
+        user.save(update_fields=["email"])
         if username == "sam.social" and worker:
             set_practitioner_name(user, worker)
         secret = otpauth = ""

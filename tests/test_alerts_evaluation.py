@@ -101,3 +101,17 @@ def test_the_truth_is_read_from_a_partnership_with_a_feed(tmp_path: Path) -> Non
     truth = read_truth(tmp_path)
     assert truth.alerts and {a["child"] for a in truth.alerts} <= truth.children
     assert all(key.count(":") == 1 for key in truth.owner)
+
+
+def test_a_truth_that_judges_some_children_leaves_the_others_out() -> None:
+    judged = Truth(OWNER, {"T1", "T2"}, EXPECTED[:1], {"NEW_INVOLVEMENT": {"*"},
+                                                        "SOMETHING_NEW": {"T2"}})  # fmt: skip
+    alerts = [
+        FakeAlert("NEW_INVOLVEMENT", "WS-1", "SCHOOL", "SCHOOL:r1"),
+        FakeAlert("SOMETHING_NEW", "WS-1", "ED", "ED:r2"),  # T1 is not judged for it
+        FakeAlert("NEW_FLAG", "WS-1", code="SELF_HARM"),  # no rule of new flags judged
+    ]
+    scores = score(judged, PEOPLE, alerts)
+    assert set(scores.rules) == {"NEW_INVOLVEMENT", "SOMETHING_NEW"}
+    assert scores.rules["SOMETHING_NEW"].raised == 0
+    assert scores.rules["NEW_INVOLVEMENT"].hits == 1

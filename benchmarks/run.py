@@ -7,6 +7,7 @@
     python -m benchmarks.run web        # the chronology page, 20 users on loopback
     python -m benchmarks.run chronology # one child's chronology; every child's of 100,000
     python -m benchmarks.run da         # the Marac list and Encompass queue, 100,000 children
+    python -m benchmarks.run alerts     # a feed into 10,000 children: alerts out, and right
 
 Each benchmark owns a section of docs/benchmarks.md between markers, so
 running one leaves the others' last results in place.
@@ -20,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks import (
+    alerts_bench,
     chronology_bench,
     da_bench,
     ingest_bench,
@@ -52,6 +54,10 @@ BENCHMARKS: dict[str, tuple[str, Callable[[], str]]] = {
     "da": (
         "Domestic abuse: the Marac referral list and the Encompass queue, 100,000 children",
         da_bench.measure,
+    ),
+    "alerts": (
+        "Alerts: a feed into 10,000 children, how soon its alerts are out and whether right",
+        alerts_bench.measure,
     ),
 }
 

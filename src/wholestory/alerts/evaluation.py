@@ -271,7 +271,7 @@ def measure_folder(store: Store, folder: Path) -> AlertScores:
     seconds["feed"] = time.perf_counter() - started
     if run.result.failed:
         raise ValueError(f"{run.result.failed[0].file}: {run.result.failed[0].error}")
-    if run.linked is None:
+    if run.changed and run.linked is None:
         raise ValueError("the feed was not linked: no trained model for a store this size")
     seconds["alerts"] = run.alerts.seconds
     result = score_store(store, folder, run.alerts.alerts)

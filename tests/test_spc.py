@@ -6,12 +6,18 @@ its tests; the others are worked by hand in the comments beside them.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from wholestory.charts import words
 from wholestory.charts.spc import (
     AssuranceIcon,
     ChartOptions,
@@ -23,6 +29,7 @@ from wholestory.charts.spc import (
     VariationIcon,
     xmr_chart,
 )
+from wholestory.charts.svg import render_svg
 
 HIGHER = ChartOptions(Direction.HIGHER_IS_BETTER)
 
@@ -42,14 +49,14 @@ BASELINE = [9.0, 11.0] * 6
 UPPER = 10 + 2.66 * 2.0
 
 
-def chart(values: list[float], options: ChartOptions = HIGHER) -> SpcChart:
+def chart(values: Sequence[float], options: ChartOptions = HIGHER) -> SpcChart:
     """A chart of values over numbered periods ("p0", "p1", ...)."""
     return xmr_chart([(f"p{i}", v) for i, v in enumerate(values)], options)
 
 
-def fixed(tail: list[float], options: ChartOptions = HIGHER) -> SpcChart:
+def fixed(tail: Sequence[float], options: ChartOptions = HIGHER) -> SpcChart:
     """The tail judged against limits fixed on :data:`BASELINE`."""
-    return chart(BASELINE + tail, ChartOptions(options.direction, options.target, baseline=12))
+    return chart([*BASELINE, *tail], ChartOptions(options.direction, options.target, baseline=12))
 
 
 def marked(c: SpcChart, rule: Rule) -> dict[int, Side]:
@@ -57,7 +64,7 @@ def marked(c: SpcChart, rule: Rule) -> dict[int, Side]:
     return {i: s.side for i, p in enumerate(c.points) for s in p.signals if s.rule is rule}
 
 
-def tail_marks(tail: list[float], rule: Rule) -> dict[int, Side]:
+def tail_marks(tail: Sequence[float], rule: Rule) -> dict[int, Side]:
     """One rule's marks on a tail after the fixed baseline, indexed within the tail."""
     return {i - len(BASELINE): side for i, side in marked(fixed(tail), rule).items()}
 
@@ -365,3 +372,140 @@ def test_what_a_chart_refuses(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         xmr_chart(series, options)
+
+
+# Whatever the series -----------------------------------------------------------------
+
+series_values = st.lists(
+    st.floats(min_value=-1e6, max_value=1e6, allow_nan=False).map(lambda v: round(v, 2)),
+    min_size=1,
+    max_size=40,
+)
+
+
+@given(series_values, st.sampled_from(list(Direction)))
+def test_what_holds_for_every_series(values: list[float], direction: Direction) -> None:
+    c = chart(values, ChartOptions(direction))
+    for p in c.points:
+        assert (p.point_class is PointClass.COMMON_CAUSE) == (not p.signals)
+        limits = (p.lower_limit, p.upper_limit)
+        beyond = None not in limits and not limits[0] <= p.value <= limits[1]  # type: ignore[operator]
+        assert beyond == any(s.rule is Rule.OUTSIDE_LIMITS for s in p.signals)
+    for i in marked(c, Rule.TREND):
+        runs = (values[j : j + 7] for j in range(max(0, i - 6), i + 1))
+        assert any(_monotonic(run) for run in runs if len(run) == 7)
+    json.dumps(c.as_dict())
+
+
+def _monotonic(run: list[float]) -> bool:
+    pairs = list(itertools.pairwise(run))
+    return all(b > a for a, b in pairs) or all(b < a for a, b in pairs)
+
+
+# The words ---------------------------------------------------------------------------
+
+
+def test_every_icon_and_rule_has_words() -> None:
+    assert set(words.VARIATION_WORDS) == set(VariationIcon)
+    assert set(words.ASSURANCE_WORDS) == set(AssuranceIcon)
+    assert set(words.RULE_WORDS) == {(rule, side) for rule in Rule for side in Side}
+
+
+def test_the_summary_says_the_icons_in_words() -> None:
+    improving = fixed([20], ChartOptions(Direction.HIGHER_IS_BETTER, target=2))
+    assert words.summary_lines(improving) == [
+        "Special cause variation: improvement (higher is better).",
+        "Higher is better.",
+        "Consistently passing the target (target 2).",
+    ]
+    short = chart([1, 2, 1], ChartOptions(Direction.NEUTRAL, target=5))
+    assert words.summary_lines(short) == [
+        "Common cause variation: no significant change.",
+        "Neither direction is better.",
+        "No assurance against the target: neither direction is better.",
+        "Trial limits: fewer than 12 points.",
+    ]
+
+
+def test_a_point_says_why_it_was_marked() -> None:
+    peak = chart([1, 2, 3, 4, 5, 6, 7, 6, 5, 4, 3, 2, 1]).points[6]
+    assert words.point_words(peak).startswith(
+        "p6: 7, special cause: improvement (above the upper process limit; "
+        "one of 7 or more points each lower than the last"
+    )
+
+
+def test_the_description_says_where_limits_were_fixed_and_recalculated() -> None:
+    values = [9.0, 11.0] * 6 + [19.0, 21.0] * 8
+    options = ChartOptions(Direction.HIGHER_IS_BETTER, rebase_at=("p12",), baseline=12)
+    text = words.description(chart(values, options), "Visits")
+    assert text.startswith("Visits: an XmR (statistical process control) chart of 28 points")
+    assert "From p0: mean 10, process limits 4.68 to 15.32." in text
+    assert "The limits were recalculated from p12." in text
+    assert "The limits are fixed on the first 12 points from p12." in text
+
+
+def test_figures_are_short() -> None:
+    assert [words.figure(v) for v in (12.0, 0.125, 1234.5, -0.001)] == [
+        "12",
+        "0.12",
+        "1,234.5",
+        "0",
+    ]
+
+
+# The SVG ----------------------------------------------------------------------------
+
+NS = {"svg": "http://www.w3.org/2000/svg"}
+
+
+def drawn(c: SpcChart, measure: str = "Visits") -> ET.Element:
+    """The chart's SVG, parsed: it must be well-formed XML."""
+    return ET.fromstring(render_svg(c, measure=measure, chart_id="visits"))
+
+
+def test_the_svg_has_a_title_and_a_description() -> None:
+    root = drawn(chart(RNORM_123), measure="Visits <per> child & family")
+    title, desc = root.find("svg:title", NS), root.find("svg:desc", NS)
+    assert title is not None and desc is not None
+    assert title.text == "Visits <per> child & family"
+    assert desc.text == words.description(chart(RNORM_123), "Visits <per> child & family")
+    assert root.get("role") == "img"
+    assert root.get("aria-labelledby") == "visits-title visits-desc"
+    assert {title.get("id"), desc.get("id")} == {"visits-title", "visits-desc"}
+    assert not root.findall(".//svg:script", NS)
+
+
+def test_the_svg_has_one_marker_per_point_coloured_by_class() -> None:
+    c = fixed([20, 11, 0], ChartOptions(Direction.HIGHER_IS_BETTER))
+    markers = drawn(c).findall("svg:g[@class='points']/svg:circle", NS)
+    assert len(markers) == len(c.points) == 15
+    assert [m.get("class") for m in markers][-3:] == [
+        "point improvement", "point common_cause", "point concern"
+    ]  # fmt: skip
+    assert [m.get("fill") for m in markers][-3:] == ["#00b0f0", "#a6a6a6", "#e46c0a"]
+    titles = [m.findtext("svg:title", namespaces=NS) for m in markers]
+    assert titles == [words.point_words(p) for p in c.points]
+
+
+def test_the_svg_draws_dashed_limits_a_solid_mean_and_the_target() -> None:
+    values = [9.0, 11.0] * 6 + [19.0, 21.0] * 6
+    c = chart(values, ChartOptions(Direction.LOWER_IS_BETTER, 12, rebase_at=("p12",)))
+    root = drawn(c)
+    limits = root.findall("svg:line[@class='upper-limit']", NS)
+    limits += root.findall("svg:line[@class='lower-limit']", NS)
+    means = root.findall("svg:line[@class='mean']", NS)
+    assert len(limits) == 4 and len(means) == 2  # one of each per section
+    assert all(line.get("stroke-dasharray") for line in limits)
+    assert not any(line.get("stroke-dasharray") for line in means)
+    assert len(root.findall("svg:line[@class='target']", NS)) == 1
+    assert not drawn(chart(values)).findall("svg:line[@class='target']", NS)
+
+
+def test_the_svg_says_its_icons_in_words_under_the_chart() -> None:
+    c = chart([1, 2, 1], ChartOptions(Direction.HIGHER_IS_BETTER, target=-5))
+    summary = drawn(c).findall("svg:g[@class='summary']/svg:text", NS)
+    text = " ".join(t.text or "" for t in summary)
+    assert "Common cause variation: no significant change." in text
+    assert "Consistently passing the target (target -5)." in text
+    assert "Trial limits: fewer than 12 points." in text

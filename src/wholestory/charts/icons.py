@@ -76,7 +76,8 @@ def assurance_icon(
     A target beyond the limits on the good side is always missed; on the bad side,
     always met; a target between them, or exactly on a limit, is hit and miss (the
     reference compares strictly). A neutral measure has no assurance icon, nor a chart
-    without a target or without limits.
+    without a target, nor one whose last section is a single point and so has no limits
+    (where the reference, comparing with missing limits, would say hit and miss).
     """
     if target is None or upper is None or lower is None or direction is Direction.NEUTRAL:
         return None

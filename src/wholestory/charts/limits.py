@@ -57,7 +57,9 @@ def section_limits(values: Sequence[float], *, baseline: int | None, screen: boo
 
     With a ``baseline``, only the section's first ``baseline`` points set the mean and
     the moving ranges: the limits are then fixed, so later points are judged against
-    the process as it was, not against themselves.
+    the process as it was, not against themselves. A flat series (every moving range
+    zero) has its limits on its mean, where the reference's screening would leave it
+    with none.
     """
     fixed = list(values[:baseline] if baseline is not None else values)
     ranges = [r for r in moving_ranges(fixed) if r is not None]

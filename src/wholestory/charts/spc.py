@@ -3,8 +3,14 @@
 One engine for every chart WholeStory draws over time: audits' themes (issue 15) and the
 board's Quality and Impact charts (issue 17). The rules are the spec's
 (``../shared/spec/assurance.md``, "Statistical process control for the board"), checked
-point by point against the reference implementation, NHSRplotthedots; where the two
-differ this follows the reference and the function that does so says where.
+point by point against the reference implementation, NHSRplotthedots. Where the two
+differ this follows the reference: a point outside the limits is not "close to a limit"
+for the 2-of-3 rule (:func:`.rules.two_of_three`). It departs from the reference only
+where the reference contradicts itself or fails at an edge, each said where it is done:
+trial limits under 12 points (:data:`TRIAL_BELOW`), a flat series
+(:func:`.limits.section_limits`), the side of a trend point beside a flat step
+(:func:`.rules.trends`), and out-of-order dates and unknown rebase points
+(:func:`xmr_chart`).
 
 The input is a sequence of ``(period, value)`` pairs in time order and
 :class:`ChartOptions`; the output, :class:`SpcChart`, is plain frozen data with
@@ -65,6 +71,12 @@ TRIAL_BELOW: Final = 12
 @dataclass(frozen=True)
 class ChartOptions:
     """How to read a measure.
+
+    ``target``: the value the measure should reach, for the assurance icon.
+    ``rebase_at``: periods from which the limits are recalculated (a marked change in
+    the process); each begins a new section. ``baseline``: fix each section's limits on
+    its first so many points (12 or more) instead of all of them. ``screen``: leave
+    moving ranges of 3.267 mean moving ranges or more out (the reference's default).
 
     ``direction`` has no default, unlike the reference's "increase": a chart that called
     a rise an improvement for a measure where lower is better would tell the board the

@@ -184,6 +184,13 @@ def test_a_turning_point_takes_the_later_trend() -> None:
     assert [marks[i] for i in range(13)] == [Side.HIGH] * 6 + [Side.LOW] * 7
 
 
+def test_a_trend_beside_a_flat_step_keeps_its_own_side() -> None:
+    # Rising 1..7, a repeated 7, then falling to 1: the first 7 ends the rising run and
+    # stays "high" (the reference, reading the flat step, would call it falling).
+    marks = marked(chart([1, 2, 3, 4, 5, 6, 7, 7, 6, 5, 4, 3, 2, 1]), Rule.TREND)
+    assert [marks[i] for i in range(14)] == [Side.HIGH] * 7 + [Side.LOW] * 7
+
+
 # Two of three close to a limit -----------------------------------------------------
 
 

@@ -116,7 +116,7 @@ def _demo_feed(store: Store, folder: Path) -> None:
     told = {t.username for t in run.alerts.told}
     emailed = send_digests(store) if told else 0
     console.print(
-        f"Alerts: {count_words(len(run.alerts.kept), 'alert')} raised, "
+        f"{count_words(len(run.alerts.kept), 'alert')} raised, "
         f"{count_words(len(told), 'user')} told and {count_words(emailed, 'digest')} emailed "
         "(to this console: no mail relay is set). Each user reads theirs at /alerts and on "
         "their home page; wholestory alerts lists them."

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from wholestory.alerts.evaluation import read_truth
+from wholestory.alerts.evaluation import measure_folder, read_truth
 from wholestory.crosscheck import make_partnership
 from wholestory.crosscheck.feed import FEED, WATCHED, hold_back
+from wholestory.store import Store
 
 END = dt.date(2025, 6, 30)
 DAYS = 365
@@ -86,3 +87,24 @@ def test_new_involvement_and_something_new_follow_from_the_rows(pair: tuple[Path
 def test_a_feed_is_at_least_a_day(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="at least one day"):
         hold_back(tmp_path, 0, END)
+
+
+@pytest.mark.slow
+def test_a_feed_into_the_crosschecks_partnership_raises_the_alerts_due(
+    store: Store, tmp_path: Path
+) -> None:
+    """Issue 14's measure on data the product's generator did not make: 4,700 households
+    (about 10,000 children), their last 60 days as a feed. SQLite only, as
+    tests/test_alerts_measure.py is, for the minutes it takes."""
+    if store.backend != "sqlite":
+        pytest.skip("measured on SQLite only")
+    folder = tmp_path / "partnership"
+    make_partnership(folder, 4_700, 11, end=END)
+    held = hold_back(folder, 60, END)
+    assert held.alerts["NEW_INVOLVEMENT"] > 100 and held.alerts["SOMETHING_NEW"]
+    scores = measure_folder(store, folder)
+    assert set(scores.rules) == {"NEW_INVOLVEMENT", "SOMETHING_NEW"}  # what it judges
+    for rule, score in scores.rules.items():
+        assert score.expected == held.alerts[rule], rule
+        assert (score.rule_precision, score.rule_recall) == (1.0, 1.0), (rule, score)
+        assert score.precision >= 0.99 and score.recall >= 0.99, (rule, score)

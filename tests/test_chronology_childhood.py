@@ -257,3 +257,25 @@ def test_a_bad_date_of_death_is_quarantined_with_file_row_and_column(
         store.query("SELECT record_id, date_of_death FROM ws_record"), key=lambda r: r[0]
     )
     assert stored == [("G5", "2024-03-03"), ("G6", None)]
+
+
+def test_a_person_with_no_date_of_birth_is_a_child_unless_recorded_as_a_parent() -> None:
+    """A father named only in a relationships table (no record, no date of birth) is not
+    taken for a child, so he is given no child's flags and no alert is raised on him."""
+    import datetime as dt
+
+    from wholestory.chronology import IndicatorThresholds, is_child
+    from wholestory.chronology.material import Material, Member
+
+    t, today = IndicatorThresholds.load(), dt.date(2026, 10, 31)
+
+    def someone(*relations: str) -> Material:
+        members = {f"WS-{n}": Member(f"WS-{n}", r, None, None) for n, r in enumerate(relations)}
+        return Material("WS-X", ["CSC:F1"], [], [], members)
+
+    assert is_child(someone(), None, today, t)  # nothing known: taken for a child
+    assert is_child(someone("MOTHER", "SIBLING"), None, today, t)  # a child with family
+    assert not is_child(someone("CHILD"), None, today, t)  # a father
+    assert not is_child(someone("OTHER", "GRANDCHILD,OTHER"), None, today, t)  # a grandparent
+    assert not is_child(someone("CARED_FOR"), None, today, t)  # a carer
+    assert is_child(someone("CHILD"), dt.date(2012, 1, 1), today, t)  # a date of birth decides

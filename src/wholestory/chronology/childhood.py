@@ -30,6 +30,11 @@ from wholestory.chronology.view import View
 #: Roles only an adult has in an event: a person with no date of birth who
 #: appears like this is not taken for a child.
 ADULT_ROLES: Final = frozenset({"PARENT", "CARER"})
+#: What a household member can be to a person that makes the person an adult: an agency's
+#: relationships table says the member is their child, step-child, partner's child,
+#: grandchild or the one they care for (a father named only in children's social care's
+#: relationships table, with no record of his own, is not a child).
+PARENT_OF: Final = frozenset({"CHILD", "STEP_CHILD", "PARTNER_CHILD", "GRANDCHILD", "CARED_FOR"})
 
 NO_AGE: Final = "Age at the time not known: no full date of birth is recorded."
 
@@ -40,13 +45,15 @@ def is_child(
     """Whether the person is a child on ``as_of``: under the age limit that day.
 
     With no date of birth anywhere, a person is taken for a child unless some
-    agency records them as a parent or carer: a missed flag on a child costs
-    more than a needless one on an adult.
+    agency records them as a parent or carer, in an event or in its relationships
+    table: a missed flag on a child costs more than a needless one on an adult.
     """
     if dob is not None:
         return age_on(dob, as_of) < t.child_age_limit
     own = set(material.keys)
-    return not any(r.role in ADULT_ROLES for r in material.rows if r.key in own)
+    if any(r.role in ADULT_ROLES for r in material.rows if r.key in own):
+        return False
+    return not any(PARENT_OF & set(m.relation.split(",")) for m in material.members.values())
 
 
 def adulthood(dob: dt.date, t: IndicatorThresholds) -> dt.date:

@@ -25,13 +25,6 @@ SEED = 3
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="CSC:CSC-008274, a father named only in CSC's relationships table (no record, no "
-    "date of birth), is taken for a child (chronology.childhood.is_child) and the feed's "
-    "domestic abuse incidents raise two new flags on him: NEW_FLAG's precision is 5/7. "
-    "Remove this mark when he is not a child.",
-)
 def test_a_feed_into_ten_thousand_children_raises_exactly_the_alerts_due(
     store: Store, tmp_path: Path
 ) -> None:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import csv
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Protocol
@@ -241,7 +241,9 @@ def score_store(store: Store, folder: Path, alerts: Sequence[AlertLike]) -> Aler
     return score(read_truth(folder), keys, alerts)
 
 
-def measure_folder(store: Store, folder: Path) -> AlertScores:
+def measure_folder(
+    store: Store, folder: Path, before_feed: Callable[[Store], None] | None = None
+) -> AlertScores:
     """Load ``folder``'s base into an empty ``store``, run its ``feed/``, score the alerts.
 
     The base goes in as a partnership's first load (import, link with the shipped model,
@@ -265,6 +267,8 @@ def measure_folder(store: Store, folder: Path) -> AlertScores:
     link_all(store, thresholds=thresholds)
     build_all(store)
     seconds["base"] = time.perf_counter() - started
+    if before_feed is not None:  # the benchmark's users, to be told
+        before_feed(store)
     started = time.perf_counter()
     run = run_feed(store, [folder / FEED_FOLDER], Arrival(FEED, "synthetic feed"),
                    thresholds=thresholds)  # fmt: skip

@@ -718,3 +718,70 @@ def test_uploading_by_every_role(
         if len(audit.entries(seeded.store)) <= audited or new[0].outcome != "denied":
             wrong.append(f"{username}: refusal not audited")
     assert not wrong, "\n".join(wrong)
+
+
+def test_alerts_and_their_emails_reach_only_those_who_may_see_the_child(
+    site: tuple[Seeded, dict[str, Any], dict[str, str]],
+) -> None:
+    """Every rule, for children known to each casework agency and one the police do not know,
+    told as the feed tells them: everyone told may see the child, and the email digests go
+    to exactly the people told (issue 14)."""
+    import datetime as dt
+
+    from django.contrib.auth.models import User
+    from django.core import mail
+
+    from wholestory.access import may_see_person
+    from wholestory.access_facts import facts_about
+    from wholestory.alerts.recipients import tell, users
+    from wholestory.alerts.rules import Alert, keep_alerts
+    from wholestory.alerts.settings import NEW_FLAG, NEW_INVOLVEMENT, SOMETHING_NEW
+    from wholestory.web.accounts.alert_mail import send_digests
+
+    seeded, _, _ = site
+    store = seeded.store
+    for username, *_ in USERS:
+        User.objects.filter(username=username).update(email=f"{username}@example.org")
+    agencies = ("POLICE", "SCHOOL", "GP", "PROBATION", "DA_SERVICE")
+    people = sorted({seeded.person_known_to(a) for a in agencies}
+                    | {seeded.person_unknown_to("POLICE")})  # fmt: skip
+    alerts: list[Alert] = []
+    for person in people:
+        for agency, record_id, practitioner in store.query(
+            "SELECT r.agency, r.record_id, r.practitioner FROM ws_record r JOIN ws_source_person s "
+            "ON s.agency = r.agency AND s.person_id = r.person_id WHERE s.ws_person_id = ? "
+            "ORDER BY r.agency, r.record_id",
+            [person],
+        ):
+            key = f"{agency}:{record_id}"
+            alerts += [Alert(NEW_INVOLVEMENT, person, str(agency), key),
+                       Alert(SOMETHING_NEW, person, str(agency), key)]  # fmt: skip
+            for username, user_agency, role in USERS:  # the worker who wrote it, matched
+                if user_agency == agency and role == "practitioner" and practitioner:
+                    store.execute(
+                        "UPDATE ws_membership SET practitioner_name = ? WHERE user_id = "
+                        "(SELECT id FROM auth_user WHERE username = ?)",
+                        [practitioner, username],
+                    )
+        alerts.append(Alert(NEW_FLAG, person, "", "", "MATRIX_CHECK"))
+    now = dt.datetime.now(dt.UTC)
+    # The alerts the site was seeded with (_send_alerts) count as emailed already.
+    store.execute("UPDATE ws_alert_recipient SET emailed_at = told_at")
+    told = tell(store, keep_alerts(store, alerts, now), now)
+    by_name = {u.username: u for u in users(store)}
+    whose = {int(i): str(p) for i, p in store.query("SELECT id, ws_person_id FROM ws_alert")}
+    wrong = [
+        (t.username, whose[t.alert])
+        for t in told
+        if not may_see_person(
+            by_name[t.username].viewer(), facts_about(store, whose[t.alert]), now
+        ).allowed
+    ]
+    assert told and not wrong, wrong
+    roles = {by_name[t.username].role for t in told}
+    assert roles <= CASEWORK and LEAD in roles  # leads of several agencies, and workers
+    mail.outbox = []
+    send_digests(store)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        {f"{t.username}@example.org" for t in told}
+    )

@@ -380,3 +380,25 @@ def test_all_four_measures_together_and_nothing_before_a_build(
     ]  # fmt: skip
     assert [(m.numerator, m.denominator) for m in found] == [(0, 1), (0, 0), (0, 0), (0, 0)]
     assert found[1].value is None and found[1].figure() == "nothing to measure this month"
+
+
+def test_a_qa_officers_home_page_lists_the_programmes(children: Store) -> None:
+    """The partnership's quality assurance officer finds their work on their home page
+    (issue 14): each programme's theme, period and cases chosen, naming no child."""
+    from django.test import Client
+
+    from web_support import PASSWORD, serving
+    from wholestory.web.accounts.users import add_user
+
+    chosen = select(children, criteria(JAN, JUN, agencies=["SCHOOL"]), 3, 99, T)
+    create_programme(children, "Use of history in assessment", default_tool(), chosen, "cli:qa")
+    with serving(children.url):
+        add_user("quinn.qa", "PARTNERSHIP", "qa", PASSWORD, check_password=False)
+        client = Client()
+        assert (
+            client.post("/login", {"username": "quinn.qa", "password": PASSWORD}).status_code == 302
+        )
+        body = client.get("/").content.decode()
+    listed = body[body.index('id="programmes"') :]
+    assert "Use of history in assessment" in listed and "3 of 12" in listed
+    assert "Planted" not in body  # the cases' names are not shown here

@@ -12,8 +12,9 @@
   ending soonest first (before, a reviewer had to search for their own case).
 
 Each list is paged, the most urgent first, and audited as a view of the people it shows,
-before it is shown, leaving out anyone the viewer may not see (``home_lists``). The lists
-for the partnership roles are not built yet.
+before it is shown, leaving out anyone the viewer may not see (``home_lists``). A quality
+assurance officer sees the audit programmes (issue 15); the business unit's reviews and the
+board's pack come with issue 17.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from wholestory.access import (
     LEAD,
     MANAGER,
     PRACTITIONER,
+    QA,
     REVIEWER,
     ROLES,
     Viewer,
@@ -45,6 +47,9 @@ from wholestory.identity.people import names_of
 from wholestory.web.pages import guard, home_lists
 from wholestory.web.pages.presenting import when
 from wholestory.web.pages.stories import person_url
+
+#: The newest audit programmes a quality assurance officer's home page lists.
+PROGRAMMES_SHOWN = 10
 
 
 @never_cache
@@ -72,8 +77,28 @@ def home_view(request: HttpRequest) -> HttpResponse:
         context["unled"] = home_lists.unled_list(request, viewer)
     if viewer.role in (MANAGER, LEAD):
         context |= _needs_past_review(request, viewer)
+    if viewer.role == QA:
+        context["programmes"] = _programmes()
     context["agency"] = agency_name(viewer.agency) if viewer.agency else ""
     return render(request, "pages/home.html", context)
+
+
+def _programmes() -> list[dict[str, Any]]:
+    """A quality assurance officer's work: the audit programmes, the newest first (themes,
+    periods and counts: no child is named, so there is no one to audit a look at)."""
+    from wholestory.assurance.programmes import programmes
+
+    return [
+        {
+            "id": p.id,
+            "theme": p.theme,
+            "period": f"{show_date(p.criteria.period_from.isoformat())} to "
+            f"{show_date(p.criteria.period_to.isoformat())}",
+            "cases": f"{p.sample} of {p.eligible:,}",
+            "created": when(p.created_at),
+        }
+        for p in programmes(guard.core_store())[:PROGRAMMES_SHOWN]
+    ]
 
 
 def _cases(request: HttpRequest, viewer: Viewer) -> list[dict[str, Any]]:

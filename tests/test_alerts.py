@@ -198,3 +198,26 @@ def test_the_commands_say_what_a_feed_raised_and_for_whom(
     assert "No alerts for yas.lead" in nobody.output
     entries = store_env.scalar("SELECT COUNT(*) FROM ws_audit WHERE action = 'alerts_read'")
     assert entries == 3  # each listing audited
+
+
+def test_a_rebuild_outside_a_feed_tells_of_the_flags_it_raised(
+    store_env: Store, keeley: str, tmp_path: Path
+) -> None:
+    """The nightly build (``wholestory chronologies``) raises a new flag after a change the
+    feed did not bring (here, the flag's row taken away and built again): her agencies'
+    leads and her lead professional are told, as after a feed; a second build tells no one."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from wholestory.cli.main import app
+
+    store_env.execute("DELETE FROM ws_flag WHERE code = 'EXPLOITATION_RISK'")
+    ran = CliRunner().invoke(app, ["chronologies", "--json"])
+    assert ran.exit_code == 0, ran.output
+    assert json.loads(ran.output)["new_flag_alerts"] == 1
+    assert {u for rule, u, _ in tellings(store_env) if rule == NEW_FLAG} == {
+        "sue.social", "cal.lead", "gail.lead", "sam.lead", "paul.lead",
+    }  # fmt: skip
+    again = CliRunner().invoke(app, ["chronologies", "--json"])
+    assert json.loads(again.output)["new_flag_alerts"] == 0

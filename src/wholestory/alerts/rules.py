@@ -81,7 +81,7 @@ def raise_alerts(
     if chosen.runs(SOMETHING_NEW):
         alerts += _something_new(store, fresh, before, chosen)
     if chosen.runs(NEW_FLAG):
-        alerts += _new_flags(store, since)
+        alerts += new_flags(store, since)
     return sorted(alerts, key=lambda a: (a.rule, a.person, a.agency, a.record, a.code))
 
 
@@ -153,7 +153,7 @@ def _something_new(
     ]
 
 
-def _new_flags(store: Store, since: str) -> list[Alert]:
+def new_flags(store: Store, since: str) -> list[Alert]:
     """The flags a rebuild since ``since`` raised on children for the first time."""
     rows = store.query(
         "SELECT DISTINCT f.ws_person_id, f.code FROM ws_flag_raised f "

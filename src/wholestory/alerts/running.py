@@ -7,8 +7,8 @@ import time
 from dataclasses import dataclass, field
 
 from wholestory.alerts.recipients import Told, tell
-from wholestory.alerts.rules import Alert, BeforeFeed, keep_alerts, raise_alerts
-from wholestory.alerts.settings import AlertSettings
+from wholestory.alerts.rules import Alert, BeforeFeed, keep_alerts, new_flags, raise_alerts
+from wholestory.alerts.settings import NEW_FLAG, AlertSettings
 from wholestory.store import Store
 
 
@@ -28,6 +28,17 @@ def after_feed(
     """Raise, keep and tell the alerts of what arrived since ``since``."""
     started, now = time.perf_counter(), dt.datetime.now(dt.UTC)
     alerts = raise_alerts(store, since, before, settings)
+    kept = keep_alerts(store, alerts, now)
+    told = tell(store, kept, now)
+    return AlertRun(alerts, kept, told, time.perf_counter() - started)
+
+
+def after_rebuild(store: Store, since: str, settings: AlertSettings | None = None) -> AlertRun:
+    """The new flags a rebuild outside a feed raised since ``since`` (the nightly build, a
+    link decision), kept and told: the one rule that is about a rebuild, not an arrival."""
+    started, now = time.perf_counter(), dt.datetime.now(dt.UTC)
+    chosen = settings or AlertSettings.load()
+    alerts = new_flags(store, since) if chosen.runs(NEW_FLAG) else []
     kept = keep_alerts(store, alerts, now)
     told = tell(store, kept, now)
     return AlertRun(alerts, kept, told, time.perf_counter() - started)

@@ -171,15 +171,29 @@ def chronologies_command(
     Run after imports and linking (make demo does). It replaces the stored set
     in one go, so readers never see half of an old build and half of a new one.
     """
+    from wholestory.alerts.running import after_rebuild
     from wholestory.cli.store import ready_store
+    from wholestory.identity import now_iso
+    from wholestory.web.accounts.alert_mail import send_digests
 
     thresholds, day = indicator_settings(), day_option(as_of, "--as-of")
     with ready_store() as store:
+        since = now_iso()
         summary = build_all(store, day, thresholds)
+        alerted = after_rebuild(store, since)  # new flags tell the leads, as after a feed
+        if alerted.told:
+            send_digests(store)
     if as_json:
-        typer.echo(json.dumps(summary.as_dict(), indent=2))
+        typer.echo(
+            json.dumps({**summary.as_dict(), "new_flag_alerts": len(alerted.kept)}, indent=2)
+        )
         return
     print_build(summary)
+    if alerted.kept:
+        console.print(
+            f"{plural(len(alerted.kept), 'new flag')} on children since the last build: "
+            "their agencies' leads are told (wholestory alerts)."
+        )
 
 
 def print_build(summary: BuildSummary) -> None:

@@ -15,6 +15,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from wholestory.alerts.running import after_rebuild
 from wholestory.chronology.stored import build_all, refresh_for_keys, stored_count
 from wholestory.cli.errors import fail
 from wholestory.cli.ingest import _export
@@ -39,11 +40,13 @@ from wholestory.identity import (
     fields_for_and_against,
     link_all,
     lookalike_sets,
+    now_iso,
     review_count,
     review_queue,
     view_person,
 )
 from wholestory.store import Store
+from wholestory.web.accounts.alert_mail import send_digests
 from wholestory.words import count_words as _count
 
 console = Console(highlight=False)
@@ -73,7 +76,10 @@ def link_command(
     with ready_store() as store:
         say = None if as_json or not sys.stderr.isatty() else _say
         summary = link_all(store, retrain=retrain, thresholds=thresholds, progress=say)
+        since = now_iso()
         rebuilt = build_all(store) if stored_count(store) else None
+        if rebuilt is not None and after_rebuild(store, since).told:
+            send_digests(store)
     if as_json:
         typer.echo(json.dumps(summary.as_dict(), indent=2))
         return
@@ -225,7 +231,10 @@ def decide_command(
             summary = decide(
                 store, _key(a), _key(b), decision.lower(), reason, by or getpass.getuser()
             )
+            since = now_iso()
             refresh_for_keys(store, [_key(a), _key(b)])
+            if after_rebuild(store, since).told:  # a merge can bring a child a new flag
+                send_digests(store)
         except LinkError as error:
             fail(str(error))
     verb = "the same person" if decision.lower() == "same" else "different people"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from wholestory.alerts.recipients import Told, tell
@@ -26,19 +27,19 @@ def after_feed(
     store: Store, since: str, before: BeforeFeed, settings: AlertSettings | None = None
 ) -> AlertRun:
     """Raise, keep and tell the alerts of what arrived since ``since``."""
-    started, now = time.perf_counter(), dt.datetime.now(dt.UTC)
-    alerts = raise_alerts(store, since, before, settings)
-    kept = keep_alerts(store, alerts, now)
-    told = tell(store, kept, now)
-    return AlertRun(alerts, kept, told, time.perf_counter() - started)
+    return _kept_and_told(store, lambda: raise_alerts(store, since, before, settings))
 
 
 def after_rebuild(store: Store, since: str, settings: AlertSettings | None = None) -> AlertRun:
     """The new flags a rebuild outside a feed raised since ``since`` (the nightly build, a
     link decision), kept and told: the one rule that is about a rebuild, not an arrival."""
-    started, now = time.perf_counter(), dt.datetime.now(dt.UTC)
     chosen = settings or AlertSettings.load()
-    alerts = new_flags(store, since) if chosen.runs(NEW_FLAG) else []
+    return _kept_and_told(store, lambda: new_flags(store, since) if chosen.runs(NEW_FLAG) else [])
+
+
+def _kept_and_told(store: Store, raised: Callable[[], list[Alert]]) -> AlertRun:
+    """The alerts ``raised`` gives, the new ones kept and told, timed."""
+    started, now = time.perf_counter(), dt.datetime.now(dt.UTC)
+    alerts = raised()
     kept = keep_alerts(store, alerts, now)
-    told = tell(store, kept, now)
-    return AlertRun(alerts, kept, told, time.perf_counter() - started)
+    return AlertRun(alerts, kept, tell(store, kept, now), time.perf_counter() - started)

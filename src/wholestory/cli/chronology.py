@@ -171,27 +171,22 @@ def chronologies_command(
     Run after imports and linking (make demo does). It replaces the stored set
     in one go, so readers never see half of an old build and half of a new one.
     """
-    from wholestory.alerts.running import after_rebuild
     from wholestory.cli.store import ready_store
     from wholestory.identity import now_iso
-    from wholestory.web.accounts.alert_mail import send_digests
+    from wholestory.web.accounts.alert_mail import tell_new_flags
 
     thresholds, day = indicator_settings(), day_option(as_of, "--as-of")
     with ready_store() as store:
         since = now_iso()
         summary = build_all(store, day, thresholds)
-        alerted = after_rebuild(store, since)  # new flags tell the leads, as after a feed
-        if alerted.told:
-            send_digests(store)
+        new_flags = tell_new_flags(store, since)  # the leads are told, as after a feed
     if as_json:
-        typer.echo(
-            json.dumps({**summary.as_dict(), "new_flag_alerts": len(alerted.kept)}, indent=2)
-        )
+        typer.echo(json.dumps({**summary.as_dict(), "new_flag_alerts": new_flags}, indent=2))
         return
     print_build(summary)
-    if alerted.kept:
+    if new_flags:
         console.print(
-            f"{plural(len(alerted.kept), 'new flag')} on children since the last build: "
+            f"{plural(new_flags, 'new flag')} on children since the last build: "
             "their agencies' leads are told (wholestory alerts)."
         )
 

@@ -15,7 +15,6 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from wholestory.alerts.running import after_rebuild
 from wholestory.chronology.stored import build_all, refresh_for_keys, stored_count
 from wholestory.cli.errors import fail
 from wholestory.cli.ingest import _export
@@ -46,7 +45,7 @@ from wholestory.identity import (
     view_person,
 )
 from wholestory.store import Store
-from wholestory.web.accounts.alert_mail import send_digests
+from wholestory.web.accounts.alert_mail import tell_new_flags
 from wholestory.words import count_words as _count
 
 console = Console(highlight=False)
@@ -78,8 +77,8 @@ def link_command(
         summary = link_all(store, retrain=retrain, thresholds=thresholds, progress=say)
         since = now_iso()
         rebuilt = build_all(store) if stored_count(store) else None
-        if rebuilt is not None and after_rebuild(store, since).told:
-            send_digests(store)
+        if rebuilt is not None:
+            tell_new_flags(store, since)
     if as_json:
         typer.echo(json.dumps(summary.as_dict(), indent=2))
         return
@@ -233,8 +232,7 @@ def decide_command(
             )
             since = now_iso()
             refresh_for_keys(store, [_key(a), _key(b)])
-            if after_rebuild(store, since).told:  # a merge can bring a child a new flag
-                send_digests(store)
+            tell_new_flags(store, since)  # a merge can bring a child a new flag
         except LinkError as error:
             fail(str(error))
     verb = "the same person" if decision.lower() == "same" else "different people"

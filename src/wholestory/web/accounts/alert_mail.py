@@ -49,3 +49,14 @@ def send_digests(store: Store, now: dt.datetime | None = None) -> int:
             [(stamp, i) for ids in rows.values() for i in ids],
         )
     return len(messages)
+
+
+def tell_new_flags(store: Store, since: str) -> int:
+    """After a rebuild outside a feed: tell of the flags it raised since ``since`` and email
+    the digests (``alerts.running.after_rebuild``); returns how many alerts were new."""
+    from wholestory.alerts.running import after_rebuild
+
+    run = after_rebuild(store, since)
+    if run.told:
+        send_digests(store)
+    return len(run.kept)

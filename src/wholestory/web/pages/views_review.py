@@ -212,10 +212,9 @@ def _audit_both(request: HttpRequest, action: str, item: dict[str, Any], **what:
 @require_http_methods(["GET", "POST"])
 def review_pair_view(request: HttpRequest, key_a: str, key_b: str) -> HttpResponse:
     """Two records side by side with the evidence, and the decision: same or different."""
-    from wholestory.alerts.running import after_rebuild
     from wholestory.chronology.stored import refresh_for_keys
     from wholestory.identity import LinkError, decide, now_iso, review_item
-    from wholestory.web.accounts.alert_mail import send_digests
+    from wholestory.web.accounts.alert_mail import tell_new_flags
 
     viewer = viewer_of(request)
     allowed = _may_review(viewer, {"a": key_a, "b": key_b})
@@ -248,8 +247,7 @@ def review_pair_view(request: HttpRequest, key_a: str, key_b: str) -> HttpRespon
         else:
             since = now_iso()
             refresh_for_keys(store, keys)
-            if after_rebuild(store, since).told:  # a merge can bring a child a new flag
-                send_digests(store)
+            tell_new_flags(store, since)  # a merge can bring a child a new flag
             verb = "the same person" if decision == "same" else "different people"
             a, b = _side(item, "a"), _side(item, "b")
             messages.success(

@@ -76,6 +76,12 @@ TABLES = (
     "ws_alert_recipient",
     "ws_alert",
     "ws_flag_raised",
+    "ws_assurance_measure",
+    "ws_assurance_action",
+    "ws_assurance_learning",
+    "ws_assurance_moderation",
+    "ws_assurance_answer",
+    "ws_assurance_auditor",
     "ws_assurance_case",
     "ws_assurance_programme",
 )

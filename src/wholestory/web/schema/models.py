@@ -427,7 +427,16 @@ class DataChange(models.Model):
 # The chronology, alert, assurance, audit log, domestic abuse and engagement tables live in
 # their own modules; imported here so Django finds them.
 from wholestory.web.schema.alerts import AlertRecipient, AlertRecord, FlagRaised  # noqa: E402
-from wholestory.web.schema.assurance import AuditCase, AuditProgramme  # noqa: E402
+from wholestory.web.schema.assurance import (  # noqa: E402
+    AuditAction,
+    AuditAnswer,
+    AuditCase,
+    AuditProgramme,
+    CaseAuditor,
+    LearningPoint,
+    MeasureMonth,
+    Moderation,
+)
 from wholestory.web.schema.audit import AuditEntry, AuditHead  # noqa: E402
 from wholestory.web.schema.chronology import ChronologyRecord, FlagRecord  # noqa: E402
 from wholestory.web.schema.domestic_abuse import (  # noqa: E402
@@ -447,16 +456,20 @@ from wholestory.web.schema.engagement import LeadProfessional, NeedRecord  # noq
 __all__ = [
     "AlertRecipient",
     "AlertRecord",
+    "AuditAction",
+    "AuditAnswer",
     "AuditCase",
     "AuditEntry",
     "AuditHead",
     "AuditProgramme",
+    "CaseAuditor",
     "ChronologyRecord",
     "DashChecklist",
     "EncompassNotice",
     "FlagRaised",
     "FlagRecord",
     "LeadProfessional",
+    "LearningPoint",
     "MaracAction",
     "MaracCase",
     "MaracCasePerson",
@@ -465,5 +478,7 @@ __all__ = [
     "MaracMeeting",
     "MaracResearch",
     "MaracResearchFact",
+    "MeasureMonth",
+    "Moderation",
     "NeedRecord",
 ]

@@ -186,7 +186,7 @@ def test_demo_users_are_made_once_and_only_in_demo_mode(
     assert made is not None
     # One user per role, a second practitioner (a social worker with plans) and a second
     # lead (a school's, told of children starting school whom others know): issue 14.
-    assert sorted(u.role for u in made.users) == sorted([*ROLES, "practitioner", "lead"])
+    assert sorted(u.role for u in made.users) == sorted([*ROLES, "practitioner", "lead", "auditor"])
     assert {u.agency for u in made.users if u.role in ("practitioner", "manager", "lead")} == {
         "POLICE",
         "SCHOOL",

@@ -63,6 +63,11 @@ IDENTITY = "identity"
 IDVA, COORDINATOR, CHAIR = "idva", "coordinator", "chair"
 ENCOMPASS, DSL = "encompass", "dsl"
 
+#: Quality assurance (issue 15). An auditor answers for their agency's practice on the
+#: cases a programme assigns them, and sees each child only under a time-limited audit
+#: grant; a moderator agrees each grade or changes it with a reason.
+AUDITOR, MODERATOR = "auditor", "moderator"
+
 #: Every role, in the words the interface uses.
 ROLES: Final[dict[str, str]] = {
     PRACTITIONER: "Practitioner",
@@ -80,6 +85,8 @@ ROLES: Final[dict[str, str]] = {
     CHAIR: "Marac chair",
     ENCOMPASS: "Police Encompass officer",
     DSL: "School designated safeguarding lead",
+    AUDITOR: "Case file auditor",
+    MODERATOR: "Audit moderator",
 }
 #: Roles whose access follows their agency's involvement. An IDVA works with the victims
 #: their service (DA_SERVICE) holds records of, as a practitioner does.
@@ -105,7 +112,7 @@ TWO_FACTOR_REQUIRED: Final = frozenset(
 #: records in or read the whole audit log.
 NEEDS_APPROVAL: Final = frozenset(
     {PRACTITIONER, MANAGER, LEAD, REVIEWER, QA, DATA, GOVERNANCE, IDENTITY, COORDINATOR, CHAIR,
-     ENCOMPASS, DSL, IDVA}
+     ENCOMPASS, DSL, IDVA, AUDITOR, MODERATOR}
 )  # fmt: skip
 #: The agency code of partnership-wide accounts (reviewers, board, administrators...).
 PARTNERSHIP: Final = "PARTNERSHIP"
@@ -336,6 +343,19 @@ CAPABILITIES: Final[dict[str, tuple[str, frozenset[str]]]] = {
     # Alerts bring a child's history to the people who work with the child (issue 14): an
     # alert goes to a casework user who may see the child, and is read by them alone.
     "alerts": ("read alerts about the children they work with", CASEWORK),
+    # Quality assurance (issue 15): the QA officer sets up audit programmes and assigns
+    # their auditors and moderators; an auditor answers for the cases assigned to them (a
+    # child is opened to them only by an audit grant, in may_see_person); a moderator
+    # agrees or changes grades. The themes across audits, and the practice measures, are
+    # counts with small numbers suppressed: the board sees them, and nothing else of audits.
+    "audit_programmes": ("run case file audit programmes", frozenset({QA})),
+    "audit_cases": ("answer case file audits assigned to them", frozenset({AUDITOR})),
+    "moderate_audits": ("moderate case file audits", frozenset({MODERATOR})),
+    "audit_themes": ("see the themes across audits", frozenset({QA, MODERATOR, BOARD})),
+    "practice_measures": (
+        "see the practice-quality measures",
+        frozenset({QA, MODERATOR, BOARD, LEAD, MANAGER}),
+    ),
 }
 
 

@@ -55,6 +55,11 @@ DEMO_USERS: Final[tuple[tuple[str, str, str, str], ...]] = (
     ("cal.chair", "POLICE", "chair", "Public Protection Unit"),
     ("eve.encompass", "POLICE", "encompass", "Operation Encompass"),
     ("dot.dsl", "SCHOOL", "dsl", "Safeguarding Team"),
+    # Case file audits (issue 15): an auditor from two agencies, who answer for their
+    # agency's practice on the cases assigned to them, and the moderator.
+    ("abe.auditor", "CSC", "auditor", "Quality Assurance"),
+    ("pia.auditor", "POLICE", "auditor", "Public Protection Unit"),
+    ("mo.moderator", "PARTNERSHIP", "moderator", "Quality and Impact"),
 )
 
 

@@ -26,6 +26,7 @@ from wholestory.cli import (
     needs,
     serve,
     sharing,
+    spc,
     synth,
     users,
 )
@@ -71,6 +72,7 @@ app.command("lead")(leads.lead_command)
 app.command("alerts")(alerts.alerts_command)
 app.add_typer(assurance.programme_app, name="audit-programme")
 app.command("practice-measures")(assurance.practice_measures_command)
+app.command("spc")(spc.spc_command)
 
 
 def main() -> None:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
-from click.testing import Result
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from wholestory.cli.main import app
 
@@ -23,7 +23,7 @@ runner = CliRunner()
 VALUES = [9, 11] * 6 + [20]
 
 
-def _months(values: list[float | str], column: str = "share") -> str:
+def _months(values: Sequence[float | str], column: str = "share") -> str:
     lines = [f"month,{column}"]
     lines += [f"2025-{i + 1:02d},{v}" if i < 12 else f"2026-01,{v}" for i, v in enumerate(values)]
     return "\n".join(lines) + "\n"

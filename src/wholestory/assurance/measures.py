@@ -145,7 +145,7 @@ def history_read_first(
             if r.exact and _child(everyone, r.person, r.day, t)
         }
     )
-    looked = _looks(store, sorted({p for p, _, _ in begun}), first, last)
+    looked = looks(store, sorted({p for p, _, _ in begun}), first, last)
     opened = sum(
         1
         for person, agency, day in begun
@@ -287,10 +287,12 @@ def third_concern(
     return None
 
 
-def _looks(
+def looks(
     store: Store, persons: Sequence[str], first: dt.date, last: dt.date
 ) -> dict[tuple[str, str], list[dt.date]]:
-    """The UTC days each agency's users looked at each child, from 30 days before the month."""
+    """The UTC days each agency's users looked at each child (a page or a download, allowed),
+    from 30 days before ``first`` to ``last``: what "opened the chronology first" reads, for
+    this measure and for the audit's evidence prompts (:mod:`~wholestory.assurance.evidence`)."""
     if not persons:
         return {}
     condition, params = store.keys_in("person", list(persons))

@@ -22,6 +22,9 @@ not because of a job title. Each function returns a :class:`Decision` whose
   stating a reason; access is granted for a limited time, audited, and the
   leads of the agencies holding records are told.
 * A reviewer sees the cases they were granted, until the grant expires.
+* A case file auditor sees the children of the audits assigned to them, under an audit
+  grant, until it ends; an audit grant opens nothing to anyone else, and auditors may
+  not break glass.
 * Board members see aggregates only, never an identifiable child.
 * Administrators manage users and see no case data. A new account that could
   see case data, and a reviewer's grant, wait until a second person approves
@@ -119,6 +122,8 @@ PARTNERSHIP: Final = "PARTNERSHIP"
 
 #: How long a break-glass grant lasts.
 BREAK_GLASS_HOURS: Final = 24
+#: The kind of an auditor's grant in ``ws_access_grant`` (``wholestory.assurance.audits``).
+AUDIT_GRANT: Final = "audit"
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +136,7 @@ class Viewer:
     grants: dict[str, dt.datetime] = field(default_factory=dict)  # person -> reviewer grant ends
     glass: dict[str, dt.datetime] = field(default_factory=dict)  # person -> break-glass ends
     team: str = ""  # their team in their agency's words, "" when none is set
+    audits: dict[str, dt.datetime] = field(default_factory=dict)  # person -> audit grant ends
 
 
 def team_key(name: str | None) -> str:
@@ -200,7 +206,7 @@ class Decision:
     allowed: bool
     reason: str
     can_break_glass: bool = False
-    basis: str = ""  # relationship, household, grant, break_glass, capability, or "" when refused
+    basis: str = ""  # relationship, household, grant, audit, break_glass, capability; "" refused
 
 
 def allow(reason: str, basis: str) -> Decision:
@@ -222,9 +228,14 @@ def may_see_person(viewer: Viewer, facts: Facts, now: dt.datetime) -> Decision:
     grant = viewer.grants.get(facts.person)
     if viewer.role == REVIEWER and grant and grant > now:
         return allow(f"Review access to this case until {grant:%d %b %Y %H:%M}.", "grant")
+    audit = viewer.audits.get(facts.person)
+    if viewer.role == AUDITOR and audit and audit > now:
+        return allow(f"Audit access to this case until {audit:%d %b %Y %H:%M}.", "audit")
     glass = viewer.glass.get(facts.person)
     if glass and glass > now:
         return allow(f"Break-glass access until {glass:%d %b %Y %H:%M}.", "break_glass")
+    if viewer.role == AUDITOR:  # not in "break_glass": only an audit grant opens a child
+        return deny("Auditors see a child only while an audit of their case is open to them.")
     return deny(_refusal(viewer, facts.grain), can_break_glass=True)
 
 

@@ -33,7 +33,20 @@ YES_NO_PARTLY_VALUES: Final = ("yes", "no", "partly")
 #: The packaged tool, used when a programme names none.
 DEFAULT_TOOL: Final = "default_tool.yaml"
 _CODE: Final = re.compile(r"[a-z][a-z0-9_]*")
-_TOOL_KEYS: Final = ("name", "scale", "domains")
+_TOOL_KEYS: Final = ("name", "scale", "domains", "learning_tags")
+#: The learning points an audit may record, when a tool lists none of its own (a tool kept
+#: by a programme set up before tools had them): the packaged tool's list.
+DEFAULT_LEARNING_TAGS: Final = (
+    "History not used",
+    "Child's voice not heard",
+    "No plan for known risk",
+    "Information not shared",
+    "'Was not brought' not followed up",
+    "Reasonable adjustments not made",
+    "Drift and delay",
+    "Good practice: multi-agency working",
+    "Good practice: analysis",
+)
 _DOMAIN_KEYS: Final = ("code", "title", "questions")
 _QUESTION_KEYS: Final = ("code", "text", "answer", "lowest", "highest")
 
@@ -108,11 +121,22 @@ class Tool:
     scale: Scale
     domains: tuple[Domain, ...]
     text: str
+    learning_tags: tuple[str, ...] = DEFAULT_LEARNING_TAGS
+
+    def domain(self, code: str) -> Domain | None:
+        """The domain with this code, or None."""
+        return next((d for d in self.domains if d.code == code), None)
+
+    def learning_tag(self, tag: str) -> str | None:
+        """The tag as the tool spells it (case and spacing do not matter), or None."""
+        wanted = " ".join(tag.split()).casefold()
+        return next((t for t in self.learning_tags if t.casefold() == wanted), None)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "scale": self.scale.as_dict(),
+            "learning_tags": list(self.learning_tags),
             "domains": [
                 {
                     "code": d.code,
@@ -169,7 +193,20 @@ def tool_of(data: Any, text: str, source: str) -> Tool:
         raise fault("domains", "give a list of at least one domain")
     domains = tuple(_domain(d, n, scale, fault) for n, d in enumerate(raw, start=1))
     _unique([d.code for d in domains], "domains", "a domain's code", fault)
-    return Tool(name.strip(), scale, domains, text)
+    return Tool(
+        name.strip(), scale, domains, text, _learning_tags(data.get("learning_tags"), fault)
+    )
+
+
+def _learning_tags(raw: Any, fault: _Fault) -> tuple[str, ...]:
+    """The tool's learning tags: its own list, or the default list when it gives none."""
+    if raw is None:
+        return DEFAULT_LEARNING_TAGS
+    tags = [" ".join(str(t).split()) for t in raw] if isinstance(raw, list) else []
+    if not tags or not all(tags) or not all(isinstance(t, str) for t in raw):
+        raise fault("learning_tags", "give a list of at least one tag, each some words")
+    _unique([t.casefold() for t in tags], "learning_tags", "a tag", fault)
+    return tuple(tags)
 
 
 def _scale(raw: Any, fault: _Fault) -> Scale:

@@ -65,6 +65,14 @@ class Action(StrEnum):
     QA_PROGRAMME_SET = "qa_programme_set", "Set up an audit programme and chose its cases"
     QA_PROGRAMME = "qa_programme", "Looked at an audit programme's cases"
     QA_MEASURES = "qa_measures", "Worked out the practice-quality measures"
+    AUDIT_ASSIGN = "audit_assign", "Assigned a case file auditor, with an audit grant"
+    AUDIT_ANSWER = "audit_answer", "Answered a case file audit"
+    AUDIT_SUBMIT = "audit_submit", "Submitted a case file audit"
+    AUDIT_MODERATE = "audit_moderate", "Moderated a case file audit's grade"
+    AUDIT_LEARNING = "audit_learning", "Recorded a learning point from an audit"
+    AUDIT_ACTION = "audit_action", "Recorded an action from an audit"
+    AUDIT_ACTION_DONE = "audit_done", "Recorded an audit's action done"
+    AUDIT_CASE = "audit_case", "Looked at a case file audit"
 
 
 #: What can be recorded, as plain strings (the values stored in the log).

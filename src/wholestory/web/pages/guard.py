@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from wholestory import audit
 from wholestory.access import (
+    AUDIT_GRANT,
     BREAK_GLASS_HOURS,
     CASEWORK,
     Decision,
@@ -71,16 +72,18 @@ def _viewer(request: HttpRequest) -> Viewer:
     now = timezone.now()
     grants: dict[str, dt.datetime] = {}
     glass: dict[str, dt.datetime] = {}
+    audits: dict[str, dt.datetime] = {}  # an auditor's, by kind: they open nothing as glass
     # A reviewer's grant still waiting for a lead's approval opens nothing (issue 11, M1).
     grants_open = AccessGrant.objects.filter(
         user_id=int(user.pk or 0), ends_at__gt=now, waiting=False
     )
     for grant in grants_open.filter(starts_at__lte=now):
-        target = grants if grant.kind == AccessGrant.REVIEW else glass
+        target = {AccessGrant.REVIEW: grants, AUDIT_GRANT: audits}.get(grant.kind, glass)
         target[grant.person] = max(target.get(grant.person, grant.ends_at), grant.ends_at)
     return Viewer(
-        str(user.get_username()), membership.agency, membership.role, grants, glass, membership.team
-    )
+        str(user.get_username()), membership.agency, membership.role, grants, glass,
+        membership.team, audits,
+    )  # fmt: skip
 
 
 def audited(

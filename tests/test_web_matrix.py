@@ -197,6 +197,10 @@ EXPECTED: dict[str, Expect] = {
     # person they are not related to is refused like an alert that does not exist.
     "alerts": roles(CASEWORK),
     "alerts/<int:alert>": lambda who, related: 200 if related and who.role in CASEWORK else 403,
+    # Case file audits (issue 15): programmes are the QA officer's; no programme is seeded.
+    "assurance/programmes": roles({QA}),
+    "assurance/programmes/new": roles({QA}),
+    "assurance/programmes/<int:programme_id>": roles({QA}, ok=404),
     "api/v1/": everyone(404),
     "api/v1/^.*$": everyone(404),
 }
@@ -312,6 +316,7 @@ def _fill(pattern: str, seeded: Seeded, person: str, who: Who) -> str:
         "username": "pat.police",
         "token": "no-such-link",
         "record_id": "APP-NO-SUCH-NEED",  # a record's route names a real one, below
+        "programme_id": "1",  # no audit programme is seeded: none there
         **{name: str(store.scalar(f"SELECT MIN(id) FROM {table}")) for name, table in MARAC_IDS},
         "alert": str(
             store.scalar(

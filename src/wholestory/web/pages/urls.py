@@ -9,6 +9,7 @@ from wholestory.web.pages import (
     views_account,
     views_alerts,
     views_approvals,
+    views_assurance,
     views_audit,
     views_break_glass,
     views_by_agency,
@@ -64,4 +65,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *views_dash.urls,
     *views_needs.urls,
     *views_alerts.urls,
+    *views_assurance.urls,
 ]

@@ -72,6 +72,8 @@ TABLES = (
     "ws_marac_list",
     "ws_change",
     "ws_need",
+    "ws_thrive_grouping",
+    "ws_thrive_current_view",
     "ws_lead_professional",
     "ws_alert_recipient",
     "ws_alert",

@@ -10,7 +10,7 @@ proposed, for them to confirm.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -21,6 +21,8 @@ from wholestory.thrive.vocabulary import (
     PROBLEMS,
     SEVERITIES,
     YES_NO,
+    choices_words,
+    code_of,
 )
 
 NOT_KNOWN: Final = "not_known"
@@ -30,6 +32,10 @@ PARTS: Final[dict[str, tuple[dict[str, str], dict[str, str]]]] = {
     "complexity": (COMPLEXITY, YES_NO),
     "contextual": (CONTEXTUAL, SEVERITIES),
     "eet": (EET, SEVERITIES),
+}
+#: The part each item is in (an item's code is its own across the tool).
+PART_OF: Final[dict[str, str]] = {
+    code: name for name, (items, _) in PARTS.items() for code in items
 }
 
 
@@ -53,6 +59,10 @@ class CurrentView:
     complexity: dict[str, str] = field(default_factory=dict)
     contextual: dict[str, str] = field(default_factory=dict)
     eet: dict[str, str] = field(default_factory=dict)
+    #: The complexity factors WholeStory proposed from the records that the practitioner
+    #: confirmed (``thrive.evidence``), in the tool's order: kept, so that what the records
+    #: said and what the practitioner knew stay told apart.
+    confirmed: tuple[str, ...] = ()
 
     def part(self, name: str) -> dict[str, str]:
         return dict(getattr(self, name))
@@ -68,6 +78,7 @@ class CurrentView:
             "recorded_by": self.recorded_by,
             "agency": self.agency,
             **{name: self.part(name) for name in PARTS},
+            "confirmed": list(self.confirmed),
         }
 
 
@@ -85,13 +96,22 @@ def read_answers(answers: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str
         faults += [f"'{code}' is not one of the {name} items." for code in unknown]
         read[name] = {}
         for code, words in items.items():
-            answer = _answer(given.get(code, ""), scale)
-            if answer is None:
-                faults.append(f"{words}: '{given[code]}' is not one of {_choices(scale)}.")
-            read[name][code] = answer or NOT_KNOWN
+            fault = item_fault(code, given.get(code, ""))
+            if fault:
+                faults.append(f"{words}: {fault}")
+            read[name][code] = code_of(given.get(code, ""), scale) or NOT_KNOWN
     if faults:
         raise CurrentViewError(faults)
     return read
+
+
+def item_fault(code: str, given: str) -> str | None:
+    """Why ``given`` is no answer to the item ``code`` (words that follow the item's name or
+    column), or None when it is one: a code or words of the item's scale, or a blank."""
+    scale = PARTS[PART_OF[code]][1]
+    if code_of(given, scale) is None:
+        return f"'{given}' is not one of {choices_words(scale)}."
+    return None
 
 
 def current_view(
@@ -101,8 +121,13 @@ def current_view(
     agency: str,
     answers: Mapping[str, Mapping[str, str]],
     today: dt.date,
+    confirmed: Sequence[str] = (),
 ) -> CurrentView:
-    """A checked Current View; a day after ``today`` is a fault like any other."""
+    """A checked Current View; a day after ``today`` is a fault like any other.
+
+    ``confirmed`` names the factors proposed from the records that the practitioner
+    confirmed: each must be a complexity factor they answered "Yes".
+    """
     faults: list[str] = []
     if recorded_on > today:
         faults.append(f"The day recorded, {recorded_on:%d %B %Y}, is in the future.")
@@ -110,21 +135,12 @@ def current_view(
         read = read_answers(answers)
     except CurrentViewError as error:
         raise CurrentViewError(faults + error.faults) from None
+    faults += [
+        f"{COMPLEXITY.get(code, repr(code))}: confirmed from the records, but not answered Yes."
+        for code in confirmed
+        if read["complexity"].get(code) != "yes"
+    ]
     if faults:
         raise CurrentViewError(faults)
-    return CurrentView(person, recorded_on, recorded_by, agency, **read)
-
-
-def _answer(text: str, scale: Mapping[str, str]) -> str | None:
-    """The code of an answer given as a code or as words; "" for blank; None if unknown."""
-    key = text.strip().lower()
-    if not key:
-        return ""
-    for code, words in scale.items():
-        if key in {code, words.lower(), code.replace("_", " ")}:
-            return code
-    return None
-
-
-def _choices(scale: Mapping[str, str]) -> str:
-    return ", ".join(scale.values())
+    kept = tuple(code for code in COMPLEXITY if code in set(confirmed))
+    return CurrentView(person, recorded_on, recorded_by, agency, **read, confirmed=kept)

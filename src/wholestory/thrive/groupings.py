@@ -12,17 +12,43 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
-from wholestory.thrive.vocabulary import AGREEMENT, GROUPINGS, WITH_GOALS
+from wholestory.thrive.vocabulary import AGREEMENT, GROUPINGS, WITH_GOALS, choices_words
+
+#: The name each field has on the form, which a fault begins with ("Goals: ..."); an
+#: agency's file names the column instead ("goals: ..."), so both say the same thing.
+LABELS: Final[dict[str, str]] = {
+    "grouping": "Grouping",
+    "agreement": "Whether the child and family agreed",
+    "suggested": "Suggested grouping",
+    "reason": "Reason",
+    "childs_view": "The child's and family's view",
+    "goals": "Goals",
+    "recorded_on": "Date",
+    "review_on": "Review date",
+    "success_by": "By when",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Fault:
+    """What is wrong with one field of a grouping, in words that follow its label."""
+
+    field: str  # a key of LABELS, the column of the same name in an agency's file
+    words: str
+
+    def __str__(self) -> str:
+        return f"{LABELS[self.field]}: {self.words}"
 
 
 class GroupingError(ValueError):
     """A grouping that cannot be kept: every fault, each naming its field."""
 
-    def __init__(self, faults: list[str]) -> None:
-        super().__init__("; ".join(faults))
-        self.faults = faults
+    def __init__(self, found: list[Fault]) -> None:
+        self.found = found
+        self.faults = [str(f) for f in found]
+        super().__init__("; ".join(self.faults))
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,45 +98,49 @@ class Grouping:
 
 def checked(grouping: Grouping, today: dt.date) -> Grouping:
     """The grouping if it can be kept; otherwise :class:`GroupingError` with every fault."""
-    faults = [*_codes(grouping), *_words(grouping), *_days(grouping, today)]
-    if faults:
-        raise GroupingError(faults)
+    found = faults(grouping, today)
+    if found:
+        raise GroupingError(found)
     return grouping
 
 
-def _codes(g: Grouping) -> list[str]:
-    faults = []
+def faults(grouping: Grouping, today: dt.date) -> list[Fault]:
+    """Every fault of ``grouping``, field by field, in the form's order (none: it can be kept)."""
+    return [*_codes(grouping), *_words(grouping), *_days(grouping, today)]
+
+
+def _codes(g: Grouping) -> list[Fault]:
+    found = []
     if g.grouping not in GROUPINGS:
-        faults.append(f"Grouping: '{g.grouping}' is not one of {', '.join(GROUPINGS.values())}.")
+        found.append(Fault("grouping", f"'{g.grouping}' is not one of {choices_words(GROUPINGS)}."))
     if g.agreement not in AGREEMENT:
-        faults.append(
-            "Whether the child and family agreed: choose one of "
-            f"{', '.join(AGREEMENT.values())} (it is never assumed)."
+        found.append(
+            Fault("agreement", f"choose one of {choices_words(AGREEMENT)} (it is never assumed).")
         )
     if g.suggested and g.suggested not in GROUPINGS:
-        faults.append(f"Suggested grouping: '{g.suggested}' is not a grouping.")
-    return faults
+        found.append(Fault("suggested", f"'{g.suggested}' is not a grouping."))
+    return found
 
 
-def _words(g: Grouping) -> list[str]:
-    faults = []
+def _words(g: Grouping) -> list[Fault]:
+    found = []
     if not g.reason.strip():
-        faults.append("Reason: say why this grouping describes the child's need now.")
+        found.append(Fault("reason", "say why this grouping describes the child's need now."))
     if not g.childs_view.strip() and g.agreement not in {"not_asked", "unable"}:
-        faults.append("The child's and family's view: write it, in their words where you can.")
+        found.append(Fault("childs_view", "write it, in their words where you can."))
     if g.grouping in WITH_GOALS and not g.goals.strip():
-        faults.append(f"Goals: {GROUPINGS.get(g.grouping)} needs the goals agreed.")
-    return faults
+        found.append(Fault("goals", f"{GROUPINGS.get(g.grouping)} needs the goals agreed."))
+    return found
 
 
-def _days(g: Grouping, today: dt.date) -> list[str]:
-    faults = []
+def _days(g: Grouping, today: dt.date) -> list[Fault]:
+    found = []
     if g.recorded_on > today:
-        faults.append(f"Date: {g.recorded_on:%d %B %Y} is in the future.")
+        found.append(Fault("recorded_on", f"{g.recorded_on:%d %B %Y} is in the future."))
     if g.review_on <= g.recorded_on:
-        faults.append("Review date: it must be after the day the grouping was recorded.")
+        found.append(Fault("review_on", "it must be after the day the grouping was recorded."))
     if g.grouping in WITH_GOALS and g.success_by is None:
-        faults.append("By when: say when success, as the goals describe it, is due.")
+        found.append(Fault("success_by", "say when success, as the goals describe it, is due."))
     if g.success_by is not None and g.success_by <= g.recorded_on:
-        faults.append("By when: it must be after the day the grouping was recorded.")
-    return faults
+        found.append(Fault("success_by", "it must be after the day the grouping was recorded."))
+    return found

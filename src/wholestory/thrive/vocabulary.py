@@ -9,6 +9,7 @@ which every page and export uses so that the partnership speaks one language.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final
 
 #: The five groupings, in THRIVE's order (from no need to risk support), code -> title.
@@ -122,3 +123,23 @@ PRINCIPLES: Final[dict[str, str]] = {
 }
 #: The score from which a principle is "THRIVE-like".
 THRIVE_LIKE: Final = 3
+
+
+def code_of(text: str, choices: Mapping[str, str]) -> str | None:
+    """The code of a choice given as its code or its words, in any case ("Getting Help",
+    "help", "more help"): "" for a blank, None for a choice ``choices`` does not have.
+
+    One reading for the web form and an agency's file, so both take the same answers.
+    """
+    key = text.strip().lower()
+    if not key:
+        return ""
+    for code, words in choices.items():
+        if key in {code, words.lower(), code.replace("_", " ")}:
+            return code
+    return None
+
+
+def choices_words(choices: Mapping[str, str]) -> str:
+    """The choices in THRIVE's words, as every fault lists them: "None, Mild, ..."."""
+    return ", ".join(choices.values())

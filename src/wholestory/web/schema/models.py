@@ -424,8 +424,8 @@ class DataChange(models.Model):
         db_table = "ws_change"
 
 
-# The chronology, alert, assurance, audit log, domestic abuse and engagement tables live in
-# their own modules; imported here so Django finds them.
+# The chronology, alert, assurance, audit log, domestic abuse, engagement and THRIVE tables
+# live in their own modules; imported here so Django finds them.
 from wholestory.web.schema.alerts import AlertRecipient, AlertRecord, FlagRaised  # noqa: E402
 from wholestory.web.schema.assurance import (  # noqa: E402
     AuditAction,
@@ -452,6 +452,7 @@ from wholestory.web.schema.domestic_abuse import (  # noqa: E402
     MaracResearchFact,
 )
 from wholestory.web.schema.engagement import LeadProfessional, NeedRecord  # noqa: E402
+from wholestory.web.schema.thrive import ThriveCurrentView, ThriveGrouping  # noqa: E402
 
 __all__ = [
     "AlertRecipient",
@@ -481,4 +482,6 @@ __all__ = [
     "MeasureMonth",
     "Moderation",
     "NeedRecord",
+    "ThriveCurrentView",
+    "ThriveGrouping",
 ]

@@ -198,7 +198,7 @@ def was_not_brought_followed_up(
         {r.person for r in own_records(store, types={MISSED}, since=first, until=last)}
     )
     records: dict[str, list[OwnRecord]] = {}
-    for r in own_records(store, persons=persons):
+    for r in own_records(store, persons=persons) if persons else ():  # none missed: none read
         records.setdefault(r.person, []).append(r)
     sequences = [
         (mine, run["agency"], ended)

@@ -18,6 +18,7 @@ import pytest
 
 from assurance_support import looked, planted, rec
 from factories import write_csv
+from wholestory.assurance import evidence_words
 from wholestory.assurance.evidence import KINDS, NotBuiltError, Prompt, ordered, prompts
 from wholestory.assurance.evidence_words import GRADES, TITLES
 from wholestory.chronology.stored import stored_chronology
@@ -56,6 +57,15 @@ def no_grades(found: list[Prompt]) -> None:
     for p in found:
         for grade in GRADES:
             assert not re.search(rf"\b{grade}\b", p.text + p.title, re.I), (grade, p.text)
+
+
+def test_no_words_of_a_prompt_grade_practice() -> None:
+    said = [v for k, v in vars(evidence_words).items() if k.isupper() and k != "GRADES"]
+    texts = [t for v in said for t in (v.values() if isinstance(v, dict) else [v])]
+    assert len(texts) > 20
+    for text in texts:
+        for grade in GRADES:
+            assert not re.search(rf"\b{grade}\b", str(text), re.I), (grade, text)
 
 
 # "Start again" moments

@@ -31,6 +31,7 @@ from wholestory.ingest.reading import (
     expand_paths,
     open_table,
 )
+from wholestory.ingest.thrive_rows import validate_current_view, validate_thrive
 from wholestory.ingest.validation import (
     Checked,
     Reading,
@@ -41,10 +42,13 @@ from wholestory.ingest.validation import (
 )
 from wholestory.ingest.writer import ImportStart, InlineWriter, ProcessWriter, Writer
 from wholestory.records.template import (
+    CURRENT_VIEW_ITEMS,
+    CURRENT_VIEW_REQUIRED,
     DASH_REQUIRED,
     NEEDS_REQUIRED,
     RELATIONSHIP_COLUMNS,
     REQUIRED,
+    THRIVE_REQUIRED,
 )
 from wholestory.store.connection import Store
 from wholestory.store.imports import Arrival, Held
@@ -177,6 +181,14 @@ def _layout(table: Table, profile: Profile) -> tuple[str, dict[int, str], list[s
         kind, required = "dash", DASH_REQUIRED
     elif {"need", "recorded_on"} <= present and "event_date" not in present:
         kind, required = "needs", NEEDS_REQUIRED
+    elif {"grouping", "recorded_on"} <= present and "event_date" not in present:
+        kind, required = "thrive", THRIVE_REQUIRED
+    elif (
+        "recorded_on" in present
+        and "event_date" not in present
+        and (present & set(CURRENT_VIEW_ITEMS))
+    ):
+        kind, required = "current_view", CURRENT_VIEW_REQUIRED
     missing = [c for c in required if c not in present]
     if missing:
         wanted = [profile.columns.get(c, c) for c in missing]
@@ -310,6 +322,8 @@ VALIDATORS: Final[dict[str, Callable[[pl.DataFrame, Reading], Checked]]] = {
     "relationships": validate_relationships,
     "dash": validate_dash,
     "needs": validate_needs,
+    "thrive": validate_thrive,
+    "current_view": validate_current_view,
 }
 
 

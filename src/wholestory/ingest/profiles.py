@@ -26,10 +26,20 @@ from typing import Any
 import yaml
 
 from wholestory.records.dates import TEMPLATE_FORMATS
-from wholestory.records.template import COLUMNS, DASH_COLUMNS, NEEDS_COLUMNS, RELATIONSHIP_COLUMNS
+from wholestory.records.template import (
+    COLUMNS,
+    CURRENT_VIEW_COLUMNS,
+    DASH_COLUMNS,
+    NEEDS_COLUMNS,
+    RELATIONSHIP_COLUMNS,
+    THRIVE_COLUMNS,
+)
 
 DATE_COLUMNS = ("event_date", "date_of_birth")
-_ALL_COLUMNS = frozenset((*COLUMNS, *RELATIONSHIP_COLUMNS, *DASH_COLUMNS, *NEEDS_COLUMNS))
+_ALL_COLUMNS = frozenset(
+    (*COLUMNS, *RELATIONSHIP_COLUMNS, *DASH_COLUMNS, *NEEDS_COLUMNS, *THRIVE_COLUMNS,
+     *CURRENT_VIEW_COLUMNS)
+)  # fmt: skip
 
 
 class ProfileError(ValueError):

@@ -41,10 +41,16 @@ from wholestory.store.imports import (
 )
 from wholestory.store.needs import NEEDS
 from wholestory.store.records import WriteCounts, write_records, write_relationships
+from wholestory.store.thrive import CURRENT_VIEWS, GROUPINGS
 from wholestory.store.url import resolve_url
 
 #: The kinds of table a later file replaces record by record, and where each is kept.
-_REPLACEABLE: Final = {"dash": CHECKLISTS, "needs": NEEDS}
+_REPLACEABLE: Final = {
+    "dash": CHECKLISTS,
+    "needs": NEEDS,
+    "thrive": GROUPINGS,
+    "current_view": CURRENT_VIEWS,
+}
 
 
 @dataclass(frozen=True)

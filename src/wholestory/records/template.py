@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from typing import Final
 
+# THRIVE's items are its own words, kept with the rest of its language; the template names
+# them as columns.
+from wholestory.thrive.vocabulary import COMPLEXITY, CONTEXTUAL, EET, PROBLEMS
+
 #: Columns of the event table, in the template's order.
 COLUMNS: Final[tuple[str, ...]] = (
     "agency",
@@ -109,6 +113,30 @@ NEEDS: Final[tuple[str, ...]] = (
 )  # fmt: skip
 #: Needs that mean nothing without their detail: the language, how to make contact, what to avoid.
 NEEDS_WITH_DETAIL: Final = frozenset({"INTERPRETER", "CONTACT_METHOD", "TRAUMA_INFORMED", "OTHER"})
+
+#: Columns of the optional thrive table: a child's THRIVE grouping as the agency recorded it
+#: (issue 16). ``grouping`` and ``agreement`` take THRIVE's codes or words
+#: (``thrive/vocabulary.py``), in any case.
+THRIVE_COLUMNS: Final[tuple[str, ...]] = (
+    "agency", "record_id", "person_id", "grouping", "recorded_on", "practitioner", "reason",
+    "childs_view", "agreement", "goals", "success_by", "review_on",
+)  # fmt: skip
+#: Columns of the thrive table that a file must have. A row must fill them too, but for the
+#: child's and family's view when they were not asked or could not give one; whether they
+#: agreed is never assumed. Getting Help and Getting More Help need goals and a success date.
+THRIVE_REQUIRED: Final[tuple[str, ...]] = (
+    "agency", "record_id", "person_id", "grouping", "recorded_on", "reason", "childs_view",
+    "agreement", "review_on",
+)  # fmt: skip
+#: Columns of the optional current_view table: one Current View a row, then a column for each
+#: of the tool's items named by its code (THRIVE's items: ``thrive/vocabulary.py``).
+CURRENT_VIEW_KEY_COLUMNS: Final[tuple[str, ...]] = (
+    "agency", "record_id", "person_id", "recorded_on", "practitioner",
+)  # fmt: skip
+CURRENT_VIEW_ITEMS: Final[tuple[str, ...]] = (*PROBLEMS, *COMPLEXITY, *CONTEXTUAL, *EET)
+CURRENT_VIEW_COLUMNS: Final[tuple[str, ...]] = (*CURRENT_VIEW_KEY_COLUMNS, *CURRENT_VIEW_ITEMS)
+#: Columns of the current_view table that a file must have; an item left out is "not known".
+CURRENT_VIEW_REQUIRED: Final[tuple[str, ...]] = ("agency", "record_id", "person_id", "recorded_on")
 
 RELATIONSHIPS: Final[frozenset[str]] = frozenset(
     {

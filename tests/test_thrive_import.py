@@ -79,7 +79,7 @@ def test_groupings_are_kept_and_each_kind_of_bad_row_held_with_its_reason(
         "SELECT record_id, grouping, agreement, recorded_on, success_by, review_on, suggested, "
         "recorded_in_app FROM ws_thrive_grouping ORDER BY record_id"
     )
-    assert [tuple(r[:7]) + (bool(r[7]),) for r in stored] == [
+    assert [(*r[:7], bool(r[7])) for r in stored] == [
         ("G1", "help", "agreed", "2026-02-02", "2026-05-01", "2026-05-04", "", False),
         ("G2", "thriving", "not_asked", "2026-02-02", None, "2026-05-04", "", False),
     ]

@@ -8,7 +8,7 @@ import sys
 import tempfile
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich import box
@@ -39,6 +39,9 @@ from wholestory.cli.naming import (
 from wholestory.engagement.family import with_engagement
 from wholestory.exporting import write_bytes
 from wholestory.words import count_words as plural
+
+if TYPE_CHECKING:
+    from wholestory.assurance.measure_history import KeptMeasures
 
 console = Console(highlight=False)
 
@@ -168,9 +171,12 @@ def chronologies_command(
 ) -> None:
     """Build every person's chronology and flags, and keep them in the store for pages and lists.
 
-    Run after imports and linking (make demo does). It replaces the stored set
-    in one go, so readers never see half of an old build and half of a new one.
+    Run after imports and linking (make demo does), every night. It replaces the
+    stored set in one go, so readers never see half of an old build and half of a
+    new one. Then it counts the practice-quality measures for each whole month of
+    the last three years and keeps them for their charts (/assurance/measures).
     """
+    from wholestory.assurance.measure_history import keep_months
     from wholestory.cli.store import ready_store
     from wholestory.identity import now_iso
     from wholestory.web.accounts.alert_mail import tell_new_flags
@@ -180,8 +186,15 @@ def chronologies_command(
         since = now_iso()
         summary = build_all(store, day, thresholds)
         new_flags = tell_new_flags(store, since)  # the leads are told, as after a feed
+        kept = keep_months(store) if summary.people else None
+    measures = kept.as_dict() if kept else None
     if as_json:
-        typer.echo(json.dumps({**summary.as_dict(), "new_flag_alerts": new_flags}, indent=2))
+        typer.echo(
+            json.dumps(
+                {**summary.as_dict(), "new_flag_alerts": new_flags, "practice_measures": measures},
+                indent=2,
+            )
+        )
         return
     print_build(summary)
     if new_flags:
@@ -189,6 +202,21 @@ def chronologies_command(
             f"{plural(new_flags, 'new flag')} on children since the last build: "
             "their agencies' leads are told (wholestory alerts)."
         )
+    if kept:
+        print_kept(kept)
+
+
+def print_kept(kept: KeptMeasures) -> None:
+    """The months kept, and the latest month's measures with their counts."""
+    if not kept.months:
+        console.print("No whole month of records yet: no practice measures kept.")
+        return
+    console.print(
+        f"Kept the practice measures for {plural(kept.months, 'month')} "
+        f"({kept.first} to {kept.last}) in {kept.seconds:.1f} s. In {kept.last}:"
+    )
+    for m in kept.latest:
+        console.print(f"  {m.title}: {m.figure()} ({m.counts()})")
 
 
 def print_build(summary: BuildSummary) -> None:

@@ -18,15 +18,18 @@ from pathlib import Path
 from wholestory.crosscheck import concerns, needs, services
 from wholestory.crosscheck.habits import EPISODE_AGENCY
 from wholestory.crosscheck.happenings import Happening, Window
+from wholestory.crosscheck.looks import Seen, make_looks
 from wholestory.crosscheck.national_numbers import NhsNumbers
 from wholestory.crosscheck.output import FolderWriter
 from wholestory.crosscheck.places import Borough
 from wholestory.crosscheck.population import Household, Population, Rates
+from wholestory.crosscheck.practice import Practice
 from wholestory.crosscheck.recording import Ledger, Settings, register_household
 from wholestory.crosscheck.rows import event_rows, practitioners, relationship_rows
 
 WINDOW_DAYS = 3653  # about ten years of records
 NEEDS_STREAM = "wholestory-crosscheck-needs"
+LOOKS_STREAM = "wholestory-crosscheck-looks"
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,7 @@ def make_partnership(
     staff = practitioners(rng)
     settings = Settings(episode_share, duplicate_rate, end)
     persons = ids = duplicates = episode_extra = 0
+    practice = Practice()
     with FolderWriter(out) as writer:
         for index in range(families):
             household = population.household(index)
@@ -134,9 +138,11 @@ def make_partnership(
             )
             registrations = register_household(household, happenings, ledger, rng, settings)
             by_agency: dict[str, list[list[str]]] = {}
+            seen: list[Seen] = []
             for number, happening in enumerate(happenings):
                 made = event_rows(number, happening, household, registrations, ledger, staff, rng)
                 by_agency.setdefault(happening.agency, []).extend(made)
+                seen += seen_rows(happening, made)
             for agency in sorted(by_agency):
                 writer.events(agency, by_agency[agency])
             writer.relationship_rows(relationship_rows(household, registrations))
@@ -149,6 +155,7 @@ def make_partnership(
                 for r in regs
             ]
             writer.truth(people, _truth_of(household))
+            _practice(writer, practice, household, seen, staff, (seed, index, end))
             persons += len(household.members)
             ids += len(people)
             duplicates += registrations.duplicates
@@ -159,6 +166,7 @@ def make_partnership(
             )
             if progress:
                 progress(index + 1)
+        writer.practice(practice.finish(), practice.sum_rows())
         files = tuple(writer.files())
         rows, relationships = writer.rows, writer.relationships
     return CrosscheckSummary(
@@ -176,6 +184,30 @@ def make_partnership(
         files=files,
         seconds=time.perf_counter() - started,
     )
+
+
+def _practice(
+    writer: FolderWriter,
+    practice: Practice,
+    household: Household,
+    seen: list[Seen],
+    staff: dict[str, tuple[str, ...]],
+    where: tuple[int, int, date],
+) -> None:
+    """The family's looks at chronologies, on a stream of its own, and its practice cases."""
+    seed, index, end = where
+    born = {p.true_id: p.dob for p in household.members}
+    looks = make_looks(random.Random(f"{LOOKS_STREAM}:{seed}:{index}"), seen, born, staff, end)
+    writer.look_rows(looks)
+    writer.practice(practice.family(seen, born, looks))
+
+
+def seen_rows(happening: Happening, made: list[list[str]]) -> list[Seen]:
+    """What the looks and the practice measures need of a happening's rows, part by part."""
+    return [
+        Seen(part.person.true_id, row[0], row[1], row[2], happening.day, happening.event_type)
+        for part, row in zip(happening.parts, made, strict=True)
+    ]
 
 
 def _truth_of(household: Household) -> list[list[str]]:

@@ -38,6 +38,7 @@ from typing import Final
 
 from wholestory.synth.agencies import AGENCIES
 from wholestory.synth.feed import FEED, FEED_DAYS, feed_file, feed_start
+from wholestory.synth.measures_truth import MEASURES_FILE
 from wholestory.synth.options import PLAIN, Options
 from wholestory.synth.partnership import Partnership
 from wholestory.synth.places import build_world
@@ -115,6 +116,8 @@ def generate(
         tally = partnership.make(children, progress)
         ids = partnership.recorder.ids
         writer.agencies(EPISODE_AGENCIES if habits.ed_new_id_share > 0 else ())
+        for row in tally.measures.rows():
+            writer.write(MEASURES_FILE, row)
         per_agency = {a: writer.agency_rows(a) for a in AGENCIES}
         open_plans = dict(sorted(tally.open_plans.items()))
         feed_rows = sum(writer.counts.get(feed_file(agency_file(a)), 0) for a in AGENCIES)

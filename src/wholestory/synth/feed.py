@@ -62,8 +62,9 @@ def feed_start(days: int) -> dt.date:
 
 @dataclass(frozen=True, slots=True)
 class Written:
-    """One agency row as written, for the alerts' ground truth: whose it is, its true type
-    (never the blanked one), and whether the writer spoiled it (it never arrives)."""
+    """One agency row as written, for the alerts' and the practice measures' ground truth:
+    whose it is, its true type (never the blanked one), whether the writer spoiled it (it
+    never arrives), and the person id and event date as the agency wrote them."""
 
     person: str  # true id
     agency: str
@@ -71,3 +72,5 @@ class Written:
     day: dt.date
     etype: str
     bad: bool
+    person_id: str = ""
+    date: str = ""  # event_date as written: a day, a month, a year, maybe with "~"

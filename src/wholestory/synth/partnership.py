@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
-from wholestory.synth import current, marac_truth, unmet_needs
+from wholestory.synth import current, marac_truth, measures_truth, unmet_needs, views
 from wholestory.synth.alert_truth import alert_rows
 from wholestory.synth.design import Design
 from wholestory.synth.episodes import Ctx, GroundTruthError
@@ -28,6 +28,7 @@ from wholestory.synth.places import World
 from wholestory.synth.population import Household, Population, Spec, SynthPerson, household_size
 from wholestory.synth.recording import Recorder, Registry
 from wholestory.synth.scenarios import Scenario
+from wholestory.synth.truth import Chronicle
 from wholestory.synth.writer import PartnershipWriter
 
 _PROGRESS_EVERY: Final = 1_000
@@ -48,6 +49,7 @@ class Tally:
     patterns: dict[str, int] = field(default_factory=dict)
     open_plans: dict[str, int] = field(default_factory=dict)  # plan kind -> children on one
     alerts: dict[str, int] = field(default_factory=dict)  # rule -> alerts the feed must raise
+    measures: measures_truth.Tally = field(default_factory=measures_truth.Tally)
 
 
 class Partnership:
@@ -102,6 +104,8 @@ class Partnership:
         needs = write_needs(self.writer, household, ids, needs_plan.needs if needs_plan else ())
         self._patterns(unmet_needs.patterns(household, story, needs, needs_plan))
         self._alerts(household, story, needs)
+        self._practice(number, household, story)
+        self.writer.written.clear()
         if not all(child.seen for child in household.children):
             raise GroundTruthError(f"{household.ident}: a child has no record in any agency")
         tally.people += sum(1 for p in household.adults + household.children if p.seen)
@@ -117,7 +121,20 @@ class Partnership:
         for row in alert_rows(household, story, writer.written, start, needs):
             writer.write(ALERTS_FILE, row)
             self.tally.alerts[row[0]] = self.tally.alerts.get(row[0], 0) + 1
-        writer.written.clear()
+
+    def _practice(self, number: int, household: Household, story: Story) -> None:
+        """Looks at the children's chronologies around their assessments, planted on a
+        stream of the household's own, and the practice measures' cases (ground truth)."""
+        rng = random.Random(f"views:{self.seed}:{number}")
+        children = {c.true_id for c in household.children}
+        looks = views.plant(rng, self.writer.written, children)
+        for look in looks:
+            self.writer.write(views.VIEWS_FILE, look.row())
+            self.writer.write(views.TRUTH_FILE, look.truth())
+        chronicle = Chronicle(story, household)
+        for case in measures_truth.cases(household, chronicle, self.writer.written, looks):
+            self.writer.write(measures_truth.CASES_FILE, case.row())
+            self.tally.measures.add(case)
 
     def _patterns(self, patterns: list[Pattern]) -> None:
         """Rows of ``ground_truth/patterns.csv``, counted for the summary."""

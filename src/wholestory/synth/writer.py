@@ -27,8 +27,12 @@ from wholestory.records.template import (
 from wholestory.synth.agencies import AGENCIES
 from wholestory.synth.dash_rows import DASH_FILE
 from wholestory.synth.feed import ALERT_COLUMNS, ALERTS_FILE, FEED, Written, feed_file
+from wholestory.synth.measures_truth import CASE_COLUMNS, CASES_FILE, MEASURE_COLUMNS, MEASURES_FILE
 from wholestory.synth.needs_rows import NEEDS_FILE
 from wholestory.synth.needs_rows import TRUTH_COLUMNS as NEEDS_TRUTH_COLUMNS
+from wholestory.synth.views import TRUTH_COLUMNS as VIEWS_TRUTH_COLUMNS
+from wholestory.synth.views import TRUTH_FILE as VIEWS_TRUTH
+from wholestory.synth.views import VIEW_COLUMNS, VIEWS_FILE
 
 GROUND_TRUTH: Final = "ground_truth"
 #: Ground truth files and their columns.
@@ -45,6 +49,13 @@ TRUTH_FILES: Final[dict[str, tuple[str, ...]]] = {
     "confidential_addresses.csv": ("household_id", "postcode", "address", "from"),
     "needs.csv": NEEDS_TRUTH_COLUMNS,  # synth/needs_rows.py
 }  # fmt: skip
+#: The looks at chronologies planted around assessments, and the practice measures' truth.
+USAGE_FILES: Final[dict[str, tuple[str, ...]]] = {
+    VIEWS_FILE: VIEW_COLUMNS,  # synth/views.py
+    VIEWS_TRUTH: VIEWS_TRUTH_COLUMNS,
+    CASES_FILE: CASE_COLUMNS,  # synth/measures_truth.py
+    MEASURES_FILE: MEASURE_COLUMNS,
+}
 #: Codes that look like an agency's own but are not in the template's vocabulary.
 BAD_CODES: Final = tuple(
     code
@@ -74,7 +85,7 @@ class PartnershipWriter(CsvFiles):
         for agency in AGENCIES:
             self._open(agency_file(agency), COLUMNS)
         self.feed_from = feed_from  # rows of this day on go to feed/; None: no feed
-        self.written: list[Written] = []  # a household's rows, kept while there is a feed
+        self.written: list[Written] = []  # a household's rows, for its ground truth
         if feed_from is not None:
             (out / FEED).mkdir(exist_ok=True)
             for agency in AGENCIES:
@@ -85,6 +96,9 @@ class PartnershipWriter(CsvFiles):
         self._open(NEEDS_FILE, NEEDS_COLUMNS)
         for name, header in TRUTH_FILES.items():
             self._open(f"{GROUND_TRUTH}/{name}", header)
+        (out / VIEWS_FILE).parent.mkdir(exist_ok=True)
+        for name, header in USAGE_FILES.items():
+            self._open(name, header)
         for name in AGENCIES:
             self._writers[name] = self._writers[agency_file(name)]
         self._others: list[str] = []  # files written whole, not as rows
@@ -108,8 +122,9 @@ class PartnershipWriter(CsvFiles):
         """One agency row and its ground-truth event; now and then a bad row.
 
         ``day`` is the record's true day, ``person`` the true id of the row's person. With
-        a feed, a row of its days goes to the feed's file of the agency, and every row is
-        kept in :attr:`written` for the alerts' truth until the household's is written.
+        a feed, a row of its days goes to the feed's file of the agency. Every row is kept
+        in :attr:`written` until the household's ground truth (alerts, practice measures)
+        is written.
         """
         agency = row[0]
         self._countdown -= 1
@@ -118,10 +133,10 @@ class PartnershipWriter(CsvFiles):
             self._corrupt(row)
             self._countdown = self._bad_rng.randint(*_BAD_EVERY)
         name = agency_file(agency)
-        if self.feed_from is not None:
-            self.written.append(Written(person, agency, row[1], day, true_type, bad))
-            if day >= self.feed_from:
-                name = feed_file(name)
+        written = row[_COLUMN["person_id"]], row[_COLUMN["event_date"]]
+        self.written.append(Written(person, agency, row[1], day, true_type, bad, *written))
+        if self.feed_from is not None and day >= self.feed_from:
+            name = feed_file(name)
         self._writers[name].writerow(row)
         self.counts[name] += 1
         self._writers["ground_truth/events.csv"].writerow((agency, row[1], true_event, true_type))

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from wholestory.assurance.usage import UsageFileError, replay
 from wholestory.chronology.pack import write_pack
 from wholestory.chronology.stored import build_all, chronology_of, flagged_children
 from wholestory.cli.chronology import indicator_settings, print_build
@@ -100,6 +101,7 @@ def demo_command(
         _demo_pack(store, Path(f"{data}-review-pack"))
         _demo_users(store)
         _demo_feed(store, data / FEED)
+        _demo_looks(store, data)
     if serve:
         _serve(port)
 
@@ -121,6 +123,18 @@ def _demo_feed(store: Store, folder: Path) -> None:
         "(to this console: no mail relay is set). Each user reads theirs at /alerts and on "
         "their home page; wholestory alerts lists them."
     )
+
+
+def _demo_looks(store: Store, data: Path) -> None:
+    """The synthetic users' looks at children's chronologies, replayed into the audit log
+    once every record (the feed's too) is in and linked: the first practice measure reads
+    them (wholestory practice-measures)."""
+    try:
+        replayed = replay(store, data)
+    except UsageFileError as error:
+        console.print(f"\nLooks at chronologies not replayed: {error}")
+        return
+    console.print(f"\n{replayed.words()}")
 
 
 def _demo_meeting(store: Store) -> None:

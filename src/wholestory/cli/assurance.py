@@ -3,6 +3,8 @@
 ``audit-programme new`` sets up a themed multi-agency case file audit and draws its cases,
 a reproducible random sample of the children its criteria make eligible; ``list``,
 ``show`` and ``check`` read programmes back and choose their cases again to compare.
+``assign`` gives a case an auditor for one agency, with their time-limited audit grant;
+``audits`` lists an auditor's cases and ``actions`` the actions audits raised.
 ``practice-measures`` works out, for a month, the measures of practice that need no audit.
 Named apart from ``wholestory audit``, which is the access audit log. Every command that
 reads children writes its audit entry first.
@@ -10,6 +12,7 @@ reads children writes its audit entry first.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated
@@ -19,7 +22,17 @@ from rich.console import Console
 from rich.table import Table
 
 from wholestory.assurance import words
+from wholestory.assurance.audits import (
+    AUDIT_GRANT_DAYS,
+    LOCAL,
+    AuditError,
+    assign,
+    case_at,
+    for_auditor,
+    local_time,
+)
 from wholestory.assurance.children import NotBuiltError
+from wholestory.assurance.learning import actions, open_actions
 from wholestory.assurance.measures import (
     MonthError,
     last_whole_month,
@@ -35,9 +48,11 @@ from wholestory.assurance.programmes import (
 )
 from wholestory.assurance.selection import SelectionError, criteria, default_period, select
 from wholestory.assurance.tools import Tool, ToolError, default_tool, load_tool
+from wholestory.audit import AuditUnavailable
 from wholestory.audit.actions import Action
 from wholestory.chronology.stored import store_as_of
 from wholestory.chronology.thresholds import IndicatorThresholds
+from wholestory.chronology.vocabulary import agency_name
 from wholestory.cli.audit import operator, record
 from wholestory.cli.errors import day_option, fail
 from wholestory.cli.options import command_group
@@ -303,3 +318,101 @@ def practice_measures_command(
         console.print(f"- {m.title}: {m.figure()} ({m.counts()})", markup=False)
         if m.note:
             console.print(f"  {m.note}", markup=False)
+
+
+@programme_app.command("assign")
+def programme_assign_command(
+    programme_id: Annotated[int, typer.Argument(help="The programme's id (see list).")],
+    position: Annotated[int, typer.Argument(help="The case's position in it (see show).")],
+    agency: Annotated[str, typer.Argument(help="The agency whose practice they audit.")],
+    username: Annotated[str, typer.Argument(help="The auditor, a user of that agency.")],
+    days: Annotated[
+        int, typer.Option("--days", help="How long their audit grant lasts, in days.")
+    ] = AUDIT_GRANT_DAYS,
+    as_json: AsJson = False,
+) -> None:
+    """Assign an auditor to one agency's practice on a case, with an audit grant.
+
+    The grant opens the child's multi-agency chronology to that auditor alone
+    until it ends; the safeguarding leads of every agency holding the child's
+    records are told. Assigning another auditor for the same agency replaces
+    the first and ends their grant.
+    """
+    with ready_store() as store:
+        found = _programme(store, programme_id)
+        case = case_at(store, programme_id, position)
+        if case is None:
+            fail(f"audit programme {programme_id} has no case {position} "
+                 f"(it has {len(found.cases)})")  # fmt: skip
+        try:
+            made = assign(store, case.id, agency, username, operator(), days)
+        except AuditError as error:
+            fail(str(error))
+        except AuditUnavailable as error:
+            fail(f"Nothing was done: {error}")
+    if as_json:
+        print(json.dumps(made.as_dict(), indent=2))
+        return
+    console.print(
+        f"{made.username} audits {agency_name(made.agency)}'s practice on case {made.position} "
+        f"of audit programme {made.programme_id} ({made.theme}) until "
+        f"{local_time(made.grant_ends_at)}. The safeguarding leads of the agencies holding "
+        "the child's records have been told.",
+        markup=False,
+    )
+
+
+@programme_app.command("audits")
+def programme_audits_command(
+    username: Annotated[str, typer.Argument(help="The auditor.")],
+    as_json: AsJson = False,
+) -> None:
+    """An auditor's cases: programme, case, agency, when their grant ends, and whether
+    they have submitted. Names no child."""
+    with ready_store() as store:
+        found = for_auditor(store, username)
+    if as_json:
+        print(json.dumps([a.as_dict() for a in found], indent=2))
+        return
+    if not found:
+        console.print(f"{username} has no case file audits.", markup=False)
+        return
+    now = dt.datetime.now(dt.UTC)
+    console.print(f"Case file audits for {username}", style="bold", markup=False)
+    for a in found:
+        grant = f"{'open until' if a.open_at(now) else 'ended'} {local_time(a.grant_ends_at)}"
+        submitted = f"submitted {local_time(a.submitted_at)}" if a.submitted_at else "not submitted"
+        console.print(
+            f"- Programme {a.programme_id} ({a.theme}), case {a.position}, "
+            f"{agency_name(a.agency)}: audit grant {grant}; {submitted}",
+            markup=False,
+        )
+
+
+@programme_app.command("actions")
+def programme_actions_command(
+    only_open: Annotated[
+        bool, typer.Option("--open", help="Only the actions not yet done.")
+    ] = False,
+    as_json: AsJson = False,
+) -> None:
+    """The actions audits have raised, the soonest due first: what, whose, at which
+    agency, by when, and whether done. Names no child."""
+    with ready_store() as store:
+        found = open_actions(store) if only_open else actions(store)
+    if as_json:
+        print(json.dumps([a.as_dict() for a in found], indent=2))
+        return
+    if not found:
+        console.print("No open actions from audits." if only_open else "No actions from audits.")
+        return
+    today = dt.datetime.now(LOCAL).date()
+    console.print("Actions from case file audits", style="bold")
+    for a in found:
+        done = (f"done {local_time(a.done_at)} by {a.done_by}" if a.done_at
+                else "overdue" if a.overdue(today) else "not done yet")  # fmt: skip
+        console.print(
+            f"{a.id}. {a.text} ({a.owner}, {agency_name(a.agency)}), due {a.due:%d %b %Y}: "
+            f"{done}. Programme {a.programme_id} ({a.theme}), case {a.position}",
+            markup=False,
+        )

@@ -179,8 +179,8 @@ def test_months_with_nothing_to_measure_or_small_numbers_are_left_out_and_said(
     assert [p.period for p in drawn.spc.points] == ["2025-02", "2025-06", "2025-07"]
     assert (drawn.empty, drawn.small) == (("2025-01", "2025-05"), ("2025-03", "2025-04"))
     assert drawn.left_out() == (
-        "Not on the chart: 2025-01, 2025-05: nothing to measure; "
-        "2025-03, 2025-04: small numbers (a count of 1 to 4), not shown."
+        "Not on the chart: January 2025, May 2025: nothing to measure; "
+        "March 2025, April 2025: small numbers (a count of 1 to 4), not shown."
     )
     assert drawn.spc.summary.trial_limits  # fewer than 12 points
     every = chart(store, "was_not_brought_followed_up", hide_small=False)

@@ -42,6 +42,7 @@ from wholestory.access import (
     IDVA,
     LEAD,
     MANAGER,
+    MODERATOR,
     NO_CASE_DATA,
     QA,
     REVIEWER,
@@ -201,6 +202,8 @@ EXPECTED: dict[str, Expect] = {
     "assurance/programmes": roles({QA}),
     "assurance/programmes/new": roles({QA}),
     "assurance/programmes/<int:programme_id>": roles({QA}, ok=404),
+    # The practice measures month by month (issue 15): counts, small numbers suppressed.
+    "assurance/measures": roles({QA, MODERATOR, BOARD, LEAD, MANAGER}),
     "api/v1/": everyone(404),
     "api/v1/^.*$": everyone(404),
 }

@@ -30,6 +30,12 @@ from typing import Any, Final
 
 from wholestory.assurance import words
 from wholestory.assurance.children import OwnRecord, Person, own_records, people
+from wholestory.assurance.measure_words import (
+    LEFT_OUT,
+    LEFT_OUT_EMPTY,
+    LEFT_OUT_SMALL,
+    VALUE_LABELS,
+)
 from wholestory.assurance.measures import (
     ASSESSMENT,
     READ_BEFORE_DAYS,
@@ -61,33 +67,6 @@ DIRECTIONS: Final[dict[str, Direction]] = {
     "was_not_brought_followed_up": Direction.HIGHER_IS_BETTER,
     "concern_to_referral_days": Direction.LOWER_IS_BETTER,
 }
-#: Each measure in one sentence; the whole definition is ``docs/practice-measures.md``.
-DEFINITIONS: Final[dict[str, str]] = {
-    "history_read_first": (
-        "Of the assessments of children begun in the month, the share whose assessing agency "
-        "opened the child's chronology in WholeStory on the day or in the 30 days before."
-    ),
-    "high_flags_with_plan": (
-        "Of the children with a high-severity flag on the month's last day, the share on a "
-        "child in need, child protection or early help plan, or looked after, that day."
-    ),
-    "was_not_brought_followed_up": (
-        "Of the runs of two or more missed appointments at one agency that ended in the "
-        "month, the share followed up within 30 days by that agency or by a referral."
-    ),
-    "concern_to_referral_days": (
-        "Of the referrals of children made in the month, those that came after a third "
-        "agency's concern, and the median days from that concern to the referral."
-    ),
-}
-#: What a chart's values are, for its axis.
-VALUE_LABELS: Final[dict[str, str]] = {"share": "Per cent", "days": "Days (median)"}
-#: Why a month is not on a chart.
-LEFT_OUT_EMPTY: Final = "{months}: nothing to measure"
-LEFT_OUT_SMALL: Final = "{months}: small numbers (a count of 1 to 4), not shown"
-LEFT_OUT: Final = "Not on the chart: {reasons}."
-NOT_KEPT: Final = "No months are kept yet: the nightly build (wholestory chronologies) keeps them."
-
 _UPSERT: Final = (
     "INSERT INTO ws_assurance_measure (code, month, numerator, denominator, value, computed_at) "
     "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (code, month) DO UPDATE SET "
@@ -171,7 +150,7 @@ class MeasureChart:
     def left_out(self) -> str:
         """The months not on the chart, in a sentence; empty if every month is on it."""
         reasons = [
-            template.format(months=", ".join(months))
+            template.format(months=", ".join(month_words(m) for m in months))
             for template, months in ((LEFT_OUT_EMPTY, self.empty), (LEFT_OUT_SMALL, self.small))
             if months
         ]
@@ -412,6 +391,11 @@ def _child(
 
 def _window(months: Sequence[str]) -> tuple[dt.date, dt.date]:
     return month_days(months[0])[0], month_days(months[-1])[1]
+
+
+def month_words(month: str) -> str:
+    """``YYYY-MM`` as people write it: "March 2025"."""
+    return month_days(month)[0].strftime("%B %Y")
 
 
 def _month(day: dt.date) -> str:

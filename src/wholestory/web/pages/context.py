@@ -27,6 +27,7 @@ MENU: tuple[tuple[str, str, str], ...] = (
     ("/marac/research", "Marac research", "marac_research"),
     ("/encompass", "Encompass", "encompass"),
     ("/encompass/school", "Encompass notices", "encompass_school"),
+    ("/assurance/measures", "Practice measures", "practice_measures"),
     ("/assurance/programmes", "Audit programmes", "audit_programmes"),
 )
 

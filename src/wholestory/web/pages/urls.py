@@ -26,6 +26,7 @@ from wholestory.web.pages import (
     views_needs,
     views_notifications,
     views_person,
+    views_practice_measures,
     views_records,
     views_review,
     views_search,
@@ -66,4 +67,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *views_needs.urls,
     *views_alerts.urls,
     *views_assurance.urls,
+    *views_practice_measures.urls,
 ]

@@ -161,3 +161,16 @@ def test_current_views_are_kept_whole_and_bad_ratings_held(store: Store, tmp_pat
     assert _ingest(store, path, "current_view")["updated"] == 1
     ((answers,),) = store.query("SELECT answers FROM ws_thrive_current_view")
     assert json.loads(answers)["problems"]["self_harm"] == "mild"
+
+
+def test_the_template_doc_names_every_column_and_choice() -> None:
+    """docs/agency-template.md lists each column and item code as the template reads them,
+    so the page an agency's analyst reads cannot drift from what is checked."""
+    from wholestory.thrive.vocabulary import AGREEMENT, GROUPINGS
+
+    doc = (Path(__file__).parent.parent / "docs" / "agency-template.md").read_text()
+    named = {*THRIVE_COLUMNS, *CURRENT_VIEW_KEY_COLUMNS, *PROBLEMS, *COMPLEXITY, *CONTEXTUAL,
+             *EET, *GROUPINGS, *AGREEMENT}  # fmt: skip
+    assert [
+        code for code in sorted(named) if f"`{code}`" not in doc and f"| {code} |" not in doc
+    ] == []

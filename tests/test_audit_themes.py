@@ -256,9 +256,7 @@ def test_each_domain_is_charted_as_its_share_good_or_better(store: Store) -> Non
     assert "Trial limits: fewer than 12 points." in charts["assessment"].summary()
     svg = charts["assessment"].svg
     assert svg.startswith("<svg") and "<script" not in svg and "style=" not in svg
-    assert charts["planning"].chart is None and charts["planning"].notes() == [
-        "Too few grades in any period to draw this chart."
-    ]
+    assert sorted(charts) == ["assessment", "overall"]  # no other domain was graded
 
 
 # Small numbers

@@ -54,10 +54,13 @@ class Trend:
 def trends(
     shares: Sequence[Share], domains: Sequence[tuple[str, str]], good_words: str
 ) -> tuple[Trend, ...]:
-    """A chart for each domain, its points the shares shown, in the periods' order."""
+    """A chart for each domain graded at all, its points the shares shown, in the periods'
+    order (a domain no auditor graded has nothing to chart, and its row of noughts says so)."""
     found = []
     for code, title in domains:
         mine = [s for s in shares if s.domain == code]
+        if not any(s.graded for s in mine):
+            continue
         series = [(s.period, s.per_cent) for s in mine if s.per_cent is not None]
         measure = words.TREND_MEASURE.format(domain=title, good=good_words)
         left_out = tuple(s.period for s in mine if s.per_cent is None)

@@ -33,8 +33,10 @@ Atom = tuple[str, str, str, str]  # (period, domain, agency, grade)
 #: One axis of the grid as a figure fixes it: one value, some values, or (None) all of them.
 Axis = str | Collection[str] | None
 
-#: Which figure is hidden first when one must be, to protect a small one.
-TOTALS, SHARES, CELLS, TABLES = 0, 1, 2, 3
+#: Which figure is hidden first when one must be, to protect a small one: a row's total
+#: (its cells still say the most), then the CSV's finer cells, then a chart's point (the
+#: chart says it left the period out), and the tables' own cells last.
+TOTALS, CELLS, SHARES, TABLES = 0, 1, 2, 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,11 +116,12 @@ class Cell:
 @dataclass(frozen=True, slots=True)
 class Share:
     """One domain's share of grades good or better in one period: a per cent, or None when
-    too few to show (or no grades)."""
+    too few to show or there are no grades (``graded`` says which)."""
 
     domain: str
     period: str
     per_cent: float | None
+    graded: bool = True  # whether the domain had any grade in the period
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,7 +280,7 @@ class _Grid:
     def share(self, domain: str, period: str, why: Mapping[Hashable, str]) -> Share:
         every = self.sum(domain=domain, period=period)
         if not every or ("share", domain, period) in why:
-            return Share(domain, period, None)
+            return Share(domain, period, None, graded=bool(every))
         good = self.sum(domain=domain, period=period, grade=self.scale.good)
         return Share(domain, period, round(100 * good / every, 1))
 

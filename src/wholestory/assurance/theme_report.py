@@ -16,6 +16,7 @@ from importlib import resources
 from typing import Final
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
 from wholestory.assurance import theme_words as words
 from wholestory.assurance.themes import Themes
@@ -54,7 +55,7 @@ def themes_html(themes: Themes, produced: dt.datetime | None = None) -> str:
         .render(
             t=themes,
             words=words,
-            css=css.read_text("utf-8"),
+            css=Markup(css.read_text("utf-8")),
             produced=f"{moment:%d %B %Y}",
         )
     )

@@ -12,9 +12,10 @@ grades of one domain, one agency, one period and one grade), and a hidden small 
 checked against everything shown: if the shown figures add and subtract to it exactly
 (it lies in their linear span, worked out here with exact fractions), one more figure that
 shares its atoms is hidden (a *secondary* suppression, shown as "not shown"), and the check
-runs again, until no small figure can be worked out. Which figure goes second is chosen in
-order: row totals first (a reader loses least), then the points of a chart, then the
-CSV's cells, then the tables' own cells; within each, the smallest count of 5 or more.
+runs again, until no small figure can be worked out. The figure hidden second is one of
+those the working out used, chosen by the caller's order (``tier``: for the grades, row
+totals first, then the CSV's cells, a chart's points, and the tables' own cells last),
+then the smallest count of 5 or more.
 
 A figure shown as 0 tells the reader that every atom in it is 0, so those atoms are
 known and taken out before the check. What this does not guard against is reasoning
@@ -94,7 +95,9 @@ def _seconds(
     order: dict[Hashable, int],
 ) -> set[Hashable]:
     """For each small hidden count the shown figures add up to, one of the figures in that
-    sum, to hide: the first by tier, then the smallest count of 5 or more."""
+    sum, to hide: one that holds some of the count's own cells if the sum has one (hiding a
+    figure only used to cancel others out tends to need more hidden after it), the first by
+    tier, then the smallest count of 5 or more."""
     known_zero = {a for u in shown for p in u.parts if p.value == 0 for a in p.atoms}
     basis = _Basis()
     owners: list[Unit] = []
@@ -110,10 +113,19 @@ def _seconds(
         for part in unit.parts:
             if not 0 < part.value < SUPPRESS_BELOW:
                 continue
-            used = basis.made_of(part.atoms - known_zero)
-            if used is not None and not {owners[i].key for i in used} & chosen:
-                chosen.add(min((owners[i] for i in used), key=lambda u: _rank(u, order)).key)
+            atoms = part.atoms - known_zero
+            used = basis.made_of(atoms)
+            if used is None or {owners[i].key for i in used} & chosen:
+                continue
+            sum_of = [owners[i] for i in used]
+            direct = [u for u in sum_of if _touches(u, atoms)]
+            chosen.add(min(direct or sum_of, key=lambda u: _rank(u, order)).key)
     return chosen
+
+
+def _touches(unit: Unit, atoms: frozenset[Hashable]) -> bool:
+    """Whether ``unit`` adds up any of ``atoms`` itself (hiding it hides them from sight)."""
+    return any(p.value and p.atoms & atoms for p in unit.parts)
 
 
 def _rank(unit: Unit, order: dict[Hashable, int]) -> tuple[int, bool, int, int]:

@@ -15,6 +15,7 @@ from wholestory.cli import (
     agencies,
     alerts,
     assurance,
+    audit_themes,
     chronology,
     crosscheck,
     demo,
@@ -72,6 +73,7 @@ app.command("lead")(leads.lead_command)
 app.command("alerts")(alerts.alerts_command)
 app.add_typer(assurance.programme_app, name="audit-programme")
 app.command("practice-measures")(assurance.practice_measures_command)
+app.command("audit-themes")(audit_themes.audit_themes_command)
 app.command("spc")(spc.spc_command)
 
 

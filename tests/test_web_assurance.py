@@ -11,6 +11,8 @@ them in the period.
 
 from __future__ import annotations
 
+import datetime as dt
+import html
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,6 +20,8 @@ import pytest
 
 from assurance_support import planted, selection_rows
 from web_support import open_test_store, serving, signed_in
+from wholestory.assurance.answers import answers
+from wholestory.assurance.tools import GRADE, NUMBER, TEXT, YES_NO_PARTLY, Tool, default_tool
 from wholestory.store import Store
 
 USERS = (
@@ -29,6 +33,9 @@ USERS = (
     ("bea.board", "PARTNERSHIP", "board"),
     ("pat.police", "POLICE", "practitioner"),
 )
+#: The default tool's graded domains (each has one grade question).
+GRADED = ("recognition", "assessment", "planning", "joint_working", "impact", "engagement",
+          "overall")  # fmt: skip
 PROGRAMME = {
     "theme": "Missing children and their plans",
     "period_from": "2025-01-01",
@@ -101,3 +108,197 @@ def test_the_programme_pages_are_the_qa_officers_only(site: tuple[Store, dict[st
         refused = clients[username].post("/assurance/programmes/new", PROGRAMME)
         assert refused.status_code == 403
     assert clients["quinn.qa"].get("/assurance/programmes/999").status_code == 404
+
+
+def _programme(client: Any, theme: str) -> str:
+    """A new programme through the QA officer's form (WS-C01 its one case): its page's URL."""
+    made = client.post("/assurance/programmes/new", {**PROGRAMME, "theme": theme})
+    assert made.status_code == 302, made.content.decode()[:2000]
+    return str(made["Location"])
+
+
+def _assign(client: Any, url: str, agency: str, username: str, days: str = "14") -> Any:
+    return client.post(url, {"case": "1", "agency": agency, "username": username, "days": days})
+
+
+def _auditor_id(store: Store, url: str, agency: str) -> int:
+    programme_id = int(url.rsplit("/", 1)[1])
+    return int(
+        store.scalar(
+            "SELECT a.id FROM ws_assurance_auditor a JOIN ws_assurance_case c ON c.id = a.case_id "
+            "WHERE c.programme_id = ? AND a.agency = ?",
+            [programme_id, agency],
+        )
+    )
+
+
+def _answers(tool: Tool, grade: str = "Good") -> dict[str, str]:
+    """An answer to every question of ``tool``, as the auditor's form posts them."""
+    values = {GRADE: grade, YES_NO_PARTLY: "partly", NUMBER: "2", TEXT: "As the records show"}
+    return {f"{d.code}__{q.code}": values[q.answer] for d in tool.domains for q in d.questions}
+
+
+def test_the_qa_officer_assigns_an_auditor_for_each_agency(
+    site: tuple[Store, dict[str, Any]],
+) -> None:
+    store, clients = site
+    quinn = clients["quinn.qa"]
+    url = _programme(quinn, "Assigning auditors")
+    page = html.unescape(quinn.get(url).content.decode())
+    for agency in ("Children's social care", "GP practice", "Police", "School"):
+        assert agency in page
+    assert 'value="abe.auditor"' in page and 'value="pia.auditor"' in page
+    assert "School has no case file auditor yet" in page
+
+    wrong = _assign(quinn, url, "CSC", "pia.auditor")
+    assert wrong.status_code == 400 and "audits for Police, not" in wrong.content.decode()
+    assert "pia.auditor" in wrong.content.decode()
+    too_long = _assign(quinn, url, "CSC", "abe.auditor", days="365")
+    assert too_long.status_code == 400 and "from 1 to 90" in too_long.content.decode()
+    assign_self = {"case": "1", "agency": "CSC", "username": "abe.auditor", "days": "14"}
+    assert clients["abe.auditor"].post(url, assign_self).status_code == 403
+    assert store.scalar(
+        "SELECT COUNT(*) FROM ws_assurance_auditor a JOIN ws_assurance_case c ON c.id = a.case_id "
+        "WHERE c.programme_id = ?", [int(url.rsplit("/", 1)[1])]) == 0  # fmt: skip
+
+    assert _assign(quinn, url, "CSC", "abe.auditor").status_code == 302
+    shown = quinn.get(url).content.decode()
+    assert "abe.auditor" in shown and "may see the child until" in shown
+    grants = store.query(
+        "SELECT g.person, g.kind FROM ws_access_grant g JOIN auth_user u ON u.id = g.user_id "
+        "WHERE u.username = 'abe.auditor'"
+    )
+    assert ("WS-C01", "audit") in [(str(p), str(k)) for p, k in grants]
+    refused = [(a, t) for a, t in audited(store, "audit_assign") if a == "quinn.qa"]
+    assert len(refused) >= 3  # two refusals written here, and the assignment by the core
+    outcomes = store.query(
+        "SELECT outcome FROM ws_audit WHERE action = 'audit_assign' AND actor = 'quinn.qa'"
+    )
+    assert {"refused", "allowed"} <= {str(o) for (o,) in outcomes}
+
+
+def test_an_auditor_answers_and_submits_under_their_grant(
+    site: tuple[Store, dict[str, Any]],
+) -> None:
+    store, clients = site
+    abe, pia = clients["abe.auditor"], clients["pia.auditor"]
+    url = _programme(clients["quinn.qa"], "Answering")
+    assert _assign(clients["quinn.qa"], url, "CSC", "abe.auditor").status_code == 302
+    assert _assign(clients["quinn.qa"], url, "POLICE", "pia.auditor").status_code == 302
+    mine = _auditor_id(store, url, "CSC")
+    form_url = f"/assurance/audits/{mine}"
+    assert form_url in abe.get("/assurance/audits").content.decode()
+    page = html.unescape(abe.get(form_url).content.decode())
+    assert "Case 1: Children's social care's practice" in page
+    assert "Did it use the history other agencies held" in page and 'href="/people/WS-C01"' in page
+    assert abe.get("/people/WS-C01").status_code == 200  # the audit grant opens the child
+
+    # Anyone else, a number that names no assignment, an ended grant: the same refusal.
+    other, nobody = pia.get(form_url), abe.get("/assurance/audits/99999")
+    assert other.status_code == nobody.status_code == 403
+    assert _reason(other) == _reason(nobody) and "WS-C01" not in other.content.decode()
+    assert clients["mo.moderator"].get(form_url).status_code == 403
+
+    tool = default_tool()
+    bad = abe.post(form_url, {"assessment__seen_alone": "-1", "save": "1"})
+    assert bad.status_code == 400 and "whole number of 0 or more" in bad.content.decode()
+    saved = abe.post(form_url, {"recognition__grade": "Good", "recognition__recognised": "yes",
+                                "save": "1"})  # fmt: skip
+    assert saved.status_code == 302
+    assert answers(store, mine)[("recognition", "grade")].answer == "Good"
+    early = abe.post(form_url, {"submit": "1"})
+    assert early.status_code == 400 and "grade every domain before submitting" in html.unescape(
+        early.content.decode()
+    )
+    learning = {"learning-tag": "History not used", "learning-about": "CSC",
+                "learning-text": "The referral did not read the police log"}  # fmt: skip
+    learned = abe.post(form_url, learning)
+    assert learned.status_code == 302
+    no_due = abe.post(form_url, {"action-text": "Read the chronology", "action-owner": "Team lead",
+                                 "action-agency": "CSC", "action-due": ""})  # fmt: skip
+    assert no_due.status_code == 400
+    assert "Enter the day the action is due" in no_due.content.decode()
+    due = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    acted = abe.post(form_url, {"action-text": "Read the chronology", "action-owner": "Team lead",
+                                "action-agency": "CSC", "action-due": due})  # fmt: skip
+    assert acted.status_code == 302
+
+    done = abe.post(form_url, {**_answers(tool), "submit": "1"})
+    assert done.status_code == 302 and done["Location"] == "/assurance/audits"
+    assert store.scalar("SELECT submitted_at FROM ws_assurance_auditor WHERE id = ?", [mine])
+    after = html.unescape(abe.get(form_url).content.decode())
+    assert "Submitted" in after and "Submit for moderation" not in after
+    assert "History not used" in after and "Read the chronology" in after
+    late = abe.post(form_url, {**_answers(tool, "Inadequate"), "save": "1"})
+    assert late.status_code == 400 and "can no longer be changed" in late.content.decode()
+    assert answers(store, mine)[("overall", "grade")].answer == "Good"
+
+    for action in ("audit_case", "audit_answer", "audit_submit", "audit_learning", "audit_action"):
+        assert "abe.auditor" in [a for a, _ in audited(store, action)], action
+
+    # The grant ends: the form and the child are closed to the auditor.
+    store.execute("UPDATE ws_assurance_auditor SET grant_ends_at = ? WHERE id = ?",
+                  ["2020-01-01 00:00:00+00:00", mine])  # fmt: skip
+    store.execute("UPDATE ws_access_grant SET ends_at = ? WHERE kind = 'audit' AND user_id = "
+                  "(SELECT id FROM auth_user WHERE username = 'abe.auditor')",
+                  ["2020-01-01 00:00:00+00:00"])  # fmt: skip
+    ended = abe.get(form_url)
+    assert ended.status_code == 403 and _reason(ended) == _reason(nobody)
+    assert abe.get("/people/WS-C01").status_code == 403
+
+
+def _reason(response: Any) -> str:
+    """The words of a refusal page's reason, without the page around it."""
+    body = html.unescape(response.content.decode())
+    return body.split('id="main-content">')[1].split("</main>")[0]
+
+
+def test_a_moderator_agrees_a_grade_or_changes_it_with_a_reason(
+    site: tuple[Store, dict[str, Any]],
+) -> None:
+    store, clients = site
+    quinn, mo, pia = clients["quinn.qa"], clients["mo.moderator"], clients["pia.auditor"]
+    url = _programme(quinn, "Moderating")
+    programme_id = int(url.rsplit("/", 1)[1])
+    assert _assign(quinn, url, "POLICE", "pia.auditor").status_code == 302
+    police = _auditor_id(store, url, "POLICE")
+    assert pia.post(f"/assurance/audits/{police}", {**_answers(default_tool()), "submit": "1"}
+                    ).status_code == 302  # fmt: skip
+
+    listed = mo.get("/assurance/moderation").content.decode()
+    assert f"/assurance/programmes/{programme_id}/moderation" in listed
+    cases = mo.get(f"/assurance/programmes/{programme_id}/moderation").content.decode()
+    case_id = int(store.scalar("SELECT id FROM ws_assurance_case WHERE programme_id = ?",
+                               [programme_id]))  # fmt: skip
+    assert f"/assurance/moderation/{case_id}" in cases and "Case 1" in cases
+    case_url = f"/assurance/moderation/{case_id}"
+    page = mo.get(case_url).content.decode()
+    assert "Police" in page and "pia.auditor" in page and "As the records show" in page
+    assert "WS-C01" not in page and "KidC01" not in page  # the moderator sees no child
+
+    grades = {f"police-agreed_{d}": "Good" for d in GRADED}
+    changed = {**grades, "police-agreed_assessment": "Requires improvement"}
+    unsaid = mo.post(case_url, {"agency": "POLICE", **changed})
+    assert unsaid.status_code == 400
+    assert "Assessment: say why the grade is changed" in unsaid.content.decode()
+    assert store.scalar("SELECT COUNT(*) FROM ws_assurance_moderation WHERE auditor_id = ?",
+                        [police]) == 0  # fmt: skip
+    reason = "The assessment listed the history but did not analyse it"
+    said = mo.post(case_url, {"agency": "POLICE", **changed,
+                              "police-reason_assessment": reason})  # fmt: skip
+    assert said.status_code == 302
+    kept = {str(d): (str(g), str(a), str(r)) for d, g, a, r in store.query(
+        "SELECT domain, given, agreed, reason FROM ws_assurance_moderation WHERE auditor_id = ?",
+        [police])}  # fmt: skip
+    assert kept["assessment"] == ("Good", "Requires improvement", reason)
+    assert kept["overall"] == ("Good", "Good", "") and len(kept) == len(GRADED)
+    assert "Changed to Requires improvement" in mo.get(case_url).content.decode()
+    assert [a for a, _ in audited(store, "audit_moderate")].count("mo.moderator") == len(GRADED) + 1
+
+    progress = html.unescape(quinn.get("/assurance/programmes").content.decode())
+    row = progress.split("Moderating")[1].split("</tr>")[0]
+    assert "1 of 4" in row and "1 of 1" in row  # one agency of four submitted, and moderated
+    for username in ("quinn.qa", "pia.auditor", "bea.board"):
+        assert clients[username].get(case_url).status_code == 403
+        assert clients[username].post(case_url, {"agency": "POLICE", **grades}).status_code == 403
+    assert mo.get("/assurance/moderation/99999").status_code == 404

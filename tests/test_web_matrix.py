@@ -28,6 +28,7 @@ from web_support import (
 )
 from wholestory.access import (
     ADMIN,
+    AUDITOR,
     BOARD,
     CAPABILITIES,
     CASEWORK,
@@ -202,6 +203,13 @@ EXPECTED: dict[str, Expect] = {
     "assurance/programmes": roles({QA}),
     "assurance/programmes/new": roles({QA}),
     "assurance/programmes/<int:programme_id>": roles({QA}, ok=404),
+    # An auditor's cases are theirs alone, and only while their audit grant is open: any other
+    # number is refused like one that names no assignment (none is seeded: all refused).
+    "assurance/audits": roles({AUDITOR}),
+    "assurance/audits/<int:auditor_id>": everyone(403),
+    "assurance/moderation": roles({MODERATOR}),
+    "assurance/programmes/<int:programme_id>/moderation": roles({MODERATOR}, ok=404),
+    "assurance/moderation/<int:case_id>": roles({MODERATOR}, ok=404),
     # The practice measures month by month (issue 15): counts, small numbers suppressed.
     "assurance/measures": roles({QA, MODERATOR, BOARD, LEAD, MANAGER}),
     "api/v1/": everyone(404),
@@ -320,6 +328,7 @@ def _fill(pattern: str, seeded: Seeded, person: str, who: Who) -> str:
         "token": "no-such-link",
         "record_id": "APP-NO-SUCH-NEED",  # a record's route names a real one, below
         "programme_id": "1",  # no audit programme is seeded: none there
+        "auditor_id": "1",
         **{name: str(store.scalar(f"SELECT MIN(id) FROM {table}")) for name, table in MARAC_IDS},
         "alert": str(
             store.scalar(

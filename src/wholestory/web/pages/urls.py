@@ -10,6 +10,8 @@ from wholestory.web.pages import (
     views_alerts,
     views_approvals,
     views_assurance,
+    views_assurance_audits,
+    views_assurance_moderation,
     views_audit,
     views_break_glass,
     views_by_agency,
@@ -67,5 +69,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *views_needs.urls,
     *views_alerts.urls,
     *views_assurance.urls,
+    *views_assurance_audits.urls,
+    *views_assurance_moderation.urls,
     *views_practice_measures.urls,
 ]

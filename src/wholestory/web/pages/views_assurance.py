@@ -16,13 +16,24 @@ import secrets
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from wholestory.access import AUDITOR
+from wholestory.assurance.audits import (
+    AUDIT_GRANT_DAYS,
+    AUDIT_GRANT_MAX_DAYS,
+    AuditError,
+    assign,
+    case_at,
+)
+from wholestory.assurance.case_audit import CaseAudit, case_audit
 from wholestory.assurance.children import NotBuiltError
 from wholestory.assurance.programmes import Programme, create_programme, programme, programmes
 from wholestory.assurance.selection import (
@@ -211,28 +222,98 @@ def _criteria(form: ProgrammeForm, data: dict[str, Any]) -> Criteria | None:
         return None
 
 
+class AssignForm(forms.Form):
+    """One agency's auditor for one case, and how many days their audit grant lasts."""
+
+    case = forms.IntegerField(min_value=1)
+    agency = forms.CharField(max_length=32)
+    username = forms.CharField(max_length=150, error_messages={"required": shown.CHOOSE_AUDITOR})
+    days = forms.IntegerField(
+        min_value=1, max_value=AUDIT_GRANT_MAX_DAYS,
+        error_messages={k: shown.DAYS_WRONG for k in
+                        ("required", "invalid", "min_value", "max_value")},
+    )  # fmt: skip
+
+
 @never_cache
+@require_http_methods(["GET", "POST"])
 @guard.requires("audit_programmes")
 def programme_view(request: HttpRequest, programme_id: int) -> HttpResponse:
-    """One programme: what chose its cases, and each case by its position in the draw."""
+    """One programme: what chose its cases, and each case by its position in the draw, with
+    its agencies' auditors; a POST assigns one (the core audits it and grants the access)."""
     store = core()
     found = programme(store, programme_id)
     if found is None:
         return gone(request)
+    problem = ""
+    if request.method == "POST":
+        problem = _assign(request, store, found)
+        if not problem:
+            messages.success(request, shown.ASSIGNED)
+            return redirect("assurance-programme", programme_id=programme_id)
     guard.audited(request, Action.QA_PROGRAMME, target=request.path,
                   detail={"people": [c.person for c in found.cases]})  # fmt: skip
+    audits = case_audits(store, found)
     context = {
         "programme": shown.programme_summary(found),
         "facts": shown.programme_facts(found),
-        "cases": [{"name": shown.CASE.format(position=c.position)} for c in found.cases],
+        "cases": shown.case_rows(audits, _auditors(), timezone.now()),
+        "progress": shown.progress(audits),
+        "days": AUDIT_GRANT_DAYS,
+        "most_days": AUDIT_GRANT_MAX_DAYS,
+        "problem": problem,
         "words": shown,
     }
-    return render(request, TEMPLATES + "programme.html", context)
+    return render(request, TEMPLATES + "programme.html", context, status=400 if problem else 200)
 
 
-def _progress(store: Store, p: Programme) -> dict[str, Any]:
-    """How far a programme's audits have gone (filled in once the audits' core lands)."""
-    return {"submitted": "", "moderated": ""}
+def _assign(request: HttpRequest, store: Store, found: Programme) -> str:
+    """Assign the auditor the form names, or say why not (the refusal audited here; the
+    assignment is audited by the core, with the grant, in one transaction)."""
+    form = AssignForm(request.POST)
+    chosen = None
+    try:
+        if not form.is_valid():
+            raise AuditError(str(next(e for errors in form.errors.values() for e in errors)))
+        data = form.cleaned_data
+        chosen = case_at(store, found.id, data["case"])
+        if chosen is None:
+            raise AuditError(shown.NO_SUCH_CASE)
+        assign(store, chosen.id, data["agency"], data["username"],
+               request.user.get_username(), data["days"])  # fmt: skip
+    except AuditError as error:
+        about = chosen.about(str(form.cleaned_data.get("agency", ""))) if chosen else request.path
+        guard.audited(request, Action.AUDIT_ASSIGN, target=about, outcome="refused",
+                      reason=str(error), person=chosen.person if chosen else "")  # fmt: skip
+        return str(error)
+    return ""
+
+
+def case_audits(store: Store, found: Programme) -> list[CaseAudit]:
+    """The audit of each of a programme's cases, in the order drawn."""
+    cases = (case_at(store, found.id, c.position) for c in found.cases)
+    audits = (case_audit(store, c.id) for c in cases if c is not None)
+    return [a for a in audits if a is not None]
+
+
+def _progress(store: Store, p: Programme) -> dict[str, str]:
+    """How far a programme's audits have gone: submitted and moderated, by agency."""
+    kept = programme(store, p.id)
+    return shown.progress(case_audits(store, kept)) if kept else {}
+
+
+def _auditors() -> dict[str, list[str]]:
+    """The active, approved case file auditors of each agency, by username."""
+    from wholestory.web.accounts.models import Membership
+
+    found: dict[str, list[str]] = {}
+    for agency, username in (
+        Membership.objects.filter(role=AUDITOR, waiting=False, user__is_active=True)
+        .order_by("user__username")
+        .values_list("agency", "user__username")
+    ):
+        found.setdefault(str(agency), []).append(str(username))
+    return found
 
 
 def _initial(store: Store) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -191,6 +192,13 @@ def test_an_auditor_answers_and_submits_under_their_grant(
     page = html.unescape(abe.get(form_url).content.decode())
     assert "Case 1: Children's social care's practice" in page
     assert "Did it use the history other agencies held" in page and 'href="/people/WS-C01"' in page
+    assert "What the records show" in page  # the evidence prompts, drawn from the chronology
+    assert "Repeatedly missing" in page  # C01's flag, with no plan before April: a prompt
+    looked = store.query("SELECT person, detail FROM ws_audit WHERE action = 'audit_case' "
+                         "AND actor = 'abe.auditor' ORDER BY seq")  # fmt: skip
+    person, detail = looked[-1]
+    detail = detail if isinstance(detail, dict) else json.loads(str(detail))
+    assert str(person) == "WS-C01" and detail["basis"] == "audit" and "sharing" in detail
     assert abe.get("/people/WS-C01").status_code == 200  # the audit grant opens the child
 
     # Anyone else, a number that names no assignment, an ended grant: the same refusal.

@@ -29,6 +29,7 @@ MENU: tuple[tuple[str, str, str], ...] = (
     ("/encompass/school", "Encompass notices", "encompass_school"),
     ("/assurance/measures", "Practice measures", "practice_measures"),
     ("/assurance/programmes", "Audit programmes", "audit_programmes"),
+    ("/assurance/themes", "Audit themes", "audit_themes"),
     ("/assurance/audits", "Your audits", "audit_cases"),
     ("/assurance/moderation", "Moderation", "moderate_audits"),
 )

@@ -210,6 +210,12 @@ EXPECTED: dict[str, Expect] = {
     "assurance/moderation": roles({MODERATOR}),
     "assurance/programmes/<int:programme_id>/moderation": roles({MODERATOR}, ok=404),
     "assurance/moderation/<int:case_id>": roles({MODERATOR}, ok=404),
+    # The themes across audits (issue 15): aggregated and suppressed, for QA, moderators and
+    # the board; the auditors' own words for the QA officer alone.
+    "assurance/themes": roles(CAPABILITIES["audit_themes"][1]),
+    "assurance/themes.csv": roles(CAPABILITIES["audit_themes"][1]),
+    "assurance/themes.pdf": roles(CAPABILITIES["audit_themes"][1]),
+    "assurance/themes/learning": roles(CAPABILITIES["audit_programmes"][1]),
     # The practice measures month by month (issue 15): counts, small numbers suppressed.
     "assurance/measures": roles({QA, MODERATOR, BOARD, LEAD, MANAGER}),
     "api/v1/": everyone(404),

@@ -52,6 +52,8 @@ READ, TOO_EARLY, OTHER_AGENCY, AFTER = "read", "too_early", "other_agency", "aft
 #: The share of assessments read first, and of each near miss.
 READ_SHARE: Final = 0.5
 NEAR_MISSES: Final[dict[str, float]] = {TOO_EARLY: 0.25, OTHER_AGENCY: 0.25, AFTER: 0.2}
+#: The share of reads on an edge of the window: the day itself, or 30 days before.
+EDGES: Final = 0.3
 #: Pages: the chronology (a view), or its PDF (a download); both are looks.
 PAGES: Final = (("chronology", 0.9), ("download", 0.1))
 #: Agencies whose users look at children without assessing them.
@@ -136,7 +138,7 @@ def plant(rng: random.Random, written: Sequence[Written], children: set[str]) ->
 def _when(rng: random.Random, kind: str, day: dt.date) -> dt.date:
     """The day of a look of ``kind`` around an assessment on ``day``."""
     if kind == READ:
-        before = rng.choice((0, 30)) if rng.random() < 0.2 else rng.randint(1, 29)
+        before = rng.choice((0, 30)) if rng.random() < EDGES else rng.randint(1, 29)
     elif kind == TOO_EARLY:
         before = rng.randint(31, 45)
     elif kind == OTHER_AGENCY:

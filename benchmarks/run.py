@@ -8,6 +8,7 @@
     python -m benchmarks.run chronology # one child's chronology; every child's of 100,000
     python -m benchmarks.run da         # the Marac list and Encompass queue, 100,000 children
     python -m benchmarks.run alerts     # a feed into 10,000 children: alerts out, and right
+    python -m benchmarks.run measures   # the practice measures, every month of three years
 
 Each benchmark owns a section of docs/benchmarks.md between markers, so
 running one leaves the others' last results in place.
@@ -26,6 +27,7 @@ from benchmarks import (
     da_bench,
     ingest_bench,
     link_bench,
+    measures_bench,
     quality_bench,
     web_bench,
 )
@@ -58,6 +60,10 @@ BENCHMARKS: dict[str, tuple[str, Callable[[], str]]] = {
     "alerts": (
         "Alerts: a feed into 10,000 children, how soon its alerts are out and whether right",
         alerts_bench.measure,
+    ),
+    "measures": (
+        "Practice measures: every month of three years kept at 10,000 children",
+        measures_bench.measure,
     ),
 }
 

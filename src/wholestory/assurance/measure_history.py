@@ -88,7 +88,7 @@ class MeasureMonth:
 
     @property
     def unit(self) -> str:
-        return "days" if self.code == "concern_to_referral_days" else "share"
+        return unit_of(self.code)
 
     @property
     def small_numbers(self) -> bool:
@@ -145,7 +145,7 @@ class MeasureChart:
 
     @property
     def value_label(self) -> str:
-        return VALUE_LABELS["days" if self.code == "concern_to_referral_days" else "share"]
+        return VALUE_LABELS[unit_of(self.code)]
 
     def left_out(self) -> str:
         """The months not on the chart, in a sentence; empty if every month is on it."""
@@ -155,6 +155,11 @@ class MeasureChart:
             if months
         ]
         return LEFT_OUT.format(reasons="; ".join(reasons)) if reasons else ""
+
+
+def unit_of(code: str) -> str:
+    """What a measure's value is: "days" for the median days, "share" for the others."""
+    return "days" if code == "concern_to_referral_days" else "share"
 
 
 def keep_months(store: Store, months: int = 36, now: dt.datetime | None = None) -> KeptMeasures:

@@ -26,6 +26,7 @@ from wholestory.assurance.measure_history import (
     MeasureMonth,
     chart,
     month_words,
+    unit_of,
 )
 from wholestory.assurance.words import MEASURE_TITLES
 from wholestory.audit.actions import Action
@@ -61,7 +62,7 @@ def _measure(drawn: MeasureChart) -> dict[str, Any]:
     """One measure as the page shows it, its figures suppressed where small."""
     code, title = drawn.code, MEASURE_TITLES[drawn.code]
     numerator, denominator = measure_words.COUNT_HEADINGS[code]
-    value = measure_words.VALUE_HEADINGS["days" if code == "concern_to_referral_days" else "share"]
+    value = measure_words.VALUE_HEADINGS[unit_of(code)]
     spc = drawn.spc
     return {
         "code": code,

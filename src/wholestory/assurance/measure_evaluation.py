@@ -27,7 +27,7 @@ import datetime as dt
 import statistics
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -202,9 +202,6 @@ def not_whole(
     }
     held = {owner[k] for p in split for k in keys_of_person[p] if k in owner} & children
     return split, held
-
-
-_Measure = Callable[[Store, Mapping[str, Person], str, dt.date, IndicatorThresholds], m.Measure]
 
 
 def _measures(store: Store, everyone: Mapping[str, Person], month: str) -> dict[str, m.Measure]:

@@ -112,7 +112,7 @@ def replay(store: Store, folder: Path) -> Replayed:
             continue
         audit.append(store, _event(look, person, folder), now=look.at)
         done.written += 1
-        done.unlinked += person == look.child
+        done.unlinked += int(person == look.child)
     return done
 
 

@@ -18,6 +18,11 @@ agency files into ``feed/``, the delivery a daily feed would bring, and
 (:mod:`wholestory.synth.feed`, :mod:`wholestory.synth.alert_truth`); the base and the
 feed together hold exactly the rows written without one.
 
+Beside the agency files, ``usage/chronology_views.csv`` holds the looks at children's
+chronologies that WholeStory's audit log would hold, planted around their assessments
+(:mod:`wholestory.synth.views`), and ``ground_truth/practice_measures.csv`` what the four
+practice measures must count, month by month (:mod:`wholestory.synth.measures_truth`).
+
 The data is as messy as real exports in the ways linking must see through:
 nicknames, slips, swapped dates, stale surnames; twins, a parent and child
 sharing a name, unrelated namesakes born the same day; new ED ids for about

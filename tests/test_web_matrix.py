@@ -9,7 +9,7 @@ and to change nothing else in the store.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from web_support import (
+    PASSWORD,
     REFUGE_TRACE,
     USERS,
     Seeded,
@@ -28,6 +29,7 @@ from web_support import (
 )
 from wholestory.access import (
     ADMIN,
+    AUDIT_GRANT,
     AUDITOR,
     BOARD,
     CAPABILITIES,
@@ -89,13 +91,19 @@ def roles(allowed: frozenset[str] | set[str], ok: int = 200, no: int = 403) -> E
     return lambda who, related: ok if who.role in allowed else no
 
 
+#: Roles a time-limited grant opens a person to: a reviewer's grant, an auditor's audit grant
+#: (issue 15). For them "related" means "granted".
+GRANTED = frozenset({REVIEWER, AUDITOR})
+
+
 def person_page(ok: int = 200) -> Expect:
-    """Casework with a relationship, or a reviewer with a grant: allowed; anyone else refused."""
+    """Casework with a relationship, or a reviewer or auditor with a grant: allowed; anyone
+    else refused."""
 
     def expect(who: Who, related: bool) -> int:
         if who.role in NO_CASE_DATA:
             return 403
-        return ok if related and (who.role in CASEWORK or who.role == REVIEWER) else 403
+        return ok if related and (who.role in CASEWORK or who.role in GRANTED) else 403
 
     return expect
 
@@ -130,7 +138,7 @@ def two_factor(who: Who, related: bool) -> int:
 def api_person(who: Who, related: bool) -> int:
     if who.role in NO_CASE_DATA:
         return 403
-    return 200 if related and (who.role in CASEWORK or who.role == REVIEWER) else 404
+    return 200 if related and (who.role in CASEWORK or who.role in GRANTED) else 404
 
 
 SEARCHERS = CASEWORK | {REVIEWER, QA}
@@ -282,16 +290,18 @@ def _people(seeded: Seeded, who: Who) -> tuple[str, str]:
     return granted, other
 
 
-def _send_alerts(seeded: Seeded) -> None:
+def _send_alerts(
+    seeded: Seeded, users: Sequence[tuple[str, str, str]] = USERS, code: str = "CODE"
+) -> None:
     """An alert about each of every user's two people, as sent to them: the one about the
     person they are not related to stands for an alert whose access has since ended."""
     store = seeded.store
-    for n, (username, agency, role) in enumerate(USERS):
+    for n, (username, agency, role) in enumerate(users):
         for m, person in enumerate(_people(seeded, Who(username, agency, role))):
             store.execute(
                 "INSERT INTO ws_alert (rule, ws_person_id, agency, record, code, raised_at) "
                 "VALUES ('NEW_FLAG', ?, '', '', ?, '2026-12-01 09:00:00+00:00')",
-                [person, f"CODE_{n}_{m}"],
+                [person, f"{code}_{n}_{m}"],
             )
             alert = store.scalar("SELECT MAX(id) FROM ws_alert")
             store.execute(
@@ -377,45 +387,114 @@ def test_every_route_has_its_expected_outcomes() -> None:
 
 def test_the_matrix(site: tuple[Seeded, dict[str, Any], dict[str, str]]) -> None:
     seeded, clients, tokens = site
-    from wholestory import audit
-
     wrong: list[str] = []
     checked = 0
     for username, agency, role in USERS:
         who = Who(username, agency, role)
         related, unrelated = _people(seeded, who)
-        for pattern in url_patterns():
-            for is_related, person in ((True, related), (False, unrelated)):
-                url = _fill(pattern, seeded, person, who)
-                expected = EXPECTED[pattern](who, is_related)
-                before = _counts(seeded.store)
-                audited = len(audit.entries(seeded.store))
-                if pattern.startswith("api/"):
-                    response = clients[username].get(
-                        url, HTTP_AUTHORIZATION=f"Bearer {tokens[username]}"
-                    )
-                else:
-                    response = clients[username].get(url)
-                checked += 1
-                if response.status_code != expected:
-                    wrong.append(f"{username} {url}: {response.status_code}, expected {expected}")
-                    continue
-                if expected in (403, 404) and "{person" in pattern.replace(
-                    "<str:person>", "{person"
-                ):
-                    body = response.content.decode(errors="replace")
-                    leaked = [n for n in _names(seeded.store, person) if n in body]
-                    if leaked:
-                        wrong.append(f"{username} {url}: refusal shows {leaked}")
-                    if _counts(seeded.store) != before:
-                        wrong.append(f"{username} {url}: refusal changed the store")
-                    if (
-                        not pattern.startswith("api/")
-                        and len(audit.entries(seeded.store)) <= audited
-                    ):
-                        wrong.append(f"{username} {url}: refusal not audited")
+        found, walked = _walk(seeded, clients, tokens, who, ((True, related), (False, unrelated)))
+        wrong += found
+        checked += walked
     assert not wrong, "\n".join(wrong[:60]) + f"\n({len(wrong)} of {checked})"
     assert checked >= len(USERS) * len(EXPECTED) * 2
+
+
+def _walk(
+    seeded: Seeded, clients: dict[str, Any], tokens: dict[str, str], who: Who,
+    people: tuple[tuple[bool, str], ...],
+) -> tuple[list[str], int]:  # fmt: skip
+    """Every route as ``who``, about each of ``people`` (related to them, or not): what is
+    wrong, and how many requests were checked. Each outcome is as EXPECTED says; a refusal
+    about a person shows none of their names, changes nothing and is audited."""
+    from wholestory import audit
+
+    wrong: list[str] = []
+    checked = 0
+    username = who.username
+    for pattern in url_patterns():
+        for is_related, person in people:
+            url = _fill(pattern, seeded, person, who)
+            expected = EXPECTED[pattern](who, is_related)
+            before = _counts(seeded.store)
+            audited = len(audit.entries(seeded.store))
+            response = _get(clients, tokens, username, url)
+            checked += 1
+            if response.status_code != expected:
+                wrong.append(f"{username} {url}: {response.status_code}, expected {expected}")
+                continue
+            if expected in (403, 404) and "{person" in pattern.replace("<str:person>", "{person"):
+                body = response.content.decode(errors="replace")
+                leaked = [n for n in _names(seeded.store, person) if n in body]
+                if leaked:
+                    wrong.append(f"{username} {url}: refusal shows {leaked}")
+                if _counts(seeded.store) != before:
+                    wrong.append(f"{username} {url}: refusal changed the store")
+                if not pattern.startswith("api/") and len(audit.entries(seeded.store)) <= audited:
+                    wrong.append(f"{username} {url}: refusal not audited")
+    return wrong, checked
+
+
+#: Auditors (issue 15), of the agency holding the granted person's records: one with an audit
+#: grant on that person, one with none.
+AUDITORS = (Who("abe.auditor", "SCHOOL", AUDITOR), Who("ann.auditor", "SCHOOL", AUDITOR))
+
+
+def test_audit_grants_in_the_matrix(
+    site: tuple[Seeded, dict[str, Any], dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every route, as an auditor with an audit grant on one person and as one with none
+    (issue 15): the grant opens that person's pages to its auditor alone; the other auditor
+    is refused them, like anyone unrelated, and neither may break glass. At the grant's end
+    the person is refused again: a second before it the page is shown, at it and a minute
+    after it is refused. The users and the grant are removed afterwards."""
+    import datetime as dt
+
+    from django.contrib.auth.models import User
+    from django.test import Client
+    from django.utils import timezone
+
+    from wholestory.web.accounts.models import AccessGrant, ApiToken
+    from wholestory.web.accounts.users import add_user
+
+    seeded, clients, tokens = site
+    granted, other = _people(seeded, AUDITORS[0])
+    ends = timezone.now() + dt.timedelta(hours=1)  # within the session, for the boundary
+    clients, tokens = dict(clients), dict(tokens)
+    last_alert = seeded.store.scalar("SELECT COALESCE(MAX(id), 0) FROM ws_alert")
+    try:
+        for who in AUDITORS:
+            user = add_user(who.username, who.agency, who.role, PASSWORD, check_password=False)
+            clients[who.username] = Client()
+            sign_in(clients[who.username], who.username)
+            tokens[who.username] = ApiToken.issue(user)
+        _send_alerts(seeded, [(w.username, w.agency, w.role) for w in AUDITORS], "AUDIT")
+        AccessGrant.objects.create(
+            user=User.objects.get(username=AUDITORS[0].username), person=granted,
+            kind=AUDIT_GRANT, reason="Case file audit (matrix)", granted_by="quinn.qa",
+            starts_at=timezone.now(), ends_at=ends,
+        )  # fmt: skip
+        wrong, checked = _walk(seeded, clients, tokens, AUDITORS[0],
+                               ((True, granted), (False, other)))  # fmt: skip
+        found, walked = _walk(seeded, clients, tokens, AUDITORS[1],
+                              ((False, granted), (False, other)))  # fmt: skip
+        wrong += found
+        page = f"/people/{granted}"
+        boundary = (
+            (ends - dt.timedelta(seconds=1), 200, "a second before"),
+            (ends, 403, "at"),
+            (ends + dt.timedelta(minutes=1), 403, "a minute after"),
+        )
+        for at, status, when in boundary:
+            monkeypatch.setattr(timezone, "now", lambda at=at: at)
+            if (got := clients[AUDITORS[0].username].get(page).status_code) != status:
+                wrong.append(f"abe.auditor {page} {when} the grant's end: {got}, not {status}")
+        monkeypatch.undo()
+    finally:
+        User.objects.filter(username__in=[w.username for w in AUDITORS]).delete()
+        seeded.store.execute("DELETE FROM ws_alert_recipient WHERE alert_id > ?", [last_alert])
+        seeded.store.execute("DELETE FROM ws_alert WHERE id > ?", [last_alert])
+    assert not wrong, "\n".join(wrong[:60]) + f"\n({len(wrong)} of {checked + walked})"
+    assert checked + walked >= len(AUDITORS) * len(EXPECTED) * 2
 
 
 def _get(clients: dict[str, Any], tokens: dict[str, str], username: str, url: str) -> Any:

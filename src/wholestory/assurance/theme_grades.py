@@ -203,11 +203,11 @@ class _Grid:
         )
 
     def sum(self, **fixed: Axis) -> int:
-        return sum(self.counted[a] for a in self.atoms(**fixed))
+        return self._total(self.atoms(**fixed))
 
     def count(self, key: Hashable, tier: int, **fixed: Axis) -> Unit:
         atoms = self.atoms(**fixed)
-        return Unit(key, (Part(atoms, sum(self.counted[a] for a in atoms)),), tier)
+        return Unit(key, (Part(atoms, self._total(atoms)),), tier)
 
     def units(self) -> list[Unit]:
         """Every figure the grades are shown as, each with the cells it adds up."""
@@ -225,23 +225,18 @@ class _Grid:
             for a in self.axes["agency"]
             for g in self.scale.grades
         ]
-        for d in self.axes["domain"]:
-            for p in self.axes["period"]:
-                every = self.atoms(domain=d, period=p)
-                good = self.atoms(domain=d, period=p, grade=self.scale.good)
-                found.append(
-                    Unit(
-                        ("share", d, p),
-                        share_parts(
-                            every,
-                            good,
-                            self.sum(domain=d, period=p),
-                            self.sum(domain=d, period=p, grade=self.scale.good),
-                        ),
-                        SHARES,
-                    )
-                )
+        found += [self.share_unit(d, p) for d in self.axes["domain"] for p in self.axes["period"]]
         return found
+
+    def share_unit(self, domain: str, period: str) -> Unit:
+        """A chart's point: a domain's grades good or better of all its grades in a period."""
+        every = self.atoms(domain=domain, period=period)
+        good = self.atoms(domain=domain, period=period, grade=self.scale.good)
+        parts = share_parts(every, good, self._total(every), self._total(good))
+        return Unit(("share", domain, period), parts, SHARES)
+
+    def _total(self, atoms: frozenset[Atom]) -> int:
+        return sum(self.counted[a] for a in atoms)
 
     def table(
         self,
@@ -251,22 +246,16 @@ class _Grid:
         rows: Sequence[tuple[str, str]],
         why: Mapping[Hashable, str],
     ) -> Distribution:
-        return Distribution(
-            title,
-            heading,
-            self.scale.grades,
-            tuple(
-                Row(
-                    label,
-                    tuple(
-                        published(self.sum(**{axis: code, "grade": g}), why.get((axis, code, g)))
-                        for g in self.scale.grades
-                    ),
-                    published(self.sum(**{axis: code}), why.get((axis, code, ""))),
-                )
-                for code, label in rows
-            ),
+        found = tuple(self.row(axis, code, label, why) for code, label in rows)
+        return Distribution(title, heading, self.scale.grades, found)
+
+    def row(self, axis: str, code: str, label: str, why: Mapping[Hashable, str]) -> Row:
+        """One row of a table: the count of each grade, and the row's total."""
+        counts = tuple(
+            published(self.sum(**{axis: code, "grade": g}), why.get((axis, code, g)))
+            for g in self.scale.grades
         )
+        return Row(label, counts, published(self.sum(**{axis: code}), why.get((axis, code, ""))))
 
     def cell(
         self, domain: str, title: str, agency: str, grade: str, why: Mapping[Hashable, str]

@@ -24,7 +24,6 @@ GROUPINGS: Final[dict[str, str]] = {
 }
 PROGRAMME_PERIOD: Final = "No. {id}, {end:%b %Y}"
 
-ALL_PROGRAMMES: Final = "All audit programmes"
 PERIOD_ANY: Final = "Programmes ending at any time"
 PERIOD_FROM_TO: Final = "Programmes ending from {start} to {end}"
 PERIOD_FROM: Final = "Programmes ending on or after {start}"

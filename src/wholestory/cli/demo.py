@@ -102,6 +102,7 @@ def demo_command(
         _demo_users(store)
         _demo_feed(store, data / FEED)
         _demo_looks(store, data)
+        _demo_measures(store)
     if serve:
         _serve(port)
 
@@ -135,6 +136,16 @@ def _demo_looks(store: Store, data: Path) -> None:
         console.print(f"\nLooks at chronologies not replayed: {error}")
         return
     console.print(f"\n{replayed.words()}")
+
+
+def _demo_measures(store: Store) -> None:
+    """The practice measures kept month by month, as the nightly build keeps them, once the
+    looks are in: /assurance/measures charts them."""
+    from wholestory.assurance.measure_history import keep_months
+    from wholestory.cli.chronology import print_kept
+
+    console.print("\nCounting the practice measures month by month (the nightly job does this)…")
+    print_kept(keep_months(store))
 
 
 def _demo_meeting(store: Store) -> None:

@@ -66,13 +66,14 @@ def planted(store: Store, folder: Path, rows: list[dict[str, str]], name: str = 
 
 
 def looked(
-    store: Store, person: str, agency: str, at: str, action: str = "view", outcome: str = "allowed"
-) -> None:
+    store: Store, person: str, agency: str, at: str, action: str = "view", outcome: str = "allowed",
+    role: str = "practitioner",
+) -> None:  # fmt: skip
     """A user of ``agency`` looked at ``person`` at ``at`` (ISO, UTC), as the pages record it."""
     audit.append(
         store,
         audit.Event(
-            actor=f"{agency.lower()}.worker", action=action, agency=agency, role="practitioner",
+            actor=f"{agency.lower()}.{role}", action=action, agency=agency, role=role,
             person=person, target=f"/people/{person}", outcome=outcome,
         ),
         now=dt.datetime.fromisoformat(at).replace(tzinfo=dt.UTC),

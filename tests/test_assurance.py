@@ -247,6 +247,8 @@ def test_assessments_whose_agency_opened_the_chronology_first(store: Store, tmp_
     looked(store, "WS-B", "POLICE", "2025-03-14T09:00:00")  # another agency
     looked(store, "WS-B", "CSC", "2025-03-16T09:00:00")  # after
     looked(store, "WS-B", "CSC", "2025-03-14T09:00:00", action="denied", outcome="denied")
+    # A case file auditor at the agency looking under an audit grant is not practice.
+    looked(store, "WS-B", "CSC", "2025-03-13T09:00:00", role="auditor")
     looked(store, "WS-C", "EARLY_HELP", "2025-03-01T00:00:00")
     looked(store, "WS-D", "CSC", "2025-03-05T23:00:00", action="download")
     looked(store, "WS-F", "ADULT_SOCIAL_CARE", "2025-03-01T09:00:00")

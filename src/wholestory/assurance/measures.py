@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
+from wholestory.access import AUDITOR
 from wholestory.assurance import words
 from wholestory.assurance.children import OwnRecord, Person, on_plan, own_records, people
 from wholestory.audit.actions import Action
@@ -292,7 +293,11 @@ def looks(
 ) -> dict[tuple[str, str], list[dt.date]]:
     """The UTC days each agency's users looked at each child (a page or a download, allowed),
     from 30 days before ``first`` to ``last``: what "opened the chronology first" reads, for
-    this measure and for the audit's evidence prompts (:mod:`~wholestory.assurance.evidence`)."""
+    this measure and for the audit's evidence prompts (:mod:`~wholestory.assurance.evidence`).
+
+    A case file auditor's look, under an audit grant, is left out: it judges practice after
+    the event, and counting it would make a later assessment by the auditor's agency read
+    as history read first."""
     if not persons:
         return {}
     condition, params = store.keys_in("person", list(persons))
@@ -302,8 +307,8 @@ def looks(
     found: dict[tuple[str, str], list[dt.date]] = {}
     for person, agency, at in store.query(
         f"SELECT person, agency, at FROM ws_audit WHERE {condition} AND {actions} "
-        "AND outcome = 'allowed' AND at >= ? AND at < ?",
-        [*params, *more, since, until],
+        "AND outcome = 'allowed' AND role <> ? AND at >= ? AND at < ?",
+        [*params, *more, AUDITOR, since, until],
     ):
         day = dt.date.fromisoformat(str(at)[:10])
         found.setdefault((str(person), str(agency).upper()), []).append(day)

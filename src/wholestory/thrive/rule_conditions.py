@@ -129,10 +129,10 @@ class Rated:
         ratings = facts.view.part(self.part)
         if self.item is not None:
             return self._item(ratings.get(self.item, "not_known"))
-        found = tuple(
-            RatedItem(self.part, code, rating)
-            for code, rating in ratings.items()
-            if at_or_above(rating, self.rated)
+        found = tuple(  # in the tool's order
+            RatedItem(self.part, code, ratings[code])
+            for code in PARTS[self.part][0]
+            if at_or_above(ratings.get(code, ""), self.rated)
         )
         return Finding(len(found) >= self.at_least, (self._counted(found),), found)
 
@@ -165,10 +165,11 @@ class Complexity:
     def check(self, facts: Facts) -> Finding:
         if facts.view is None:
             return Finding(False, (f"{NO_VIEW}, so no complexity factor is answered.",))
+        answers = facts.view.complexity
         found = tuple(
             RatedItem("complexity", code, "yes")
-            for code, answer in facts.view.complexity.items()
-            if answer == "yes"
+            for code in PARTS["complexity"][0]
+            if answers.get(code) == "yes"
         )
         one, many = NOUNS["complexity"]
         if not found:

@@ -87,31 +87,40 @@ def suggest(
     store: Store, person: str, as_of: dt.date | None = None, rules: RuleSet | None = None
 ) -> Suggestion:
     """The suggested grouping for ``person`` (a WholeStory id, or an unlinked
-    ``AGENCY:PERSON_ID``) on ``as_of`` (by default today), by ``rules`` (by default
+    ``AGENCY:PERSON_ID``) on ``as_of``, by ``rules`` (by default
     :func:`~wholestory.thrive.suggest_rules.load_rules`: the partnership's own file, if it
     names one, else WholeStory's). :class:`~wholestory.thrive.suggest_rules.RulesError` if
-    the partnership's rule file cannot be used."""
-    day = as_of or dt.date.today()
+    the partnership's rule file cannot be used.
+
+    ``as_of`` reads the Current View, the groupings and the chronology as they stood that
+    day, and counts the months up to it. By default: the newest Current View and grouping
+    whenever recorded, and the chronology to the day its records run to (a store loaded a
+    month ago counts its months back from then, as every chronology is read)."""
     ruleset = rules or load_rules()
-    story = _story(store, person, day)
-    view = next((v for v in current_views_of(store, [person]) if v.view.recorded_on <= day), None)
+    story = _story(store, person, as_of)
+    day = as_of or story.as_of
+    views = current_views_of(store, [person])
+    view = next((v for v in views if as_of is None or v.view.recorded_on <= as_of), None)
     facts = Facts(
         view=None if view is None else view.view,
-        chronology=View(story.entries, None, story.as_of),
+        chronology=View(story.entries, None, day),
         flags=tuple(story.flags),
-        as_of=story.as_of,
+        as_of=day,
     )
-    chosen = next((g for g in groupings_of(store, [person]) if g.grouping.recorded_on <= day), None)
+    groupings = groupings_of(store, [person])
+    chosen = next((g for g in groupings if as_of is None or g.grouping.recorded_on <= as_of), None)
     for number, rule in enumerate(ruleset.rules, start=1):
         found = rule.when.check(facts)
         if found.met:
             matched = (number, rule.grouping, rule.words)
-            return _suggested(story, day, view, chosen, ruleset, matched, found)
-    return _suggested(story, day, view, chosen, ruleset, (None, None, NO_RULE), Finding(False, ()))
+            return _suggested(story, (day, as_of), view, chosen, ruleset, matched, found)
+    nothing = (None, None, NO_RULE)
+    return _suggested(story, (day, as_of), view, chosen, ruleset, nothing, Finding(False, ()))
 
 
-def _story(store: Store, person: str, day: dt.date) -> Story:
-    """The child's chronology up to ``day``: the stored one, or built now if it is not."""
+def _story(store: Store, person: str, day: dt.date | None) -> Story:
+    """The child's chronology up to ``day`` (None: all of it), the stored one, or built now
+    if it is not."""
     data = stored_chronology(store, person)
     if data is None:
         data = chronology_of(store, person).as_dict()
@@ -120,7 +129,7 @@ def _story(store: Store, person: str, day: dt.date) -> Story:
 
 def _suggested(
     story: Story,
-    day: dt.date,
+    days: tuple[dt.date, dt.date | None],
     view: KeptCurrentView | None,
     chosen: KeptGrouping | None,
     ruleset: RuleSet,
@@ -128,30 +137,32 @@ def _suggested(
     found: Finding,
 ) -> Suggestion:
     number, grouping, words = rule
+    day, asked = days
     return Suggestion(
         person=story.person,
-        as_of=story.as_of,
+        as_of=day,
         grouping=grouping,
         rule=words,
         rule_number=number,
         reasons=found.words,
         items=found.items,
         entries=story.cite(list(found.entries)),
-        unseen=unseen(story, day, view),
+        unseen=unseen(story, asked, view),
         current_view=view,
         chosen=chosen,
         rules_name=ruleset.name,
     )
 
 
-def unseen(story: Story, day: dt.date, view: KeptCurrentView | None) -> tuple[str, ...]:
-    """What a suggestion could not see, in words: no Current View by ``day`` (so the
+def unseen(story: Story, asked: dt.date | None, view: KeptCurrentView | None) -> tuple[str, ...]:
+    """What a suggestion could not see, in words: no Current View (by the day ``asked``,
+    if one was; so the
     chronology alone was read), problems rated Not known, and a chronology with nothing
     in it."""
     found = []
     if view is None:
         found.append(
-            f"No Current View is recorded for this child by {long_date(day)}, so this "
+            f"No Current View is recorded for this child{_by(asked)}, so this "
             "is suggested from the chronology alone. Record one to suggest from the child's needs."
         )
     else:
@@ -162,8 +173,12 @@ def unseen(story: Story, day: dt.date, view: KeptCurrentView | None) -> tuple[st
                 "Not known: they count as no problem."
             )
     if not story.entries:
-        found.append("The chronology holds no records of this child by that day.")
+        found.append(f"The chronology holds no records of this child{_by(asked)}.")
     return tuple(found)
+
+
+def _by(day: dt.date | None) -> str:
+    return f" by {long_date(day)}" if day else ""
 
 
 def _view_heading(kept: KeptCurrentView) -> dict[str, Any]:

@@ -3,7 +3,8 @@
 A quality assurance officer sets up a programme and assigns auditors at children's social
 care and the police; each auditor opens the child's chronology under their audit grant,
 answers and submits; a moderator changes one police grade, first without a reason
-(refused), then with one. SQLite only (test_web_assurance covers PostgreSQL); the children
+(refused), then with one; the themes across audits then count the grade as moderated.
+SQLite only (test_web_assurance covers PostgreSQL); the children
 are assurance_support's, of whom only WS-C01 meets the programme's criteria.
 """
 
@@ -63,6 +64,26 @@ def test_an_audit_from_programme_to_moderation(
     assert ("assessment", "Good", "Requires improvement", REASON) in [
         tuple(str(v) for v in row) for row in agreed
     ]
+    _themes(page)
+
+
+def _themes(page: Any) -> None:
+    """The moderated grade in the themes: the police's seven grades are six Good and one
+    Requires improvement, shown as 'fewer than 5' (small numbers are suppressed), and the
+    row's total hidden so that it cannot be worked out."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Audit themes").click()
+    expect(page.get_by_role("heading", name="Themes across case file audits")).to_be_visible()
+    by_agency = page.get_by_role("table", name="Grades by agency")
+    police = by_agency.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Police"))
+    expect(police.get_by_role("cell")).to_have_text(["0", "6", "fewer than 5", "0", "not shown"])
+    csc = by_agency.get_by_role("row").filter(
+        has=page.get_by_role("rowheader", name="Children's social care")
+    )
+    expect(csc.get_by_role("cell")).to_have_text(["0", "7", "0", "0", "7"])
+    accessible(page)
+    shoot(page, "104-assurance-themes")
 
 
 def _set_up(page: Any, server: LiveServer) -> str:

@@ -29,6 +29,7 @@ from wholestory.cli import (
     sharing,
     spc,
     synth,
+    thrive,
     users,
 )
 from wholestory.cli import (
@@ -75,6 +76,7 @@ app.add_typer(assurance.programme_app, name="audit-programme")
 app.command("practice-measures")(assurance.practice_measures_command)
 app.command("audit-themes")(audit_themes.audit_themes_command)
 app.command("spc")(spc.spc_command)
+app.add_typer(thrive.thrive_app, name="thrive")
 
 
 def main() -> None:

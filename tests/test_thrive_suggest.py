@@ -174,6 +174,12 @@ def test_the_view_and_chronology_are_read_as_they_stood(children: Store) -> None
     assert unknown.unseen == ()
 
 
+def test_a_chronology_not_yet_built_is_built_to_suggest(children: Store) -> None:
+    children.execute("DELETE FROM ws_chronology WHERE ws_person_id = 'WS-H2'")
+    s = suggest(children, "WS-H2", AS_OF)
+    assert (s.grouping, [e.day.isoformat() for e in s.entries]) == ("help", ["2025-10-01"])
+
+
 def test_problems_not_known_are_said(children: Store) -> None:
     view = current_view(
         "WS-T1", AS_OF, "Hana Ito", "CAMHS", {"problems": {"panics": "mild"}}, AS_OF

@@ -55,7 +55,10 @@ def test_a_suggestion_is_printed_with_its_reasons_and_evidence(children: Store) 
     result = _run("thrive", "suggest", "SCHOOL", "R2")
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert "Suggested THRIVE grouping for WS-R2 on 1 September 2025: Getting Risk Support" in out
+    assert (
+        "Suggested THRIVE grouping for WS-R2 (records to 1 September 2025): Getting Risk Support"
+        in out
+    )
     assert "Rule 1 of 'WholeStory default suggestion rules': Self-harm that is severe" in out
     assert (
         "- The chronology has 3 entries for self harm in the 12 months to 1 September 2025." in out

@@ -116,7 +116,8 @@ def _say(text: str, style: str | None = None) -> None:
 
 def _print_suggestion(s: Suggestion) -> None:
     title = s.title or "none"
-    _say(f"Suggested THRIVE grouping for {s.person} on {long_date(s.as_of)}: {title}", "bold")
+    day = long_date(s.as_of)
+    _say(f"Suggested THRIVE grouping for {s.person} (records to {day}): {title}", "bold")
     if s.rule_number is not None:
         _say(f"Rule {s.rule_number} of '{s.rules_name}': {s.rule}")
     else:

@@ -1,5 +1,6 @@
 """i-THRIVE for children's mental health (issue 16): the five needs-based groupings, the
-Current View tool, and (to come) suggestions, the population view and quality improvement.
+Current View tool, the complexity factors the records evidence, and the suggested
+grouping with its reasons; the population view and quality improvement are to come.
 
 Core library: no web imports. The vocabulary is THRIVE's own words
 (``../shared/spec/thrive.md``, ``vocabulary.py``); the checks are THRIVE's principles made

@@ -70,6 +70,7 @@ def audited(store: Store, action: str) -> list[tuple[str, str]]:
 def test_a_qa_officer_sets_up_a_programme(site: tuple[Store, dict[str, Any]]) -> None:
     store, clients = site
     quinn = clients["quinn.qa"]
+    before = store.scalar("SELECT COALESCE(MAX(seq), 0) FROM ws_audit")
     form = quinn.get("/assurance/programmes/new")
     assert form.status_code == 200
     page = form.content.decode()
@@ -82,12 +83,17 @@ def test_a_qa_officer_sets_up_a_programme(site: tuple[Store, dict[str, Any]]) ->
     too_many = quinn.post("/assurance/programmes/new", {**PROGRAMME, "sample": "3"})
     assert too_many.status_code == 400
     assert "only 1 child meets the criteria" in too_many.content.decode()
-    assert store.scalar("SELECT COUNT(*) FROM ws_assurance_programme") == 0
+    ages = quinn.post("/assurance/programmes/new", {**PROGRAMME, "age_from": "12", "age_to": "5"})
+    assert ages.status_code == 400 and "the lowest age (12) is above the highest (5)" in (
+        ages.content.decode()
+    )
+    mine = "SELECT id, seed, eligible FROM ws_assurance_programme WHERE theme = ?"
+    assert store.query(mine, [PROGRAMME["theme"]]) == []  # nothing kept by a refusal
 
     made = quinn.post("/assurance/programmes/new", PROGRAMME)
     assert made.status_code == 302, made.content.decode()[:2000]
     url = made["Location"]
-    kept = store.query("SELECT id, seed, eligible FROM ws_assurance_programme")
+    kept = store.query(mine, [PROGRAMME["theme"]])
     assert [(int(s), int(e)) for _, s, e in kept] == [(4242, 1)]
     assert url == f"/assurance/programmes/{kept[0][0]}"
     shown = quinn.get(url).content.decode()
@@ -96,7 +102,9 @@ def test_a_qa_officer_sets_up_a_programme(site: tuple[Store, dict[str, Any]]) ->
     listed = quinn.get("/assurance/programmes").content.decode()
     assert "Missing children and their plans" in listed and "1 of 1" in listed
 
-    assert [a for a, _ in audited(store, "qa_programme_set")] == ["quinn.qa"]
+    outcomes = store.query("SELECT outcome FROM ws_audit WHERE action = 'qa_programme_set' "
+                           "AND seq > ? ORDER BY seq", [before])  # fmt: skip
+    assert [str(o) for (o,) in outcomes] == ["refused", "refused", "refused", "allowed"]
     assert ("quinn.qa", url) in audited(store, "qa_programme")
 
 

@@ -157,7 +157,11 @@ def new_programme_view(request: HttpRequest) -> HttpResponse:
         made = _create(request, store, form)
         if made is not None:
             return redirect("assurance-programme", programme_id=made.id)
-    if request.method != "POST":
+    if request.method == "POST":  # not set up: the refusal audited, with why
+        wrong = "; ".join(str(e) for errors in form.errors.values() for e in errors)
+        guard.audited(request, Action.QA_PROGRAMME_SET, target=request.path,
+                      outcome="refused", reason=wrong)  # fmt: skip
+    else:
         guard.audited(request, Action.QA_PROGRAMME, target=request.path)
     return render(request, TEMPLATES + "new.html", {"form": form, "words": shown},
                   status=400 if form.errors else 200)  # fmt: skip
@@ -217,8 +221,8 @@ def _criteria(form: ProgrammeForm, data: dict[str, Any]) -> Criteria | None:
             age_from=data.get("age_from"), age_to=data.get("age_to"),
             agencies=data.get("agencies") or (), limit=_thresholds().child_age_limit,
         )  # fmt: skip
-    except SelectionError as error:
-        form.add_error("period_from", str(error))
+    except SelectionError as error:  # the period, or the ages, make no sense together
+        form.add_error("age_from" if "age" in str(error) else "period_from", str(error))
         return None
 
 

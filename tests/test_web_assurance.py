@@ -318,3 +318,38 @@ def test_a_moderator_agrees_a_grade_or_changes_it_with_a_reason(
         assert clients[username].get(case_url).status_code == 403
         assert clients[username].post(case_url, {"agency": "POLICE", **grades}).status_code == 403
     assert mo.get("/assurance/moderation/99999").status_code == 404
+
+
+OWN_TOOL = """name: Points audit
+scale:
+  lowest: 0
+  highest: 10
+domains:
+  - code: overall
+    title: Overall
+    questions:
+      - code: grade
+        text: The response to this child, overall
+        answer: grade
+"""
+
+
+def test_a_programme_with_the_partnerships_own_tool(site: tuple[Store, dict[str, Any]]) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    store, clients = site
+    quinn = clients["quinn.qa"]
+    own = {**PROGRAMME, "theme": "Own tool"}
+    broken = quinn.post("/assurance/programmes/new", {**own, "tool_text": "name: [unclosed"})
+    assert broken.status_code == 400 and "the pasted audit tool" in broken.content.decode()
+    upload = SimpleUploadedFile("points.yaml", OWN_TOOL.encode(), "text/yaml")
+    both = quinn.post("/assurance/programmes/new", {**own, "tool_text": OWN_TOOL,
+                                                    "tool_file": upload})  # fmt: skip
+    assert both.status_code == 400 and "not both" in both.content.decode()
+    upload.seek(0)
+    made = quinn.post("/assurance/programmes/new", {**own, "tool_file": upload})
+    assert made.status_code == 302
+    kept = store.query("SELECT tool_name, tool_yaml FROM ws_assurance_programme "
+                       "WHERE theme = 'Own tool'")  # fmt: skip
+    assert [(str(n), str(y)) for n, y in kept] == [("Points audit", OWN_TOOL)]
+    assert "graded 0 to 10 (10 best)" in quinn.get(made["Location"]).content.decode()

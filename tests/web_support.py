@@ -51,6 +51,7 @@ USERS: tuple[tuple[str, str, str], ...] = (
     ("dee.das", "DA_SERVICE", "practitioner"),
     ("eve.encompass", "POLICE", "encompass"),  # Operation Encompass (issue 13)
     ("dan.dsl", "SCHOOL", "dsl"),
+    ("mo.moderator", "PARTNERSHIP", "moderator"),  # case file audits (issue 15)
 )
 #: The teams of the seeded users who have one, as the synthetic police records name them. The
 #: default agreement makes the police team-level: the practitioner is in a team that holds

@@ -52,6 +52,8 @@ USERS: tuple[tuple[str, str, str], ...] = (
     ("eve.encompass", "POLICE", "encompass"),  # Operation Encompass (issue 13)
     ("dan.dsl", "SCHOOL", "dsl"),
     ("mo.moderator", "PARTNERSHIP", "moderator"),  # case file audits (issue 15)
+    ("bo.business", "PARTNERSHIP", "business_unit"),  # learning reviews (issue 17)
+    ("otto.owner", "CSC", "action_owner"),
 )
 #: The teams of the seeded users who have one, as the synthetic police records name them. The
 #: default agreement makes the police team-level: the practitioner is in a team that holds

@@ -25,6 +25,8 @@ not because of a job title. Each function returns a :class:`Decision` whose
 * A case file auditor sees the children of the audits assigned to them, under an audit
   grant, until it ends; an audit grant opens nothing to anyone else, and auditors may
   not break glass.
+* The partnership business unit sees the child of each open learning review it runs, and
+  may not break glass; an action owner sees no case data.
 * Board members see aggregates only, never an identifiable child.
 * Administrators manage users and see no case data. A new account that could
   see case data, and a reviewer's grant, wait until a second person approves
@@ -71,6 +73,12 @@ ENCOMPASS, DSL = "encompass", "dsl"
 #: grant; a moderator agrees each grade or changes it with a reason.
 AUDITOR, MODERATOR = "auditor", "moderator"
 
+#: Learning reviews and the board (issue 17). The partnership business unit runs the
+#: reviews and the recommendations tracker, and sees the child of each open review (the
+#: serious incident is its reason to look); an action owner updates the actions they own
+#: and sees no case data.
+BUSINESS_UNIT, ACTION_OWNER = "business_unit", "action_owner"
+
 #: Every role, in the words the interface uses.
 ROLES: Final[dict[str, str]] = {
     PRACTITIONER: "Practitioner",
@@ -90,6 +98,8 @@ ROLES: Final[dict[str, str]] = {
     DSL: "School designated safeguarding lead",
     AUDITOR: "Case file auditor",
     MODERATOR: "Audit moderator",
+    BUSINESS_UNIT: "Partnership business unit",
+    ACTION_OWNER: "Action owner",
 }
 #: Roles whose access follows their agency's involvement. An IDVA works with the victims
 #: their service (DA_SERVICE) holds records of, as a practitioner does.
@@ -101,21 +111,22 @@ CASEWORK: Final = frozenset({PRACTITIONER, MANAGER, LEAD, IDVA})
 #: records of. Team-bound managers would need that list cut to their team first.
 TEAM_BOUND: Final = frozenset({PRACTITIONER})
 #: Roles that may never see an identifiable person, even by breaking glass.
-NO_CASE_DATA: Final = frozenset({BOARD, ADMIN, DATA, GOVERNANCE})
+NO_CASE_DATA: Final = frozenset({BOARD, ADMIN, DATA, GOVERNANCE, ACTION_OWNER})
 #: Roles that must use a second factor (TOTP): those that approve access, manage accounts or
 #: read the whole audit log, and data officers, whose uploads put records in (records are the
 #: basis of access, issue 11, H1).
 #: The Marac coordinator and chair see every victim the partnership's records put on the
 #: referral list, whichever agency holds them: a second factor, as for others who see so widely.
+#: The business unit sees the child of every open learning review: a second factor too.
 TWO_FACTOR_REQUIRED: Final = frozenset(
-    {LEAD, ADMIN, GOVERNANCE, DATA, COORDINATOR, CHAIR, ENCOMPASS}
+    {LEAD, ADMIN, GOVERNANCE, DATA, COORDINATOR, CHAIR, ENCOMPASS, BUSINESS_UNIT}
 )
 #: Roles whose new accounts wait for a second person's approval (issue 11, M1): every role
 #: that can see an identifiable person (identity reviewers see both records of a pair), put
 #: records in or read the whole audit log.
 NEEDS_APPROVAL: Final = frozenset(
     {PRACTITIONER, MANAGER, LEAD, REVIEWER, QA, DATA, GOVERNANCE, IDENTITY, COORDINATOR, CHAIR,
-     ENCOMPASS, DSL, IDVA, AUDITOR, MODERATOR}
+     ENCOMPASS, DSL, IDVA, AUDITOR, MODERATOR, BUSINESS_UNIT}
 )  # fmt: skip
 #: The agency code of partnership-wide accounts (reviewers, board, administrators...).
 PARTNERSHIP: Final = "PARTNERSHIP"
@@ -137,6 +148,7 @@ class Viewer:
     glass: dict[str, dt.datetime] = field(default_factory=dict)  # person -> break-glass ends
     team: str = ""  # their team in their agency's words, "" when none is set
     audits: dict[str, dt.datetime] = field(default_factory=dict)  # person -> audit grant ends
+    reviews: frozenset[str] = frozenset()  # the children of open learning reviews (business unit)
 
 
 def team_key(name: str | None) -> str:
@@ -206,7 +218,8 @@ class Decision:
     allowed: bool
     reason: str
     can_break_glass: bool = False
-    basis: str = ""  # relationship, household, grant, audit, break_glass, capability; "" refused
+    # relationship, household, grant, audit, review, break_glass, capability; "" refused
+    basis: str = ""
 
 
 def allow(reason: str, basis: str) -> Decision:
@@ -231,9 +244,15 @@ def may_see_person(viewer: Viewer, facts: Facts, now: dt.datetime) -> Decision:
     audit = viewer.audits.get(facts.person)
     if viewer.role == AUDITOR and audit and audit > now:
         return allow(f"Audit access to this case until {audit:%d %b %Y %H:%M}.", "audit")
+    if viewer.role == BUSINESS_UNIT and facts.person in viewer.reviews:
+        return allow("This child is the subject of an open learning review.", "review")
     glass = viewer.glass.get(facts.person)
     if glass and glass > now:
         return allow(f"Break-glass access until {glass:%d %b %Y %H:%M}.", "break_glass")
+    if viewer.role == BUSINESS_UNIT:  # not in "break_glass": only an open review opens a child
+        return deny(
+            "The business unit sees a child only while a learning review of theirs is open."
+        )
     if viewer.role == AUDITOR:  # not in "break_glass": only an audit grant opens a child
         return deny("Auditors see a child only while an audit of their case is open to them.")
     return deny(_refusal(viewer, facts.grain), can_break_glass=True)
@@ -367,6 +386,42 @@ CAPABILITIES: Final[dict[str, tuple[str, frozenset[str]]]] = {
         "see the practice-quality measures",
         frozenset({QA, MODERATOR, BOARD, LEAD, MANAGER}),
     ),
+    # THRIVE (issue 16): the population view is counts with small numbers suppressed, for
+    # leads, quality assurance, the business unit and the board; quality improvement (PDSA
+    # cycles, the implementation assessment) is run by quality assurance, leads and the
+    # business unit. Recording a child's grouping is may_record_thrive, per agency.
+    "thrive_population": (
+        "see the THRIVE population view",
+        frozenset({LEAD, QA, BOARD, BUSINESS_UNIT}),
+    ),
+    "thrive_improvement": (
+        "run THRIVE quality improvement",
+        frozenset({QA, LEAD, BUSINESS_UNIT}),
+    ),
+    # Learning reviews (issue 17): the business unit runs reviews and the tracker; an
+    # action's owner updates it; a lead of another agency than the owner's assures it; the
+    # board reads the pack and the tracker (no case data) and edits the yearly report with
+    # the business unit.
+    "reviews": ("run learning reviews", frozenset({BUSINESS_UNIT})),
+    "recommendations": (
+        "manage recommendations and their actions",
+        frozenset({BUSINESS_UNIT}),
+    ),
+    "tracker": (
+        "see the recommendations tracker",
+        frozenset({BUSINESS_UNIT, BOARD, QA, LEAD, MANAGER, ACTION_OWNER}),
+    ),
+    "own_actions": (
+        "update the actions they own",
+        frozenset({ACTION_OWNER, MANAGER, LEAD, QA, BUSINESS_UNIT}),
+    ),
+    "assure_actions": ("give assurance on completed actions", frozenset({LEAD})),
+    "board_pack": (
+        "read the board pack",
+        frozenset({BOARD, BUSINESS_UNIT, QA, LEAD, MANAGER}),
+    ),
+    "build_board_pack": ("build the board pack", frozenset({BUSINESS_UNIT, QA})),
+    "yearly_report": ("edit the yearly report", frozenset({BOARD, BUSINESS_UNIT})),
 }
 
 
@@ -387,6 +442,21 @@ def may_record_dash(viewer: Viewer) -> Decision:
     if viewer.role in CASEWORK and viewer.agency in DASH_RECORDING_AGENCIES:
         return allow("Your agency records Dash checklists in WholeStory.", "capability")
     return deny("Dash checklists are recorded here by IDVA services, schools and health visitors.")
+
+
+#: Agencies whose casework staff record THRIVE groupings and Current Views (issue 16): the
+#: children's mental health service, and those who give early help with mental health in
+#: schools, general practice and early help. Per-child, may_see_person still decides.
+THRIVE_RECORDING_AGENCIES: Final = frozenset(
+    {"CAMHS", "SCHOOL", "SCHOOL_NURSING", "GP", "EARLY_HELP"}
+)
+
+
+def may_record_thrive(viewer: Viewer) -> Decision:
+    """Whether the viewer records THRIVE groupings and Current Views for their agency."""
+    if viewer.role in CASEWORK and viewer.agency in THRIVE_RECORDING_AGENCIES:
+        return allow("Your agency records THRIVE groupings in WholeStory.", "capability")
+    return deny("THRIVE groupings are recorded by mental health and early help practitioners.")
 
 
 def may_record_need(viewer: Viewer) -> Decision:

@@ -60,6 +60,13 @@ DEMO_USERS: Final[tuple[tuple[str, str, str, str], ...]] = (
     ("abe.auditor", "CSC", "auditor", "Quality Assurance"),
     ("pia.auditor", "POLICE", "auditor", "Public Protection Unit"),
     ("mo.moderator", "PARTNERSHIP", "moderator", "Quality and Impact"),
+    # THRIVE (issue 16): a children's mental health practitioner records groupings and
+    # Current Views for the children CAMHS serves.
+    ("cam.camhs", "CAMHS", "practitioner", ""),
+    # Learning reviews (issue 17): the business unit runs reviews and the tracker; an
+    # action owner at children's social care updates the actions they own.
+    ("bo.business", "PARTNERSHIP", "business_unit", "Business Unit"),
+    ("otto.owner", "CSC", "action_owner", "Practice Improvement"),
 )
 
 

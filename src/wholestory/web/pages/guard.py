@@ -25,6 +25,7 @@ from wholestory import audit
 from wholestory.access import (
     AUDIT_GRANT,
     BREAK_GLASS_HOURS,
+    BUSINESS_UNIT,
     CASEWORK,
     Decision,
     Facts,
@@ -82,8 +83,16 @@ def _viewer(request: HttpRequest) -> Viewer:
         target[grant.person] = max(target.get(grant.person, grant.ends_at), grant.ends_at)
     return Viewer(
         str(user.get_username()), membership.agency, membership.role, grants, glass,
-        membership.team, audits,
+        membership.team, audits, _open_reviews(membership.role),
     )  # fmt: skip
+
+
+def _open_reviews(role: str) -> frozenset[str]:
+    """The children of open learning reviews, which the business unit sees (issue 17)."""
+    if role != BUSINESS_UNIT:
+        return frozenset()
+    rows = core_store().query("SELECT ws_person_id FROM ws_review_case WHERE status = 'open'")
+    return frozenset(str(r[0]) for r in rows)
 
 
 def audited(

@@ -452,9 +452,29 @@ from wholestory.web.schema.domestic_abuse import (  # noqa: E402
     MaracResearchFact,
 )
 from wholestory.web.schema.engagement import LeadProfessional, NeedRecord  # noqa: E402
-from wholestory.web.schema.thrive import ThriveCurrentView, ThriveGrouping  # noqa: E402
+from wholestory.web.schema.reviews import (  # noqa: E402
+    ActionAssurance,
+    ActionEvidence,
+    ActionUpdate,
+    BoardPack,
+    Recommendation,
+    RecommendationAction,
+    ReviewCase,
+    ReviewDecision,
+    ReviewNarrative,
+    YearlyReport,
+)
+from wholestory.web.schema.thrive import (  # noqa: E402
+    ThriveCurrentView,
+    ThriveGrouping,
+    ThriveImplementationScore,
+    ThrivePdsaCycle,
+)
 
 __all__ = [
+    "ActionAssurance",
+    "ActionEvidence",
+    "ActionUpdate",
     "AlertRecipient",
     "AlertRecord",
     "AuditAction",
@@ -463,6 +483,7 @@ __all__ = [
     "AuditEntry",
     "AuditHead",
     "AuditProgramme",
+    "BoardPack",
     "CaseAuditor",
     "ChronologyRecord",
     "DashChecklist",
@@ -482,6 +503,14 @@ __all__ = [
     "MeasureMonth",
     "Moderation",
     "NeedRecord",
+    "Recommendation",
+    "RecommendationAction",
+    "ReviewCase",
+    "ReviewDecision",
+    "ReviewNarrative",
     "ThriveCurrentView",
     "ThriveGrouping",
+    "ThriveImplementationScore",
+    "ThrivePdsaCycle",
+    "YearlyReport",
 ]

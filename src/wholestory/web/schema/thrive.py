@@ -66,3 +66,48 @@ class ThriveCurrentView(ReplaceableRecord):
             )
         ]
         indexes = [models.Index(fields=["agency", "person_id"], name="ws_thrive_view_person")]
+
+
+class ThrivePdsaCycle(models.Model):
+    """One Plan-Do-Study-Act cycle of the partnership's i-THRIVE work: what it aims at, the
+    change tested, the measures that should move (charted before and after the change), what
+    was predicted, what was studied and what was decided (``wholestory.thrive.improvement``)."""
+
+    title = models.TextField()
+    aim = models.TextField()
+    change_idea = models.TextField()
+    measures = models.TextField(help_text="JSON list: product measures' keys or named queries.")
+    prediction = models.TextField()
+    changed_on = models.DateField(help_text="The day the change was made: the chart's break.")
+    study = models.TextField(db_default="", help_text="What the cycle found (the Study).")
+    decision = models.CharField(
+        max_length=16, db_default="", help_text="adopt, adapt or abandon; empty while open."
+    )
+    decided_on = models.DateField(null=True)
+    created_by = models.TextField()
+    created_at = models.DateTimeField()
+    updated_by = models.TextField(db_default="")
+    updated_at = models.DateTimeField(null=True)
+
+    class Meta:
+        db_table = "ws_thrive_pdsa"
+
+
+class ThriveImplementationScore(models.Model):
+    """One principle's score (1 to 4; 3 or more is "THRIVE-like") in one implementation
+    assessment, dated, so that a principle's scores can be read over time."""
+
+    assessed_on = models.DateField()
+    principle = models.CharField(max_length=32, help_text="A principle's key.")
+    score = models.SmallIntegerField()
+    notes = models.TextField(db_default="")
+    assessed_by = models.TextField()
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "ws_thrive_implementation"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessed_on", "principle"], name="ws_thrive_implementation_day"
+            )
+        ]

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.hashers import Argon2PasswordHasher
 
 from wholestory.store import Store, StoreURL, open_store, resolve_url
 from wholestory.web.bootstrap import ensure_schema
@@ -26,6 +27,15 @@ os.environ.setdefault("WHOLESTORY_SSL_REDIRECT", "0")
 os.environ.setdefault("WHOLESTORY_EMAIL_BACKEND", "memory")  # mail.outbox, not the console
 os.environ.setdefault("WHOLESTORY_LOGIN_RATE", "10000")  # one test checks the real limit
 os.environ.setdefault("WHOLESTORY_STATIC_ROOT", tempfile.mkdtemp(prefix="wholestory-static-"))
+# Passwords are still hashed with Argon2 in tests (a test checks the stored hash), but with
+# its cheapest parameters: Django's defaults (100 MB, eight lanes) cost a third of a second a
+# hash and a sign-in, and the web tests create and sign in two dozen users per module and
+# database, minutes of every run. Django's documentation advises a faster hasher in tests;
+# the app's own settings (web/settings.py) and every process a test starts keep the defaults.
+Argon2PasswordHasher.time_cost = 1
+Argon2PasswordHasher.memory_cost = 8
+Argon2PasswordHasher.parallelism = 1
+
 # Test mode: a fixed, public audit key (real ones come from the environment; see audit.py).
 os.environ.setdefault("WHOLESTORY_AUDIT_KEY", "test-only-audit-key-not-secret-" + "k" * 32)
 

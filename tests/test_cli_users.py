@@ -185,12 +185,16 @@ def test_demo_users_are_made_once_and_only_in_demo_mode(
     made = make_demo_users(accounts)
     assert made is not None
     # One user per role, a second practitioner (a social worker with plans) and a second
-    # lead (a school's, told of children starting school whom others know): issue 14.
-    assert sorted(u.role for u in made.users) == sorted([*ROLES, "practitioner", "lead", "auditor"])
+    # lead (a school's, told of children starting school whom others know): issue 14; a
+    # second auditor (issue 15); a third practitioner, at CAMHS, for THRIVE (issue 16).
+    assert sorted(u.role for u in made.users) == sorted(
+        [*ROLES, "practitioner", "practitioner", "lead", "auditor"]
+    )
     assert {u.agency for u in made.users if u.role in ("practitioner", "manager", "lead")} == {
         "POLICE",
         "SCHOOL",
         "CSC",
+        "CAMHS",
     }
     for u in made.users:
         stored = User.objects.get(username=u.username)

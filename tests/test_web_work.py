@@ -455,4 +455,12 @@ def test_a_one_row_upload_naming_a_child_is_like_breaking_glass_until_a_lead_con
     assert audit.entries(site.store, actor="lee.police", limit=1)[0].action == "confirm_upload"
     page = _text(signed("pat.police").get(f"/people/{child}"))
     assert "as if breaking glass" not in page and "confirmed by lee.police" in page
-    assert child in {c["person"] for c in flagged_for_agency(site.store, "POLICE")}
+    assert child in {c["person"] for c in flagged_for_agency(site.store, "POLICE")}, (
+        site.store.query(  # why not, when it fails: where the uploaded record went
+            "SELECT s.key, s.ws_person_id, i.confirmed_at, (SELECT COUNT(*) FROM ws_flag f "
+            "WHERE f.ws_person_id = s.ws_person_id) FROM ws_source_person s JOIN ws_record r "
+            "ON r.agency = s.agency AND r.person_id = s.person_id JOIN ws_import i "
+            "ON i.id = r.import_id WHERE r.record_id = 'H1-ONE'"
+        ),
+        facts_about(site.store, child),
+    )

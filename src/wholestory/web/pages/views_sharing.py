@@ -15,7 +15,19 @@ from django.shortcuts import render
 from django.urls import URLPattern, path
 
 from wholestory.sharing import partnership_agreement
+from wholestory.sharing.agreement import Agreement
 from wholestory.sharing.words import report
+
+#: The last agreement put into words, and its words: the agreement is read once per process
+#: and the sentences take a fifth of a second to work out (every rule asked of every agency,
+#: role and category), so they are worked out once per agreement, not on every page view.
+_said: list[tuple[Agreement, list[str]]] = []
+
+
+def _sentences(agreement: Agreement) -> list[str]:
+    if not _said or _said[0][0] is not agreement:
+        _said[:] = [(agreement, report(agreement))]
+    return _said[0][1]
 
 
 @login_required
@@ -25,7 +37,7 @@ def sharing_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "pages/work/sharing.html",
-        {"agreement": agreement, "sentences": report(agreement)},
+        {"agreement": agreement, "sentences": _sentences(agreement)},
     )
 
 

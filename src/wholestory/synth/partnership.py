@@ -14,7 +14,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
-from wholestory.synth import current, marac_truth, measures_truth, unmet_needs, views
+from wholestory.synth import (
+    current,
+    marac_truth,
+    measures_truth,
+    thrive,
+    thrive_truth,
+    unmet_needs,
+    views,
+)
 from wholestory.synth.alert_truth import alert_rows
 from wholestory.synth.design import Design
 from wholestory.synth.episodes import Ctx, GroundTruthError
@@ -105,6 +113,7 @@ class Partnership:
         self._patterns(unmet_needs.patterns(household, story, needs, needs_plan))
         self._alerts(household, story, needs)
         self._practice(number, household, story)
+        self._thrive(number, household)
         self.writer.written.clear()
         if not all(child.seen for child in household.children):
             raise GroundTruthError(f"{household.ident}: a child has no record in any agency")
@@ -135,6 +144,20 @@ class Partnership:
         for case in measures_truth.cases(household, chronicle, self.writer.written, looks):
             self.writer.write(measures_truth.CASES_FILE, case.row())
             self.tally.measures.add(case)
+
+    def _thrive(self, number: int, household: Household) -> None:
+        """THRIVE's Current Views and groupings for the household's children, on a stream
+        of their own, and their ground truth (:mod:`wholestory.synth.thrive`)."""
+        children = [(c.true_id, c.dob) for c in household.children]
+        stories, unmet, waits = thrive.plant(self.seed, number, self.writer.written, children)
+        for story in stories:
+            self.writer.write(thrive.CURRENT_VIEW_FILE, story.view)
+            self.writer.write(thrive.THRIVE_FILE, story.grouping)
+            self.writer.write(thrive.GROUPINGS_FILE, story.truth)
+        for row in unmet:
+            self.writer.write(thrive_truth.UNMET_FILE, row)
+        for row in waits:
+            self.writer.write(thrive_truth.WAITS_FILE, row)
 
     def _patterns(self, patterns: list[Pattern]) -> None:
         """Rows of ``ground_truth/patterns.csv``, counted for the summary."""

@@ -19,11 +19,14 @@ from typing import Any, Final
 from wholestory.records.csv_files import CsvFiles
 from wholestory.records.template import (
     COLUMNS,
+    CURRENT_VIEW_COLUMNS,
     DASH_COLUMNS,
     EVENT_TYPES,
     NEEDS_COLUMNS,
     RELATIONSHIP_COLUMNS,
+    THRIVE_COLUMNS,
 )
+from wholestory.synth import thrive, thrive_truth
 from wholestory.synth.agencies import AGENCIES
 from wholestory.synth.dash_rows import DASH_FILE
 from wholestory.synth.feed import ALERT_COLUMNS, ALERTS_FILE, FEED, Written, feed_file
@@ -55,6 +58,14 @@ USAGE_FILES: Final[dict[str, tuple[str, ...]]] = {
     VIEWS_TRUTH: VIEWS_TRUTH_COLUMNS,
     CASES_FILE: CASE_COLUMNS,  # synth/measures_truth.py
     MEASURES_FILE: MEASURE_COLUMNS,
+}
+#: THRIVE's tables and their ground truth (synth/thrive.py, synth/thrive_truth.py).
+THRIVE_FILES: Final[dict[str, tuple[str, ...]]] = {
+    thrive.THRIVE_FILE: THRIVE_COLUMNS,
+    thrive.CURRENT_VIEW_FILE: CURRENT_VIEW_COLUMNS,
+    thrive.GROUPINGS_FILE: thrive.GROUPINGS_COLUMNS,
+    thrive_truth.UNMET_FILE: thrive_truth.UNMET_COLUMNS,
+    thrive_truth.WAITS_FILE: thrive_truth.WAITS_COLUMNS,
 }
 #: Codes that look like an agency's own but are not in the template's vocabulary.
 BAD_CODES: Final = tuple(
@@ -97,7 +108,7 @@ class PartnershipWriter(CsvFiles):
         for name, header in TRUTH_FILES.items():
             self._open(f"{GROUND_TRUTH}/{name}", header)
         (out / VIEWS_FILE).parent.mkdir(exist_ok=True)
-        for name, header in USAGE_FILES.items():
+        for name, header in (USAGE_FILES | THRIVE_FILES).items():
             self._open(name, header)
         for name in AGENCIES:
             self._writers[name] = self._writers[agency_file(name)]

@@ -1,0 +1,104 @@
+"""Loading a generated partnership and comparing THRIVE's readings with its planted truth:
+the suggested groupings against the true ones (the agreement rate), and unmet need.
+
+Both generators write the same truth files (``ground_truth/thrive_groupings.csv``,
+``thrive_unmet_need.csv``, ``camhs_waits.csv``); children whose records linking did not
+make whole are set aside and counted, as the practice measures' truth test does.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from wholestory.assurance.measure_evaluation import not_whole, read_truth
+from wholestory.chronology.evaluation import people_of_children, stored_flags
+from wholestory.store import Store
+from wholestory.thrive.suggest import suggest
+from wholestory.thrive.vocabulary import GROUPINGS
+
+
+def rows(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def load(store: Store, folder: Path) -> None:
+    """Ingest, link and build the chronologies of ``folder`` into an empty store."""
+    from wholestory.chronology.stored import build_all
+    from wholestory.identity import LinkThresholds, link_all
+    from wholestory.ingest import ingest_paths
+
+    loaded = ingest_paths(store, [folder])
+    if loaded.failed:
+        raise ValueError(f"{loaded.failed[0].file}: {loaded.failed[0].error}")
+    link_all(store, thresholds=LinkThresholds())
+    build_all(store)
+
+
+@dataclass(frozen=True)
+class Linked:
+    """Each whole true child's WholeStory person, and the children set aside."""
+
+    person_of: dict[str, str]
+    set_aside: frozenset[str]
+
+
+def linked(store: Store, folder: Path) -> Linked:
+    truth = read_truth(folder)
+    keys, _ = stored_flags(store)
+    _, affected = not_whole(keys, truth.owner, truth.children)
+    person_of = people_of_children(keys, truth.owner, truth.children)
+    whole = {c: p for c, p in person_of.items() if c not in affected}
+    return Linked(whole, frozenset(affected))
+
+
+@dataclass
+class Agreement:
+    """Suggested against planted true groupings: a confusion table (true, suggested)."""
+
+    table: Counter[tuple[str, str]] = field(default_factory=Counter)
+    set_aside: int = 0
+
+    @property
+    def children(self) -> int:
+        return sum(self.table.values())
+
+    @property
+    def rate(self) -> float:
+        same = sum(n for (t, s), n in self.table.items() if t == s)
+        return same / self.children if self.children else 0.0
+
+    def rate_of(self, grouping: str) -> tuple[int, int]:
+        """(agreed, children) for one true grouping."""
+        mine = {s: n for (t, s), n in self.table.items() if t == grouping}
+        return mine.get(grouping, 0), sum(mine.values())
+
+    def markdown(self) -> str:
+        """The confusion table, true groupings down, suggestions across."""
+        across = [*GROUPINGS, "none"]
+        lines = ["| true \\ suggested | " + " | ".join(across) + " | agreed |",
+                 "| --- " * (len(across) + 2) + "|"]  # fmt: skip
+        for true in GROUPINGS:
+            agreed, n = self.rate_of(true)
+            cells = [str(self.table.get((true, s), 0)) for s in across]
+            share = f"{agreed}/{n}" + (f" ({agreed / n:.0%})" if n else "")
+            lines.append(f"| {true} | " + " | ".join(cells) + f" | {share} |")
+        return "\n".join(lines)
+
+
+def agreement(store: Store, folder: Path, who: Linked, as_of: dt.date) -> Agreement:
+    """Suggest a grouping for each whole child with a planted Current View, as of
+    ``as_of``, and count it against the planted true grouping."""
+    result = Agreement()
+    for row in rows(folder / "ground_truth/thrive_groupings.csv"):
+        person = who.person_of.get(row["child"])
+        if person is None:
+            result.set_aside += 1
+            continue
+        suggested = suggest(store, person, as_of).grouping or "none"
+        result.table[(row["true_grouping"], suggested)] += 1
+    return result

@@ -9,6 +9,7 @@
     python -m benchmarks.run da         # the Marac list and Encompass queue, 100,000 children
     python -m benchmarks.run alerts     # a feed into 10,000 children: alerts out, and right
     python -m benchmarks.run measures   # the practice measures, every month of three years
+    python -m benchmarks.run spc        # the chart engine: 20 measures of ten years' months
 
 Each benchmark owns a section of docs/benchmarks.md between markers, so
 running one leaves the others' last results in place.
@@ -29,6 +30,7 @@ from benchmarks import (
     link_bench,
     measures_bench,
     quality_bench,
+    spc_bench,
     web_bench,
 )
 from benchmarks.machine import describe
@@ -64,6 +66,10 @@ BENCHMARKS: dict[str, tuple[str, Callable[[], str]]] = {
     "measures": (
         "Practice measures: every month of three years kept at 10,000 children",
         measures_bench.measure,
+    ),
+    "spc": (
+        "Chart engine: ten years of monthly data for 20 measures",
+        spc_bench.measure,
     ),
 }
 

@@ -26,6 +26,8 @@ from wholestory.crosscheck.population import Household, Population, Rates
 from wholestory.crosscheck.practice import Practice
 from wholestory.crosscheck.recording import Ledger, Settings, register_household
 from wholestory.crosscheck.rows import event_rows, practitioners, relationship_rows
+from wholestory.crosscheck.thrive import STREAM as THRIVE_STREAM
+from wholestory.crosscheck.thrive import ThriveFiles
 
 WINDOW_DAYS = 3653  # about ten years of records
 NEEDS_STREAM = "wholestory-crosscheck-needs"
@@ -129,6 +131,7 @@ def make_partnership(
     persons = ids = duplicates = episode_extra = 0
     practice = Practice()
     with FolderWriter(out) as writer:
+        thrive = ThriveFiles(writer, out)
         for index in range(families):
             household = population.household(index)
             happenings = _stories(household, rng, window, schools)
@@ -156,6 +159,8 @@ def make_partnership(
             ]
             writer.truth(people, _truth_of(household))
             _practice(writer, practice, household, seen, staff, (seed, index, end))
+            kids = {c.true_id: c.dob for c in household.children}
+            thrive.family(seen, kids, end, random.Random(f"{THRIVE_STREAM}:{seed}:{index}"))
             persons += len(household.members)
             ids += len(people)
             duplicates += registrations.duplicates

@@ -32,7 +32,9 @@ def read(path: Path) -> list[dict[str, str]]:
 
 def event_files(folder: Path) -> list[Path]:
     return [
-        p for p in sorted(folder.glob("*.csv")) if p.name not in ("relationships.csv", "needs.csv")
+        p
+        for p in sorted(folder.glob("*.csv"))
+        if p.name not in ("relationships.csv", "needs.csv", "mh_thrive.csv", "mh_current_view.csv")
     ]
 
 

@@ -28,7 +28,7 @@ def _events(folder: Path) -> dict[str, list[dict[str, str]]]:
     return {
         p.name: _read(p)
         for p in sorted(folder.glob("*.csv"))
-        if p.name not in ("relationships.csv", "needs.csv")
+        if p.name not in ("relationships.csv", "needs.csv", "mh_thrive.csv", "mh_current_view.csv")
     }
 
 

@@ -28,10 +28,11 @@ from wholestory.synth.identifiers import POSTCODE_AREAS, NhsNumbers, Upns
 from wholestory.synth.names import NAME_VARIANTS
 from wholestory.synth.needs_rows import NEEDS_FILE
 from wholestory.synth.population import SynthPerson
+from wholestory.synth.thrive import CURRENT_VIEW_FILE, THRIVE_FILE
 from wholestory.synth.truth import CANONICAL, CODES, Fact, evaluate
 
 #: Files of the partnership that are not agencies' event records.
-NOT_RECORDS = {"relationships.csv", DASH_FILE, NEEDS_FILE}
+NOT_RECORDS = {"relationships.csv", DASH_FILE, NEEDS_FILE, THRIVE_FILE, CURRENT_VIEW_FILE}
 CHILDREN = 500
 SEED = 11
 REQUIRED_AGENCIES = (

@@ -34,7 +34,13 @@ from wholestory.synth.truth import Chronicle, Fact
 CHILDREN = 400
 SEED = 3
 DAYS = 270
-NOT_RECORDS = {"relationships.csv", "police_dash.csv", "needs.csv"}
+NOT_RECORDS = {
+    "relationships.csv",
+    "police_dash.csv",
+    "needs.csv",
+    "thrive.csv",
+    "current_view.csv",
+}
 
 
 def _read(path: Path) -> list[dict[str, str]]:

@@ -226,6 +226,11 @@ EXPECTED: dict[str, Expect] = {
     "assurance/themes/learning": roles(CAPABILITIES["audit_programmes"][1]),
     # The practice measures month by month (issue 15): counts, small numbers suppressed.
     "assurance/measures": roles({QA, MODERATOR, BOARD, LEAD, MANAGER}),
+    # THRIVE quality improvement (issue 16): PDSA cycles and the implementation assessment.
+    "thrive/improvement": roles(CAPABILITIES["thrive_improvement"][1]),
+    "thrive/improvement/new": roles(CAPABILITIES["thrive_improvement"][1]),
+    "thrive/improvement/<int:cycle_id>": roles(CAPABILITIES["thrive_improvement"][1], ok=404),
+    "thrive/implementation": roles(CAPABILITIES["thrive_improvement"][1]),
     "api/v1/": everyone(404),
     "api/v1/^.*$": everyone(404),
 }
@@ -345,6 +350,7 @@ def _fill(pattern: str, seeded: Seeded, person: str, who: Who) -> str:
         "record_id": "APP-NO-SUCH-NEED",  # a record's route names a real one, below
         "programme_id": "1",  # no audit programme is seeded: none there
         "auditor_id": "1",
+        "cycle_id": "1",  # no PDSA cycle is seeded: none there
         **{name: str(store.scalar(f"SELECT MIN(id) FROM {table}")) for name, table in MARAC_IDS},
         "alert": str(
             store.scalar(

@@ -34,6 +34,7 @@ from wholestory.web.pages import (
     views_review,
     views_search,
     views_sharing,
+    views_thrive_improvement,
     views_upload,
     views_uploads,
     views_users,
@@ -74,4 +75,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *views_assurance_audits.urls,
     *views_assurance_moderation.urls,
     *views_practice_measures.urls,
+    *views_thrive_improvement.urls,
 ]

@@ -5,6 +5,7 @@ change, and the implementation assessment scored 1 to 4 ("THRIVE-like" from 3)."
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -206,3 +207,21 @@ def test_implementation_scores_are_kept_1_to_4_and_thrive_like_from_3(store: Sto
         last == latest and last.thrive_like("needs_led") and not baseline.thrive_like("needs_led")
     )
     assert (thrive_like(2), thrive_like(3), thrive_like(4)) == (False, True, True)
+
+
+def test_the_command_lists_cycles_with_each_measures_reading(store_env: Store) -> None:
+    from typer.testing import CliRunner
+
+    from wholestory.cli.main import app
+
+    measures = parse_measures("[thrive_agreed: true]")
+    create_cycle(store_env, PLAN, measures, dt.date(2026, 3, 1), "bo.business")
+    shown = CliRunner().invoke(app, ["thrive", "cycles"])
+    assert shown.exit_code == 0, shown.output
+    assert "Drop-in at school" in shown.stdout and "No chart" in shown.stdout
+    as_json = CliRunner().invoke(app, ["thrive", "cycles", "--json"])
+    (listed,) = json.loads(as_json.stdout)
+    assert listed["title"] == "Drop-in at school"
+    assert listed["charts"][0]["title"] == "THRIVE groupings agreed with the child and family"
+    actions = store_env.query("SELECT action, target FROM ws_audit ORDER BY seq")
+    assert [(str(a), str(t)) for a, t in actions] == [("view", "thrive cycles")] * 2

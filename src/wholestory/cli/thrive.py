@@ -25,6 +25,7 @@ from wholestory.cli.audit import operator, record
 from wholestory.cli.errors import day_option, fail
 from wholestory.cli.naming import AgencyArgument, AsOfOption, PersonIdArgument, person_or_fail
 from wholestory.cli.store import ready_store
+from wholestory.cli.thrive_cycles import cycles_command
 from wholestory.store import Store
 from wholestory.thrive.agreement import agreement_rate
 from wholestory.thrive.suggest import PROMPT, Suggestion, suggest
@@ -40,6 +41,8 @@ thrive_app = typer.Typer(
 )
 
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead.")]
+
+thrive_app.command("cycles")(cycles_command)
 
 
 @thrive_app.command("suggest")

@@ -277,15 +277,21 @@ def _members(store: Store, person: str, keys: Sequence[str]) -> dict[str, Member
 def _relationship_words(
     store: Store, mine: Sequence[str], others: Sequence[str]
 ) -> dict[tuple[str, str], str]:
-    """What each other key is to each of mine, from the relationships tables."""
+    """What each other key is to each of mine, from the relationships tables.
+
+    Only the rows whose person is one of these keys are read (a row says something of a
+    pair only if its person is one of the pair): the agencies' whole tables, read once for
+    each of thousands of people a feed touches, made its rebuild quadratic.
+    """
     if not others:
         return {}
-    agencies = sorted({key_agency(k) for k in [*mine, *others]})
-    condition, params = store.keys_in("agency", agencies)
+    keys = [*mine, *others]
+    agencies, agencies_params = store.keys_in("agency", sorted({key_agency(k) for k in keys}))
+    people, people_params = store.keys_in("person_id", sorted({split_key(k)[1] for k in keys}))
     rows = store.query(
         f"SELECT agency, person_id, related_person_id, relationship FROM ws_relationship "
-        f"WHERE {condition}",
-        params,
+        f"WHERE {agencies} AND {people}",
+        [*agencies_params, *people_params],
     )
     return relationship_words(rows, set(mine), set(others))
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from thrive_truth_support import Linked, agreement, linked, load, rows
+from thrive_truth_support import Linked, agreement, camhs_days, linked, load, rows
 from wholestory.crosscheck import make_partnership
 from wholestory.store import Store, open_store, resolve_url
 from wholestory.synth import AS_OF, generate
@@ -170,3 +170,27 @@ def test_the_suggestions_agree_with_the_planted_truth(
     for grouping in GROUPINGS:
         assert found.rate_of(grouping)[1] <= planted[grouping]
     assert found.rate >= AGREEMENT_FLOOR, found.markdown()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["synth", "crosscheck"])
+def test_each_planted_camhs_wait_arrives_as_written(
+    name: str, loaded: dict[str, tuple[Store, Path, Linked]]
+) -> None:
+    """Each wait the truth names (days written whole) is in the store: the referral and the
+    first contact on their days, and no CAMHS contact of the child's in between."""
+    store, folder, who = loaded[name]
+    checked = 0
+    for wait in rows(folder / "ground_truth/camhs_waits.csv"):
+        person = who.person_of.get(wait["child"])
+        if person is None or wait["exact"] != "1":
+            continue
+        days = camhs_days(store, person)
+        referred, first = wait["referred_on"], wait["first_contact_on"]
+        assert referred in days["CAMHS_REFERRAL"] and first in days["MENTAL_HEALTH_CONTACT"]
+        assert not [d for d in days["MENTAL_HEALTH_CONTACT"] if referred <= d < first], wait
+        assert (dt.date.fromisoformat(first) - dt.date.fromisoformat(referred)).days == int(
+            wait["days"]
+        )
+        checked += 1
+    assert checked >= 3

@@ -102,3 +102,17 @@ def agreement(store: Store, folder: Path, who: Linked, as_of: dt.date) -> Agreem
         suggested = suggest(store, person, as_of).grouping or "none"
         result.table[(row["true_grouping"], suggested)] += 1
     return result
+
+
+def camhs_days(store: Store, person: str) -> dict[str, set[str]]:
+    """The days of the person's own CAMHS referrals and contacts in the store, by type."""
+    found: dict[str, set[str]] = {"CAMHS_REFERRAL": set(), "MENTAL_HEALTH_CONTACT": set()}
+    for etype, day in store.query(
+        "SELECT r.event_type, r.event_date FROM ws_record r JOIN ws_source_person s"
+        " ON s.agency = r.agency AND s.person_id = r.person_id"
+        " WHERE r.agency = 'CAMHS' AND r.role = 'SUBJECT' AND s.ws_person_id = ?"
+        " AND r.event_type IN ('CAMHS_REFERRAL', 'MENTAL_HEALTH_CONTACT')",
+        [person],
+    ):
+        found[str(etype)].add(str(day))
+    return found

@@ -114,6 +114,7 @@ def test_an_assessment_is_scored_1_to_4(site: tuple[Store, dict[str, Any]]) -> N
     assert first.status_code == second.status_code == 302
     page = quinn.get("/thrive/implementation").content.decode()
     assert "<svg" in page and "THRIVE-like" in page and "Not yet THRIVE-like" in page
+    assert "Latest against the baseline" in page and ">+1</td>" in page and ">+0</td>" in page
     again = quinn.post("/thrive/implementation", {"assessed_on": "2026-01-01", **scores})
     assert again.status_code == 400 and "There is already an assessment" in again.content.decode()
     assert store.scalar("SELECT COUNT(*) FROM ws_thrive_implementation") == 2 * len(PRINCIPLES)

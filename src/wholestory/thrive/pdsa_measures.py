@@ -10,7 +10,9 @@ The kinds:
 
 - ``{"practice": "history_read_first"}``: a kept practice measure.
 - ``{"events": ["CAMHS_REFERRAL"], "agencies": ["SCHOOL"], "children_only": true,
-  "title": "...", "better": "higher"}``: how many events of those types, per month.
+  "title": "...", "better": "higher"}``: how many events of those types, per month. An
+  event is counted once however many people it names; with ``children_only`` it counts
+  when one of them was under 18 on its day, by the date of birth on their record.
 - ``{"thrive_agreed": true}``: the share of THRIVE groupings recorded in the month that
   were agreed with the child and family.
 """

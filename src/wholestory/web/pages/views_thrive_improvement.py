@@ -176,6 +176,7 @@ def _over_time(kept: list[Assessment]) -> list[dict[str, Any]]:
     for code, words in PRINCIPLES.items():
         scores = [a.scores[code] for a in kept]
         rows.append({"principle": words, "scores": scores,
+                     "change": f"{scores[-1] - scores[0]:+d}" if scores else "",
                      "latest": w.THRIVE_LIKE_WORDS if scores and thrive_like(scores[-1])
                      else w.NOT_YET})  # fmt: skip
     return rows

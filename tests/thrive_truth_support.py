@@ -116,3 +116,53 @@ def camhs_days(store: Store, person: str) -> dict[str, set[str]]:
     ):
         found[str(etype)].add(str(day))
     return found
+
+
+#: Words in a reason of the product's that name each of the truth's reasons. Four or more
+#: adversities is not in the truth files (see wholestory.synth.thrive_truth).
+REASON_WORDS = {"self_harm": "self", "exclusions": "exclu", "current_view_severe": "severe"}
+ACES = ("ace", "advers")
+
+
+def truth_reasons(reasons: object) -> frozenset[str]:
+    """The truth's reason codes a product reason (or list of them) names, ACEs left out."""
+    said = [reasons] if isinstance(reasons, str) else list(reasons)  # type: ignore[call-overload]
+    words = " ".join(str(r) for r in said).lower().replace("-", "_").replace(" ", "_")
+    return frozenset(code for code, word in REASON_WORDS.items() if word in words)
+
+
+@dataclass
+class UnmetComparison:
+    """Unmet need as the product reads it against the truth, whole children only."""
+
+    agreed: int = 0
+    missing: list[str] = field(default_factory=list)  # in the truth, not found
+    extra: list[str] = field(default_factory=list)  # found, not in the truth
+    differing: list[tuple[str, str, str]] = field(default_factory=list)
+    aces_only: int = 0  # found for adversities alone: not in the truth files
+
+
+def compare_unmet(
+    found: dict[str, frozenset[str]], truth: dict[str, frozenset[str]], who: Linked
+) -> UnmetComparison:
+    """``found``: the product's reasons by WholeStory person; ``truth``: by true child."""
+    result = UnmetComparison()
+    child_of = {p: c for c, p in who.person_of.items()}
+    for person, reasons in sorted(found.items()):
+        child = child_of.get(person)
+        if child is None:
+            continue  # not a whole true child: set aside
+        if not reasons:
+            result.aces_only += 1
+        elif child not in truth:
+            result.extra.append(child)
+        elif truth[child] != reasons:
+            result.differing.append(
+                (child, ";".join(sorted(truth[child])), ";".join(sorted(reasons)))
+            )
+        else:
+            result.agreed += 1
+    for child in sorted(set(truth) - {child_of.get(p) for p in found}):
+        if child in who.person_of:
+            result.missing.append(child)
+    return result

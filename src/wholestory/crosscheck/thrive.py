@@ -27,10 +27,19 @@ from typing import Final
 
 from wholestory.crosscheck.looks import Seen
 from wholestory.records.csv_files import CsvFiles
-from wholestory.records.template import CURRENT_VIEW_COLUMNS, THRIVE_COLUMNS
-from wholestory.thrive.vocabulary import AGREEMENT, GROUPINGS, PROBLEMS
+from wholestory.records.template import CURRENT_VIEW_COLUMNS, CURRENT_VIEW_ITEMS, THRIVE_COLUMNS
 
 STREAM: Final = "wholestory-crosscheck-thrive"
+#: THRIVE's words, as the template describes them (docs/agency-template.md): the
+#: cross-check writes words, never the product's codes, and keeps its own copy.
+GROUPINGS: Final = {"thriving": "Thriving", "advice": "Getting Advice and Signposting",
+                    "help": "Getting Help", "more_help": "Getting More Help",
+                    "risk_support": "Getting Risk Support"}  # fmt: skip
+AGREEMENT: Final = {"agreed": "Agreed", "partly": "Partly agreed",
+                    "disagreed": "Did not agree", "not_asked": "Not asked",
+                    "unable": "Could not give a view"}  # fmt: skip
+#: The 30 problem descriptions come first among the template's items.
+PROBLEMS: Final = CURRENT_VIEW_ITEMS[:30]
 TRUE_COLUMNS: Final = ("child", "agency", "person_id", "recorded_on", "true_grouping",
                        "recorded_grouping")  # fmt: skip
 #: Ladder rungs in the order they are tried, and the draw for a child with none.

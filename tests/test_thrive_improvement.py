@@ -170,6 +170,10 @@ def test_the_chart_is_rebased_at_the_change_and_a_shift_after_it_is_special_caus
         p.point_class.value == "improvement" for p in within.spc.points if p.period in marked[-7:]
     )
     assert within.after_signal and "improvement" in within.reading
+    short = _months("2025-03", before + after)
+    short[5] = MonthFigure(short[5].month, 3, None, 3.0)  # a small number: left off
+    trial = chart_measure(short, measure, dt.date(2026, 3, 10))
+    assert trial.left_off == ("2025-08",) and trial.after_signal  # 11 months before: trial
     flat = chart_measure(_months("2025-03", before + before), measure, dt.date(2026, 3, 10))
     assert not flat.after_signal and "no significant change" in flat.reading
     assert measure.direction is Direction.LOWER_IS_BETTER

@@ -220,11 +220,19 @@ def _moved_beyond_before(
 ) -> bool:
     """Whether the months since the change show special cause against the limits of the
     months before it, carried forward (the Making Data Count way of asking whether a change
-    moved a process). Needs 12 months before the change; with fewer, the limits would be
-    trial limits, so only the rebased chart is read."""
+    moved a process). With 12 months or more before the change every rule is read against
+    those limits; with 2 to 11 (trial limits) only a month outside them counts, the one
+    rule that needs no run of months."""
     before = sum(1 for month, _ in series if month < change)
-    if before < MIN_BASELINE or before == len(series):
+    if before < 2 or before == len(series):
         return False
+    if before < MIN_BASELINE:
+        first = xmr_chart(series[:before], ChartOptions(direction=measure.direction)).sections[0]
+        low, high = first.lower_limit, first.upper_limit
+        return any(
+            (high is not None and v > high) or (low is not None and v < low)
+            for _, v in series[before:]
+        )
     extended = xmr_chart(series, ChartOptions(direction=measure.direction, baseline=before))
     return any(p.special_cause for p in extended.points[before:])
 

@@ -15,8 +15,13 @@ from typing import Final
 from wholestory.thrive.implementation import Assessment
 from wholestory.thrive.vocabulary import PRINCIPLES, THRIVE_LIKE
 
-WIDTH, HEIGHT = 640, 220
-LEFT, RIGHT, TOP, BOTTOM = 40, 16, 12, 32
+WIDTH, PLOT = 640, 220
+LEFT, RIGHT, TOP, BOTTOM = 40, 48, 12, 32
+#: The key under the plot: two columns of principles, a row each pair.
+KEY_ROW, KEY_COLUMN = 20, 300
+HEIGHT = PLOT + KEY_ROW * 4 + 8
+#: How far apart principles with the same scores are drawn, so no line hides another.
+SPREAD = 1.6
 #: One colour a principle, distinct enough side by side (the GOV.UK palette).
 COLOURS: Final = ("#1d70b8", "#d4351c", "#00703c", "#f47738", "#4c2c92", "#b58840", "#912b88",
                   "#28a197")  # fmt: skip
@@ -33,15 +38,27 @@ def principles_svg(kept: Sequence[Assessment], chart_id: str = "implementation")
         root, "title", {"id": f"{chart_id}-title"}
     ).text = "Each THRIVE principle's score (1 to 4) at each assessment"
     _axes(root, kept)
-    for colour, (code, words) in zip(COLOURS, PRINCIPLES.items(), strict=True):
+    for n, (colour, (code, words)) in enumerate(zip(COLOURS, PRINCIPLES.items(), strict=True)):
+        nudge = (n - (len(PRINCIPLES) - 1) / 2) * SPREAD
         points = " ".join(
-            f"{_x(i, len(kept)):.1f},{_y(a.scores[code]):.1f}" for i, a in enumerate(kept)
+            f"{_x(i, len(kept)):.1f},{_y(a.scores[code]) + nudge:.1f}" for i, a in enumerate(kept)
         )
         line = ET.SubElement(root, "polyline", {
             "points": points, "fill": "none", "stroke": colour, "stroke-width": "2",
         })  # fmt: skip
         ET.SubElement(line, "title").text = words
+        _key(root, n, colour, words)
     return ET.tostring(root, encoding="unicode")
+
+
+def _key(root: ET.Element, n: int, colour: str, words: str) -> None:
+    """The principle's colour and name in the key under the plot."""
+    x, y = LEFT + KEY_COLUMN * (n % 2), PLOT + 12 + KEY_ROW * (n // 2)
+    ET.SubElement(root, "line", {"x1": str(x), "x2": str(x + 24), "y1": str(y), "y2": str(y),
+                                 "stroke": colour, "stroke-width": "3"})  # fmt: skip
+    label = ET.SubElement(root, "text", {"x": str(x + 30), "y": str(y + 4), "font-size": "12",
+                                         "fill": "#0b0c0c"})  # fmt: skip
+    label.text = words
 
 
 def _axes(root: ET.Element, kept: Sequence[Assessment]) -> None:
@@ -56,7 +73,7 @@ def _axes(root: ET.Element, kept: Sequence[Assessment]) -> None:
         label.text = str(score)
     for i, assessment in enumerate(kept):
         label = ET.SubElement(root, "text", {
-            "x": f"{_x(i, len(kept)):.1f}", "y": str(HEIGHT - 10), "font-size": "12",
+            "x": f"{_x(i, len(kept)):.1f}", "y": str(PLOT - 10), "font-size": "12",
             "text-anchor": "middle", "fill": "#0b0c0c",
         })  # fmt: skip
         label.text = assessment.assessed_on.isoformat()
@@ -68,4 +85,4 @@ def _x(index: int, count: int) -> float:
 
 
 def _y(score: float) -> float:
-    return TOP + (HEIGHT - TOP - BOTTOM) * (4 - score) / 3
+    return TOP + (PLOT - TOP - BOTTOM) * (4 - score) / 3

@@ -34,12 +34,13 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Final
 
+from wholestory.crosscheck.thrive import GROUPINGS_FILE, VIEWS_FILE
 from wholestory.records.csv_files import CsvFiles
 
 FEED: Final = "feed"
 ALERTS: Final = "ground_truth/alerts.csv"
 JUDGED: Final = "ground_truth/alerts_judged.csv"
-NOT_EVENTS: Final = frozenset({"relationships.csv", "needs.csv"})
+NOT_EVENTS: Final = frozenset({"relationships.csv", "needs.csv", VIEWS_FILE, GROUPINGS_FILE})
 WATCHED: Final = frozenset(
     {
         "ED_ATTENDANCE", "HOSPITAL_ADMISSION", "INJURY", "SELF_HARM",

@@ -30,6 +30,8 @@ from wholestory.records.csv_files import CsvFiles
 from wholestory.records.template import CURRENT_VIEW_COLUMNS, CURRENT_VIEW_ITEMS, THRIVE_COLUMNS
 
 STREAM: Final = "wholestory-crosscheck-thrive"
+#: The two tables, beside the agencies' event files (not event files themselves).
+VIEWS_FILE, GROUPINGS_FILE = "mh_current_view.csv", "mh_thrive.csv"
 #: THRIVE's words, as the template describes them (docs/agency-template.md): the
 #: cross-check writes words, never the product's codes, and keeps its own copy.
 GROUPINGS: Final = {"thriving": "Thriving", "advice": "Getting Advice and Signposting",
@@ -110,8 +112,8 @@ class ThriveFiles:
 
     def __init__(self, files: CsvFiles, folder: Path) -> None:
         truth = folder / "ground_truth"
-        self.views = files.open_csv(folder / "mh_current_view.csv", CURRENT_VIEW_COLUMNS)
-        self.groupings = files.open_csv(folder / "mh_thrive.csv", THRIVE_COLUMNS)
+        self.views = files.open_csv(folder / VIEWS_FILE, CURRENT_VIEW_COLUMNS)
+        self.groupings = files.open_csv(folder / GROUPINGS_FILE, THRIVE_COLUMNS)
         self.truth = files.open_csv(truth / "thrive_groupings.csv", TRUE_COLUMNS)
         self.unmet = files.open_csv(truth / "thrive_unmet_need.csv", ("child", "reasons"))
         self.waits = files.open_csv(truth / "camhs_waits.csv", WAIT_COLUMNS)

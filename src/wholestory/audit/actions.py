@@ -73,6 +73,19 @@ class Action(StrEnum):
     AUDIT_ACTION = "audit_action", "Recorded an action from an audit"
     AUDIT_ACTION_DONE = "audit_done", "Recorded an audit's action done"
     AUDIT_CASE = "audit_case", "Looked at a case file audit"
+    THRIVE_RECORD = "thrive_record", "Recorded a THRIVE grouping or Current View"
+    THRIVE_LOOK = "thrive_look", "Looked at THRIVE figures or improvement work"
+    THRIVE_CHANGE = "thrive_change", "Changed a THRIVE improvement cycle or assessment"
+    REVIEW_OPEN = "review_open", "Opened a learning review of a child"
+    REVIEW_DECIDE = "review_decide", "Recorded a learning review's decision or date"
+    REVIEW_LOOK = "review_look", "Looked at a learning review"
+    REVIEW_NARRATIVE = "review_narrative", "Drafted or edited a review's narrative"
+    REC_CHANGE = "rec_change", "Recorded a recommendation or its actions"
+    ACTION_UPDATE = "action_update", "Updated an action's status"
+    ACTION_EVIDENCE = "action_evidence", "Uploaded or opened evidence for an action"
+    ACTION_ASSURE = "action_assure", "Gave assurance on a completed action"
+    BOARD_PACK = "board_pack", "Built or read a board pack"
+    YEARLY_REPORT = "yearly_report", "Drafted or edited the yearly report"
 
 
 #: What can be recorded, as plain strings (the values stored in the log).

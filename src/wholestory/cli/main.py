@@ -25,6 +25,7 @@ from wholestory.cli import (
     leads,
     marac,
     needs,
+    reviews,
     serve,
     sharing,
     spc,
@@ -75,6 +76,7 @@ app.command("alerts")(alerts.alerts_command)
 app.add_typer(assurance.programme_app, name="audit-programme")
 app.command("practice-measures")(assurance.practice_measures_command)
 app.command("audit-themes")(audit_themes.audit_themes_command)
+app.add_typer(reviews.review_case_app, name="review-case")
 app.command("spc")(spc.spc_command)
 app.add_typer(thrive.thrive_app, name="thrive")
 

@@ -12,6 +12,7 @@ import sys
 import typer
 
 from wholestory.cli import (
+    actions,
     agencies,
     alerts,
     assurance,
@@ -77,6 +78,7 @@ app.add_typer(assurance.programme_app, name="audit-programme")
 app.command("practice-measures")(assurance.practice_measures_command)
 app.command("audit-themes")(audit_themes.audit_themes_command)
 app.add_typer(reviews.review_case_app, name="review-case")
+app.command("actions")(actions.actions_command)
 app.command("spc")(spc.spc_command)
 app.add_typer(thrive.thrive_app, name="thrive")
 

@@ -26,6 +26,7 @@ from wholestory.cli.errors import day_option, fail
 from wholestory.cli.naming import AgencyArgument, AsOfOption, PersonIdArgument, person_or_fail
 from wholestory.cli.store import ready_store
 from wholestory.cli.thrive_cycles import cycles_command
+from wholestory.cli.thrive_population import population_command
 from wholestory.store import Store
 from wholestory.thrive.agreement import agreement_rate
 from wholestory.thrive.suggest import PROMPT, Suggestion, suggest
@@ -43,6 +44,7 @@ thrive_app = typer.Typer(
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead.")]
 
 thrive_app.command("cycles")(cycles_command)
+thrive_app.command("population")(population_command)
 
 
 @thrive_app.command("suggest")

@@ -231,6 +231,10 @@ EXPECTED: dict[str, Expect] = {
     "thrive/improvement/new": roles(CAPABILITIES["thrive_improvement"][1]),
     "thrive/improvement/<int:cycle_id>": roles(CAPABILITIES["thrive_improvement"][1], ok=404),
     "thrive/implementation": roles(CAPABILITIES["thrive_improvement"][1]),
+    "thrive/population": roles(CAPABILITIES["thrive_population"][1]),  # aggregate only
+    # The recommendations tracker and "my actions" (issue 17): no case data, owners are staff.
+    "recommendations": roles(CAPABILITIES["tracker"][1]),
+    "actions": roles(CAPABILITIES["own_actions"][1]),
     "api/v1/": everyone(404),
     "api/v1/^.*$": everyone(404),
 }

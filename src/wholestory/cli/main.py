@@ -17,6 +17,7 @@ from wholestory.cli import (
     alerts,
     assurance,
     audit_themes,
+    board,
     chronology,
     crosscheck,
     demo,
@@ -79,6 +80,7 @@ app.command("practice-measures")(assurance.practice_measures_command)
 app.command("audit-themes")(audit_themes.audit_themes_command)
 app.add_typer(reviews.review_case_app, name="review-case")
 app.command("actions")(actions.actions_command)
+app.command("board-pack")(board.board_pack_command)
 app.command("spc")(spc.spc_command)
 app.add_typer(thrive.thrive_app, name="thrive")
 

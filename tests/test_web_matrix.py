@@ -235,6 +235,8 @@ EXPECTED: dict[str, Expect] = {
     # The recommendations tracker and "my actions" (issue 17): no case data, owners are staff.
     "recommendations": roles(CAPABILITIES["tracker"][1]),
     "actions": roles(CAPABILITIES["own_actions"][1]),
+    "actions/<int:action_id>": roles(CAPABILITIES["tracker"][1], ok=404),  # none seeded
+    "actions/<int:action_id>/evidence/<int:evidence_id>": roles(CAPABILITIES["tracker"][1], ok=404),
     "api/v1/": everyone(404),
     "api/v1/^.*$": everyone(404),
 }

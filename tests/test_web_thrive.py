@@ -175,3 +175,15 @@ def test_every_look_is_audited(site: Any) -> None:
         before = len(_audit(store, "cam.camhs", path))
         assert clients["cam.camhs"].get(path).status_code == 200
         assert _audit(store, "cam.camhs", path)[before:] == [("thrive_look", "allowed")]
+
+
+def test_the_grouping_shows_as_a_lane_only_to_those_the_agreement_shows_it(site: Any) -> None:
+    """CAMHS reads its own grouping in the timeline's lane; the police, to whom the agreement
+    shows only that CAMHS is involved, see no lane, and the THRIVE page says one is held back."""
+    _, clients = site
+    own = clients["cam.camhs"].get(f"/people/{CHILD}").content.decode()
+    assert 'data-lane="THRIVE grouping"' in own and 'data-grouping="Getting Help"' in own
+    police = clients["pat.police"].get(f"/people/{CHILD}").content.decode()
+    assert 'data-lane="THRIVE grouping"' not in police and "Getting Help" not in police
+    page = clients["pat.police"].get(PAGE).content.decode()
+    assert 'id="thrive-hidden"' in page and GROUPING["childs_view"] not in page

@@ -39,6 +39,7 @@ from wholestory.chronology.display import (
     show_date,
 )
 from wholestory.chronology.model import Chronology, Entry, Flag
+from wholestory.chronology.timeline_groupings import GroupingSpan, groupings_lane
 from wholestory.chronology.timeline_layout import (
     CATEGORY_COLOURS,
     CHAR_WIDTH,
@@ -389,8 +390,13 @@ def describe(chronology: Chronology, agencies: Sequence[str], plans: Sequence[Pl
     )
 
 
-def timeline_svg(chronology: Chronology, subject: str | None = None) -> str:
-    """The chronology as an SVG timeline; ``subject`` names the child in its title.
+def timeline_svg(
+    chronology: Chronology,
+    subject: str | None = None,
+    groupings: Sequence[GroupingSpan] = (),
+) -> str:
+    """The chronology as an SVG timeline; ``subject`` names the child in its title, and
+    ``groupings`` are the THRIVE groupings the viewer may see, drawn in their own lane.
 
     The SVG is sized by its ``viewBox`` (1120 units wide), so it scales to the
     page: across an A4 landscape page a label is about 7.5 points.
@@ -408,6 +414,10 @@ def timeline_svg(chronology: Chronology, subject: str | None = None) -> str:
         plans_svg, plans_height = _plans_lane(plans, axis, y)
         bands.append((y, plans_height))
         y += plans_height
+    thrive_svg, thrive_height = groupings_lane(groupings, axis, y)
+    if thrive_height:
+        bands.append((y, thrive_height))
+        y += thrive_height
     lanes_top = y
     lanes_svg, lanes_height = _event_lanes(chronology, axis, y, agencies)
     bands.extend((lanes_top + n * LANE_HEIGHT, LANE_HEIGHT) for n in range(len(agencies) + 1))
@@ -427,7 +437,7 @@ def timeline_svg(chronology: Chronology, subject: str | None = None) -> str:
         f'<rect x="0" y="0" width="{WIDTH}" height="{height}" fill="#fff"/>'
         f"{_lane_bands(bands)}{_shading(plans, axis, lanes_top, bottom)}"
         f"{_grid(axis, top, bottom)}"
-        f"{flags_svg}{plans_svg}{lanes_svg}{ages}{legend_svg}"
+        f"{flags_svg}{plans_svg}{thrive_svg}{lanes_svg}{ages}{legend_svg}"
         "</svg>"
     )
 

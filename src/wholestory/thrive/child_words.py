@@ -21,6 +21,10 @@ GROUPING_TITLE: Final = "Record a THRIVE grouping"
 BACK: Final = "Back to THRIVE groupings"
 VIEW_KEPT: Final = "The Current View is kept."
 GROUPING_KEPT: Final = "The grouping is kept."
+HIDDEN: Final = (
+    "{count} grouping(s) or Current View(s) are not shown: the sharing agreement shares only "
+    "that their agency is involved."
+)
 RECORDED_HERE: Final = "Recorded in WholeStory"
 FROM_FILE: Final = "From the agency's records"
 

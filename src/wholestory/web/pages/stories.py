@@ -33,12 +33,14 @@ from wholestory.chronology.timeline import (
     lane_agencies,
     timeline_svg,
 )
+from wholestory.chronology.timeline_groupings import GroupingSpan
 from wholestory.chronology.vocabulary import agency_name
 from wholestory.engagement.analysis import Contact, contacts_of_json
 from wholestory.sharing import partnership_agreement
 from wholestory.sharing.story import SharedStory, share
 from wholestory.sharing.words import entry_words
 from wholestory.store import Store
+from wholestory.web.pages.thrive_sharing import grouping_spans
 
 #: Chronologies whose page material is kept in memory (per process and viewer class).
 CACHE_SIZE: Final = 64
@@ -66,6 +68,8 @@ class Loaded:
     records: dict[tuple[str, str], str]
     #: What the audit keeps of a look at it: the level of each agency's records, the rules.
     sharing: dict[str, Any]
+    #: The child's THRIVE groupings the viewer class may see, for the timeline's lane.
+    groupings: tuple[GroupingSpan, ...] = ()
     _svg: str = ""
     _axis: dict[str, str] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -107,14 +111,16 @@ class Loaded:
         """The timeline SVG fit for the page (no inline style), and its axis for the script."""
         with self._lock:
             if not self._svg:
-                self._svg, self._axis = page_timeline(self.chronology())
+                self._svg, self._axis = page_timeline(self.chronology(), self.groupings)
             return self._svg, self._axis
 
 
 #: Rendered stories kept per person (filters and pages asked for most recently).
 STORIES_PER_PERSON = 16
 
-_cache: OrderedDict[tuple[str, str, str, str, str], Loaded] = OrderedDict()
+_cache: OrderedDict[tuple[str, str, str, str, str, tuple[GroupingSpan, ...]], Loaded] = (
+    OrderedDict()
+)
 _cache_lock = threading.Lock()
 
 
@@ -125,8 +131,10 @@ def load(store: Store, person: str, viewer: Viewer) -> Loaded | None:
     is applied once for each, not once per entry per request (issue 18).
     """
     built = store.scalar("SELECT built_at FROM ws_chronology WHERE ws_person_id = ?", [person])
+    # Read each time (one query), so a grouping recorded since the build shows at once.
+    groupings = grouping_spans(store, person, viewer)
     if built is not None:
-        key = (str(store.url), person, str(built), viewer.agency, viewer.role)
+        key = (str(store.url), person, str(built), viewer.agency, viewer.role, groupings)
         with _cache_lock:
             found = _cache.get(key)
             if found is not None:
@@ -134,7 +142,7 @@ def load(store: Store, person: str, viewer: Viewer) -> Loaded | None:
                 return found
         data = stored_chronology(store, person)
         if data is not None:
-            loaded = _prepare(person, _shared(Chronology.from_dict(data), viewer))
+            loaded = _prepare(person, _shared(Chronology.from_dict(data), viewer), groupings)
             loaded.timeline()
             with _cache_lock:
                 _cache[key] = loaded
@@ -148,14 +156,14 @@ def load(store: Store, person: str, viewer: Viewer) -> Loaded | None:
     fresh = chronology_of(store, person)
     if not fresh.entries and not fresh.person.source_records:
         return None
-    return _prepare(person, _shared(fresh, viewer))
+    return _prepare(person, _shared(fresh, viewer), groupings)
 
 
 def _shared(chronology: Chronology, viewer: Viewer) -> SharedStory:
     return share(chronology, partnership_agreement(), viewer.agency, viewer.role)
 
 
-def _prepare(person: str, shared: SharedStory) -> Loaded:
+def _prepare(person: str, shared: SharedStory, groupings: tuple[GroupingSpan, ...] = ()) -> Loaded:
     data = shared.as_dict()
     flags_of: dict[str, list[str]] = {}
     for flag in data.get("flags", []):
@@ -167,7 +175,7 @@ def _prepare(person: str, shared: SharedStory) -> Loaded:
         for e in shared.chronology.entries
         for s in e.sources
     }
-    return Loaded(person, data, rows, levels, shared.audit_detail())
+    return Loaded(person, data, rows, levels, shared.audit_detail(), groupings)
 
 
 def _row(
@@ -231,10 +239,12 @@ _STYLE = re.compile(r"<style>.*?</style>", re.S)
 _MARK = re.compile(r'<g class="mark" ')
 
 
-def page_timeline(chronology: Chronology) -> tuple[str, dict[str, str]]:
+def page_timeline(
+    chronology: Chronology, groupings: tuple[GroupingSpan, ...] = ()
+) -> tuple[str, dict[str, str]]:
     """:func:`timeline_svg` for a page: its styles moved to people.css (the CSP allows no
     inline style), and each mark told which entry it is, for the script that links them."""
-    svg = _STYLE.sub("", timeline_svg(chronology))
+    svg = _STYLE.sub("", timeline_svg(chronology, groupings=groupings))
     household = [e for e in chronology.entries if e.household]
     order = list(household)
     for agency in lane_agencies(chronology):

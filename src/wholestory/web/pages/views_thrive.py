@@ -27,9 +27,7 @@ from django.views.decorators.http import require_http_methods
 
 from wholestory.access import Decision, Viewer, may_record_thrive
 from wholestory.audit.actions import Action
-from wholestory.chronology.vocabulary import agency_name, category_of
-from wholestory.sharing import NONE, partnership_agreement
-from wholestory.sharing.decide import level_for
+from wholestory.chronology.vocabulary import agency_name
 from wholestory.thrive import child_words as w
 from wholestory.thrive.current_view import PARTS, CurrentViewError, current_view
 from wholestory.thrive.evidence import EVIDENCED, evidenced_factors
@@ -47,17 +45,9 @@ from wholestory.thrive.vocabulary import AGREEMENT, COMPLEXITY, GROUPINGS
 from wholestory.web.pages import guard
 from wholestory.web.pages.stories import person_url
 from wholestory.web.pages.thrive_forms import CurrentViewForm, GroupingForm, today_initial
+from wholestory.web.pages.thrive_sharing import shown_to
 
 TEMPLATES = "pages/thrive/"
-#: A grouping or Current View is shared as a mental health record of its agency.
-CATEGORY = category_of("MENTAL_HEALTH_CONTACT")
-
-
-def shown_to(viewer: Viewer, agency: str) -> bool:
-    """Whether the sharing agreement shows ``viewer`` an agency's THRIVE records at all."""
-    level, _ = level_for(partnership_agreement(), viewer.agency, viewer.role, agency,
-                         CATEGORY, False, False)  # fmt: skip
-    return level != NONE
 
 
 @never_cache
@@ -66,13 +56,15 @@ def thrive_view(request: HttpRequest, person: str, decision: Decision) -> HttpRe
     """The child's groupings over time and Current Views, the newest first."""
     viewer = guard.viewer_of(request)
     store = guard.core_store()
-    groupings = [g for g in groupings_of(store, [person]) if shown_to(viewer, g.grouping.agency)]
-    views = [v for v in current_views_of(store, [person]) if shown_to(viewer, v.view.agency)]
+    every_grouping, every_view = groupings_of(store, [person]), current_views_of(store, [person])
+    groupings = [g for g in every_grouping if shown_to(viewer, g.grouping.agency)]
+    views = [v for v in every_view if shown_to(viewer, v.view.agency)]
     return render(request, TEMPLATES + "child.html", {
         "person": person, "back": person_url(person), "words": w,
         "groupings": [grouping_row(g) for g in groupings],
         "views": [view_rows(v) for v in views],
         "may_record": may_record_thrive(viewer).allowed,
+        "hidden": _hidden(len(every_grouping) + len(every_view) - len(groupings) - len(views)),
     })  # fmt: skip
 
 
@@ -155,6 +147,10 @@ def _grouping(data: dict[str, Any], person: str, viewer: Viewer, suggested: str)
         review_on=data["review_on"], goals=data.get("goals") or "",
         success_by=data.get("success_by"), suggested=suggested,
     )  # fmt: skip
+
+
+def _hidden(count: int) -> str:
+    return w.HIDDEN.format(count=count) if count else ""
 
 
 def _refused(request: HttpRequest, form: Any, person: str) -> None:

@@ -121,6 +121,8 @@ def test_a_corrupted_citation_is_caught(kids: Store) -> None:
     made_up = copy.deepcopy(sentences["da_incident"])
     made_up["entries"].append("E-NOT-THERE")
     assert rules.check(made_up, by_id)
+    silence = next(s for s in sentences.values() if s["claim"]["kind"] == "silence")
+    assert rules.check({**silence, "entries": silence["entries"][:-1]}, by_id)
     said = {"claim": {"kind": "no_views"}, "entries": [], "text": ""}
     assert rules.check(said, _entries(kids, "WS-N02"))
 
@@ -138,3 +140,52 @@ def test_the_draft_is_version_one_and_each_edit_a_new_version(kids: Store) -> No
     assert "+The reviewer's own paragraph." in diff(kids, case.id, 1, 2)
     logged = kids.query("SELECT COUNT(*) FROM ws_audit WHERE action = 'review_narrative'")
     assert logged[0][0] == 2
+
+
+def _built(folder: Path, template: Path, make: Any) -> Store:
+    """A store of a generated partnership, imported, linked and built (SQLite only: the
+    generators are slow; the planted tests above cover PostgreSQL)."""
+    import shutil
+
+    from wholestory.chronology.stored import build_all
+    from wholestory.identity import LinkThresholds, link_all
+    from wholestory.ingest import ingest_paths
+    from wholestory.store import open_store, resolve_url
+
+    make(folder / "data")
+    path = folder / "store.sqlite3"
+    shutil.copy(template, path)
+    built = open_store(resolve_url(f"sqlite:///{path}"))
+    ingest_paths(built, [folder / "data"])
+    link_all(built, thresholds=LinkThresholds())
+    build_all(built)
+    return built
+
+
+@pytest.fixture(scope="module", params=["synth", "crosscheck"])
+def generated(
+    request: pytest.FixtureRequest, sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Store:
+    from wholestory.crosscheck import make_partnership
+    from wholestory.synth import generate
+
+    makers = {
+        "synth": lambda out: generate(12, 4, out),
+        "crosscheck": lambda out: make_partnership(out, 6, 5, end=dt.date(2025, 6, 30)),
+    }
+    return _built(tmp_path_factory.mktemp(request.param), sqlite_template, makers[request.param])
+
+
+@pytest.mark.slow
+def test_drafted_sentences_of_generated_children_are_borne_out(generated: Store) -> None:
+    people = [str(p) for (p,) in generated.query("SELECT ws_person_id FROM ws_chronology")]
+    checked, kinds = 0, set()
+    for person in sorted(people)[:15]:
+        sentences = _sentences(generated, person)
+        by_id = _entries(generated, person)
+        for s in sentences:
+            assert rules.check(s, by_id) == [], (person, s)
+            assert s["entries"] or s.get("search"), s
+            checked += 1
+            kinds.add(s["claim"]["kind"])
+    assert checked > 15 and {"agency", "silence"} <= kinds

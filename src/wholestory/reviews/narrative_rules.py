@@ -89,19 +89,26 @@ def start_again(summary: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> li
 
 
 def silences(summary: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> list[Sentence]:
-    """Each long silence after a concern: the concern's entries and the entry that ended it."""
+    """Each long silence after a concern: the concerns, the last entry before the silence
+    and the entry that ended it."""
     out = []
+    own = [e for e in by_id.values() if not e["household"]]
     for s in summary.get("silences", []):
-        cited = [i for i in s["after"] if i in by_id]
-        ended = [
-            e["id"] for e in by_id.values() if e["date"][:10] == s["end"] and not e["household"]
+        edges = [
+            next((e["id"] for e in own if _on(e, day)), None) for day in (s["start"], s["end"])
         ]
+        cited = list(dict.fromkeys([i for i in s["after"] if i in by_id] + [i for i in edges if i]))
         out.append({
             "text": words.silence(s["days"], int(s["start"][:4])),
             "claim": {"kind": "silence", "days": s["days"], "start": s["start"], "end": s["end"]},
-            "entries": cited + ended[:1],
+            "entries": cited,
         })  # fmt: skip
     return out
+
+
+def _on(entry: dict[str, Any], day: str) -> bool:
+    """Whether an entry's date (kept at its own precision) is ``day``."""
+    return day.startswith(str(entry["date"]).lstrip("~")[:10])
 
 
 def views(entries: list[dict[str, Any]]) -> list[Sentence]:
@@ -155,7 +162,9 @@ def _check_kind(kind: str, claim: dict[str, Any], found: list[dict[str, Any]]) -
 
 
 def _check_silence(claim: dict[str, Any], found: list[dict[str, Any]]) -> list[str]:
-    dates = sorted(e["date"][:10] for e in found)
-    if not dates or dates[-1] != claim["end"] or claim["start"] not in dates:
+    ends = [any(_on(e, claim[k]) for e in found) for k in ("start", "end")]
+    if not all(ends):
         return [f"cited entries do not span the silence {claim['start']}..{claim['end']}"]
-    return []
+    inside = [e["id"] for e in found if claim["start"] < str(e["date"]).lstrip("~") < claim["end"]
+              and not any(_on(e, claim[k]) for k in ("start", "end"))]  # fmt: skip
+    return [f"{i} is inside the silence" for i in inside]

@@ -357,6 +357,7 @@ def _fill(pattern: str, seeded: Seeded, person: str, who: Who) -> str:
         "programme_id": "1",  # no audit programme is seeded: none there
         "auditor_id": "1",
         "cycle_id": "1",  # no PDSA cycle is seeded: none there
+        "evidence_id": "1",  # no action evidence is seeded: none there
         **{name: str(store.scalar(f"SELECT MIN(id) FROM {table}")) for name, table in MARAC_IDS},
         "alert": str(
             store.scalar(

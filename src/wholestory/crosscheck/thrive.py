@@ -10,8 +10,9 @@ Signposting), else drawn. The Current View describes the need in other shapes th
 product's generator draws (several Severe problems, contextual problems, items blank
 rather than None), and sometimes understates it. The truth of unmet need is worked out
 from the rows the family's agencies wrote, by the issue's words: need (self-harm, two or
-more suspensions or exclusions, a Current View with a Severe problem) and no mental
-health contact or CAMHS record but a referral in the 12 months to the last day.
+more suspensions or exclusions, a Current View with a Severe problem, all in the 12
+months to the last day) and no mental health contact, CAMHS record but a referral, or
+grouping of help recorded in those 12 months.
 
 Everything is drawn from a stream of the family's own, so every other file is unchanged.
 """
@@ -123,21 +124,23 @@ class ThriveFiles:
         """Plant the family's children's THRIVE stories and write their truth."""
         for true_id in sorted(t for t in born if t in _children(seen, born, end)):
             child = Child(true_id, born[true_id], [s for s in seen if s.true_id == true_id])
-            severe = self._plant(child, end, rng)
-            self._unmet(child, end, severe)
+            severe, helped = self._plant(child, end, rng)
+            self._unmet(child, end, severe, helped)
             self._waits(child)
 
-    def _plant(self, child: Child, end: date, rng: random.Random) -> bool:
+    def _plant(self, child: Child, end: date, rng: random.Random) -> tuple[bool, bool]:
+        """Plant the child's story if drawn: (a Severe problem in the last year's Current
+        View, a grouping of help recorded in the last year)."""
         need, read = need_of(child, end, rng)
         if rng.random() >= (SHARE_READ if read else SHARE_DRAWN):
-            return False
+            return False, False
         contacts = child.days("MENTAL_HEALTH_CONTACT", agency="CAMHS")
         day = contacts[0] if contacts else end - timedelta(days=rng.randint(30, 500))
         if (day - child.born).days < 8 * 365:
-            return False
+            return False, False
         held = _held(child, day)
         if held is None:
-            return False
+            return False, False
         agency, person = held
         words = view_words(need, rng)
         key = {"agency": agency, "person_id": person, "recorded_on": day.isoformat(),
@@ -148,17 +151,21 @@ class ThriveFiles:
         chosen = (
             need if rng.random() < CHOSEN_TRUE else rng.choice([g for g in GROUPINGS if g != need])
         )
+        if agency != "CAMHS" and need in ("more_help", "risk_support") and rng.random() < 0.5:
+            chosen = "advice"  # signposted, waiting: a Severe problem and no help recorded
         self.groupings.writerow(_grouping(key, f"G{ident}", chosen, day, rng))
         self.truth.writerow([child.true_id, agency, person, day.isoformat(), need, chosen])
-        return "Severe" in words.values()
+        lately = end - _YEAR < day <= end
+        helping = chosen in ("help", "more_help", "risk_support")
+        return lately and "Severe" in words.values(), lately and helping
 
-    def _unmet(self, child: Child, end: date, severe: bool) -> None:
+    def _unmet(self, child: Child, end: date, severe: bool, helped: bool) -> None:
         def recent(days: list[date]) -> list[date]:
             return [d for d in days if end - _YEAR < d <= end]
 
         camhs = [s.day for s in child.rows if s.agency == "CAMHS"
                  and s.event_type != "CAMHS_REFERRAL"]  # fmt: skip
-        if recent(child.days("MENTAL_HEALTH_CONTACT")) or recent(camhs):
+        if helped or recent(child.days("MENTAL_HEALTH_CONTACT")) or recent(camhs):
             return
         reasons = [r for r, met in (
             ("self_harm", bool(recent(child.days("SELF_HARM")))),

@@ -31,7 +31,7 @@ from typing import Final
 
 from wholestory.records.template import CURRENT_VIEW_COLUMNS, THRIVE_COLUMNS
 from wholestory.synth.feed import Written
-from wholestory.synth.thrive_truth import History, history, unmet_reasons, waits
+from wholestory.synth.thrive_truth import WINDOW, History, history, unmet_reasons, waits
 from wholestory.synth.timeline import AS_OF
 from wholestory.thrive.vocabulary import COMPLEXITY, GROUPINGS, PROBLEMS, WITH_GOALS
 
@@ -49,6 +49,8 @@ LATENT: Final = (("thriving", 0.5), ("advice", 0.22), ("help", 0.14), ("more_hel
                  ("risk_support", 0.04))  # fmt: skip
 #: How often a practitioner records the true grouping; otherwise a neighbour.
 RECORDED_TRUE: Final = 0.8
+#: How often a school or GP, seeing a child in need of more help, records only advice.
+SIGNPOSTED: Final = 0.4
 AGREEMENTS: Final = (("agreed", 0.7), ("partly", 0.13), ("disagreed", 0.05),
                      ("not_asked", 0.08), ("unable", 0.04))  # fmt: skip
 #: Noise on a rating the need implies: a step lower, or not known.
@@ -60,6 +62,8 @@ _MOOD: Final = ("low_mood", "anxious_general", "anxious_social", "panics", "trau
                 "concentration", "self_care")  # fmt: skip
 _ORDER: Final = tuple(GROUPINGS)
 MIN_AGE: Final = 5
+#: Groupings that are mental health help recorded.
+HELP_GROUPINGS: Final = frozenset({"help", "more_help", "risk_support"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +74,7 @@ class Planted:
     grouping: tuple[str, ...]
     truth: tuple[str, ...]
     severe: bool
+    day: dt.date
 
 
 def true_grouping(rng: random.Random, past: History) -> tuple[str, bool]:
@@ -104,7 +109,9 @@ def plant(
             story = _story(rng, written, child, born, past, truth)
         if story is not None:
             stories.append(story)
-        reasons = unmet_reasons(past, story is not None and story.severe)
+        recent = story is not None and AS_OF - WINDOW < story.day <= AS_OF
+        helped = recent and story is not None and story.truth[-1] in HELP_GROUPINGS
+        reasons = unmet_reasons(past, recent and story is not None and story.severe, helped)
         if reasons:
             unmet.append((child, ";".join(reasons)))
         waited.extend(waits(written, child))
@@ -130,6 +137,8 @@ def _story(
     agency, person = held
     ratings = _ratings(rng, truth, past)
     recorded = truth if rng.random() < RECORDED_TRUE else _neighbour(rng, truth)
+    if agency != "CAMHS" and truth in ("more_help", "risk_support") and rng.random() < SIGNPOSTED:
+        recorded = "advice"  # signposted on by a school or GP: need with no help yet
     view_id = f"CV-{child}-{day:%Y%m%d}"
     values = {"agency": agency, "record_id": view_id, "person_id": person,
               "recorded_on": day.isoformat(),
@@ -137,7 +146,7 @@ def _story(
     view = tuple(values.get(c) or ratings.get(c, "") for c in CURRENT_VIEW_COLUMNS)
     grouping = _grouping_row(rng, (agency, person, f"TG-{child}-{day:%Y%m%d}"), day, recorded)
     truth_row = (child, agency, person, day.isoformat(), truth, recorded)
-    return Planted(view, grouping, truth_row, "severe" in ratings.values())
+    return Planted(view, grouping, truth_row, "severe" in ratings.values(), day)
 
 
 def _first_contact(rng: random.Random, past: History) -> dt.date:

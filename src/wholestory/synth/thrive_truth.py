@@ -4,8 +4,10 @@ it, unmet need, and the waits from a CAMHS referral to a first contact (issue 16
 Worked out from the rows the generator wrote (never a spoiled one: it never arrives) and
 the Current Views planted (:mod:`wholestory.synth.thrive`), by the issue's definition:
 a child whose records show need (self-harm, repeated exclusions, a Current View with a
-Severe problem) and no mental health help recorded in the 12 months to AS_OF. Need from
-events is counted in the same 12 months; the Current View read is the child's newest.
+Severe problem) and no mental health help recorded in the 12 months to AS_OF (a mental
+health contact, a CAMHS record but a referral, or a grouping of Getting Help, Getting More
+Help or Getting Risk Support). Need is counted in the same 12 months, the Current View's
+too.
 Four or more adversities (ACEs) is not planted or counted here: the chronology reads
 ACEs from many kinds of record across the household, and this truth would have to
 re-implement that reading to say it (the test compares the other reasons).
@@ -68,9 +70,11 @@ def history(written: Sequence[Written], child: str) -> History:
     )
 
 
-def unmet_reasons(past: History, severe_view: bool) -> tuple[str, ...]:
-    """The reasons a child is in unmet need (none when they are not)."""
-    if past.helped:
+def unmet_reasons(past: History, severe_view: bool, grouped_help: bool) -> tuple[str, ...]:
+    """The reasons a child is in unmet need (none when they are not). ``severe_view``: a
+    Current View in the 12 months rates a problem Severe; ``grouped_help``: a grouping of
+    Getting Help or more was recorded in them (that is help recorded too)."""
+    if past.helped or grouped_help:
         return ()
     reasons = []
     if past.recent(past.self_harm):

@@ -4,10 +4,10 @@ A file is judged by what it is, not what it is called: its first bytes must be t
 one of the kinds a partnership sends as evidence (PDF, Word and Excel documents, PNG and
 JPEG images, plain text or CSV in UTF-8), and it must not be larger than the limit
 (``WHOLESTORY_EVIDENCE_MAX_MB``, 10 by default). When a ClamAV daemon is configured
-(``WHOLESTORY_CLAMD``: a Unix socket path, or ``host:port``), every file is also scanned
-with clamd's INSTREAM command, and a file that is infected, or cannot be scanned, is
-refused. What was checked is kept with the file, so the tracker can say how far to trust
-it. Downloads are audited, as every look is.
+(``WHOLESTORY_CLAMD`` or ``WHOLESTORY_CLAMD_SOCKET``: a Unix socket path, or
+``host:port``), every file is also scanned with clamd's INSTREAM command, and a file
+that is infected, or cannot be scanned, is refused. What was checked is kept with the
+file, so the tracker can say how far to trust it. Downloads are audited, as every look is.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ from wholestory.store import Store
 
 MAX_ENV: Final = "WHOLESTORY_EVIDENCE_MAX_MB"
 CLAMD_ENV: Final = "WHOLESTORY_CLAMD"
+#: The name the issue's brief gives; either is read, the shorter first.
+CLAMD_SOCKET_ENV: Final = "WHOLESTORY_CLAMD_SOCKET"
 _CHUNK: Final = 64 * 1024
 _OFFICE: Final = {
     "word/": ("Word document", "application/vnd.openxmlformats-officedocument."
@@ -142,7 +144,7 @@ def checked(content: bytes) -> tuple[str, str]:
         raise EvidenceError(f"the file is {len(content) / 1048576:.1f} MB; the largest kept is "
                             f"{limit / 1048576:g} MB")  # fmt: skip
     what, content_type = kind_of(content)
-    clamd = os.environ.get(CLAMD_ENV, "").strip()
+    clamd = (os.environ.get(CLAMD_ENV) or os.environ.get(CLAMD_SOCKET_ENV) or "").strip()
     if not clamd:
         return content_type, f"{what}: file type and size checked (no virus scanner configured)"
     try:

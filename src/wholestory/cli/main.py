@@ -27,6 +27,7 @@ from wholestory.cli import (
     leads,
     marac,
     needs,
+    review_narrative,
     reviews,
     serve,
     sharing,
@@ -79,6 +80,7 @@ app.add_typer(assurance.programme_app, name="audit-programme")
 app.command("practice-measures")(assurance.practice_measures_command)
 app.command("audit-themes")(audit_themes.audit_themes_command)
 app.add_typer(reviews.review_case_app, name="review-case")
+app.add_typer(review_narrative.review_narrative_app, name="review-narrative")
 app.command("actions")(actions.actions_command)
 app.command("board-pack")(board.board_pack_command)
 app.command("spc")(spc.spc_command)

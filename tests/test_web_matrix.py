@@ -50,6 +50,7 @@ from wholestory.access import (
     QA,
     REVIEWER,
     SEES_CONFIDENTIAL_ADDRESSES,
+    THRIVE_RECORDING_AGENCIES,
     TWO_FACTOR_REQUIRED,
 )
 from wholestory.store import Store
@@ -114,6 +115,12 @@ def dash_form(who: Who, related: bool) -> int:
     return 200 if related and allowed else 403
 
 
+def thrive_form(who: Who, related: bool) -> int:
+    """Casework at an agency that records THRIVE, about a child they may see (issue 16)."""
+    allowed = who.role in CASEWORK and who.agency in THRIVE_RECORDING_AGENCIES
+    return 200 if related and allowed else 403
+
+
 def needs_form(who: Who, related: bool) -> int:
     """Anyone who works with people records a need of someone they may see."""
     return 200 if related and who.role in CASEWORK else 403
@@ -158,6 +165,11 @@ EXPECTED: dict[str, Expect] = {
     "people/<str:person>/access-log": access_log,
     "people/<str:person>/dash/new": dash_form,
     "people/<str:person>/needs/new": needs_form,
+    # A child's THRIVE record (issue 16): read by anyone who may see them; recorded by casework
+    # at an agency that records THRIVE.
+    "people/<str:person>/thrive": person_page(),
+    "people/<str:person>/thrive/current-view/new": thrive_form,
+    "people/<str:person>/thrive/grouping/new": thrive_form,
     "people/<str:person>/needs/<str:record_id>": person_page(ok=404),  # no such need
     # Who is allocated and who leads: read by anyone who may see the person; set by a lead.
     "people/<str:person>/lead": person_page(),

@@ -91,6 +91,7 @@ def test_the_current_view_form_proposes_factors_with_their_entries(site: Any) ->
     assert "cp plan start" in text  # the entry the proposal rests on
     assert 'name="confirm__protection_plan" type="checkbox" value="on" ' in text  # unticked
     assert text.count("<select") == sum(len(items) for items, _ in PARTS.values())
+    assert f'value="{TODAY.isoformat()}"' in text  # the day, as a date input takes it
     assert ("thrive_look", "allowed") in _audit(store, "cam.camhs", VIEW_FORM)
 
 

@@ -102,5 +102,6 @@ class GroupingForm(forms.Form):
 
 
 def today_initial(today: dt.date, **more: Any) -> dict[str, Any]:
-    """A form's first values: the day is today."""
-    return {"recorded_on": today, **more}
+    """A form's first values: the day is today (as text: a date input takes 2026-03-01, and
+    a template would show a date object in words)."""
+    return {"recorded_on": today.isoformat(), **more}

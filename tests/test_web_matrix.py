@@ -249,6 +249,16 @@ EXPECTED: dict[str, Expect] = {
     "actions": roles(CAPABILITIES["own_actions"][1]),
     "actions/<int:action_id>": roles(CAPABILITIES["tracker"][1], ok=404),  # none seeded
     "actions/<int:action_id>/evidence/<int:evidence_id>": roles(CAPABILITIES["tracker"][1], ok=404),
+    # The board's pages (issue 17): packs read by the board and those who report to it, built
+    # by the business unit and QA; the yearly report for the board and the business unit.
+    # The numbered pack and the year named are not there: allowed roles get 404.
+    "board/packs": roles(CAPABILITIES["board_pack"][1]),
+    "board/packs/new": roles(CAPABILITIES["build_board_pack"][1]),
+    "board/packs/<int:pack_id>": roles(CAPABILITIES["board_pack"][1], ok=404),
+    "board/packs/<int:pack_id>.pdf": roles(CAPABILITIES["board_pack"][1], ok=404),
+    "board/definitions": roles(CAPABILITIES["board_pack"][1]),
+    "board/yearly-report": roles(CAPABILITIES["yearly_report"][1]),
+    "board/yearly-report/<str:year>": roles(CAPABILITIES["yearly_report"][1], ok=404),
     "api/v1/": everyone(404),
     "api/v1/^.*$": everyone(404),
 }
@@ -369,6 +379,8 @@ def _fill(pattern: str, seeded: Seeded, person: str, who: Who) -> str:
         "programme_id": "1",  # no audit programme is seeded: none there
         "auditor_id": "1",
         "cycle_id": "1",  # no PDSA cycle is seeded: none there
+        "pack_id": "999999",  # no such board pack, whatever the POSTs below build
+        "year": "1999-00",  # no yearly report for that year
         "evidence_id": "1",  # no action evidence is seeded: none there
         **{name: str(store.scalar(f"SELECT MIN(id) FROM {table}")) for name, table in MARAC_IDS},
         "alert": str(
@@ -620,18 +632,19 @@ def _case_for_school_only(seeded: Seeded) -> str:
 
 def _post_by_every_role(
     seeded: Seeded, clients: dict[str, Any], url: str, form: dict[str, str], allowed: str,
-    names: set[str],
+    names: set[str], also: frozenset[str] = frozenset(),
 ) -> list[str]:  # fmt: skip
-    """POST as every user, the one allowed last; every refusal shows none of ``names``,
-    changes nothing and is audited as refused."""
+    """POST as every user, the one allowed (and any ``also`` allowed) last; every refusal
+    shows none of ``names``, changes nothing and is audited as refused."""
     from wholestory import audit
 
     wrong: list[str] = []
-    order = [u for u in USERS if u[0] != allowed] + [u for u in USERS if u[0] == allowed]
+    ok = also | {allowed}
+    order = [u for u in USERS if u[0] not in ok] + [u for u in USERS if u[0] in ok]
     for username, _, _ in order:
         before, audited = _state(seeded.store), audit.count(seeded.store)
         response = clients[username].post(url, form)
-        if username == allowed:
+        if username in ok:
             if response.status_code not in (200, 302):
                 wrong.append(f"{username} {url}: {response.status_code}, expected it allowed")
             continue
@@ -682,6 +695,31 @@ def test_users_and_grants_by_every_role(
     assert not wrong, "\n".join(wrong)
     assert User.objects.get(username="m1.new").is_active
     assert clients["rey.reviewer"].get(f"/people/{case}").status_code == 200
+
+
+def test_board_packs_and_the_yearly_report_by_every_role(
+    site: tuple[Seeded, dict[str, Any], dict[str, str]],
+) -> None:
+    """The board's POSTs (issue 17): only the business unit and QA build a pack; only the
+    business unit and the board draft and edit the yearly report. Every other try is
+    refused, keeps nothing and is audited."""
+    seeded, clients, _ = site
+    store = seeded.store
+    kept = ("SELECT COUNT(*) FROM ws_board_pack", "SELECT COUNT(*) FROM ws_yearly_report")
+    before = [store.scalar(q) for q in kept]
+    builders = frozenset(u for u, _, r in USERS if r in CAPABILITIES["build_board_pack"][1])
+    writers = frozenset(u for u, _, r in USERS if r in CAPABILITIES["yearly_report"][1])
+    wrong = _post_by_every_role(seeded, clients, "/board/packs/new", {"quarter": "2026Q3"},
+                                "bo.business", set(), also=builders)  # fmt: skip
+    wrong += _post_by_every_role(seeded, clients, "/board/yearly-report", {"year": "2026-27"},
+                                 "bo.business", set(), also=writers)  # fmt: skip
+    edit = {"text": "# Edited"}
+    wrong += _post_by_every_role(seeded, clients, "/board/yearly-report/2026-27", edit,
+                                 "bea.board", set(), also=writers)  # fmt: skip
+    assert not wrong, "\n".join(wrong)
+    after = [store.scalar(q) for q in kept]
+    assert after[0] == before[0] + len(builders)  # each builder's pack, none of the refused
+    assert after[1] == before[1] + 1 + len(writers)  # the draft once, then each writer's edit
 
 
 def _glass_form() -> dict[str, str]:

@@ -39,18 +39,7 @@ class KeptPack:
 def build(store: Store, quarter: Quarter, by: str, now: dt.datetime | None = None) -> KeptPack:
     """Build the quarter's pack from the store as it is, keep it, and audit it."""
     at = utc(now)
-    end = min(quarter.end, at.date())
-    contents = {
-        "quarter": str(quarter),
-        "period": quarter.words(),
-        "as_of": end.isoformat(),
-        "measures": [charted(store, m, end) for m in catalogue()],
-        "tracker": _tracker(store, end),
-        "reviews": open_reviews(store, end),
-        "themes": _themes(store),
-        "domestic_abuse": _domestic_abuse(store, quarter, end),
-        "thrive": _thrive(store, end),
-    }
+    contents = gather(store, quarter, at.date())
     with store.transaction():
         made = int(
             store.scalar(
@@ -63,6 +52,23 @@ def build(store: Store, quarter: Quarter, by: str, now: dt.datetime | None = Non
     kept = pack(store, made)
     assert kept is not None
     return kept
+
+
+def gather(store: Store, quarter: Quarter, today: dt.date) -> dict[str, Any]:
+    """The quarter's contents as a pack holds them, without keeping them (the yearly
+    report reads them fresh when no pack was built for its year)."""
+    end = min(quarter.end, today)
+    return {
+        "quarter": str(quarter),
+        "period": quarter.words(),
+        "as_of": end.isoformat(),
+        "measures": [charted(store, m, end) for m in catalogue()],
+        "tracker": _tracker(store, end),
+        "reviews": open_reviews(store, end),
+        "themes": _themes(store),
+        "domestic_abuse": _domestic_abuse(store, quarter, end),
+        "thrive": _thrive(store, end),
+    }
 
 
 def pack(store: Store, pack_id: int) -> KeptPack | None:

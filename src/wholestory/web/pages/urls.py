@@ -14,6 +14,7 @@ from wholestory.web.pages import (
     views_assurance_moderation,
     views_assurance_themes,
     views_audit,
+    views_board,
     views_break_glass,
     views_by_agency,
     views_dash,
@@ -41,6 +42,7 @@ from wholestory.web.pages import (
     views_upload,
     views_uploads,
     views_users,
+    views_yearly_report,
 )
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -82,4 +84,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *views_thrive_improvement.urls,
     *views_recommendations.urls,
     *views_thrive_population.urls,
+    *views_board.urls,
+    *views_yearly_report.urls,
 ]

@@ -79,8 +79,20 @@ def home_view(request: HttpRequest) -> HttpResponse:
         context |= _needs_past_review(request, viewer)
     if viewer.role == QA:
         context["programmes"] = _programmes()
+    if may(viewer, "reviews").allowed:
+        context["reviews_overdue"] = _reviews_overdue()
     context["agency"] = agency_name(viewer.agency) if viewer.agency else ""
     return render(request, "pages/home.html", context)
+
+
+def _reviews_overdue() -> str:
+    """The business unit's banner: how many review clocks are overdue ("" when none). Titles
+    and clocks name no child, so there is no one to audit a look at."""
+    from wholestory.reviews.cases import overdue
+    from wholestory.reviews.review_words import overdue_banner
+
+    late = overdue(guard.core_store(), timezone.localdate())
+    return overdue_banner(len(late)) if late else ""
 
 
 def _programmes() -> list[dict[str, Any]]:

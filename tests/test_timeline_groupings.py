@@ -44,3 +44,13 @@ def test_no_grouping_no_lane_and_the_picture_unchanged() -> None:
     chronology = make_chronology()
     assert timeline_svg(chronology, groupings=()) == timeline_svg(chronology)
     assert LANE not in timeline_svg(chronology) and not _bars(timeline_svg(chronology))
+
+
+def test_a_grouping_after_the_records_is_drawn_at_the_axis_end() -> None:
+    chronology = make_chronology()
+    late = GroupingSpan("Thriving", chronology.as_of + dt.timedelta(days=400), "GP")
+    (bar,) = _bars(timeline_svg(chronology, groupings=[late]))
+    rect = bar.find(f"{SVG}rect")
+    assert rect is not None
+    right = float(rect.get("x", "0")) + float(rect.get("width", "0"))
+    assert float(rect.get("width", "0")) > 0 and right <= 1120 - 24  # inside the plot

@@ -59,8 +59,9 @@ def groupings_lane(groupings: Sequence[GroupingSpan], axis: Axis, top: float) ->
              f"{len(groupings)}</text>"]  # fmt: skip
     y = top + 4
     for grouping, end in spans_in_order(groupings):
-        x1 = axis.x(grouping.start)
-        x2 = max(axis.x(end or axis.end), x1 + 4)
+        # A grouping recorded after the records run to is drawn at the axis's end.
+        x1 = min(axis.x(grouping.start), axis.right - 4)
+        x2 = min(max(axis.x(end or axis.end), x1 + 4), axis.right)
         parts.append(_bar(grouping, end, x1, x2, y))
     parts.append("</g>")
     return "".join(parts), float(height)

@@ -205,16 +205,8 @@ def test_each_planted_camhs_wait_arrives_as_written(
     assert checked >= 3
 
 
-#: population_need's docstring says a CAMHS referral alone is not help, but its query counts
-#: every CAMHS record, the referral too; the cross-check plants a child (T0000242) in unmet
-#: need whose only CAMHS record in the year is a referral. Strict: it fails when fixed.
-REFERRAL_AS_HELP = pytest.mark.xfail(
-    strict=True, reason="population_need counts a CAMHS referral alone as help"
-)
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["synth", pytest.param("crosscheck", marks=REFERRAL_AS_HELP)])
+@pytest.mark.parametrize("name", ["synth", "crosscheck"])
 def test_unmet_need_matches_the_planted_truth(
     name: str, loaded: dict[str, tuple[Store, Path, Linked]]
 ) -> None:

@@ -52,7 +52,7 @@ _OWN: Final = (
     "SELECT COALESCE(s.ws_person_id, s.key) AS person, r.agency AS agency, "
     "r.record_id AS record_id, r.event_type AS event_type, r.event_date_start AS day "
     "FROM ws_record r JOIN ws_source_person s "
-    "ON s.agency = r.agency AND s.person_id = r.person_id"
+    "ON s.key = r.agency || ':' || r.person_id"
 )
 #: A THRIVE row (grouping or Current View) with its child's WholeStory id where linked.
 _THRIVE_PERSON: Final = "COALESCE(s.ws_person_id, t.person_id)"
@@ -167,7 +167,7 @@ def _severe(store: Store, start: str, end: str) -> list[tuple[str, Entry]]:
     rows = store.query(
         f"SELECT {_THRIVE_PERSON}, t.agency, t.record_id, t.recorded_on, t.answers "
         "FROM ws_thrive_current_view t LEFT JOIN ws_source_person s "
-        "ON s.agency = t.agency AND s.person_id = t.person_id "
+        "ON s.key = t.agency || ':' || t.person_id "
         "WHERE t.recorded_on >= ? AND t.recorded_on <= ?",
         [start, end],
     )
@@ -191,13 +191,14 @@ def _helped(store: Store, start: str, end: str) -> set[str]:
     """Children with mental health help recorded between ``start`` and ``end``."""
     contacts = store.query(
         f"SELECT DISTINCT person FROM ({_OWN}) o WHERE o.day >= ? AND o.day <= ? "
-        "AND (o.event_type = 'MENTAL_HEALTH_CONTACT' OR o.agency = 'CAMHS')",
+        "AND (o.event_type = 'MENTAL_HEALTH_CONTACT' "
+        "OR (o.agency = 'CAMHS' AND o.event_type <> 'CAMHS_REFERRAL'))",
         [start, end],
     )
     condition, params = store.keys_in("t.grouping", list(HELP_GROUPINGS))
     groupings = store.query(
         f"SELECT DISTINCT {_THRIVE_PERSON} FROM ws_thrive_grouping t LEFT JOIN ws_source_person s "
-        "ON s.agency = t.agency AND s.person_id = t.person_id "
+        "ON s.key = t.agency || ':' || t.person_id "
         f"WHERE {condition} AND t.recorded_on >= ? AND t.recorded_on <= ?",
         [*params, start, end],
     )

@@ -259,6 +259,16 @@ EXPECTED: dict[str, Expect] = {
     "board/definitions": roles(CAPABILITIES["board_pack"][1]),
     "board/yearly-report": roles(CAPABILITIES["yearly_report"][1]),
     "board/yearly-report/<str:year>": roles(CAPABILITIES["yearly_report"][1], ok=404),
+    # Learning reviews (issue 17): the business unit's; no review is seeded (allowed: 404);
+    # the decision and the draft are POSTs.
+    "reviews": roles(CAPABILITIES["reviews"][1]),
+    "reviews/new": roles(CAPABILITIES["reviews"][1]),
+    "reviews/<int:review_id>": roles(CAPABILITIES["reviews"][1], ok=404),
+    "reviews/<int:review_id>/decide": everyone(405),
+    "reviews/<int:review_id>/pack.zip": roles(CAPABILITIES["reviews"][1], ok=404),
+    "reviews/<int:review_id>/draft": everyone(405),
+    "reviews/<int:review_id>/narrative": roles(CAPABILITIES["reviews"][1], ok=404),
+    "reviews/<int:review_id>/narrative/<int:version>": roles(CAPABILITIES["reviews"][1], ok=404),
     "api/v1/": everyone(404),
     "api/v1/^.*$": everyone(404),
 }
@@ -379,6 +389,8 @@ def _fill(pattern: str, seeded: Seeded, person: str, who: Who) -> str:
         "programme_id": "1",  # no audit programme is seeded: none there
         "auditor_id": "1",
         "cycle_id": "1",  # no PDSA cycle is seeded: none there
+        "review_id": "999999",  # no learning review is seeded: none there
+        "version": "1",
         "pack_id": "999999",  # no such board pack, whatever the POSTs below build
         "year": "1999-00",  # no yearly report for that year
         "evidence_id": "1",  # no action evidence is seeded: none there
@@ -726,6 +738,37 @@ def _glass_form() -> dict[str, str]:
     return {"ground": "risk", "reason": "Ambulance crew found the child alone at home tonight"}
 
 
+def test_learning_reviews_by_every_role(
+    site: tuple[Seeded, dict[str, Any], dict[str, str]],
+) -> None:
+    """The learning review POSTs (issue 17): only the business unit opens a review, records a
+    decision and drafts its narrative; every other try is refused, keeps nothing and is
+    audited. The review is closed at the end, so the business unit no longer sees the child
+    and the other checks are as before."""
+    seeded, clients, _ = site
+    store = seeded.store
+    ws_id = seeded.person_known_to("POLICE")
+    agency, person_id = store.query(
+        "SELECT agency, person_id FROM ws_source_person WHERE ws_person_id = ? ORDER BY agency "
+        "LIMIT 1", [ws_id])[0]  # fmt: skip
+    opened = {"agency": str(agency), "person_id": str(person_id),
+              "learned_on": "2025-01-06", "title": "Matrix review"}  # fmt: skip
+    kept = "SELECT COUNT(*) FROM ws_review_case"
+    before = store.scalar(kept)
+    wrong = _post_by_every_role(seeded, clients, "/reviews/new", opened, "bo.business", set())
+    assert store.scalar(kept) == before + 1, "only the business unit's review kept"
+    review_id = store.scalar("SELECT MAX(id) FROM ws_review_case")
+    url = f"/reviews/{review_id}"
+    wrong += _post_by_every_role(seeded, clients, f"{url}/draft", {}, "bo.business", set())
+    closing = {"decision": "closed", "on": "2025-01-10", "reason": "Matrix"}
+    wrong += _post_by_every_role(seeded, clients, f"{url}/decide", closing, "bo.business", set())
+    assert not wrong, "\n".join(wrong)
+    decided = store.query("SELECT decided_by FROM ws_review_decision WHERE review_id = ?",
+                          [review_id])  # fmt: skip
+    assert [str(r[0]) for r in decided] == ["bo.business"]
+    assert clients["bo.business"].get(url).status_code == 403  # closed: the child unseen again
+
+
 def test_breaking_glass_by_every_role(site: tuple[Seeded, dict[str, Any], dict[str, str]]) -> None:
     """The break-glass POST (issue 11, M3, L7), by every role, with and without a relationship:
     a role that may not break glass is refused (nothing of the person shown, nothing changed,
@@ -952,3 +995,40 @@ def test_alerts_and_their_emails_reach_only_those_who_may_see_the_child(
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         {f"{t.username}@example.org" for t in told}
     )
+
+
+def test_thrive_records_by_every_role(site: tuple[Seeded, dict[str, Any], dict[str, str]]) -> None:
+    """A child's THRIVE POSTs (issue 16), by every role: casework at an agency that records
+    THRIVE and may see the child keeps a grouping and a Current View; every other try is
+    refused, shows nothing of the child, keeps nothing and is audited."""
+    import datetime as dt
+
+    from wholestory.access import may_record_thrive, may_see_person
+    from wholestory.access_facts import facts_about
+    from wholestory.alerts.recipients import users
+
+    seeded, clients, _ = site
+    store = seeded.store
+    case = _case_for_school_only(seeded)
+    facts, now = facts_about(store, case), dt.datetime.now(dt.UTC)
+    recorders = frozenset(
+        u.username for u in users(store)
+        if u.username in clients and may_record_thrive(u.viewer()).allowed
+        and may_see_person(u.viewer(), facts, now).allowed
+    )  # fmt: skip
+    today = dt.date.today()
+    grouping = {"grouping": "advice", "reason": "Worried about exams.", "agreement": "agreed",
+                "childs_view": "Wants tips for sleep.", "recorded_on": today.isoformat(),
+                "review_on": (today + dt.timedelta(days=30)).isoformat()}  # fmt: skip
+    kept = [f"SELECT COUNT(*) FROM {t}" for t in ("ws_thrive_grouping", "ws_thrive_current_view")]
+    before = [store.scalar(q) for q in kept]
+    url = f"/people/{case}/thrive"
+    names = _names(store, case)
+    wrong = _post_by_every_role(seeded, clients, f"{url}/grouping/new", grouping, "sam.school",
+                                names, also=recorders)  # fmt: skip
+    view = {"recorded_on": today.isoformat(), "problems__panics": "mild"}
+    wrong += _post_by_every_role(seeded, clients, f"{url}/current-view/new", view, "sam.school",
+                                 names, also=recorders)  # fmt: skip
+    assert not wrong, "\n".join(wrong)
+    assert "sam.school" in recorders and "pat.police" not in recorders
+    assert [store.scalar(q) for q in kept] == [b + len(recorders) for b in before]

@@ -10,6 +10,7 @@
     python -m benchmarks.run alerts     # a feed into 10,000 children: alerts out, and right
     python -m benchmarks.run measures   # the practice measures, every month of three years
     python -m benchmarks.run spc        # the chart engine: 20 measures of ten years' months
+    python -m benchmarks.run board      # the board pack for 100,000 children, and its PDF
 
 Each benchmark owns a section of docs/benchmarks.md between markers, so
 running one leaves the others' last results in place.
@@ -24,6 +25,7 @@ from pathlib import Path
 
 from benchmarks import (
     alerts_bench,
+    board_bench,
     chronology_bench,
     da_bench,
     ingest_bench,
@@ -70,6 +72,10 @@ BENCHMARKS: dict[str, tuple[str, Callable[[], str]]] = {
     "spc": (
         "Chart engine: ten years of monthly data for 20 measures",
         spc_bench.measure,
+    ),
+    "board": (
+        "Board pack: the quarter's pack for 100,000 children, built and drawn as a PDF",
+        board_bench.measure,
     ),
 }
 

@@ -101,7 +101,7 @@ def grouping_records(store: Store) -> pl.DataFrame:
     return store.query_frame(
         "SELECT COALESCE(s.ws_person_id, t.person_id), t.grouping, t.recorded_on, t.record_id "
         "FROM ws_thrive_grouping t LEFT JOIN ws_source_person s "
-        "ON s.agency = t.agency AND s.person_id = t.person_id",
+        "ON s.key = t.agency || ':' || t.person_id",
         [],
         {"person": pl.Utf8(), "grouping": pl.Utf8(), "day": pl.Utf8(), "record_id": pl.Utf8()},
     )

@@ -98,8 +98,8 @@ def waiting(store: Store, as_of: dt.date) -> list[dict[str, Any]]:
     own = (
         "SELECT COALESCE(s.ws_person_id, s.key), r.event_type, r.agency, "
         "CAST(r.event_date_start AS TEXT) "
-        "FROM ws_record r JOIN ws_source_person s ON s.agency = r.agency "
-        "AND s.person_id = r.person_id WHERE r.event_date_start <= ? AND (r.event_type IN "
+        "FROM ws_record r JOIN ws_source_person s ON s.key = r.agency || ':' || r.person_id "
+        "WHERE r.event_date_start <= ? AND (r.event_type IN "
         "('CAMHS_REFERRAL', 'MENTAL_HEALTH_CONTACT') OR (r.event_type = 'APPOINTMENT_ATTENDED' "
         "AND r.agency = 'CAMHS'))"
     )

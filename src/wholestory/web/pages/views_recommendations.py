@@ -20,6 +20,7 @@ from django.urls import URLPattern, path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from wholestory.access import may
 from wholestory.audit.actions import Action
 from wholestory.reviews.evidence import add_evidence, content_of, evidence_of
 from wholestory.reviews.recommendations import (
@@ -52,6 +53,7 @@ def tracker_view(request: HttpRequest) -> HttpResponse:
     return render(request, TEMPLATES + "tracker.html", {
         "rows": [_row(r) for r in rows], "summary": tracker_summary(store, today),
         "filters": FILTERS, "shown": shown, "today": today,
+        "may_add": may(guard.viewer_of(request), "recommendations").allowed,
     })  # fmt: skip
 
 

@@ -107,3 +107,82 @@ def test_the_board_reads_its_pack_and_the_yearly_report(
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360 + 1, width  # the wide table scrolls in its region, not the page
     assert store.scalar("SELECT COUNT(*) FROM ws_board_pack") == 1
+
+
+def _switch(page: Any, server: LiveServer, username: str) -> None:
+    page.context.clear_cookies()
+    sign_in(page, server, username)
+
+
+def test_issue_17_journey_from_a_rapid_review_to_the_board_pack(
+    site: tuple[Any, LiveServer, str], page: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    store, server, _ = site
+    sign_in(page, server, "bo.business")
+    # The business unit opens a rapid review and edits its narrative.
+    page.goto(f"{server.url}/reviews/new")
+    accessible(page)
+    page.get_by_label("Agency that knows the child").select_option("CSC")
+    page.get_by_label("The agency's id for the child").fill("C01")
+    page.get_by_label("Date the local authority learned of the incident").fill("2026-08-03")
+    page.get_by_label("Title of the review").fill("Rapid review J1")
+    page.get_by_role("button", name="Open the review").click()
+    expect(page.get_by_role("heading", name="Rapid review J1")).to_be_visible()
+    accessible(page)
+    review_url = page.url
+    page.get_by_role("button", name="Draft the narrative").click()
+    page.goto(f"{review_url}/narrative")
+    accessible(page)
+    page.get_by_label("Narrative").fill("The agencies did not share the missing episodes.")
+    page.get_by_role("button", name="Save a new version").click()
+    page.goto(review_url)
+    expect(page.get_by_text("The agencies did not share the missing episodes.")).to_be_visible()
+    # A recommendation with two actions.
+    page.goto(f"{server.url}/recommendations/new")
+    accessible(page)
+    page.get_by_label("Where the recommendation comes from").select_option("review")
+    page.get_by_label("Reference").fill("Rapid review J1")
+    page.get_by_label("Recommendation", exact=True).fill("Share every missing episode")
+    page.get_by_label("Accepted on").fill("2026-09-01")
+    page.get_by_role("button", name="Add the recommendation").click()
+    expect(page.get_by_text("Recommendation added")).to_be_visible()
+    accessible(page)
+    for text, due in (("Send missing notices to CSC", "2026-12-31"),
+                      ("Audit ten missing episodes", "2027-01-31")):  # fmt: skip
+        page.get_by_label("Action", exact=True).fill(text)
+        page.get_by_label("Owner agency").fill("CSC")
+        page.get_by_label("Owner (username)").fill("otto.owner")
+        page.get_by_label("Due by").fill(due)
+        page.get_by_role("button", name="Add the action").click()
+        expect(page.get_by_text("Action added")).to_be_visible()
+    accessible(page)
+    (action_id,) = store.query(
+        "SELECT id FROM ws_recommendation_action WHERE text = 'Send missing notices to CSC'"
+    )[0]
+    # The owner completes one; a lead of another agency assures it.
+    _switch(page, server, "otto.owner")
+    page.goto(f"{server.url}/actions/{action_id}")
+    accessible(page)
+    page.get_by_label("Status").select_option("complete")
+    page.get_by_label("Note").fill("Notices now sent the same day.")
+    page.get_by_role("button", name="Save update").click()
+    _switch(page, server, "liz.school")
+    page.goto(f"{server.url}/actions/{action_id}")
+    accessible(page)
+    page.get_by_label("Decision").select_option("assured")
+    page.get_by_label("Reason").fill("Seen the notices for October.")
+    page.get_by_role("button", name="Save assurance").click()
+    # The business unit builds the board pack and finds the action assured in it.
+    _switch(page, server, "bo.business")
+    page.goto(f"{server.url}/board/packs")
+    page.get_by_label("Build the pack for a quarter").fill("2026Q4")
+    page.get_by_role("button", name="Build the pack").click()
+    row = page.locator("tr", has=page.locator("td", has_text="Send missing notices to CSC"))
+    expect(row).to_contain_text("Complete")
+    expect(row.locator("td").last).to_have_text("Yes")
+    other = page.locator("tr", has=page.locator("td", has_text="Audit ten missing episodes"))
+    expect(other.locator("td").last).to_have_text("No")
+    accessible(page)
+    shoot(page, "99-board-pack-assured")

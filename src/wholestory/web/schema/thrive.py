@@ -42,7 +42,12 @@ class ThriveGrouping(ReplaceableRecord):
                 fields=["agency", "record_id"], name="ws_thrive_grouping_record"
             )
         ]
-        indexes = [models.Index(fields=["agency", "person_id"], name="ws_thrive_grouping_person")]
+        # A grouping recorded here names the child by their WholeStory id, so the child's
+        # page and timeline find them by person_id alone.
+        indexes = [
+            models.Index(fields=["agency", "person_id"], name="ws_thrive_grouping_person"),
+            models.Index(fields=["person_id"], name="ws_thrive_grouping_ws_ix"),
+        ]
 
 
 class ThriveCurrentView(ReplaceableRecord):
@@ -65,7 +70,10 @@ class ThriveCurrentView(ReplaceableRecord):
                 fields=["agency", "record_id"], name="ws_thrive_current_view_record"
             )
         ]
-        indexes = [models.Index(fields=["agency", "person_id"], name="ws_thrive_view_person")]
+        indexes = [
+            models.Index(fields=["agency", "person_id"], name="ws_thrive_view_person"),
+            models.Index(fields=["person_id"], name="ws_thrive_view_ws_ix"),
+        ]
 
 
 class ThrivePdsaCycle(models.Model):

@@ -249,6 +249,10 @@ EXPECTED: dict[str, Expect] = {
     "actions": roles(CAPABILITIES["own_actions"][1]),
     "actions/<int:action_id>": roles(CAPABILITIES["tracker"][1], ok=404),  # none seeded
     "actions/<int:action_id>/evidence/<int:evidence_id>": roles(CAPABILITIES["tracker"][1], ok=404),
+    # A recommendation (issue 17): the business unit adds one; the tracker's readers read one
+    # (none numbered 999999: allowed roles get 404).
+    "recommendations/new": roles(CAPABILITIES["recommendations"][1]),
+    "recommendations/<int:rec_id>": roles(CAPABILITIES["tracker"][1], ok=404),
     # The board's pages (issue 17): packs read by the board and those who report to it, built
     # by the business unit and QA; the yearly report for the board and the business unit.
     # The numbered pack and the year named are not there: allowed roles get 404.
@@ -394,6 +398,7 @@ def _fill(pattern: str, seeded: Seeded, person: str, who: Who) -> str:
         "pack_id": "999999",  # no such board pack, whatever the POSTs below build
         "year": "1999-00",  # no yearly report for that year
         "evidence_id": "1",  # no action evidence is seeded: none there
+        "rec_id": "999999",  # no such recommendation, whatever the POSTs below add
         **{name: str(store.scalar(f"SELECT MIN(id) FROM {table}")) for name, table in MARAC_IDS},
         "alert": str(
             store.scalar(
@@ -732,6 +737,23 @@ def test_board_packs_and_the_yearly_report_by_every_role(
     after = [store.scalar(q) for q in kept]
     assert after[0] == before[0] + len(builders)  # each builder's pack, none of the refused
     assert after[1] == before[1] + 1 + len(writers)  # the draft once, then each writer's edit
+
+
+def test_adding_a_recommendation_by_every_role(
+    site: tuple[Seeded, dict[str, Any], dict[str, str]],
+) -> None:
+    """Adding a recommendation (issue 17): only the business unit; every other try is
+    refused, keeps nothing and is audited."""
+    seeded, clients, _ = site
+    store = seeded.store
+    before = store.scalar("SELECT COUNT(*) FROM ws_recommendation")
+    adders = frozenset(u for u, _, r in USERS if r in CAPABILITIES["recommendations"][1])
+    form = {"source": "audit", "source_ref": "Matrix", "text": "Read the history first",
+            "accepted_on": "2026-01-15"}  # fmt: skip
+    wrong = _post_by_every_role(seeded, clients, "/recommendations/new", form, "bo.business",
+                                set(), also=adders)  # fmt: skip
+    assert not wrong, "\n".join(wrong)
+    assert store.scalar("SELECT COUNT(*) FROM ws_recommendation") == before + len(adders)
 
 
 def _glass_form() -> dict[str, str]:

@@ -12,7 +12,9 @@ what is counted, the numerator and denominator, and the function the figures com
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -22,8 +24,8 @@ from wholestory.assurance.measure_words import DEFINITIONS
 from wholestory.charts.spc import ChartOptions, Direction, xmr_chart
 from wholestory.charts.svg import render_svg
 from wholestory.charts.words import summary_lines
-from wholestory.domestic_abuse.encompass import timeliness
-from wholestory.domestic_abuse.figures import domestic_abuse_figures
+from wholestory.domestic_abuse.encompass import MonthTimeliness, timeliness
+from wholestory.domestic_abuse.figures import Figures, domestic_abuse_figures
 from wholestory.figures import SUPPRESS_BELOW
 from wholestory.store import Store
 
@@ -47,6 +49,44 @@ class BoardMeasure:
     read: Callable[[Store, dt.date], list[Point]]
 
 
+#: While a pack is gathered, the domestic abuse figures and the Encompass timeliness read
+#: once and shared by the charts and the pack's own section (each read walks every police
+#: incident: at 100,000 children, seconds each). Outside :func:`reading_once`, read afresh.
+_ONCE: ContextVar[dict[tuple[str, dt.date | None], Any] | None] = ContextVar(
+    "board_reading_once", default=None
+)
+
+
+@contextmanager
+def reading_once() -> Iterator[None]:
+    """Within the block, each figure the pack reads is read from the store once."""
+    token = _ONCE.set({})
+    try:
+        yield
+    finally:
+        _ONCE.reset(token)
+
+
+def da_figures(store: Store, end: dt.date) -> Figures:
+    """:func:`domestic_abuse_figures`, read once while a pack is gathered."""
+    kept = _ONCE.get()
+    if kept is None:
+        return domestic_abuse_figures(store, end)
+    if ("da", end) not in kept:
+        kept[("da", end)] = domestic_abuse_figures(store, end)
+    return kept[("da", end)]  # type: ignore[no-any-return]
+
+
+def notices_timeliness(store: Store) -> list[MonthTimeliness]:
+    """:func:`timeliness`, read once while a pack is gathered."""
+    kept = _ONCE.get()
+    if kept is None:
+        return timeliness(store)
+    if ("encompass", None) not in kept:
+        kept[("encompass", None)] = timeliness(store)
+    return kept[("encompass", None)]  # type: ignore[no-any-return]
+
+
 def _small(*counts: int) -> bool:
     return any(0 < c < SUPPRESS_BELOW for c in counts)
 
@@ -66,7 +106,7 @@ def _practice(code: str) -> Callable[[Store, dt.date], list[Point]]:
 def _da(field: str) -> Callable[[Store, dt.date], list[Point]]:
     def read(store: Store, end: dt.date) -> list[Point]:
         found: list[Point] = []
-        for m in domestic_abuse_figures(store, end).months:
+        for m in da_figures(store, end).months:
             if field == "incidents":
                 count = m.incidents
                 found.append((m.month, None if _small(count) else float(count),
@@ -86,7 +126,7 @@ def _da(field: str) -> Callable[[Store, dt.date], list[Point]]:
 
 def _encompass(store: Store, end: dt.date) -> list[Point]:
     found: list[Point] = []
-    for m in timeliness(store):
+    for m in notices_timeliness(store):
         if m.month > f"{end:%Y-%m}":
             continue
         if not m.owed:

@@ -17,10 +17,14 @@ from typing import Any
 from wholestory.assurance.audits import log, stamp, utc
 from wholestory.assurance.themes import themes
 from wholestory.audit.actions import Action
-from wholestory.board.measures import catalogue, charted
+from wholestory.board.measures import (
+    catalogue,
+    charted,
+    da_figures,
+    notices_timeliness,
+    reading_once,
+)
 from wholestory.board.quarter import Quarter
-from wholestory.domestic_abuse.encompass import timeliness
-from wholestory.domestic_abuse.figures import domestic_abuse_figures
 from wholestory.figures import suppressed
 from wholestory.reviews.cases import open_reviews
 from wholestory.reviews.tracker import RAGS, tracker_summary
@@ -58,6 +62,11 @@ def gather(store: Store, quarter: Quarter, today: dt.date) -> dict[str, Any]:
     """The quarter's contents as a pack holds them, without keeping them (the yearly
     report reads them fresh when no pack was built for its year)."""
     end = min(quarter.end, today)
+    with reading_once():
+        return _contents(store, quarter, end)
+
+
+def _contents(store: Store, quarter: Quarter, end: dt.date) -> dict[str, Any]:
     return {
         "quarter": str(quarter),
         "period": quarter.words(),
@@ -122,9 +131,9 @@ def _themes(store: Store) -> dict[str, Any]:
 
 
 def _domestic_abuse(store: Store, quarter: Quarter, end: dt.date) -> dict[str, str]:
-    figures = domestic_abuse_figures(store, end)
+    figures = da_figures(store, end)
     months = [m for m in figures.months if m.month in quarter.months]
-    notices = [t for t in timeliness(store) if t.month in quarter.months]
+    notices = [t for t in notices_timeliness(store) if t.month in quarter.months]
     return {
         "incidents": suppressed(sum(m.incidents for m in months)),
         "children_affected": suppressed(sum(m.children_affected for m in months)),

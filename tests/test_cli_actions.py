@@ -42,9 +42,14 @@ def test_every_action_with_its_rag_as_json(tracker: Store) -> None:
     assert audit.entries(tracker, limit=1)[0].target == "recommendations tracker"
 
 
-def test_overdue_only_in_a_table(tracker: Store) -> None:
-    wide = {"COLUMNS": "200"}
-    result = runner.invoke(app, ["actions", "--overdue", "--as-of", TODAY.isoformat()], env=wide)
+def test_overdue_only_in_a_table(tracker: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rich.console import Console
+
+    from wholestory.cli import actions
+
+    # The module's console takes its width when first imported: a wide one, so no cell wraps.
+    monkeypatch.setattr(actions, "console", Console(width=200, highlight=False))
+    result = runner.invoke(app, ["actions", "--overdue", "--as-of", TODAY.isoformat()])
     assert result.exit_code == 0, result.output
     assert "Brief every team" in result.output and "Overdue" in result.output
     assert "Audit 20 assessments" not in result.output

@@ -62,7 +62,7 @@ DEMO_USERS: Final[tuple[tuple[str, str, str, str], ...]] = (
     ("mo.moderator", "PARTNERSHIP", "moderator", "Quality and Impact"),
     # THRIVE (issue 16): a children's mental health practitioner records groupings and
     # Current Views for the children CAMHS serves.
-    ("cam.camhs", "CAMHS", "practitioner", ""),
+    ("cam.camhs", "CAMHS", "practitioner", "CAMHS Getting Help"),
     # Learning reviews (issue 17): the business unit runs reviews and the tracker; an
     # action owner at children's social care updates the actions they own.
     ("bo.business", "PARTNERSHIP", "business_unit", "Business Unit"),
